@@ -1,0 +1,39 @@
+# recdraft — two commands for a new user: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install system-deps bench clean
+
+# The virtual environment is rebuilt when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## run: install, create the SQLite database, load the demo roundtable (first start only) and start the app
+run: $(STAMP)
+	$(BIN)/recdraft demo
+	@echo "Open http://localhost:$(PORT) in your browser (Ctrl+C stops the app)."
+	RECDRAFT_DEMO=1 $(BIN)/streamlit run streamlit_app.py --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
+
+## system-deps: the Debian packages the tests need (installed when root and missing)
+system-deps:
+	@bash scripts/system-deps.sh
+
+## test: install what the tests need and run all of them
+test: $(STAMP) system-deps
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

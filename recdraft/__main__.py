@@ -1,0 +1,5 @@
+import sys
+
+from recdraft.cli import main
+
+sys.exit(main())

@@ -1,0 +1,225 @@
+"""The ``recdraft`` command: database set-up, demo data, accounts, backups (and the memo, once built).
+
+Every sub-command is documented in ``recdraft --help``; a test fails when one is not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from recdraft import config
+from recdraft.errors import RecdraftError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _db():
+    from recdraft.db.engine import Database
+
+    return Database(config.database_url())
+
+
+def cmd_init_db(args: argparse.Namespace) -> int:
+    from recdraft.db.migrate import upgrade_to_head
+
+    head = upgrade_to_head(config.database_url())
+    print(f"Database ready at schema revision {head}: {_safe_url(config.database_url())}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from recdraft.db.migrate import upgrade_to_head
+    from recdraft.services.demo import load_demo
+
+    upgrade_to_head(config.database_url())
+    db = _db()
+    report = load_demo(db, password=args.password)
+    if report.created:
+        print(f"Demo roundtable loaded (id {report.roundtable_id}): {report.summary}")
+    else:
+        print(f"Demo roundtable already present (id {report.roundtable_id}); nothing changed.")
+    print("Demo sign-ins (password: " + ("as given" if args.password != "demo" else "demo") + "): "
+          + ", ".join(report.usernames))
+    return 0
+
+
+def _password_from(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if args.password:
+        return args.password
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat password: ") != first:
+        raise RecdraftError("The passwords do not match.")
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from recdraft.services import accounts, roundtables
+    from recdraft.services._base import SYSTEM
+
+    db = _db()
+    user = accounts.create_user(db, actor_id=SYSTEM, username=args.username,
+                                display_name=args.name or args.username, password=_password_from(args),
+                                email=args.email, is_system_admin=args.system_admin)
+    print(f"Created user {user.username} (id {user.id}).")
+    if args.roundtable is not None:
+        m = roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=args.roundtable, user_id=user.id,
+                                       role=args.role, organisation=args.organisation)
+        print(f"{user.username} is {m.role} in roundtable {args.roundtable}.")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    from recdraft.services import accounts
+    from recdraft.services._base import SYSTEM
+
+    users = accounts.list_users(_db(), actor_id=SYSTEM)
+    print(f"{'id':>4}  {'username':<20} {'active':<7} {'sysadmin':<9} name")
+    for u in users:
+        print(f"{u.id:>4}  {u.username:<20} {'yes' if u.is_active else 'no':<7} "
+              f"{'yes' if u.is_system_admin else 'no':<9} {u.display_name}")
+    return 0
+
+
+def cmd_user_set_role(args: argparse.Namespace) -> int:
+    from recdraft.services import accounts, roundtables
+    from recdraft.services._base import SYSTEM
+
+    db = _db()
+    user = accounts.find_user(db, username=args.username)
+    m = roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=args.roundtable, user_id=user.id,
+                                   role=args.role, organisation=args.organisation)
+    print(f"{user.username} is now {m.role} in roundtable {args.roundtable}.")
+    return 0
+
+
+def cmd_user_deactivate(args: argparse.Namespace) -> int:
+    from recdraft.services import accounts
+    from recdraft.services._base import SYSTEM
+
+    db = _db()
+    user = accounts.find_user(db, username=args.username)
+    accounts.set_active(db, actor_id=SYSTEM, user_id=user.id, active=False)
+    print(f"{user.username} is deactivated; their sessions have ended.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from recdraft.services import backup
+    from recdraft.services._base import SYSTEM
+
+    data = backup.backup(_db(), actor_id=SYSTEM)
+    Path(args.out).write_bytes(data)
+    print(f"Backup written to {args.out} ({len(data):,} bytes).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from recdraft.db.migrate import upgrade_to_head
+    from recdraft.services import backup
+    from recdraft.services._base import SYSTEM
+
+    upgrade_to_head(config.database_url())
+    counts = backup.restore(_db(), actor_id=SYSTEM, data=Path(args.file).read_bytes())
+    total = sum(counts.values())
+    print(f"Restored {total:,} rows into {_safe_url(config.database_url())}:")
+    for table, n in counts.items():
+        if n:
+            print(f"  {table}: {n}")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; every command has help text."""
+    parser = argparse.ArgumentParser(
+        prog="recdraft",
+        description="recdraft: turn an expert roundtable into a recommendations memo for parliament. "
+        "The database is RECDRAFT_DATABASE_URL (default: SQLite file data/recdraft.sqlite3).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("init-db", help="create or upgrade the database schema to the newest version",
+                       description="Create the database (if SQLite) and upgrade its schema to the newest migration.")
+    p.set_defaults(func=cmd_init_db)
+
+    p = sub.add_parser("demo", help="load the 6 February 2025 demo roundtable (idempotent)",
+                       description="Load the demo roundtable with accounts admin, moderator, expert1..expert6 and "
+                       "observer. Running it again changes nothing.")
+    p.add_argument("--password", default="demo", help="password of the demo accounts (default: demo)")
+    p.set_defaults(func=cmd_demo)
+
+    user = sub.add_parser("user", help="manage accounts: add, list, set-role, deactivate",
+                          description="Manage accounts.")
+    usub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    p = usub.add_parser("add", help="create an account (asks for the password)", description="Create an account.")
+    p.add_argument("username", help="sign-in name: 2-64 of a-z 0-9 . _ -")
+    p.add_argument("--name", help="display name (default: the user name)")
+    p.add_argument("--email", help="e-mail address (used for single sign-on)")
+    p.add_argument("--password", help="password (prefer the prompt or --password-stdin)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument("--system-admin", action="store_true", help="may manage accounts and backups")
+    p.add_argument("--roundtable", type=int, help="also add the person to this roundtable id")
+    p.add_argument("--role", default="expert", choices=["admin", "moderator", "expert", "observer"],
+                   help="role in --roundtable (default: expert)")
+    p.add_argument("--organisation", default="", help="organisation shown in the participants annex")
+    p.set_defaults(func=cmd_user_add)
+    p = usub.add_parser("list", help="list all accounts", description="List all accounts.")
+    p.set_defaults(func=cmd_user_list)
+    p = usub.add_parser("set-role", help="set a person's role in a roundtable (takes effect on their next action)",
+                        description="Set a person's role in a roundtable.")
+    p.add_argument("username", help="the person's user name")
+    p.add_argument("role", choices=["admin", "moderator", "expert", "observer"], help="the new role")
+    p.add_argument("--roundtable", type=int, default=1, help="roundtable id (default: 1)")
+    p.add_argument("--organisation", default=None, help="also set the organisation")
+    p.set_defaults(func=cmd_user_set_role)
+    p = usub.add_parser("deactivate", help="deactivate an account and end its sessions at once",
+                        description="Deactivate an account; its sign-in sessions end at once.")
+    p.add_argument("username", help="the person's user name")
+    p.set_defaults(func=cmd_user_deactivate)
+
+    p = sub.add_parser("backup", help="write the whole database to one versioned JSON file",
+                       description="Write the whole database to one versioned JSON file.")
+    p.add_argument("--out", required=True, help="the JSON file to write")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup file into an empty database",
+                       description="Restore a backup JSON file into an empty database (refuses a non-empty one).")
+    p.add_argument("file", help="the backup JSON file")
+    p.set_defaults(func=cmd_restore)
+
+    for extra in _EXTRA_COMMANDS:
+        extra(sub)
+    return parser
+
+
+# Later modules (memo export) register their commands here without touching the core parser.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``recdraft`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except RecdraftError as exc:
+        print(f"recdraft: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure rules: no database, no Streamlit, no I/O."""

@@ -1,0 +1,51 @@
+"""Roles and what each may do. The services ask these questions with roles read from the database."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MODERATOR = "moderator"
+    EXPERT = "expert"
+    OBSERVER = "observer"
+
+
+class Phase(StrEnum):
+    """A roundtable's life: set up, draft, discuss, vote, closed (read-only except for admins)."""
+
+    SETUP = "setup"
+    DRAFTING = "drafting"
+    DISCUSSION = "discussion"
+    VOTING = "voting"
+    CLOSED = "closed"
+
+
+class ModerationMode(StrEnum):
+    PRE = "pre"  # comments are pending until a moderator approves them
+    POST = "post"  # comments appear at once; moderators can hide them afterwards
+
+
+STAFF = frozenset({Role.ADMIN, Role.MODERATOR})
+CONTRIBUTORS = frozenset({Role.ADMIN, Role.MODERATOR, Role.EXPERT})
+
+
+def can_contribute(role: Role | None) -> bool:
+    """Draft, amend and comment: experts, moderators and admins; never observers."""
+    return role in CONTRIBUTORS
+
+
+def can_moderate(role: Role | None) -> bool:
+    """Moderate comments, change statuses, renumber, open rounds."""
+    return role in STAFF
+
+
+def can_administer(role: Role | None) -> bool:
+    """Roundtable settings, phases, memberships and invitations."""
+    return role == Role.ADMIN
+
+
+def can_edit_recommendation(role: Role | None, *, is_author: bool) -> bool:
+    """Authors and co-authors edit their own recommendation; moderators and admins edit any."""
+    return can_moderate(role) or (role == Role.EXPERT and is_author)

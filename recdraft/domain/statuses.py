@@ -1,0 +1,93 @@
+"""Recommendation, amendment and comment states and the paths between them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from recdraft.errors import InvalidTransition
+
+
+class RecStatus(StrEnum):
+    DRAFT = "draft"
+    DISCUSSION = "discussion"
+    VOTING = "voting"
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    MERGED = "merged"
+
+
+# Why these paths: a text goes to the vote only after discussion; an outcome can be reopened for
+# discussion (new evidence), a withdrawn text reinstated as a draft; a merge is final because the
+# text now lives in another recommendation.
+REC_TRANSITIONS: dict[RecStatus, frozenset[RecStatus]] = {
+    RecStatus.DRAFT: frozenset({RecStatus.DISCUSSION, RecStatus.WITHDRAWN, RecStatus.MERGED}),
+    RecStatus.DISCUSSION: frozenset(
+        {RecStatus.VOTING, RecStatus.DRAFT, RecStatus.WITHDRAWN, RecStatus.MERGED}
+    ),
+    RecStatus.VOTING: frozenset(
+        {RecStatus.ADOPTED, RecStatus.REJECTED, RecStatus.DISCUSSION, RecStatus.WITHDRAWN}
+    ),
+    RecStatus.ADOPTED: frozenset({RecStatus.DISCUSSION}),
+    RecStatus.REJECTED: frozenset({RecStatus.DISCUSSION}),
+    RecStatus.WITHDRAWN: frozenset({RecStatus.DRAFT}),
+    RecStatus.MERGED: frozenset(),
+}
+
+EDITABLE_STATUSES = frozenset({RecStatus.DRAFT, RecStatus.DISCUSSION, RecStatus.VOTING})
+
+
+def check_transition(current: RecStatus, target: RecStatus) -> None:
+    """Raise InvalidTransition unless ``current → target`` is a defined path."""
+    if target not in REC_TRANSITIONS[current]:
+        allowed = ", ".join(sorted(REC_TRANSITIONS[current])) or "none"
+        raise InvalidTransition(
+            f"A recommendation cannot go from '{current}' to '{target}'. Allowed from '{current}': {allowed}."
+        )
+
+
+class Priority(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class AmendmentStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class CommentStatus(StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+    REJECTED = "rejected"
+
+
+class ModerationAction(StrEnum):
+    APPROVE = "approve"
+    HIDE = "hide"
+    REJECT = "reject"
+    RESTORE = "restore"
+
+
+# approve: pending → published; hide: published → hidden; reject: pending → rejected;
+# restore: hidden/rejected → published (a moderator's reasoned reversal).
+MODERATION_PATHS: dict[ModerationAction, tuple[frozenset[CommentStatus], CommentStatus]] = {
+    ModerationAction.APPROVE: (frozenset({CommentStatus.PENDING}), CommentStatus.PUBLISHED),
+    ModerationAction.HIDE: (frozenset({CommentStatus.PUBLISHED, CommentStatus.PENDING}), CommentStatus.HIDDEN),
+    ModerationAction.REJECT: (frozenset({CommentStatus.PENDING}), CommentStatus.REJECTED),
+    ModerationAction.RESTORE: (frozenset({CommentStatus.HIDDEN, CommentStatus.REJECTED}), CommentStatus.PUBLISHED),
+}
+
+
+def moderation_target(current: CommentStatus, action: ModerationAction) -> CommentStatus:
+    """The status ``action`` leads to from ``current``; raise InvalidTransition when not allowed."""
+    sources, target = MODERATION_PATHS[action]
+    if current not in sources:
+        raise InvalidTransition(f"Cannot {action} a comment that is {current}.")
+    return target
+
+
+VISIBLE_COMMENT_STATUSES = frozenset({CommentStatus.PUBLISHED})

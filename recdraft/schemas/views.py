@@ -1,0 +1,188 @@
+"""Read-only views returned by services. ORM rows never leave the services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from recdraft.schemas.content import LangContent
+
+
+class View(BaseModel):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+
+class UserView(View):
+    id: int
+    username: str
+    display_name: str
+    email: str | None
+    is_active: bool
+    is_system_admin: bool
+    preferred_language: str | None
+
+
+class SignedIn(View):
+    """The result of a successful sign-in: the user and the secret session token (give it to the client only)."""
+
+    user: UserView
+    token: str
+    expires_at: datetime
+
+
+class InvitationCreated(View):
+    id: int
+    token: str
+    expires_at: datetime
+
+
+class RoundtableView(View):
+    id: int
+    title: dict[str, str]
+    held_on: date
+    venue: dict[str, str]
+    organisers: dict[str, str]
+    addressee: dict[str, str]
+    background: dict[str, str]
+    summary: dict[str, str]
+    languages: list[str]
+    phase: str
+    moderation_mode: str
+    settings: dict[str, Any]
+
+
+class MembershipView(View):
+    id: int
+    roundtable_id: int
+    user_id: int
+    username: str
+    display_name: str
+    role: str
+    organisation: str
+    group: str
+    consent_named: bool
+    is_active: bool
+
+
+class RevisionView(View):
+    id: int
+    recommendation_id: int
+    number: int
+    content: dict[str, LangContent]
+    author_id: int
+    author_name: str
+    created_at: datetime
+    base_revision_id: int | None
+    note: str
+    kind: str
+
+
+class RecommendationView(View):
+    id: int
+    roundtable_id: int
+    number: int
+    position: int
+    topic: str
+    priority: str
+    status: str
+    version: int
+    created_by: int
+    created_at: datetime
+    updated_at: datetime
+    coauthor_ids: list[int]
+    merged_into_id: int | None
+    current_revision: RevisionView
+
+
+class RecommendationPage(View):
+    items: list[RecommendationView]
+    total: int
+    page: int
+    page_size: int
+
+
+class RejectedEditView(View):
+    id: int
+    recommendation_id: int
+    author_id: int
+    base_revision_id: int | None
+    current_revision_id: int | None
+    content: dict[str, LangContent]
+    note: str
+    created_at: datetime
+    resolved_revision_id: int | None
+
+
+class AmendmentView(View):
+    id: int
+    recommendation_id: int
+    base_revision_id: int
+    proposer_id: int
+    proposer_name: str
+    content: dict[str, LangContent]
+    justification: str
+    status: str
+    decided_by: int | None
+    decided_at: datetime | None
+    reason: str
+    resulting_revision_id: int | None
+    created_at: datetime
+
+
+class CommentEditView(View):
+    previous_body: str
+    previous_quote: str
+    edited_at: datetime
+    editor_id: int
+
+
+class FlagView(View):
+    id: int
+    user_id: int
+    reason: str
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+class CommentView(View):
+    id: int
+    recommendation_id: int
+    parent_id: int | None
+    author_id: int
+    author_name: str
+    body: str
+    quote: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    edited: bool
+    resolution: str | None
+    addressed_revision_number: int | None
+    resolution_reason: str
+    open_flags: int
+
+
+class ModerationEntryView(View):
+    id: int
+    comment_id: int
+    moderator_id: int
+    moderator_name: str
+    action: str
+    from_status: str
+    to_status: str
+    reason: str
+    created_at: datetime
+
+
+class AuditEventView(View):
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    roundtable_id: int | None
+    action: str
+    object_type: str
+    object_id: int | None
+    details: dict[str, Any]

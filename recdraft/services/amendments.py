@@ -1,0 +1,165 @@
+"""Amendments: an expert proposes new text against a revision; the author or a moderator decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from recdraft.db.engine import Database
+from recdraft.db.models import Amendment, Recommendation, Revision, User, utcnow
+from recdraft.domain.roles import can_contribute, can_moderate
+from recdraft.domain.statuses import EDITABLE_STATUSES, AmendmentStatus
+from recdraft.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
+from recdraft.schemas.common import Input, Note, OptionalReason, Reason, parse
+from recdraft.schemas.content import Content, content_from_json, content_to_json
+from recdraft.schemas.views import AmendmentView
+from recdraft.services._base import actor, audit, deny_unless, get, member_role
+from recdraft.services.recommendations import _check_key, add_revision, is_author, load_for_write
+
+
+class AmendmentInput(Input):
+    content: Content
+    justification: OptionalReason = ""
+
+
+class RejectInput(Input):
+    reason: Reason
+
+
+class AcceptInput(Input):
+    note: Note = ""
+
+
+def _view(a: Amendment, proposer_name: str) -> AmendmentView:
+    return AmendmentView(
+        id=a.id, recommendation_id=a.recommendation_id, base_revision_id=a.base_revision_id,
+        proposer_id=a.proposer_id, proposer_name=proposer_name, content=content_from_json(a.content),
+        justification=a.justification, status=a.status, decided_by=a.decided_by, decided_at=a.decided_at,
+        reason=a.reason, resulting_revision_id=a.resulting_revision_id, created_at=a.created_at,
+    )
+
+
+def propose_amendment(
+    db: Database,
+    *,
+    actor_id: int,
+    recommendation_id: int,
+    content: dict[str, Any],
+    justification: str = "",
+    submission_key: str | None = None,
+) -> AmendmentView:
+    """Propose new text against the current revision (experts, moderators, admins). Raises PermissionDenied, InvalidInput."""
+    data = parse(AmendmentInput, content=content, justification=justification)
+    key = _check_key(submission_key)
+    try:
+        with db.write() as s:
+            user, role, rec = load_for_write(s, actor_id, recommendation_id)
+            deny_unless(can_contribute(role), "Observers cannot propose amendments.")
+            if rec.status not in EDITABLE_STATUSES:
+                raise PermissionDenied(f"A recommendation that is {rec.status} cannot be amended.")
+            if key:
+                existing = s.scalar(select(Amendment).where(Amendment.submission_key == key))
+                if existing is not None:
+                    return _view(existing, user.display_name)
+            a = Amendment(recommendation_id=rec.id, base_revision_id=rec.current_revision_id, proposer_id=user.id,
+                          content=content_to_json(data.content), justification=data.justification,
+                          status=AmendmentStatus.OPEN.value, submission_key=key, created_at=utcnow())
+            s.add(a)
+            s.flush()
+            audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.propose",
+                  object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id})
+            return _view(a, user.display_name)
+    except IntegrityError:
+        if not key:
+            raise
+        with db.read() as s:
+            existing = s.scalar(select(Amendment).where(Amendment.submission_key == key))
+            if existing is None:
+                raise
+            proposer = s.get(User, existing.proposer_id)
+            return _view(existing, proposer.display_name if proposer else "")
+
+
+def _decidable(s, actor_id: int, amendment_id: int):
+    a = get(s, Amendment, amendment_id, "Amendment", lock=True)
+    user, role, rec = load_for_write(s, actor_id, a.recommendation_id)
+    deny_unless(can_moderate(role) or (can_contribute(role) and is_author(rec, user.id)),
+                "Only the recommendation's authors, moderators and administrators decide on amendments.")
+    if a.status != AmendmentStatus.OPEN:
+        raise InvalidTransition(f"This amendment is already {a.status}.")
+    return a, user, rec
+
+
+def accept_amendment(db: Database, *, actor_id: int, amendment_id: int, note: str = "") -> AmendmentView:
+    """Accept: the amendment's text becomes a new revision. Raises Conflict when the text changed since it was proposed."""
+    data = parse(AcceptInput, note=note)
+    with db.write() as s:
+        a, user, rec = _decidable(s, actor_id, amendment_id)
+        if rec.status not in EDITABLE_STATUSES:
+            raise PermissionDenied(f"A recommendation that is {rec.status} cannot be amended.")
+        if rec.current_revision_id != a.base_revision_id:
+            current = s.get(Revision, rec.current_revision_id)
+            assert current is not None
+            raise Conflict(
+                f"The text changed (now revision {current.number}) since this amendment was proposed. "
+                "Ask the proposer to update it against the current text, or edit the text yourself.",
+                current=content_from_json(current.content), yours=content_from_json(a.content),
+                current_revision_id=current.id,
+            )
+        proposer = s.get(User, a.proposer_id)
+        rev = add_revision(s, rec, author_id=a.proposer_id, content=dict(a.content), kind="amendment",
+                           note=data.note or f"Amendment {a.id} accepted", base_revision_id=a.base_revision_id)
+        a.status = AmendmentStatus.ACCEPTED.value
+        a.decided_by, a.decided_at, a.resulting_revision_id = user.id, utcnow(), rev.id
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.accept",
+              object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id, "revision": rev.number})
+        return _view(a, proposer.display_name if proposer else "")
+
+
+def reject_amendment(db: Database, *, actor_id: int, amendment_id: int, reason: str) -> AmendmentView:
+    """Reject with a reason the proposer will see. Raises InvalidInput when the reason is missing."""
+    data = parse(RejectInput, reason=reason)
+    with db.write() as s:
+        a, user, rec = _decidable(s, actor_id, amendment_id)
+        a.status = AmendmentStatus.REJECTED.value
+        a.decided_by, a.decided_at, a.reason = user.id, utcnow(), data.reason
+        proposer = s.get(User, a.proposer_id)
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.reject",
+              object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id})
+        return _view(a, proposer.display_name if proposer else "")
+
+
+def update_amendment(
+    db: Database, *, actor_id: int, amendment_id: int, content: dict[str, Any], justification: str | None = None
+) -> AmendmentView:
+    """The proposer revises an open amendment; it is re-based on the current text."""
+    data = parse(AmendmentInput, content=content, justification=justification or "")
+    with db.write() as s:
+        a = get(s, Amendment, amendment_id, "Amendment", lock=True)
+        user, role, rec = load_for_write(s, actor_id, a.recommendation_id)
+        deny_unless(a.proposer_id == user.id and can_contribute(role), "Only the proposer can change an amendment.")
+        if a.status != AmendmentStatus.OPEN:
+            raise InvalidTransition(f"This amendment is already {a.status}.")
+        a.content = content_to_json(data.content)
+        if justification is not None:
+            a.justification = data.justification
+        a.base_revision_id = rec.current_revision_id
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.update",
+              object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id})
+        return _view(a, user.display_name)
+
+
+def list_amendments(db: Database, *, actor_id: int, recommendation_id: int, status: str | None = None) -> list[AmendmentView]:
+    """Amendments of a recommendation, oldest first (any participant)."""
+    with db.read() as s:
+        rec = get(s, Recommendation, recommendation_id, "Recommendation")
+        member_role(s, actor(s, actor_id), rec.roundtable_id)
+        stmt = (select(Amendment, User.display_name).join(User, User.id == Amendment.proposer_id)
+                .where(Amendment.recommendation_id == rec.id).order_by(Amendment.id))
+        if status:
+            if status not in {s_.value for s_ in AmendmentStatus}:
+                raise InvalidInput(f"Unknown amendment status '{status}'.")
+            stmt = stmt.where(Amendment.status == status)
+        return [_view(a, name) for a, name in s.execute(stmt)]

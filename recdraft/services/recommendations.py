@@ -1,0 +1,546 @@
+"""Recommendations and their revisions: create, edit with conflict detection, list, diff, restore."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from recdraft.db.engine import Database
+from recdraft.db.models import Coauthor, Membership, Recommendation, RejectedEdit, Revision, Roundtable, User, utcnow
+from recdraft.domain.diff import Segment, word_diff
+from recdraft.domain.roles import Role, can_contribute, can_edit_recommendation, can_moderate
+from recdraft.domain.statuses import EDITABLE_STATUSES, Priority, RecStatus, check_transition
+from recdraft.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from recdraft.schemas.common import Input, Note, OptionalReason, Topic, parse
+from recdraft.schemas.content import FIELDS, Content, LangContent, content_from_json, content_to_json
+from recdraft.schemas.views import RecommendationPage, RecommendationView, RejectedEditView, RevisionView
+from recdraft.services._base import actor, audit, deny_unless, get, member_role, roundtable_open_for_writes
+
+MAX_PAGE_SIZE = 200
+
+
+class RecommendationInput(Input):
+    content: Content
+    topic: Topic = ""
+    priority: Priority = Priority.MEDIUM
+    note: Note = ""
+
+
+class EditInput(Input):
+    content: Content
+    note: Note = ""
+
+
+class SubmissionKey(Input):
+    key: str | None = None
+
+
+def _check_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    key = str(key).strip()
+    if not 8 <= len(key) <= 64 or not key.isascii():
+        raise InvalidInput("A submission key has 8 to 64 ASCII characters.", field="submission_key")
+    return key
+
+
+def search_text_of(content: dict[str, dict[str, str]], topic: str) -> str:
+    """Everything searchable in one case-folded string."""
+    parts = [topic]
+    for fields in content.values():
+        parts.extend(fields.get(f, "") for f in FIELDS)
+    return "\n".join(p for p in parts if p).casefold()
+
+
+def languages_of(content: dict[str, Any]) -> str:
+    return "," + ",".join(sorted(content)) + ","
+
+
+def _revision_view(rev: Revision, author_name: str) -> RevisionView:
+    return RevisionView(
+        id=rev.id, recommendation_id=rev.recommendation_id, number=rev.number,
+        content=content_from_json(rev.content), author_id=rev.author_id, author_name=author_name,
+        created_at=rev.created_at, base_revision_id=rev.base_revision_id, note=rev.note, kind=rev.kind,
+    )
+
+
+def _rec_view(rec: Recommendation, rev: Revision, author_name: str, coauthor_ids: list[int]) -> RecommendationView:
+    return RecommendationView(
+        id=rec.id, roundtable_id=rec.roundtable_id, number=rec.number, position=rec.position, topic=rec.topic,
+        priority=rec.priority, status=rec.status, version=rec.version, created_by=rec.created_by,
+        created_at=rec.created_at, updated_at=rec.updated_at, coauthor_ids=coauthor_ids,
+        merged_into_id=rec.merged_into_id, current_revision=_revision_view(rev, author_name),
+    )
+
+
+def load_view(s: Session, rec: Recommendation) -> RecommendationView:
+    """The view of one recommendation with its current revision."""
+    rev = s.get(Revision, rec.current_revision_id)
+    assert rev is not None
+    author = s.get(User, rev.author_id)
+    coauthors = sorted(c.user_id for c in rec.coauthors)
+    return _rec_view(rec, rev, author.display_name if author else "", coauthors)
+
+
+def is_author(rec: Recommendation, user_id: int) -> bool:
+    """The creator or a co-author."""
+    return rec.created_by == user_id or any(c.user_id == user_id for c in rec.coauthors)
+
+
+def load_for_write(s: Session, actor_id: int, recommendation_id: int) -> tuple[User, Role, Recommendation]:
+    """Actor, their role and the locked recommendation; the roundtable must accept changes."""
+    user = actor(s, actor_id)
+    rec = get(s, Recommendation, recommendation_id, "Recommendation", lock=True)
+    role = member_role(s, user, rec.roundtable_id)
+    roundtable_open_for_writes(s, rec.roundtable_id, role)
+    return user, role, rec
+
+
+def add_revision(
+    s: Session, rec: Recommendation, *, author_id: int, content: dict[str, Any], kind: str, note: str = "",
+    base_revision_id: int | None, submission_key: str | None = None,
+) -> Revision:
+    """Append a revision and make it current (the caller holds the recommendation's lock)."""
+    number = (s.scalar(select(func.max(Revision.number)).where(Revision.recommendation_id == rec.id)) or 0) + 1
+    rev = Revision(recommendation_id=rec.id, number=number, content=content, author_id=author_id, kind=kind,
+                   note=note, base_revision_id=base_revision_id, submission_key=submission_key, created_at=utcnow())
+    s.add(rev)
+    s.flush()
+    rec.current_revision_id = rev.id
+    rec.search_text = search_text_of(content, rec.topic)
+    rec.languages = languages_of(content)
+    rec.updated_at = rev.created_at
+    return rev
+
+
+def create_recommendation(
+    db: Database,
+    *,
+    actor_id: int,
+    roundtable_id: int,
+    content: dict[str, Any],
+    topic: str = "",
+    priority: str = "medium",
+    note: str = "",
+    submission_key: str | None = None,
+) -> RecommendationView:
+    """Draft a new recommendation (experts, moderators, admins). Raises InvalidInput, PermissionDenied."""
+    data = parse(RecommendationInput, content=content, topic=topic, priority=priority, note=note)
+    key = _check_key(submission_key)
+    with db.write() as s:
+        user = actor(s, actor_id)
+        role = member_role(s, user, roundtable_id)
+        deny_unless(can_contribute(role), "Observers cannot draft recommendations.")
+        # Lock the roundtable row so two creations cannot take the same number (PostgreSQL).
+        get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
+        roundtable_open_for_writes(s, roundtable_id, role)
+        if key:
+            existing = s.scalar(select(Revision).where(Revision.submission_key == key))
+            if existing is not None:
+                return load_view(s, get(s, Recommendation, existing.recommendation_id, "Recommendation"))
+        top = s.execute(
+            select(func.max(Recommendation.number), func.max(Recommendation.position))
+            .where(Recommendation.roundtable_id == roundtable_id)
+        ).one()
+        stored = content_to_json(data.content)
+        rec = Recommendation(roundtable_id=roundtable_id, number=(top[0] or 0) + 1, position=(top[1] or 0) + 1,
+                             topic=data.topic, priority=data.priority.value, status=RecStatus.DRAFT.value,
+                             created_by=user.id, created_at=utcnow())
+        s.add(rec)
+        s.flush()
+        rev = add_revision(s, rec, author_id=user.id, content=stored, kind="create", note=data.note,
+                           base_revision_id=None, submission_key=key)
+        audit(s, actor_id=user.id, roundtable_id=roundtable_id, action="recommendation.create",
+              object_type="recommendation", object_id=rec.id, details={"number": rec.number, "revision": rev.number})
+        return load_view(s, rec)
+
+
+def edit_recommendation(
+    db: Database,
+    *,
+    actor_id: int,
+    recommendation_id: int,
+    base_revision_id: int,
+    content: dict[str, Any],
+    note: str = "",
+    submission_key: str | None = None,
+) -> RecommendationView:
+    """Save a new revision made from ``base_revision_id``.
+
+    Raises Conflict when someone saved since that base: the conflict carries the current text and the
+    actor's text, which is also stored (``Conflict.saved_draft_id``) so nothing is lost.
+    Also raises InvalidInput, PermissionDenied, NotFound.
+    """
+    data = parse(EditInput, content=content, note=note)
+    key = _check_key(submission_key)
+    stored = content_to_json(data.content)
+    conflict: Conflict | None = None
+    try:
+        with db.write() as s:
+            user, role, rec = load_for_write(s, actor_id, recommendation_id)
+            deny_unless(can_edit_recommendation(role, is_author=is_author(rec, user.id)),
+                        "Only the authors, moderators and administrators can edit this recommendation; "
+                        "propose an amendment instead.")
+            if rec.status not in EDITABLE_STATUSES:
+                raise PermissionDenied(f"A recommendation that is {rec.status} cannot be edited.")
+            if key:
+                existing = s.scalar(select(Revision).where(Revision.submission_key == key))
+                if existing is not None:
+                    return load_view(s, rec)
+            if rec.current_revision_id != base_revision_id:
+                current = s.get(Revision, rec.current_revision_id)
+                assert current is not None
+                draft = RejectedEdit(recommendation_id=rec.id, author_id=user.id, base_revision_id=base_revision_id,
+                                     current_revision_id=current.id, content=stored, note=data.note,
+                                     created_at=utcnow())
+                s.add(draft)
+                s.flush()
+                audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.edit_conflict",
+                      object_type="recommendation", object_id=rec.id,
+                      details={"draft_id": draft.id, "base_revision_id": base_revision_id,
+                               "current_revision": current.number})
+                conflict = Conflict(
+                    f"Someone saved a newer version (revision {current.number}) while you were editing. "
+                    "Your text is kept: compare both and save again.",
+                    current=content_from_json(current.content), yours=data.content,
+                    current_revision_id=current.id, saved_draft_id=draft.id,
+                )
+            else:
+                rev = add_revision(s, rec, author_id=user.id, content=stored, kind="edit", note=data.note,
+                                   base_revision_id=base_revision_id, submission_key=key)
+                audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.edit",
+                      object_type="recommendation", object_id=rec.id, details={"revision": rev.number})
+                return load_view(s, rec)
+    except IntegrityError:
+        # The same submission raced itself past the key check: the other copy is stored.
+        if key:
+            with db.read() as s:
+                existing = s.scalar(select(Revision).where(Revision.submission_key == key))
+                if existing is not None:
+                    return load_view(s, get(s, Recommendation, existing.recommendation_id, "Recommendation"))
+        raise
+    # Raised after the commit: the rejected text and its audit row are stored.
+    assert conflict is not None
+    raise conflict
+
+
+def get_recommendation(db: Database, *, actor_id: int, recommendation_id: int) -> RecommendationView:
+    """One recommendation with its current text (any participant). Raises NotFound, PermissionDenied."""
+    with db.read() as s:
+        rec = get(s, Recommendation, recommendation_id, "Recommendation")
+        member_role(s, actor(s, actor_id), rec.roundtable_id)
+        return load_view(s, rec)
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_recommendations(
+    db: Database,
+    *,
+    actor_id: int,
+    roundtable_id: int,
+    status: str | list[str] | None = None,
+    topic: str | None = None,
+    language: str | None = None,
+    search: str | None = None,
+    page: int = 1,
+    page_size: int = 25,
+) -> RecommendationPage:
+    """A page of recommendations in order, filtered by status, topic, language and search words.
+
+    Issues a fixed number of queries whatever the page size (role, count, rows, co-authors).
+    """
+    page = max(1, int(page))
+    page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
+    with db.read() as s:
+        member_role(s, actor(s, actor_id), roundtable_id)
+        where = [Recommendation.roundtable_id == roundtable_id]
+        if status:
+            statuses = [status] if isinstance(status, str) else list(status)
+            where.append(Recommendation.status.in_(statuses))
+        if topic:
+            where.append(Recommendation.topic == topic)
+        if language:
+            where.append(Recommendation.languages.like(f"%,{_like_escape(language)},%", escape="\\"))
+        if search and search.strip():
+            for word in search.casefold().split():
+                where.append(Recommendation.search_text.like(f"%{_like_escape(word)}%", escape="\\"))
+        total = s.scalar(select(func.count()).select_from(Recommendation).where(*where)) or 0
+        rows = s.execute(
+            select(Recommendation, Revision, User.display_name)
+            .join(Revision, Revision.id == Recommendation.current_revision_id)
+            .join(User, User.id == Revision.author_id)
+            .where(*where)
+            .order_by(Recommendation.position, Recommendation.id)
+            .limit(page_size).offset((page - 1) * page_size)
+        ).all()
+        ids = [rec.id for rec, _, _ in rows]
+        coauthors: dict[int, list[int]] = {i: [] for i in ids}
+        if ids:
+            for rid, uid in s.execute(
+                select(Coauthor.recommendation_id, Coauthor.user_id)
+                .where(Coauthor.recommendation_id.in_(ids)).order_by(Coauthor.user_id)
+            ):
+                coauthors[rid].append(uid)
+        items = [_rec_view(rec, rev, name, coauthors[rec.id]) for rec, rev, name in rows]
+        return RecommendationPage(items=items, total=total, page=page, page_size=page_size)
+
+
+def list_topics(db: Database, *, actor_id: int, roundtable_id: int) -> list[str]:
+    """The distinct topics used in a roundtable."""
+    with db.read() as s:
+        member_role(s, actor(s, actor_id), roundtable_id)
+        return [t for t in s.scalars(
+            select(Recommendation.topic).where(Recommendation.roundtable_id == roundtable_id, Recommendation.topic != "")
+            .distinct().order_by(Recommendation.topic)
+        )]
+
+
+def list_revisions(db: Database, *, actor_id: int, recommendation_id: int) -> list[RevisionView]:
+    """Every revision, oldest first."""
+    with db.read() as s:
+        rec = get(s, Recommendation, recommendation_id, "Recommendation")
+        member_role(s, actor(s, actor_id), rec.roundtable_id)
+        rows = s.execute(
+            select(Revision, User.display_name).join(User, User.id == Revision.author_id)
+            .where(Revision.recommendation_id == rec.id).order_by(Revision.number)
+        ).all()
+        return [_revision_view(rev, name) for rev, name in rows]
+
+
+class FieldDiff(BaseModel):
+    lang: str
+    field: str
+    segments: list[Segment]
+    changed: bool
+
+
+class RevisionDiff(BaseModel):
+    old_number: int
+    new_number: int
+    fields: list[FieldDiff]
+
+
+def diff_revisions(
+    db: Database, *, actor_id: int, recommendation_id: int, old_revision_id: int, new_revision_id: int
+) -> RevisionDiff:
+    """Word-level differences of every language and field between two revisions of one recommendation."""
+    with db.read() as s:
+        rec = get(s, Recommendation, recommendation_id, "Recommendation")
+        member_role(s, actor(s, actor_id), rec.roundtable_id)
+        old = get(s, Revision, old_revision_id, "Revision")
+        new = get(s, Revision, new_revision_id, "Revision")
+        if old.recommendation_id != rec.id or new.recommendation_id != rec.id:
+            raise NotFound("Both revisions must belong to this recommendation.")
+        fields: list[FieldDiff] = []
+        for lang in ("kk", "ru", "en"):
+            a, b = old.content.get(lang), new.content.get(lang)
+            if a is None and b is None:
+                continue
+            for name in FIELDS:
+                before = (a or {}).get(name, "")
+                after = (b or {}).get(name, "")
+                if not before and not after:
+                    continue
+                fields.append(FieldDiff(lang=lang, field=name, segments=word_diff(before, after), changed=before != after))
+        return RevisionDiff(old_number=old.number, new_number=new.number, fields=fields)
+
+
+def restore_revision(db: Database, *, actor_id: int, recommendation_id: int, revision_id: int) -> RecommendationView:
+    """Make an old revision's text current again, as a new revision (history is never rewritten)."""
+    with db.write() as s:
+        user, role, rec = load_for_write(s, actor_id, recommendation_id)
+        deny_unless(can_edit_recommendation(role, is_author=is_author(rec, user.id)),
+                    "Only the authors, moderators and administrators can restore a revision.")
+        if rec.status not in EDITABLE_STATUSES:
+            raise PermissionDenied(f"A recommendation that is {rec.status} cannot be edited.")
+        old = get(s, Revision, revision_id, "Revision")
+        if old.recommendation_id != rec.id:
+            raise NotFound("That revision belongs to another recommendation.")
+        if old.id == rec.current_revision_id:
+            raise InvalidInput("This revision is already the current text.")
+        rev = add_revision(s, rec, author_id=user.id, content=dict(old.content), kind="restore",
+                           note=f"Restored revision {old.number}", base_revision_id=rec.current_revision_id)
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.restore",
+              object_type="recommendation", object_id=rec.id, details={"from": old.number, "revision": rev.number})
+        return load_view(s, rec)
+
+
+def set_status(
+    db: Database, *, actor_id: int, recommendation_id: int, status: str, reason: str = "",
+    merged_into_id: int | None = None,
+) -> RecommendationView:
+    """Move a recommendation along a defined path (moderators, admins; authors may withdraw their own).
+
+    Raises InvalidTransition, PermissionDenied, InvalidInput.
+    """
+    try:
+        target = RecStatus(status)
+    except ValueError:
+        raise InvalidInput(f"Unknown status '{status}'.", field="status") from None
+    reason_text = parse(_ReasonInput, reason=reason).reason
+    with db.write() as s:
+        user, role, rec = load_for_write(s, actor_id, recommendation_id)
+        own_withdrawal = target == RecStatus.WITHDRAWN and is_author(rec, user.id) and can_contribute(role)
+        deny_unless(can_moderate(role) or own_withdrawal,
+                    "Only moderators and administrators can change the status of a recommendation.")
+        current = RecStatus(rec.status)
+        check_transition(current, target)
+        if target == RecStatus.MERGED:
+            if merged_into_id is None:
+                raise InvalidInput("Say which recommendation this one is merged into.", field="merged_into_id")
+            other = get(s, Recommendation, merged_into_id, "Recommendation")
+            if other.roundtable_id != rec.roundtable_id or other.id == rec.id:
+                raise InvalidInput("A recommendation is merged into another one of the same roundtable.",
+                                   field="merged_into_id")
+            rec.merged_into_id = other.id
+        rec.status = target.value
+        rec.updated_at = utcnow()
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.status",
+              object_type="recommendation", object_id=rec.id,
+              details={"from": current.value, "to": target.value, "reason": reason_text,
+                       "merged_into_id": rec.merged_into_id})
+        return load_view(s, rec)
+
+
+class _ReasonInput(Input):
+    reason: OptionalReason = ""
+
+
+def set_details(
+    db: Database, *, actor_id: int, recommendation_id: int, topic: str | None = None, priority: str | None = None
+) -> RecommendationView:
+    """Change topic or priority (authors, moderators, admins)."""
+    with db.write() as s:
+        user, role, rec = load_for_write(s, actor_id, recommendation_id)
+        deny_unless(can_edit_recommendation(role, is_author=is_author(rec, user.id)),
+                    "Only the authors, moderators and administrators can change this recommendation.")
+        changed: dict[str, Any] = {}
+        if topic is not None:
+            rec.topic = parse(_TopicInput, topic=topic).topic
+            rev = s.get(Revision, rec.current_revision_id)
+            rec.search_text = search_text_of(rev.content if rev else {}, rec.topic)
+            changed["topic"] = rec.topic
+        if priority is not None:
+            try:
+                rec.priority = Priority(priority).value
+            except ValueError:
+                raise InvalidInput("Priority is high, medium or low.", field="priority") from None
+            changed["priority"] = rec.priority
+        rec.updated_at = utcnow()
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.details",
+              object_type="recommendation", object_id=rec.id, details=changed)
+        return load_view(s, rec)
+
+
+class _TopicInput(Input):
+    topic: Topic = ""
+
+
+def renumber(db: Database, *, actor_id: int, roundtable_id: int, order: list[int]) -> list[RecommendationView]:
+    """Give the roundtable's recommendations the numbers 1..n in ``order`` (all of them, each once)."""
+    with db.write() as s:
+        user = actor(s, actor_id)
+        role = member_role(s, user, roundtable_id)
+        deny_unless(can_moderate(role), "Only moderators and administrators can renumber recommendations.")
+        get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
+        roundtable_open_for_writes(s, roundtable_id, role)
+        recs = {r.id: r for r in s.scalars(
+            select(Recommendation).where(Recommendation.roundtable_id == roundtable_id).with_for_update()
+        )}
+        if sorted(order) != sorted(recs) or len(set(order)) != len(order):
+            raise InvalidInput("Give every recommendation of the roundtable exactly once.", field="order")
+        before = {rid: recs[rid].number for rid in order}
+        # Two passes: negative numbers first, so swapping never trips the unique (roundtable, number).
+        s.execute(update(Recommendation).where(Recommendation.roundtable_id == roundtable_id)
+                  .values(number=-Recommendation.number, version=Recommendation.version + 1),
+                  execution_options={"synchronize_session": False})
+        for index, rid in enumerate(order, start=1):
+            s.execute(update(Recommendation).where(Recommendation.id == rid)
+                      .values(number=index, position=index), execution_options={"synchronize_session": False})
+        s.expire_all()
+        audit(s, actor_id=user.id, roundtable_id=roundtable_id, action="recommendation.renumber",
+              object_type="roundtable", object_id=roundtable_id,
+              details={"numbers": {str(rid): [before[rid], i] for i, rid in enumerate(order, start=1)}})
+        rows = s.scalars(select(Recommendation).where(Recommendation.roundtable_id == roundtable_id)
+                         .order_by(Recommendation.position)).all()
+        return [load_view(s, r) for r in rows]
+
+
+def set_coauthors(db: Database, *, actor_id: int, recommendation_id: int, user_ids: list[int]) -> RecommendationView:
+    """Replace the co-authors (the creator, moderators, admins); co-authors must be contributing participants."""
+    with db.write() as s:
+        user, role, rec = load_for_write(s, actor_id, recommendation_id)
+        deny_unless(can_moderate(role) or (rec.created_by == user.id and can_contribute(role)),
+                    "Only the author, moderators and administrators can choose co-authors.")
+        wanted = sorted(set(user_ids) - {rec.created_by})
+        if wanted:
+            roles = dict(s.execute(select(Membership.user_id, Membership.role).where(
+                Membership.roundtable_id == rec.roundtable_id, Membership.user_id.in_(wanted))).all())
+            for uid in wanted:
+                if roles.get(uid) not in {Role.ADMIN, Role.MODERATOR, Role.EXPERT}:
+                    raise InvalidInput(f"User {uid} is not a contributing participant of this roundtable.",
+                                       field="user_ids")
+        before = sorted(c.user_id for c in rec.coauthors)
+        rec.coauthors = [c for c in rec.coauthors if c.user_id in wanted]
+        have = {c.user_id for c in rec.coauthors}
+        rec.coauthors.extend(Coauthor(user_id=uid, added_at=utcnow()) for uid in wanted if uid not in have)
+        rec.updated_at = utcnow()
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.coauthors",
+              object_type="recommendation", object_id=rec.id, details={"from": before, "to": wanted})
+        s.flush()
+        return load_view(s, rec)
+
+
+def _rejected_view(d: RejectedEdit) -> RejectedEditView:
+    return RejectedEditView(
+        id=d.id, recommendation_id=d.recommendation_id, author_id=d.author_id, base_revision_id=d.base_revision_id,
+        current_revision_id=d.current_revision_id, content=content_from_json(d.content), note=d.note,
+        created_at=d.created_at, resolved_revision_id=d.resolved_revision_id,
+    )
+
+
+def list_rejected_edits(db: Database, *, actor_id: int, recommendation_id: int) -> list[RejectedEditView]:
+    """Texts that lost an edit race: one's own, or everyone's for moderators."""
+    with db.read() as s:
+        user = actor(s, actor_id)
+        rec = get(s, Recommendation, recommendation_id, "Recommendation")
+        role = member_role(s, user, rec.roundtable_id)
+        stmt = select(RejectedEdit).where(RejectedEdit.recommendation_id == rec.id).order_by(RejectedEdit.id)
+        if not can_moderate(role):
+            stmt = stmt.where(RejectedEdit.author_id == user.id)
+        return [_rejected_view(d) for d in s.scalars(stmt)]
+
+
+def get_rejected_edit(db: Database, *, actor_id: int, draft_id: int) -> RejectedEditView:
+    """One kept text from a lost edit race (its author or a moderator)."""
+    with db.read() as s:
+        user = actor(s, actor_id)
+        d = get(s, RejectedEdit, draft_id, "Kept text")
+        rec = get(s, Recommendation, d.recommendation_id, "Recommendation")
+        role = member_role(s, user, rec.roundtable_id)
+        if d.author_id != user.id and not can_moderate(role):
+            raise NotFound(f"Kept text {draft_id} does not exist.")
+        return _rejected_view(d)
+
+
+def resolve_rejected_edit(db: Database, *, actor_id: int, draft_id: int, revision_id: int) -> None:
+    """Mark a kept text as merged into ``revision_id`` (its author)."""
+    with db.write() as s:
+        user = actor(s, actor_id)
+        d = get(s, RejectedEdit, draft_id, "Kept text", lock=True)
+        if d.author_id != user.id:
+            raise NotFound(f"Kept text {draft_id} does not exist.")
+        rev = get(s, Revision, revision_id, "Revision")
+        if rev.recommendation_id != d.recommendation_id:
+            raise InvalidInput("That revision belongs to another recommendation.")
+        d.resolved_revision_id = rev.id
+        rec = get(s, Recommendation, d.recommendation_id, "Recommendation")
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.conflict_resolved",
+              object_type="recommendation", object_id=rec.id, details={"draft_id": d.id, "revision": rev.number})

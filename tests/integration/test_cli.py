@@ -1,0 +1,70 @@
+"""The command line: every command documented in --help, and the main ones work end to end."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from recdraft.cli import build_parser, main
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: str = "") -> list[tuple[str, argparse.ArgumentParser, str]]:
+    out = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help for a in action._choices_actions}
+            for name, sub in action.choices.items():
+                out.append((prefix + name, sub, helps.get(name) or ""))
+                out.extend(_commands(sub, prefix + name + " "))
+    return out
+
+
+def test_every_command_and_option_is_documented():
+    for name, sub, help_text in _commands(build_parser()):
+        assert help_text.strip(), f"'recdraft {name}' has no help line"
+        assert (sub.description or "").strip(), f"'recdraft {name}' has no description"
+        for action in sub._actions:
+            if action.dest != "help" and not isinstance(action, argparse._SubParsersAction):
+                assert action.help, f"option {action.dest} of 'recdraft {name}' is undocumented"
+
+
+def test_help_lists_the_issue_commands():
+    help_text = build_parser().format_help()
+    for command in ["init-db", "demo", "user", "backup", "restore"]:
+        assert command in help_text
+
+
+def _run(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "recdraft", *args], env=env, input=stdin, text=True,
+                          capture_output=True, timeout=300)
+
+
+def test_init_db_user_commands_backup_and_restore_work_from_the_shell(tmp_path: Path):
+    env = {**os.environ, "RECDRAFT_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+    assert _run(["init-db"], env).returncode == 0
+    added = _run(["user", "add", "aidana", "--name", "Aidana", "--password-stdin"], env, stdin="long password\n")
+    assert added.returncode == 0, added.stderr
+    listed = _run(["user", "list"], env)
+    assert "aidana" in listed.stdout
+    assert _run(["user", "deactivate", "aidana"], env).returncode == 0
+    assert " no " in _run(["user", "list"], env).stdout
+    duplicate = _run(["user", "add", "aidana", "--password", "x"], env)
+    assert duplicate.returncode == 2 and "already taken" in duplicate.stderr and "Traceback" not in duplicate.stderr
+    out = tmp_path / "backup.json"
+    assert _run(["backup", "--out", str(out)], env).returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["format"] == "recdraft-backup"
+    env2 = {**env, "RECDRAFT_DATABASE_URL": f"sqlite:///{tmp_path / 'restored.sqlite3'}"}
+    restored = _run(["restore", str(out)], env2)
+    assert restored.returncode == 0, restored.stderr
+    assert "aidana" in _run(["user", "list"], env2).stdout
+
+
+def test_an_error_is_a_message_not_a_traceback(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("RECDRAFT_DATABASE_URL", f"sqlite:///{tmp_path / 'e.sqlite3'}")
+    main(["init-db"])
+    assert main(["user", "deactivate", "nobody"]) == 2
+    assert "There is no user 'nobody'" in capsys.readouterr().err
