@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 
 from recdraft.db.engine import Database
 from recdraft.db.models import Base
+from recdraft.services import accounts
 
 PG_ADMIN_URL = os.environ.get("RECDRAFT_TEST_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -82,3 +83,13 @@ def sqlite_db(tmp_path) -> Iterator[Database]:
     Base.metadata.create_all(database.engine)
     yield database
     database.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Full-strength argon2id (~50 ms a hash) would dominate the suite; tests marked
+    ``real_argon2`` (the accounts tests) keep the production parameters."""
+    if request.node.get_closest_marker("real_argon2") is None:
+        from argon2 import PasswordHasher
+
+        monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))

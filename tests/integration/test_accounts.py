@@ -14,6 +14,8 @@ from recdraft.services import accounts, roundtables
 from recdraft.services._base import SYSTEM
 from tests.factories import PASSWORD, make_user, make_world
 
+pytestmark = pytest.mark.real_argon2
+
 
 def test_passwords_are_stored_as_argon2id_with_owasp_parameters(db):
     uid = make_user(db, "alice")

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from recdraft.errors import NotSignedIn, PermissionDenied
-from recdraft.services import accounts, amendments, recommendations, roundtables
+from recdraft.errors import NotFound, NotSignedIn, PermissionDenied
+from recdraft.services import accounts, activity, amendments, backup, comments, recommendations, roundtables
 from tests.factories import content, make_user, make_world
 from tests.rowcounts import row_counts
 
@@ -61,6 +61,21 @@ def _all_ids(w) -> list[int]:
     page = recommendations.list_recommendations(w.db, actor_id=w["admin"], roundtable_id=w.roundtable_id,
                                                 page_size=200)
     return [r.id for r in page.items]
+
+
+def _comment(w) -> dict[str, Any]:
+    """A published comment by expert2 on expert's recommendation."""
+    ctx = _rec(w)
+    c = comments.post_comment(w.db, actor_id=w["expert2"], recommendation_id=ctx["rec"].id, body="A remark")
+    ctx["comment"] = comments.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="approve")
+    return ctx
+
+
+def _pending_comment(w) -> dict[str, Any]:
+    ctx = _rec(w)
+    ctx["comment"] = comments.post_comment(w.db, actor_id=w["expert2"], recommendation_id=ctx["rec"].id,
+                                           body="Awaiting moderation")
+    return ctx
 
 
 def _nothing(w) -> dict[str, Any]:
@@ -115,6 +130,42 @@ CASES = [
     Case("change own amendment", _amendment,
          lambda w, c, uid: amendments.update_amendment(w.db, actor_id=uid, amendment_id=c["amendment"].id,
                                                        content=content(text="Better")), frozenset({"expert2"})),
+    Case("comment", _rec,
+         lambda w, c, uid: comments.post_comment(w.db, actor_id=uid, recommendation_id=c["rec"].id, body="Hi"),
+         frozenset(CONTRIBUTORS)),
+    Case("read comments", _comment,
+         lambda w, c, uid: comments.list_comments(w.db, actor_id=uid, recommendation_id=c["rec"].id),
+         frozenset(MEMBERS)),
+    Case("edit own / others' comment", _comment,
+         lambda w, c, uid: comments.edit_comment(w.db, actor_id=uid, comment_id=c["comment"].id, body="Changed"),
+         frozenset({"expert2"})),
+    Case("flag a comment", _comment,
+         lambda w, c, uid: comments.flag_comment(w.db, actor_id=uid, comment_id=c["comment"].id, reason="Rude"),
+         frozenset(MEMBERS - {"expert2"})),
+    Case("approve a comment", _pending_comment,
+         lambda w, c, uid: comments.moderate_comment(w.db, actor_id=uid, comment_id=c["comment"].id,
+                                                     action="approve"), frozenset(STAFF)),
+    Case("hide a comment", _comment,
+         lambda w, c, uid: comments.moderate_comment(w.db, actor_id=uid, comment_id=c["comment"].id,
+                                                     action="hide", reason="Off-topic"), frozenset(STAFF)),
+    Case("mark a comment addressed", _comment,
+         lambda w, c, uid: comments.resolve_comment(w.db, actor_id=uid, comment_id=c["comment"].id,
+                                                    resolution="addressed",
+                                                    revision_id=c["rec"].current_revision.id),
+         frozenset(STAFF | {"expert"})),
+    Case("moderation queue", _pending_comment,
+         lambda w, c, uid: comments.moderation_queue(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+         frozenset(STAFF)),
+    Case("comments CSV", _comment,
+         lambda w, c, uid: comments.export_comments_csv(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+         frozenset(STAFF)),
+    Case("audit log", _rec,
+         lambda w, c, uid: activity.audit_log(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+         frozenset({"admin", "sysadmin"})),
+    Case("activity feed", _rec,
+         lambda w, c, uid: activity.activity_feed(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+         frozenset(MEMBERS)),
+    Case("backup", _nothing, lambda w, c, uid: backup.backup(w.db, actor_id=uid), frozenset({"sysadmin"})),
     Case("roundtable settings", _nothing,
          lambda w, c, uid: roundtables.update_settings(w.db, actor_id=uid, roundtable_id=w.roundtable_id,
                                                        settings={"moderators_vote": True}),
@@ -154,7 +205,8 @@ def test_each_role_may_do_exactly_what_its_role_allows(world, case: Case):
         if role in case.allowed:
             case.act(world, ctx, world[role])
         else:
-            with pytest.raises((PermissionDenied, NotSignedIn)) as info:
+            # NotFound: the object is invisible to this role (e.g. someone else's pending comment).
+            with pytest.raises((PermissionDenied, NotSignedIn, NotFound)) as info:
                 case.act(world, ctx, world[role])
             assert str(info.value), f"{case.name} denied to {role} without a message"
             assert row_counts(world.db) == before, f"{case.name} denied to {role} still wrote rows"

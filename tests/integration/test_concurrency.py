@@ -84,3 +84,27 @@ def test_many_experts_drafting_at_once_get_distinct_numbers(world, attempt):
     assert not [r for r in results if isinstance(r, Exception)], results
     numbers = sorted(r.number for r in results)
     assert numbers == list(range(numbers[0], numbers[0] + len(authors)))
+
+
+@pytest.mark.parametrize("attempt", range(REPEAT))
+def test_comment_moderation_racing_the_authors_edit_ends_hidden_with_the_edit_in_history(world, attempt):
+    from recdraft.services import comments
+
+    rec = recs.create_recommendation(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id,
+                                     content=content())
+    c = comments.post_comment(world.db, actor_id=world["expert2"], recommendation_id=rec.id, body="Original")
+    comments.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
+    calls = [
+        lambda: comments.edit_comment(world.db, actor_id=world["expert2"], comment_id=c.id, body="Edited"),
+        lambda: comments.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="hide",
+                                          reason="Personal remark"),
+    ]
+    results = race(2, lambda i: calls[i]())
+    assert not [r for r in results if isinstance(r, Exception)], results
+    final = comments.get_comment(world.db, actor_id=world["moderator"], comment_id=c.id)
+    # Whatever the order, the moderator's decision stands and the author's earlier text is kept.
+    assert final.status == "hidden" and final.body == "Edited"
+    history = comments.comment_history(world.db, actor_id=world["expert2"], comment_id=c.id)
+    assert [h.previous_body for h in history] == ["Original"]
+    assert c.id not in {x.id for x in comments.list_comments(world.db, actor_id=world["expert"],
+                                                             recommendation_id=rec.id)}

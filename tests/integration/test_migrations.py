@@ -78,3 +78,27 @@ def test_the_migration_chain_has_one_head(dummy, tmp_path):
     from recdraft.db.migrate import alembic_config
 
     assert len(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()) == 1
+
+
+def test_downgrade_to_base_and_upgrade_again_on_both_databases(tmp_path, pg_url):
+    from alembic import command
+
+    from recdraft.db.migrate import alembic_config
+
+    admin_url = pg_url.rsplit("/", 1)[0] + "/postgres"
+    name = f"recdraft_down_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        for url in (f"sqlite:///{tmp_path / 'd.sqlite3'}", admin_url.rsplit("/", 1)[0] + f"/{name}"):
+            upgrade_to_head(url)
+            command.downgrade(alembic_config(url), "base")
+            upgrade_to_head(url)
+            engine = make_engine(url)
+            assert _differences(engine) == []
+            engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

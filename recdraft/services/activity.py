@@ -1,0 +1,140 @@
+"""The audit log (roundtable admins) and the activity feed: what changed since I last looked.
+
+Feed rules, all applied in SQL so ``limit`` counts only what the viewer may see:
+- sign-in events (``auth.*``) and the viewer's own actions are left out;
+- events marked ``visibility="staff"`` (flags, moderation decisions) reach moderators and admins only;
+- events about a comment reach others only while that comment is published, or when the viewer wrote it.
+  The check uses the comment's status now, so a comment hidden later disappears from everyone's feed.
+Audit details never hold comment text (see services/comments.py), so even a leak of an event would not
+leak a hidden comment.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, not_, or_, select
+from sqlalchemy.orm import Session
+
+from recdraft.db.engine import Database
+from recdraft.db.models import AuditEvent, Comment, Membership, User, utcnow
+from recdraft.domain.roles import can_administer, can_moderate
+from recdraft.domain.statuses import CommentStatus
+from recdraft.errors import InvalidInput
+from recdraft.schemas.views import AuditEventView
+from recdraft.services._base import actor, deny_unless, member_role
+
+MAX_LIMIT = 1_000
+
+
+def _aware(value: datetime | None, field: str) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise InvalidInput("Give the time with its time zone (UTC is fine).", field=field)
+    return value
+
+
+def _page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"Ask for 1 to {MAX_LIMIT} events at a time.", field="limit")
+    if offset < 0:
+        raise InvalidInput("The offset cannot be negative.", field="offset")
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _views(s: Session, stmt: Any) -> list[AuditEventView]:
+    return [
+        AuditEventView(id=e.id, at=e.at, actor_id=e.actor_id, actor_name=name, roundtable_id=e.roundtable_id,
+                       action=e.action, object_type=e.object_type, object_id=e.object_id, details=e.details or {})
+        for e, name in s.execute(stmt)
+    ]
+
+
+def _base_select() -> Any:
+    return select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
+
+
+def audit_log(
+    db: Database,
+    *,
+    actor_id: int,
+    roundtable_id: int,
+    action_prefix: str | None = None,
+    actor_filter: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[AuditEventView]:
+    """Audit events of a roundtable, newest first (roundtable admins; moderators use the moderation log).
+
+    ``since`` is inclusive, ``until`` exclusive. Raises PermissionDenied, InvalidInput.
+    """
+    _page(limit, offset)
+    _aware(since, "since")
+    _aware(until, "until")
+    with db.read() as s:
+        role = member_role(s, actor(s, actor_id), roundtable_id)
+        deny_unless(can_administer(role), "Only roundtable administrators can read the audit log.")
+        where: list[Any] = [AuditEvent.roundtable_id == roundtable_id]
+        if action_prefix:
+            where.append(AuditEvent.action.like(_like_prefix(action_prefix), escape="\\"))
+        if actor_filter is not None:
+            where.append(AuditEvent.actor_id == actor_filter)
+        if since is not None:
+            where.append(AuditEvent.at >= since)
+        if until is not None:
+            where.append(AuditEvent.at < until)
+        return _views(s, _base_select().where(*where)
+                      .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset))
+
+
+def activity_feed(
+    db: Database, *, actor_id: int, roundtable_id: int, since: datetime | None = None, limit: int = 100
+) -> list[AuditEventView]:
+    """What others did in the roundtable after ``since`` (default: when the viewer last marked it seen), newest first.
+
+    Raises PermissionDenied, InvalidInput.
+    """
+    _page(limit, 0)
+    _aware(since, "since")
+    with db.read() as s:
+        user = actor(s, actor_id)
+        role = member_role(s, user, roundtable_id)
+        if since is None:
+            since = s.scalar(select(Membership.last_seen_at).where(
+                Membership.roundtable_id == roundtable_id, Membership.user_id == user.id))
+        stmt = _base_select()
+        where: list[Any] = [
+            AuditEvent.roundtable_id == roundtable_id,
+            not_(AuditEvent.action.like("auth.%")),
+            or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != user.id),
+        ]
+        if since is not None:
+            where.append(AuditEvent.at > since)
+        if not can_moderate(role):
+            stmt = stmt.outerjoin(Comment, and_(AuditEvent.object_type == "comment", Comment.id == AuditEvent.object_id))
+            where.append(AuditEvent.visibility != "staff")
+            # A comment event whose comment cannot be found fails closed (NULL status).
+            where.append(or_(AuditEvent.object_type != "comment",
+                             Comment.status == CommentStatus.PUBLISHED.value, Comment.author_id == user.id))
+        return _views(s, stmt.where(*where).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit))
+
+
+def mark_seen(db: Database, *, actor_id: int, roundtable_id: int, when: datetime | None = None) -> None:
+    """Remember that the actor has looked at the feed up to ``when`` (default now). Raises PermissionDenied.
+
+    Not audited: it records reading, not a change. System administrators without a membership have no
+    row to update; their feed then starts from the beginning.
+    """
+    _aware(when, "when")
+    with db.write() as s:
+        user = actor(s, actor_id)
+        member_role(s, user, roundtable_id)
+        m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id,
+                                              Membership.user_id == user.id))
+        if m is not None:
+            m.last_seen_at = when or utcnow()

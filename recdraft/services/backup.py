@@ -1,0 +1,501 @@
+"""Backup and restore: the whole database as one versioned, deterministic JSON document.
+
+Shape (keys in sorted order, one table row per line)::
+
+    {"format": "recdraft-backup", "schema": "<sha256 of the table/column layout>",
+     "tables": {"<table>": {"columns": ["id", ...], "rows": [[1, ...], ...]}, ...}, "version": 1}
+
+Generic over ``Base.metadata``: a table added to the models is backed up and restored without
+changes here. Values are encoded per column type: UTC datetimes as ISO 8601 with "Z", dates as
+ISO, booleans as JSON booleans, JSON columns as JSON values (their stored key order is kept: the
+order of languages in a recommendation is meaningful, so JSON column values are *not* key-sorted).
+
+The same database always gives the same bytes, so backup → restore → backup is byte-identical,
+also across SQLite and PostgreSQL. For that reason a restore writes no audit row into the data it
+restores (the row would break the identity and would be an event that is not in the backup); the
+command line prints what was restored instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    bindparam,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+
+from recdraft.db.engine import Database
+from recdraft.db.models import Base, UTCDateTime
+from recdraft.errors import BackupError, NotSignedIn, PermissionDenied
+from recdraft.services._base import Actor, _System, actor_ref, audit, require_system_admin
+
+FORMAT = "recdraft-backup"
+VERSION = 1
+# Rows per executemany: large enough to be fast, small enough to bound one statement's memory.
+CHUNK = 1_000
+# Tables that belong to the tooling, not to recdraft's data.
+IGNORED_TABLES = {"alembic_version"}
+
+# Lone surrogates cannot be written as UTF-8; JSON can carry them as \uXXXX escapes.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# --- column kinds: how each column type is written to and read from JSON ---------------------------
+
+@dataclass(frozen=True)
+class _Kind:
+    name: str
+    encode: Callable[[Any], Any]
+    decode: Callable[[Any], Any]
+
+
+def _encode_utc(value: datetime) -> str:
+    if value.tzinfo is None:  # a timezone-aware column read back from SQLite comes back naive, in UTC
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def _decode_utc(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("expected an ISO 8601 date and time")
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("a UTC date and time needs a 'Z' or an offset")
+    return parsed.astimezone(timezone.utc)
+
+
+def _decode_naive(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("expected an ISO 8601 date and time")
+    return datetime.fromisoformat(value)
+
+
+def _decode_date(value: Any) -> date:
+    if not isinstance(value, str):
+        raise ValueError("expected an ISO 8601 date")
+    return date.fromisoformat(value)
+
+
+def _checked(kind: type | tuple[type, ...], label: str) -> Callable[[Any], Any]:
+    def decode(value: Any) -> Any:
+        # bool is an int in Python; an integer column must not accept true/false silently.
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise ValueError(f"expected {label}")
+        return value
+
+    return decode
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+_UTC = _Kind("utc_datetime", _encode_utc, _decode_utc)
+_NAIVE = _Kind("datetime", lambda v: v.isoformat(timespec="microseconds"), _decode_naive)
+_DATE = _Kind("date", lambda v: v.isoformat(), _decode_date)
+_BOOL = _Kind("bool", bool, _checked(bool, "true or false"))
+_INT = _Kind("int", int, _checked(int, "a whole number"))
+_FLOAT = _Kind("float", float, lambda v: float(_checked((int, float), "a number")(v)))
+_STR = _Kind("str", str, _checked(str, "text"))
+_JSON = _Kind("json", _same, _same)
+
+
+def _kind_of(column: Column[Any]) -> _Kind:
+    """How ``column`` is encoded; unknown types fail loudly so a new type is never backed up wrongly."""
+    col_type = column.type
+    # Order matters: UTCDateTime wraps DateTime, Boolean and JSON before their generic bases.
+    if isinstance(col_type, UTCDateTime):
+        return _UTC
+    if isinstance(col_type, DateTime):
+        if col_type.timezone:
+            return _UTC
+        return _NAIVE
+    if isinstance(col_type, Date):
+        return _DATE
+    if isinstance(col_type, Boolean):
+        return _BOOL
+    if isinstance(col_type, JSON):
+        return _JSON
+    if isinstance(col_type, Integer):
+        return _INT
+    if isinstance(col_type, (Float, Numeric)):
+        return _FLOAT
+    if isinstance(col_type, (String, Text)):
+        return _STR
+    raise TypeError(
+        f"recdraft backup does not know how to store {column.table.name}.{column.name} "
+        f"({type(col_type).__name__}); add the type to recdraft/services/backup.py"
+    )
+
+
+def _tables() -> list[Table]:
+    """Every table, parents before children (``use_alter`` foreign keys break the one cycle)."""
+    return list(Base.metadata.sorted_tables)
+
+
+def schema_fingerprint(tables: Iterable[Table] | None = None) -> str:
+    """A hash of the table/column layout and each column's kind (not column order or lengths)."""
+    layout = {
+        t.name: sorted([c.name, _kind_of(c).name] for c in t.columns)
+        for t in (tables if tables is not None else _tables())
+    }
+    canonical = json.dumps(layout, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+def _dumps(value: Any) -> str:
+    out = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    # Inside a JSON string a raw lone surrogate would make the UTF-8 encoding fail: escape it.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+
+
+def _render(schema: str, tables: dict[str, tuple[list[str], list[list[Any]]]]) -> bytes:
+    """The document with keys sorted and one row per line (readable, diffable, deterministic)."""
+    parts = ["{\n", f'"format": {_dumps(FORMAT)},\n', f'"schema": {_dumps(schema)},\n', '"tables": {']
+    for i, name in enumerate(sorted(tables)):
+        columns, rows = tables[name]
+        parts.append(("," if i else "") + f"\n {_dumps(name)}: {{\n")
+        parts.append(f'  "columns": {_dumps(columns)},\n')
+        if rows:
+            parts.append('  "rows": [\n')
+            parts.append(",\n".join("   " + _dumps(row) for row in rows))
+            parts.append("\n  ]\n }")
+        else:
+            parts.append('  "rows": []\n }')
+    parts.append("\n},\n" if tables else "},\n")
+    parts.append(f'"version": {VERSION}\n}}\n')
+    return "".join(parts).encode("utf-8")
+
+
+@contextmanager
+def _snapshot(db: Database) -> Iterator[Connection]:
+    """One read-only transaction that sees one consistent state of the whole database."""
+    conn = db.engine.connect()
+    try:
+        if db.dialect == "postgresql":
+            # READ COMMITTED would take a new snapshot per statement: tables could disagree.
+            conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        # On SQLite the engine issues BEGIN (deferred); under WAL the first read fixes the snapshot.
+        with conn.begin() as tx:
+            yield conn
+            tx.rollback()
+    finally:
+        conn.close()
+
+
+def _check_database_tables(conn: Connection, tables: list[Table]) -> None:
+    """The database must have exactly the models' tables: none missing (not migrated), none unknown.
+
+    An unknown table would silently be left out of a backup; a missing one means the schema is behind.
+    """
+    present = set(inspect(conn).get_table_names()) - IGNORED_TABLES
+    known = {t.name for t in tables}
+    missing = sorted(known - present)
+    if missing:
+        raise BackupError(
+            f"The database lacks tables this version of recdraft needs ({', '.join(missing)}); "
+            "run 'recdraft init-db' to bring its schema up to date first."
+        )
+    unknown = sorted(present - known)
+    if unknown:
+        raise BackupError(
+            f"The database has tables this version of recdraft does not know ({', '.join(unknown)}); "
+            "a backup would leave them out. Use the recdraft version that created them."
+        )
+
+
+def backup(db: Database, *, actor_id: Actor) -> bytes:
+    """The whole database as one JSON document (system administrators, command line).
+
+    Raises PermissionDenied, and BackupError when the database's tables differ from the models'
+    (not migrated yet, or made by another version) so a backup is never silently partial.
+    """
+    tables = _tables()
+    kinds = {t.name: [_kind_of(c) for c in t.columns] for t in tables}
+    out: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    with _snapshot(db) as conn:
+        with Session(bind=conn) as session:
+            require_system_admin(session, actor_id)
+        _check_database_tables(conn, tables)
+        for table in tables:
+            encoders = [k.encode for k in kinds[table.name]]
+            stmt = select(table).order_by(*table.primary_key.columns)
+            rows = [
+                [None if v is None else enc(v) for enc, v in zip(encoders, row)]
+                for row in conn.execute(stmt)
+            ]
+            out[table.name] = ([c.name for c in table.columns], rows)
+    data = _render(schema_fingerprint(tables), out)
+    # Who took a copy of everyone's words is worth knowing. The row is written after the snapshot,
+    # so it is not in this backup (backup → restore → backup stays identical) but in the next one.
+    with db.write() as s:
+        audit(s, actor_id=actor_ref(actor_id), action="backup.create", object_type="database", object_id=None,
+              details={"bytes": len(data), "rows": sum(len(rows) for _, rows in out.values())})
+    return data
+
+
+def backup_to_file(db: Database, *, actor_id: Actor, path: str | Path) -> int:
+    """Write a backup to ``path``; returns its size in bytes."""
+    data = backup(db, actor_id=actor_id)
+    target = Path(path)
+    # Write beside the target and rename, so a failed write never leaves half a backup in place.
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(target)
+    return len(data)
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+def _parse(data: bytes | str) -> dict[str, Any]:
+    try:
+        doc = json.loads(data)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BackupError(f"This file is not a recdraft backup: it is not valid JSON ({exc}).") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise BackupError("This file is not a recdraft backup (its 'format' is not 'recdraft-backup').")
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise BackupError("This backup has no valid format version.")
+    if version > VERSION:
+        raise BackupError(
+            f"This backup has format version {version}, newer than this recdraft understands ({VERSION}). "
+            "Restore it with a newer version of recdraft."
+        )
+    if version != VERSION:
+        raise BackupError(f"Backup format version {version} is not supported (this recdraft reads version {VERSION}).")
+    tables = doc.get("tables")
+    if not isinstance(tables, dict):
+        raise BackupError("This backup is damaged: it has no 'tables'.")
+    for name, body in tables.items():
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("columns"), list)
+            or not all(isinstance(c, str) for c in body["columns"])
+            or not isinstance(body.get("rows"), list)
+        ):
+            raise BackupError(f"This backup is damaged: table '{name}' needs a list of 'columns' and of 'rows'.")
+    return doc
+
+
+def _check_schema(doc: dict[str, Any], tables: list[Table]) -> None:
+    """The backup's tables and columns must be exactly the current ones; say which differ."""
+    problems: list[str] = []
+    current = {t.name: t for t in tables}
+    given = doc["tables"]
+    for name in sorted(set(given) - set(current)):
+        problems.append(f"table '{name}' does not exist in this version")
+    for name in sorted(set(current) - set(given)):
+        problems.append(f"table '{name}' is missing from the backup")
+    for name in sorted(set(current) & set(given)):
+        have = [c.name for c in current[name].columns]
+        cols = given[name]["columns"]
+        if len(set(cols)) != len(cols):
+            problems.append(f"table '{name}' lists a column twice")
+        for col in sorted(set(cols) - set(have)):
+            problems.append(f"column '{name}.{col}' does not exist in this version")
+        for col in sorted(set(have) - set(cols)):
+            problems.append(f"column '{name}.{col}' is missing from the backup")
+    if problems:
+        raise BackupError(
+            "This backup does not match this version's database schema: " + "; ".join(problems) + "."
+        )
+    if doc.get("schema") != schema_fingerprint(tables):
+        raise BackupError(
+            "This backup does not match this version's database schema: the column types differ "
+            "(its schema fingerprint is different). Restore it with the recdraft version that made it."
+        )
+
+
+def _decoded_rows(table: Table, columns: list[str], rows: list[Any]) -> Iterator[dict[str, Any]]:
+    kinds = {c.name: _kind_of(c) for c in table.columns}
+    decoders = [kinds[c].decode for c in columns]
+    width = len(columns)
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, list) or len(row) != width:
+            raise BackupError(f"This backup is damaged: row {number} of '{table.name}' does not have {width} values.")
+        values: dict[str, Any] = {}
+        for col, dec, value in zip(columns, decoders, row):
+            if value is None:
+                values[col] = None
+                continue
+            try:
+                values[col] = dec(value)
+            except (TypeError, ValueError) as exc:
+                raise BackupError(
+                    f"This backup is damaged: row {number} of '{table.name}', column '{col}': {exc}."
+                ) from None
+        yield values
+
+
+def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _deferred_columns(tables: list[Table]) -> dict[str, list[str]]:
+    """Foreign-key columns to insert as NULL and fill in once every table is loaded.
+
+    Generic: a foreign key that points at its own table (merged_into_id, parent_id: the target row
+    may come later by id) or at a table that is inserted later (use_alter cycles such as
+    recommendations.current_revision_id → revisions) cannot be satisfied row by row.
+    Such a column must be nullable; a NOT NULL one would need deferrable constraints.
+    """
+    position = {t.name: i for i, t in enumerate(tables)}
+    deferred: dict[str, list[str]] = {}
+    for table in tables:
+        cols: set[str] = set()
+        for fk in table.foreign_keys:
+            target = fk.column.table.name
+            if position.get(target, -1) >= position[table.name]:
+                if not fk.parent.nullable:
+                    raise RuntimeError(
+                        f"{table.name}.{fk.parent.name} is a NOT NULL foreign key in a cycle; "
+                        "restore cannot load it generically"
+                    )
+                cols.add(fk.parent.name)
+        if cols:
+            deferred[table.name] = sorted(cols)
+    return deferred
+
+
+def _require_restorer(session: Session, actor_id: Actor) -> None:
+    if isinstance(actor_id, _System):
+        return
+    try:
+        require_system_admin(session, actor_id)
+    except NotSignedIn:
+        # The usual case: the empty target has no accounts yet, so nobody can be signed in to it.
+        raise PermissionDenied(
+            "Only a system administrator can restore a backup; into an empty database restore it "
+            "from the command line (recdraft restore FILE)."
+        ) from None
+
+
+def _lock_and_check_empty(conn: Connection, tables: list[Table], dialect: str) -> None:
+    if dialect == "postgresql":
+        # Nobody writes between the emptiness check and the load (SQLite holds BEGIN IMMEDIATE already).
+        names = ", ".join(conn.dialect.identifier_preparer.format_table(t) for t in tables)
+        conn.execute(text(f"LOCK TABLE {names} IN EXCLUSIVE MODE"))
+    filled = [t.name for t in tables if conn.execute(select(1).select_from(t).limit(1)).first() is not None]
+    if filled:
+        raise BackupError(
+            "A backup can only be restored into an empty database; this one already has data "
+            f"(in {', '.join(filled)}). Create a new database, run 'recdraft init-db', and restore into it."
+        )
+
+
+def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
+    """PostgreSQL: move each serial id's sequence past the restored ids so new rows get fresh ones."""
+    preparer = conn.dialect.identifier_preparer
+    for table in tables:
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or not isinstance(pk[0].type, Integer):
+            continue
+        col = pk[0]
+        # pg_get_serial_sequence parses its first argument as SQL (quoted) and takes the column literally;
+        # it is NULL for a column without a sequence, and setval(NULL, ...) does nothing.
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:t, :c), COALESCE(MAX({preparer.quote(col.name)}), 1), "
+                f"MAX({preparer.quote(col.name)}) IS NOT NULL) FROM {preparer.format_table(table)}"
+            ),
+            {"t": preparer.format_table(table), "c": col.name},
+        )
+
+
+def restore(db: Database, *, actor_id: Actor, data: bytes) -> dict[str, int]:
+    """Load a backup into an EMPTY database in one transaction; returns rows per table.
+
+    Raises PermissionDenied (not a system administrator / command line) and BackupError (target not
+    empty, not a recdraft backup, newer format version, schema mismatch, damaged data).
+    """
+    tables = _tables()
+    deferred = _deferred_columns(tables)
+    counts: dict[str, int] = {}
+    with db.write() as session:
+        _require_restorer(session, actor_id)
+        conn = session.connection()
+        _check_database_tables(conn, tables)
+        _lock_and_check_empty(conn, tables, db.dialect)
+        doc = _parse(data)
+        _check_schema(doc, tables)
+        later: list[tuple[Table, list[str], list[dict[str, Any]]]] = []
+        try:
+            for table in tables:
+                body = doc["tables"][table.name]
+                postponed = deferred.get(table.name, [])
+                pk = [c.name for c in table.primary_key.columns]
+                fixups: list[dict[str, Any]] = []
+                count = 0
+                for chunk in _chunks(_decoded_rows(table, body["columns"], body["rows"]), CHUNK):
+                    for row in chunk:
+                        if postponed and any(row[c] is not None for c in postponed):
+                            fixups.append({**{f"_pk_{c}": row[c] for c in pk}, **{c: row[c] for c in postponed}})
+                            for c in postponed:
+                                row[c] = None
+                    conn.execute(table.insert(), chunk)
+                    count += len(chunk)
+                counts[table.name] = count
+                if fixups:
+                    later.append((table, pk, fixups))
+            for table, pk, fixups in later:
+                stmt = (
+                    update(table)
+                    .where(*(table.c[c] == bindparam(f"_pk_{c}") for c in pk))
+                    .values({c: bindparam(c) for c in deferred[table.name]})
+                )
+                for chunk in _chunks(fixups, CHUNK):
+                    conn.execute(stmt, chunk)
+        except (IntegrityError, DataError) as exc:
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise BackupError(f"This backup's data is inconsistent and was not restored: {detail}") from None
+        if db.dialect == "postgresql":
+            _reset_sequences(conn, tables)
+    return counts
+
+
+def restore_from_file(db: Database, *, actor_id: Actor, path: str | Path) -> dict[str, int]:
+    """Restore the backup file at ``path`` (see ``restore``)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BackupError(f"Cannot read the backup file {path}: {exc.strerror or exc}.") from None
+    return restore(db, actor_id=actor_id, data=data)
+
+
+__all__ = ["FORMAT", "VERSION", "backup", "backup_to_file", "restore", "restore_from_file", "schema_fingerprint"]

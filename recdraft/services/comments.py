@@ -1,0 +1,499 @@
+"""Comments on recommendations: post, edit with history, flag, moderate, resolve, list, export.
+
+Decisions (each is tested in tests/integration/test_comments.py):
+
+- Who sees what. Moderators and admins see every comment. Everyone else sees published comments
+  and their own comments in any status, labelled with that status, so an author learns that their
+  comment is pending, hidden or rejected. Other people's pending, hidden and rejected comments never
+  reach them: asking for one by id gives NotFound, as if it did not exist.
+- Re-moderation on edit. In a pre-moderation roundtable an expert's edit of a published comment sends
+  it back to pending, otherwise approving harmless text would let any later text through. Comments by
+  moderators and admins stay published (theirs are published at once anyway). In post-moderation the
+  status is kept. An edit never changes any other status: pending stays pending, hidden stays hidden,
+  rejected stays rejected.
+- Replies. A non-moderator replies only to a published comment of the same recommendation; a reply to a
+  comment they cannot see is NotFound. Replies stay listed when their parent is later hidden; they
+  then start a thread of their own for viewers who cannot see the parent.
+- Flags. Only published comments can be flagged, once per person, never by the author. Flag counts and
+  reasons are for moderators: other viewers see ``open_flags == 0``.
+- Every moderation decision resolves the comment's open flags (reject too: the moderator has looked at
+  it). ``approve`` on a published comment that has open flags keeps it published and dismisses the
+  flags, so a moderator can clear unfounded reports before the final memo.
+- ``updated_at`` changes only when the text changes; ``edited`` means an earlier text is kept.
+- Audit rows never hold comment bodies, quotes or flag reasons: the activity feed shows audit rows and
+  must not leak hidden text. Flag and moderation events are staff-only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, true, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from recdraft.db.engine import Database
+from recdraft.db.models import (
+    Comment,
+    CommentEdit,
+    CommentFlag,
+    ModerationEntry,
+    Recommendation,
+    Revision,
+    User,
+    utcnow,
+)
+from recdraft.domain import csvsafe
+from recdraft.domain.roles import ModerationMode, Role, can_contribute, can_moderate
+from recdraft.domain.statuses import CommentStatus, ModerationAction, moderation_target
+from recdraft.errors import InvalidInput, NotFound
+from recdraft.schemas.common import CommentBody, Input, OptionalReason, Quote, Reason, parse
+from recdraft.schemas.content import FIELDS
+from recdraft.schemas.views import CommentEditView, CommentView, FlagView, ModerationEntryView
+from recdraft.services._base import actor, audit, deny_unless, get, member_role, roundtable_open_for_writes
+from recdraft.services.recommendations import _check_key, is_author
+
+PUBLISHED = CommentStatus.PUBLISHED.value
+PENDING = CommentStatus.PENDING.value
+RESOLUTIONS = ("addressed", "declined")
+CSV_COLUMNS = ("id", "recommendation", "parent_id", "author", "status", "created_at", "body", "quote", "resolution")
+
+
+class CommentInput(Input):
+    body: CommentBody
+    quote: Quote = ""
+
+
+class ReasonInput(Input):
+    reason: Reason
+
+
+class OptionalReasonInput(Input):
+    reason: OptionalReason = ""
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _check_quote(s: Session, rec: Recommendation, quote: str) -> None:
+    """InvalidInput unless ``quote`` (whitespace-normalised) is in some field of the current text."""
+    if not quote:
+        return
+    rev = s.get(Revision, rec.current_revision_id) if rec.current_revision_id else None
+    for fields in (rev.content if rev else {}).values():
+        if any(quote in _squash(fields.get(name, "")) for name in FIELDS):
+            return
+    raise InvalidInput("The quoted passage is not in the recommendation's current text; copy it from the text.",
+                       field="quote")
+
+
+def _can_see(c: Comment, user_id: int, role: Role) -> bool:
+    return can_moderate(role) or c.status == PUBLISHED or c.author_id == user_id
+
+
+def _visible_clause(user_id: int, role: Role) -> Any:
+    if can_moderate(role):
+        return true()
+    return or_(Comment.status == PUBLISHED, Comment.author_id == user_id)
+
+
+def _load(s: Session, actor_id: int, comment_id: int, *, lock: bool = False) -> tuple[User, Role, Comment, Recommendation]:
+    """Actor, role, comment (row-locked when ``lock``) and its recommendation; NotFound when not visible."""
+    user = actor(s, actor_id)
+    c = get(s, Comment, comment_id, "Comment", lock=lock)
+    rec = get(s, Recommendation, c.recommendation_id, "Recommendation")
+    role = member_role(s, user, rec.roundtable_id)
+    if not _can_see(c, user.id, role):
+        raise NotFound(f"Comment {comment_id} does not exist.")
+    return user, role, c, rec
+
+
+def _rows(s: Session, *where: Any) -> Sequence[Any]:
+    """Comments with author name, addressed revision number, edited flag and recommendation number.
+
+    One query whatever the number of comments, ordered by recommendation, then time.
+    """
+    edited = select(CommentEdit.id).where(CommentEdit.comment_id == Comment.id).exists()
+    stmt = (
+        select(Comment, User.display_name, Revision.number, edited, Recommendation.number)
+        .join(Recommendation, Recommendation.id == Comment.recommendation_id)
+        .join(User, User.id == Comment.author_id)
+        .outerjoin(Revision, Revision.id == Comment.addressed_revision_id)
+        .where(*where)
+        .order_by(Recommendation.number, Comment.created_at, Comment.id)
+    )
+    return s.execute(stmt).all()
+
+
+def _view(row: Any, *, staff: bool) -> CommentView:
+    c, author_name, rev_number, edited, _rec_number = row
+    return CommentView(
+        id=c.id, recommendation_id=c.recommendation_id, parent_id=c.parent_id, author_id=c.author_id,
+        author_name=author_name, body=c.body, quote=c.quote, status=c.status, created_at=c.created_at,
+        updated_at=c.updated_at, edited=bool(edited), resolution=c.resolution,
+        addressed_revision_number=rev_number, resolution_reason=c.resolution_reason,
+        open_flags=c.open_flags if staff else 0,
+    )
+
+
+def _one_view(s: Session, comment_id: int, *, staff: bool) -> CommentView:
+    s.flush()
+    return _view(_rows(s, Comment.id == comment_id)[0], staff=staff)
+
+
+def _thread_order(rows: Sequence[Any]) -> list[Any]:
+    """Each recommendation's comments as threads: a comment, then its replies (by time), depth first.
+
+    ``rows`` come ordered by recommendation and time; a reply whose parent is not among them starts a thread.
+    """
+    ids = {row[0].id for row in rows}
+    children: dict[int, list[Any]] = defaultdict(list)
+    roots: list[Any] = []
+    for row in rows:
+        parent = row[0].parent_id
+        (children[parent] if parent in ids else roots).append(row)
+    out: list[Any] = []
+    stack = list(reversed(roots))
+    while stack:  # iterative: a long reply chain must not hit the recursion limit
+        row = stack.pop()
+        out.append(row)
+        stack.extend(reversed(children[row[0].id]))
+    return out
+
+
+def _in_recommendations(recommendation_ids: list[int] | None) -> list[Any]:
+    return [] if recommendation_ids is None else [Comment.recommendation_id.in_(list(recommendation_ids))]
+
+
+# ---------------------------------------------------------------- writes
+
+
+def post_comment(
+    db: Database,
+    *,
+    actor_id: int,
+    recommendation_id: int,
+    body: str,
+    quote: str = "",
+    parent_id: int | None = None,
+    submission_key: str | None = None,
+) -> CommentView:
+    """Comment on a recommendation or reply to a comment (experts, moderators, admins).
+
+    Pending in a pre-moderation roundtable unless the actor moderates; published otherwise. The same
+    ``submission_key`` twice stores one comment. Raises PermissionDenied, InvalidInput, NotFound.
+    """
+    data = parse(CommentInput, body=body, quote=quote)
+    quote_text = _squash(data.quote)
+    key = _check_key(submission_key)
+    try:
+        with db.write() as s:
+            user = actor(s, actor_id)
+            rec = get(s, Recommendation, recommendation_id, "Recommendation")
+            role = member_role(s, user, rec.roundtable_id)
+            deny_unless(can_contribute(role), "Observers cannot comment; an administrator can make you an expert.")
+            rt = roundtable_open_for_writes(s, rec.roundtable_id, role)
+            if key:
+                existing = s.scalar(select(Comment).where(Comment.submission_key == key))
+                if existing is not None:
+                    return _same_submission(s, existing, user.id, role)
+            if parent_id is not None:
+                parent = s.get(Comment, parent_id)
+                if parent is None or parent.recommendation_id != rec.id or not _can_see(parent, user.id, role):
+                    raise NotFound(f"Comment {parent_id} does not exist on this recommendation.")
+                if parent.status != PUBLISHED and not can_moderate(role):
+                    raise InvalidInput("You can reply only to published comments.", field="parent_id")
+            _check_quote(s, rec, quote_text)
+            published = rt.moderation_mode == ModerationMode.POST or can_moderate(role)
+            now = utcnow()
+            c = Comment(recommendation_id=rec.id, parent_id=parent_id, author_id=user.id, body=data.body,
+                        quote=quote_text, status=PUBLISHED if published else PENDING, created_at=now,
+                        updated_at=now, submission_key=key)
+            s.add(c)
+            s.flush()
+            audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.post", object_type="comment",
+                  object_id=c.id, details={"recommendation_id": rec.id, "parent_id": parent_id, "status": c.status})
+            return _one_view(s, c.id, staff=can_moderate(role))
+    except IntegrityError:
+        # The same submission raced itself past the key check: the other copy is stored.
+        if not key:
+            raise
+        with db.read() as s:
+            existing = s.scalar(select(Comment).where(Comment.submission_key == key))
+            if existing is None:
+                raise
+            user = actor(s, actor_id)
+            rec = get(s, Recommendation, existing.recommendation_id, "Recommendation")
+            return _same_submission(s, existing, user.id, member_role(s, user, rec.roundtable_id))
+
+
+def _same_submission(s: Session, existing: Comment, user_id: int, role: Role) -> CommentView:
+    # Someone else's key is refused rather than answered with their (perhaps pending) comment.
+    if existing.author_id != user_id:
+        raise InvalidInput("This submission key was already used; send the comment again.", field="submission_key")
+    return _one_view(s, existing.id, staff=can_moderate(role))
+
+
+def edit_comment(db: Database, *, actor_id: int, comment_id: int, body: str, quote: str | None = None) -> CommentView:
+    """Change one's own comment; the earlier text is kept. ``quote=None`` keeps the quote.
+
+    In pre-moderation an expert's edited published comment goes back to pending (see the module notes).
+    Raises PermissionDenied, InvalidInput, NotFound.
+    """
+    data = parse(CommentInput, body=body, quote=quote or "")
+    with db.write() as s:
+        user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
+        deny_unless(c.author_id == user.id, "Only the author can edit a comment.")
+        deny_unless(can_contribute(role), "Observers cannot edit comments.")
+        rt = roundtable_open_for_writes(s, rec.roundtable_id, role)
+        new_quote = c.quote if quote is None else _squash(data.quote)
+        if new_quote != c.quote:
+            # An unchanged quote is not re-checked: it was taken from the text current back then.
+            _check_quote(s, rec, new_quote)
+        if data.body == c.body and new_quote == c.quote:
+            return _one_view(s, c.id, staff=can_moderate(role))
+        now = utcnow()
+        s.add(CommentEdit(comment_id=c.id, editor_id=user.id, previous_body=c.body, previous_quote=c.quote,
+                          edited_at=now))
+        before = c.status
+        if before == PUBLISHED and rt.moderation_mode == ModerationMode.PRE and not can_moderate(role):
+            c.status = PENDING
+        c.body, c.quote, c.updated_at = data.body, new_quote, now
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.edit", object_type="comment",
+              object_id=c.id, details={"recommendation_id": rec.id, "from": before, "to": c.status})
+        return _one_view(s, c.id, staff=can_moderate(role))
+
+
+def flag_comment(db: Database, *, actor_id: int, comment_id: int, reason: str) -> FlagView:
+    """Report a published comment to the moderators, once per person (any participant but the author).
+
+    Raises InvalidInput (no reason, already flagged, not published), PermissionDenied, NotFound.
+    """
+    data = parse(ReasonInput, reason=reason)
+    already = InvalidInput("You have already flagged this comment; a moderator will look at it.", field="comment_id")
+    try:
+        with db.write() as s:
+            user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
+            deny_unless(c.author_id != user.id, "You cannot flag your own comment; edit it instead.")
+            roundtable_open_for_writes(s, rec.roundtable_id, role)
+            if c.status != PUBLISHED:
+                raise InvalidInput(f"Only published comments can be flagged; this one is {c.status}.")
+            if s.scalar(select(CommentFlag.id).where(CommentFlag.comment_id == c.id,
+                                                     CommentFlag.user_id == user.id)) is not None:
+                raise already
+            flag = CommentFlag(comment_id=c.id, user_id=user.id, reason=data.reason, created_at=utcnow())
+            s.add(flag)
+            c.open_flags += 1
+            s.flush()
+            audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.flag", object_type="comment",
+                  object_id=c.id, details={"recommendation_id": rec.id}, visibility="staff")
+            return FlagView(id=flag.id, user_id=user.id, reason=flag.reason, created_at=flag.created_at,
+                            resolved_at=None)
+    except IntegrityError:
+        raise already from None  # a double click raced past the check: the unique (comment, user) held
+
+
+def moderate_comment(db: Database, *, actor_id: int, comment_id: int, action: str, reason: str = "") -> CommentView:
+    """Approve, hide, reject or restore a comment (moderators, admins); resolves its open flags.
+
+    A reason is required to hide, reject or restore. Raises InvalidInput, InvalidTransition, PermissionDenied.
+    """
+    try:
+        act = ModerationAction(action)
+    except ValueError:
+        raise InvalidInput(f"Unknown moderation action '{action}'; use approve, hide, reject or restore.",
+                           field="action") from None
+    model = OptionalReasonInput if act == ModerationAction.APPROVE else ReasonInput
+    reason_text = parse(model, reason=reason).reason
+    with db.write() as s:
+        # The row lock makes a moderator and an author editing at the same moment take turns.
+        user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
+        deny_unless(can_moderate(role), "Only moderators and administrators can moderate comments.")
+        roundtable_open_for_writes(s, rec.roundtable_id, role)
+        current = CommentStatus(c.status)
+        if act == ModerationAction.APPROVE and current == CommentStatus.PUBLISHED and c.open_flags > 0:
+            target = current  # keep it and dismiss the flags
+        else:
+            target = moderation_target(current, act)
+        now = utcnow()
+        resolved = s.execute(
+            update(CommentFlag).where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
+            .values(resolved_at=now), execution_options={"synchronize_session": False}
+        ).rowcount
+        c.status, c.open_flags = target.value, 0
+        s.add(ModerationEntry(comment_id=c.id, moderator_id=user.id, action=act.value, from_status=current.value,
+                              to_status=target.value, reason=reason_text, created_at=now))
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action=f"comment.{act.value}",
+              object_type="comment", object_id=c.id, visibility="staff",
+              details={"recommendation_id": rec.id, "from": current.value, "to": target.value,
+                       "reason": reason_text, "flags_resolved": resolved})
+        return _one_view(s, c.id, staff=True)
+
+
+def resolve_comment(
+    db: Database,
+    *,
+    actor_id: int,
+    comment_id: int,
+    resolution: str,
+    revision_id: int | None = None,
+    reason: str = "",
+) -> CommentView:
+    """Record that a comment was addressed (in ``revision_id`` of the same recommendation) or declined (with a reason).
+
+    Recommendation authors and co-authors, moderators, admins. Raises InvalidInput, PermissionDenied, NotFound.
+    """
+    if resolution not in RESOLUTIONS:
+        raise InvalidInput("A comment is resolved as 'addressed' or 'declined'.", field="resolution")
+    if resolution == "declined":
+        reason_text = parse(ReasonInput, reason=reason).reason
+    else:
+        reason_text = parse(OptionalReasonInput, reason=reason).reason
+        if revision_id is None:
+            raise InvalidInput("Say which revision addresses the comment.", field="revision_id")
+    with db.write() as s:
+        user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
+        deny_unless(can_moderate(role) or (can_contribute(role) and is_author(rec, user.id)),
+                    "Only the recommendation's authors, moderators and administrators can resolve its comments.")
+        roundtable_open_for_writes(s, rec.roundtable_id, role)
+        if c.status != PUBLISHED:
+            raise InvalidInput(f"Only published comments can be resolved; this one is {c.status}.")
+        rev_number = None
+        if resolution == "addressed":
+            rev = s.get(Revision, revision_id)
+            if rev is None or rev.recommendation_id != rec.id:
+                raise InvalidInput("That revision is not a revision of this recommendation.", field="revision_id")
+            rev_number = rev.number
+        c.resolution, c.resolution_reason, c.resolved_by = resolution, reason_text, user.id
+        c.addressed_revision_id = revision_id if resolution == "addressed" else None
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.resolve", object_type="comment",
+              object_id=c.id, details={"recommendation_id": rec.id, "resolution": resolution, "revision": rev_number})
+        return _one_view(s, c.id, staff=can_moderate(role))
+
+
+# ---------------------------------------------------------------- reads
+
+
+def get_comment(db: Database, *, actor_id: int, comment_id: int) -> CommentView:
+    """One comment the actor may see. Raises NotFound, PermissionDenied."""
+    with db.read() as s:
+        _user, role, c, _rec = _load(s, actor_id, comment_id)
+        return _one_view(s, c.id, staff=can_moderate(role))
+
+
+def list_comments(db: Database, *, actor_id: int, recommendation_id: int) -> list[CommentView]:
+    """The comments of a recommendation the actor may see, in thread order. Raises PermissionDenied, NotFound."""
+    with db.read() as s:
+        user = actor(s, actor_id)
+        rec = get(s, Recommendation, recommendation_id, "Recommendation")
+        role = member_role(s, user, rec.roundtable_id)
+        rows = _rows(s, Comment.recommendation_id == rec.id, _visible_clause(user.id, role))
+        return [_view(r, staff=can_moderate(role)) for r in _thread_order(rows)]
+
+
+def comment_history(db: Database, *, actor_id: int, comment_id: int) -> list[CommentEditView]:
+    """Earlier texts of a comment, oldest first (its author, moderators, admins)."""
+    with db.read() as s:
+        user, role, c, _rec = _load(s, actor_id, comment_id)
+        deny_unless(c.author_id == user.id or can_moderate(role),
+                    "Only the author and moderators can see earlier versions of a comment.")
+        edits = s.scalars(select(CommentEdit).where(CommentEdit.comment_id == c.id)
+                          .order_by(CommentEdit.edited_at, CommentEdit.id))
+        return [CommentEditView(previous_body=e.previous_body, previous_quote=e.previous_quote,
+                                edited_at=e.edited_at, editor_id=e.editor_id) for e in edits]
+
+
+def _staff_only(s: Session, actor_id: int, roundtable_id: int, message: str) -> Role:
+    role = member_role(s, actor(s, actor_id), roundtable_id)
+    deny_unless(can_moderate(role), message)
+    return role
+
+
+def _needs_moderation() -> Any:
+    return or_(Comment.status == PENDING, and_(Comment.status == PUBLISHED, Comment.open_flags > 0))
+
+
+def moderation_queue(db: Database, *, actor_id: int, roundtable_id: int) -> list[CommentView]:
+    """Pending and flagged comments of the roundtable, oldest first (moderators, admins)."""
+    with db.read() as s:
+        _staff_only(s, actor_id, roundtable_id, "Only moderators and administrators see the moderation queue.")
+        rows = _rows(s, Recommendation.roundtable_id == roundtable_id, _needs_moderation())
+        rows = sorted(rows, key=lambda r: (r[0].created_at, r[0].id))
+        return [_view(r, staff=True) for r in rows]
+
+
+def moderation_log(db: Database, *, actor_id: int, roundtable_id: int) -> list[ModerationEntryView]:
+    """Every moderation decision in the roundtable, newest first (moderators, admins)."""
+    with db.read() as s:
+        _staff_only(s, actor_id, roundtable_id, "Only moderators and administrators see the moderation log.")
+        rows = s.execute(
+            select(ModerationEntry, User.display_name)
+            .join(User, User.id == ModerationEntry.moderator_id)
+            .join(Comment, Comment.id == ModerationEntry.comment_id)
+            .join(Recommendation, Recommendation.id == Comment.recommendation_id)
+            .where(Recommendation.roundtable_id == roundtable_id)
+            .order_by(ModerationEntry.created_at.desc(), ModerationEntry.id.desc())
+        ).all()
+        return [ModerationEntryView(id=m.id, comment_id=m.comment_id, moderator_id=m.moderator_id, moderator_name=name,
+                                    action=m.action, from_status=m.from_status, to_status=m.to_status,
+                                    reason=m.reason, created_at=m.created_at) for m, name in rows]
+
+
+def published_comments_for_export(
+    db: Database, *, actor_id: int, roundtable_id: int, recommendation_ids: list[int] | None = None
+) -> list[CommentView]:
+    """Published comments only, by recommendation number and thread (any participant; the memo's review copy)."""
+    with db.read() as s:
+        member_role(s, actor(s, actor_id), roundtable_id)
+        rows = _rows(s, Recommendation.roundtable_id == roundtable_id, Comment.status == PUBLISHED,
+                     *_in_recommendations(recommendation_ids))
+        return [_view(r, staff=False) for r in _thread_order(rows)]
+
+
+def unmoderated_count(
+    db: Database, *, actor_id: int, roundtable_id: int, recommendation_ids: list[int] | None = None
+) -> int:
+    """Comments still waiting for a moderator: pending ones and published ones with open flags (any participant)."""
+    with db.read() as s:
+        member_role(s, actor(s, actor_id), roundtable_id)
+        return s.scalar(
+            select(func.count(Comment.id))
+            .join(Recommendation, Recommendation.id == Comment.recommendation_id)
+            .where(Recommendation.roundtable_id == roundtable_id, _needs_moderation(),
+                   *_in_recommendations(recommendation_ids))
+        ) or 0
+
+
+def _resolution_cell(view: CommentView) -> str:
+    if view.resolution == "addressed":
+        return f"addressed in revision {view.addressed_revision_number}"
+    if view.resolution == "declined":
+        return f"declined: {view.resolution_reason}"
+    return ""
+
+
+def export_comments_csv(db: Database, *, actor_id: int, roundtable_id: int) -> str:
+    """Every comment of the roundtable as CSV, safe to open in a spreadsheet (moderators, admins).
+
+    Returns text; save it as UTF-8 with a BOM (``utf-8-sig``) so Excel reads Kazakh and Russian correctly.
+    """
+    with db.read() as s:
+        _staff_only(s, actor_id, roundtable_id, "Only moderators and administrators can export comments.")
+        rows = _thread_order(_rows(s, Recommendation.roundtable_id == roundtable_id))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for row in rows:
+            v = _view(row, staff=True)
+            cells = (v.id, row[4], v.parent_id, v.author_name, v.status, v.created_at.isoformat(), v.body, v.quote,
+                     _resolution_cell(v))
+            writer.writerow([csvsafe.neutralise(cell) for cell in cells])
+        return out.getvalue()
