@@ -1,0 +1,134 @@
+"""Writing Markdown-subset text as Word paragraphs, runs and list numbering."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from recdraft.export._context import Ctx
+from recdraft.export._markup import Block, Span, parse_blocks
+from recdraft.export._ooxml import ITALIC, SE, clean, paragraph, ppr_of, run, set_numbering, w
+
+IND = w("ind")
+
+
+class ListState:
+    """Numbered lists restart after any other paragraph at the outer level."""
+
+    def __init__(self) -> None:
+        self.num_id: int | None = None
+
+    def number_id(self, ctx: Ctx, block: Block) -> int | None:
+        if self.num_id is None:
+            self.num_id = ctx.numbering.restart(ctx.numbering.number_id, block.start if block.level == 0 else 1)
+        return self.num_id
+
+    def interrupt(self, block: Block) -> None:
+        if block.level == 0 and block.kind != "number":
+            self.num_id = None
+
+
+def block_paragraph(ctx: Ctx, parent: etree._Element, block: Block, state: ListState, *,
+                    compact: bool, body_style: str) -> tuple[etree._Element, int]:
+    """The paragraph for ``block`` with list numbering; returns it and extra run formatting.
+
+    ``compact`` (table cells, the side-by-side edition) keeps the cell's text style and attaches
+    numbering directly, so lists in a 10-pt cell stay 10 pt.
+    """
+    state.interrupt(block)
+    kind = block.kind
+    numbering = ctx.numbering
+    if kind == "number":
+        num_id = state.number_id(ctx, block)
+        p = paragraph(parent, ctx.s(body_style if compact else "Memo List Number"))
+        if num_id is not None:
+            set_numbering(p, num_id, block.level)
+        return p, 0
+    if kind == "bullet":
+        p = paragraph(parent, ctx.s(body_style if compact else "Memo List Bullet"))
+        if numbering.bullet_id is not None and (compact or block.level):
+            set_numbering(p, numbering.bullet_id, block.level)
+        return p, 0
+    if kind == "quote":
+        if compact:
+            p = paragraph(parent, ctx.s(body_style))
+            ind = SE(ppr_of(p), IND)
+            ind.set(w("left"), "284")
+            ind.set(w("firstLine"), "0")
+            return p, ITALIC
+        return paragraph(parent, ctx.s("Memo Quote")), 0
+    return paragraph(parent, ctx.s(body_style)), 0
+
+
+def write_spans(p: etree._Element, spans: list[Span], *, lang: str | None, fmt_extra: int = 0,
+                cuts: tuple[int, ...] = ()) -> list[tuple[int, int, etree._Element]]:
+    """Runs for ``spans``; split at character offsets ``cuts``. Returns (start, end, run) triples."""
+    out: list[tuple[int, int, etree._Element]] = []
+    pos = 0
+    for text, fmt in spans:
+        end = pos + len(text)
+        inner = [c - pos for c in cuts if pos < c < end]
+        last = 0
+        for cut in [*inner, len(text)]:
+            piece = text[last:cut]
+            if piece:
+                r = run(p, piece, fmt=fmt | fmt_extra, lang=lang)
+                out.append((pos + last, pos + cut, r))
+            last = cut
+        pos = end
+    return out
+
+
+def write_markup(ctx: Ctx, parent: etree._Element, text: str, *, lang: str, compact: bool = False,
+                 body_style: str = "Memo Body", prefix: str | None = None,
+                 quotes: dict[int, str] | None = None) -> None:
+    """Paragraphs for Markdown-subset ``text``. ``prefix`` is a run-in bold label ("Rationale.").
+
+    ``quotes`` maps review-comment indexes to passages; a passage found inside one paragraph gets
+    its own runs, recorded in ``ctx.comment_anchors`` so the comment can be anchored on it.
+    """
+    blocks = parse_blocks(clean(text))
+    run_lang = ctx.tag(lang) if ctx.bilingual else None
+    if prefix and (not blocks or blocks[0].kind != "para"):
+        p = paragraph(parent, ctx.s(body_style))
+        run(p, prefix, style_id=ctx.s("Memo Label"), lang=run_lang)
+        prefix = None
+    state = ListState()
+    for block in blocks:
+        p, fmt_extra = block_paragraph(ctx, parent, block, state, compact=compact, body_style=body_style)
+        if prefix:
+            run(p, prefix + " ", style_id=ctx.s("Memo Label"), lang=run_lang)
+            prefix = None
+        found = _find_quotes(ctx, block.text, quotes) if quotes else {}
+        cuts = tuple(sorted({offset for span in found.values() for offset in span}))
+        runs = write_spans(p, block.spans, lang=run_lang, fmt_extra=fmt_extra, cuts=cuts)
+        for index, (start, end) in found.items():
+            first = next((r for s, _, r in runs if s == start), None)
+            last = next((r for _, e, r in runs if e == end), None)
+            if first is not None and last is not None:
+                ctx.comment_anchors[index] = (first, last)
+                del quotes[index]
+
+
+def _find_quotes(ctx: Ctx, text: str, quotes: dict[int, str]) -> dict[int, tuple[int, int]]:
+    """Non-overlapping positions of the quoted passages found in ``text``."""
+    found: list[tuple[int, int, int]] = []
+    for index, quote in quotes.items():
+        needle = clean(quote).strip()
+        if needle:
+            at = text.find(needle)
+            if at >= 0:
+                found.append((at, at + len(needle), index))
+    found.sort()
+    out: dict[int, tuple[int, int]] = {}
+    last_end = -1
+    for start, end, index in found:
+        if start >= last_end:
+            out[index] = (start, end)
+            last_end = end
+    return out
+
+
+def write_labeled(ctx: Ctx, parent: etree._Element, label: str, text: str, *, lang: str,
+                  style: str) -> None:
+    """"Label: text" lines (legal basis, responsible body) — the text may hold the markup too."""
+    write_markup(ctx, parent, text, lang=lang, compact=True, body_style=style, prefix=f"{label}:")

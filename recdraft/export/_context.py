@@ -1,0 +1,112 @@
+"""The state one rendering carries around: languages, styles, ids, warnings, TOC entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from recdraft.export._ooxml import AUTHOR, DATE, ID, clean
+from recdraft.export.wording import FALLBACK, LANG_TAGS, format_date, word
+
+if TYPE_CHECKING:
+    from recdraft.export._template import Numbering, StyleMap
+    from recdraft.schemas.memo import MemoData, Recommendation, RecommendationContent
+
+
+@dataclass(slots=True)
+class TocEntry:
+    level: int
+    label: str  # heading number ("1.") or ""
+    text: str
+    bookmark: str
+
+
+@dataclass
+class Ctx:
+    data: MemoData
+    langs: tuple[str, ...]  # ("en",) or ("kk", "ru") for the side-by-side edition
+    variant: str
+    styles: StyleMap
+    numbering: Numbering
+    width: int  # usable text width, twips
+    warnings: list[str] = field(default_factory=list)
+    toc: list[TocEntry] = field(default_factory=list)
+    heading_count: int = 0
+    # Anchors for review comments: comment index -> (first run, last run).
+    comment_anchors: dict[int, tuple[etree._Element, etree._Element]] = field(default_factory=dict)
+    heading_runs: dict[int, tuple[etree._Element, etree._Element]] = field(default_factory=dict)
+    progress: Callable[[float, str], None] = lambda fraction, message: None
+    _next_id: int = 10_000  # annotation ids (bookmarks, ins/del); python-docx comments use 0..n
+    _revision: dict[str, str] | None = None
+
+    @property
+    def bilingual(self) -> bool:
+        return len(self.langs) > 1
+
+    @property
+    def lang(self) -> str:
+        """The primary language (Kazakh in the side-by-side edition)."""
+        return self.langs[0]
+
+    def next_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    def s(self, name: str) -> str:
+        """Style id for style ``name``."""
+        return self.styles[name]
+
+    def word(self, key: str, lang: str | None = None, **values: object) -> str:
+        return word(lang or self.lang, key, **values)
+
+    def label(self, key: str, **values: object) -> str:
+        """Fixed wording in every language of the edition, "kk / ru" when side by side."""
+        return " / ".join(dict.fromkeys(word(lang, key, **values) for lang in self.langs))
+
+    def date(self, value: dt.date) -> str:
+        return " / ".join(format_date(value, lang) for lang in self.langs)
+
+    def tag(self, lang: str) -> str:
+        return LANG_TAGS[lang]
+
+    def pick(self, values: dict[str, str], lang: str | None = None) -> tuple[str, str | None]:
+        """(text, language it came from) using the fallback order; ("", None) when none."""
+        for candidate in FALLBACK[lang or self.lang]:
+            text = values.get(candidate)
+            if text and text.strip():
+                return text, candidate
+        return "", None
+
+    def text(self, values: dict[str, str], lang: str | None = None) -> str:
+        return self.pick(values, lang)[0]
+
+    def joined(self, values: dict[str, str]) -> str:
+        """One line in every language of the edition, duplicates removed."""
+        return " / ".join(dict.fromkeys(t for t in (self.text(values, lang) for lang in self.langs) if t))
+
+    def content(self, rec: Recommendation, lang: str) -> tuple[RecommendationContent | None, str | None]:
+        """The recommendation's content in ``lang`` or a fallback; warns when it falls back."""
+        for candidate in FALLBACK[lang]:
+            if candidate in rec.content:
+                if candidate != lang:
+                    self.warnings.append(
+                        f"Recommendation {rec.number} has no text in '{lang}'; rendered from '{candidate}'."
+                    )
+                return rec.content[candidate], candidate
+        return None, None
+
+    def revision_attrs(self) -> dict[str, str]:
+        """Attributes of a tracked change: a fresh id, the author and the date (UTC)."""
+        if self._revision is None:
+            prepared = self.data.prepared_at or dt.datetime.now(dt.timezone.utc)
+            if prepared.tzinfo is not None:
+                prepared = prepared.astimezone(dt.timezone.utc)
+            self._revision = {
+                AUTHOR: clean(self.data.prepared_by, single_line=True) or "recdraft",
+                DATE: prepared.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            }
+        return {ID: str(self.next_id()), **self._revision}

@@ -1,0 +1,19 @@
+"""Errors the renderer raises."""
+
+from __future__ import annotations
+
+from recdraft.errors import RecdraftError
+
+
+class MissingStyleError(RecdraftError):
+    """The Word template lacks a named style the renderer relies on; the message names it."""
+
+    def __init__(self, missing: list[str], template: str) -> None:
+        names = ", ".join(f"'{name}'" for name in missing)
+        noun = "style" if len(missing) == 1 else "styles"
+        super().__init__(
+            f"The memo template {template} lacks the {noun} {names}. Restore the {noun} in Word "
+            "(Home ▸ Styles) or rebuild the template with templates/build_template.py."
+        )
+        self.missing = list(missing)
+        self.template = template

@@ -1,0 +1,158 @@
+"""render_memo: MemoData + template -> .docx bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import pathlib
+from collections.abc import Callable
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from lxml import etree
+
+from recdraft.export import DEFAULT_TEMPLATE, _annexes, _comparison, _review, _sections
+from recdraft.export._context import Ctx
+from recdraft.export._ooxml import LANG, TC, VAL, P, clean, paragraph, w
+from recdraft.export._result import RenderResult
+from recdraft.export._template import (
+    Numbering,
+    StyleMap,
+    fill_placeholders,
+    page_x_of_y,
+    text_width,
+)
+from recdraft.export.wording import LANG_TAGS, word
+from recdraft.schemas.memo import MemoData
+
+LANGUAGES = ("en", "ru", "kk", "kk+ru")
+VARIANTS = ("final", "review", "redline", "comparison")
+# Off: Word would greet a parliamentary reader with an "update fields?" prompt. The contents are
+# pre-filled and linked; F9 in Word adds page numbers. True asks Word to update on opening.
+UPDATE_FIELDS_ON_OPEN = False
+# CT_Settings children that must follow w:updateFields (schema order matters to Word).
+_AFTER_UPDATE_FIELDS = tuple(w(t) for t in (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+    "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"))
+
+
+def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | None = None,
+           progress: Callable[[float, str], None] | None = None) -> RenderResult:
+    """See ``recdraft.export.render_memo``."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, not {variant!r}")
+    report = progress or (lambda fraction, message: None)
+    path = pathlib.Path(template) if template is not None else DEFAULT_TEMPLATE
+
+    report(0.0, "Opening the template")
+    document = docx.Document(str(path))
+    styles = StyleMap(document.styles.element, path.name)
+    numbering = Numbering(document.part.numbering_part.element, styles)
+    body = document.element.body
+    sect_pr = body.find(w("sectPr"))
+    for child in list(body):  # drop the template's specimen text, keep the page setup
+        body.remove(child)
+    if sect_pr is None:
+        sect_pr = body.makeelement(w("sectPr"), {})
+
+    langs = ("kk", "ru") if lang == "kk+ru" else (lang,)
+    ctx = Ctx(data=data, langs=langs, variant=variant, styles=styles, numbering=numbering,
+              width=text_width(sect_pr), progress=report)
+
+    report(0.05, "Title page")
+    last_title = _sections.title_page(ctx, body)
+    if variant == "comparison":
+        # Title page portrait; addressee and the wide table on landscape pages.
+        _comparison.landscape_section(ctx, last_title, sect_pr)
+        _sections.addressee(ctx, body, page_break=False)
+        report(0.2, "Comparison table")
+        _comparison.comparison(ctx, body)
+    else:
+        _sections.addressee(ctx, body)
+        toc = _sections.table_of_contents(ctx, body)
+        rt = data.roundtable
+        _sections.section(ctx, body, "executive_summary", rt.executive_summary, page_break=True,
+                          header=ctx.bilingual)
+        _sections.section(ctx, body, "background", rt.background)
+        report(0.2, "Recommendations")
+        _sections.recommendations(ctx, body, _review.quotes_by_recommendation(ctx))
+        _sections.closing(ctx, body)
+        report(0.7, "Annexes")
+        _annexes.annexes(ctx, body)
+        _sections.fill_toc(ctx, toc)
+    body.append(sect_pr)
+    _close_empty_cells(ctx, body)
+
+    report(0.85, "Header, footer and properties")
+    _fill_header_footer(ctx, document)
+    _set_language_and_properties(ctx, document)
+    if UPDATE_FIELDS_ON_OPEN and variant != "comparison":
+        _update_fields_on_open(document)
+    if variant == "review":
+        _review.add_comments(ctx, document)
+
+    report(0.9, "Saving")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    report(1.0, "Done")
+    return RenderResult(content=buffer.getvalue(), warnings=list(dict.fromkeys(ctx.warnings)))
+
+
+def _fill_header_footer(ctx: Ctx, document: docx.document.Document) -> None:
+    rt = ctx.data.roundtable
+    draft = "" if ctx.data.is_final else ctx.label("draft_mark")
+    values = {
+        "letterhead": ctx.text(rt.organisers),
+        "title": ctx.text(rt.title),
+        "draft_mark": draft,
+        "page_x_of_y": page_x_of_y(word(ctx.lang, "page_x_of_y")),
+    }
+    for rel in document.part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
+            fill_placeholders(rel.target_part.element, values)
+
+
+def _set_language_and_properties(ctx: Ctx, document: docx.document.Document) -> None:
+    """Proofing language of the memo language, and title/subject/language in the file properties."""
+    defaults = document.styles.element.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
+    if defaults is not None:
+        lang_el = defaults.find(LANG)
+        if lang_el is None:
+            lang_el = defaults.makeelement(LANG, {})
+            defaults.append(lang_el)
+        lang_el.set(VAL, LANG_TAGS[ctx.lang])
+    rt = ctx.data.roundtable
+    props = document.core_properties
+    props.title = clean(ctx.text(rt.title), single_line=True)[:255]
+    props.subject = ctx.label("memo_kind")[:255]
+    props.author = clean(ctx.text(rt.organisers), single_line=True)[:255]
+    props.language = LANG_TAGS[ctx.lang]
+    moment = ctx.data.prepared_at or dt.datetime.now(dt.timezone.utc)
+    props.created = moment
+    props.modified = moment
+    props.revision = 1
+
+
+def _update_fields_on_open(document: docx.document.Document) -> None:
+    settings = document.settings.element
+    if settings.find(w("updateFields")) is not None:
+        return
+    flag = settings.makeelement(w("updateFields"), {VAL: "true"})
+    successor = next((child for child in settings if child.tag in _AFTER_UPDATE_FIELDS), None)
+    if successor is not None:
+        successor.addprevious(flag)
+    else:
+        settings.append(flag)
+
+
+def _close_empty_cells(ctx: Ctx, body: etree._Element) -> None:
+    """Every table cell must end with a paragraph (Word refuses the file otherwise); blank input
+    such as a reason of only spaces can leave a cell without one."""
+    style = ctx.s("Memo Table Text")
+    for tc in body.iter(TC):
+        if tc[-1].tag != P:
+            paragraph(tc, style)
