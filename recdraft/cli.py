@@ -9,7 +9,7 @@ import argparse
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence  # noqa: F401
 from pathlib import Path
 
 from recdraft import config
@@ -135,6 +135,58 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_memo(args: argparse.Namespace) -> int:
+    from recdraft.services import memo
+    from recdraft.services._base import SYSTEM
+
+    db = _db()
+    roundtable_id = args.roundtable if args.roundtable is not None else memo.default_roundtable(db)
+    last = [-1]
+
+    def progress(fraction: float, message: str) -> None:
+        percent = int(fraction * 100)
+        if percent // 10 != last[0] // 10 or fraction >= 1.0:
+            print(f"[{percent:3d}%] {message}", file=sys.stderr)
+            last[0] = percent
+
+    result = memo.export_memo(db, actor_id=SYSTEM, roundtable_id=roundtable_id, lang=args.lang,
+                              variant=args.variant, against=args.against, progress=progress)
+    Path(args.out).write_bytes(result.content)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.variant == "final":
+        if result.is_final:
+            print(f"Final memo written to {args.out}; snapshot {result.snapshot_id}, SHA-256 {result.sha256}")
+        else:
+            print(f"DRAFT memo written to {args.out}. What blocks the final version:")
+            for blocker in result.blockers:
+                print(f"  - {blocker}")
+    else:
+        print(f"{args.variant.capitalize()} memo written to {args.out}.")
+    return 0
+
+
+def cmd_snapshots(args: argparse.Namespace) -> int:
+    from recdraft.services import memo
+    from recdraft.services._base import SYSTEM
+
+    db = _db()
+    if args.verify is not None:
+        ok = memo.verify_snapshot(db, actor_id=SYSTEM, snapshot_id=args.verify)
+        print(f"Snapshot {args.verify}: {'intact' if ok else 'ALTERED: its text no longer matches its SHA-256'}")
+        return 0 if ok else 1
+    if args.show is not None:
+        sys.stdout.write(memo.snapshot_text(db, actor_id=SYSTEM, snapshot_id=args.show))
+        return 0
+    roundtable_id = args.roundtable if args.roundtable is not None else memo.default_roundtable(db)
+    rows = memo.list_snapshots(db, actor_id=SYSTEM, roundtable_id=roundtable_id)
+    if not rows:
+        print("No final memo has been exported yet.")
+    for r in rows:
+        print(f"{r.id:>4}  {r.created_at:%Y-%m-%d %H:%M} UTC  {r.lang:<5}  {r.recommendations:>3} recommendations  {r.sha256}")
+    return 0
+
+
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -199,13 +251,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the backup JSON file")
     p.set_defaults(func=cmd_restore)
 
-    for extra in _EXTRA_COMMANDS:
-        extra(sub)
+    p = sub.add_parser("export-memo", help="export the memo for parliament as a Word file",
+                       description="Export the memo (.docx). A final memo needs every included comment moderated and "
+                       "every included recommendation adopted by a closed vote; otherwise a DRAFT is written "
+                       "that lists what blocks the final version.")
+    p.add_argument("--out", required=True, help="the .docx file to write")
+    p.add_argument("--roundtable", type=int, help="roundtable id (default: the newest)")
+    p.add_argument("--lang", default="en", choices=["en", "ru", "kk", "kk+ru"],
+                   help="language: en, ru, kk, or kk+ru side by side (default: en)")
+    p.add_argument("--variant", default="final", choices=["final", "review", "redline", "comparison"],
+                   help="final memo, review copy with Word comments, redline with tracked changes, "
+                   "or comparison table (default: final)")
+    p.add_argument("--against", type=int, help="snapshot id to compare with (redline, comparison; default: latest)")
+    p.set_defaults(func=cmd_export_memo)
+
+    p = sub.add_parser("snapshots", help="list final-memo snapshots, show or verify one",
+                       description="List the frozen snapshots final exports stored, print one's canonical JSON "
+                       "(--show) or check that it still matches its SHA-256 (--verify).")
+    p.add_argument("--roundtable", type=int, help="roundtable id (default: the newest)")
+    p.add_argument("--show", type=int, metavar="ID", help="print the snapshot's canonical JSON")
+    p.add_argument("--verify", type=int, metavar="ID", help="recompute and compare the snapshot's SHA-256")
+    p.set_defaults(func=cmd_snapshots)
+
     return parser
-
-
-# Later modules (memo export) register their commands here without touching the core parser.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

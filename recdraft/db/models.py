@@ -324,5 +324,6 @@ class Invitation(Base):
     revoked_at: Mapped[datetime | None]
 
 
-# Voting tables live in their own module; importing it registers them on Base.metadata.
+# Voting and memo tables live in their own modules; importing them registers them on Base.metadata.
+from recdraft.db import memo_models as _memo_models  # noqa: E402,F401
 from recdraft.db import voting_models as _voting_models  # noqa: E402,F401
