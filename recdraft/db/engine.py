@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,17 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# One writer at a time per SQLite file within this process. SQLite allows one writer anyway; queueing
+# on a Python lock hands the turn over at once, where the busy handler would sleep and poll.
+_SQLITE_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _sqlite_write_lock(database: str) -> threading.RLock:
+    key = str(Path(database).resolve())
+    with _LOCKS_GUARD:
+        return _SQLITE_WRITE_LOCKS.setdefault(key, threading.RLock())
 
 
 def _prepare_sqlite(engine: Engine) -> None:
@@ -67,6 +79,10 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.dialect = self.engine.dialect.name
+        database = make_url(url).database
+        self._write_lock = (
+            _sqlite_write_lock(database) if self.dialect == "sqlite" and database and database != ":memory:" else None
+        )
         self._reader = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=True)
         self._writer = sessionmaker(
             bind=self.engine.execution_options(recdraft_write=True),
@@ -77,8 +93,9 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back whole if it raises."""
-        with self._writer.begin() as session:
-            yield session
+        with self._write_lock or nullcontext():
+            with self._writer.begin() as session:
+                yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
