@@ -22,7 +22,7 @@ from recdraft.services import amendments as am
 from recdraft.services import backup as bk
 from recdraft.services import recommendations as recs
 from recdraft.services._base import SYSTEM
-from tests.conftest import PG_ADMIN_URL, _truncate_pg
+from tests.conftest import _truncate_pg, fresh_pg_database
 from tests.rowcounts import row_counts
 from tests.factories import PASSWORD, World, content, make_user, make_world
 
@@ -42,19 +42,9 @@ def _fresh_sqlite(path) -> Database:
 @pytest.fixture(scope="module")
 def pg_url_2(request: pytest.FixtureRequest) -> Iterator[str]:
     """A second PostgreSQL database (restore targets), dropped after this module."""
-    first = request.getfixturevalue("pg_url")
-    name = first.rsplit("/", 1)[1] + "_restore"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = first.rsplit("/", 1)[0] + f"/{name}"
-    engine = create_engine(url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    request.getfixturevalue("pg_url")  # skips or fails when PostgreSQL is not reachable
+    with fresh_pg_database("_restore") as url:
+        yield url
 
 
 def _empty_pg(url: str) -> Database:

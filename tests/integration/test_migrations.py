@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from recdraft.db.engine import make_engine
 from recdraft.db.migrate import current_revision, head_revision, upgrade_to_head
 from recdraft.db.models import Base
+from tests.conftest import fresh_pg_database
 
 
 def _differences(engine) -> list:
@@ -32,22 +32,12 @@ def test_sqlite_upgrade_to_head_matches_the_models(tmp_path):
 
 
 def test_postgresql_upgrade_to_head_matches_the_models(pg_url):
-    admin_url = pg_url.rsplit("/", 1)[0] + "/postgres"
-    name = f"recdraft_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with fresh_pg_database("_mig", schema=False) as url:
         upgrade_to_head(url)
         engine = make_engine(url)
         assert current_revision(engine) == head_revision(url)
         assert _differences(engine) == []
         engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
@@ -85,20 +75,11 @@ def test_downgrade_to_base_and_upgrade_again_on_both_databases(tmp_path, pg_url)
 
     from recdraft.db.migrate import alembic_config
 
-    admin_url = pg_url.rsplit("/", 1)[0] + "/postgres"
-    name = f"recdraft_down_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        for url in (f"sqlite:///{tmp_path / 'd.sqlite3'}", admin_url.rsplit("/", 1)[0] + f"/{name}"):
+    with fresh_pg_database("_down", schema=False) as pg:
+        for url in (f"sqlite:///{tmp_path / 'd.sqlite3'}", pg):
             upgrade_to_head(url)
             command.downgrade(alembic_config(url), "base")
             upgrade_to_head(url)
             engine = make_engine(url)
             assert _differences(engine) == []
             engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
