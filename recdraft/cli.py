@@ -176,7 +176,7 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
         print(f"Snapshot {args.verify}: {'intact' if ok else 'ALTERED: its text no longer matches its SHA-256'}")
         return 0 if ok else 1
     if args.show is not None:
-        sys.stdout.write(memo.snapshot_text(db, actor_id=SYSTEM, snapshot_id=args.show))
+        sys.stdout.buffer.write(memo.snapshot_text(db, actor_id=SYSTEM, snapshot_id=args.show).encode("utf-8"))
         return 0
     roundtable_id = args.roundtable if args.roundtable is not None else memo.default_roundtable(db)
     rows = memo.list_snapshots(db, actor_id=SYSTEM, roundtable_id=roundtable_id)

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, create_engine, func, insert, select, text
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, func, insert, select, text
 from sqlalchemy import JSON as SA_JSON
 
 from recdraft.db.engine import Database
