@@ -1,5 +1,19 @@
-"""recdraft's Streamlit entry point: a page router only; the pages live in recdraft/ui/."""
+"""recdraft's entry point: a page router only; the pages live in recdraft/ui/.
 
-from recdraft.ui.minimal import main
+``streamlit run streamlit_app.py`` finds the ``st.App`` below (Streamlit 1.67 looks for one) and serves
+it: Streamlit's own routes plus recdraft's /auth/* routes, which set and delete the HttpOnly session
+cookie (recdraft/ui/asgi.py). Streamlit then runs this same file as the page script (``__main__``) on
+every run; that run only builds the navigation for the signed-in person's role.
+"""
 
-main()
+import streamlit as st
+
+if __name__ == "__main__":
+    from recdraft.ui.nav import run_app
+
+    run_app()
+else:
+    from recdraft.ui.asgi import ROUTES, configure_logging, on_script_error
+
+    configure_logging()
+    app = st.App("streamlit_app.py", routes=ROUTES, on_script_error=on_script_error)

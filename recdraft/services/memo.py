@@ -371,7 +371,8 @@ def export_memo(
             progress(0.05 + 0.9 * fraction, message)
 
     rendered = render_memo(data, lang=lang, variant=variant, progress=sub_progress)  # type: ignore[arg-type]
-    warnings.extend(rendered.warnings)
+    # Only a final export stores a snapshot; the other variants need not say they have none.
+    warnings.extend(w for w in rendered.warnings if variant == "final" or "snapshot SHA-256" not in w)
     snapshot_id = None
     with db.write() as s:
         if canonical and digest:

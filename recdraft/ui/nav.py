@@ -1,0 +1,213 @@
+"""The router: which pages each person gets, built on every run from their role read fresh.
+
+Pages are files in ``recdraft/ui/pages/`` (AppTest's ``switch_page`` takes file paths). A page that is
+not written yet is left out (``Path.exists``). Who sees which page:
+
+==================  =============================================================
+overview            every member
+recommendations     every member
+draft               contributors: admin, moderator, expert
+vote                experts; moderators and admins when the roundtable lets moderators vote
+results             every member
+moderation          moderators and admins
+memo                admins
+admin               admins (system administrators are admins of every roundtable)
+account             everyone signed in
+==================  =============================================================
+
+Hiding a page only tidies the menu: every action a page offers is checked again by its service.
+Every page's address stays registered (hidden): signed out, it shows the sign-in form and, once signed
+in, the same address opens the page; a role without the page is told so instead of "page not found".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from recdraft.i18n import LANGS, LANGUAGE_NAMES
+from recdraft.schemas.views import RoundtableView, UserView
+from recdraft.ui import auth
+from recdraft.ui.context import (
+    choose_roundtable,
+    current_role,
+    current_roundtable,
+    current_user,
+    lang,
+    list_my_roundtables,
+    localized,
+    page_run,
+    set_language,
+    show_unexpected_error,
+    tr,
+)
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+ALL = frozenset({"admin", "moderator", "expert", "observer"})
+CONTRIBUTORS = frozenset({"admin", "moderator", "expert"})
+STAFF = frozenset({"admin", "moderator"})
+ADMINS = frozenset({"admin"})
+
+
+def _may_vote(role: str | None, rt: RoundtableView | None) -> bool:
+    if role == "expert":
+        return True
+    return role in STAFF and rt is not None and bool(rt.settings.get("moderators_vote"))
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its file, menu title key, icon, section and who may see it."""
+
+    name: str
+    section: str
+    icon: str
+    allowed: Callable[[str | None, RoundtableView | None], bool]
+    needs_roundtable: bool = True
+
+    @property
+    def path(self) -> Path:
+        return PAGES_DIR / f"{self.name}.py"
+
+    @property
+    def title_key(self) -> str:
+        return f"nav.{self.name}"
+
+
+def _roles(roles: frozenset[str]) -> Callable[[str | None, RoundtableView | None], bool]:
+    return lambda role, _rt: role in roles
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overview", "work", ":material/home:", _roles(ALL)),
+    PageSpec("recommendations", "work", ":material/description:", _roles(ALL)),
+    PageSpec("draft", "work", ":material/edit_note:", _roles(CONTRIBUTORS)),
+    PageSpec("vote", "work", ":material/how_to_vote:", _may_vote),
+    PageSpec("results", "work", ":material/bar_chart:", _roles(ALL)),
+    PageSpec("moderation", "manage", ":material/shield_person:", _roles(STAFF)),
+    PageSpec("memo", "manage", ":material/article:", _roles(ADMINS)),
+    PageSpec("admin", "manage", ":material/admin_panel_settings:", _roles(ADMINS), needs_roundtable=False),
+    PageSpec("account", "personal", ":material/person:", lambda role, rt: True, needs_roundtable=False),
+)
+SECTIONS = ("work", "manage", "personal")
+
+
+def visible_pages(user: UserView, rt: RoundtableView | None, role: str | None) -> list[PageSpec]:
+    """The pages this person gets now, in menu order (only those whose file exists)."""
+    out = []
+    for spec in PAGES:
+        if not spec.path.exists():
+            continue
+        if rt is None:
+            # No roundtable yet: a system administrator still manages accounts; everyone has their account.
+            if spec.name == "admin" and user.is_system_admin:
+                out.append(spec)
+            elif not spec.needs_roundtable:
+                out.append(spec)
+            continue
+        if spec.allowed(role, rt):
+            out.append(spec)
+    return out
+
+
+def _st_page(spec: PageSpec, *, default: bool = False) -> st.Page:
+    return st.Page(spec.path, title=tr(spec.title_key), icon=spec.icon, url_path=spec.name, default=default)
+
+
+def signin_page() -> st.Page:
+    return st.Page(PAGES_DIR / "signin.py", title=tr("nav.signin"), icon=":material/login:", url_path="signin",
+                   default=True)
+
+
+def _not_allowed() -> None:
+    st.warning(tr("core.not_allowed"))
+
+
+def _hidden(spec: PageSpec, render: Callable[[], None]) -> st.Page:
+    """A page's address kept working (a bookmark, a reload) without the page: ``render`` runs instead."""
+    return st.Page(render, title=tr(spec.title_key), url_path=spec.name, visibility="hidden")
+
+
+def language_switch(where: object = None) -> None:
+    """The kk / ru / en switch; every label follows it on the next run."""
+    current = lang()
+
+    def changed() -> None:
+        set_language(st.session_state["nav_language"])
+
+    # Keep the widget in step when the language was set elsewhere (sign-in, another tab's cookie): a
+    # widget whose state disagrees starts afresh from ``index``.
+    if "nav_language" in st.session_state and st.session_state["nav_language"] != current:
+        del st.session_state["nav_language"]
+    (where or st.sidebar).selectbox(
+        tr("nav.language"), LANGS, index=LANGS.index(current), format_func=LANGUAGE_NAMES.__getitem__,
+        key="nav_language", on_change=changed,
+    )
+
+
+def _who_am_i(user: UserView, rt: RoundtableView | None, role: str | None) -> None:
+    box = st.sidebar.container(key="nav_user")
+    box.caption(tr("nav.signed_in_as"))
+    box.text(user.display_name)
+    if role:
+        box.caption(tr(f"role.{role}"))
+    tables = list_my_roundtables(user)
+    if rt is not None and len(tables) > 1:
+        ids = [t.id for t in tables]
+        titles = {t.id: localized(t.title) for t in tables}
+        choice = box.selectbox(tr("nav.roundtable"), ids, index=ids.index(rt.id), format_func=titles.__getitem__,
+                               key="nav_roundtable")
+        if choice != rt.id:
+            choose_roundtable(choice)
+            st.rerun()
+    if box.button(tr("nav.sign_out"), key="nav_signout", icon=":material/logout:", width="stretch"):
+        auth.end_session()
+        st.rerun()
+
+
+def build_navigation() -> st.navigation:
+    """Pages and sidebar for this run: the sign-in page when signed out, else the person's pages."""
+    user = current_user()
+    if user is None:
+        from recdraft.ui.pages import signin
+
+        # Every page's address shows the sign-in form; after signing in the same address opens the page.
+        hidden = [_hidden(spec, signin.render) for spec in PAGES if spec.path.exists()]
+        return st.navigation([signin_page(), *hidden], position="hidden")
+    rt = current_roundtable(user)
+    role = current_role(user, rt.id) if rt is not None else None
+    specs = visible_pages(user, rt, role)
+    sections: dict[str, list[st.Page]] = {}
+    for i, spec in enumerate(specs):
+        sections.setdefault(tr(f"nav.section.{spec.section}"), []).append(_st_page(spec, default=i == 0))
+    offered = {spec.name for spec in specs}
+    refused = [_hidden(spec, _not_allowed) for spec in PAGES if spec.path.exists() and spec.name not in offered]
+    if sections and refused:
+        next(iter(sections.values())).extend(refused)
+    nav = st.navigation(sections, position="sidebar")
+    _who_am_i(user, rt, role)
+    language_switch(st.sidebar)
+    return nav
+
+
+def run_app() -> None:
+    """The whole app for one run: page config, router, sidebar, cookie frames, then the chosen page."""
+    st.set_page_config(page_title="recdraft", page_icon=":material/gavel:", layout="wide",
+                       initial_sidebar_state="expanded")
+    with page_run():
+        try:
+            nav = build_navigation()
+            signed_in = current_user() is not None
+            if signed_in:
+                # Before the page, so that a page ending its run early (st.stop) cannot skip them.
+                with st.sidebar:
+                    auth.render_cookie_frames()
+            nav.run()
+            if not signed_in:
+                # The sign-in page never stops early, and has no sidebar to put them in.
+                auth.render_cookie_frames()
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, apologise, no trace
+            show_unexpected_error(exc)

@@ -1,0 +1,367 @@
+"""Administration (roundtable admins; system administrators also manage accounts and backups).
+
+Every action here calls a service that checks the permission again against the database.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta, timezone
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from recdraft.errors import RecdraftError
+from recdraft.i18n import LANGS, LANGUAGE_NAMES
+from recdraft.schemas.views import MembershipView, RoundtableView, UserView
+from recdraft.services import accounts, activity, backup, roundtables
+from recdraft.ui.context import (
+    already_submitted,
+    current_role,
+    current_roundtable,
+    current_user,
+    db,
+    error_message,
+    errors_shown,
+    fmt_datetime,
+    localized,
+    refresh,
+    remember_submission,
+    stop_with_sign_in,
+    tr,
+)
+from recdraft.ui.render import plain_markdown
+
+ROLES = ("admin", "moderator", "expert", "observer")
+PHASES = ("setup", "drafting", "discussion", "voting", "closed")
+MODES = ("pre", "post")
+AUDIT_LIMIT = 200
+DESCRIPTIVE = ("title", "venue", "organisers", "addressee", "background", "summary")
+MULTILINE = {"organisers", "addressee", "background", "summary"}
+
+
+def _user_label(user: UserView | MembershipView) -> str:
+    return f"{user.display_name} ({user.username})"
+
+
+def _invite_link(token: str) -> str:
+    """The address a new participant opens: this app's origin with ?invite=<token>."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 - no browser (AppTest)
+        url = ""
+    parts = urlsplit(url) if isinstance(url, str) else None
+    origin = f"{parts.scheme}://{parts.netloc}" if parts and parts.scheme and parts.netloc else "http://localhost:8501"
+    return f"{origin}/?invite={token}"
+
+
+# --- accounts (system administrators) ----------------------------------------------------------------
+
+def _users_tab(me: UserView, rt: RoundtableView | None) -> None:
+    with errors_shown():
+        users = accounts.list_users(db(), actor_id=me.id)
+        st.dataframe(
+            [{tr("admin.col.username"): u.username, tr("admin.col.name"): u.display_name,
+              tr("admin.col.email"): u.email or "", tr("admin.col.active"): u.is_active,
+              tr("admin.col.system_admin"): u.is_system_admin} for u in users],
+            hide_index=True, key="admin_users_table",
+        )
+        left, right = st.columns(2, gap="large")
+        with left:
+            _create_user_form(me, rt)
+        with right:
+            _change_user(me, users)
+
+
+def _create_user_form(me: UserView, rt: RoundtableView | None) -> None:
+    with st.form("admin_create_user", clear_on_submit=False):
+        st.subheader(tr("admin.users.create"))
+        username = st.text_input(tr("admin.users.username"), key="admin_new_username", help=tr("invite.username_help"))
+        name = st.text_input(tr("admin.users.name"), key="admin_new_name")
+        email = st.text_input(tr("admin.users.email"), key="admin_new_email")
+        password = st.text_input(tr("admin.users.password"), type="password", key="admin_new_password",
+                                 help=tr("invite.password_help"), autocomplete="new-password")
+        system_admin = st.checkbox(tr("admin.users.system_admin"), key="admin_new_sysadmin")
+        role = None
+        if rt is not None:
+            role = st.selectbox(tr("admin.users.role_here"), ("", *ROLES), key="admin_new_role",
+                                format_func=lambda r: tr(f"role.{r}") if r else tr("admin.users.no_role"))
+        submitted = st.form_submit_button(tr("admin.users.create_submit"), key="admin_create_user_submit",
+                                          type="primary")
+        problem = st.empty()
+    if not submitted or already_submitted("create_user", username):
+        return
+    try:
+        user = accounts.create_user(db(), actor_id=me.id, username=username, display_name=name, email=email or None,
+                                    password=password, is_system_admin=system_admin)
+        if rt is not None and role:
+            roundtables.set_membership(db(), actor_id=me.id, roundtable_id=rt.id, user_id=user.id, role=role)
+    except RecdraftError as exc:
+        problem.error(error_message(exc))
+        return
+    remember_submission("create_user", username)
+    problem.success(tr("admin.users.created", username=user.username))
+
+
+def _change_user(me: UserView, users: list[UserView]) -> None:
+    st.subheader(tr("admin.users.change"))
+    ids = [u.id for u in users]
+    by_id = {u.id: u for u in users}
+    chosen = st.selectbox(tr("admin.users.person"), ids, format_func=lambda i: _user_label(by_id[i]),
+                          key="admin_change_user")
+    if chosen is None:
+        return
+    target = by_id[chosen]
+    box = st.container()
+    if target.is_active:
+        if box.button(tr("admin.users.deactivate"), key="admin_deactivate", icon=":material/block:",
+                      disabled=target.id == me.id):
+            with errors_shown(box):
+                accounts.set_active(db(), actor_id=me.id, user_id=target.id, active=False)
+                st.rerun()
+        box.caption(tr("admin.users.deactivate_help"))
+    elif box.button(tr("admin.users.reactivate"), key="admin_reactivate", icon=":material/check_circle:"):
+        with errors_shown(box):
+            accounts.set_active(db(), actor_id=me.id, user_id=target.id, active=True)
+            st.rerun()
+    with st.form("admin_reset_password", clear_on_submit=True):
+        new = st.text_input(tr("admin.users.new_password"), type="password", key="admin_reset_value",
+                            help=tr("invite.password_help"), autocomplete="new-password")
+        submitted = st.form_submit_button(tr("admin.users.reset"), key="admin_reset_submit")
+        problem = st.empty()
+    if submitted:
+        try:
+            accounts.reset_password(db(), actor_id=me.id, user_id=target.id, new_password=new)
+        except RecdraftError as exc:
+            problem.error(error_message(exc))
+        else:
+            problem.success(tr("admin.users.reset_done", username=target.username))
+
+
+# --- participants and roles --------------------------------------------------------------------------
+
+def _roles_tab(me: UserView, rt: RoundtableView) -> None:
+    with errors_shown():
+        members = roundtables.list_members(db(), actor_id=me.id, roundtable_id=rt.id)
+        st.dataframe(
+            [{tr("admin.col.name"): m.display_name, tr("admin.col.username"): m.username,
+              tr("admin.col.organisation"): m.organisation, tr("admin.col.role"): tr(f"role.{m.role}"),
+              tr("admin.col.named"): m.consent_named, tr("admin.col.active"): m.is_active} for m in members],
+            hide_index=True, key="admin_members_table",
+        )
+        people: dict[int, str] = {m.user_id: _user_label(m) for m in members}
+        if me.is_system_admin:
+            for u in accounts.list_users(db(), actor_id=me.id):
+                people.setdefault(u.id, _user_label(u))
+        current = {m.user_id: m for m in members}
+    narrow, _ = st.columns([3, 2])
+    with narrow.form("admin_set_role"):
+        st.subheader(tr("admin.roles.set"))
+        st.caption(tr("admin.roles.help"))
+        person = st.selectbox(tr("admin.users.person"), list(people), format_func=people.__getitem__,
+                              key="admin_role_person")
+        role = st.selectbox(tr("admin.col.role"), ROLES, format_func=lambda r: tr(f"role.{r}"), key="admin_role_value")
+        organisation = st.text_input(tr("admin.roles.organisation"), key="admin_role_org",
+                                     help=tr("admin.roles.organisation_help"))
+        submitted = st.form_submit_button(tr("admin.roles.submit"), key="admin_role_submit", type="primary")
+        problem = st.empty()
+    if submitted and person is not None:
+        try:
+            roundtables.set_membership(db(), actor_id=me.id, roundtable_id=rt.id, user_id=person, role=role,
+                                       organisation=organisation.strip() or None)
+        except RecdraftError as exc:
+            problem.error(error_message(exc))
+        else:
+            before = current.get(person)
+            refresh()
+            problem.success(tr("admin.roles.done", person=people[person], role=tr(f"role.{role}"))
+                            if before is None or before.role != role else tr("admin.saved"))
+
+
+# --- invitations --------------------------------------------------------------------------------------
+
+def _invitations_tab(me: UserView, rt: RoundtableView) -> None:
+    st.caption(tr("admin.invite.help"))
+    narrow, _ = st.columns([3, 2])
+    with narrow.form("admin_invite"):
+        role = st.selectbox(tr("admin.col.role"), ROLES, index=ROLES.index("expert"),
+                            format_func=lambda r: tr(f"role.{r}"), key="admin_invite_role")
+        name = st.text_input(tr("admin.invite.name"), key="admin_invite_name")
+        email = st.text_input(tr("admin.users.email"), key="admin_invite_email")
+        organisation = st.text_input(tr("admin.roles.organisation"), key="admin_invite_org")
+        days = st.number_input(tr("admin.invite.days"), min_value=1, max_value=90, value=accounts.INVITATION_DAYS,
+                               step=1, key="admin_invite_days")
+        submitted = st.form_submit_button(tr("admin.invite.submit"), key="admin_invite_submit", type="primary")
+        result = st.container()
+    if not submitted or already_submitted("invite", role, name, email, organisation, days):
+        return
+    try:
+        created = accounts.create_invitation(db(), actor_id=me.id, roundtable_id=rt.id, role=role, display_name=name,
+                                             email=email or None, organisation=organisation, days=int(days))
+    except RecdraftError as exc:
+        result.error(error_message(exc))
+        return
+    remember_submission("invite", role, name, email, organisation, days)
+    result.success(tr("admin.invite.created", expires=fmt_datetime(created.expires_at)))
+    result.code(_invite_link(created.token), language=None)
+    result.warning(tr("admin.invite.once"), icon=":material/warning:")
+
+
+# --- roundtable settings -------------------------------------------------------------------------------
+
+def _settings_tab(me: UserView, rt: RoundtableView) -> None:
+    with st.form("admin_settings"):
+        st.subheader(tr("admin.settings.description"))
+        st.caption(tr("admin.settings.description_help"))
+        values: dict[str, dict[str, str]] = {field: {} for field in DESCRIPTIVE}
+        for code, tab in zip(LANGS, st.tabs([LANGUAGE_NAMES[c] for c in LANGS]), strict=True):
+            with tab:
+                for field in DESCRIPTIVE:
+                    current = getattr(rt, field).get(code, "")
+                    widget = st.text_area if field in MULTILINE else st.text_input
+                    values[field][code] = widget(tr(f"admin.settings.{field}"), value=current,
+                                                 key=f"admin_set_{field}_{code}")
+        held_on = st.date_input(tr("admin.settings.held_on"), value=rt.held_on, key="admin_set_held_on",
+                                format="DD.MM.YYYY")
+        languages = st.multiselect(tr("admin.settings.languages"), LANGS, default=rt.languages,
+                                   format_func=LANGUAGE_NAMES.__getitem__, key="admin_set_languages")
+        st.subheader(tr("admin.settings.process"))
+        phase = st.selectbox(tr("admin.settings.phase"), PHASES, index=PHASES.index(rt.phase),
+                             format_func=lambda p: tr(f"phase.{p}"), key="admin_set_phase")
+        mode = st.radio(tr("admin.settings.moderation"), MODES, index=MODES.index(rt.moderation_mode),
+                        format_func=lambda m: tr(f"admin.settings.moderation_{m}"), key="admin_set_mode")
+        moderators_vote = st.toggle(tr("admin.settings.moderators_vote"),
+                                    value=bool(rt.settings.get("moderators_vote")), key="admin_set_modvote",
+                                    help=tr("admin.settings.moderators_vote_help"))
+        submitted = st.form_submit_button(tr("admin.settings.submit"), key="admin_settings_submit", type="primary")
+        result = st.container()
+    if not submitted:
+        return
+    changes: dict[str, object] = {}
+    for field in DESCRIPTIVE:
+        new = {code: text.strip() for code, text in values[field].items() if text and text.strip()}
+        if new != getattr(rt, field):
+            changes[field] = new
+    if held_on != rt.held_on:
+        changes["held_on"] = held_on
+    if list(languages) != list(rt.languages):
+        changes["languages"] = list(languages)
+    if mode != rt.moderation_mode:
+        changes["moderation_mode"] = mode
+    try:
+        if changes:
+            roundtables.update_roundtable(db(), actor_id=me.id, roundtable_id=rt.id, **changes)
+        if phase != rt.phase:
+            roundtables.set_phase(db(), actor_id=me.id, roundtable_id=rt.id, phase=phase)
+        if moderators_vote != bool(rt.settings.get("moderators_vote")):
+            roundtables.update_settings(db(), actor_id=me.id, roundtable_id=rt.id,
+                                        settings={"moderators_vote": moderators_vote})
+    except RecdraftError as exc:
+        result.error(error_message(exc))
+        return
+    refresh()
+    result.success(tr("admin.saved"))
+
+
+# --- audit log ------------------------------------------------------------------------------------------
+
+def _day_start(value: date) -> datetime:
+    return datetime.combine(value, time.min, tzinfo=timezone.utc)
+
+
+def _audit_tab(me: UserView, rt: RoundtableView) -> None:
+    with errors_shown():
+        members = roundtables.list_members(db(), actor_id=me.id, roundtable_id=rt.id)
+    people = {0: tr("admin.audit.everyone"), **{m.user_id: _user_label(m) for m in members}}
+    with st.form("admin_audit_filters"):
+        cols = st.columns([2, 2, 2, 1], vertical_alignment="bottom")
+        prefix = cols[0].text_input(tr("admin.audit.action"), key="admin_audit_prefix",
+                                    placeholder="recommendation.",  # i18n: not text
+                                    help=tr("admin.audit.action_help"))
+        person = cols[1].selectbox(tr("admin.audit.person"), list(people), format_func=people.__getitem__,
+                                   key="admin_audit_person")
+        dates = cols[2].date_input(tr("admin.audit.dates"), value=(), key="admin_audit_dates", format="DD.MM.YYYY")
+        cols[3].form_submit_button(tr("admin.audit.apply"), key="admin_audit_submit")
+    since = until = None
+    if isinstance(dates, (tuple, list)) and dates:
+        since = _day_start(dates[0])
+        until = _day_start(dates[-1]) + timedelta(days=1)
+    with errors_shown():
+        events = activity.audit_log(db(), actor_id=me.id, roundtable_id=rt.id, action_prefix=prefix.strip() or None,
+                                    actor_filter=person or None, since=since, until=until, limit=AUDIT_LIMIT)
+        if not events:
+            st.info(tr("admin.audit.none"))
+            return
+        st.caption(tr("admin.audit.count", count=len(events), limit=AUDIT_LIMIT))
+        st.dataframe(
+            [{tr("admin.audit.col.at"): fmt_datetime(e.at), tr("admin.audit.col.person"): e.actor_name or "—",
+              tr("admin.audit.col.action"): e.action,
+              tr("admin.audit.col.object"): f"{e.object_type} {e.object_id}" if e.object_id else e.object_type,
+              tr("admin.audit.col.details"): json.dumps(e.details, ensure_ascii=False) if e.details else ""}
+             for e in events],
+            hide_index=True, key="admin_audit_table",
+        )
+
+
+# --- backup -----------------------------------------------------------------------------------------------
+
+def _backup_tab(me: UserView) -> None:
+    st.subheader(tr("admin.backup.download_heading"))
+    st.caption(tr("admin.backup.download_help"))
+
+    def make_backup() -> bytes:
+        return backup.backup(db(), actor_id=me.id)
+
+    st.download_button(tr("admin.backup.download"), data=make_backup,
+                       file_name=f"recdraft-backup-{date.today():%Y-%m-%d}.json", mime="application/json",
+                       key="admin_backup_download", icon=":material/download:", on_click="ignore")
+    st.divider()
+    st.subheader(tr("admin.backup.restore_heading"))
+    st.info(tr("admin.backup.restore_help"), icon=":material/info:")
+    upload = st.file_uploader(tr("admin.backup.file"), type=["json"], key="admin_restore_file")
+    if st.button(tr("admin.backup.restore"), key="admin_restore_submit", disabled=upload is None):
+        with errors_shown():
+            counts = backup.restore(db(), actor_id=me.id, data=upload.getvalue())
+            st.success(tr("admin.backup.restored", rows=sum(counts.values()), tables=len(counts)))
+
+
+# --- the page -----------------------------------------------------------------------------------------------
+
+def render() -> None:
+    me = current_user()
+    if me is None:
+        stop_with_sign_in()
+    rt = current_roundtable(me)
+    role = current_role(me, rt.id) if rt is not None else None
+    if role != "admin" and not me.is_system_admin:
+        st.warning(tr("core.not_allowed"))
+        st.stop()
+    st.title(tr("admin.title"), anchor=False)
+    if rt is not None:
+        st.caption(plain_markdown(f"{tr('admin.for_roundtable')}: {localized(rt.title)}"))
+    names: list[str] = []
+    if me.is_system_admin:
+        names.append("users")
+    if rt is not None:
+        names += ["roles", "invitations", "settings", "audit"]
+    if me.is_system_admin:
+        names.append("backup")
+    tabs = dict(zip(names, st.tabs([tr(f"admin.tab.{n}") for n in names], key="admin_tabs"), strict=True))
+    for name, tab in tabs.items():
+        with tab:
+            if name == "users":
+                _users_tab(me, rt)
+            elif name == "roles":
+                _roles_tab(me, rt)
+            elif name == "invitations":
+                _invitations_tab(me, rt)
+            elif name == "settings":
+                _settings_tab(me, rt)
+            elif name == "audit":
+                _audit_tab(me, rt)
+            elif name == "backup":
+                _backup_tab(me)
+
+
+if __name__ == "__main__":
+    render()

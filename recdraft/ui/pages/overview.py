@@ -1,0 +1,242 @@
+"""Overview: the roundtable, my to-dos, and what changed since my last visit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from recdraft.errors import RecdraftError
+from recdraft.i18n import catalog
+from recdraft.schemas.views import AuditEventView, RecommendationView, RoundtableView, UserView
+from recdraft.services import activity, amendments, comments, recommendations
+from recdraft.ui.context import (
+    db,
+    errors_shown,
+    fmt_date,
+    fmt_datetime,
+    fmt_number,
+    localized,
+    require_member,
+    tr,
+)
+from recdraft.ui.render import plain_markdown
+
+PAGES = Path(__file__).resolve().parent
+FEED_KEY = "overview_feed"
+FEED_LIMIT = 50
+STAFF = {"admin", "moderator"}
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One thing waiting for me: a sentence, and where to go to do it."""
+
+    text: str
+    page: str | None = None
+    query: dict[str, str] | None = None
+
+
+def _title_of(rec: RecommendationView) -> str:
+    content = rec.current_revision.content
+    return localized({code: c.title for code, c in content.items()})
+
+
+def _my_recommendations(user: UserView, rt: RoundtableView) -> list[RecommendationView]:
+    page = recommendations.list_recommendations(db(), actor_id=user.id, roundtable_id=rt.id,
+                                                page_size=recommendations.MAX_PAGE_SIZE)
+    return [r for r in page.items if r.created_by == user.id or user.id in r.coauthor_ids]
+
+
+def _todos(user: UserView, rt: RoundtableView, role: str) -> list[Todo]:
+    todos: list[Todo] = []
+    mine = _my_recommendations(user, rt) if role != "observer" else []
+    if mine:
+        by_id = {r.id: r for r in mine}
+        waiting: dict[int, int] = {}
+        for c in comments.published_comments_for_export(db(), actor_id=user.id, roundtable_id=rt.id,
+                                                        recommendation_ids=list(by_id)):
+            if c.resolution is None and c.author_id != user.id and c.parent_id is None:
+                waiting[c.recommendation_id] = waiting.get(c.recommendation_id, 0) + 1
+        for rec_id, count in waiting.items():
+            rec = by_id[rec_id]
+            todos.append(Todo(tr("overview.todo.comments", count=fmt_number(count), number=rec.number,
+                                 title=_title_of(rec)), "recommendations", {"rec": str(rec_id)}))
+        for rec in mine:
+            open_ = [a for a in amendments.list_amendments(db(), actor_id=user.id, recommendation_id=rec.id,
+                                                           status="open") if a.proposer_id != user.id]
+            if open_:
+                todos.append(Todo(tr("overview.todo.amendments", count=fmt_number(len(open_)), number=rec.number,
+                                     title=_title_of(rec)), "recommendations", {"rec": str(rec.id)}))
+    if role in STAFF:
+        pending = comments.unmoderated_count(db(), actor_id=user.id, roundtable_id=rt.id)
+        if pending:
+            todos.append(Todo(tr("overview.todo.moderation", count=fmt_number(pending)), "moderation"))
+    todos.extend(_ballot_todos(user, rt))
+    return todos
+
+
+def _my_ballots_function():
+    """``my_ballots`` from the voting services, wherever it lives (None until voting exists)."""
+    for name in ("voting", "results"):
+        try:
+            module = __import__(f"recdraft.services.{name}", fromlist=["my_ballots"])
+        except ImportError:
+            continue
+        function = getattr(module, "my_ballots", None)
+        if function is not None:
+            return function
+    return None
+
+
+def _ballot_todos(user: UserView, rt: RoundtableView) -> list[Todo]:
+    """Votes to cast or re-confirm (after the text changed), once the voting service can tell."""
+    my_ballots = _my_ballots_function()
+    if my_ballots is None:
+        return []
+    try:
+        ballots = my_ballots(db(), actor_id=user.id, roundtable_id=rt.id)
+    except RecdraftError:
+        return []
+    if not getattr(ballots, "eligible", False):
+        return []
+    items = [item for rnd in getattr(ballots, "rounds", []) for item in rnd.items if item.needs_action]
+    to_confirm = sum(1 for item in items if item.stale)
+    to_cast = len(items) - to_confirm
+    out = []
+    if to_cast:
+        out.append(Todo(tr("overview.todo.votes", count=fmt_number(to_cast)), "vote"))
+    if to_confirm:
+        out.append(Todo(tr("overview.todo.reconfirm", count=fmt_number(to_confirm)), "vote"))
+    return out
+
+
+def _word(prefix: str, value: object) -> str:
+    key = f"{prefix}.{value}"
+    return tr(key) if key in catalog() else str(value or "")
+
+
+def event_sentence(event: AuditEventView) -> str:
+    """One activity event as a sentence in the interface language (by its action key)."""
+    who = event.actor_name or tr("activity.someone")
+    key = f"activity.{event.action}"
+    if key not in catalog():
+        return tr("activity.other", actor=who)
+    to = (event.details or {}).get("to")
+    return tr(key, actor=who, phase=_word("phase", to), role=_word("role", to))
+
+
+def _header(rt: RoundtableView) -> None:
+    st.caption(tr("nav.roundtable"))
+    st.header(plain_markdown(localized(rt.title)), anchor=False)
+    facts = st.container(border=True, horizontal=True, gap="large")
+    for label, value in (("overview.date", fmt_date(rt.held_on)), ("overview.phase", tr(f"phase.{rt.phase}")),
+                         ("overview.languages", ", ".join(code.upper() for code in rt.languages) or "—"),
+                         ("overview.venue", localized(rt.venue) or "—")):
+        cell = facts.container(width="content", gap=None)
+        cell.caption(tr(label))
+        cell.text(value)
+
+
+def _show_todos(user: UserView, rt: RoundtableView, role: str) -> None:
+    st.subheader(tr("overview.todos"), anchor=False)
+    with errors_shown():
+        todos = _todos(user, rt, role)
+        if not todos:
+            st.success(tr("overview.nothing_to_do"), icon=":material/check_circle:")
+        for todo in todos:
+            text, link = st.container(border=True).columns([3, 1], vertical_alignment="center")
+            text.text(todo.text)
+            target = PAGES / f"{todo.page}.py" if todo.page else None
+            if target is not None and target.exists():
+                try:
+                    link.page_link(target, label=tr("overview.open"), icon=":material/arrow_forward:",
+                                   query_params=todo.query)
+                except Exception:  # noqa: BLE001 - a page the person's menu does not offer
+                    pass
+
+
+@dataclass
+class FeedLine:
+    """Consecutive events of one kind by one person, shown as one line."""
+
+    sentence: str
+    newest: AuditEventView
+    count: int = 1
+    numbers: list[int] | None = None
+
+
+def _rec_numbers(user: UserView, rt: RoundtableView) -> dict[int, int]:
+    page = recommendations.list_recommendations(db(), actor_id=user.id, roundtable_id=rt.id,
+                                                page_size=recommendations.MAX_PAGE_SIZE)
+    return {r.id: r.number for r in page.items}
+
+
+def _rec_of(event: AuditEventView) -> int | None:
+    if event.object_type == "recommendation":
+        return event.object_id
+    value = (event.details or {}).get("recommendation_id")
+    return value if isinstance(value, int) else None
+
+
+def feed_lines(events: list[AuditEventView], numbers: dict[int, int]) -> list[FeedLine]:
+    """Events newest first, runs of the same person doing the same thing folded into one line."""
+    lines: list[FeedLine] = []
+    for event in events:
+        sentence = event_sentence(event)
+        number = numbers.get(_rec_of(event) or 0)
+        last = lines[-1] if lines else None
+        if last is not None and last.sentence == sentence:
+            last.count += 1
+        else:
+            last = FeedLine(sentence, event, numbers=[])
+            lines.append(last)
+        if number is not None and number not in last.numbers:
+            last.numbers.append(number)
+    return lines
+
+
+def _line_text(line: FeedLine) -> str:
+    text = line.sentence
+    if line.numbers:
+        ordered = ", ".join(str(n) for n in sorted(line.numbers))
+        text += " " + tr("overview.rec_one" if len(line.numbers) == 1 else "overview.rec_many", numbers=ordered)
+    if line.count > 1:
+        text += " " + tr("overview.times", count=fmt_number(line.count))
+    return text
+
+
+def _show_feed(user: UserView, rt: RoundtableView) -> None:
+    st.subheader(tr("overview.changes"), anchor=False)
+    stored = st.session_state.get(FEED_KEY)
+    refresh = st.session_state.pop("overview_refresh_clicked", False)
+    if refresh or stored is None or stored[0] != rt.id:
+        with errors_shown():
+            events = activity.activity_feed(db(), actor_id=user.id, roundtable_id=rt.id, limit=FEED_LIMIT)
+            # Seen once shown: the list stays on screen for this visit, and the next visit starts from here.
+            activity.mark_seen(db(), actor_id=user.id, roundtable_id=rt.id)
+            st.session_state[FEED_KEY] = (rt.id, feed_lines(events, _rec_numbers(user, rt)) if events else [])
+    lines = st.session_state.get(FEED_KEY, (rt.id, []))[1]
+    if not lines:
+        st.caption(tr("overview.no_changes"))
+    for line in lines:
+        row = st.container(gap=None)
+        row.caption(fmt_datetime(line.newest.at))
+        row.text(_line_text(line))
+    st.button(tr("overview.refresh"), key="overview_refresh", icon=":material/refresh:", type="tertiary",
+              on_click=lambda: st.session_state.__setitem__("overview_refresh_clicked", True))
+
+
+def render() -> None:
+    user, rt, role = require_member()
+    _header(rt)
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        _show_todos(user, rt, role)
+    with right:
+        _show_feed(user, rt)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,308 @@
+"""Results: every round and every recommendation's result in it; round management for moderators and admins.
+
+Everyone sees, per round, each recommendation's distribution (bars, or the Delphi 1–9 histogram with
+its agreement band), quorum, rule, outcome, the tallies per participant group and the dissenting
+reasons (named only where the voter allowed it and the round is not anonymous: the service decides).
+While a blind round is open, people other than moderators and admins see that the figures are hidden.
+
+Moderators and admins manage rounds here, beside the live figures they decide on: open a round on
+chosen recommendations with its rules, close a round (overriding a block with a recorded reason),
+carry the undecided items forward, and download the votes as CSV (UTF-8 with BOM, for Excel).
+The round to show can be given in the URL: ``results?round=<number>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from typing import Any
+
+import streamlit as st
+
+from recdraft.i18n.formats import zone
+from recdraft.schemas.views import RecommendationView
+from recdraft.schemas.voting import ItemResultView, RoundResultsView, RoundView
+from recdraft.services import recommendations as rec_service
+from recdraft.services import voting as voting_service
+from recdraft.ui.context import (
+    browser_timezone,
+    db,
+    errors_shown,
+    fmt_datetime,
+    localized,
+    tr,
+)
+from recdraft.ui.render import escape_markdown
+from recdraft.ui.widgets.labels import labels_for
+from recdraft.ui.widgets.page import (
+    Member,
+    flash,
+    query_int,
+    require_member,
+    show_flash,
+)
+from recdraft.ui.widgets.voting import (
+    mode_label,
+    rec_heading,
+    result_card,
+    round_facts,
+    round_name,
+    round_title,
+    rules_text,
+    share_text,
+    votes_csv,
+)
+
+THRESHOLDS = ("1/2", "3/5", "2/3", "3/4", "4/5", "1")
+VOTABLE = ("discussion", "voting")
+NEXT_ROUND = "results_round_next"
+RESET_NEW = "rounds_new_reset"
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def _all_recommendations(member: Member) -> dict[int, RecommendationView]:
+    found: dict[int, RecommendationView] = {}
+    page = 1
+    while True:
+        result = rec_service.list_recommendations(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
+                                                  page=page, page_size=rec_service.MAX_PAGE_SIZE)
+        found.update({r.id: r for r in result.items})
+        if page * rec_service.MAX_PAGE_SIZE >= result.total:
+            return found
+        page += 1
+
+
+def _title(recs: dict[int, RecommendationView], rec_id: int, number: int) -> str:
+    rec = recs.get(rec_id)
+    if rec is None:
+        return tr("vote.rec_fallback", number=number)
+    return localized({code: c.title for code, c in rec.current_revision.content.items()},
+                     fallback=tr("vote.rec_fallback", number=number))
+
+
+def _closing_moment(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
+    """The closing date as an aware moment in the browser's time zone (Almaty's if unknown)."""
+    if day is None:
+        return None
+    return dt.datetime.combine(day, time or dt.time(18, 0)).replace(tzinfo=zone(browser_timezone()))
+
+
+# ----------------------------------------------------------------------------- management (staff)
+
+
+def _open_round_form(member: Member, recs: dict[int, RecommendationView], rounds: list[RoundView]) -> None:
+    busy = {rid for r in rounds if r.status == "open" for rid in r.recommendation_ids}
+    choosable = [r.id for r in sorted(recs.values(), key=lambda r: (r.position, r.id))
+                 if r.status in VOTABLE and r.id not in busy]
+    if st.session_state.pop(RESET_NEW, False):  # the last opening succeeded: start the form afresh
+        for key in ("rounds_new_recs", "rounds_new_name"):
+            st.session_state.pop(key, None)
+    with st.expander(tr("rounds.open.title"), icon=":material/add_circle:"):
+        if not choosable:
+            st.caption(tr("rounds.open.nothing"))
+            return
+        mode = st.segmented_control(tr("rounds.mode"), ["simple", "delphi"], default="simple", required=True,
+                                    format_func=labels_for(["simple", "delphi"], mode_label), key="rounds_new_mode")
+        st.caption(tr(f"rounds.mode_help.{mode}"))
+        titles = {rid: f"{recs[rid].number}. {_title(recs, rid, recs[rid].number)}" for rid in choosable}
+        with st.form("rounds_open_form", enter_to_submit=False):
+            chosen = st.multiselect(tr("rounds.recommendations"), choosable, format_func=titles.__getitem__,
+                                    key="rounds_new_recs", placeholder=tr("rounds.recommendations_hint"))
+            name = st.text_input(tr("rounds.name"), key="rounds_new_name", placeholder=tr("rounds.name_hint"))
+            left, right = st.columns(2)
+            quorum = left.number_input(tr("rounds.quorum"), min_value=1, max_value=100, value=50, step=5,
+                                       key="rounds_new_quorum", help=tr("rounds.quorum_help"))
+            rules: dict[str, Any] = {"mode": mode}
+            if mode == "delphi":
+                share = right.number_input(tr("rounds.delphi_share"), min_value=1, max_value=100, value=70, step=5,
+                                           key="rounds_new_share", help=tr("rounds.delphi_share_help"))
+                band = st.select_slider(tr("rounds.delphi_band"), options=list(range(1, 10)), value=(7, 9),
+                                        key="rounds_new_band", help=tr("rounds.delphi_band_help"))
+                iqr = left.number_input(tr("rounds.delphi_iqr"), min_value=0.0, max_value=8.0, value=2.0, step=0.5,
+                                        key="rounds_new_iqr", help=tr("rounds.delphi_iqr_help"))
+                reject = right.checkbox(tr("rounds.delphi_reject"), value=True, key="rounds_new_reject",
+                                        help=tr("rounds.delphi_reject_help"))
+                rules.update(delphi_agreement_share=f"{int(share)}/100", delphi_band_low=int(band[0]),
+                             delphi_band_high=int(band[1]), delphi_max_iqr=str(iqr), delphi_rejection=bool(reject))
+            else:
+                threshold = right.selectbox(tr("rounds.threshold"), THRESHOLDS, index=THRESHOLDS.index("2/3"),
+                                            format_func=labels_for(THRESHOLDS, share_text), key="rounds_new_threshold",
+                                            help=tr("rounds.threshold_help"))
+                rules["threshold"] = threshold
+            blocks = st.checkbox(tr("rounds.blocks"), value=True, key="rounds_new_blocks", help=tr("rounds.blocks_help"))
+            flags = st.columns(2)
+            anonymous = flags[0].checkbox(tr("rounds.anonymous"), key="rounds_new_anonymous",
+                                          help=tr("rounds.anonymous_help"))
+            blind = flags[1].checkbox(tr("rounds.blind"), key="rounds_new_blind", help=tr("rounds.blind_help"))
+            day_col, time_col = st.columns(2)
+            day = day_col.date_input(tr("rounds.closes_on"), value=None, min_value=dt.date.today(),
+                                     key="rounds_new_day", help=tr("rounds.closes_help"), format="DD.MM.YYYY")
+            time = time_col.time_input(tr("rounds.closes_time"), value=dt.time(18, 0), key="rounds_new_time")
+            sent = st.form_submit_button(tr("rounds.open.submit"), type="primary", key="rounds_open_submit",
+                                         icon=":material/play_arrow:")
+        if not sent:
+            return
+        if not chosen:
+            st.error(tr("rounds.choose_first"))
+            return
+        rules.update(quorum=f"{int(quorum)}/100", blocks_prevent_adoption=bool(blocks), anonymous=bool(anonymous),
+                     blind=bool(blind))
+        with errors_shown():
+            opened = voting_service.open_round(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
+                                               recommendation_ids=list(chosen), rules=rules, name=name or "",
+                                               closes_at=_closing_moment(day, time))
+            st.session_state[RESET_NEW] = True
+            st.session_state[NEXT_ROUND] = opened.id
+            flash("rounds.done.opened", number=opened.number)
+            st.rerun()
+
+
+def _close_round_form(member: Member, rnd: RoundView, results: RoundResultsView,
+                      recs: dict[int, RecommendationView]) -> None:
+    blocked = [i for i in results.items if i.overall is not None and i.overall.blocked
+               and not i.overall.block_override_applied and rnd.rules.get("blocks_prevent_adoption", True)]
+    with st.container(border=True, key=f"rounds_close_box_{rnd.id}"):
+        st.markdown(f"**{escape_markdown(tr('rounds.close.title'))}**")
+        st.caption(tr("rounds.close.help"))
+        with st.form(f"rounds_close_form_{rnd.id}", border=False, enter_to_submit=False):
+            overrides: dict[int, str] = {}
+            if blocked:
+                st.caption(tr("rounds.close.blocked_help"))
+            for item in blocked:
+                title = _title(recs, item.recommendation_id, item.recommendation_number)
+                overrides[item.recommendation_id] = st.text_area(
+                    tr("rounds.close.override", number=item.recommendation_number, title=title),
+                    key=f"rounds_override_{rnd.id}_{item.recommendation_id}", height=80,
+                    placeholder=tr("rounds.close.override_hint"))
+            sent = st.form_submit_button(tr("rounds.close.submit"), type="primary", key=f"rounds_close_{rnd.id}",
+                                         icon=":material/lock:")
+        if sent:
+            chosen = {rid: text.strip() for rid, text in overrides.items() if text and text.strip()}
+            with errors_shown():
+                voting_service.close_round(db(), actor_id=member.user.id, round_id=rnd.id, block_overrides=chosen)
+                flash("rounds.done.closed", number=rnd.number)
+                st.rerun()
+
+
+def _carry_forward_form(member: Member, rnd: RoundView, results: RoundResultsView, rounds: list[RoundView]) -> None:
+    undecided = [i for i in results.items if i.overall is not None and i.overall.outcome == "no_consensus"]
+    if not undecided:
+        return
+    later = next((r for r in rounds if r.carried_from_round_id == rnd.id), None)
+    if later is not None:
+        st.caption(tr("rounds.carry.done_already", number=later.number))
+        return
+    with st.expander(tr("rounds.carry.title", count=len(undecided)), icon=":material/redo:"):
+        st.caption(tr("rounds.carry.help"))
+        with st.form(f"rounds_carry_form_{rnd.id}", border=False, enter_to_submit=False):
+            name = st.text_input(tr("rounds.name"), key=f"rounds_carry_name_{rnd.id}",
+                                 placeholder=tr("rounds.name_hint"))
+            day_col, time_col = st.columns(2)
+            day = day_col.date_input(tr("rounds.closes_on"), value=None, min_value=dt.date.today(),
+                                     key=f"rounds_carry_day_{rnd.id}", format="DD.MM.YYYY")
+            time = time_col.time_input(tr("rounds.closes_time"), value=dt.time(18, 0),
+                                       key=f"rounds_carry_time_{rnd.id}")
+            sent = st.form_submit_button(tr("rounds.carry.submit"), type="primary", key=f"rounds_carry_{rnd.id}",
+                                         icon=":material/redo:")
+        if sent:
+            with errors_shown():
+                opened = voting_service.carry_forward(db(), actor_id=member.user.id, round_id=rnd.id, name=name or "",
+                                                      closes_at=_closing_moment(day, time))
+                st.session_state[NEXT_ROUND] = opened.id
+                flash("rounds.done.opened", number=opened.number)
+                st.rerun()
+
+
+def _csv_download(member: Member, rnd: RoundView) -> None:
+    build = partial(votes_csv, db(), actor_id=member.user.id, round_id=rnd.id)
+    st.download_button(tr("rounds.csv"), data=build, file_name=f"recdraft-round-{rnd.number}-votes.csv",
+                       mime="text/csv", key=f"rounds_csv_{rnd.id}", icon=":material/download:", on_click="ignore",
+                       help=tr("rounds.csv_help"))
+
+
+# ----------------------------------------------------------------------------- views
+
+
+def _by_round(member: Member, rounds: list[RoundView], recs: dict[int, RecommendationView]) -> None:
+    ordered = sorted(rounds, key=lambda r: -r.number)
+    ids = [r.id for r in ordered]
+    if NEXT_ROUND in st.session_state:  # a round just opened: show it (set before the widget exists)
+        st.session_state["results_round"] = st.session_state.pop(NEXT_ROUND)
+    wanted = query_int("round")
+    if wanted is not None and "results_round" not in st.session_state:
+        match = next((r.id for r in rounds if r.number == wanted), None)
+        if match is not None:
+            st.session_state["results_round"] = match
+    if st.session_state.get("results_round") not in ids:
+        st.session_state.pop("results_round", None)
+    labels = {r.id: round_name(r) for r in ordered}
+    chosen = st.selectbox(tr("results.round"), ids, format_func=labels.__getitem__, key="results_round")
+    rnd = next(r for r in ordered if r.id == chosen)
+    results: RoundResultsView | None = None
+    with errors_shown():
+        results = voting_service.round_results(db(), actor_id=member.user.id, round_id=rnd.id)
+    if results is None:
+        return
+    rnd = results.round
+    st.subheader(round_title(rnd), anchor=False)
+    st.markdown(round_facts(rnd))
+    st.caption(rules_text(rnd.rules))
+    if member.is_staff:
+        _csv_download(member, rnd)
+        if rnd.status == "open":
+            _close_round_form(member, rnd, results, recs)
+        else:
+            _carry_forward_form(member, rnd, results, rounds)
+    if results.hidden:
+        st.info(tr("results.hidden_round"), icon=":material/visibility_off:")
+        return
+    if rnd.status == "open":
+        st.caption(tr("results.provisional"))
+    for item in results.items:
+        result_card(item, rnd.rules, _title(recs, item.recommendation_id, item.recommendation_number))
+
+
+def _by_recommendation(member: Member, rounds: list[RoundView], recs: dict[int, RecommendationView]) -> None:
+    voted_on = [r.id for r in sorted(recs.values(), key=lambda r: (r.position, r.id))
+                if any(r.id in rnd.recommendation_ids for rnd in rounds)]
+    if not voted_on:
+        st.caption(tr("results.none"))
+        return
+    titles = {rid: f"{recs[rid].number}. {_title(recs, rid, recs[rid].number)}" for rid in voted_on}
+    rec_id = st.selectbox(tr("results.recommendation"), voted_on, format_func=titles.__getitem__,
+                          key="results_rec")
+    history: list[ItemResultView] = []
+    with errors_shown():
+        history = voting_service.recommendation_results(db(), actor_id=member.user.id, recommendation_id=rec_id)
+    by_id = {r.id: r for r in rounds}
+    for item in history:
+        rnd = by_id.get(item.round_id)
+        rules = rnd.rules if rnd else {}
+        heading = f"**{round_title(rnd)}**" if rnd else rec_heading(item.recommendation_number, "")
+        if rnd is not None:
+            heading += f" · {escape_markdown(fmt_datetime(rnd.closed_at or rnd.opened_at))}"
+        result_card(item, rules, titles[rec_id], heading=heading)
+
+
+member = require_member()
+st.title(tr("results.title"))
+show_flash()
+rounds: list[RoundView] = []
+recs: dict[int, RecommendationView] = {}
+with errors_shown():
+    rounds = voting_service.list_rounds(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+    recs = _all_recommendations(member)
+if member.is_staff:
+    _open_round_form(member, recs, rounds)
+if not rounds:
+    st.info(tr("results.no_rounds"), icon=":material/bar_chart:")
+else:
+    view = st.segmented_control(tr("results.view"), ["round", "recommendation"], default="round", required=True,
+                                format_func=labels_for(["round", "recommendation"], lambda v: tr(f"results.view.{v}")),
+                                key="results_view", label_visibility="collapsed")
+    if view == "recommendation":
+        _by_recommendation(member, rounds, recs)
+    else:
+        _by_round(member, rounds, recs)

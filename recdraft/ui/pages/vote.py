@@ -1,0 +1,75 @@
+"""Vote: one ballot with everything open to me, round by round.
+
+Simple rounds take agree / disagree / abstain / block (a reason is required for a block and optional
+for disagree, and may carry my name in the dissent annex if I allow it); Delphi rounds take a 1–9
+rating with an optional comment, shown beside the group's spread from the previous round. A vote cast
+on an earlier text is flagged until I confirm or change it; I can recuse myself from an item and take
+the recusal back while the round is open.
+
+Rounds are opened, closed and carried forward on the Results page (moderators and admins see every
+round there, and moderators do not necessarily vote).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from recdraft.schemas.views import RecommendationView
+from recdraft.schemas.voting import MyBallotsView
+from recdraft.services import recommendations as rec_service
+from recdraft.services import voting as voting_service
+from recdraft.ui.context import db, errors_shown, tr
+from recdraft.ui.render import escape_markdown
+from recdraft.ui.widgets.page import Member, require_member, show_flash
+from recdraft.ui.widgets.voting import ballot_item, round_facts, round_title, rules_text
+
+
+def _recommendations(member: Member, wanted: set[int]) -> dict[int, RecommendationView]:
+    """The recommendations on the ballot, with their current texts (pages of the service's maximum)."""
+    found: dict[int, RecommendationView] = {}
+    page = 1
+    while wanted - set(found):
+        result = rec_service.list_recommendations(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
+                                                  page=page, page_size=rec_service.MAX_PAGE_SIZE)
+        found.update({r.id: r for r in result.items if r.id in wanted})
+        if page * rec_service.MAX_PAGE_SIZE >= result.total:
+            break
+        page += 1
+    return found
+
+
+def _header(ballots: MyBallotsView) -> None:
+    if not ballots.rounds:
+        st.info(tr("vote.no_rounds"), icon=":material/event_available:")
+        return
+    if ballots.to_do:
+        st.caption(tr("vote.to_do", count=ballots.to_do))
+    else:
+        st.success(tr("vote.all_done"), icon=":material/task_alt:")
+
+
+member = require_member()
+st.title(tr("vote.title"))
+show_flash()
+ballots: MyBallotsView | None = None
+with errors_shown():
+    ballots = voting_service.my_ballots(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+if ballots is not None and not ballots.eligible:
+    st.info(tr("vote.not_eligible_staff") if member.is_staff else tr("vote.not_eligible"), icon=":material/info:")
+elif ballots is not None:
+    _header(ballots)
+    recs: dict[int, RecommendationView] = {}
+    with errors_shown():
+        recs = _recommendations(member, {i.recommendation_id for r in ballots.rounds for i in r.items})
+    for entry in ballots.rounds:
+        rnd = entry.round
+        with st.container(key=f"vote_round_{rnd.id}"):
+            st.subheader(round_title(rnd), anchor=False)
+            st.markdown(round_facts(rnd))
+            st.caption(rules_text(rnd.rules))
+            if rnd.anonymous:
+                st.caption(escape_markdown(tr("vote.anonymous_help")))
+            if rnd.blind:
+                st.caption(escape_markdown(tr("vote.blind_help")))
+            for item in entry.items:
+                ballot_item(member.user.id, rnd, item, recs.get(item.recommendation_id))

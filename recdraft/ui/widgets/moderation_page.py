@@ -1,0 +1,176 @@
+"""Page body — Moderation (moderators and administrators): pending and flagged comments, hidden ones, the log.
+
+Anyone else who opens the page directly sees a refusal and nothing else; the comments service
+checks the role again on every decision. A reason is required to hide, reject or restore.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from recdraft.errors import RecdraftError
+from recdraft.schemas.views import CommentView, RecommendationView
+from recdraft.services import comments as comment_service
+from recdraft.services import recommendations as rec_service
+from recdraft.ui.context import db, errors_shown, fmt_datetime, fmt_number, tr
+from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
+from recdraft.ui.widgets.labels import COMMENT_COLOURS, badge, comment_status_label, title_of
+from recdraft.ui.widgets.page import Member, flash, go_to, require_staff, show_flash
+
+LOG_ROWS = 300
+RESTORE_LIMIT = 100
+
+
+def _recommendations(member: Member, wanted: set[int]) -> dict[int, RecommendationView]:
+    """The recommendations the listed comments belong to (a few pages of 200 at most)."""
+    found: dict[int, RecommendationView] = {}
+    page = 1
+    while wanted - set(found):
+        result = rec_service.list_recommendations(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
+                                                  page=page, page_size=200)
+        found.update({r.id: r for r in result.items if r.id in wanted})
+        if page * 200 >= result.total:
+            break
+        page += 1
+    return found
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line if line else ">" for line in user_text_markdown(text).split("\n"))
+
+
+def _card(c: CommentView, recs: dict[int, RecommendationView], actions: list[str], member: Member,
+          why: str = "") -> None:
+    rec = recs.get(c.recommendation_id)
+    with st.container(border=True, key=f"mod_comment_{c.id}"):
+        top, open_col = st.columns([6, 1.2], vertical_alignment="center")
+        with top:
+            where = (f"{rec.number}\\. {plain_markdown(title_of(rec.current_revision.content))}" if rec
+                     else escape_markdown(tr("mod.unknown_rec")))
+            st.markdown(f"**{where}**")
+        if rec and open_col.button(tr("mod.open_rec"), key=f"mod_open_{c.id}", type="tertiary",
+                                   icon=":material/open_in_new:"):
+            go_to("recommendations", rec=rec.id)
+        parts = [f"**{plain_markdown(c.author_name)}**", escape_markdown(fmt_datetime(c.created_at)),
+                 badge(comment_status_label(c.status), COMMENT_COLOURS.get(c.status, "gray"))]
+        if c.open_flags:
+            parts.append(badge(tr("recs.comment.flags", count=c.open_flags), "red"))
+        if c.edited:
+            parts.append(f"*{escape_markdown(tr('recs.comment.edited'))}*")
+        if c.parent_id:
+            parts.append(escape_markdown(tr("mod.reply_to", number=c.parent_id)))
+        st.markdown(" · ".join(parts))
+        if c.quote:
+            st.markdown(_quote(c.quote), help=tr("mod.quoted"))
+        st.markdown(user_text_markdown(c.body))
+        if why:
+            st.caption(escape_markdown(tr("mod.removed_because", reason=" ".join(why.split()))))
+        _decision(c, actions, member)
+
+
+def _decision(c: CommentView, actions: list[str], member: Member) -> None:
+    # Keys carry the status so a decided comment's next form starts empty.
+    with st.form(f"mod_form_{c.id}_{c.status}", border=False):
+        reason = st.text_input(tr("mod.reason"), key=f"mod_reason_{c.id}_{c.status}", placeholder=tr("mod.reason_hint"))
+        row = st.container(horizontal=True, gap="small")
+        pressed = None
+        for action in actions:
+            label = tr("mod.action.dismiss") if action == "approve" and c.status == "published" else \
+                tr(f"mod.action.{action}")
+            if row.form_submit_button(label, key=f"mod_{action}_{c.id}",
+                                      type="primary" if action == "approve" else "secondary"):
+                pressed = action
+    if pressed is None:
+        return
+    if pressed != "approve" and not (reason or "").strip():
+        st.error(tr("recs.reason_required"))
+        return
+    with errors_shown():
+        comment_service.moderate_comment(db(), actor_id=member.user.id, comment_id=c.id, action=pressed,
+                                         reason=reason or "")
+        flash(f"mod.done.{pressed}")
+        st.rerun()
+
+
+def _queue(member: Member, queue: list[CommentView], recs: dict[int, RecommendationView]) -> None:
+    if not queue:
+        st.success(tr("mod.queue_empty"), icon=":material/done_all:")
+        return
+    for c in queue:
+        actions = ["approve", "hide", "reject"] if c.status == "pending" else ["approve", "hide"]
+        _card(c, recs, actions, member)
+
+
+def _removed(member: Member, log: list[Any]) -> list[CommentView]:
+    """Comments whose latest decision hid or rejected them, checked against their status now."""
+    latest: dict[int, str] = {}
+    for entry in log:  # newest first
+        latest.setdefault(entry.comment_id, entry.to_status)
+    out: list[CommentView] = []
+    for comment_id, status in latest.items():
+        if status not in {"hidden", "rejected"}:
+            continue
+        try:
+            c = comment_service.get_comment(db(), actor_id=member.user.id, comment_id=comment_id)
+        except RecdraftError:
+            continue
+        if c.status in {"hidden", "rejected"}:
+            out.append(c)
+        if len(out) >= RESTORE_LIMIT:
+            break
+    return out
+
+
+def _log_table(log: list[Any]) -> None:
+    if not log:
+        st.caption(tr("mod.log_empty"))
+        return
+    rows = [{
+        tr("mod.col.when"): fmt_datetime(e.created_at),
+        tr("mod.col.moderator"): e.moderator_name,
+        tr("mod.col.action"): tr(f"mod.action.{e.action}"),
+        tr("mod.col.change"): f"{comment_status_label(e.from_status)} → {comment_status_label(e.to_status)}",
+        tr("mod.col.comment"): f"#{e.comment_id}",
+        tr("mod.col.reason"): e.reason,
+    } for e in log[:LOG_ROWS]]
+    widths = {"mod.col.when": "medium", "mod.col.moderator": "medium", "mod.col.action": "small",
+              "mod.col.change": "medium", "mod.col.comment": "small", "mod.col.reason": "large"}
+    config = {tr(key): st.column_config.TextColumn(tr(key), width=width) for key, width in widths.items()}
+    st.dataframe(rows, hide_index=True, width="stretch", height=520, column_config=config, key="mod_log_table")
+    if len(log) > LOG_ROWS:
+        st.caption(tr("mod.log_more", shown=fmt_number(LOG_ROWS), total=fmt_number(len(log))))
+
+
+def render() -> None:
+    """The whole page."""
+    member = require_staff()
+    st.title(tr("mod.title"))
+    st.caption(tr("mod.mode_pre") if member.roundtable.moderation_mode == "pre" else tr("mod.mode_post"))
+    show_flash()
+    queue: list[CommentView] = []
+    log: list[Any] = []
+    with errors_shown():
+        queue = comment_service.moderation_queue(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+        log = comment_service.moderation_log(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+    removed = _removed(member, log)
+    recs: dict[int, RecommendationView] = {}
+    with errors_shown():
+        recs = _recommendations(member, {c.recommendation_id for c in [*queue, *removed]})
+    waiting, hidden, history = st.tabs([
+        tr("mod.tab.queue", count=len(queue)), tr("mod.tab.removed", count=len(removed)),
+        tr("mod.tab.log", count=len(log)),
+    ], key="mod_tabs")
+    with waiting:
+        _queue(member, queue, recs)
+    with hidden:
+        if not removed:
+            st.caption(tr("mod.removed_empty"))
+        reasons: dict[int, str] = {}
+        for entry in log:  # newest first: the reason of the decision that removed it
+            reasons.setdefault(entry.comment_id, entry.reason)
+        for c in removed:
+            _card(c, recs, ["restore"], member, why=reasons.get(c.id, ""))
+    with history:
+        _log_table(log)

@@ -1,0 +1,220 @@
+"""Administration: accounts, roles, invitations, settings, the audit log and backups — and who may use it."""
+
+from __future__ import annotations
+
+import pytest
+
+from recdraft.errors import NotFound, NotSignedIn
+from recdraft.i18n import LANGUAGE_NAMES
+from recdraft.services import accounts, backup, roundtables
+from recdraft.services._base import SYSTEM
+from tests.ui.conftest import TOKEN_KEY, page_files, user_id
+
+ADMIN_PAGE = "recdraft/ui/pages/admin.py"
+ALL_TABS = ["Accounts", "Participants and roles", "Invitations", "Roundtable settings", "Audit log", "Backup"]
+
+
+@pytest.fixture
+def admin_page(app_as):
+    return app_as("admin", ADMIN_PAGE)
+
+
+def _tab_labels(at) -> list[str]:
+    """The page's tabs (not the per-language tabs inside the settings form)."""
+    return [t.label for t in at.tabs if t.label not in LANGUAGE_NAMES.values()]
+
+
+def test_a_system_administrator_sees_every_tab(admin_page):
+    assert not admin_page.exception
+    assert admin_page.title[0].value == "Administration"
+    assert _tab_labels(admin_page) == ALL_TABS
+
+
+def test_the_tabs_speak_kazakh(app_as):
+    at = app_as("admin", ADMIN_PAGE, lang="kk")
+    assert _tab_labels(at)[:3] == ["Тіркелгілер", "Қатысушылар мен рөлдер", "Шақырулар"]
+
+
+def test_creating_an_account_once_even_on_a_double_click(admin_page, ui_db):
+    at = admin_page
+    at.text_input(key="admin_new_username").input("g.omarova")
+    at.text_input(key="admin_new_name").input("Gulnara Omarova")
+    at.text_input(key="admin_new_password").input("a good password")
+    at.selectbox(key="admin_new_role").set_value("expert")
+    at.button(key="admin_create_user_submit").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert "The account “g.omarova” has been created." in [s.value for s in at.success]
+    # The second click of a double click arrives with the same form values: nothing happens.
+    at.button(key="admin_create_user_submit").click().run()
+    assert not at.error, [e.value for e in at.error]
+    created = accounts.find_user(ui_db, username="g.omarova")
+    members = roundtables.list_members(ui_db, actor_id=SYSTEM, roundtable_id=1)
+    assert [m.role for m in members if m.user_id == created.id] == ["expert"]
+
+
+def test_a_bad_username_is_explained_next_to_the_form(admin_page):
+    at = admin_page
+    at.text_input(key="admin_new_username").input("Not Valid!")
+    at.text_input(key="admin_new_name").input("Someone")
+    at.button(key="admin_create_user_submit").click().run()
+    assert [e.value for e in at.error] == [
+        "A user name has 2 to 64 characters: Latin letters, digits, '.', '_' or '-'."]
+
+
+def test_deactivating_ends_the_persons_sessions_and_reactivating_lets_them_back(admin_page, ui_db):
+    at = admin_page
+    target = accounts.find_user(ui_db, username="expert5")
+    token = accounts.sign_in(ui_db, username="expert5", password="demo").token
+    at.selectbox(key="admin_change_user").set_value(target.id).run()
+    at.button(key="admin_deactivate").click().run()
+    assert not accounts.get_user(ui_db, user_id=target.id).is_active
+    with pytest.raises(NotSignedIn):
+        accounts.authenticate(ui_db, token=token)
+    at.button(key="admin_reactivate").click().run()
+    assert accounts.get_user(ui_db, user_id=target.id).is_active
+
+
+def test_an_administrator_cannot_deactivate_themselves(admin_page, ui_db):
+    at = admin_page
+    me = accounts.find_user(ui_db, username="admin")
+    at.selectbox(key="admin_change_user").set_value(me.id).run()
+    assert at.button(key="admin_deactivate").disabled
+
+
+def test_resetting_a_password(admin_page, ui_db):
+    at = admin_page
+    target = accounts.find_user(ui_db, username="expert6")
+    at.selectbox(key="admin_change_user").set_value(target.id).run()
+    at.text_input(key="admin_reset_value").input("brand new password")
+    at.button(key="admin_reset_submit").click().run()
+    assert not at.error
+    assert accounts.sign_in(ui_db, username="expert6", password="brand new password").user.id == target.id
+    accounts.reset_password(ui_db, actor_id=SYSTEM, user_id=target.id, new_password="demo")
+
+
+def test_an_invitation_link_is_shown_once_and_works(admin_page, ui_db):
+    at = admin_page
+    at.text_input(key="admin_invite_name").input("Murat Seitkali")
+    at.button(key="admin_invite_submit").click().run()
+    assert not at.error
+    link = at.code[0].value
+    assert "/?invite=" in link
+    offer = accounts.describe_invitation(ui_db, token=link.split("?invite=", 1)[1])
+    assert offer["role"] == "expert" and offer["display_name"] == "Murat Seitkali"
+    at.run()
+    assert not at.code, "the link is not shown again"
+
+
+def test_setting_a_role(admin_page, ui_db):
+    at = admin_page
+    target = user_id(ui_db, "expert4")
+    at.selectbox(key="admin_role_person").set_value(target)
+    at.selectbox(key="admin_role_value").set_value("moderator")
+    at.button(key="admin_role_submit").click().run()
+    assert not at.error
+    assert roundtables.my_role(ui_db, actor_id=target, roundtable_id=1) == "moderator"
+    roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=target, role="expert")
+
+
+def test_changing_the_roundtable_settings(admin_page, ui_db):
+    at = admin_page
+    at.text_input(key="admin_set_venue_en").input("Narxoz University, Almaty, room 101")
+    at.selectbox(key="admin_set_phase").set_value("discussion")
+    at.toggle(key="admin_set_modvote").set_value(True)
+    at.button(key="admin_settings_submit").click().run()
+    assert not at.error, [e.value for e in at.error]
+    rt = roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1)
+    assert rt.venue["en"] == "Narxoz University, Almaty, room 101"
+    assert rt.phase == "discussion" and rt.settings["moderators_vote"] is True
+    assert rt.title["kk"].startswith("Қызыл")  # other languages untouched
+    roundtables.set_phase(ui_db, actor_id=SYSTEM, roundtable_id=1, phase="drafting")
+    roundtables.update_settings(ui_db, actor_id=SYSTEM, roundtable_id=1, settings={"moderators_vote": False})
+
+
+def test_the_audit_log_filters_by_action(admin_page):
+    at = admin_page
+    at.text_input(key="admin_audit_prefix").input("membership.")
+    at.button(key="admin_audit_submit").click().run()
+    table = next(d.value for d in at.dataframe if "Action" in d.value.columns)
+    assert len(table) > 0
+    assert set(table["Action"]) <= {"membership.set", "membership.consent"}
+
+
+def test_the_backup_tab_offers_a_download_and_refuses_to_restore_over_data(admin_page, ui_db):
+    at = admin_page
+    assert at.download_button(key="admin_backup_download").label == "Download backup"
+    data = backup.backup(ui_db, actor_id=user_id(ui_db, "admin"))
+    at.file_uploader(key="admin_restore_file").upload("backup.json", data, "application/json")
+    at.run()
+    at.button(key="admin_restore_submit").click().run()
+    assert len(at.error) == 1 and "empty database" in at.error[0].value
+
+
+@pytest.fixture
+def roundtable_admin(ui_db):
+    """An administrator of the roundtable who is not a system administrator."""
+    try:
+        uid = accounts.find_user(ui_db, username="rt.admin").id
+    except NotFound:
+        uid = accounts.create_user(ui_db, actor_id=SYSTEM, username="rt.admin", display_name="Roundtable Admin",
+                                   password="a good password").id
+    roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=uid, role="admin")
+    return uid
+
+
+def test_a_roundtable_administrator_gets_no_accounts_or_backup_tabs(app_as, ui_db, roundtable_admin):
+    roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=roundtable_admin, role="admin")
+    at = _as_rt_admin(app_as, ui_db)
+    assert _tab_labels(at)[:4] == ["Participants and roles", "Invitations", "Roundtable settings", "Audit log"]
+    assert "Accounts" not in _tab_labels(at) and "Backup" not in _tab_labels(at)
+
+
+def _as_rt_admin(app_as, ui_db):
+    at = app_as(None, run=False)
+    at.session_state[TOKEN_KEY] = accounts.sign_in(ui_db, username="rt.admin", password="a good password").token
+    at.run()
+    return at.switch_page(ADMIN_PAGE).run()
+
+
+def test_losing_the_admin_role_removes_the_page_at_the_next_click(app_as, ui_db, roundtable_admin):
+    at = _as_rt_admin(app_as, ui_db)
+    roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=roundtable_admin, role="observer")
+    at.text_input(key="admin_set_venue_en").input("Somewhere else")
+    at.button(key="admin_settings_submit").click().run()
+    assert ADMIN_PAGE not in page_files(at)
+    assert "Somewhere else" not in roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1).venue.values()
+
+
+def test_the_service_decides_even_when_the_page_offers_the_action(app_as, ui_db, roundtable_admin, monkeypatch):
+    """The page is drawn from a stale role (simulated): the click still goes to a service that checks."""
+    from recdraft.ui import context, nav
+
+    roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=roundtable_admin, role="admin")
+    at = _as_rt_admin(app_as, ui_db)
+    roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=roundtable_admin, role="observer")
+    monkeypatch.setattr(context, "current_role", lambda user, rt_id: "admin")
+    monkeypatch.setattr(nav, "current_role", lambda user, rt_id: "admin")
+    at.text_input(key="admin_set_venue_en").input("Somewhere else")
+    at.button(key="admin_settings_submit").click().run()
+    assert "Only roundtable administrators can do this." in [e.value for e in at.error]
+    assert "Somewhere else" not in roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1).venue.values()
+    at.text_input(key="admin_invite_name").input("Should Not Exist")
+    at.button(key="admin_invite_submit").click().run()
+    assert "Only roundtable administrators can invite people." in [e.value for e in at.error]
+    assert not at.code
+
+
+@pytest.mark.parametrize("role", ["expert", "observer", "moderator"])
+def test_the_admin_page_file_run_directly_refuses_other_roles(app_as, role):
+    at = app_as(role, run=False)
+    from streamlit.testing.v1 import AppTest
+
+    from tests.ui.conftest import ROOT
+
+    direct = AppTest.from_file(str(ROOT / ADMIN_PAGE), default_timeout=30)
+    for key in at.session_state:
+        direct.session_state[key] = at.session_state[key]
+    direct.run()
+    assert not direct.exception
+    assert [w.value for w in direct.warning] == ["Your role does not give access to this page."]
+    assert not direct.tabs

@@ -1,0 +1,203 @@
+"""The memo page (administrators): blockers, building every variant and language on request, snapshots,
+settings. The bytes the page offers for download are read from the session (AppTest cannot click a
+download) and opened with python-docx.
+
+Demo facts: ten recommendations are adopted and nothing blocks a final memo; the roundtable is
+pre-moderated, so an expert's new comment waits for moderation (and then blocks the final memo).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
+
+from recdraft.services import comments, memo, recommendations, roundtables
+from tests.ui.conftest import (
+    LANG_KEY,
+    ROOT,
+    TOKEN_KEY,
+    page_files,
+    texts,
+    token_for,
+    user_id,
+)
+
+PAGE = "recdraft/ui/pages/memo.py"
+
+
+def open_memo(app_as, *, lang: str = "en") -> AppTest:
+    at = app_as("admin", PAGE, lang=lang)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_directly(ui_db, role: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=30)
+    at.session_state[LANG_KEY] = "en"
+    at.session_state[TOKEN_KEY] = token_for(ui_db, role)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def build(at: AppTest, variant: str = "final", lang: str = "en", against: int | None = None) -> AppTest:
+    at.selectbox(key="memo_variant").set_value(variant)
+    at.selectbox(key="memo_lang").set_value(lang)
+    at.selectbox(key="memo_against").set_value(against or 0)  # 0: the latest snapshot
+    at.button(key="memo_build").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def built(at: AppTest) -> list[dict]:
+    return list(at.session_state["memo_files"]) if "memo_files" in at.session_state else []
+
+
+def docx_text(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    return "\n".join(parts)
+
+
+def exports(ui_db) -> int:
+    with ui_db.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM audit_events WHERE action = 'memo.export'")).scalar_one()
+
+
+def plain(at: AppTest) -> str:
+    return texts(at).replace("\\", "")
+
+
+def add_pending_comment(ui_db) -> None:
+    comments.post_comment(ui_db, actor_id=user_id(ui_db, "expert2"), recommendation_id=1,
+                          body="Please name the competent ministry in the text.")
+
+
+# ----------------------------------------------------------------------------- who sees it
+
+
+def test_only_administrators_get_the_memo_page(app_as):
+    assert PAGE in page_files(app_as("admin"))
+    for role in ("moderator", "expert", "observer"):
+        assert PAGE not in page_files(app_as(role))
+
+
+@pytest.mark.parametrize("role", ["expert", "moderator", "observer"])
+def test_others_opening_it_directly_see_a_refusal_and_no_memo_content(ui_env, ui_db, role):
+    at = open_directly(ui_db, role)
+    assert at.warning
+    assert not [w for w in [*at.button, *at.selectbox] if str(w.key).startswith("memo_")]
+    assert "Mazhilis" not in plain(at) and "SHA-256" not in plain(at)
+
+
+# ----------------------------------------------------------------------------- status
+
+
+def test_the_admin_sees_that_nothing_blocks_a_final_memo(app_as):
+    at = open_memo(app_as)
+    assert at.title[0].value == "Memo for parliament"
+    assert any("Nothing blocks a final version: 10 adopted" in s.value for s in at.success)
+    assert not at.get("download_button")  # nothing is built until asked
+
+
+def test_blockers_are_listed(app_as, ui_db):
+    add_pending_comment(ui_db)
+    at = open_memo(app_as)
+    assert any("cannot be final yet" in w.value for w in at.warning)
+    assert "Recommendation 1 (no. 1 in the roundtable) has 1 comment(s) awaiting moderation." in plain(at)
+
+
+def test_blockers_are_listed_in_kazakh(app_as, ui_db):
+    add_pending_comment(ui_db)
+    at = open_memo(app_as, lang="kk")
+    assert at.title[0].value == "Парламентке арналған қорытынды құжат"
+    assert "1-ұсынымда (дөңгелек үстелдегі № 1) модерацияны күтіп тұрған түсініктемелер: 1." in plain(at)
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def test_a_final_build_stores_a_snapshot_shows_its_sha_and_contains_the_adopted_text(app_as, ui_db):
+    at = build(open_memo(app_as))
+    files = built(at)
+    assert len(files) == 1 and files[0]["is_final"] and files[0]["filename"].endswith("-final-en.docx")
+    snapshots = memo.list_snapshots(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1)
+    assert len(snapshots) == 1 and snapshots[0].sha256 == files[0]["sha256"]
+    assert any(f"snapshot {snapshots[0].id} stored" in s.value for s in at.success)
+    assert at.code[0].value == snapshots[0].sha256
+    assert at.get("download_button")
+    assert at.dataframe[0].value["SHA-256"].tolist() == [snapshots[0].sha256]
+    adopted = recommendations.get_recommendation(ui_db, actor_id=user_id(ui_db, "admin"), recommendation_id=1)
+    body = docx_text(files[0]["content"])
+    assert adopted.current_revision.content["en"].title in body
+    assert snapshots[0].sha256 in body
+
+
+def test_nothing_is_built_again_on_a_rerun(app_as, ui_db):
+    at = build(open_memo(app_as))
+    before = exports(ui_db)
+    at.run()
+    at.run()
+    assert exports(ui_db) == before == 1
+    assert len(built(at)) == 1
+
+
+def test_a_blocked_final_build_is_a_marked_draft_and_stores_no_snapshot(app_as, ui_db):
+    add_pending_comment(ui_db)
+    at = build(open_memo(app_as))
+    files = built(at)
+    assert not files[0]["is_final"] and files[0]["filename"].endswith("-DRAFT.docx")
+    assert any("This is a DRAFT" in w.value for w in at.warning)
+    assert memo.list_snapshots(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1) == []
+
+
+def test_a_redline_against_a_chosen_snapshot_in_kazakh_and_russian(app_as, ui_db):
+    at = build(open_memo(app_as))
+    snapshot = memo.list_snapshots(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1)[0]
+    build(at, "redline", "kk+ru", snapshot.id)
+    files = built(at)
+    assert [f["variant"] for f in files] == ["redline", "final"]
+    assert files[0]["against"] == snapshot.id and files[0]["filename"].endswith("-redline-kk-ru.docx")
+    assert len(at.get("download_button")) == 2
+    assert Document(io.BytesIO(files[0]["content"])).paragraphs
+
+
+@pytest.mark.parametrize("variant", ["review", "comparison"])
+def test_every_variant_builds(app_as, variant):
+    at = build(open_memo(app_as), variant, "ru")
+    assert built(at)[0]["filename"].endswith(f"-{variant}-ru.docx")
+
+
+def test_build_notes_are_translated(app_as):
+    at = build(open_memo(app_as, lang="ru"), "final", "kk")
+    page = plain(at)
+    assert "Документ готов к скачиванию." in [m.value for m in at.success]
+    assert "нет текста на языке «Қазақша»" in page  # a missing translation, said in Russian
+
+
+# ----------------------------------------------------------------------------- settings
+
+
+def test_memo_settings_are_shown_and_saved_through_the_roundtable_service(app_as, ui_db):
+    at = open_memo(app_as)
+    page = plain(at)
+    assert "Mazhilis of the Parliament of the Republic of Kazakhstan" in page
+    assert "Мажилис Парламента Республики Казахстан" in page
+    assert "ICRC Model Law on the emblems" in page
+    at.text_area(key="memo_set_closing_en").input("With respect, the School of Law.")
+    refs = at.text_area(key="memo_set_references")
+    refs.input(refs.value + "\nLaw of the Republic of Kazakhstan on Civil Protection, 2014")
+    at.button(key="memo_settings_save").click().run()
+    assert not at.exception
+    assert any("memo settings were saved" in s.value for s in at.success)
+    rt = roundtables.get_roundtable(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1)
+    assert rt.settings["closing_formula"]["en"] == "With respect, the School of Law."
+    assert rt.settings["closing_formula"]["kk"].startswith("Нархоз")
+    assert rt.settings["legal_references"][-1] == "Law of the Republic of Kazakhstan on Civil Protection, 2014"
+    assert "With respect, the School of Law." in plain(at)

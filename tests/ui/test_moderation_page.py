@@ -1,0 +1,120 @@
+"""The moderation page: only moderators and admins; queue, decisions with reasons, restore, log.
+
+Demo facts: recommendation 8 has a pending comment by expert1 and a comment by expert6 flagged once;
+recommendation 14 has a pending comment by expert5 and a flagged one by expert3; comments were hidden
+on recommendations 1 and 6 and rejected on 3 and 7.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from recdraft.services import comments
+from tests.ui.conftest import LANG_KEY, ROOT, TOKEN_KEY, texts, token_for, user_id
+
+PAGE = "recdraft/ui/pages/moderation.py"
+
+
+def open_moderation(app_as, role: str, *, lang: str = "en"):
+    at = app_as(role, PAGE, lang=lang)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_directly(ui_db, role: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=30)
+    at.session_state[LANG_KEY] = "en"
+    at.session_state[TOKEN_KEY] = token_for(ui_db, role)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def queue_ids(ui_db) -> list[int]:
+    return [c.id for c in comments.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)]
+
+
+@pytest.mark.parametrize("role", ["expert", "expert2", "observer"])
+def test_others_opening_the_page_directly_see_a_refusal_and_no_comment(ui_env, ui_db, role):
+    at = open_directly(ui_db, role)
+    assert at.warning, texts(at)
+    page = texts(at).replace("\\", "")
+    assert "The second sentence should refer" not in page
+    assert not [b for b in at.button if str(b.key or "").startswith("mod_")]
+    assert not at.tabs
+
+
+@pytest.mark.parametrize("role", ["moderator", "admin"])
+def test_staff_see_the_queue_with_the_recommendation_and_the_quoted_passage(app_as, ui_db, role):
+    at = open_moderation(app_as, role)
+    assert at.title[0].value == "Moderation"
+    waiting = queue_ids(ui_db)
+    assert len(waiting) >= 4
+    assert at.tabs[0].label == f"Waiting ({len(waiting)})"
+    page = texts(at).replace("\\", "")
+    assert "8. " in page and "The second sentence should refer" in page
+    assert "> protected persons" in page  # the quoted passage
+    assert "reported 1×" in page
+    for cid in waiting:
+        assert at.button(key=f"mod_approve_{cid}") and at.button(key=f"mod_hide_{cid}")
+
+
+def test_approving_a_pending_comment_publishes_it(app_as, ui_db):
+    pending = next(c for c in comments.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+                   if c.status == "pending")
+    at = open_moderation(app_as, "moderator")
+    at.button(key=f"mod_approve_{pending.id}").click().run()
+    assert any("published" in s.value for s in at.success)
+    assert comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=pending.id).status == \
+        "published"
+    assert pending.id not in queue_ids(ui_db)
+
+
+def test_hiding_needs_a_reason_and_then_experts_no_longer_see_the_comment(app_as, ui_db):
+    flagged = next(c for c in comments.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+                   if c.status == "published")
+    at = open_moderation(app_as, "moderator")
+    at.button(key=f"mod_hide_{flagged.id}").click().run()
+    assert at.error and "reason" in at.error[0].value.lower()
+    assert comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=flagged.id).status == \
+        "published"
+    at.text_input(key=f"mod_reason_{flagged.id}_published").input("Personal details of a volunteer.")
+    at.button(key=f"mod_hide_{flagged.id}").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=flagged.id).status == "hidden"
+    with pytest.raises(Exception):
+        comments.get_comment(ui_db, actor_id=user_id(ui_db, "expert2"), comment_id=flagged.id)
+    # It is now listed for restoring, and the log shows the decision with its reason.
+    assert at.button(key=f"mod_restore_{flagged.id}")
+    log = at.dataframe[0].value
+    assert "Personal details of a volunteer." in log.to_string()
+
+
+def test_rejecting_and_restoring(app_as, ui_db):
+    pending = next(c for c in comments.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+                   if c.status == "pending")
+    at = open_moderation(app_as, "moderator")
+    at.text_input(key=f"mod_reason_{pending.id}_pending").input("Off-topic.")
+    at.button(key=f"mod_reject_{pending.id}").click().run()
+    assert comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=pending.id).status == \
+        "rejected"
+    at.button(key=f"mod_restore_{pending.id}").click().run()
+    assert at.error, "restoring needs a reason too"
+    at.text_input(key=f"mod_reason_{pending.id}_rejected").input("On reflection it is on topic.")
+    at.button(key=f"mod_restore_{pending.id}").click().run()
+    assert comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=pending.id).status == \
+        "published"
+
+
+def test_earlier_hidden_and_rejected_comments_are_listed_for_restoring(app_as, ui_db):
+    at = open_moderation(app_as, "moderator")
+    restore = [b.key for b in at.button if str(b.key or "").startswith("mod_restore_")]
+    assert len(restore) >= 4  # the demo's two hidden and two rejected comments at least
+    assert "Off-topic" in at.dataframe[0].value.to_string() or len(at.dataframe[0].value) > 0
+
+
+def test_the_moderation_page_in_kazakh(app_as):
+    at = open_moderation(app_as, "moderator", lang="kk")
+    assert at.title[0].value == "Модерация"
+    assert at.tabs[0].label.startswith("Күтуде")
