@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 
 import pytest
@@ -14,6 +15,13 @@ from recdraft.ui import asgi, auth
 from tests.ui.conftest import ACCOUNTS, DEMO_PASSWORD, TOKEN_KEY, texts, token_for, user_id
 
 SIGNIN = "signin_username"
+
+
+def _run(coroutine):
+    """Run a route handler on its own loop in a worker thread: the browser tests' sync Playwright
+    may leave an event loop running in the main thread, where asyncio.run() refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _fill(at, username: str, password: str):
@@ -155,33 +163,33 @@ def _set_cookie(response) -> str:
 
 def test_the_claim_route_sets_an_httponly_strict_cookie_once():
     code = auth.CLAIMS.issue("the-token")
-    response = asyncio.run(asgi.claim(_request("/auth/claim", f"code={code}", {"Sec-Fetch-Site": "same-origin"})))
+    response = _run(asgi.claim(_request("/auth/claim", f"code={code}", {"Sec-Fetch-Site": "same-origin"})))
     cookie = _set_cookie(response)
     assert response.status_code == 200
     assert "recdraft_session=the-token" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert "Path=/" in cookie and "Secure" not in cookie
-    again = asyncio.run(asgi.claim(_request("/auth/claim", f"code={code}")))
+    again = _run(asgi.claim(_request("/auth/claim", f"code={code}")))
     assert again.status_code == 410 and _set_cookie(again) == ""
     assert b"the-token" not in response.body
 
 
 def test_the_cookie_is_secure_behind_https():
     code = auth.CLAIMS.issue("t")
-    response = asyncio.run(asgi.claim(_request("/auth/claim", f"code={code}", {"X-Forwarded-Proto": "https"})))
+    response = _run(asgi.claim(_request("/auth/claim", f"code={code}", {"X-Forwarded-Proto": "https"})))
     assert "Secure" in _set_cookie(response)
 
 
 def test_other_sites_cannot_use_the_auth_routes():
     code = auth.CLAIMS.issue("t")
     for route, query in ((asgi.claim, f"code={code}"), (asgi.logout, ""), (asgi.language, "value=kk")):
-        response = asyncio.run(route(_request("/auth/x", query, {"Sec-Fetch-Site": "cross-site"})))
+        response = _run(route(_request("/auth/x", query, {"Sec-Fetch-Site": "cross-site"})))
         assert response.status_code == 403 and _set_cookie(response) == ""
     assert auth.CLAIMS.pending(code)
 
 
 def test_the_logout_route_ends_the_cookies_session_and_deletes_the_cookie(ui_env, ui_db):
     token = token_for(ui_db, "expert2")
-    response = asyncio.run(asgi.logout(_request("/auth/logout", "", {"Cookie": f"recdraft_session={token}"})))
+    response = _run(asgi.logout(_request("/auth/logout", "", {"Cookie": f"recdraft_session={token}"})))
     assert response.status_code == 200
     assert 'recdraft_session=""' in _set_cookie(response) and "Max-Age=0" in _set_cookie(response)
     with pytest.raises(NotSignedIn):
@@ -189,9 +197,9 @@ def test_the_logout_route_ends_the_cookies_session_and_deletes_the_cookie(ui_env
 
 
 def test_the_language_route_accepts_only_the_three_languages():
-    ok = asyncio.run(asgi.language(_request("/auth/language", "value=kk")))
+    ok = _run(asgi.language(_request("/auth/language", "value=kk")))
     assert ok.status_code == 200 and "recdraft_lang=kk" in _set_cookie(ok)
-    bad = asyncio.run(asgi.language(_request("/auth/language", "value=<script>")))
+    bad = _run(asgi.language(_request("/auth/language", "value=<script>")))
     assert bad.status_code == 400 and _set_cookie(bad) == ""
 
 
