@@ -1,7 +1,7 @@
 """The shared browser harness: a real recdraft server on a demo database, driven by Chromium.
 
 Every test in ``tests/e2e`` is marked ``e2e``. Chromium comes from the Debian package ``chromium``
-(never ``playwright install``); without it the tests skip locally and fail under ``CI=true``.
+(Playwright's own browser download is never used); without it the tests skip locally and fail under ``CI=true``.
 
 Fixtures
 --------
