@@ -89,7 +89,14 @@ def db():
 # --- language --------------------------------------------------------------------------------------
 
 def lang() -> str:
-    """The interface language: the person's choice, else the remembered one, else the browser's, else English."""
+    """The interface language: the person's choice, else the remembered one, else the browser's, else English.
+
+    Asked for by every label (a hundred times a run), so it is read from session state once per run.
+    """
+    return _cached("lang", _session_language)
+
+
+def _session_language() -> str:
     if st.session_state.get(LANG_KEY) not in LANGS:
         chosen = auth.cookie_language()
         if chosen is None:
@@ -106,6 +113,7 @@ def set_language(value: str) -> None:
     """Switch the interface language (and have the browser remember it)."""
     if value in LANGS:
         st.session_state[LANG_KEY] = value
+        _forget("lang")
         auth.remember_language(value)
 
 
@@ -175,9 +183,14 @@ def current_roundtable(user: UserView) -> RoundtableView | None:
     return _cached(f"roundtable:{user.id}", compute)
 
 
+def _my_roundtables(user: UserView) -> list[tuple[RoundtableView, str]]:
+    """The person's roundtables with their role in each, read once per run (one service call)."""
+    return _cached(f"roundtables:{user.id}", lambda: roundtables.list_my_roundtables(db(), actor_id=user.id))
+
+
 def list_my_roundtables(user: UserView) -> list[RoundtableView]:
     """Every roundtable the person takes part in (all of them for system administrators)."""
-    return _cached(f"roundtables:{user.id}", lambda: roundtables.list_roundtables(db(), actor_id=user.id))
+    return [rt for rt, _role in _my_roundtables(user)]
 
 
 def choose_roundtable(roundtable_id: int) -> None:
@@ -187,6 +200,9 @@ def choose_roundtable(roundtable_id: int) -> None:
 
 def current_role(user: UserView, roundtable_id: int) -> str | None:
     """The person's role in the roundtable, read from the database on this run."""
+    for rt, role in _my_roundtables(user):
+        if rt.id == roundtable_id:
+            return role
     return _cached(f"role:{user.id}:{roundtable_id}",
                    lambda: roundtables.my_role(db(), actor_id=user.id, roundtable_id=roundtable_id))
 
