@@ -46,6 +46,8 @@ from recdraft.ui.context import (
 )
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
+# The browser tab's icon, served by the app itself (a Material icon here would be fetched from Google).
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.png"
 ALL = frozenset({"admin", "moderator", "expert", "observer"})
 CONTRIBUTORS = frozenset({"admin", "moderator", "expert"})
 STAFF = frozenset({"admin", "moderator"})
@@ -195,7 +197,7 @@ def build_navigation() -> st.navigation:
 
 def run_app() -> None:
     """The whole app for one run: page config, router, sidebar, cookie frames, then the chosen page."""
-    st.set_page_config(page_title="recdraft", page_icon=":material/gavel:", layout="wide",
+    st.set_page_config(page_title="recdraft", page_icon=str(FAVICON), layout="wide",
                        initial_sidebar_state="expanded")
     with page_run():
         try:

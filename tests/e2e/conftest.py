@@ -161,13 +161,37 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+
+
+def outside_requests(ctx) -> list[str]:
+    """Start recording every request the pages of ``ctx`` make to another host; return the (live) list."""
+    from urllib.parse import urlsplit
+
+    seen: list[str] = []
+
+    def record(request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS:
+            seen.append(request.url)
+
+    ctx.on("request", record)
+    return seen
+
+
 @pytest.fixture
 def context(browser, app_server: str) -> Iterator[object]:
-    """A fresh browser context (its own cookies), desktop size, English locale."""
+    """A fresh browser context (its own cookies), desktop size, English locale.
+
+    The app must not make the browser talk to anybody else (no fonts, icons or scripts from a CDN): what
+    the participants write, and who they are, stays between them and the School's server.
+    """
     ctx = browser.new_context(viewport=DESKTOP, locale="en-GB", accept_downloads=True)
     ctx.set_default_timeout(IDLE_TIMEOUT_MS)
+    outside = outside_requests(ctx)
     yield ctx
     ctx.close()
+    assert not outside, f"the app made the browser contact other hosts: {sorted(set(outside))}"
 
 
 @pytest.fixture
