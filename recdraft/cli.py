@@ -126,8 +126,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from recdraft.services._base import SYSTEM
 
     upgrade_to_head(config.database_url())
-    counts = backup.restore(_db(), actor_id=SYSTEM, data=Path(args.file).read_bytes())
+    counts = backup.restore_from_file(_db(), actor_id=SYSTEM, path=args.file, replace=args.replace)
     total = sum(counts.values())
+    if args.replace:
+        print("Every row that was in the database was replaced; everybody signs in again.")
     print(f"Restored {total:,} rows into {_safe_url(config.database_url())}:")
     for table, n in counts.items():
         if n:
@@ -246,9 +248,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the JSON file to write")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", help="restore a backup file into an empty database",
-                       description="Restore a backup JSON file into an empty database (refuses a non-empty one).")
+    p = sub.add_parser("restore", help="restore a backup file into an empty database (or --replace the data)",
+                       description="Restore a backup JSON file into an empty database (refuses a non-empty one "
+                                   "unless --replace is given).")
     p.add_argument("file", help="the backup JSON file")
+    p.add_argument("--replace", action="store_true",
+                   help="delete every row now in the database and load the backup instead, in one transaction "
+                        "(nothing changes when the file is refused); ends every sign-in session")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("export-memo", help="export the memo for parliament as a Word file",

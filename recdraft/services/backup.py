@@ -51,7 +51,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
-from recdraft.db.models import Base, UTCDateTime
+from recdraft.db.models import Base, SignInSession, User, UTCDateTime, utcnow
 from recdraft.errors import BackupError, NotSignedIn, PermissionDenied
 from recdraft.services._base import Actor, _System, actor_ref, audit, require_system_admin
 
@@ -407,16 +407,32 @@ def _require_restorer(session: Session, actor_id: Actor) -> None:
 
 
 def _lock_and_check_empty(conn: Connection, tables: list[Table], dialect: str) -> None:
-    if dialect == "postgresql":
-        # Nobody writes between the emptiness check and the load (SQLite holds BEGIN IMMEDIATE already).
-        names = ", ".join(conn.dialect.identifier_preparer.format_table(t) for t in tables)
-        conn.execute(text(f"LOCK TABLE {names} IN EXCLUSIVE MODE"))
+    _lock(conn, tables, dialect)
     filled = [t.name for t in tables if conn.execute(select(1).select_from(t).limit(1)).first() is not None]
     if filled:
         raise BackupError(
             "A backup can only be restored into an empty database; this one already has data "
-            f"(in {', '.join(filled)}). Create a new database, run 'recdraft init-db', and restore into it."
+            f"(in {', '.join(filled)}). Create a new database, run 'recdraft init-db', and restore into it; "
+            "or replace everything in this one with the backup ('recdraft restore --replace FILE', or the "
+            "admin page)."
         )
+
+
+def _lock(conn: Connection, tables: list[Table], dialect: str) -> None:
+    if dialect == "postgresql":
+        # Nobody writes while the tables are checked, emptied and loaded (SQLite holds BEGIN IMMEDIATE already).
+        names = ", ".join(conn.dialect.identifier_preparer.format_table(t) for t in tables)
+        conn.execute(text(f"LOCK TABLE {names} IN EXCLUSIVE MODE"))
+
+
+def _empty_tables(conn: Connection, tables: list[Table], deferred: dict[str, list[str]]) -> None:
+    """Delete every row, children first; the one foreign-key cycle is broken by clearing its columns first."""
+    for table in tables:
+        columns = deferred.get(table.name)
+        if columns:
+            conn.execute(update(table).values({c: None for c in columns}))
+    for table in reversed(tables):
+        conn.execute(table.delete())
 
 
 def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
@@ -438,22 +454,37 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
         )
 
 
-def restore(db: Database, *, actor_id: Actor, data: bytes) -> dict[str, int]:
-    """Load a backup into an EMPTY database in one transaction; returns rows per table.
+def restore(db: Database, *, actor_id: Actor, data: bytes, replace: bool = False) -> dict[str, int]:
+    """Load a backup in one transaction; returns rows per table.
+
+    By default the database must be EMPTY (moving recdraft to a new server: nothing can be overwritten).
+    With ``replace`` every row now in the database is deleted and the backup's rows take their place,
+    still in the same transaction: a backup that is refused or fails half-way leaves everything as it
+    was. After a replacement every sign-in session is ended (everyone signs in again, as the backup's
+    accounts) and one audit row records who replaced the data (by name: ids now follow the backup).
 
     Raises PermissionDenied (not a system administrator / command line) and BackupError (target not
-    empty, not a recdraft backup, newer format version, schema mismatch, damaged data).
+    empty without ``replace``, not a recdraft backup, newer format version, schema mismatch, damaged data).
     """
     tables = _tables()
     deferred = _deferred_columns(tables)
     counts: dict[str, int] = {}
     with db.write() as session:
         _require_restorer(session, actor_id)
+        by = None if isinstance(actor_id, _System) else session.get(User, actor_id)
+        replaced_by = "command line" if by is None else f"{by.display_name} ({by.username})"
         conn = session.connection()
         _check_database_tables(conn, tables)
-        _lock_and_check_empty(conn, tables, db.dialect)
-        doc = _parse(data)
-        _check_schema(doc, tables)
+        if replace:
+            # Read the whole file before anything is deleted.
+            doc = _parse(data)
+            _check_schema(doc, tables)
+            _lock(conn, tables, db.dialect)
+            _empty_tables(conn, tables, deferred)
+        else:
+            _lock_and_check_empty(conn, tables, db.dialect)
+            doc = _parse(data)
+            _check_schema(doc, tables)
         later: list[tuple[Table, list[str], list[dict[str, Any]]]] = []
         try:
             for table in tables:
@@ -486,16 +517,20 @@ def restore(db: Database, *, actor_id: Actor, data: bytes) -> dict[str, int]:
             raise BackupError(f"This backup's data is inconsistent and was not restored: {detail}") from None
         if db.dialect == "postgresql":
             _reset_sequences(conn, tables)
+        if replace:
+            session.execute(update(SignInSession).where(SignInSession.ended_at.is_(None)).values(ended_at=utcnow()))
+            audit(session, actor_id=None, action="backup.restore", object_type="database", object_id=None,
+                  details={"replaced": True, "by": replaced_by, "rows": sum(counts.values())})
     return counts
 
 
-def restore_from_file(db: Database, *, actor_id: Actor, path: str | Path) -> dict[str, int]:
+def restore_from_file(db: Database, *, actor_id: Actor, path: str | Path, replace: bool = False) -> dict[str, int]:
     """Restore the backup file at ``path`` (see ``restore``)."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise BackupError(f"Cannot read the backup file {path}: {exc.strerror or exc}.") from None
-    return restore(db, actor_id=actor_id, data=data)
+    return restore(db, actor_id=actor_id, data=data, replace=replace)
 
 
 __all__ = ["FORMAT", "VERSION", "backup", "backup_to_file", "restore", "restore_from_file", "schema_fingerprint"]

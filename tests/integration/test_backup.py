@@ -15,8 +15,8 @@ from sqlalchemy import Column, ForeignKey, Integer, String, Table, func, insert,
 from sqlalchemy import JSON as SA_JSON
 
 from recdraft.db.engine import Database
-from recdraft.db.models import Base, Recommendation, Revision, User, UTCDateTime, utcnow
-from recdraft.errors import BackupError, Conflict, InvalidInput, PermissionDenied, SignInFailed
+from recdraft.db.models import AuditEvent, Base, Recommendation, Revision, SignInSession, User, UTCDateTime, utcnow
+from recdraft.errors import BackupError, Conflict, InvalidInput, NotSignedIn, PermissionDenied, SignInFailed
 from recdraft.services import accounts, roundtables
 from recdraft.services import amendments as am
 from recdraft.services import backup as bk
@@ -514,3 +514,65 @@ def test_comments_and_a_closed_voting_round_round_trip_too(db, twin):
     assert counts["comments"] == 2 and counts["comment_edits"] == 1 and counts["comment_flags"] == 1
     assert counts["votes"] == 2 and counts["vote_history"] == 3 and counts["round_results"] == 1
     assert counts["voting_rounds"] == 2 and counts["round_items"] == 2
+
+
+# --- replacing the data of a database in use ----------------------------------------------------------------
+
+def _tables_of(data: bytes, *, without: tuple[str, ...] = ()) -> dict:
+    return {name: body for name, body in json.loads(data)["tables"].items() if name not in without}
+
+
+def test_replace_swaps_every_row_for_the_backup_ends_sessions_and_records_who_did_it(db, small_backup):
+    world = make_world(db, moderation_mode="post")
+    root = make_user(db, "root", display_name="Root Admin", system_admin=True)
+    for i in range(3):
+        recs.create_recommendation(db, actor_id=world["expert"], roundtable_id=world.roundtable_id,
+                                   content=content(title=f"Current {i}"))
+    token = accounts.sign_in(db, username="root", password=PASSWORD).token
+
+    counts = bk.restore(db, actor_id=root, data=small_backup, replace=True)
+
+    after = bk.backup(db, actor_id=SYSTEM)
+    ignored = ("audit_events", "sign_in_sessions")
+    assert _tables_of(after, without=ignored) == _tables_of(small_backup, without=ignored)
+    assert counts["recommendations"] == 1
+    with pytest.raises(NotSignedIn):
+        accounts.authenticate(db, token=token)
+    with db.read() as s:
+        open_sessions = s.scalar(select(func.count()).select_from(SignInSession).where(SignInSession.ended_at.is_(None)))
+        last = s.execute(select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.details)
+                         .where(AuditEvent.action == "backup.restore")).one()
+    assert open_sessions == 0
+    assert (last.action, last.actor_id, last.details["by"], last.details["replaced"]) == (
+        "backup.restore", None, "Root Admin (root)", True)
+    # The restored data works: new rows get fresh ids (PostgreSQL sequences moved past the restored ones).
+    restored_expert = accounts.find_user(db, username="expert").id
+    rec = recs.create_recommendation(db, actor_id=restored_expert, roundtable_id=1, content=content(title="After"))
+    assert rec.number == 2
+
+
+@pytest.mark.parametrize("case", ["not JSON", "missing table", "bad date", "dangling reference"])
+def test_a_refused_replacement_deletes_nothing(case, db, small_backup):
+    damage, message = TAMPERED[case]
+    make_world(db)
+    before = row_counts(db)
+    with pytest.raises(BackupError, match=message):
+        bk.restore(db, actor_id=SYSTEM, data=damage(small_backup), replace=True)
+    assert row_counts(db) == before
+
+
+def test_only_system_administrators_replace_the_data(db, small_backup):
+    world = make_world(db)
+    before = row_counts(db)
+    for who in ("admin", "moderator", "expert"):
+        with pytest.raises(PermissionDenied):
+            bk.restore(db, actor_id=world[who], data=small_backup, replace=True)
+    assert row_counts(db) == before
+
+
+def test_replacing_with_a_backup_of_the_same_database_gives_the_same_data(db):
+    s = populate(db)
+    first = bk.backup(db, actor_id=s.root)
+    bk.restore(db, actor_id=s.root, data=first, replace=True)
+    assert _tables_of(bk.backup(db, actor_id=SYSTEM), without=("audit_events", "sign_in_sessions")) == \
+        _tables_of(first, without=("audit_events", "sign_in_sessions"))

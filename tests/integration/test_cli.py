@@ -61,6 +61,17 @@ def test_init_db_user_commands_backup_and_restore_work_from_the_shell(tmp_path: 
     restored = _run(["restore", str(out)], env2)
     assert restored.returncode == 0, restored.stderr
     assert "aidana" in _run(["user", "list"], env2).stdout
+    # A database in use: refused without --replace, replaced with it; a missing file is a message.
+    assert _run(["user", "add", "bolat", "--password-stdin"], env2, stdin="long password\n").returncode == 0
+    refused = _run(["restore", str(out)], env2)
+    assert refused.returncode == 2 and "--replace" in refused.stderr and "Traceback" not in refused.stderr
+    replaced = _run(["restore", "--replace", str(out)], env2)
+    assert replaced.returncode == 0, replaced.stderr
+    assert "replaced" in replaced.stdout
+    users = _run(["user", "list"], env2).stdout
+    assert "aidana" in users and "bolat" not in users
+    missing = _run(["restore", "--replace", str(tmp_path / "nope.json")], env2)
+    assert missing.returncode == 2 and "Cannot read the backup file" in missing.stderr
 
 
 def test_an_error_is_a_message_not_a_traceback(capsys, monkeypatch, tmp_path):

@@ -8,6 +8,7 @@ from recdraft.errors import NotFound, NotSignedIn
 from recdraft.i18n import LANGUAGE_NAMES
 from recdraft.services import accounts, backup, roundtables
 from recdraft.services._base import SYSTEM
+from tests.rowcounts import row_counts
 from tests.ui.conftest import TOKEN_KEY, page_files, user_id
 
 ADMIN_PAGE = "recdraft/ui/pages/admin.py"
@@ -140,14 +141,34 @@ def test_the_audit_log_filters_by_action(admin_page):
     assert set(table["Action"]) <= {"membership.set", "membership.consent"}
 
 
-def test_the_backup_tab_offers_a_download_and_refuses_to_restore_over_data(admin_page, ui_db):
+def test_the_backup_tab_downloads_and_replaces_the_data_only_once_confirmed(admin_page, ui_db):
     at = admin_page
     assert at.download_button(key="admin_backup_download").label == "Download backup"
     data = backup.backup(ui_db, actor_id=user_id(ui_db, "admin"))
+    accounts.create_user(ui_db, actor_id=SYSTEM, username="after.backup", display_name="Added After",
+                         password="a good password")
     at.file_uploader(key="admin_restore_file").upload("backup.json", data, "application/json")
     at.run()
+    assert at.button(key="admin_restore_submit").disabled  # not before the person confirms
+    at.checkbox(key="admin_restore_confirm").check().run()
     at.button(key="admin_restore_submit").click().run()
-    assert len(at.error) == 1 and "empty database" in at.error[0].value
+    assert not at.error and not at.exception
+    assert "Everyone has been signed out" in at.success[0].value
+    with pytest.raises(NotFound):
+        accounts.find_user(ui_db, username="after.backup")
+    at.run()  # the next click: this session ended with the others
+    assert at.button(key="signin_submit").label == "Sign in"
+
+
+def test_a_damaged_backup_is_refused_with_a_message_and_changes_nothing(admin_page, ui_db):
+    at = admin_page
+    before = row_counts(ui_db)
+    at.file_uploader(key="admin_restore_file").upload("backup.json", b'{"format": "recdraft-backup"', "application/json")
+    at.checkbox(key="admin_restore_confirm").check().run()
+    at.button(key="admin_restore_submit").click().run()
+    assert len(at.error) == 1 and "not valid JSON" in at.error[0].value
+    assert row_counts(ui_db) == before
+    assert at.button(key="nav_signout")  # still signed in
 
 
 @pytest.fixture

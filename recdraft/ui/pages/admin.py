@@ -24,12 +24,14 @@ from recdraft.ui.context import (
     error_message,
     errors_shown,
     fmt_datetime,
+    fmt_number,
     localized,
     refresh,
     remember_submission,
     stop_with_sign_in,
     tr,
 )
+from recdraft.ui import auth
 from recdraft.ui.render import plain_markdown
 
 ROLES = ("admin", "moderator", "expert", "observer")
@@ -317,12 +319,16 @@ def _backup_tab(me: UserView) -> None:
                        key="admin_backup_download", icon=":material/download:", on_click="ignore")
     st.divider()
     st.subheader(tr("admin.backup.restore_heading"))
-    st.info(tr("admin.backup.restore_help"), icon=":material/info:")
+    st.warning(tr("admin.backup.restore_help"), icon=":material/warning:")
     upload = st.file_uploader(tr("admin.backup.file"), type=["json"], key="admin_restore_file")
-    if st.button(tr("admin.backup.restore"), key="admin_restore_submit", disabled=upload is None):
+    confirmed = st.checkbox(tr("admin.backup.replace_confirm"), key="admin_restore_confirm")
+    if st.button(tr("admin.backup.restore"), key="admin_restore_submit", type="primary",
+                 disabled=upload is None or not confirmed):
         with errors_shown():
-            counts = backup.restore(db(), actor_id=me.id, data=upload.getvalue())
-            st.success(tr("admin.backup.restored", rows=sum(counts.values()), tables=len(counts)))
+            counts = backup.restore(db(), actor_id=me.id, data=upload.getvalue(), replace=True)
+            # The restore ended every session, this one's too: forget it here, so the next click signs in.
+            auth.end_session()
+            st.success(tr("admin.backup.restored", rows=fmt_number(sum(counts.values())), tables=len(counts)))
 
 
 # --- the page -----------------------------------------------------------------------------------------------
