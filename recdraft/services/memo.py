@@ -24,6 +24,7 @@ from recdraft.domain.roles import Role
 from recdraft.domain.statuses import CommentStatus, RecStatus
 from recdraft.errors import InvalidInput, NotFound
 from recdraft.schemas import memo as m
+from recdraft.schemas.common import LANGS
 from recdraft.schemas.views import View
 from recdraft.services._base import Actor, _System, actor, actor_ref, audit, deny_unless, get, member_role
 from recdraft.services.results import results_for_memo
@@ -152,6 +153,11 @@ _COUNTS = {
 }
 
 
+def _texts(value: Any) -> list[str]:
+    """The non-blank texts of a stored list setting (anything else in it is skipped, never a crash)."""
+    return [x for x in value if isinstance(x, str) and x.strip()] if isinstance(value, list) else []
+
+
 def _num(value: float | None) -> str:
     if value is None:
         return "—"
@@ -278,11 +284,13 @@ def _build(
                     for c, name in rows]
 
     settings = rt.settings or {}
-    references = [m.LegalReference(text={"en": str(x)}) for x in settings.get("legal_references", []) if str(x).strip()]
+    references = [m.LegalReference(text={"en": x}) for x in _texts(settings.get("legal_references"))]
+    closing = settings.get("closing_formula")
     roundtable = m.Roundtable(
         title=rt.title, venue=rt.venue, organisers=rt.organisers, held_on=rt.held_on,
         executive_summary=rt.summary or {}, background=rt.background,
-        closing=settings.get("closing_formula") or {},
+        closing={k: v for k, v in closing.items() if k in LANGS and isinstance(v, str) and v.strip()}
+        if isinstance(closing, dict) else {},
         **({"addressee": rt.addressee} if rt.addressee else {}),
     )
     prepared_by = "recdraft"

@@ -188,17 +188,59 @@ def update_roundtable(db: Database, *, actor_id: Actor, roundtable_id: int, **ch
         return _view(rt)
 
 
+MAX_LEGAL_REFERENCES = 200
+_closing_formula = _localized("Closing formula", LIMITS["reason"], single_line=False)
+
+
+def _legal_references(value: Any) -> list[str]:
+    """One reference per item (single line each, blanks dropped): 'Geneva Convention I (1949), Art. 26'."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("Legal references are a list of texts, one reference each")
+    out: list[str] = []
+    for item in value:
+        if not isinstance(item, str):
+            raise ValueError("Each legal reference is a text")
+        text = clean_text(item, single_line=True, strip_bidi=True).strip()
+        if is_blank(text):
+            continue
+        if len(text) > LIMITS["title"]:
+            raise ValueError(f"A legal reference is too long: at most {LIMITS['title']:,} characters "
+                             f"(this one has {len(text):,})")
+        out.append(text)
+    if len(out) > MAX_LEGAL_REFERENCES:
+        raise ValueError(f"At most {MAX_LEGAL_REFERENCES} legal references (this list has {len(out)})")
+    return out
+
+
+def _checked_setting(key: str, value: Any) -> Any:
+    if key not in DEFAULT_SETTINGS:
+        raise InvalidInput(f"Unknown setting '{key}'.", field=key)
+    if key == "moderators_vote":
+        if not isinstance(value, bool):
+            raise InvalidInput("'moderators_vote' is yes or no.", field=key)
+        return value
+    check = _closing_formula if key == "closing_formula" else _legal_references
+    try:
+        return check(value)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field=key) from None
+
+
 def update_settings(db: Database, *, actor_id: Actor, roundtable_id: int, settings: dict[str, Any]) -> RoundtableView:
-    """Change roundtable settings (roundtable admins). Raises InvalidInput for an unknown key."""
+    """Change roundtable settings (roundtable admins). Raises InvalidInput for an unknown key or a bad value.
+
+    Texts are cleaned like every other text: the closing formula is text per language (kk, ru, en), the
+    legal references a list of single-line texts.
+    """
     with db.write() as s:
         _require_admin(s, actor_id, roundtable_id)
         rt = get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
-        for key, value in settings.items():
-            if key not in DEFAULT_SETTINGS:
-                raise InvalidInput(f"Unknown setting '{key}'.", field=key)
-            if key == "moderators_vote" and not isinstance(value, bool):
-                raise InvalidInput("'moderators_vote' is yes or no.", field=key)
-        rt.settings = {**DEFAULT_SETTINGS, **rt.settings, **settings}
+        checked = {key: _checked_setting(key, value) for key, value in settings.items()}
+        rt.settings = {**DEFAULT_SETTINGS, **rt.settings, **checked}
         audit(s, actor_id=actor_ref(actor_id), roundtable_id=rt.id, action="roundtable.settings",
               object_type="roundtable", object_id=rt.id, details={"keys": sorted(settings)})
         return _view(rt)

@@ -102,6 +102,30 @@ def test_a_roundtable_without_adopted_recommendations_exports_a_draft(db):
     assert "No recommendation has been adopted yet" in _text(result.content)
 
 
+def test_settings_shape_the_memo_and_malformed_stored_settings_never_break_the_export(db):
+    from recdraft.db.models import Roundtable
+    from recdraft.services import roundtables
+
+    w = make_world(db)
+    recommendations.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id, content=content())
+    roundtables.update_settings(db, actor_id=w["admin"], roundtable_id=w.roundtable_id, settings={
+        "closing_formula": {"en": "With respect, the School of Law and Public Administration."},
+        "legal_references": ["Geneva Convention I (1949), Art. 26", "  ", "Statutes of the Movement, Art. 4"]})
+    text = _text(memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id).content)
+    assert "With respect, the School of Law and Public Administration." in text
+    assert "Geneva Convention I (1949), Art. 26" in text and "Statutes of the Movement, Art. 4" in text
+    # Settings written by an older version or by hand: the parts that make sense are used, nothing crashes.
+    with db.write() as s:
+        rt = s.get(Roundtable, w.roundtable_id)
+        rt.settings = {**rt.settings, "closing_formula": {"en": ["not", "text"], "ru": "С уважением.", "xx": "?"},
+                       "legal_references": ["GC I Art. 26", 42, None, {"a": 1}]}
+    text = _text(memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id, lang="ru").content)
+    assert "С уважением." in text and "GC I Art. 26" in text
+    with db.write() as s:
+        s.get(Roundtable, w.roundtable_id).settings = {"closing_formula": "just a string", "legal_references": "x"}
+    assert memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id).content.startswith(b"PK")
+
+
 @pytest.mark.parametrize("who", ["moderator", "expert", "observer", "outsider"])
 def test_only_admins_export_the_memo(db, who):
     w = make_world(db)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from recdraft.errors import NotSignedIn
+from recdraft.errors import InvalidInput, NotSignedIn
 from recdraft.services import accounts, roundtables
 from recdraft.services._base import SYSTEM
 from tests.factories import make_user, make_world
@@ -56,3 +56,29 @@ def test_a_deactivated_person_gets_no_roundtables(db):
     accounts.set_active(db, actor_id=SYSTEM, user_id=world["expert"], active=False)
     with pytest.raises(NotSignedIn):
         roundtables.list_my_roundtables(db, actor_id=world["expert"])
+
+
+def test_settings_are_cleaned_and_bad_values_are_refused_with_the_field_named(db):
+    world = make_world(db)
+    rt = roundtables.update_settings(db, actor_id=world["admin"], roundtable_id=world.roundtable_id, settings={
+        "closing_formula": {"ru": "  С уважением,\r\nВысшая школа права  ", "en": "   "},
+        "legal_references": ["Geneva Convention I (1949),\tArt. 26", "", "Statutes\u202e of the Movement"]})
+    assert rt.settings["closing_formula"] == {"ru": "С уважением,\nВысшая школа права"}
+    assert rt.settings["legal_references"] == ["Geneva Convention I (1949), Art. 26", "Statutes of the Movement"]
+    assert rt.settings["moderators_vote"] is False
+    bad = {
+        "closing_formula": ({"de": "Hochachtungsvoll"}, "unknown language"),
+        "legal_references": ([["nested"]], "Each legal reference is a text"),
+        "moderators_vote": ("yes", "yes or no"),
+        "colour": ("red", "Unknown setting"),
+    }
+    for key, (value, message) in bad.items():
+        with pytest.raises(InvalidInput, match=message) as refused:
+            roundtables.update_settings(db, actor_id=world["admin"], roundtable_id=world.roundtable_id,
+                                        settings={key: value})
+        assert refused.value.field == key
+    with pytest.raises(InvalidInput, match="too long"):
+        roundtables.update_settings(db, actor_id=world["admin"], roundtable_id=world.roundtable_id,
+                                    settings={"legal_references": ["x" * 501]})
+    kept = roundtables.get_roundtable(db, actor_id=world["admin"], roundtable_id=world.roundtable_id)
+    assert kept.settings["legal_references"] == ["Geneva Convention I (1949), Art. 26", "Statutes of the Movement"]
