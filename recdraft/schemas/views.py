@@ -146,6 +146,17 @@ class FlagView(View):
     resolved_at: datetime | None
 
 
+class FlagReportView(View):
+    """An open report on a comment, as the moderators see it: who reported it, when and why."""
+
+    id: int
+    comment_id: int
+    user_id: int
+    user_name: str
+    reason: str
+    created_at: datetime
+
+
 class CommentView(View):
     id: int
     recommendation_id: int

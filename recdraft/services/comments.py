@@ -53,7 +53,7 @@ from recdraft.domain.statuses import CommentStatus, ModerationAction, moderation
 from recdraft.errors import InvalidInput, NotFound
 from recdraft.schemas.common import CommentBody, Input, OptionalReason, Quote, Reason, parse
 from recdraft.schemas.content import FIELDS
-from recdraft.schemas.views import CommentEditView, CommentView, FlagView, ModerationEntryView
+from recdraft.schemas.views import CommentEditView, CommentView, FlagReportView, FlagView, ModerationEntryView
 from recdraft.services._base import actor, audit, deny_unless, get, member_role, roundtable_open_for_writes
 from recdraft.services.recommendations import _check_key, is_author
 
@@ -428,6 +428,29 @@ def moderation_queue(db: Database, *, actor_id: int, roundtable_id: int) -> list
         rows = _rows(s, Recommendation.roundtable_id == roundtable_id, _needs_moderation())
         rows = sorted(rows, key=lambda r: (r[0].created_at, r[0].id))
         return [_view(r, staff=True) for r in rows]
+
+
+def open_flag_reports(db: Database, *, actor_id: int, roundtable_id: int) -> dict[int, list[FlagReportView]]:
+    """The reports not yet dealt with, by comment id, oldest first (moderators, admins).
+
+    Reporters and their reasons are for the moderators only (see the module's notes on flags).
+    """
+    with db.read() as s:
+        _staff_only(s, actor_id, roundtable_id, "Only moderators and administrators see why comments were reported.")
+        rows = s.execute(
+            select(CommentFlag, User.display_name)
+            .join(User, User.id == CommentFlag.user_id)
+            .join(Comment, Comment.id == CommentFlag.comment_id)
+            .join(Recommendation, Recommendation.id == Comment.recommendation_id)
+            .where(Recommendation.roundtable_id == roundtable_id, CommentFlag.resolved_at.is_(None))
+            .order_by(CommentFlag.created_at, CommentFlag.id)
+        ).all()
+        reports: dict[int, list[FlagReportView]] = defaultdict(list)
+        for flag, name in rows:
+            reports[flag.comment_id].append(FlagReportView(
+                id=flag.id, comment_id=flag.comment_id, user_id=flag.user_id, user_name=name, reason=flag.reason,
+                created_at=flag.created_at))
+        return dict(reports)
 
 
 def moderation_log(db: Database, *, actor_id: int, roundtable_id: int) -> list[ModerationEntryView]:

@@ -60,6 +60,33 @@ def test_staff_see_the_queue_with_the_recommendation_and_the_quoted_passage(app_
         assert at.button(key=f"mod_approve_{cid}") and at.button(key=f"mod_hide_{cid}")
 
 
+def test_moderators_see_who_reported_a_comment_and_why(app_as, ui_db):
+    at = open_moderation(app_as, "moderator")
+    page = texts(at).replace("\\", "")
+    assert "Reported by" in page
+    assert "Raises a political question beyond the scope of the recommendation" in page
+    assert "May identify an individual volunteer; please check before it stays public" in page
+    reports = comments.open_flag_reports(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+    assert sum(len(r) for r in reports.values()) == 2
+    assert all(r.user_name in page for rs in reports.values() for r in rs)
+
+
+def test_experts_cannot_read_the_reports(ui_db):
+    from recdraft.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        comments.open_flag_reports(ui_db, actor_id=user_id(ui_db, "expert"), roundtable_id=1)
+
+
+def test_a_decision_clears_the_reports_from_the_page(app_as, ui_db):
+    reports = comments.open_flag_reports(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+    flagged = next(iter(reports))
+    at = open_moderation(app_as, "moderator")
+    at.button(key=f"mod_approve_{flagged}").click().run()
+    assert flagged not in comments.open_flag_reports(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+    assert reports[flagged][0].reason not in texts(at).replace("\\", "")
+
+
 def test_approving_a_pending_comment_publishes_it(app_as, ui_db):
     pending = next(c for c in comments.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
                    if c.status == "pending")

@@ -11,7 +11,7 @@ from typing import Any
 import streamlit as st
 
 from recdraft.errors import RecdraftError
-from recdraft.schemas.views import CommentView, RecommendationView
+from recdraft.schemas.views import CommentView, FlagReportView, RecommendationView
 from recdraft.services import comments as comment_service
 from recdraft.services import recommendations as rec_service
 from recdraft.ui.context import db, errors_shown, fmt_datetime, fmt_number, tr
@@ -41,8 +41,15 @@ def _quote(text: str) -> str:
     return "\n".join("> " + line if line else ">" for line in user_text_markdown(text).split("\n"))
 
 
+def _reports(reports: list[FlagReportView]) -> None:
+    """Who reported the comment, when and why (one Markdown list; the reasons are user text)."""
+    lines = [f"- **{plain_markdown(r.user_name)}**, {escape_markdown(fmt_datetime(r.created_at))}: "
+             f"{plain_markdown(r.reason)}" for r in reports]
+    st.markdown(f"**{escape_markdown(tr('mod.reports'))}**\n\n" + "\n".join(lines))
+
+
 def _card(c: CommentView, recs: dict[int, RecommendationView], actions: list[str], member: Member,
-          why: str = "") -> None:
+          why: str = "", reports: list[FlagReportView] | None = None) -> None:
     rec = recs.get(c.recommendation_id)
     with st.container(border=True, key=f"mod_comment_{c.id}"):
         top, open_col = st.columns([6, 1.2], vertical_alignment="center")
@@ -65,6 +72,8 @@ def _card(c: CommentView, recs: dict[int, RecommendationView], actions: list[str
         if c.quote:
             st.markdown(_quote(c.quote), help=tr("mod.quoted"))
         st.markdown(user_text_markdown(c.body))
+        if reports:
+            _reports(reports)
         if why:
             st.caption(escape_markdown(tr("mod.removed_because", reason=" ".join(why.split()))))
         _decision(c, actions, member)
@@ -94,13 +103,14 @@ def _decision(c: CommentView, actions: list[str], member: Member) -> None:
         st.rerun()
 
 
-def _queue(member: Member, queue: list[CommentView], recs: dict[int, RecommendationView]) -> None:
+def _queue(member: Member, queue: list[CommentView], recs: dict[int, RecommendationView],
+           reports: dict[int, list[FlagReportView]]) -> None:
     if not queue:
         st.success(tr("mod.queue_empty"), icon=":material/done_all:")
         return
     for c in queue:
         actions = ["approve", "hide", "reject"] if c.status == "pending" else ["approve", "hide"]
-        _card(c, recs, actions, member)
+        _card(c, recs, actions, member, reports=reports.get(c.id))
 
 
 def _removed(member: Member, log: list[Any]) -> list[CommentView]:
@@ -151,9 +161,12 @@ def render() -> None:
     show_flash()
     queue: list[CommentView] = []
     log: list[Any] = []
+    reports: dict[int, list[FlagReportView]] = {}
     with errors_shown():
         queue = comment_service.moderation_queue(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
         log = comment_service.moderation_log(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+        reports = comment_service.open_flag_reports(db(), actor_id=member.user.id,
+                                                    roundtable_id=member.roundtable.id)
     removed = _removed(member, log)
     recs: dict[int, RecommendationView] = {}
     with errors_shown():
@@ -163,7 +176,7 @@ def render() -> None:
         tr("mod.tab.log", count=len(log)),
     ], key="mod_tabs")
     with waiting:
-        _queue(member, queue, recs)
+        _queue(member, queue, recs, reports)
     with hidden:
         if not removed:
             st.caption(tr("mod.removed_empty"))
