@@ -7,37 +7,18 @@ into a grammatical case (the data gives it in the nominative).
 
 from __future__ import annotations
 
-import datetime as dt
+from recdraft.i18n.formats import MONTHS, format_date
 
 LANG_TAGS = {"en": "en-GB", "ru": "ru-RU", "kk": "kk-KZ"}
 
 # Order in which another language is tried when the requested one is missing.
 FALLBACK = {"en": ("en", "ru", "kk"), "ru": ("ru", "kk", "en"), "kk": ("kk", "ru", "en")}
 
+# Month names and the date format (MONTHS, format_date) are the interface's: one list for app and memo.
+__all__ = ["FALLBACK", "LANG_TAGS", "MONTHS", "WORDING", "format_date", "word"]
+
 # Table-header words carry soft hyphens (U+00AD) where a long Russian or Kazakh word would
 # otherwise be broken at an arbitrary letter in a narrow column.
-
-MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    # Genitive, as used after the day number.
-    "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-           "сентября", "октября", "ноября", "декабря"),
-    "kk": ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
-           "қыркүйек", "қазан", "қараша", "желтоқсан"),
-}
-
-
-def format_date(value: dt.date, lang: str) -> str:
-    """'6 February 2025', '6 февраля 2025 г.' or '2025 жылғы 6 ақпан'."""
-    month = MONTHS[lang][value.month - 1]
-    if lang == "ru":
-        return f"{value.day} {month} {value.year} г."
-    if lang == "kk":
-        return f"{value.year} жылғы {value.day} {month}"
-    return f"{value.day} {month} {value.year}"
-
-
 WORDING: dict[str, dict[str, str]] = {
     "en": {
         "memo_kind": "Recommendations of the roundtable",
