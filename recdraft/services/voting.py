@@ -589,3 +589,24 @@ def my_vote_history(db: Database, *, actor_id: int, round_id: int, recommendatio
         return [VoteHistoryView(action=h.action, revision_id=h.revision_id, choice=h.choice, rating=h.rating,
                                 reason=h.reason, reason_named=h.reason_named, at=h.at) for h in rows]
 
+
+
+def my_vote_histories(db: Database, *, actor_id: int, roundtable_id: int) -> dict[tuple[int, int], list[VoteHistoryView]]:
+    """The actor's own casts, changes and confirmations in every round of the roundtable, by
+    (round id, recommendation id), oldest first: the ballot page's history in one query."""
+    with db.read() as s:
+        user = actor(s, actor_id)
+        member_role(s, user, roundtable_id)
+        rows = s.execute(
+            select(Vote.round_id, Vote.recommendation_id, VoteHistory)
+            .join(VoteHistory, VoteHistory.vote_id == Vote.id)
+            .join(VotingRound, VotingRound.id == Vote.round_id)
+            .where(VotingRound.roundtable_id == roundtable_id, Vote.voter_id == user.id)
+            .order_by(VoteHistory.id)
+        ).all()
+        out: dict[tuple[int, int], list[VoteHistoryView]] = {}
+        for round_id, rec_id, h in rows:
+            out.setdefault((round_id, rec_id), []).append(VoteHistoryView(
+                action=h.action, revision_id=h.revision_id, choice=h.choice, rating=h.rating, reason=h.reason,
+                reason_named=h.reason_named, at=h.at))
+        return out

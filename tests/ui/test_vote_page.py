@@ -158,6 +158,34 @@ def test_submitting_the_same_vote_twice_records_it_once(app_as, ui_db):
     assert [h.action for h in history] == ["cast"]
 
 
+def test_my_votes_on_an_item_are_listed_with_the_reasons_i_gave(app_as, ui_db):
+    at = open_vote(app_as, "expert6")
+    key = f"{SIMPLE_ROUND}_14"
+    with pytest.raises(KeyError):
+        at.expander(key=f"vote_history_{key}")  # nothing cast yet on item 14
+    at.segmented_control(key=f"vote_choice_{key}").set_value("disagree").run()
+    at.text_area(key=f"vote_reason_{key}_disagree").input("The wording overlaps recommendation 3")
+    at.button(key=f"vote_submit_{key}").click().run()
+    at.segmented_control(key=f"vote_choice_{key}").set_value("agree").run()
+    at.button(key=f"vote_submit_{key}").click().run()
+    at.run()
+    history = at.expander(key=f"vote_history_{key}")
+    assert history.label == "My votes on this text (2)"
+    listed = " ".join(m.value for m in history.markdown).replace("\\", "")
+    assert "vote cast: **Disagree** · The wording overlaps recommendation 3" in listed
+    assert "vote changed: **Agree**" in listed
+    assert listed.index("vote cast") < listed.index("vote changed")
+    histories = voting.my_vote_histories(ui_db, actor_id=user_id(ui_db, "expert6"), roundtable_id=1)
+    assert [h.action for h in histories[(SIMPLE_ROUND, 14)]] == ["cast", "change"]
+
+
+def test_vote_histories_are_the_persons_own(ui_db):
+    mine = voting.my_vote_histories(ui_db, actor_id=user_id(ui_db, "expert"), roundtable_id=1)
+    for (round_id, rec_id), entries in mine.items():
+        assert entries == voting.my_vote_history(ui_db, actor_id=user_id(ui_db, "expert"), round_id=round_id,
+                                                 recommendation_id=rec_id)
+
+
 # ----------------------------------------------------------------------------- Delphi
 
 
@@ -245,4 +273,7 @@ def test_a_reason_with_markup_is_stored_and_shown_as_typed(app_as, ui_db):
                      choice="disagree", reason=reason)
     at = open_vote(app_as, "expert2")
     assert at.text_area(key=f"vote_reason_{SIMPLE_ROUND}_8_disagree").value == reason
-    assert not [m for m in at.markdown if "<img" in m.value]
+    # Shown in my vote history, escaped: Markdown prints it as typed, no tag, no bold, no colour.
+    shown = [m.value for m in at.markdown if "img" in m.value]
+    assert shown and all("<img" not in v.replace("\\<", "") and "**not bold**" not in v for v in shown)
+    assert any("\\*\\*not bold\\*\\*" in v and "\\:red\\[no colour\\]" in v for v in shown)

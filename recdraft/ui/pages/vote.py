@@ -15,7 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from recdraft.schemas.views import RecommendationView
-from recdraft.schemas.voting import MyBallotsView
+from recdraft.schemas.voting import MyBallotsView, VoteHistoryView
 from recdraft.services import recommendations as rec_service
 from recdraft.services import voting as voting_service
 from recdraft.ui.context import db, errors_shown, tr
@@ -59,8 +59,11 @@ if ballots is not None and not ballots.eligible:
 elif ballots is not None:
     _header(ballots)
     recs: dict[int, RecommendationView] = {}
+    histories: dict[tuple[int, int], list[VoteHistoryView]] = {}
     with errors_shown():
         recs = _recommendations(member, {i.recommendation_id for r in ballots.rounds for i in r.items})
+        histories = voting_service.my_vote_histories(db(), actor_id=member.user.id,
+                                                     roundtable_id=member.roundtable.id)
     for entry in ballots.rounds:
         rnd = entry.round
         with st.container(key=f"vote_round_{rnd.id}"):
@@ -72,4 +75,5 @@ elif ballots is not None:
             if rnd.blind:
                 st.caption(escape_markdown(tr("vote.blind_help")))
             for item in entry.items:
-                ballot_item(member.user.id, rnd, item, recs.get(item.recommendation_id))
+                ballot_item(member.user.id, rnd, item, recs.get(item.recommendation_id),
+                            histories.get((rnd.id, item.recommendation_id)))

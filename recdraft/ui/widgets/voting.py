@@ -21,6 +21,7 @@ from recdraft.schemas.voting import (
     CountsView,
     ItemResultView,
     RoundView,
+    VoteHistoryView,
 )
 from recdraft.services import voting as voting_service
 from recdraft.ui.context import (
@@ -244,12 +245,28 @@ def _your_vote_line(item: BallotItemView) -> None:
     if vote is None:
         st.caption(tr("vote.yours_none"))
         return
-    what = choice_label(vote.choice) if vote.choice and vote.rating is None else ""
-    if vote.rating is not None:
-        what = tr("vote.rating_value", rating=vote.rating)
-        if vote.choice == "block":
-            what = f"{what} · {choice_label('block')}"
-    st.caption(tr("vote.yours", vote=what, when=fmt_datetime(vote.updated_at)))
+    st.caption(tr("vote.yours", vote=_what(vote.choice, vote.rating), when=fmt_datetime(vote.updated_at)))
+
+
+def _what(choice: str | None, rating: int | None) -> str:
+    """A vote in words: "Agree", "Rating 7", "Rating 2 · Block"."""
+    if rating is None:
+        return choice_label(choice) if choice else ""
+    what = tr("vote.rating_value", rating=rating)
+    return f"{what} · {choice_label('block')}" if choice == "block" else what
+
+
+def _history(history: list[VoteHistoryView], key: str) -> None:
+    """My own votes on this item, oldest first: when, what I did, what I chose and the reason I gave."""
+    lines = []
+    for h in history:
+        line = (f"- {escape_markdown(fmt_datetime(h.at))} · {escape_markdown(tr(f'vote.history.{h.action}'))}: "
+                f"**{escape_markdown(_what(h.choice, h.rating))}**")
+        if h.reason:
+            line += f" · {plain_markdown(h.reason)}"
+        lines.append(line)
+    with st.expander(tr("vote.history", count=len(history)), icon=":material/history:", key=f"vote_history_{key}"):
+        st.markdown("\n".join(lines))
 
 
 def delphi_feedback(feedback: DelphiFeedback, band: tuple[int, int], *, key: str) -> None:
@@ -371,8 +388,10 @@ def _recusal(user_id: int, rnd: RoundView, item: BallotItemView, key: str) -> No
                 reason=reason or ""), "vote.done.recused", number=item.recommendation_number)
 
 
-def ballot_item(user_id: int, rnd: RoundView, item: BallotItemView, rec: RecommendationView | None) -> None:
-    """One recommendation on the ballot: title and text, state, Delphi feedback, the vote form, recusal."""
+def ballot_item(user_id: int, rnd: RoundView, item: BallotItemView, rec: RecommendationView | None,
+                history: list[VoteHistoryView] | None = None) -> None:
+    """One recommendation on the ballot: title and text, state, my votes so far, Delphi feedback, the vote
+    form, recusal."""
     key = f"{rnd.id}_{item.recommendation_id}"
     with st.container(border=True, key=f"vote_item_{key}"):
         head, state = st.columns([5, 1.6], vertical_alignment="center")
@@ -386,6 +405,8 @@ def ballot_item(user_id: int, rnd: RoundView, item: BallotItemView, rec: Recomme
             _recusal(user_id, rnd, item, key)
             return
         _your_vote_line(item)
+        if history:
+            _history(history, key)
         if item.stale:
             st.warning(tr("vote.stale"), icon=":material/update:")
             if st.button(tr("vote.confirm"), key=f"vote_confirm_{key}", icon=":material/check:"):
