@@ -139,6 +139,33 @@ def test_a_final_build_stores_a_snapshot_shows_its_sha_and_contains_the_adopted_
     assert snapshots[0].sha256 in body
 
 
+def test_a_snapshot_is_verified_on_the_page_and_an_altered_one_is_reported(app_as, ui_db):
+    at = build(open_memo(app_as))
+    snap = memo.list_snapshots(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1)[0]
+    assert at.selectbox(key="memo_snap_choice").value == snap.id
+    at.button(key="memo_snap_verify").click().run()
+    assert any(f"Snapshot {snap.id} is intact" in m.value and snap.sha256 in m.value for m in at.success)
+    # Somebody edits the stored text behind recdraft's back: the check says so.
+    with ui_db.write() as s:
+        s.execute(text("UPDATE memo_snapshots SET canonical = replace(canonical, 'Parliament', 'Parlament')"
+                       " WHERE id = :id"), {"id": snap.id})
+    at.button(key="memo_snap_verify").click().run()
+    assert any(f"Snapshot {snap.id} has been altered" in m.value for m in at.error)
+
+
+def test_a_snapshot_text_downloads_with_the_recorded_sha256(ui_db, app_as):
+    import hashlib
+
+    build(open_memo(app_as))
+    snap = memo.list_snapshots(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1)[0]
+    data = memo.snapshot_text(ui_db, actor_id=user_id(ui_db, "admin"), snapshot_id=snap.id).encode("utf-8")
+    assert hashlib.sha256(data).hexdigest() == snap.sha256
+    at = open_memo(app_as)
+    # The page offers that text (served on click, so AppTest sees the button, not the bytes).
+    offered = [b for b in at.get("download_button") if "memo_snap_download" in b.proto.id]
+    assert len(offered) == 1 and offered[0].proto.label == "Download its text"
+
+
 def test_nothing_is_built_again_on_a_rerun(app_as, ui_db):
     at = build(open_memo(app_as))
     before = exports(ui_db)
@@ -164,7 +191,7 @@ def test_a_redline_against_a_chosen_snapshot_in_kazakh_and_russian(app_as, ui_db
     files = built(at)
     assert [f["variant"] for f in files] == ["redline", "final"]
     assert files[0]["against"] == snapshot.id and files[0]["filename"].endswith("-redline-kk-ru.docx")
-    assert len(at.get("download_button")) == 2
+    assert len([b for b in at.get("download_button") if b.proto.id and "memo_download_" in b.proto.id]) == 2
     assert Document(io.BytesIO(files[0]["content"])).paragraphs
 
 

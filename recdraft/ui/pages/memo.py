@@ -200,7 +200,7 @@ def _built_files() -> None:
 # ----------------------------------------------------------------------------- snapshots
 
 
-def _snapshots(snapshots: list[SnapshotView]) -> None:
+def _snapshots(member: Any, snapshots: list[SnapshotView]) -> None:
     st.subheader(tr("memo.snapshots.title"), anchor=False)
     if not snapshots:
         st.caption(tr("memo.snapshots.none"))
@@ -210,6 +210,34 @@ def _snapshots(snapshots: list[SnapshotView]) -> None:
              tr("memo.col.language"): memo_language_label(s.lang), tr("memo.col.recommendations"): s.recommendations,
              tr("memo.col.sha256"): s.sha256} for s in snapshots]
     st.dataframe(rows, hide_index=True, width="stretch", key="memo_snapshots")
+    _check_snapshot(member, snapshots)
+
+
+def _check_snapshot(member: Any, snapshots: list[SnapshotView]) -> None:
+    """Check a snapshot against its SHA-256 here, or download its exact text to check it anywhere."""
+    st.caption(tr("memo.snapshots.check_help"))
+    by_id = {s.id: s for s in snapshots}
+    choice, verify, download = st.columns([2.2, 1, 1.4], vertical_alignment="bottom")
+    chosen = choice.selectbox(tr("memo.snapshots.choose"), list(by_id), key="memo_snap_choice",
+                              format_func=labels_for(list(by_id), lambda i: tr(
+                                  "memo.against.snapshot", id=i, when=fmt_datetime(by_id[i].created_at),
+                                  language=memo_language_label(by_id[i].lang))))
+    if chosen is None:
+        return
+    if verify.button(tr("memo.snapshots.verify"), key="memo_snap_verify", icon=":material/verified:",
+                     width="stretch"):
+        with errors_shown():
+            if memo_service.verify_snapshot(db(), actor_id=member.user.id, snapshot_id=chosen):
+                st.success(tr("memo.snapshots.intact", id=chosen, sha256=by_id[chosen].sha256))
+            else:
+                st.error(tr("memo.snapshots.altered", id=chosen, sha256=by_id[chosen].sha256))
+
+    def text() -> bytes:
+        return memo_service.snapshot_text(db(), actor_id=member.user.id, snapshot_id=chosen).encode("utf-8")
+
+    download.download_button(tr("memo.snapshots.download"), data=text, file_name=f"memo-snapshot-{chosen}.json",
+                             mime="application/json", key="memo_snap_download", icon=":material/download:",
+                             on_click="ignore", width="stretch")
 
 
 # ----------------------------------------------------------------------------- settings
@@ -274,5 +302,5 @@ if status is not None:
     _status(status)
     _build_form(member, snapshots)
     _built_files()
-    _snapshots(snapshots)
+    _snapshots(member, snapshots)
     _settings(member, member.roundtable)
