@@ -16,7 +16,7 @@ from recdraft.domain.roles import Role, can_contribute, can_edit_recommendation,
 from recdraft.domain.statuses import EDITABLE_STATUSES, Priority, RecStatus, check_transition
 from recdraft.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from recdraft.schemas.common import Input, Note, OptionalReason, Topic, parse
-from recdraft.schemas.content import FIELDS, Content, LangContent, content_from_json, content_to_json
+from recdraft.schemas.content import FIELDS, Content, content_from_json, content_to_json
 from recdraft.schemas.views import RecommendationPage, RecommendationView, RejectedEditView, RevisionView
 from recdraft.services._base import actor, audit, deny_unless, get, member_role, roundtable_open_for_writes
 

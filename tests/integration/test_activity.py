@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from recdraft.db.models import AuditEvent, Membership
 from recdraft.errors import InvalidInput, PermissionDenied
-from recdraft.services import accounts, activity
+from recdraft.services import activity
 from recdraft.services import comments as cm
 from recdraft.services import recommendations as recs
 from recdraft.services._base import audit

@@ -11,7 +11,7 @@ from sqlalchemy import event, func, select
 
 from recdraft.db.models import AuditEvent, Comment, CommentEdit, CommentFlag, ModerationEntry
 from recdraft.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from recdraft.services import accounts, activity, roundtables
+from recdraft.services import activity, roundtables
 from recdraft.services import comments as cm
 from recdraft.services import recommendations as recs
 from recdraft.services._base import SYSTEM

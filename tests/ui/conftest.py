@@ -120,6 +120,16 @@ def app_as(ui_env: str, ui_db: Database) -> AppAs:
     return make
 
 
+def page_alone(db: Database, role: str, page: str) -> AppTest:
+    """The page file run on its own (as when someone types its address), signed in as ``role``, in English."""
+    at = AppTest.from_file(str(ROOT / page), default_timeout=30)
+    at.session_state[LANG_KEY] = "en"
+    at.session_state[TOKEN_KEY] = token_for(db, role)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def texts(at: AppTest) -> str:
     """Every text a person can read on the page (main area and sidebar), joined by newlines."""
     parts: list[str] = []

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from streamlit.testing.v1 import AppTest
+
 from recdraft.services import recommendations
-from tests.ui.conftest import texts, user_id
+from tests.ui.conftest import page_alone, texts, user_id
 
 PAGE = "recdraft/ui/pages/draft.py"
 
@@ -35,18 +37,9 @@ def count_titled(ui_db, title: str) -> int:
     return sum(1 for r in page.items if any(c.title == title for c in r.current_revision.content.values()))
 
 
-def open_directly(ui_db, role: str, page: str = PAGE):
-    """The page file run on its own (as when someone types its address), signed in as ``role``."""
-    from streamlit.testing.v1 import AppTest
-
-    from tests.ui.conftest import LANG_KEY, ROOT, TOKEN_KEY, token_for
-
-    at = AppTest.from_file(str(ROOT / page), default_timeout=30)
-    at.session_state[LANG_KEY] = "en"
-    at.session_state[TOKEN_KEY] = token_for(ui_db, role)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+def open_directly(ui_db, role: str, page: str = PAGE) -> AppTest:
+    """The page file on its own (for roles whose menu does not offer it)."""
+    return page_alone(ui_db, role, page)
 
 
 def test_observers_get_no_draft_form(app_as, ui_db, ui_env):

@@ -17,12 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from recdraft.services import comments, memo, recommendations, roundtables
 from tests.ui.conftest import (
-    LANG_KEY,
-    ROOT,
-    TOKEN_KEY,
+    page_alone,
     page_files,
     texts,
-    token_for,
     user_id,
 )
 
@@ -36,12 +33,8 @@ def open_memo(app_as, *, lang: str = "en") -> AppTest:
 
 
 def open_directly(ui_db, role: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=30)
-    at.session_state[LANG_KEY] = "en"
-    at.session_state[TOKEN_KEY] = token_for(ui_db, role)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """The page file on its own (for roles whose menu does not offer it)."""
+    return page_alone(ui_db, role, PAGE)
 
 
 def build(at: AppTest, variant: str = "final", lang: str = "en", against: int | None = None) -> AppTest:

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recdraft.services import comments
-from tests.ui.conftest import LANG_KEY, ROOT, TOKEN_KEY, texts, token_for, user_id
+from tests.ui.conftest import page_alone, texts, user_id
 
 PAGE = "recdraft/ui/pages/moderation.py"
 
@@ -23,12 +23,8 @@ def open_moderation(app_as, role: str, *, lang: str = "en"):
 
 
 def open_directly(ui_db, role: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=30)
-    at.session_state[LANG_KEY] = "en"
-    at.session_state[TOKEN_KEY] = token_for(ui_db, role)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """The page file on its own (for roles whose menu does not offer it)."""
+    return page_alone(ui_db, role, PAGE)
 
 
 def queue_ids(ui_db) -> list[int]:

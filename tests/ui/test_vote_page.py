@@ -12,12 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from recdraft.services import recommendations, roundtables, voting
 from tests.ui.conftest import (
-    LANG_KEY,
-    ROOT,
-    TOKEN_KEY,
+    page_alone,
     page_files,
     texts,
-    token_for,
     user_id,
 )
 
@@ -33,12 +30,7 @@ def open_vote(app_as, role: str = "expert", *, lang: str = "en") -> AppTest:
 
 def open_directly(ui_db, role: str) -> AppTest:
     """The page file on its own (for roles whose menu does not offer it)."""
-    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=30)
-    at.session_state[LANG_KEY] = "en"
-    at.session_state[TOKEN_KEY] = token_for(ui_db, role)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return page_alone(ui_db, role, PAGE)
 
 
 def my_vote(ui_db, role: str, round_id: int, rec_id: int):
