@@ -35,7 +35,7 @@ from recdraft.errors import (
     SignInFailed,
     TooManyAttempts,
 )
-from recdraft.i18n import LANGS, best_language, catalog, t
+from recdraft.i18n import LANGS, best_language, t, translate_service_message
 from recdraft.i18n.formats import format_date, format_datetime, format_number
 from recdraft.schemas.views import RoundtableView, UserView
 from recdraft.services import roundtables
@@ -274,25 +274,21 @@ _HEADLINES: dict[type[RecdraftError], str] = {
 def error_message(exc: RecdraftError) -> str:
     """The message for a person: a known service message in the interface language, else the service's words.
 
-    Services speak English. Messages listed in the catalogue under ``svc.<…>`` (keyed by their English
-    text) are translated; any other message gets a translated headline for its kind, then the English
-    detail, so nothing the person needs is lost.
+    Services speak English. Messages listed in the catalogue under ``svc.<…>`` (their English text is a
+    template: see ``recdraft.i18n.translate_service_message``) are translated; any other message gets a
+    translated headline for its kind, then the English detail, so nothing the person needs is lost.
     """
     text = str(exc)
     code = lang()
     if code == "en":
         return text
-    for key, entry in _service_messages().items():
-        if entry.get("en") == text:
-            return t(key, code)
+    translated = translate_service_message(text, code)
+    if translated is not None:
+        return translated
     if isinstance(exc, TooManyAttempts):
         return tr("error.too_many_attempts_wait", seconds=exc.retry_after)
     headline = next((key for cls, key in _HEADLINES.items() if isinstance(exc, cls)), "error.generic")
     return f"{tr(headline)} ({text})"
-
-
-def _service_messages() -> dict[str, dict[str, str]]:
-    return {key: entry for key, entry in catalog().items() if key.startswith("svc.")}
 
 
 @contextmanager

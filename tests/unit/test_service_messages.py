@@ -88,3 +88,11 @@ def test_word_entries_name_themselves_and_templates_keep_their_fields():
             for lang in LANGS:
                 assert {f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f is not None} == fields, \
                     (key, lang)
+
+
+def test_numbers_are_written_for_the_language_and_typed_names_are_never_translated():
+    ru = translate_service_message("Title is too long: at most 50,000 characters (this one has 50,123)", "ru")
+    assert ru is not None and "50\u202f000" in ru and "50\u202f123" in ru
+    # A user name that happens to be a program word ("draft" is a status) stays as typed.
+    assert "draft" in translate_service_message("The user name 'draft' is already taken.", "ru")
+    assert "черновик" not in translate_service_message("The user name 'draft' is already taken.", "ru").lower()
