@@ -7,7 +7,7 @@ only ratios against a baseline measured alongside mean anything).
    on 500 recommendations, 20,000 comments and 5,000 votes, against one render of an empty page of
    the same app (the same router, sign-in check and sidebar around a page with one heading).
    Goal: ratio ≤ 3. For reading the figure it also prints the list page against a bare one-line
-   Streamlit script, and the same elements the list page draws (heading, filters, 20 rows, pager)
+   Streamlit script, and the same elements the list page draws (heading, filters, a page of rows, pager)
    drawn from constants with no database and no router: that is Streamlit's own cost of those
    elements, the floor for any list page built from them.
 2. Chromium (Debian's /usr/bin/chromium, Playwright): the first render of the list page in a new tab
@@ -42,6 +42,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from recdraft.db.engine import Database  # noqa: E402
 from recdraft.services import accounts  # noqa: E402
 from recdraft.ui import nav  # noqa: E402
+from recdraft.ui.widgets.recommendations_page import PAGE_SIZE  # noqa: E402
 from tests.ui.test_query_count import LIST_PAGE, PASSWORD, build_dataset  # noqa: E402
 
 EMPTY_APP = 'import streamlit as st\n\nst.title("Empty")\n'
@@ -49,7 +50,7 @@ APP = ROOT / "streamlit_app.py"
 LIGHT_PAGE = "recdraft/ui/pages/account.py"
 
 # The list page's elements drawn from constants: heading and "new" button, four filters, the count,
-# 20 bordered rows (one Markdown block and one button each) and the pager.
+# one page of bordered rows (one Markdown block and one button each) and the pager.
 STATIC_LIST = r"""
 import streamlit as st
 
@@ -61,8 +62,8 @@ search.text_input("Search", key="search")
 topic.selectbox("Topic", ["", "Emblem", "Volunteers"], key="topic")
 status.selectbox("Status", ["", "draft", "adopted"], key="status")
 language.selectbox("Language", ["", "kk", "ru", "en"], key="language")
-st.caption("1-20 of 500")
-for i in range(1, 21):
+st.caption("1-ROWS of 500")
+for i in range(1, ROWS + 1):
     with st.container(border=True, key=f"row_{i}", horizontal=True, vertical_alignment="center", gap="medium"):
         st.markdown(f"**{i}\\. Recommendation {i}: strengthen the legal basis of the National Society** "
                     ":blue-badge[Draft] :gray-badge[Normal]  \n:gray[Emblem · Expert One · updated 6 February "
@@ -72,7 +73,8 @@ with st.container(horizontal=True, horizontal_alignment="center", vertical_align
     st.button("Previous", key="prev", icon=":material/chevron_left:", disabled=True, type="tertiary")
     st.selectbox("Page", list(range(1, 26)), key="page", label_visibility="collapsed", width=180)
     st.button("Next", key="next", icon=":material/chevron_right:", icon_position="right", type="tertiary")
-"""
+    st.selectbox("Rows per page", [10, 25, 50], key="size", label_visibility="collapsed", width=150)
+""".replace("ROWS", str(PAGE_SIZE))
 
 
 # A static app around STATIC_LIST (saved as static_list.py beside it): the app's sidebar — per-role
@@ -185,7 +187,7 @@ def apptest_runs(url: str, base: Path, repeat: int) -> dict[str, list[float]]:
             start = time.perf_counter()
             at.run()
             samples[name].append(time.perf_counter() - start)
-    assert len([b for b in apps["list"].button if str(b.key or "").startswith("recs_open_")]) == 20
+    assert len([b for b in apps["list"].button if str(b.key or "").startswith("recs_open_")]) == PAGE_SIZE
     return samples
 
 
@@ -256,9 +258,9 @@ def browser_runs(urls: dict[str, str], repeat: int) -> dict[str, list[float]]:
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
 
     empty = "h1:has-text('Empty')"
-    targets = {"list": (f"{urls['app']}/recommendations", ".st-key-recs_open_20"), "empty": (urls["empty"], empty),
-               "empty page": (f"{urls['pages']}/second", empty),
-               "static": (f"{urls['static']}/recommendations", ".st-key-open_20")}
+    targets = {"list": (f"{urls['app']}/recommendations", f".st-key-recs_open_{PAGE_SIZE}"),
+               "empty": (urls["empty"], empty), "empty page": (f"{urls['pages']}/second", empty),
+               "static": (f"{urls['static']}/recommendations", f".st-key-open_{PAGE_SIZE}")}
     samples: dict[str, list[float]] = {name: [] for name in targets}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

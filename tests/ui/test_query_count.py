@@ -24,6 +24,7 @@ from recdraft.db.models import Base, Comment, Membership, Recommendation, Revisi
 from recdraft.services import accounts, roundtables
 from recdraft.services._base import SYSTEM
 from recdraft.services.recommendations import languages_of, search_text_of
+from recdraft.ui.widgets.recommendations_page import PAGE_SIZE
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "streamlit_app.py"
@@ -264,7 +265,7 @@ def test_the_list_page_issues_a_bounded_number_of_statements(datasets, monkeypat
         at, statements = render_list_page(data.url, _token(data.url), monkeypatch)
         counts[size] = len(statements)
         shown = [b for b in at.button if str(b.key or "").startswith("recs_open_")]
-        assert len(shown) == 20, "one page of 20 rows, however many recommendations exist"
+        assert len(shown) == PAGE_SIZE, "one page of rows, however many recommendations exist"
         assert any(f"of {size}" in c.value for c in at.caption)
         assert len(statements) <= MAX_STATEMENTS, "\n".join(statements)
     assert counts[50] == counts[500], counts
@@ -275,6 +276,7 @@ def test_a_later_page_and_a_filter_cost_the_same(datasets, monkeypatch, clean_ca
     data = datasets[500]
     at, baseline = render_list_page(data.url, _token(data.url), monkeypatch)
     at.session_state["recs_page"] = 20
+    at.selectbox(key="recs_page_size").set_value(50)
     at.selectbox(key="recs_f_lang").set_value("kk")
     engine = app_engine()
     counter = StatementCounter(engine)

@@ -48,7 +48,10 @@ from recdraft.ui.widgets.page import (
     submission_key,
 )
 
-PAGE_SIZE = 20
+# Rows per page: the person chooses; a new tab starts with the first (a page's first render in the
+# browser grows with its rows: bench/ui.py).
+PAGE_SIZES = (10, 25, 50)
+PAGE_SIZE = PAGE_SIZES[0]
 TOPICS_TTL_SECONDS = 60
 FILTER_KEYS = ("recs_f_search", "recs_f_topic", "recs_f_status", "recs_f_lang")
 
@@ -121,9 +124,15 @@ def _step(delta: int, pages: int) -> None:
     st.session_state["recs_page"] = min(pages, max(1, int(st.session_state.get("recs_page") or 1) + delta))
 
 
+def page_size() -> int:
+    """The rows per page this person chose (PAGE_SIZE until they choose)."""
+    chosen = st.session_state.get("recs_page_size")
+    return chosen if chosen in PAGE_SIZES else PAGE_SIZE
+
+
 def _pager(current: int, pages: int) -> None:
-    """Previous / page n of N / next. Plain buttons and a select box: unlike st.pagination they need no
-    extra script in the browser, which keeps the page's first render fast."""
+    """Previous / page n of N / next, and rows per page. Plain buttons and select boxes: unlike
+    st.pagination they need no extra script in the browser, which keeps the page's first render fast."""
     st.session_state["recs_page"] = min(max(1, current), pages)
     numbers = list(range(1, pages + 1))
     with st.container(horizontal=True, horizontal_alignment="center", vertical_alignment="center", key="recs_pager"):
@@ -133,6 +142,9 @@ def _pager(current: int, pages: int) -> None:
                      format_func=labels_for(numbers, lambda n: tr("recs.page.n_of", number=n, total=pages)))
         st.button(tr("recs.page.next"), key="recs_next", icon=":material/chevron_right:", icon_position="right",
                   disabled=current >= pages, on_click=_step, args=(1, pages), type="tertiary")
+        st.selectbox(tr("recs.page.size"), PAGE_SIZES, key="recs_page_size",
+                     label_visibility="collapsed", width=150, on_change=_first_page,
+                     format_func=labels_for(list(PAGE_SIZES), lambda n: tr("recs.page.per_page", count=n)))
 
 
 def _list(member: Member) -> None:
@@ -144,24 +156,25 @@ def _list(member: Member) -> None:
     show_flash()
     filters = _filters(member)
     page_no = max(1, int(st.session_state.get("recs_page") or 1))
+    size = page_size()
     result = None
     with errors_shown():
         result = rec_service.list_recommendations(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
-                                                  page=page_no, page_size=PAGE_SIZE, **filters)
+                                                  page=page_no, page_size=size, **filters)
     if result is None:
         return
-    pages = max(1, math.ceil(result.total / PAGE_SIZE))
+    pages = max(1, math.ceil(result.total / size))
     if result.total == 0:
         st.info(tr("recs.none_found") if any(filters.values()) else tr("recs.none_yet"))
         return
-    first = (result.page - 1) * PAGE_SIZE + 1
+    first = (result.page - 1) * size + 1
     st.caption(tr("recs.showing", first=fmt_number(first),
                   last=fmt_number(first + len(result.items) - 1),
                   total=fmt_number(result.total)))
     open_label = tr("recs.open")
     for rec in result.items:
         _row(rec, open_label)
-    if pages > 1:
+    if result.total > PAGE_SIZES[0]:
         _pager(result.page, pages)
 
 
