@@ -113,8 +113,9 @@ def _row(rec: RecommendationView, open_label: str) -> None:
     meta.append(plain_markdown(rec.current_revision.author_name))
     meta.append(escape_markdown(tr("recs.updated_on", date=fmt_date(rec.updated_at))))
     meta.append(" ".join(code.upper() for code in content))
-    with st.container(border=True, key=f"recs_row_{rec.id}", horizontal=True, vertical_alignment="center",
-                      gap="medium"):
+    # wrap=False: a long title wraps inside its block; the button stays on the right.
+    with st.container(border=True, key=f"recs_row_{rec.id}", horizontal=True, wrap=False,
+                      vertical_alignment="center", gap="medium"):
         st.markdown(f"**{rec.number}\\. {plain_markdown(title_of(content))}** &nbsp; {status_badge(rec.status)} "
                     f"{priority_badge(rec.priority)}  \n:gray[{' · '.join(meta)}]", width="stretch")
         st.button(open_label, key=f"recs_open_{rec.id}", on_click=_open, args=(rec.id,))
