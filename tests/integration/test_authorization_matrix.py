@@ -63,6 +63,12 @@ def _all_ids(w) -> list[int]:
     return [r.id for r in page.items]
 
 
+def _own_backup(w) -> dict[str, Any]:
+    from recdraft.services._base import SYSTEM
+
+    return {"backup": backup.backup(w.db, actor_id=SYSTEM)}
+
+
 def _comment(w) -> dict[str, Any]:
     """A published comment by expert2 on expert's recommendation."""
     ctx = _rec(w)
@@ -156,6 +162,12 @@ CASES = [
     Case("moderation queue", _pending_comment,
          lambda w, c, uid: comments.moderation_queue(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
          frozenset(STAFF)),
+    Case("who reported a comment and why", _comment,
+         lambda w, c, uid: comments.open_flag_reports(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+         frozenset(STAFF)),
+    Case("restore a backup over the data", _own_backup,
+         lambda w, c, uid: backup.restore(w.db, actor_id=uid, data=c["backup"], replace=True),
+         frozenset({"sysadmin"})),
     Case("comments CSV", _comment,
          lambda w, c, uid: comments.export_comments_csv(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
          frozenset(STAFF)),
