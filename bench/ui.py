@@ -17,7 +17,7 @@ only ratios against a baseline measured alongside mean anything).
    and a static app that draws the same sidebar and list elements from constants, opened at the same
    address: Streamlit's own cost of what the page shows, the floor for any page that shows it.
 
-    .venv/bin/python bench/ui.py [--repeat 21] [--browser-repeat 7] [--no-browser]
+    .venv/bin/python bench/ui.py [--repeat 21] [--browser-repeat 15] [--no-browser]
 """
 
 from __future__ import annotations
@@ -281,7 +281,7 @@ def browser_runs(urls: dict[str, str], repeat: int) -> dict[str, list[float]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=21)
-    parser.add_argument("--browser-repeat", type=int, default=7)
+    parser.add_argument("--browser-repeat", type=int, default=15)
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="recdraft-bench-ui-") as tmp:

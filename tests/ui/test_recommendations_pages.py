@@ -414,7 +414,12 @@ def test_long_lists_are_paginated_and_the_person_chooses_rows_per_page(app_as, u
     assert at.session_state["recs_page"] == 1, "another page size starts from the first page"
     assert len(row_keys(at)) == 25
     at.selectbox(key="recs_page_size").set_value(50).run()
-    assert len(row_keys(at)) == n and at.selectbox(key="recs_page").options == [f"Page 1 of 1"]
+    assert len(row_keys(at)) == n and at.selectbox(key="recs_page").options == ["Page 1 of 1"]
+    # The choice outlives a search that fits on one page (no pager drawn then).
+    at.text_input(key="recs_f_search").input("Extra 1").run()
+    assert len(row_keys(at)) < 10
+    at.text_input(key="recs_f_search").input("").run()
+    assert len(row_keys(at)) == n and at.selectbox(key="recs_page_size").value == 50
     at.selectbox(key="recs_page_size").set_value(10).run()
     at.session_state["recs_page"] = 2
     at.run()

@@ -126,9 +126,18 @@ def _step(delta: int, pages: int) -> None:
 
 
 def page_size() -> int:
-    """The rows per page this person chose (PAGE_SIZE until they choose)."""
-    chosen = st.session_state.get("recs_page_size")
+    """The rows per page this person chose (PAGE_SIZE until they choose).
+
+    Kept under its own key: the select box is not drawn while everything fits on one page, and Streamlit
+    forgets the state of a widget that is not drawn.
+    """
+    chosen = st.session_state.get("recs_rows")
     return chosen if chosen in PAGE_SIZES else PAGE_SIZE
+
+
+def _choose_size() -> None:
+    st.session_state["recs_rows"] = st.session_state.get("recs_page_size")
+    _first_page()
 
 
 def _pager(current: int, pages: int) -> None:
@@ -143,8 +152,8 @@ def _pager(current: int, pages: int) -> None:
                      format_func=labels_for(numbers, lambda n: tr("recs.page.n_of", number=n, total=pages)))
         st.button(tr("recs.page.next"), key="recs_next", icon=":material/chevron_right:", icon_position="right",
                   disabled=current >= pages, on_click=_step, args=(1, pages), type="tertiary")
-        st.selectbox(tr("recs.page.size"), PAGE_SIZES, key="recs_page_size",
-                     label_visibility="collapsed", width=150, on_change=_first_page,
+        st.selectbox(tr("recs.page.size"), PAGE_SIZES, index=PAGE_SIZES.index(page_size()), key="recs_page_size",
+                     label_visibility="collapsed", width=150, on_change=_choose_size,
                      format_func=labels_for(list(PAGE_SIZES), lambda n: tr("recs.page.per_page", count=n)))
 
 
