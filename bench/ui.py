@@ -24,13 +24,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +41,7 @@ from recdraft.db.engine import Database  # noqa: E402
 from recdraft.services import accounts  # noqa: E402
 from recdraft.ui import nav  # noqa: E402
 from recdraft.ui.widgets.recommendations_page import PAGE_SIZE  # noqa: E402
+from tests.e2e.conftest import _free_port, _healthy  # noqa: E402
 from tests.ui.test_query_count import LIST_PAGE, PASSWORD, build_dataset  # noqa: E402
 
 EMPTY_APP = 'import streamlit as st\n\nst.title("Empty")\n'
@@ -192,20 +191,6 @@ def apptest_runs(url: str, base: Path, repeat: int) -> dict[str, list[float]]:
 
 
 # ----------------------------------------------------------------------------- browser
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
 
 
 def start_server(script: Path, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:

@@ -158,6 +158,13 @@ def _texts(value: Any) -> list[str]:
     return [x for x in value if isinstance(x, str) and x.strip()] if isinstance(value, list) else []
 
 
+def _per_language(value: Any) -> dict[str, str]:
+    """The non-blank kk/ru/en texts of a stored per-language setting (anything else is skipped)."""
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if k in LANGS and isinstance(v, str) and v.strip()}
+
+
 def _num(value: float | None) -> str:
     if value is None:
         return "—"
@@ -285,12 +292,10 @@ def _build(
 
     settings = rt.settings or {}
     references = [m.LegalReference(text={"en": x}) for x in _texts(settings.get("legal_references"))]
-    closing = settings.get("closing_formula")
     roundtable = m.Roundtable(
         title=rt.title, venue=rt.venue, organisers=rt.organisers, held_on=rt.held_on,
         executive_summary=rt.summary or {}, background=rt.background,
-        closing={k: v for k, v in closing.items() if k in LANGS and isinstance(v, str) and v.strip()}
-        if isinstance(closing, dict) else {},
+        closing=_per_language(settings.get("closing_formula")),
         **({"addressee": rt.addressee} if rt.addressee else {}),
     )
     prepared_by = "recdraft"

@@ -137,15 +137,15 @@ def get_roundtable(db: Database, *, actor_id: Actor, roundtable_id: int) -> Roun
         return _view(get(s, Roundtable, roundtable_id, "Roundtable"))
 
 
+_NEWEST_FIRST = (Roundtable.held_on.desc(), Roundtable.id.desc())
+
+
 def list_roundtables(db: Database, *, actor_id: Actor) -> list[RoundtableView]:
     """The roundtables the actor takes part in (all of them for system administrators)."""
+    if not isinstance(actor_id, _System):
+        return [rt for rt, _role in list_my_roundtables(db, actor_id=actor_id)]
     with db.read() as s:
-        stmt = select(Roundtable).order_by(Roundtable.held_on.desc(), Roundtable.id.desc())
-        if not isinstance(actor_id, _System):
-            user = actor(s, actor_id)
-            if not user.is_system_admin:
-                stmt = stmt.join(Membership, Membership.roundtable_id == Roundtable.id).where(Membership.user_id == user.id)
-        return [_view(rt) for rt in s.scalars(stmt)]
+        return [_view(rt) for rt in s.scalars(select(Roundtable).order_by(*_NEWEST_FIRST))]
 
 
 def list_my_roundtables(db: Database, *, actor_id: int) -> list[tuple[RoundtableView, str]]:
@@ -156,12 +156,11 @@ def list_my_roundtables(db: Database, *, actor_id: int) -> list[tuple[Roundtable
     """
     with db.read() as s:
         user = actor(s, actor_id)
-        order = (Roundtable.held_on.desc(), Roundtable.id.desc())
         if user.is_system_admin:
-            return [(_view(rt), Role.ADMIN.value) for rt in s.scalars(select(Roundtable).order_by(*order))]
+            return [(_view(rt), Role.ADMIN.value) for rt in s.scalars(select(Roundtable).order_by(*_NEWEST_FIRST))]
         rows = s.execute(
             select(Roundtable, Membership.role).join(Membership, Membership.roundtable_id == Roundtable.id)
-            .where(Membership.user_id == user.id).order_by(*order)
+            .where(Membership.user_id == user.id).order_by(*_NEWEST_FIRST)
         ).all()
         return [(_view(rt), Role(role).value) for rt, role in rows]
 

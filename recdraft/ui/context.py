@@ -200,11 +200,7 @@ def choose_roundtable(roundtable_id: int) -> None:
 
 def current_role(user: UserView, roundtable_id: int) -> str | None:
     """The person's role in the roundtable, read from the database on this run."""
-    for rt, role in _my_roundtables(user):
-        if rt.id == roundtable_id:
-            return role
-    return _cached(f"role:{user.id}:{roundtable_id}",
-                   lambda: roundtables.my_role(db(), actor_id=user.id, roundtable_id=roundtable_id))
+    return next((role for rt, role in _my_roundtables(user) if rt.id == roundtable_id), None)
 
 
 def refresh() -> None:

@@ -116,15 +116,26 @@ def _buttons(c: CommentView, member: Member, rec: RecommendationView) -> None:
                 st.rerun()
 
 
-def _reason_form(c: CommentView, action: str, *, label: str, button: str, required: bool) -> str | None:
-    with st.form(f"recs_form_c{c.id}_{action}", border=True):
-        reason = st.text_area(label, key=f"recs_reason_c{c.id}_{action}", height=80)
-        row = st.container(horizontal=True, gap="small")
-        sent = row.form_submit_button(button, type="primary", key=f"recs_send_c{c.id}_{action}")
-        cancel = row.form_submit_button(tr("recs.cancel"), key=f"recs_cancel_c{c.id}_{action}")
+def _form_buttons(label: str, suffix: str, *, cancellable: bool = True) -> tuple[bool, bool]:
+    """Inside a form: its send button and, beside it, Cancel (keys recs_send_<suffix>, recs_cancel_<suffix>)."""
+    row = st.container(horizontal=True, gap="small")
+    sent = row.form_submit_button(label, type="primary", key=f"recs_send_{suffix}")
+    cancel = row.form_submit_button(tr("recs.cancel"), key=f"recs_cancel_{suffix}") if cancellable else False
+    return sent, cancel
+
+
+def _close_if(cancel: bool) -> None:
+    """Cancel pressed: close the open form (nothing was sent) and show the thread again."""
     if cancel:
         _set_action(None, None)
         st.rerun()
+
+
+def _reason_form(c: CommentView, action: str, *, label: str, button: str, required: bool) -> str | None:
+    with st.form(f"recs_form_c{c.id}_{action}", border=True):
+        reason = st.text_area(label, key=f"recs_reason_c{c.id}_{action}", height=80)
+        sent, cancel = _form_buttons(button, f"c{c.id}_{action}")
+    _close_if(cancel)
     if sent:
         if required and not (reason or "").strip():
             st.error(tr("recs.reason_required"))
@@ -146,12 +157,8 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
     elif action == "edit":
         with st.form(f"recs_form_c{c.id}_edit", border=True):
             body = st.text_area(tr("recs.comment.body"), value=c.body, key=f"recs_edit_body_c{c.id}", height=140)
-            row = st.container(horizontal=True, gap="small")
-            sent = row.form_submit_button(tr("recs.save"), type="primary", key=f"recs_send_c{c.id}_edit")
-            cancel = row.form_submit_button(tr("recs.cancel"), key=f"recs_cancel_c{c.id}_edit")
-        if cancel:
-            _set_action(None, None)
-            st.rerun()
+            sent, cancel = _form_buttons(tr("recs.save"), f"c{c.id}_edit")
+        _close_if(cancel)
         if sent:
             with errors_shown():
                 view = comment_service.edit_comment(database, actor_id=actor, comment_id=c.id, body=body or "")
@@ -202,12 +209,8 @@ def _resolve_form(c: CommentView, member: Member, revisions: list[RevisionView])
         number = st.selectbox(tr("recs.comment.addressed_in"), options, key=f"recs_res_rev_c{c.id}",
                               format_func=labels_for(options, lambda n: tr("recs.revision_n", number=n)))
         reason = st.text_area(tr("recs.comment.decline_reason"), key=f"recs_res_reason_c{c.id}", height=80)
-        row = st.container(horizontal=True, gap="small")
-        sent = row.form_submit_button(tr("recs.save"), type="primary", key=f"recs_send_c{c.id}_resolve")
-        cancel = row.form_submit_button(tr("recs.cancel"), key=f"recs_cancel_c{c.id}_resolve")
-    if cancel:
-        _set_action(None, None)
-        st.rerun()
+        sent, cancel = _form_buttons(tr("recs.save"), f"c{c.id}_resolve")
+    _close_if(cancel)
     if sent:
         with errors_shown():
             comment_service.resolve_comment(
@@ -234,12 +237,8 @@ def _comment_form(member: Member, rec: RecommendationView, *, parent: CommentVie
             quote = ""
         body = st.text_area(tr("recs.comment.reply_body") if parent else tr("recs.comment.body"),
                             key=f"recs_body_{name}_{gen}", height=110)
-        row = st.container(horizontal=True, gap="small")
-        sent = row.form_submit_button(tr("recs.comment.send"), type="primary", key=f"recs_send_{name}")
-        cancel = row.form_submit_button(tr("recs.cancel"), key=f"recs_cancel_{name}") if parent else False
-    if cancel:
-        _set_action(None, None)
-        st.rerun()
+        sent, cancel = _form_buttons(tr("recs.comment.send"), name, cancellable=parent is not None)
+    _close_if(cancel)
     if sent:
         key = submission_key(form_nonce(name), body, quote, parent.id if parent else None)
         with errors_shown():
