@@ -13,13 +13,14 @@ class Role(StrEnum):
 
 
 class Phase(StrEnum):
-    """A roundtable's life: set up, draft, discuss, vote, closed (read-only except for admins)."""
+    """A roundtable's life: set-up, drafting, commenting, voting, final, archived (see ``domain.phases``)."""
 
     SETUP = "setup"
     DRAFTING = "drafting"
     DISCUSSION = "discussion"
     VOTING = "voting"
-    CLOSED = "closed"
+    CLOSED = "closed"  # final: the memo is prepared; nobody drafts, comments or votes
+    ARCHIVED = "archived"  # read-only for everyone, still exportable
 
 
 class ModerationMode(StrEnum):
