@@ -60,3 +60,24 @@ def make_world(db: Database, *, moderation_mode: str = "pre", **overrides: Any) 
 def content(title: str = "Adopt a law on the National Society", text: str = "Parliament should adopt a law.",
             lang: str = "en", **extra: str) -> dict[str, dict[str, str]]:
     return {lang: {"title": title, "text": text, **extra}}
+
+
+def make_organiser(db: Database, username: str, **kwargs: Any) -> int:
+    """An account that may create roundtables (and has no role anywhere yet)."""
+    uid = make_user(db, username, **kwargs)
+    accounts.set_organiser(db, actor_id=SYSTEM, user_id=uid, organiser=True)
+    return uid
+
+
+FULL_SETTINGS: dict[str, Any] = {
+    "record_language": "kk",
+    "memo_languages": ["kk", "ru", "kk+ru"],
+    "topics": [{"labels": {"en": "Legal status", "ru": "Правовой статус", "kk": "Құқықтық мәртебе"}},
+               {"key": "emblem", "labels": {"ru": "Эмблема", "kk": "Эмблема"}}],
+    "voting_defaults": {"quorum": "3/5", "threshold": "0.75", "delphi_agreement_share": "7/10",
+                        "delphi_max_iqr": "2", "blocks_prevent_adoption": False},
+    "legal_references": ["Geneva Convention I (1949), Art. 26",
+                         {"ru": "Закон РК «Об общественных объединениях»", "kk": "ҚР «Қоғамдық бірлестіктер туралы» Заңы"}],
+    "signatory": {"name": {"ru": "А. Б. Сериков", "kk": "А. Б. Серіков"}, "position": {"ru": "Декан", "kk": "Декан"}},
+    "outgoing_number": "№ 01-12/345",
+}

@@ -9,6 +9,9 @@ Why the shape:
 - A vote points at the exact revision it was cast on. Whether it is stale is worked out when it is
   read (``revision_id != recommendation.current_revision_id``), so editing a text needs no voting code.
 - ``round_results`` is written once, when the round closes, and never changed: the tally as it was.
+- ``round_voters`` is written once, when the round opens: who may vote in it. Someone who joins the
+  roundtable later votes in the next round; the eligible count does not move under an open round.
+  Rounds from before that table (``voters_frozen_at`` NULL) count the current membership.
 """
 
 from __future__ import annotations
@@ -63,9 +66,22 @@ class VotingRound(Base):
     carried_from_round_id: Mapped[int | None] = mapped_column(ForeignKey("voting_rounds.id"))
     # Secret that orders the "Voter N" pseudonyms of an anonymous export (user ids would identify).
     pseudonym_key: Mapped[str] = mapped_column(String(64))
+    # When the eligible voters were frozen into ``round_voters`` (NULL: a round from an older version).
+    voters_frozen_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class RoundVoter(Base):
+    """Someone who was eligible to vote when the round opened. Written once, never changed."""
+
+    __tablename__ = "round_voters"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("voting_rounds.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
 
 
 class RoundItem(Base):

@@ -22,6 +22,7 @@ class UserView(View):
     is_active: bool
     is_system_admin: bool
     preferred_language: str | None
+    is_organiser: bool = False
 
 
 class SignedIn(View):
@@ -64,6 +65,76 @@ class MembershipView(View):
     group: str
     consent_named: bool
     is_active: bool
+
+
+class RowProblem(View):
+    """One problem of a pasted participants list: the line (1 = the first line pasted), the column, why."""
+
+    line: int
+    field: str
+    message: str
+
+
+class ParticipantRow(View):
+    """One person of a pasted list as it would be imported.
+
+    ``action`` is "member" (their e-mail already has an account: they join at once) or "invite".
+    """
+
+    line: int
+    name: str
+    email: str | None
+    organisation: str
+    role: str
+    consent_named: bool
+    language: str | None
+    action: str
+    user_id: int | None = None
+
+
+class ParticipantPreview(View):
+    """What an import would do, without doing it: the rows, their problems, whether a header was found."""
+
+    rows: list[ParticipantRow]
+    problems: list[RowProblem]
+    header: bool
+    members: int
+    invitations: int
+
+
+class InvitationLink(View):
+    """A fresh invitation token for one person (shown once: only its hash is stored)."""
+
+    id: int
+    roundtable_id: int
+    display_name: str
+    email: str | None
+    role: str
+    token: str
+    expires_at: datetime
+
+
+class ImportResult(View):
+    """What an import did: people who joined at once (their user ids) and the invitations made."""
+
+    members_added: list[int]
+    invitations: list[InvitationLink]
+
+
+class ParticipantView(View):
+    """A member of the roundtable (``joined``) or a pending invitation to it."""
+
+    name: str
+    email: str | None
+    organisation: str
+    role: str
+    consent_named: bool
+    language: str | None
+    joined: bool
+    user_id: int | None = None
+    invitation_id: int | None = None
+    expires_at: datetime | None = None
+    expired: bool = False
 
 
 class RevisionView(View):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recdraft.db.models import AuditEvent, Base, Membership, Roundtable, User, utcnow
+from recdraft.domain.phases import PHASE_RULES, Action
 from recdraft.domain.roles import Phase, Role
 from recdraft.errors import NotFound, NotSignedIn, PermissionDenied
 
@@ -62,11 +63,28 @@ def deny_unless(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def roundtable_open_for_writes(session: Session, roundtable_id: int, role: Role) -> Roundtable:
-    """The roundtable; once closed only admins may change anything in it."""
+# Why a phase refuses an action: one sentence per phase, naming what is still possible.
+PHASE_REFUSALS = {
+    Phase.SETUP: "This roundtable is still being set up: commenting and voting start once an administrator "
+                 "moves it on to drafting.",
+    Phase.CLOSED: "This roundtable is final: nobody drafts, comments or votes in it any more.",
+    Phase.ARCHIVED: "This roundtable is archived: it is read-only (an administrator can un-archive it).",
+}
+
+
+def roundtable_open_for_writes(session: Session, roundtable_id: int, role: Role | None,
+                               action: Action | str) -> Roundtable:
+    """The roundtable, or PermissionDenied when its phase does not allow ``action`` (``domain.phases``).
+
+    Only the phase is checked here; who may do the action is checked by the service, with its own message.
+    """
     rt = get(session, Roundtable, roundtable_id, "Roundtable")
-    if rt.phase == Phase.CLOSED and role != Role.ADMIN:
-        raise PermissionDenied("This roundtable is closed; nothing can be changed any more.")
+    try:
+        phase = Phase(rt.phase)
+    except ValueError:
+        phase = Phase.ARCHIVED  # an unknown stored phase writes nothing
+    if Action(action) not in PHASE_RULES[phase]:
+        raise PermissionDenied(PHASE_REFUSALS.get(phase, PHASE_REFUSALS[Phase.ARCHIVED]))
     return rt
 
 

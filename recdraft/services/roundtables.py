@@ -1,7 +1,21 @@
-"""Roundtables and memberships: create, settings, phases, roles."""
+"""Roundtables and memberships: create (with every setting), copy, settings, phases, roles.
+
+Decisions:
+- Organisers (``users.is_organiser``) and system administrators create roundtables; the creator becomes
+  the roundtable's admin. Everything a form sends is validated before anything is written, in one
+  transaction: a refused field names itself and nothing is half-created.
+- A roundtable admin changes roles of people already in the roundtable; adding an account by its id is for
+  system administrators (and the command line) only. Others join by e-mail or invitation
+  (``services.participants``): a roundtable admin must not be able to pull in any account they can guess.
+- "At least one administrator" holds under concurrency: every change that can remove an admin first locks
+  the roundtable's admin memberships (``SELECT … FOR UPDATE``), so two admins demoting each other at the
+  same moment take turns and the second is refused.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -10,10 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
-from recdraft.db.models import Membership, Roundtable, User, utcnow
+from recdraft.db.models import Coauthor, Membership, Recommendation, Revision, Roundtable, User, utcnow
+from recdraft.domain.phases import Action
 from recdraft.domain.roles import ModerationMode, Phase, Role
+from recdraft.domain.statuses import RecStatus
 from recdraft.domain.text import clean_text, is_blank
-from recdraft.errors import InvalidInput, NotFound
+from recdraft.domain.voting import RoundRules
+from recdraft.errors import InvalidInput, NotFound, PermissionDenied
 from recdraft.schemas.common import LANGS, LIMITS, Input, parse
 from recdraft.schemas.views import MembershipView, RoundtableView
 from recdraft.services._base import (
@@ -27,14 +44,47 @@ from recdraft.services._base import (
     member_role,
     require_system_admin,
     role_of,
+    roundtable_open_for_writes,
 )
 
-# Settings a roundtable can hold, with their defaults; unknown keys are refused.
+# Settings every roundtable had before issue 9; merged under stored settings so old rows read complete.
 DEFAULT_SETTINGS: dict[str, Any] = {
     "moderators_vote": False,
     "closing_formula": {},
     "legal_references": [],
 }
+# Settings added for set-up; their defaults depend on the roundtable's languages (``default_settings``).
+SETUP_SETTINGS = ("record_language", "memo_languages", "topics", "voting_defaults", "signatory", "outgoing_number")
+SETTING_KEYS = frozenset(DEFAULT_SETTINGS) | frozenset(SETUP_SETTINGS)
+MEMO_LANGUAGES = ("kk", "ru", "en", "kk+ru")
+# The voting defaults the open-round form starts from (fractions as text, as RoundRules reads them).
+VOTING_DEFAULT_KEYS = ("quorum", "threshold", "delphi_agreement_share", "delphi_max_iqr", "blocks_prevent_adoption")
+VOTING_LABELS = {"quorum": "quorum", "threshold": "threshold", "delphi_agreement_share": "Delphi agreement share",
+                 "delphi_max_iqr": "Delphi largest spread (IQR)"}
+MAX_TOPICS = 200
+MAX_LEGAL_REFERENCES = 200
+OUTGOING_NUMBER_LIMIT = 100
+TOPIC_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+STARTING_PHASES = (Phase.SETUP, Phase.DRAFTING)
+
+
+def default_record_language(languages: list[str]) -> str:
+    """English when the roundtable uses it, else its first language."""
+    return "en" if "en" in languages else (languages[0] if languages else "en")
+
+
+def default_settings(languages: list[str]) -> dict[str, Any]:
+    """Every setting with its default for a roundtable in ``languages``."""
+    defaults = RoundRules().model_dump(mode="json")
+    return {
+        **DEFAULT_SETTINGS,
+        "record_language": default_record_language(languages),
+        "memo_languages": list(languages),
+        "topics": [],
+        "voting_defaults": {key: defaults[key] for key in VOTING_DEFAULT_KEYS},
+        "signatory": {},
+        "outgoing_number": "",
+    }
 
 
 def _localized(label: str, limit: int, *, single_line: bool):
@@ -50,7 +100,9 @@ def _localized(label: str, limit: int, *, single_line: bool):
             raw = value.get(lang)
             if raw is None:
                 continue
-            text = clean_text(str(raw), single_line=single_line, strip_bidi=single_line).strip()
+            if not isinstance(raw, str):
+                raise ValueError(f"{label} must be text per language")
+            text = clean_text(raw, single_line=single_line, strip_bidi=single_line).strip()
             if is_blank(text):
                 continue
             if len(text) > limit:
@@ -62,6 +114,27 @@ def _localized(label: str, limit: int, *, single_line: bool):
         return out
 
     return check
+
+
+def _held_on(value: Any) -> date:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("The date is not valid; give it as YYYY-MM-DD") from None
+    if not isinstance(value, date) or hasattr(value, "hour"):
+        raise ValueError("The date is not valid; give it as YYYY-MM-DD")
+    if not 2000 <= value.year <= 2100:
+        raise ValueError("The date must be between the years 2000 and 2100")
+    return value
+
+
+def _moderation_mode(value: Any) -> ModerationMode:
+    try:
+        return ModerationMode(value)
+    except ValueError:
+        raise ValueError("Moderation is 'pre' (a moderator approves each comment first) or 'post' "
+                         "(comments appear at once and can be hidden afterwards)") from None
 
 
 class RoundtableInput(Input):
@@ -81,6 +154,8 @@ class RoundtableInput(Input):
     _addr = field_validator("addressee", mode="before")(_localized("Addressee", LIMITS["responsible_body"], single_line=False))
     _bg = field_validator("background", mode="before")(_localized("Background", LIMITS["rationale"], single_line=False))
     _sum = field_validator("summary", mode="before")(_localized("Executive summary", LIMITS["rationale"], single_line=False))
+    _date = field_validator("held_on", mode="before")(_held_on)
+    _mode = field_validator("moderation_mode", mode="before")(_moderation_mode)
 
     @field_validator("title")
     @classmethod
@@ -89,9 +164,11 @@ class RoundtableInput(Input):
             raise ValueError("Title cannot be empty")
         return value
 
-    @field_validator("languages")
+    @field_validator("languages", mode="before")
     @classmethod
-    def _langs(cls, value: list[str]) -> list[str]:
+    def _langs(cls, value: Any) -> list[str]:
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ValueError("Languages must be one or more of kk, ru, en")
         chosen = [lang for lang in LANGS if lang in value]
         if not chosen or set(value) - set(LANGS):
             raise ValueError("Languages must be one or more of kk, ru, en")
@@ -99,34 +176,402 @@ class RoundtableInput(Input):
 
 
 def _view(rt: Roundtable) -> RoundtableView:
-    return RoundtableView.model_validate(rt)
+    """The roundtable as pages read it: settings a row lacks (an older roundtable, a backup) get their defaults."""
+    view = RoundtableView.model_validate(rt)
+    return view.model_copy(update={"settings": _complete(dict(rt.settings or {}), list(rt.languages or []))})
 
 
-def create_roundtable(db: Database, *, actor_id: Actor, **fields: Any) -> RoundtableView:
-    """Create a roundtable (system administrators); its creator becomes its admin. Raises InvalidInput."""
-    data = parse(RoundtableInput, **fields)
+# --------------------------------------------------------------------------- settings, field by field
+
+_closing_formula = _localized("Closing formula", LIMITS["reason"], single_line=False)
+_reference_text = _localized("Legal reference", LIMITS["title"], single_line=True)
+_topic_label = _localized("Topic", LIMITS["topic"], single_line=True)
+_signatory_name = _localized("Signatory's name", LIMITS["name"], single_line=True)
+_signatory_position = _localized("Signatory's position", LIMITS["responsible_body"], single_line=True)
+
+
+def _legal_references(value: Any, languages: list[str]) -> list[str | dict[str, str]]:
+    """One reference per item: a single-line text, or the same reference per language {lang: text}."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("Legal references are a list of texts, one reference each")
+    out: list[str | dict[str, str]] = []
+    for item in value:
+        if isinstance(item, dict):
+            per_language = _reference_text(item)
+            if per_language:
+                out.append(per_language)
+            continue
+        if not isinstance(item, str):
+            raise ValueError("Each legal reference is a text")
+        text = clean_text(item, single_line=True, strip_bidi=True).strip()
+        if is_blank(text):
+            continue
+        if len(text) > LIMITS["title"]:
+            raise ValueError(f"A legal reference is too long: at most {LIMITS['title']:,} characters "
+                             f"(this one has {len(text):,})")
+        out.append(text)
+    if len(out) > MAX_LEGAL_REFERENCES:
+        raise ValueError(f"At most {MAX_LEGAL_REFERENCES} legal references (this list has {len(out)})")
+    return out
+
+
+def _record_language(value: Any, languages: list[str]) -> str:
+    if value not in languages:
+        raise ValueError(f"The language of record must be one of the roundtable's languages ({', '.join(languages)})")
+    return value
+
+
+def _memo_languages(value: Any, languages: list[str]) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ValueError("Choose at least one memo language")
+    out: list[str] = []
+    for item in value:
+        if item not in MEMO_LANGUAGES:
+            raise ValueError(f"Unknown memo language '{item}'; choose kk, ru, en or kk+ru")
+        if item == "kk+ru":
+            if not {"kk", "ru"} <= set(languages):
+                raise ValueError("The Kazakh–Russian memo (kk+ru) needs both Kazakh and Russian "
+                                 "among the roundtable's languages")
+        elif item not in languages:
+            raise ValueError(f"The memo language '{item}' is not one of the roundtable's languages "
+                             f"({', '.join(languages)})")
+        if item not in out:
+            out.append(item)
+    return [code for code in MEMO_LANGUAGES if code in out]
+
+
+_LATIN = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
+    "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g", "қ": "q", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
+    "һ": "h", "і": "i",
+})
+
+
+def topic_key_from(label: str) -> str:
+    """A stable Latin key for a topic label: 'Legal status' → 'legal-status', 'Правовой статус' → 'pravovoi-status'."""
+    text = unicodedata.normalize("NFKD", label.casefold().translate(_LATIN))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return "-".join(re.findall(r"[a-z0-9]+", text))[:64].strip("-")
+
+
+def _topics(value: Any, languages: list[str]) -> list[dict[str, Any]]:
+    """Topics with labels per language and unique keys (made from the English or Russian label when missing)."""
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("Topics are a list, each with a key and labels per language")
+    if len(value) > MAX_TOPICS:
+        raise ValueError(f"At most {MAX_TOPICS} topics (this list has {len(value)})")
+    out: list[dict[str, Any]] = []
+    given: set[str] = set()
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, dict) or set(item) - {"key", "labels"}:
+            raise ValueError(f"Topic {number}: give a key and labels per language")
+        labels = _topic_label(item.get("labels"))
+        if not labels:
+            raise ValueError(f"Topic {number} needs a label in at least one language")
+        raw_key = item.get("key")
+        if raw_key is not None and not isinstance(raw_key, str):
+            raise ValueError(f"Topic {number}: the key is a text")
+        key = (raw_key or "").strip().lower()
+        if key:
+            if not TOPIC_KEY.fullmatch(key) or len(key) > 64:
+                raise ValueError(f"Topic key '{key}' may hold only Latin letters, digits and single hyphens "
+                                 "(at most 64 characters)")
+            if key in given:
+                raise ValueError(f"Two topics have the key '{key}'; each topic needs its own key")
+            given.add(key)
+        out.append({"key": key, "labels": labels})
+    taken = set(given)
+    for number, topic in enumerate(out, start=1):
+        if topic["key"]:
+            continue
+        labels = topic["labels"]
+        base = topic_key_from(labels.get("en") or labels.get("ru") or labels.get("kk") or "") or f"topic-{number}"
+        key, n = base, 2
+        while key in taken:
+            key, n = f"{base}-{n}", n + 1
+        taken.add(key)
+        topic["key"] = key
+    return out
+
+
+def _voting_defaults(value: Any, languages: list[str]) -> dict[str, Any]:
+    """The rules a new round starts from, checked the way a round's rules are."""
+    if not isinstance(value, dict):
+        raise ValueError("Voting defaults are named rules such as quorum and threshold")
+    unknown = set(value) - set(RoundRules.model_fields)
+    if unknown:
+        raise ValueError(f"Unknown voting default '{sorted(unknown)[0]}'")
+    for key, label in VOTING_LABELS.items():
+        if key not in value:
+            continue
+        try:
+            RoundRules.model_validate({key: value[key]})
+        except ValueError:
+            if key == "delphi_max_iqr":
+                raise ValueError(f"The {label} must be a number of at least 0, such as 2 or 1.5") from None
+            raise ValueError(f"The {label} must be a share above 0 and at most 1, such as 1/2, 2/3 or 0.7") from None
+    if "blocks_prevent_adoption" in value and not isinstance(value["blocks_prevent_adoption"], bool):
+        raise ValueError("Whether a block prevents adoption is yes or no")
+    try:
+        rules = RoundRules.model_validate(value)
+    except ValueError as exc:
+        errors = getattr(exc, "errors", lambda: [])()
+        first = errors[0] if errors else {}
+        detail = str(first.get("ctx", {}).get("error") or first.get("msg") or exc)
+        raise ValueError(f"These voting defaults do not fit together: {detail}") from None
+    dumped = rules.model_dump(mode="json")
+    return {key: dumped[key] for key in (*VOTING_DEFAULT_KEYS, *[k for k in RoundRules.model_fields
+                                                                    if k in value and k not in VOTING_DEFAULT_KEYS])}
+
+
+def _signatory(value: Any, languages: list[str]) -> dict[str, dict[str, str]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or set(value) - {"name", "position"}:
+        raise ValueError("The signatory has a name and a position, each per language")
+    out = {"name": _signatory_name(value.get("name")), "position": _signatory_position(value.get("position"))}
+    return {k: v for k, v in out.items() if v}
+
+
+def _outgoing_number(value: Any, languages: list[str]) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValueError("The outgoing number is a text, such as № 01-12/345")
+    text = clean_text(value, single_line=True, strip_bidi=True).strip()
+    if is_blank(text):
+        return ""
+    if len(text) > OUTGOING_NUMBER_LIMIT:
+        raise ValueError(f"The outgoing number is too long: at most {OUTGOING_NUMBER_LIMIT} characters")
+    return text
+
+
+def _moderators_vote(value: Any, languages: list[str]) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("'moderators_vote' is yes or no.")
+    return value
+
+
+_CHECKS = {
+    "moderators_vote": _moderators_vote,
+    "closing_formula": lambda value, languages: _closing_formula(value),
+    "legal_references": _legal_references,
+    "record_language": _record_language,
+    "memo_languages": _memo_languages,
+    "topics": _topics,
+    "voting_defaults": _voting_defaults,
+    "signatory": _signatory,
+    "outgoing_number": _outgoing_number,
+}
+
+
+def checked_settings(settings: Any, languages: list[str]) -> dict[str, Any]:
+    """``settings`` cleaned for a roundtable in ``languages``. Raises InvalidInput naming the setting."""
+    if settings is None:
+        return {}
+    if not isinstance(settings, dict):
+        raise InvalidInput("Settings are given by name.", field="settings")
+    out: dict[str, Any] = {}
+    for key in sorted(settings, key=str):
+        if key not in SETTING_KEYS:
+            raise InvalidInput(f"Unknown setting '{key}'.", field=str(key))
+        try:
+            out[key] = _CHECKS[key](settings[key], languages)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field=key) from None
+    return out
+
+
+def _complete(stored: dict[str, Any], languages: list[str]) -> dict[str, Any]:
+    return {**default_settings(languages), **(stored or {})}
+
+
+def _check_fits_languages(settings: dict[str, Any], languages: list[str]) -> None:
+    """The language settings still fit the roundtable's languages (after a change of either)."""
+    for key in ("record_language", "memo_languages"):
+        if key in settings:
+            try:
+                _CHECKS[key](settings[key], languages)
+            except ValueError as exc:
+                raise InvalidInput(str(exc), field=key) from None
+
+
+# --------------------------------------------------------------------------- creating and copying
+
+
+def may_create_roundtables(user: User) -> bool:
+    """Organisers and system administrators create roundtables."""
+    return bool(user.is_system_admin or user.is_organiser)
+
+
+def _require_creator(s: Session, actor_id: Actor) -> User | None:
+    if isinstance(actor_id, _System):
+        return None
+    user = actor(s, actor_id)
+    deny_unless(may_create_roundtables(user), "Only organisers and system administrators can create roundtables.")
+    return user
+
+
+def _starting_phase(phase: Any) -> str:
+    if phase not in {p.value for p in STARTING_PHASES}:
+        raise InvalidInput(f"A new roundtable starts in set-up or drafting (not '{phase}').", field="phase")
+    return str(phase)
+
+
+def create_roundtable(
+    db: Database,
+    *,
+    actor_id: Actor,
+    title: Any,
+    held_on: Any,
+    venue: Any = None,
+    organisers: Any = None,
+    addressee: Any = None,
+    background: Any = None,
+    summary: Any = None,
+    languages: Any = ("en", "ru", "kk"),
+    moderation_mode: Any = "pre",
+    phase: str = "drafting",
+    settings: dict[str, Any] | None = None,
+) -> RoundtableView:
+    """Create a roundtable with its settings (organisers, system administrators); the creator becomes its admin.
+
+    Every field is checked first, then everything is written in one transaction.
+    Raises InvalidInput (naming the field or setting), PermissionDenied.
+    """
+    data = parse(RoundtableInput, title=title, held_on=held_on, venue=venue or {}, organisers=organisers or {},
+                 addressee=addressee or {}, background=background or {}, summary=summary or {},
+                 languages=list(languages) if isinstance(languages, (list, tuple)) else languages,
+                 moderation_mode=moderation_mode)
+    start = _starting_phase(phase)
+    checked = checked_settings(settings, data.languages)
     with db.write() as s:
-        creator = require_system_admin(s, actor_id)
+        creator = _require_creator(s, actor_id)
         rt = Roundtable(
             title=data.title, held_on=data.held_on, venue=data.venue, organisers=data.organisers,
             addressee=data.addressee, background=data.background, summary=data.summary,
-            languages=data.languages, phase=Phase.DRAFTING.value, moderation_mode=data.moderation_mode.value,
-            settings=dict(DEFAULT_SETTINGS), created_by=creator.id if creator else None,
+            languages=data.languages, phase=start, moderation_mode=data.moderation_mode.value,
+            settings={**default_settings(data.languages), **checked}, created_by=creator.id if creator else None,
         )
         s.add(rt)
         s.flush()
         if creator is not None:
             s.add(Membership(roundtable_id=rt.id, user_id=creator.id, role=Role.ADMIN.value, consent_named=True))
         audit(s, actor_id=actor_ref(actor_id), roundtable_id=rt.id, action="roundtable.create",
-              object_type="roundtable", object_id=rt.id)
+              object_type="roundtable", object_id=rt.id, details={"phase": start, "settings": sorted(checked)})
         return _view(rt)
 
 
-def _require_admin(s: Session, actor_id: Actor, roundtable_id: int) -> None:
-    if isinstance(actor_id, _System):
-        return
-    user = actor(s, actor_id)
-    deny_unless(member_role(s, user, roundtable_id) == Role.ADMIN, "Only roundtable administrators can do this.")
+# Recommendations in these statuses are not carried into the next roundtable.
+_NOT_COPIED = frozenset({RecStatus.WITHDRAWN.value, RecStatus.MERGED.value})
+
+
+def copy_roundtable(
+    db: Database,
+    *,
+    actor_id: Actor,
+    source_id: int,
+    title: Any,
+    held_on: Any,
+    participants: bool = True,
+    recommendations: bool = False,
+) -> RoundtableView:
+    """Start the next roundtable from ``source_id``: its description, languages, settings and topics.
+
+    ``participants`` copies the memberships (roles, organisations, consent); ``recommendations`` copies every
+    recommendation not withdrawn or merged as a first draft whose revision 1 is the source's current text,
+    authors and co-authors kept. The new roundtable starts in set-up; the audit row records where each
+    copied recommendation came from. Organisers and system administrators who administer the source.
+    Raises InvalidInput, PermissionDenied, NotFound.
+    """
+    from recdraft.services.recommendations import languages_of, search_text_of
+
+    with db.read() as s:
+        src = get(s, Roundtable, source_id, "Roundtable")
+        base = _view(src)
+    data = parse(RoundtableInput, title=title, held_on=held_on, venue=base.venue, organisers=base.organisers,
+                 addressee=base.addressee, background=base.background, summary={}, languages=base.languages,
+                 moderation_mode=base.moderation_mode)
+    with db.write() as s:
+        creator = _require_creator(s, actor_id)
+        if creator is not None:
+            deny_unless(role_of(s, creator, source_id) == Role.ADMIN,
+                        "Only administrators of a roundtable can start the next one from it.")
+        src = get(s, Roundtable, source_id, "Roundtable")
+        rt = Roundtable(
+            title=data.title, held_on=data.held_on, venue=data.venue, organisers=data.organisers,
+            addressee=data.addressee, background=data.background, summary={}, languages=data.languages,
+            phase=Phase.SETUP.value, moderation_mode=data.moderation_mode.value,
+            settings=_complete(dict(src.settings or {}), data.languages), created_by=creator.id if creator else None,
+        )
+        s.add(rt)
+        s.flush()
+        members: dict[int, Membership] = {}
+        if participants:
+            rows = s.execute(select(Membership).join(User, User.id == Membership.user_id)
+                             .where(Membership.roundtable_id == source_id, User.is_active.is_(True))
+                             .order_by(Membership.id)).scalars()
+            for m in rows:
+                members[m.user_id] = Membership(roundtable_id=rt.id, user_id=m.user_id, role=m.role,
+                                                organisation=m.organisation, group=m.group,
+                                                consent_named=m.consent_named)
+        if creator is not None:
+            mine = members.get(creator.id)
+            if mine is None:
+                members[creator.id] = Membership(roundtable_id=rt.id, user_id=creator.id, role=Role.ADMIN.value,
+                                                 consent_named=True)
+            else:
+                mine.role = Role.ADMIN.value
+        s.add_all(members.values())
+        copied: dict[str, list[int]] = {}
+        if recommendations:
+            sources = s.execute(
+                select(Recommendation, Revision).join(Revision, Revision.id == Recommendation.current_revision_id)
+                .where(Recommendation.roundtable_id == source_id, Recommendation.status.not_in(_NOT_COPIED))
+                .order_by(Recommendation.position, Recommendation.id)).all()
+            now = utcnow()
+            for position, (old, rev) in enumerate(sources, start=1):
+                rec = Recommendation(roundtable_id=rt.id, number=position, position=position, topic=old.topic,
+                                     priority=old.priority, status=RecStatus.DRAFT.value, created_by=old.created_by,
+                                     created_at=now, updated_at=now,
+                                     search_text=search_text_of(rev.content, old.topic),
+                                     languages=languages_of(rev.content))
+                rec.coauthors = [Coauthor(user_id=c.user_id, added_at=now) for c in old.coauthors]
+                s.add(rec)
+                s.flush()
+                first = Revision(recommendation_id=rec.id, number=1, content=dict(rev.content),
+                                 author_id=rev.author_id, kind="create", created_at=now, base_revision_id=None,
+                                 note=f"Copied from roundtable {source_id}, recommendation {old.number} "
+                                      f"(revision {rev.number})")
+                s.add(first)
+                s.flush()
+                rec.current_revision_id = first.id
+                copied[str(rec.id)] = [old.id, rev.id]
+        audit(s, actor_id=actor_ref(actor_id), roundtable_id=rt.id, action="roundtable.copy",
+              object_type="roundtable", object_id=rt.id,
+              details={"source_id": source_id, "participants": len(members), "recommendations": copied})
+        return _view(rt)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _require_admin(s: Session, actor_id: Actor, roundtable_id: int, action: Action = Action.CONFIGURE) -> None:
+    """Roundtable admins (system administrators, the command line); the phase must allow ``action``."""
+    if not isinstance(actor_id, _System):
+        user = actor(s, actor_id)
+        deny_unless(member_role(s, user, roundtable_id) == Role.ADMIN, "Only roundtable administrators can do this.")
+    roundtable_open_for_writes(s, roundtable_id, Role.ADMIN, action)
 
 
 def get_roundtable(db: Database, *, actor_id: Actor, roundtable_id: int) -> RoundtableView:
@@ -152,7 +597,7 @@ def list_my_roundtables(db: Database, *, actor_id: int) -> list[tuple[Roundtable
     """The roundtables the actor takes part in, each with the actor's role there, newest first.
 
     One read, two statements: the pages' router calls it on every run (system administrators get every
-    roundtable, as admins).
+    roundtable, as admins). Archived roundtables are included (``phase`` says so).
     """
     with db.read() as s:
         user = actor(s, actor_id)
@@ -165,8 +610,15 @@ def list_my_roundtables(db: Database, *, actor_id: int) -> list[tuple[Roundtable
         return [(_view(rt), Role(role).value) for rt, role in rows]
 
 
+# --------------------------------------------------------------------------- changing
+
+
 def update_roundtable(db: Database, *, actor_id: Actor, roundtable_id: int, **changes: Any) -> RoundtableView:
-    """Change the roundtable's descriptive fields and moderation mode (roundtable admins)."""
+    """Change the roundtable's descriptive fields, languages and moderation mode (roundtable admins).
+
+    Raises InvalidInput (also when the new languages no longer hold the memo languages or the language of
+    record: change those settings first), PermissionDenied.
+    """
     with db.write() as s:
         _require_admin(s, actor_id, roundtable_id)
         rt = get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
@@ -175,6 +627,8 @@ def update_roundtable(db: Database, *, actor_id: Actor, roundtable_id: int, **ch
         if unknown:
             raise InvalidInput(f"Unknown roundtable field '{sorted(unknown)[0]}'.")
         data = parse(RoundtableInput, **{**current, **changes})
+        if "languages" in changes:
+            _check_fits_languages(_complete(rt.settings, list(rt.languages)), data.languages)
         changed = {}
         for name in changes:
             value = getattr(data, name)
@@ -187,72 +641,31 @@ def update_roundtable(db: Database, *, actor_id: Actor, roundtable_id: int, **ch
         return _view(rt)
 
 
-MAX_LEGAL_REFERENCES = 200
-_closing_formula = _localized("Closing formula", LIMITS["reason"], single_line=False)
-
-
-def _legal_references(value: Any) -> list[str]:
-    """One reference per item (single line each, blanks dropped): 'Geneva Convention I (1949), Art. 26'."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = value.splitlines()
-    if not isinstance(value, (list, tuple)):
-        raise ValueError("Legal references are a list of texts, one reference each")
-    out: list[str] = []
-    for item in value:
-        if not isinstance(item, str):
-            raise ValueError("Each legal reference is a text")
-        text = clean_text(item, single_line=True, strip_bidi=True).strip()
-        if is_blank(text):
-            continue
-        if len(text) > LIMITS["title"]:
-            raise ValueError(f"A legal reference is too long: at most {LIMITS['title']:,} characters "
-                             f"(this one has {len(text):,})")
-        out.append(text)
-    if len(out) > MAX_LEGAL_REFERENCES:
-        raise ValueError(f"At most {MAX_LEGAL_REFERENCES} legal references (this list has {len(out)})")
-    return out
-
-
-def _checked_setting(key: str, value: Any) -> Any:
-    if key not in DEFAULT_SETTINGS:
-        raise InvalidInput(f"Unknown setting '{key}'.", field=key)
-    if key == "moderators_vote":
-        if not isinstance(value, bool):
-            raise InvalidInput("'moderators_vote' is yes or no.", field=key)
-        return value
-    check = _closing_formula if key == "closing_formula" else _legal_references
-    try:
-        return check(value)
-    except ValueError as exc:
-        raise InvalidInput(str(exc), field=key) from None
-
-
 def update_settings(db: Database, *, actor_id: Actor, roundtable_id: int, settings: dict[str, Any]) -> RoundtableView:
     """Change roundtable settings (roundtable admins). Raises InvalidInput for an unknown key or a bad value.
 
     Texts are cleaned like every other text: the closing formula is text per language (kk, ru, en), the
-    legal references a list of single-line texts.
+    legal references a list of single-line texts (or texts per language); the other keys are checked as in
+    ``create_roundtable``.
     """
     with db.write() as s:
         _require_admin(s, actor_id, roundtable_id)
         rt = get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
-        checked = {key: _checked_setting(key, value) for key, value in settings.items()}
-        rt.settings = {**DEFAULT_SETTINGS, **rt.settings, **checked}
+        checked = checked_settings(settings, list(rt.languages))
+        rt.settings = {**_complete(rt.settings, list(rt.languages)), **checked}
         audit(s, actor_id=actor_ref(actor_id), roundtable_id=rt.id, action="roundtable.settings",
               object_type="roundtable", object_id=rt.id, details={"keys": sorted(settings)})
         return _view(rt)
 
 
 def set_phase(db: Database, *, actor_id: Actor, roundtable_id: int, phase: str) -> RoundtableView:
-    """Move the roundtable to another phase (roundtable admins)."""
+    """Move the roundtable to another phase, "archived" included (roundtable admins); audited with from/to."""
     try:
         target = Phase(phase)
     except ValueError:
         raise InvalidInput(f"Unknown phase '{phase}'. Phases: {', '.join(p.value for p in Phase)}.", field="phase") from None
     with db.write() as s:
-        _require_admin(s, actor_id, roundtable_id)
+        _require_admin(s, actor_id, roundtable_id, Action.CHANGE_PHASE)
         rt = get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
         before = rt.phase
         rt.phase = target.value
@@ -268,6 +681,24 @@ def _membership_view(m: Membership, u: User) -> MembershipView:
     )
 
 
+def lock_admins(s: Session, roundtable_id: int) -> list[int]:
+    """Lock the roundtable's admin memberships (PostgreSQL ``FOR UPDATE``) and return their user ids.
+
+    Whoever changes or removes an admin holds these locks until commit, so a second change waits and then
+    sees the first one's result (READ COMMITTED re-checks the role of a row it waited for).
+    """
+    return list(s.scalars(select(Membership.user_id).where(
+        Membership.roundtable_id == roundtable_id, Membership.role == Role.ADMIN.value)
+        .order_by(Membership.id).with_for_update()))
+
+
+def _still_admin(s: Session, actor_id: Actor, admins: list[int]) -> None:
+    """After waiting for the admin locks: the actor may have been demoted by the change that went first."""
+    if isinstance(actor_id, _System) or actor(s, actor_id).is_system_admin:
+        return
+    deny_unless(actor_id in admins, "Only roundtable administrators can do this.")
+
+
 def set_membership(
     db: Database,
     *,
@@ -279,7 +710,11 @@ def set_membership(
     group: str | None = None,
     consent_named: bool | None = None,
 ) -> MembershipView:
-    """Add a person to a roundtable or change their role; it takes effect on their next action (roundtable admins)."""
+    """Change a participant's role (roundtable admins), or add an account to a roundtable (system admins).
+
+    It takes effect on the person's next action. Roundtable admins add people by e-mail or invitation
+    (``services.participants``). Raises InvalidInput (also for removing the last admin), PermissionDenied.
+    """
     try:
         role_value = Role(role)
     except ValueError:
@@ -291,20 +726,23 @@ def set_membership(
             raise InvalidInput(f"{label} is too long: at most {LIMITS['name']} characters.")
     with db.write() as s:
         _require_admin(s, actor_id, roundtable_id)
-        get(s, Roundtable, roundtable_id, "Roundtable")
         user = get(s, User, user_id, "User")
-        m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == user_id))
+        admins = lock_admins(s, roundtable_id)
+        _still_admin(s, actor_id, admins)
+        m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == user_id)
+                     .execution_options(populate_existing=True))
         before = m.role if m else None
         if m is None:
+            if not isinstance(actor_id, _System) and not actor(s, actor_id).is_system_admin:
+                raise PermissionDenied("Add people by e-mail or with an invitation; only a system administrator "
+                                       "can add an existing account directly.")
             m = Membership(roundtable_id=roundtable_id, user_id=user_id, role=role_value.value,
                            organisation=org or "", group=grp if grp is not None else (org or ""),
                            consent_named=bool(consent_named))
             s.add(m)
         else:
             if before == Role.ADMIN and role_value != Role.ADMIN and not isinstance(actor_id, _System):
-                admins = s.scalars(select(Membership.id).where(Membership.roundtable_id == roundtable_id,
-                                                               Membership.role == Role.ADMIN.value)).all()
-                if len(admins) <= 1:
+                if [uid for uid in admins if uid != user_id] == []:
                     raise InvalidInput("A roundtable needs at least one administrator.", field="role")
             m.role = role_value.value
             if org is not None:
@@ -358,3 +796,11 @@ def touch_last_seen(db: Database, *, actor_id: int, roundtable_id: int, when=Non
         m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == actor_id))
         if m is not None:
             m.last_seen_at = when or utcnow()
+
+
+__all__ = [
+    "DEFAULT_SETTINGS", "MEMO_LANGUAGES", "SETTING_KEYS", "checked_settings", "copy_roundtable", "create_roundtable",
+    "default_settings", "get_roundtable", "list_members", "list_my_roundtables", "list_roundtables", "lock_admins",
+    "may_create_roundtables", "my_role", "set_membership", "set_my_consent", "set_phase", "topic_key_from",
+    "touch_last_seen", "update_roundtable", "update_settings", "require_system_admin",
+]

@@ -22,6 +22,9 @@ Decisions:
   A vote cast before recusing is kept and counts again once the recusal is withdrawn.
 - Casting exactly the vote one already has on the current text writes nothing; the same choice on
   a stale vote is a confirmation.
+- The eligible voters are frozen when a round opens (``round_voters``: the participants of that moment;
+  whether their role votes is read as the tally is made, so the ``moderators_vote`` setting still applies):
+  someone who joins during the round cannot vote in it and does not change its eligible count.
 - Refusals use ``RoundClosed`` (a ``PermissionDenied``) for a closed round, ``PermissionDenied`` for
   who may vote and for recommendations that no longer accept votes, ``InvalidInput`` for the ballot.
 """
@@ -33,13 +36,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.models import Membership, Recommendation, Roundtable, User, utcnow
-from recdraft.db.voting_models import Recusal, RoundItem, Vote, VoteHistory, VotingRound
+from recdraft.db.voting_models import Recusal, RoundItem, RoundVoter, Vote, VoteHistory, VotingRound
+from recdraft.domain.phases import Action
 from recdraft.domain.roles import Role, can_moderate
 from recdraft.domain.statuses import RecStatus, check_transition
 from recdraft.domain.voting import Outcome, RoundRules, VotingMode, clean_override_reason, validate_ballot
@@ -154,9 +158,12 @@ def _voter_context(s: Session, actor_id: int, round_id: int, recommendation_id: 
     user = actor(s, actor_id)
     rnd = _round(s, round_id)
     role = member_role(s, user, rnd.roundtable_id)
-    rt = roundtable_open_for_writes(s, rnd.roundtable_id, role)
+    rt = roundtable_open_for_writes(s, rnd.roundtable_id, role, Action.VOTE)
     _require_voter(s, user, rt)
     _require_open(rnd, utcnow())
+    if rnd.voters_frozen_at is not None and s.scalar(select(RoundVoter.id).where(
+            RoundVoter.round_id == rnd.id, RoundVoter.user_id == user.id)) is None:
+        raise PermissionDenied(f"You joined after voting round {rnd.number} opened; you can vote in the next round.")
     item = s.scalar(select(RoundItem).where(RoundItem.round_id == rnd.id,
                                             RoundItem.recommendation_id == recommendation_id))
     if item is None:
@@ -196,7 +203,7 @@ def _staff(s: Session, actor_id: int, roundtable_id: int, what: str) -> tuple[Us
     user = actor(s, actor_id)
     role = member_role(s, user, roundtable_id)
     deny_unless(can_moderate(role), f"Only moderators and administrators can {what}.")
-    return user, roundtable_open_for_writes(s, roundtable_id, role)
+    return user, roundtable_open_for_writes(s, roundtable_id, role, Action.RUN_ROUNDS)
 
 
 def _parse_rules(rules: RoundRules | Mapping[str, Any] | None) -> RoundRules:
@@ -252,6 +259,8 @@ def open_round(
     run_after_closing_due(db, close_due_first)
     with db.write() as s:
         user, _ = _staff(s, actor_id, roundtable_id, "open a voting round")
+        # A round is opened only where people can vote: not in set-up, not once final.
+        roundtable_open_for_writes(s, roundtable_id, None, Action.VOTE)
         # The roundtable row lock serialises openings: round numbers and "one open round per text".
         get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
         ids = list(recommendation_ids) if recommendation_ids is not None else None
@@ -292,9 +301,15 @@ def open_round(
         rnd = VotingRound(roundtable_id=roundtable_id, number=number, name=title,
                           rules=round_rules.model_dump(mode="json"), status=OPEN, opened_by=user.id, opened_at=now,
                           closes_at=closes_at, carried_from_round_id=carry_from_round_id,
-                          pseudonym_key=secrets.token_hex(16))
+                          pseudonym_key=secrets.token_hex(16), voters_frozen_at=now)
         s.add(rnd)
         s.flush()
+        # Who may vote is fixed now: the participants of this moment (their role decides whether they
+        # vote, as the roundtable's settings say); someone who joins during the round votes in the next one.
+        voters = sorted(s.scalars(select(Membership.user_id).join(User, User.id == Membership.user_id)
+                                  .where(Membership.roundtable_id == roundtable_id, User.is_active.is_(True))))
+        if voters:
+            s.execute(insert(RoundVoter), [{"round_id": rnd.id, "user_id": uid} for uid in voters])
         for position, rid in enumerate(ids, start=1):
             s.add(RoundItem(round_id=rnd.id, recommendation_id=rid, position=position))
             rec = recs[rid]
@@ -307,7 +322,7 @@ def open_round(
                 rec.status = RecStatus.VOTING.value
                 rec.updated_at = now
         audit(s, actor_id=user.id, roundtable_id=roundtable_id, action="voting.round.open", object_type="voting_round",
-              object_id=rnd.id, details={"number": number, "recommendation_ids": ids,
+              object_id=rnd.id, details={"number": number, "recommendation_ids": ids, "eligible_voters": len(voters),
                                          "rules": rnd.rules, "carried_from_round_id": carry_from_round_id,
                                          "closes_at": closes_at.isoformat() if closes_at else None})
         s.flush()

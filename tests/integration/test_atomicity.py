@@ -34,7 +34,7 @@ def world(db):
     (amendments, lambda w: amendments.propose_amendment(
         w.db, actor_id=w["expert2"], recommendation_id=w.rec.id, content=content(text="x"))),
     (roundtables, lambda w: roundtables.set_membership(
-        w.db, actor_id=w["admin"], roundtable_id=w.roundtable_id, user_id=w["outsider"], role="expert")),
+        w.db, actor_id=w["admin"], roundtable_id=w.roundtable_id, user_id=w["observer"], role="expert")),
 ], ids=["create", "edit", "amend", "membership"])
 def test_a_failure_while_writing_the_audit_row_rolls_back_everything(world, monkeypatch, module, call):
     """The audit row is the last step: failing there proves the earlier rows of the action roll back."""
