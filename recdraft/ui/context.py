@@ -305,6 +305,21 @@ def show_unexpected_error(exc: BaseException) -> None:
     st.error(tr("error.unexpected"))
 
 
+# --- invitation links ----------------------------------------------------------------------------------
+
+def invite_link(token: str) -> str:
+    """The address a new participant opens: this app's origin with ?invite=<token>."""
+    from urllib.parse import urlsplit
+
+    try:
+        url = st.context.url or ""
+    except Exception:  # noqa: BLE001 - no browser (AppTest)
+        url = ""
+    parts = urlsplit(url) if isinstance(url, str) else None
+    origin = f"{parts.scheme}://{parts.netloc}" if parts and parts.scheme and parts.netloc else "http://localhost:8501"
+    return f"{origin}/?invite={token}"
+
+
 # --- double submissions ------------------------------------------------------------------------------
 
 DOUBLE_SUBMIT_SECONDS = 10.0

@@ -11,6 +11,9 @@ vote                experts; moderators and admins when the roundtable lets mode
 results             every member
 moderation          moderators and admins
 memo                admins
+participants        admins
+roundtables         organisers, system administrators and the admins of any roundtable; also anyone
+                    who takes part in no roundtable yet (it says how to get in)
 admin               admins (system administrators are admins of every roundtable)
 account             everyone signed in
 ==================  =============================================================
@@ -28,6 +31,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from recdraft.domain import phases
+from recdraft.domain.roles import Phase
 from recdraft.i18n import LANGS, LANGUAGE_NAMES
 from recdraft.schemas.views import RoundtableView, UserView
 from recdraft.ui import auth
@@ -56,9 +61,10 @@ ADMINS = frozenset({"admin"})
 
 
 def _may_vote(role: str | None, rt: RoundtableView | None) -> bool:
-    if role == "expert":
-        return True
-    return role in STAFF and rt is not None and bool(rt.settings.get("moderators_vote"))
+    """The Vote page: whoever the domain lets vote in a voting phase (it stays in the menu once final, to
+    show past votes; the page itself then offers no ballot)."""
+    moderators_vote = rt is not None and bool(rt.settings.get("moderators_vote"))
+    return phases.allowed(phases.Action.VOTE, role=role, phase=Phase.VOTING, moderators_vote=moderators_vote)
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,9 @@ class PageSpec:
     icon: str
     allowed: Callable[[str | None, RoundtableView | None], bool]
     needs_roundtable: bool = True
+    title: str | None = None  # the menu title's catalogue key, when not ``nav.<name>``
+    # Offered to this person whatever their role in the current roundtable (and without one).
+    for_person: Callable[[UserView], bool] | None = None
 
     @property
     def path(self) -> Path:
@@ -77,11 +86,19 @@ class PageSpec:
 
     @property
     def title_key(self) -> str:
-        return f"nav.{self.name}"
+        return self.title or f"nav.{self.name}"
 
 
 def _roles(roles: frozenset[str]) -> Callable[[str | None, RoundtableView | None], bool]:
     return lambda role, _rt: role in roles
+
+
+def _manages_roundtables(user: UserView) -> bool:
+    """Organisers and system administrators; admins of any of their roundtables; someone in none yet."""
+    if user.is_system_admin or user.is_organiser:
+        return True
+    tables = list_my_roundtables(user)
+    return not tables or any(current_role(user, rt.id) == "admin" for rt in tables)
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -92,6 +109,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("results", "work", ":material/bar_chart:", _roles(ALL)),
     PageSpec("moderation", "manage", ":material/shield_person:", _roles(STAFF)),
     PageSpec("memo", "manage", ":material/article:", _roles(ADMINS)),
+    PageSpec("participants", "manage", ":material/group:", _roles(ADMINS), title="participants.nav"),
+    PageSpec("roundtables", "manage", ":material/table_restaurant:", _roles(ADMINS), needs_roundtable=False,
+             title="roundtables.nav", for_person=_manages_roundtables),
     PageSpec("admin", "manage", ":material/admin_panel_settings:", _roles(ADMINS), needs_roundtable=False),
     PageSpec("account", "personal", ":material/person:", lambda role, rt: True, needs_roundtable=False),
 )
@@ -103,6 +123,9 @@ def visible_pages(user: UserView, rt: RoundtableView | None, role: str | None) -
     out = []
     for spec in PAGES:
         if not spec.path.exists():
+            continue
+        if spec.for_person is not None and spec.for_person(user):
+            out.append(spec)
             continue
         if rt is None:
             # No roundtable yet: a system administrator still manages accounts; everyone has their account.
@@ -161,11 +184,15 @@ def _who_am_i(user: UserView, rt: RoundtableView | None, role: str | None) -> No
     if rt is not None and len(tables) > 1:
         ids = [t.id for t in tables]
         titles = {t.id: localized(t.title) for t in tables}
-        choice = box.selectbox(tr("nav.roundtable"), ids, index=ids.index(rt.id), format_func=titles.__getitem__,
-                               key="nav_roundtable")
-        if choice != rt.id:
-            choose_roundtable(choice)
-            st.rerun()
+
+        def switched() -> None:
+            choose_roundtable(st.session_state["nav_roundtable"])
+
+        # Chosen elsewhere (the Roundtables page, a new roundtable): the switch starts afresh from ``index``.
+        if st.session_state.get("nav_roundtable", rt.id) != rt.id:
+            del st.session_state["nav_roundtable"]
+        box.selectbox(tr("nav.roundtable"), ids, index=ids.index(rt.id), format_func=titles.__getitem__,
+                      key="nav_roundtable", on_change=switched)
     if box.button(tr("nav.sign_out"), key="nav_signout", icon=":material/logout:", width="stretch"):
         auth.end_session()
         st.rerun()

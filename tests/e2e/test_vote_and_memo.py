@@ -118,6 +118,8 @@ def test_experts_vote_a_moderator_closes_and_the_admin_downloads_the_memo(browse
         page.wait_for_selector(f".st-key-rounds_close_{ROUND}")
         shots(page, "results-open-round")
         click(page, f"rounds_close_{ROUND}")
+        page.wait_for_selector(f".st-key-rounds_close_yes_{ROUND}")  # closing asks for a confirmation
+        click(page, f"rounds_close_yes_{ROUND}")
         page.wait_for_selector('[data-testid="stAlertContentSuccess"]')
         text = main_text(page)
         assert f"Round {ROUND} is closed" in text
@@ -141,7 +143,8 @@ def test_experts_vote_a_moderator_closes_and_the_admin_downloads_the_memo(browse
         page.wait_for_selector(".st-key-results_item_1_6")
         page.locator(".st-key-results_item_1_6 details summary").last.click()  # open the dissenting opinions
         wait_idle(page)
-        assert "Особые мнения (4)" in main_text(page) and "Jonas Aebischer" in main_text(page)
+        # Rejected: the dissent is the one agree vote, named with consent (issue 10, item 3).
+        assert "Особые мнения (1)" in main_text(page) and "Irina Kovalenko" in main_text(page)
         shots(page, "results-round1-ru")
         open_page(page, base_url, "results?round=2")
         page.wait_for_selector(".st-key-results_item_2_7")

@@ -6,7 +6,7 @@ import pytest
 
 from recdraft.errors import NotFound, NotSignedIn
 from recdraft.i18n import LANGUAGE_NAMES
-from recdraft.services import accounts, backup, roundtables
+from recdraft.services import accounts, activity, backup, roundtables
 from recdraft.services._base import SYSTEM
 from tests.rowcounts import row_counts
 from tests.ui.conftest import TOKEN_KEY, page_files, user_id
@@ -124,12 +124,78 @@ def test_changing_the_roundtable_settings(admin_page, ui_db):
     at.toggle(key="admin_set_modvote").set_value(True)
     at.button(key="admin_settings_submit").click().run()
     assert not at.error, [e.value for e in at.error]
+    at.button(key="admin_phase_confirm").click().run()  # a phase change applies once confirmed
     rt = roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1)
     assert rt.venue["en"] == "Narxoz University, Almaty, room 101"
     assert rt.phase == "discussion" and rt.settings["moderators_vote"] is True
     assert rt.title["kk"].startswith("Қызыл")  # other languages untouched
     roundtables.set_phase(ui_db, actor_id=SYSTEM, roundtable_id=1, phase="drafting")
     roundtables.update_settings(ui_db, actor_id=SYSTEM, roundtable_id=1, settings={"moderators_vote": False})
+
+
+def test_a_phase_change_waits_for_its_confirmation_and_is_audited(admin_page, ui_db):
+    at = admin_page
+    assert at.selectbox(key="admin_set_phase").options == ["Set-up", "Drafting", "Commenting", "Voting", "Final",
+                                                           "Archived"]
+    at.selectbox(key="admin_set_phase").set_value("closed")
+    at.button(key="admin_settings_submit").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1).phase == "drafting"  # not yet
+    assert "from “Drafting” to “Final”?" in at.warning[0].value
+    at.button(key="admin_phase_confirm").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1).phase == "closed"
+    assert "The roundtable is now in the phase “Final”." in [s.value for s in at.success]
+    events = activity.audit_log(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1,
+                                action_prefix="roundtable.phase", limit=5)
+    assert events[0].details == {"from": "drafting", "to": "closed"}
+    assert events[0].actor_id == user_id(ui_db, "admin")
+
+
+def test_a_cancelled_phase_change_changes_nothing(admin_page, ui_db):
+    at = admin_page
+    at.selectbox(key="admin_set_phase").set_value("archived")
+    at.button(key="admin_settings_submit").click().run()
+    at.button(key="admin_phase_cancel").click().run()
+    assert roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1).phase == "drafting"
+    assert at.selectbox(key="admin_set_phase").value == "drafting"
+    assert all(b.key != "admin_phase_confirm" for b in at.button)  # nothing waits for a confirmation any more
+
+
+def test_an_archived_roundtable_offers_only_its_phase_to_bring_it_back(app_as, ui_db):
+    roundtables.set_phase(ui_db, actor_id=SYSTEM, roundtable_id=1, phase="archived")
+    at = app_as("admin", ADMIN_PAGE)
+    assert not at.exception
+    assert any("nothing here can change" in i.value for i in at.info)
+    assert all(b.key not in ("admin_invite_submit", "admin_role_submit") for b in at.button)
+    assert all(not w.key.startswith("admin_set_venue") for w in at.text_input)
+    at.selectbox(key="admin_set_phase").set_value("closed")
+    at.button(key="admin_settings_submit").click().run()
+    at.button(key="admin_phase_confirm").click().run()
+    assert roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1).phase == "closed"
+
+
+def test_making_an_account_an_organiser_lets_them_create_roundtables(admin_page, ui_db):
+    at = admin_page
+    target = accounts.find_user(ui_db, username="expert5")
+    at.selectbox(key="admin_change_user").set_value(target.id).run()
+    at.checkbox(key=f"admin_organiser_{target.id}").check().run()
+    assert not at.error, [e.value for e in at.error]
+    assert accounts.get_user(ui_db, user_id=target.id).is_organiser
+    assert "“expert5” may now create roundtables." in [s.value for s in at.success]
+    at.checkbox(key=f"admin_organiser_{target.id}").uncheck().run()
+    assert not accounts.get_user(ui_db, user_id=target.id).is_organiser
+
+
+def test_a_new_account_can_be_an_organiser_from_the_start(admin_page, ui_db):
+    at = admin_page
+    at.text_input(key="admin_new_username").input("c.organiser")
+    at.text_input(key="admin_new_name").input("Chief Organiser")
+    at.text_input(key="admin_new_password").input("a good password")
+    at.checkbox(key="admin_new_organiser").check()
+    at.button(key="admin_create_user_submit").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert accounts.find_user(ui_db, username="c.organiser").is_organiser
 
 
 def test_the_audit_log_filters_by_action(admin_page):

@@ -20,7 +20,8 @@ def _expected(names: list[str]) -> set[str]:
 
 
 EXPECTED = {
-    "admin": ["overview", "recommendations", "draft", "results", "moderation", "memo", "admin", "account"],
+    "admin": ["overview", "recommendations", "draft", "results", "moderation", "memo", "participants", "roundtables",
+              "admin", "account"],
     "moderator": ["overview", "recommendations", "draft", "results", "moderation", "account"],
     "expert": ["overview", "recommendations", "draft", "vote", "results", "account"],
     "observer": ["overview", "recommendations", "results", "account"],
@@ -128,3 +129,18 @@ def test_a_page_file_run_directly_without_signing_in_shows_the_sign_in_page():
     at = AppTest.from_file(str(ROOT / PAGES / "overview.py"), default_timeout=30).run()
     assert not at.exception
     assert at.text_input(key="signin_username") is not None
+
+
+def test_the_sidebar_switch_changes_the_roundtable_being_worked_on(app_as, ui_db):
+    import datetime as dt
+
+    from recdraft.services._base import SYSTEM
+
+    second = roundtables.create_roundtable(ui_db, actor_id=SYSTEM, title={"en": "Autumn session"},
+                                           held_on=dt.date(2030, 10, 1), languages=["en"])
+    at = app_as("admin")
+    assert at.session_state["recdraft_roundtable"] == second.id  # the newest first
+    at.selectbox(key="nav_roundtable").set_value(1).run()
+    assert at.session_state["recdraft_roundtable"] == 1
+    at.run()  # and it stays chosen on the next click
+    assert at.session_state["recdraft_roundtable"] == 1 and at.selectbox(key="nav_roundtable").value == 1

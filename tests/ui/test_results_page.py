@@ -15,8 +15,10 @@ import io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recdraft.services import recommendations, voting
+from recdraft.services import recommendations, roundtables, voting
+from recdraft.services._base import SYSTEM
 from recdraft.ui.widgets.voting import votes_csv
+from tests.factories import make_user
 from tests.ui.conftest import LANG_KEY, ROOT, TOKEN_KEY, texts, token_for, user_id
 
 PAGE = "recdraft/ui/pages/results.py"
@@ -77,11 +79,14 @@ def test_a_closed_simple_round_shows_a_chart_outcome_quorum_and_rule_per_recomme
 def test_dissent_names_only_those_who_allowed_it(app_as):
     at = open_results(app_as, "observer", round_number=1)
     page = plain(at)
-    assert "Dissenting opinions (4)" in page
-    assert "Jonas Aebischer (International Committee of the Red Cross (ICRC))" in page
-    assert page.count("**Anonymous** · Disagree") >= 2
-    assert "A separate authority duplicates what the Ministry of Justice already does." in page
-    assert "Emblem supervision should stay with the Government" in page  # the reason, without its author
+    # Dissent is the minority against the outcome, and every block (issue 10, item 3): for the rejected text
+    # the one agree vote, not the four disagree votes of the majority.
+    assert "Dissenting opinions (1)" in page and "Dissenting opinions (2)" in page
+    assert "Irina Kovalenko (Red Crescent Society of Kazakhstan)** · Agree" in page  # she allowed her name
+    assert "The ICRC Model Law recommends one supervising authority" in page
+    assert "A separate authority duplicates what the Ministry of Justice already does." not in page
+    assert page.count("**Anonymous** · Disagree") == 1  # the reason, without its author
+    assert "Criminal penalties for indicative misuse go further" in page
 
 
 def test_group_tallies_are_a_table_per_recommendation(app_as):
@@ -151,6 +156,7 @@ def test_closing_a_round_freezes_it_and_applies_the_outcomes(app_as, ui_db):
         vote(ui_db, who, 4, 8, "agree")
     at = open_results(app_as, "moderator")
     at.button(key="rounds_close_4").click().run()
+    at.button(key="rounds_close_yes_4").click().run()  # closing asks for a confirmation first
     assert not at.exception
     assert any("Round 4 is closed" in s.value for s in at.success)
     assert voting.get_round(ui_db, actor_id=user_id(ui_db, "moderator"), round_id=4).status == "closed"
@@ -169,6 +175,7 @@ def test_a_block_is_overridden_only_with_a_recorded_reason(app_as, ui_db):
     assert "Override the block on 14." in box.label
     box.input("The Government confirmed the insurance budget at the roundtable.")
     at.button(key="rounds_close_4").click().run()
+    at.button(key="rounds_close_yes_4").click().run()  # closing asks for a confirmation first
     assert not at.exception
     result = voting.round_results(ui_db, actor_id=user_id(ui_db, "expert"), round_id=4)
     item = next(i for i in result.items if i.recommendation_id == 14)
@@ -237,3 +244,81 @@ def test_experts_cannot_download_the_votes(ui_db):
 
     with pytest.raises(PermissionDenied):
         votes_csv(ui_db, actor_id=user_id(ui_db, "expert"), round_id=1)
+
+
+# ----------------------------------------------------------------------------- closing needs a confirmation
+
+
+def test_closing_without_confirming_closes_nothing(app_as, ui_db):
+    at = open_results(app_as, "moderator")
+    assert at.button(key="rounds_close_4").label == "Close round 4…"
+    at.button(key="rounds_close_4").click().run()
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "result is then frozen" in warning and "cannot be undone" in warning
+    assert voting.get_round(ui_db, actor_id=user_id(ui_db, "moderator"), round_id=4).status == "open"
+    at.button(key="rounds_close_no_4").click().run()
+    assert not at.exception
+    assert voting.get_round(ui_db, actor_id=user_id(ui_db, "moderator"), round_id=4).status == "open"
+    assert at.button(key="rounds_close_4")  # back to the first step
+    assert not [b for b in at.button if b.key == "rounds_close_yes_4"]
+
+
+def test_after_confirming_the_round_is_closed_with_the_override_typed_before(app_as, ui_db):
+    for who in ("expert1", "expert2", "expert3", "expert4"):
+        vote(ui_db, who, 4, 14, "agree")
+    vote(ui_db, "expert5", 4, 14, "block", "Insurance costs are not covered.")
+    at = open_results(app_as, "moderator")
+    at.text_area(key="rounds_override_4_14").input("The budget was confirmed at the roundtable.")
+    at.button(key="rounds_close_4").click().run()
+    assert "Block overrides to record: 1." in plain(at)
+    at.button(key="rounds_close_yes_4").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Round 4 is closed" in s.value for s in at.success)
+    result = voting.round_results(ui_db, actor_id=user_id(ui_db, "expert"), round_id=4)
+    item = next(i for i in result.items if i.recommendation_id == 14)
+    assert result.round.status == "closed" and item.block_override_reason == "The budget was confirmed at the roundtable."
+
+
+def test_a_round_says_how_many_may_vote_in_it(app_as):
+    at = open_results(app_as, "moderator")
+    assert "6 eligible voters (fixed when the round opened)" in plain(at)
+
+
+def test_the_open_round_form_starts_from_the_roundtables_voting_defaults(app_as, ui_db):
+    roundtables.update_settings(ui_db, actor_id=SYSTEM, roundtable_id=1, settings={"voting_defaults": {
+        "quorum": "3/5", "threshold": "3/4", "delphi_agreement_share": "4/5", "delphi_max_iqr": "1.5",
+        "blocks_prevent_adoption": False}})
+    voting.close_round(ui_db, actor_id=user_id(ui_db, "moderator"), round_id=3)  # no. 7 back to discussion
+    at = open_results(app_as, "moderator")
+    assert "voting defaults" in plain(at)
+    assert at.number_input(key="rounds_new_quorum").value == 60
+    assert at.selectbox(key="rounds_new_threshold").value == "3/4"
+    assert at.checkbox(key="rounds_new_blocks").value is False
+    at.segmented_control(key="rounds_new_mode").set_value("delphi").run()
+    assert at.number_input(key="rounds_new_share").value == 80
+    assert at.number_input(key="rounds_new_iqr").value == 1.5
+    at.segmented_control(key="rounds_new_mode").set_value("simple").run()
+    at.multiselect(key="rounds_new_recs").set_value([7])
+    at.button(key="rounds_open_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    opened = voting.list_rounds(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)[-1]
+    assert opened.recommendation_ids == [7]
+    assert opened.rules["quorum"] == "3/5" and opened.rules["threshold"] == "3/4"
+    assert opened.rules["blocks_prevent_adoption"] is False
+
+
+def test_without_voting_defaults_the_form_starts_from_the_usual_rules(app_as, ui_db):
+    voting.close_round(ui_db, actor_id=user_id(ui_db, "moderator"), round_id=3)
+    at = open_results(app_as, "moderator")
+    assert at.number_input(key="rounds_new_quorum").value == 50
+    assert at.selectbox(key="rounds_new_threshold").value == "2/3"
+    assert at.checkbox(key="rounds_new_blocks").value is True
+
+
+def test_someone_who_joins_during_an_open_round_does_not_change_its_eligible_count(app_as, ui_db):
+    newcomer = make_user(ui_db, "latecomer")
+    roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=newcomer, role="expert")
+    at = open_results(app_as, "moderator")
+    assert "6 eligible voters (fixed when the round opened)" in plain(at)
+    assert "7 eligible voters" not in plain(at)

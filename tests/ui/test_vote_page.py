@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recdraft.services import recommendations, roundtables, voting
+from recdraft.services._base import SYSTEM
 from tests.ui.conftest import (
     page_alone,
     page_files,
@@ -101,7 +102,9 @@ def test_moderators_vote_when_the_roundtable_lets_them(app_as, ui_db):
 def test_agreeing_records_the_vote_and_says_so(app_as, ui_db):
     at = open_vote(app_as, "expert3")
     at.segmented_control(key=f"vote_choice_{SIMPLE_ROUND}_14").set_value("agree").run()
-    assert not [t for t in at.text_area if str(t.key).startswith(f"vote_reason_{SIMPLE_ROUND}_14")]  # no reason
+    # An agree vote may carry a reason (it is the dissent if the text is rejected); here it is left empty.
+    assert [t.label for t in at.text_area if str(t.key).startswith(f"vote_reason_{SIMPLE_ROUND}_14")] == [
+        "Your reason (optional)"]
     at.button(key=f"vote_submit_{SIMPLE_ROUND}_14").click().run()
     assert not at.exception
     assert any("recommendation 14 was recorded" in s.value for s in at.success)
@@ -269,3 +272,23 @@ def test_a_reason_with_markup_is_stored_and_shown_as_typed(app_as, ui_db):
     shown = [m.value for m in at.markdown if "img" in m.value]
     assert shown and all("<img" not in v.replace("\\<", "") and "**not bold**" not in v for v in shown)
     assert any("\\*\\*not bold\\*\\*" in v and "\\:red\\[no colour\\]" in v for v in shown)
+
+
+# ----------------------------------------------------------------------------- phases
+
+
+def test_in_the_final_phase_my_votes_stay_visible_but_no_ballot_takes_a_vote(app_as, ui_db):
+    roundtables.set_phase(ui_db, actor_id=SYSTEM, roundtable_id=1, phase="closed")
+    at = open_vote(app_as, "expert")
+    assert "This roundtable is final: texts, comments and votes are closed." in [i.value for i in at.info]
+    assert "Your vote: Agree (" in plain(at), "the vote cast before the phase closed is still shown"
+    assert not [w for w in at.button if str(w.key or "").startswith(("vote_submit_", "vote_recuse_", "vote_confirm_"))]
+    assert not [w for w in at.segmented_control if str(w.key or "").startswith(("vote_choice_", "vote_rating_"))]
+    assert "Recommendations waiting for your vote" not in plain(at), "nothing is waiting once voting is closed"
+
+
+def test_before_commenting_opens_the_ballot_says_voting_is_not_open_yet(app_as, ui_db):
+    roundtables.set_phase(ui_db, actor_id=SYSTEM, roundtable_id=1, phase="setup")
+    at = open_vote(app_as, "expert2")
+    assert any("Voting is not open in the “Set-up” phase" in i.value for i in at.info)
+    assert not [w for w in at.button if str(w.key or "").startswith("vote_submit_")]

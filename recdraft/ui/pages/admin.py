@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, time, timedelta, timezone
-from urllib.parse import urlsplit
 
 import streamlit as st
 
+from recdraft.domain.phases import PHASE_ORDER, Action, allowed
 from recdraft.errors import RecdraftError
 from recdraft.i18n import LANGS, LANGUAGE_NAMES
 from recdraft.schemas.views import MembershipView, RoundtableView, UserView
 from recdraft.services import accounts, activity, backup, roundtables
+from recdraft.ui import tables
 from recdraft.ui.context import (
     already_submitted,
     current_role,
@@ -25,6 +26,7 @@ from recdraft.ui.context import (
     errors_shown,
     fmt_datetime,
     fmt_number,
+    invite_link,
     localized,
     refresh,
     remember_submission,
@@ -35,7 +37,9 @@ from recdraft.ui import auth
 from recdraft.ui.render import plain_markdown
 
 ROLES = ("admin", "moderator", "expert", "observer")
-PHASES = ("setup", "drafting", "discussion", "voting", "closed")
+# Every phase, in the order a roundtable moves through them (domain.phases.PHASE_ORDER).
+PHASES = tuple(p.value for p in PHASE_ORDER)
+PENDING_PHASE = "admin_pending_phase"  # a phase change waiting for its confirmation: (roundtable id, from, to)
 MODES = ("pre", "post")
 AUDIT_LIMIT = 200
 DESCRIPTIVE = ("title", "venue", "organisers", "addressee", "background", "summary")
@@ -48,13 +52,7 @@ def _user_label(user: UserView | MembershipView) -> str:
 
 def _invite_link(token: str) -> str:
     """The address a new participant opens: this app's origin with ?invite=<token>."""
-    try:
-        url = st.context.url or ""
-    except Exception:  # noqa: BLE001 - no browser (AppTest)
-        url = ""
-    parts = urlsplit(url) if isinstance(url, str) else None
-    origin = f"{parts.scheme}://{parts.netloc}" if parts and parts.scheme and parts.netloc else "http://localhost:8501"
-    return f"{origin}/?invite={token}"
+    return invite_link(token)
 
 
 # --- accounts (system administrators) ----------------------------------------------------------------
@@ -62,10 +60,11 @@ def _invite_link(token: str) -> str:
 def _users_tab(me: UserView, rt: RoundtableView | None) -> None:
     with errors_shown():
         users = accounts.list_users(db(), actor_id=me.id)
-        st.dataframe(
+        tables.dataframe(
             [{tr("admin.col.username"): u.username, tr("admin.col.name"): u.display_name,
               tr("admin.col.email"): u.email or "", tr("admin.col.active"): u.is_active,
-              tr("admin.col.system_admin"): u.is_system_admin} for u in users],
+              tr("admin.col.system_admin"): u.is_system_admin,
+              tr("setup.admin.col.organiser"): u.is_organiser} for u in users],
             hide_index=True, key="admin_users_table",
         )
         left, right = st.columns(2, gap="large")
@@ -84,6 +83,8 @@ def _create_user_form(me: UserView, rt: RoundtableView | None) -> None:
         password = st.text_input(tr("admin.users.password"), type="password", key="admin_new_password",
                                  help=tr("invite.password_help"), autocomplete="new-password")
         system_admin = st.checkbox(tr("admin.users.system_admin"), key="admin_new_sysadmin")
+        organiser = st.checkbox(tr("setup.admin.organiser"), key="admin_new_organiser",
+                                help=tr("setup.admin.organiser_help"))
         role = None
         if rt is not None:
             role = st.selectbox(tr("admin.users.role_here"), ("", *ROLES), key="admin_new_role",
@@ -96,6 +97,8 @@ def _create_user_form(me: UserView, rt: RoundtableView | None) -> None:
     try:
         user = accounts.create_user(db(), actor_id=me.id, username=username, display_name=name, email=email or None,
                                     password=password, is_system_admin=system_admin)
+        if organiser:
+            accounts.set_organiser(db(), actor_id=me.id, user_id=user.id, organiser=True)
         if rt is not None and role:
             roundtables.set_membership(db(), actor_id=me.id, roundtable_id=rt.id, user_id=user.id, role=role)
     except RecdraftError as exc:
@@ -105,8 +108,32 @@ def _create_user_form(me: UserView, rt: RoundtableView | None) -> None:
     problem.success(tr("admin.users.created", username=user.username))
 
 
+def _organiser_switch(me: UserView, target: UserView, box) -> None:
+    """May this person create roundtables? Applied as soon as it is ticked or unticked."""
+    current = target.is_organiser
+    wanted = box.checkbox(tr("setup.admin.organiser"), value=current, key=f"admin_organiser_{target.id}",
+                          help=tr("setup.admin.organiser_help"))
+    if wanted == current:
+        return
+    try:
+        accounts.set_organiser(db(), actor_id=me.id, user_id=target.id, organiser=wanted)
+    except RecdraftError as exc:
+        box.error(error_message(exc))
+        return
+    st.session_state["admin_organiser_flash"] = (target.username, wanted)
+    st.rerun()
+
+
+def _organiser_flash(box) -> None:
+    item = st.session_state.pop("admin_organiser_flash", None)
+    if item:
+        username, wanted = item
+        box.success(tr("setup.admin.organiser_on" if wanted else "setup.admin.organiser_off", username=username))
+
+
 def _change_user(me: UserView, users: list[UserView]) -> None:
     st.subheader(tr("admin.users.change"))
+    _organiser_flash(st)
     ids = [u.id for u in users]
     by_id = {u.id: u for u in users}
     chosen = st.selectbox(tr("admin.users.person"), ids, format_func=lambda i: _user_label(by_id[i]),
@@ -115,6 +142,7 @@ def _change_user(me: UserView, users: list[UserView]) -> None:
         return
     target = by_id[chosen]
     box = st.container()
+    _organiser_switch(me, target, box)
     if target.is_active:
         if box.button(tr("admin.users.deactivate"), key="admin_deactivate", icon=":material/block:",
                       disabled=target.id == me.id):
@@ -145,7 +173,7 @@ def _change_user(me: UserView, users: list[UserView]) -> None:
 def _roles_tab(me: UserView, rt: RoundtableView) -> None:
     with errors_shown():
         members = roundtables.list_members(db(), actor_id=me.id, roundtable_id=rt.id)
-        st.dataframe(
+        tables.dataframe(
             [{tr("admin.col.name"): m.display_name, tr("admin.col.username"): m.username,
               tr("admin.col.organisation"): m.organisation, tr("admin.col.role"): tr(f"role.{m.role}"),
               tr("admin.col.named"): m.consent_named, tr("admin.col.active"): m.is_active} for m in members],
@@ -156,6 +184,8 @@ def _roles_tab(me: UserView, rt: RoundtableView) -> None:
             for u in accounts.list_users(db(), actor_id=me.id):
                 people.setdefault(u.id, _user_label(u))
         current = {m.user_id: m for m in members}
+    if not _configurable(rt):
+        return
     narrow, _ = st.columns([3, 2])
     with narrow.form("admin_set_role"):
         st.subheader(tr("admin.roles.set"))
@@ -182,7 +212,17 @@ def _roles_tab(me: UserView, rt: RoundtableView) -> None:
 
 # --- invitations --------------------------------------------------------------------------------------
 
+def _configurable(rt: RoundtableView) -> bool:
+    """Participants and settings can change in this phase; otherwise say so (an archived roundtable)."""
+    if allowed(Action.CONFIGURE, role="admin", phase=rt.phase):
+        return True
+    st.info(tr("setup.admin.read_only", phase=tr(f"phase.{rt.phase}")), icon=":material/lock:")
+    return False
+
+
 def _invitations_tab(me: UserView, rt: RoundtableView) -> None:
+    if not _configurable(rt):
+        return
     st.caption(tr("admin.invite.help"))
     narrow, _ = st.columns([3, 2])
     with narrow.form("admin_invite"):
@@ -211,7 +251,27 @@ def _invitations_tab(me: UserView, rt: RoundtableView) -> None:
 
 # --- roundtable settings -------------------------------------------------------------------------------
 
+def _phase_select(rt: RoundtableView) -> str:
+    return st.selectbox(tr("admin.settings.phase"), PHASES, index=PHASES.index(rt.phase) if rt.phase in PHASES else 0,
+                        format_func=lambda p: tr(f"phase.{p}"), key="admin_set_phase",
+                        help=tr("setup.admin.phase_help"))
+
+
+def _phase_only(me: UserView, rt: RoundtableView) -> None:
+    """Nothing but the phase can change (an archived roundtable): the phase, to bring it back."""
+    with st.form("admin_settings"):
+        phase = _phase_select(rt)
+        submitted = st.form_submit_button(tr("admin.settings.submit"), key="admin_settings_submit", type="primary")
+    _phase_confirmation(me, rt)
+    if submitted and phase != rt.phase:
+        st.session_state[PENDING_PHASE] = (rt.id, rt.phase, phase)
+        st.rerun()
+
+
 def _settings_tab(me: UserView, rt: RoundtableView) -> None:
+    if not _configurable(rt):
+        _phase_only(me, rt)
+        return
     with st.form("admin_settings"):
         st.subheader(tr("admin.settings.description"))
         st.caption(tr("admin.settings.description_help"))
@@ -228,8 +288,7 @@ def _settings_tab(me: UserView, rt: RoundtableView) -> None:
         languages = st.multiselect(tr("admin.settings.languages"), LANGS, default=rt.languages,
                                    format_func=LANGUAGE_NAMES.__getitem__, key="admin_set_languages")
         st.subheader(tr("admin.settings.process"))
-        phase = st.selectbox(tr("admin.settings.phase"), PHASES, index=PHASES.index(rt.phase),
-                             format_func=lambda p: tr(f"phase.{p}"), key="admin_set_phase")
+        phase = _phase_select(rt)
         mode = st.radio(tr("admin.settings.moderation"), MODES, index=MODES.index(rt.moderation_mode),
                         format_func=lambda m: tr(f"admin.settings.moderation_{m}"), key="admin_set_mode")
         moderators_vote = st.toggle(tr("admin.settings.moderators_vote"),
@@ -237,6 +296,7 @@ def _settings_tab(me: UserView, rt: RoundtableView) -> None:
                                     help=tr("admin.settings.moderators_vote_help"))
         submitted = st.form_submit_button(tr("admin.settings.submit"), key="admin_settings_submit", type="primary")
         result = st.container()
+    _phase_confirmation(me, rt)
     if not submitted:
         return
     changes: dict[str, object] = {}
@@ -253,8 +313,6 @@ def _settings_tab(me: UserView, rt: RoundtableView) -> None:
     try:
         if changes:
             roundtables.update_roundtable(db(), actor_id=me.id, roundtable_id=rt.id, **changes)
-        if phase != rt.phase:
-            roundtables.set_phase(db(), actor_id=me.id, roundtable_id=rt.id, phase=phase)
         if moderators_vote != bool(rt.settings.get("moderators_vote")):
             roundtables.update_settings(db(), actor_id=me.id, roundtable_id=rt.id,
                                         settings={"moderators_vote": moderators_vote})
@@ -262,7 +320,46 @@ def _settings_tab(me: UserView, rt: RoundtableView) -> None:
         result.error(error_message(exc))
         return
     refresh()
+    if phase != rt.phase:
+        # A phase change decides what everyone may do: it waits for a confirmation below the form.
+        st.session_state[PENDING_PHASE] = (rt.id, rt.phase, phase)
+        if changes or moderators_vote != bool(rt.settings.get("moderators_vote")):
+            st.session_state["admin_settings_flash"] = True
+        st.rerun()
     result.success(tr("admin.saved"))
+
+
+def _phase_confirmation(me: UserView, rt: RoundtableView) -> None:
+    """The pending phase change, applied only once the person confirms it (audited by the service)."""
+    if st.session_state.pop("admin_settings_flash", False):
+        st.success(tr("admin.saved"))
+    done = st.session_state.pop("admin_phase_flash", None)
+    if done:
+        st.success(tr("setup.admin.phase_done", phase=tr(f"phase.{done}")))
+    pending = st.session_state.get(PENDING_PHASE)
+    if not pending or pending[0] != rt.id or pending[1] != rt.phase:
+        st.session_state.pop(PENDING_PHASE, None)
+        return
+    _rt_id, before, after = pending
+    box = st.container(border=True, key="admin_phase_box")
+    box.warning(tr("setup.admin.phase_confirm", before=tr(f"phase.{before}"), after=tr(f"phase.{after}")),
+                icon=":material/warning:")
+    box.caption(tr(f"setup.admin.phase_means.{after}"))
+    cols = box.columns([1, 1, 4])
+    if cols[0].button(tr("setup.admin.phase_apply"), key="admin_phase_confirm", type="primary"):
+        st.session_state.pop(PENDING_PHASE, None)
+        try:
+            roundtables.set_phase(db(), actor_id=me.id, roundtable_id=rt.id, phase=after)
+        except RecdraftError as exc:
+            box.error(error_message(exc))
+            return
+        refresh()
+        st.session_state["admin_phase_flash"] = after
+        st.rerun()
+    if cols[1].button(tr("setup.admin.phase_cancel"), key="admin_phase_cancel"):
+        st.session_state.pop(PENDING_PHASE, None)
+        st.session_state.pop("admin_set_phase", None)
+        st.rerun()
 
 
 # --- audit log ------------------------------------------------------------------------------------------
@@ -295,7 +392,7 @@ def _audit_tab(me: UserView, rt: RoundtableView) -> None:
             st.info(tr("admin.audit.none"))
             return
         st.caption(tr("admin.audit.count", count=len(events), limit=AUDIT_LIMIT))
-        st.dataframe(
+        tables.dataframe(
             [{tr("admin.audit.col.at"): fmt_datetime(e.at), tr("admin.audit.col.person"): e.actor_name or "—",
               tr("admin.audit.col.action"): e.action,
               tr("admin.audit.col.object"): f"{e.object_type} {e.object_id}" if e.object_id else e.object_type,

@@ -21,7 +21,8 @@ from recdraft.ui.context import (
     require_member,
     tr,
 )
-from recdraft.ui.render import plain_markdown
+from recdraft.ui.render import escape_markdown, plain_markdown
+from recdraft.ui.widgets.phase_gate import actions_now, phase_name, phase_note
 
 PAGES = Path(__file__).resolve().parent
 FEED_KEY = "overview_feed"
@@ -131,12 +132,27 @@ def _header(rt: RoundtableView) -> None:
     st.caption(tr("nav.roundtable"))
     st.header(plain_markdown(localized(rt.title)), anchor=False)
     facts = st.container(border=True, horizontal=True, gap="large")
-    for label, value in (("overview.date", fmt_date(rt.held_on)), ("overview.phase", tr(f"phase.{rt.phase}")),
+    for label, value in (("overview.date", fmt_date(rt.held_on)), ("overview.phase", phase_name(rt.phase)),
                          ("overview.languages", ", ".join(code.upper() for code in rt.languages) or "—"),
                          ("overview.venue", localized(rt.venue) or "—")):
         cell = facts.container(width="content", gap=None)
         cell.caption(tr(label))
         cell.text(value)
+
+
+def _phase_now(rt: RoundtableView, role: str) -> None:
+    """What the phase means, and what this person can do in it now."""
+    phase_note(rt)
+    with st.container(border=True, key="overview_phase"):
+        st.markdown(f"**{escape_markdown(tr('phase_ui.now', phase=phase_name(rt.phase)))}**")
+        if f"phase_ui.means.{rt.phase}" in catalog():
+            st.caption(tr(f"phase_ui.means.{rt.phase}"))
+        can = actions_now(rt, role)
+        if can:
+            st.markdown(escape_markdown(tr("phase_ui.you_can")) + "\n"
+                        + "\n".join(f"- {escape_markdown(tr(f'phase_ui.can.{a.value}'))}" for a in can))
+        else:
+            st.markdown(escape_markdown(tr("phase_ui.can.read_only")))
 
 
 def _show_todos(user: UserView, rt: RoundtableView, role: str) -> None:
@@ -231,6 +247,7 @@ def _show_feed(user: UserView, rt: RoundtableView) -> None:
 def render() -> None:
     user, rt, role = require_member()
     _header(rt)
+    _phase_now(rt, role)
     left, right = st.columns([1, 1], gap="large")
     with left:
         _show_todos(user, rt, role)

@@ -14,11 +14,13 @@ The round to show can be given in the URL: ``results?round=<number>``.
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from functools import partial
 from typing import Any
 
 import streamlit as st
 
+from recdraft.domain.phases import Action
 from recdraft.i18n.formats import zone
 from recdraft.schemas.views import RecommendationView
 from recdraft.schemas.voting import ItemResultView, RoundResultsView, RoundView
@@ -41,6 +43,7 @@ from recdraft.ui.widgets.page import (
     require_member,
     show_flash,
 )
+from recdraft.ui.widgets.phase_gate import may, phase_is_open_for, phase_note
 from recdraft.ui.widgets.voting import (
     mode_label,
     rec_heading,
@@ -57,6 +60,7 @@ THRESHOLDS = ("1/2", "3/5", "2/3", "3/4", "4/5", "1")
 VOTABLE = ("discussion", "voting")
 NEXT_ROUND = "results_round_next"
 RESET_NEW = "rounds_new_reset"
+CONFIRM_CLOSE = "rounds_close_pending_"  # + round id: the block overrides typed, waiting for "Yes, close it"
 
 
 # ----------------------------------------------------------------------------- data
@@ -80,6 +84,40 @@ def _title(recs: dict[int, RecommendationView], rec_id: int, number: int) -> str
         return tr("vote.rec_fallback", number=number)
     return localized({code: c.title for code, c in rec.current_revision.content.items()},
                      fallback=tr("vote.rec_fallback", number=number))
+
+
+def _share(value: Any, default: Fraction) -> Fraction:
+    """A share written as the settings write it ("2/3", "0.5", 1); the default when it is not one in (0, 1]."""
+    try:
+        share = Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError, TypeError):
+        return default
+    return share if 0 < share <= 1 else default
+
+
+def _percent_of(value: Any, default: int) -> int:
+    """A share as a whole percentage for the form's number inputs (1–100)."""
+    return min(100, max(1, round(_share(value, Fraction(default, 100)) * 100)))
+
+
+def round_defaults(settings: dict[str, Any] | None) -> dict[str, Any]:
+    """The open-round form's starting values: the roundtable's ``voting_defaults`` where set and sensible,
+    else the usual rules (quorum 50%, two thirds agree, Delphi 70% within 7–9 and IQR ≤ 2, blocks stop)."""
+    chosen = (settings or {}).get("voting_defaults")
+    chosen = chosen if isinstance(chosen, dict) else {}
+    threshold = _share(chosen.get("threshold", "2/3"), Fraction(2, 3))
+    try:
+        iqr = float(Fraction(str(chosen.get("delphi_max_iqr", "2")).strip()))
+    except (ValueError, ZeroDivisionError, TypeError):
+        iqr = 2.0
+    blocks = chosen.get("blocks_prevent_adoption", True)
+    return {
+        "quorum": _percent_of(chosen.get("quorum", "1/2"), 50),
+        "threshold": f"{threshold.numerator}/{threshold.denominator}" if threshold != 1 else "1",
+        "delphi_share": _percent_of(chosen.get("delphi_agreement_share", "7/10"), 70),
+        "delphi_iqr": min(8.0, max(0.0, round(iqr * 2) / 2)),
+        "blocks": blocks if isinstance(blocks, bool) else True,
+    }
 
 
 def _closing_moment(day: dt.date | None, time: dt.time | None) -> dt.datetime | None:
@@ -106,32 +144,41 @@ def _open_round_form(member: Member, recs: dict[int, RecommendationView], rounds
         mode = st.segmented_control(tr("rounds.mode"), ["simple", "delphi"], default="simple", required=True,
                                     format_func=labels_for(["simple", "delphi"], mode_label), key="rounds_new_mode")
         st.caption(tr(f"rounds.mode_help.{mode}"))
+        defaults = round_defaults(member.roundtable.settings)
+        if isinstance((member.roundtable.settings or {}).get("voting_defaults"), dict):
+            st.caption(tr("rounds_ui.defaults_from_settings"))
+        thresholds = list(THRESHOLDS) if defaults["threshold"] in THRESHOLDS else sorted(
+            [*THRESHOLDS, defaults["threshold"]], key=Fraction)
         titles = {rid: f"{recs[rid].number}. {_title(recs, rid, recs[rid].number)}" for rid in choosable}
         with st.form("rounds_open_form", enter_to_submit=False):
             chosen = st.multiselect(tr("rounds.recommendations"), choosable, format_func=titles.__getitem__,
                                     key="rounds_new_recs", placeholder=tr("rounds.recommendations_hint"))
             name = st.text_input(tr("rounds.name"), key="rounds_new_name", placeholder=tr("rounds.name_hint"))
             left, right = st.columns(2)
-            quorum = left.number_input(tr("rounds.quorum"), min_value=1, max_value=100, value=50, step=5,
-                                       key="rounds_new_quorum", help=tr("rounds.quorum_help"))
+            quorum = left.number_input(tr("rounds.quorum"), min_value=1, max_value=100, value=defaults["quorum"],
+                                       step=5, key="rounds_new_quorum", help=tr("rounds.quorum_help"))
             rules: dict[str, Any] = {"mode": mode}
             if mode == "delphi":
-                share = right.number_input(tr("rounds.delphi_share"), min_value=1, max_value=100, value=70, step=5,
+                share = right.number_input(tr("rounds.delphi_share"), min_value=1, max_value=100,
+                                           value=defaults["delphi_share"], step=5,
                                            key="rounds_new_share", help=tr("rounds.delphi_share_help"))
                 band = st.select_slider(tr("rounds.delphi_band"), options=list(range(1, 10)), value=(7, 9),
                                         key="rounds_new_band", help=tr("rounds.delphi_band_help"))
-                iqr = left.number_input(tr("rounds.delphi_iqr"), min_value=0.0, max_value=8.0, value=2.0, step=0.5,
+                iqr = left.number_input(tr("rounds.delphi_iqr"), min_value=0.0, max_value=8.0,
+                                        value=defaults["delphi_iqr"], step=0.5,
                                         key="rounds_new_iqr", help=tr("rounds.delphi_iqr_help"))
                 reject = right.checkbox(tr("rounds.delphi_reject"), value=True, key="rounds_new_reject",
                                         help=tr("rounds.delphi_reject_help"))
                 rules.update(delphi_agreement_share=f"{int(share)}/100", delphi_band_low=int(band[0]),
                              delphi_band_high=int(band[1]), delphi_max_iqr=str(iqr), delphi_rejection=bool(reject))
             else:
-                threshold = right.selectbox(tr("rounds.threshold"), THRESHOLDS, index=THRESHOLDS.index("2/3"),
-                                            format_func=labels_for(THRESHOLDS, share_text), key="rounds_new_threshold",
+                threshold = right.selectbox(tr("rounds.threshold"), thresholds,
+                                            index=thresholds.index(defaults["threshold"]),
+                                            format_func=labels_for(thresholds, share_text), key="rounds_new_threshold",
                                             help=tr("rounds.threshold_help"))
                 rules["threshold"] = threshold
-            blocks = st.checkbox(tr("rounds.blocks"), value=True, key="rounds_new_blocks", help=tr("rounds.blocks_help"))
+            blocks = st.checkbox(tr("rounds.blocks"), value=defaults["blocks"], key="rounds_new_blocks",
+                                 help=tr("rounds.blocks_help"))
             flags = st.columns(2)
             anonymous = flags[0].checkbox(tr("rounds.anonymous"), key="rounds_new_anonymous",
                                           help=tr("rounds.anonymous_help"))
@@ -161,10 +208,19 @@ def _open_round_form(member: Member, recs: dict[int, RecommendationView], rounds
 
 def _close_round_form(member: Member, rnd: RoundView, results: RoundResultsView,
                       recs: dict[int, RecommendationView]) -> None:
+    """Close the round in two steps: "Close round N…" (with any block overrides), then "Yes, close it".
+
+    Why two steps: closing freezes the result for good (no vote can change it afterwards), so one click on a
+    busy page must not do it. Nothing is sent until the second step; Cancel keeps the round open.
+    """
+    pending_key = f"{CONFIRM_CLOSE}{rnd.id}"
     blocked = [i for i in results.items if i.overall is not None and i.overall.blocked
                and not i.overall.block_override_applied and rnd.rules.get("blocks_prevent_adoption", True)]
     with st.container(border=True, key=f"rounds_close_box_{rnd.id}"):
         st.markdown(f"**{escape_markdown(tr('rounds.close.title'))}**")
+        if pending_key in st.session_state:
+            _confirm_close(member, rnd, st.session_state[pending_key])
+            return
         st.caption(tr("rounds.close.help"))
         with st.form(f"rounds_close_form_{rnd.id}", border=False, enter_to_submit=False):
             overrides: dict[int, str] = {}
@@ -176,14 +232,46 @@ def _close_round_form(member: Member, rnd: RoundView, results: RoundResultsView,
                     tr("rounds.close.override", number=item.recommendation_number, title=title),
                     key=f"rounds_override_{rnd.id}_{item.recommendation_id}", height=80,
                     placeholder=tr("rounds.close.override_hint"))
-            sent = st.form_submit_button(tr("rounds.close.submit"), type="primary", key=f"rounds_close_{rnd.id}",
-                                         icon=":material/lock:")
+            sent = st.form_submit_button(tr("rounds_ui.close_ask", number=rnd.number), type="primary",
+                                         key=f"rounds_close_{rnd.id}", icon=":material/lock:")
         if sent:
-            chosen = {rid: text.strip() for rid, text in overrides.items() if text and text.strip()}
-            with errors_shown():
-                voting_service.close_round(db(), actor_id=member.user.id, round_id=rnd.id, block_overrides=chosen)
-                flash("rounds.done.closed", number=rnd.number)
-                st.rerun()
+            st.session_state[pending_key] = {rid: text.strip() for rid, text in overrides.items()
+                                             if text and text.strip()}
+            st.rerun()
+
+
+def _confirm_close(member: Member, rnd: RoundView, overrides: dict[int, str]) -> None:
+    """The second step: what closing does, then "Yes, close it" or Cancel."""
+    pending_key = f"{CONFIRM_CLOSE}{rnd.id}"
+    st.warning(tr("rounds_ui.close_confirm", number=rnd.number), icon=":material/warning:")
+    if overrides:
+        st.caption(tr("rounds_ui.close_overrides", count=len(overrides)))
+    row = st.container(horizontal=True, gap="small")
+    yes = row.button(tr("rounds_ui.close_yes"), type="primary", key=f"rounds_close_yes_{rnd.id}",
+                     icon=":material/lock:")
+    no = row.button(tr("rounds_ui.close_no"), key=f"rounds_close_no_{rnd.id}")
+    if no:
+        st.session_state.pop(pending_key, None)
+        st.rerun()
+    if yes:
+        with errors_shown():
+            voting_service.close_round(db(), actor_id=member.user.id, round_id=rnd.id,
+                                       block_overrides={int(k): v for k, v in overrides.items()})
+            st.session_state.pop(pending_key, None)
+            flash("rounds.done.closed", number=rnd.number)
+            st.rerun()
+
+
+def eligible_line(rnd: RoundView, results: RoundResultsView) -> str | None:
+    """ "N eligible voters (fixed when the round opened)", from the round (or its tally); None when not known."""
+    count = getattr(rnd, "eligible_count", None)
+    if count is None:
+        count = next((i.overall.eligible for i in results.items if i.overall is not None), None)
+    if count is None:
+        return None
+    frozen = getattr(rnd, "voters_frozen_at", True)  # rounds from before frozen lists count today's members
+    key = "rounds_ui.eligible_fixed" if frozen is not None else "rounds_ui.eligible_now"
+    return tr(key, count=count)
 
 
 def _carry_forward_form(member: Member, rnd: RoundView, results: RoundResultsView, rounds: list[RoundView]) -> None:
@@ -249,11 +337,15 @@ def _by_round(member: Member, rounds: list[RoundView], recs: dict[int, Recommend
     st.subheader(round_title(rnd), anchor=False)
     st.markdown(round_facts(rnd))
     st.caption(rules_text(rnd.rules))
+    eligible = eligible_line(rnd, results)
+    if eligible:
+        st.caption(eligible)
     if member.is_staff:
         _csv_download(member, rnd)
-        if rnd.status == "open":
+        if rnd.status == "open" and may(member, Action.RUN_ROUNDS):
             _close_round_form(member, rnd, results, recs)
-        else:
+        elif rnd.status != "open" and may(member, Action.RUN_ROUNDS) and phase_is_open_for(member.roundtable,
+                                                                                             Action.VOTE):
             _carry_forward_form(member, rnd, results, rounds)
     if results.hidden:
         st.info(tr("results.hidden_round"), icon=":material/visibility_off:")
@@ -289,12 +381,14 @@ def _by_recommendation(member: Member, rounds: list[RoundView], recs: dict[int, 
 member = require_member()
 st.title(tr("results.title"))
 show_flash()
+phase_note(member.roundtable)
 rounds: list[RoundView] = []
 recs: dict[int, RecommendationView] = {}
 with errors_shown():
     rounds = voting_service.list_rounds(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
     recs = _all_recommendations(member)
-if member.is_staff:
+if member.is_staff and may(member, Action.RUN_ROUNDS) and phase_is_open_for(member.roundtable, Action.VOTE):
+    # A new round only where the phase lets people vote in it.
     _open_round_form(member, recs, rounds)
 if not rounds:
     st.info(tr("results.no_rounds"), icon=":material/bar_chart:")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from recdraft.domain.phases import Action
 from recdraft.schemas.views import RecommendationView
 from recdraft.schemas.voting import MyBallotsView, VoteHistoryView
 from recdraft.services import recommendations as rec_service
@@ -21,6 +22,7 @@ from recdraft.services import voting as voting_service
 from recdraft.ui.context import db, errors_shown, tr
 from recdraft.ui.render import escape_markdown
 from recdraft.ui.widgets.page import Member, require_member, show_flash
+from recdraft.ui.widgets.phase_gate import may, note_key, phase_name, phase_note
 from recdraft.ui.widgets.voting import ballot_item, round_facts, round_title, rules_text
 
 
@@ -51,13 +53,19 @@ def _header(ballots: MyBallotsView) -> None:
 member = require_member()
 st.title(tr("vote.title"))
 show_flash()
+phase_note(member.roundtable)
+# The ballots stay readable in every phase; the forms only where the phase lets this person vote.
+read_only = not may(member, Action.VOTE)
 ballots: MyBallotsView | None = None
 with errors_shown():
     ballots = voting_service.my_ballots(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
 if ballots is not None and not ballots.eligible:
     st.info(tr("vote.not_eligible_staff") if member.is_staff else tr("vote.not_eligible"), icon=":material/info:")
 elif ballots is not None:
-    _header(ballots)
+    if read_only and note_key(member.roundtable) is None:
+        st.info(tr("phase_ui.voting_not_open", phase=phase_name(member.roundtable.phase)), icon=":material/lock:")
+    elif not read_only:
+        _header(ballots)
     recs: dict[int, RecommendationView] = {}
     histories: dict[tuple[int, int], list[VoteHistoryView]] = {}
     with errors_shown():
@@ -76,4 +84,4 @@ elif ballots is not None:
                 st.caption(escape_markdown(tr("vote.blind_help")))
             for item in entry.items:
                 ballot_item(member.user.id, rnd, item, recs.get(item.recommendation_id),
-                            histories.get((rnd.id, item.recommendation_id)))
+                            histories.get((rnd.id, item.recommendation_id)), read_only=read_only)

@@ -24,6 +24,7 @@ from recdraft.schemas.voting import (
     VoteHistoryView,
 )
 from recdraft.services import voting as voting_service
+from recdraft.ui import tables
 from recdraft.ui.context import (
     already_submitted,
     db,
@@ -297,12 +298,14 @@ def _simple_ballot(user_id: int, rnd: RoundView, item: BallotItemView, key: str)
         st.caption(tr("vote.block_help"))
     with st.form(f"vote_form_{key}", border=False, enter_to_submit=False):
         reason, named = "", False
-        if choice in ("disagree", "block"):
+        # An abstention carries no reason; an agree vote may (it is the dissent when the text is rejected).
+        if choice in ("agree", "disagree", "block"):
             same = vote is not None and vote.choice == choice
             reason = st.text_area(
                 tr("vote.reason_block") if choice == "block" else tr("vote.reason_disagree"),
                 value=(vote.reason or "") if same else "", key=f"vote_reason_{key}_{choice}", height=90,
-                placeholder=tr("vote.reason_block_hint") if choice == "block" else tr("vote.reason_hint"),
+                placeholder=tr({"block": "vote.reason_block_hint", "agree": "vote.reason_agree_hint"}.get(
+                    choice, "vote.reason_hint")),
             )
             named = _named_checkbox(rnd, item, key)
         sent = _submit(item, key)
@@ -389,9 +392,9 @@ def _recusal(user_id: int, rnd: RoundView, item: BallotItemView, key: str) -> No
 
 
 def ballot_item(user_id: int, rnd: RoundView, item: BallotItemView, rec: RecommendationView | None,
-                history: list[VoteHistoryView] | None = None) -> None:
+                history: list[VoteHistoryView] | None = None, *, read_only: bool = False) -> None:
     """One recommendation on the ballot: title and text, state, my votes so far, Delphi feedback, the vote
-    form, recusal."""
+    form, recusal. ``read_only`` (the roundtable's phase has closed voting): my votes, and no forms."""
     key = f"{rnd.id}_{item.recommendation_id}"
     with st.container(border=True, key=f"vote_item_{key}"):
         head, state = st.columns([5, 1.6], vertical_alignment="center")
@@ -400,6 +403,14 @@ def ballot_item(user_id: int, rnd: RoundView, item: BallotItemView, rec: Recomme
         recommendation_text(rec, key=key)
         if not item.can_vote:
             st.caption(tr("vote.not_open_help"))
+            return
+        if read_only:
+            if item.recused:
+                st.info(tr("vote.recused_info"), icon=":material/do_not_disturb_on:")
+            else:
+                _your_vote_line(item)
+            if history:
+                _history(history, key)
             return
         if item.recused:
             _recusal(user_id, rnd, item, key)
@@ -478,7 +489,7 @@ def _groups_table(result: ItemResultView) -> None:
                 row[tally_label(c)] = getattr(g, c)
         row[tr("results.col.outcome")] = outcome_label(g.outcome)
         rows.append(row)
-    st.dataframe(rows, hide_index=True, width="stretch",
+    tables.dataframe(rows, hide_index=True, width="stretch",
                  key=f"results_groups_{result.round_id}_{result.recommendation_id}")
 
 
