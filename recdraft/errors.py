@@ -16,6 +16,7 @@ Anything else raised by recdraft is a bug and should surface.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 
@@ -69,7 +70,8 @@ class InvalidTransition(RecdraftError):
 class Conflict(RecdraftError):
     """Someone saved first. Carries the current text and the text the actor tried to save.
 
-    The rejected text is already stored (``saved_draft_id``) so nothing is lost.
+    The rejected text is already stored (``saved_draft_id``) so nothing is lost. The other revision is
+    named: its number, who saved it (``current_author_name``) and when (``current_saved_at``, UTC).
     """
 
     def __init__(
@@ -80,12 +82,18 @@ class Conflict(RecdraftError):
         yours: Any = None,
         current_revision_id: int | None = None,
         saved_draft_id: int | None = None,
+        current_revision_number: int | None = None,
+        current_author_name: str | None = None,
+        current_saved_at: datetime | None = None,
     ) -> None:
         super().__init__(message)
         self.current = current
         self.yours = yours
         self.current_revision_id = current_revision_id
         self.saved_draft_id = saved_draft_id
+        self.current_revision_number = current_revision_number
+        self.current_author_name = current_author_name
+        self.current_saved_at = current_saved_at
 
 
 class BackupError(RecdraftError):

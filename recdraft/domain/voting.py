@@ -92,6 +92,7 @@ __all__ = [
     "delphi_feedback",
     "validate_ballot",
     "clean_override_reason",
+    "is_dissent",
 ]
 
 MIN_RATING = 1
@@ -359,9 +360,12 @@ def validate_ballot(
             )
         if choice is None:
             raise InvalidChoice("Choose agree, disagree, abstain or block.", field="choice")
-        if choice in (Choice.AGREE, Choice.ABSTAIN) and text is not None:
+        # An agree vote may carry a reason: when the text is rejected, that reason is the dissenting
+        # opinion (``is_dissent``). An abstention takes no side, so it carries none.
+        if choice is Choice.ABSTAIN and text is not None:
             raise ReasonNotAllowed(
-                f"A reason can be given with disagree or block, not with {choice}.", field="reason"
+                "An abstention takes no reason; a reason can be given with agree, disagree or block.",
+                field="reason",
             )
     else:
         if rating is None:
@@ -727,3 +731,34 @@ def tally_by_group(
         for name, count in eligible_by_group.items()
     }
     return GroupTallies(overall=overall, groups=groups)
+
+
+# --------------------------------------------------------------------------- dissent
+
+
+def is_dissent(choice: Choice | str | None, rating: int | None, *, outcome: Outcome | str,
+               rules: RoundRules) -> bool:
+    """Whether a counted ballot's reason is a dissenting opinion: the minority against the outcome.
+
+    - Every block is dissent, whatever the outcome (a block overridden to adopt is the plainest case).
+    - Adopted: the votes against it — *disagree* (Delphi: ratings outside the agreement band).
+    - Rejected: the votes for it — *agree* (Delphi: ratings outside the rejection band 1–3).
+    - No consensus: nothing was decided, so there is no majority to stand against; the objections to
+      the text (*disagree*; Delphi: ratings below the agreement band) are listed, since the next
+      revision has to answer them.
+    Abstentions are never dissent.
+    """
+    if choice == Choice.BLOCK:
+        return True
+    result = Outcome(outcome)
+    if rules.mode is VotingMode.DELPHI:
+        if rating is None:
+            return False
+        if result is Outcome.ADOPTED:
+            return not rules.delphi_band_low <= rating <= rules.delphi_band_high
+        if result is Outcome.REJECTED:
+            return not REJECTION_BAND[0] <= rating <= REJECTION_BAND[1]
+        return rating < rules.delphi_band_low
+    if result is Outcome.REJECTED:
+        return choice == Choice.AGREE
+    return choice == Choice.DISAGREE

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from recdraft.db.engine import Database
 from recdraft.db.models import Amendment, Recommendation, Revision, User, utcnow
+from recdraft.domain.revisions import voted_text_changed
 from recdraft.domain.roles import can_contribute, can_moderate
 from recdraft.domain.statuses import EDITABLE_STATUSES, AmendmentStatus
 from recdraft.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
@@ -99,18 +100,19 @@ def accept_amendment(db: Database, *, actor_id: int, amendment_id: int, note: st
         a, user, rec = _decidable(s, actor_id, amendment_id)
         if rec.status not in EDITABLE_STATUSES:
             raise PermissionDenied(f"A recommendation that is {rec.status} cannot be amended.")
+        current = s.get(Revision, rec.current_revision_id)
+        assert current is not None
         if rec.current_revision_id != a.base_revision_id:
-            current = s.get(Revision, rec.current_revision_id)
-            assert current is not None
-            raise Conflict(
+            raise _current_conflict(
+                s, current, a,
                 f"The text changed (now revision {current.number}) since this amendment was proposed. "
-                "Ask the proposer to update it against the current text, or edit the text yourself.",
-                current=content_from_json(current.content), yours=content_from_json(a.content),
-                current_revision_id=current.id,
-            )
+                "Ask the proposer to update it against the current text, or edit the text yourself.")
         proposer = s.get(User, a.proposer_id)
-        rev = add_revision(s, rec, author_id=a.proposer_id, content=dict(a.content), kind="amendment",
-                           note=data.note or f"Amendment {a.id} accepted", base_revision_id=a.base_revision_id)
+        if voted_text_changed(current.content, a.content):
+            rev = add_revision(s, rec, author_id=a.proposer_id, content=dict(a.content), kind="amendment",
+                               note=data.note or f"Amendment {a.id} accepted", base_revision_id=a.base_revision_id)
+        else:
+            rev = current  # the same words: no revision, so no vote goes stale (domain.revisions)
         a.status = AmendmentStatus.ACCEPTED.value
         a.decided_by, a.decided_at, a.resulting_revision_id = user.id, utcnow(), rev.id
         audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.accept",
@@ -149,6 +151,51 @@ def update_amendment(
         audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.update",
               object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id})
         return _view(a, user.display_name)
+
+
+def rebase_amendment(
+    db: Database, *, actor_id: int, amendment_id: int, content: dict[str, Any], base_revision_id: int
+) -> AmendmentView:
+    """The proposer updates an outdated open amendment onto the current text (``base_revision_id``).
+
+    ``base_revision_id`` is the revision the proposer saw when updating: if the text changed again since,
+    Conflict (with that text, who saved it and when). Refused when the amendment is not open
+    (InvalidTransition), already on the current text (InvalidInput), or not the actor's (PermissionDenied).
+    """
+    data = parse(AmendmentInput, content=content)
+    with db.write() as s:
+        a = get(s, Amendment, amendment_id, "Amendment", lock=True)
+        user, role, rec = load_for_write(s, actor_id, a.recommendation_id)
+        deny_unless(a.proposer_id == user.id and can_contribute(role), "Only the proposer can update an amendment.")
+        if a.status != AmendmentStatus.OPEN:
+            raise InvalidTransition(f"This amendment is already {a.status}.")
+        if rec.status not in EDITABLE_STATUSES:
+            raise PermissionDenied(f"A recommendation that is {rec.status} cannot be amended.")
+        if a.base_revision_id == rec.current_revision_id:
+            raise InvalidInput("This amendment is already based on the current text; there is nothing to update.",
+                               field="amendment_id")
+        current = s.get(Revision, rec.current_revision_id)
+        assert current is not None
+        if base_revision_id != current.id:
+            raise _current_conflict(
+                s, current, a,
+                f"The text changed again (now revision {current.number}) while you were updating the amendment. "
+                "Compare your amendment with the current text and update it again.")
+        old_base = s.get(Revision, a.base_revision_id)
+        a.content = content_to_json(data.content)
+        a.base_revision_id = current.id
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.rebase",
+              object_type="amendment", object_id=a.id,
+              details={"recommendation_id": rec.id, "from_revision": old_base.number if old_base else None,
+                       "to_revision": current.number})
+        return _view(a, user.display_name)
+
+
+def _current_conflict(s, current: Revision, a: Amendment, message: str) -> Conflict:
+    author = s.get(User, current.author_id)
+    return Conflict(message, current=content_from_json(current.content), yours=content_from_json(a.content),
+                    current_revision_id=current.id, current_revision_number=current.number,
+                    current_author_name=author.display_name if author else None, current_saved_at=current.created_at)
 
 
 def list_amendments(db: Database, *, actor_id: int, recommendation_id: int, status: str | None = None) -> list[AmendmentView]:

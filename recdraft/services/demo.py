@@ -68,6 +68,15 @@ def load_demo(db: Database, *, password: str = "demo") -> DemoReport:
     roundtables.update_settings(db, actor_id=SYSTEM, roundtable_id=rt.id, settings={
         "closing_formula": demo.ROUNDTABLE.get("closing_formula", {}),
         "legal_references": demo.ROUNDTABLE.get("legal_references", []),
+        "signatory": {
+            "name": {"en": "Saule Temirbekova", "ru": "С. Темирбекова", "kk": "С. Темірбекова"},
+            "position": {
+                "en": "Dean, School of Law and Public Administration, Narxoz University",
+                "ru": "Декан Школы права и государственного управления Университета Нархоз",
+                "kk": "Нархоз университеті Құқық және мемлекеттік басқару мектебінің деканы",
+            },
+        },
+        "outgoing_number": "№ 01-12/17",
     })
     for person in demo.PEOPLE:
         roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=rt.id, user_id=ids[person["username"]],
@@ -75,10 +84,11 @@ def load_demo(db: Database, *, password: str = "demo") -> DemoReport:
                                    group=person.get("group") or person["organisation"],
                                    consent_named=person.get("consent_named", True))
     report = DemoReport(created=True, roundtable_id=rt.id, usernames=usernames)
-    recs = _load_recommendations(db, ids, rt.id)
+    posted: dict[int, int] = {}  # demo comment index -> comment id
+    recs = _load_recommendations(db, ids, rt.id, posted)
     report.counts["recommendations"] = len(recs)
     report.counts["amendments"] = _load_amendments(db, ids, recs)
-    report.counts["comments"] = _load_comments(db, ids, recs)
+    report.counts["comments"] = _load_comments(db, ids, recs, posted)
     _move_statuses(db, ids, recs)
     try:
         from recdraft.services import demo_votes  # the voting rounds, once voting exists
@@ -89,13 +99,19 @@ def load_demo(db: Database, *, password: str = "demo") -> DemoReport:
     return report
 
 
-def _load_recommendations(db: Database, ids: dict[str, int], roundtable_id: int) -> dict[str, Any]:
+def _load_recommendations(db: Database, ids: dict[str, int], roundtable_id: int,
+                          posted: dict[int, int]) -> dict[str, Any]:
     recs: dict[str, Any] = {}
     for item in demo.RECOMMENDATIONS:
         rec = recommendations.create_recommendation(
             db, actor_id=ids[item["author"]], roundtable_id=roundtable_id, content=item["content"],
             topic=item.get("topic", ""), priority=item.get("priority", "medium"),
         )
+        # A comment marked "addressed" was written on the first draft: the later revisions (or an accepted
+        # amendment) answer it, and provenance may cite only a revision saved after the comment.
+        for index, comment in enumerate(demo.COMMENTS):
+            if comment["rec"] == item["key"] and comment.get("resolution") == "addressed":
+                posted[index] = _post_comment(db, ids, rec, comment, posted)
         for revision in item.get("revisions", []):
             author = ids[revision["author"]]
             if author != ids[item["author"]] and author not in rec.coauthor_ids:
@@ -123,40 +139,46 @@ def _load_amendments(db: Database, ids: dict[str, int], recs: dict[str, Any]) ->
     return len(demo.AMENDMENTS)
 
 
-def _load_comments(db: Database, ids: dict[str, int], recs: dict[str, Any]) -> int:
-    posted: list[int] = []
-    moderator = ids["moderator"]
-    for item in demo.COMMENTS:
+def _load_comments(db: Database, ids: dict[str, int], recs: dict[str, Any], posted: dict[int, int]) -> int:
+    for index, item in enumerate(demo.COMMENTS):
+        if index not in posted:
+            posted[index] = _post_comment(db, ids, recs[item["rec"]], item, posted)
+    for index, item in enumerate(demo.COMMENTS):
         rec = recs[item["rec"]]
-        parent = posted[item["reply_to"]] if item.get("reply_to") is not None else None
-        c = comments.post_comment(db, actor_id=ids[item["author"]], recommendation_id=rec.id, body=item["body"],
-                                  quote=item.get("quote", ""), parent_id=parent)
-        posted.append(c.id)
-        state = item["state"]
-        if c.status == "pending" and state in {"published", "flagged", "hidden"}:
-            comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="approve")
-        if state == "hidden":
-            comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="hide",
-                                      reason=item.get("moderation_reason") or "Off-topic")
-        elif state == "rejected":
-            if c.status != "pending":
-                comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="hide",
-                                          reason=item.get("moderation_reason") or "Off-topic")
-            else:
-                comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="reject",
-                                          reason=item.get("moderation_reason") or "Off-topic")
-        elif state == "flagged":
-            flagger = next(ids[p["username"]] for p in demo.PEOPLE
-                           if p["role"] == "expert" and ids[p["username"]] != ids[item["author"]])
-            comments.flag_comment(db, actor_id=flagger, comment_id=c.id,
-                                  reason=item.get("flag_reason") or "Please check this comment.")
-        if item.get("resolution") and state in {"published", "flagged"}:
+        if item.get("resolution") and item["state"] in {"published", "flagged"}:
             comments.resolve_comment(
-                db, actor_id=rec.created_by, comment_id=c.id, resolution=item["resolution"],
+                db, actor_id=rec.created_by, comment_id=posted[index], resolution=item["resolution"],
                 revision_id=rec.current_revision.id if item["resolution"] == "addressed" else None,
                 reason=item.get("resolution_reason", ""),
             )
     return len(posted)
+
+
+def _post_comment(db: Database, ids: dict[str, int], rec: Any, item: dict[str, Any], posted: dict[int, int]) -> int:
+    """Post one demo comment and bring it to its state (published, hidden, rejected, flagged or pending)."""
+    moderator = ids["moderator"]
+    parent = posted[item["reply_to"]] if item.get("reply_to") is not None else None
+    c = comments.post_comment(db, actor_id=ids[item["author"]], recommendation_id=rec.id, body=item["body"],
+                              quote=item.get("quote", ""), parent_id=parent)
+    state = item["state"]
+    if c.status == "pending" and state in {"published", "flagged", "hidden"}:
+        comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="approve")
+    if state == "hidden":
+        comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="hide",
+                                  reason=item.get("moderation_reason") or "Off-topic")
+    elif state == "rejected":
+        if c.status != "pending":
+            comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="hide",
+                                      reason=item.get("moderation_reason") or "Off-topic")
+        else:
+            comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="reject",
+                                      reason=item.get("moderation_reason") or "Off-topic")
+    elif state == "flagged":
+        flagger = next(ids[p["username"]] for p in demo.PEOPLE
+                       if p["role"] == "expert" and ids[p["username"]] != ids[item["author"]])
+        comments.flag_comment(db, actor_id=flagger, comment_id=c.id,
+                              reason=item.get("flag_reason") or "Please check this comment.")
+    return c.id
 
 
 def _move_statuses(db: Database, ids: dict[str, int], recs: dict[str, Any]) -> None:

@@ -19,7 +19,9 @@ REJECTED_VOTES = {
     "expert1": ("disagree", "A separate authority duplicates what the Ministry of Justice already does.", True),
     "expert2": ("disagree", "Emblem supervision should stay with the Government, not a new body.", False),
     "expert3": ("disagree", "Premature before the recognition law itself is adopted.", True),
-    "expert4": ("agree", None, False),
+    # The minority for a rejected text: its reason is the dissenting opinion (issue 10, item 3).
+    "expert4": ("agree", "The ICRC Model Law recommends one supervising authority; without it misuse of the "
+                         "emblem goes unchecked.", True),
     "expert5": ("disagree", "Cost and staffing are not justified for the expected case load.", False),
     "expert6": ("abstain", None, False),
 }

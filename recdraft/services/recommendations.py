@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from recdraft.db.engine import Database
 from recdraft.db.models import Coauthor, Membership, Recommendation, RejectedEdit, Revision, Roundtable, User, utcnow
 from recdraft.domain.diff import Segment, word_diff
+from recdraft.domain.revisions import voted_text_changed
 from recdraft.domain.roles import Role, can_contribute, can_edit_recommendation, can_moderate
 from recdraft.domain.statuses import EDITABLE_STATUSES, Priority, RecStatus, check_transition
 from recdraft.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -91,12 +92,13 @@ def is_author(rec: Recommendation, user_id: int) -> bool:
     return rec.created_by == user_id or any(c.user_id == user_id for c in rec.coauthors)
 
 
-def load_for_write(s: Session, actor_id: int, recommendation_id: int) -> tuple[User, Role, Recommendation]:
-    """Actor, their role and the locked recommendation; the roundtable must accept changes."""
+def load_for_write(s: Session, actor_id: int, recommendation_id: int,
+                   action: str = "draft") -> tuple[User, Role, Recommendation]:
+    """Actor, their role and the locked recommendation; the roundtable's phase must allow ``action``."""
     user = actor(s, actor_id)
     rec = get(s, Recommendation, recommendation_id, "Recommendation", lock=True)
     role = member_role(s, user, rec.roundtable_id)
-    roundtable_open_for_writes(s, rec.roundtable_id, role)
+    roundtable_open_for_writes(s, rec.roundtable_id, role, action)
     return user, role, rec
 
 
@@ -137,7 +139,7 @@ def create_recommendation(
         deny_unless(can_contribute(role), "Observers cannot draft recommendations.")
         # Lock the roundtable row so two creations cannot take the same number (PostgreSQL).
         get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
-        roundtable_open_for_writes(s, roundtable_id, role)
+        roundtable_open_for_writes(s, roundtable_id, role, "draft")
         if key:
             existing = s.scalar(select(Revision).where(Revision.submission_key == key))
             if existing is not None:
@@ -159,6 +161,57 @@ def create_recommendation(
         return load_view(s, rec)
 
 
+class EditOutcome(RecommendationView):
+    """What a Save did: ``revision_saved`` when the voted text changed (a new revision), ``details`` changed.
+
+    Neither set means nothing changed: no revision was made and no vote was touched.
+    """
+
+    revision_saved: bool = False
+    details: list[str] = []
+
+    @property
+    def nothing_changed(self) -> bool:
+        return not self.revision_saved and not self.details
+
+
+def _outcome(view: RecommendationView, *, revision_saved: bool, details: list[str]) -> EditOutcome:
+    return EditOutcome(**dict(view), revision_saved=revision_saved, details=details)
+
+
+def _apply_details(rec: Recommendation, rev: Revision | None, *, topic: str | None,
+                   priority: str | None) -> dict[str, list[str]]:
+    """Set topic and priority (details not voted on: no revision); {name: [before, after]} of what changed."""
+    changed: dict[str, list[str]] = {}
+    if topic is not None and topic != rec.topic:
+        changed["topic"] = [rec.topic, topic]
+        rec.topic = topic
+        rec.search_text = search_text_of(rev.content if rev else {}, rec.topic)
+    if priority is not None and priority != rec.priority:
+        changed["priority"] = [rec.priority, priority]
+        rec.priority = priority
+    return changed
+
+
+def _checked_details(topic: str | None, priority: str | None) -> tuple[str | None, str | None]:
+    topic_value = None if topic is None else parse(_TopicInput, topic=topic).topic
+    if priority is None:
+        return topic_value, None
+    try:
+        return topic_value, Priority(priority).value
+    except ValueError:
+        raise InvalidInput("Priority is high, medium or low.", field="priority") from None
+
+
+def _resolve_kept(s: Session, rec: Recommendation, user_id: int, draft_ids: list[int], revision_id: int) -> None:
+    """Mark the actor's kept texts (from earlier conflicts) as merged into ``revision_id``."""
+    for draft_id in draft_ids:
+        d = s.get(RejectedEdit, draft_id)
+        if d is None or d.author_id != user_id or d.recommendation_id != rec.id:
+            raise NotFound(f"Kept text {draft_id} does not exist.")
+        d.resolved_revision_id = revision_id
+
+
 def edit_recommendation(
     db: Database,
     *,
@@ -167,15 +220,24 @@ def edit_recommendation(
     base_revision_id: int,
     content: dict[str, Any],
     note: str = "",
+    topic: str | None = None,
+    priority: str | None = None,
+    merged_draft_ids: list[int] | None = None,
     submission_key: str | None = None,
-) -> RecommendationView:
-    """Save a new revision made from ``base_revision_id``.
+) -> EditOutcome:
+    """Save what the draft page's Save sends, in one transaction: the text made from ``base_revision_id``
+    and the details (``topic``, ``priority``; None keeps them).
 
-    Raises Conflict when someone saved since that base: the conflict carries the current text and the
-    actor's text, which is also stored (``Conflict.saved_draft_id``) so nothing is lost.
-    Also raises InvalidInput, PermissionDenied, NotFound.
+    A new revision is made only when a voted word changed (``domain.revisions``): an unchanged text makes
+    no revision and leaves every vote counting; topic and priority change without one. ``merged_draft_ids``
+    are the actor's kept texts from earlier conflicts that this save merges.
+
+    Raises Conflict when someone saved a different text since that base: the conflict carries the current
+    text, who saved it and when, and the actor's text, which is also stored (``Conflict.saved_draft_id``)
+    so nothing is lost. Also raises InvalidInput, PermissionDenied, NotFound.
     """
     data = parse(EditInput, content=content, note=note)
+    new_topic, new_priority = _checked_details(topic, priority)
     key = _check_key(submission_key)
     stored = content_to_json(data.content)
     conflict: Conflict | None = None
@@ -190,42 +252,67 @@ def edit_recommendation(
             if key:
                 existing = s.scalar(select(Revision).where(Revision.submission_key == key))
                 if existing is not None:
-                    return load_view(s, rec)
-            if rec.current_revision_id != base_revision_id:
-                current = s.get(Revision, rec.current_revision_id)
-                assert current is not None
-                draft = RejectedEdit(recommendation_id=rec.id, author_id=user.id, base_revision_id=base_revision_id,
-                                     current_revision_id=current.id, content=stored, note=data.note,
-                                     created_at=utcnow())
-                s.add(draft)
+                    return _outcome(load_view(s, rec), revision_saved=True, details=[])
+            current = s.get(Revision, rec.current_revision_id)
+            assert current is not None
+            text_changed = voted_text_changed(current.content, stored)
+            if text_changed and rec.current_revision_id != base_revision_id:
+                base = s.get(Revision, base_revision_id)
+                if base is None or base.recommendation_id != rec.id or voted_text_changed(base.content, stored):
+                    conflict = _conflict(s, rec, user, current, base_revision_id, stored, data)
+                else:
+                    # The actor's words are the base's, unchanged: nothing of theirs to save, and the newer
+                    # text stays current (saving the old words would undo someone else's revision).
+                    text_changed = False
+            if conflict is None:
+                rev = None
+                if text_changed:
+                    rev = add_revision(s, rec, author_id=user.id, content=stored, kind="edit", note=data.note,
+                                       base_revision_id=base_revision_id, submission_key=key)
+                changed = _apply_details(rec, rev or current, topic=new_topic, priority=new_priority)
+                _resolve_kept(s, rec, user.id, list(merged_draft_ids or []), rec.current_revision_id)
+                if rev is not None:
+                    audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.edit",
+                          object_type="recommendation", object_id=rec.id,
+                          details={"revision": rev.number, **({"changed": changed} if changed else {})})
+                elif changed:
+                    rec.updated_at = utcnow()
+                    audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.details",
+                          object_type="recommendation", object_id=rec.id, details=changed)
                 s.flush()
-                audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.edit_conflict",
-                      object_type="recommendation", object_id=rec.id,
-                      details={"draft_id": draft.id, "base_revision_id": base_revision_id,
-                               "current_revision": current.number})
-                conflict = Conflict(
-                    f"Someone saved a newer version (revision {current.number}) while you were editing. "
-                    "Your text is kept: compare both and save again.",
-                    current=content_from_json(current.content), yours=data.content,
-                    current_revision_id=current.id, saved_draft_id=draft.id,
-                )
-            else:
-                rev = add_revision(s, rec, author_id=user.id, content=stored, kind="edit", note=data.note,
-                                   base_revision_id=base_revision_id, submission_key=key)
-                audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.edit",
-                      object_type="recommendation", object_id=rec.id, details={"revision": rev.number})
-                return load_view(s, rec)
+                return _outcome(load_view(s, rec), revision_saved=rev is not None, details=sorted(changed))
     except IntegrityError:
         # The same submission raced itself past the key check: the other copy is stored.
         if key:
             with db.read() as s:
                 existing = s.scalar(select(Revision).where(Revision.submission_key == key))
                 if existing is not None:
-                    return load_view(s, get(s, Recommendation, existing.recommendation_id, "Recommendation"))
+                    view = load_view(s, get(s, Recommendation, existing.recommendation_id, "Recommendation"))
+                    return _outcome(view, revision_saved=True, details=[])
         raise
     # Raised after the commit: the rejected text and its audit row are stored.
     assert conflict is not None
     raise conflict
+
+
+def _conflict(s: Session, rec: Recommendation, user: User, current: Revision, base_revision_id: int,
+              stored: dict[str, Any], data: EditInput) -> Conflict:
+    """Keep the losing text and describe the revision that won (number, author, time)."""
+    draft = RejectedEdit(recommendation_id=rec.id, author_id=user.id, base_revision_id=base_revision_id,
+                         current_revision_id=current.id, content=stored, note=data.note, created_at=utcnow())
+    s.add(draft)
+    s.flush()
+    audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.edit_conflict",
+          object_type="recommendation", object_id=rec.id,
+          details={"draft_id": draft.id, "base_revision_id": base_revision_id, "current_revision": current.number})
+    author = s.get(User, current.author_id)
+    return Conflict(
+        f"Someone saved a newer version (revision {current.number}) while you were editing. "
+        "Your text is kept: compare both and save again.",
+        current=content_from_json(current.content), yours=data.content,
+        current_revision_id=current.id, saved_draft_id=draft.id, current_revision_number=current.number,
+        current_author_name=author.display_name if author else None, current_saved_at=current.created_at,
+    )
 
 
 def get_recommendation(db: Database, *, actor_id: int, recommendation_id: int) -> RecommendationView:
@@ -363,7 +450,10 @@ def restore_revision(db: Database, *, actor_id: int, recommendation_id: int, rev
         old = get(s, Revision, revision_id, "Revision")
         if old.recommendation_id != rec.id:
             raise NotFound("That revision belongs to another recommendation.")
-        if old.id == rec.current_revision_id:
+        current = s.get(Revision, rec.current_revision_id)
+        # Restoring the same words would only make every vote stale (domain.revisions).
+        if old.id == rec.current_revision_id or not voted_text_changed(current.content if current else {},
+                                                                      old.content):
             raise InvalidInput("This revision is already the current text.")
         rev = add_revision(s, rec, author_id=user.id, content=dict(old.content), kind="restore",
                            note=f"Restored revision {old.number}", base_revision_id=rec.current_revision_id)
@@ -386,7 +476,7 @@ def set_status(
         raise InvalidInput(f"Unknown status '{status}'.", field="status") from None
     reason_text = parse(_ReasonInput, reason=reason).reason
     with db.write() as s:
-        user, role, rec = load_for_write(s, actor_id, recommendation_id)
+        user, role, rec = load_for_write(s, actor_id, recommendation_id, "moderate")
         own_withdrawal = target == RecStatus.WITHDRAWN and is_author(rec, user.id) and can_contribute(role)
         deny_unless(can_moderate(role) or own_withdrawal,
                     "Only moderators and administrators can change the status of a recommendation.")
@@ -416,26 +506,18 @@ class _ReasonInput(Input):
 def set_details(
     db: Database, *, actor_id: int, recommendation_id: int, topic: str | None = None, priority: str | None = None
 ) -> RecommendationView:
-    """Change topic or priority (authors, moderators, admins)."""
+    """Change topic or priority (authors, moderators, admins): details not voted on, so no revision."""
+    new_topic, new_priority = _checked_details(topic, priority)
     with db.write() as s:
         user, role, rec = load_for_write(s, actor_id, recommendation_id)
         deny_unless(can_edit_recommendation(role, is_author=is_author(rec, user.id)),
                     "Only the authors, moderators and administrators can change this recommendation.")
-        changed: dict[str, Any] = {}
-        if topic is not None:
-            rec.topic = parse(_TopicInput, topic=topic).topic
-            rev = s.get(Revision, rec.current_revision_id)
-            rec.search_text = search_text_of(rev.content if rev else {}, rec.topic)
-            changed["topic"] = rec.topic
-        if priority is not None:
-            try:
-                rec.priority = Priority(priority).value
-            except ValueError:
-                raise InvalidInput("Priority is high, medium or low.", field="priority") from None
-            changed["priority"] = rec.priority
-        rec.updated_at = utcnow()
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.details",
-              object_type="recommendation", object_id=rec.id, details=changed)
+        changed = _apply_details(rec, s.get(Revision, rec.current_revision_id), topic=new_topic,
+                                 priority=new_priority)
+        if changed:
+            rec.updated_at = utcnow()
+            audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.details",
+                  object_type="recommendation", object_id=rec.id, details=changed)
         return load_view(s, rec)
 
 
@@ -450,7 +532,7 @@ def renumber(db: Database, *, actor_id: int, roundtable_id: int, order: list[int
         role = member_role(s, user, roundtable_id)
         deny_unless(can_moderate(role), "Only moderators and administrators can renumber recommendations.")
         get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
-        roundtable_open_for_writes(s, roundtable_id, role)
+        roundtable_open_for_writes(s, roundtable_id, role, "moderate")
         recs = {r.id: r for r in s.scalars(
             select(Recommendation).where(Recommendation.roundtable_id == roundtable_id).with_for_update()
         )}

@@ -186,7 +186,8 @@ def test_two_people_edit_the_same_recommendation_and_nothing_is_lost(browser, ba
         first.wait_for_selector(".st-key-draft_theirs_en_text", timeout=IDLE_TIMEOUT_MS)
         wait_idle(first)
         shown = main_text(first)
-        assert re.search(r"Someone saved revision \d+ while you were editing", shown)
+        # The conflict names who saved the other revision, and when.
+        assert re.search(r"Yerlan Abdikadyrov saved revision \d+ at \d\d:\d\d while you were editing", shown), shown
         assert theirs in first.locator(".st-key-draft_theirs_en_text").inner_text()
         assert mine in first.locator(".st-key-draft_yours_en_text").inner_text()
         assert first.locator(f".st-key-draft_edit_{rec_id}_f_en_text textarea").input_value() == mine

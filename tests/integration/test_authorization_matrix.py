@@ -77,6 +77,29 @@ def _comment(w) -> dict[str, Any]:
     return ctx
 
 
+def _comment_then_revision(w) -> dict[str, Any]:
+    """A published comment, then revision 2: provenance may cite only a revision saved after the comment."""
+    ctx = _comment(w)
+    ctx["later"] = recommendations.edit_recommendation(w.db, actor_id=w["expert"], recommendation_id=ctx["rec"].id,
+                                                       base_revision_id=ctx["rec"].current_revision.id,
+                                                       content=content(text="Revised after the comment"))
+    return ctx
+
+
+def _flagged_comment(w) -> dict[str, Any]:
+    ctx = _comment(w)
+    comments.flag_comment(w.db, actor_id=w["observer"], comment_id=ctx["comment"].id, reason="Rude")
+    return ctx
+
+
+def _outdated_amendment(w) -> dict[str, Any]:
+    ctx = _amendment(w)
+    ctx["later"] = recommendations.edit_recommendation(w.db, actor_id=w["expert"], recommendation_id=ctx["rec"].id,
+                                                       base_revision_id=ctx["rec"].current_revision.id,
+                                                       content=content(text="The author's revision 2"))
+    return ctx
+
+
 def _pending_comment(w) -> dict[str, Any]:
     ctx = _rec(w)
     ctx["comment"] = comments.post_comment(w.db, actor_id=w["expert2"], recommendation_id=ctx["rec"].id,
@@ -154,11 +177,19 @@ CASES = [
     Case("hide a comment", _comment,
          lambda w, c, uid: comments.moderate_comment(w.db, actor_id=uid, comment_id=c["comment"].id,
                                                      action="hide", reason="Off-topic"), frozenset(STAFF)),
-    Case("mark a comment addressed", _comment,
+    Case("mark a comment addressed", _comment_then_revision,
          lambda w, c, uid: comments.resolve_comment(w.db, actor_id=uid, comment_id=c["comment"].id,
                                                     resolution="addressed",
-                                                    revision_id=c["rec"].current_revision.id),
+                                                    revision_id=c["later"].current_revision.id),
          frozenset(STAFF | {"expert"})),
+    Case("dismiss a report on a comment", _flagged_comment,
+         lambda w, c, uid: comments.dismiss_flags(w.db, actor_id=uid, comment_id=c["comment"].id,
+                                                  reason="Not abusive"), frozenset(STAFF)),
+    Case("update an outdated amendment", _outdated_amendment,
+         lambda w, c, uid: amendments.rebase_amendment(w.db, actor_id=uid, amendment_id=c["amendment"].id,
+                                                       content=content(text="Amended again"),
+                                                       base_revision_id=c["later"].current_revision.id),
+         frozenset({"expert2"})),
     Case("moderation queue", _pending_comment,
          lambda w, c, uid: comments.moderation_queue(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
          frozenset(STAFF)),

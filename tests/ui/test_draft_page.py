@@ -142,7 +142,8 @@ def test_a_conflict_shows_both_texts_keeps_mine_and_saves_the_merge_on_the_new_b
     at.button(key=f"draft_save_{rec_id}").click().run()
     assert not at.exception
     page = texts(at).replace("\\", "")
-    assert f"Someone saved revision {newer.current_revision.number}" in page
+    # Issue 18 item 7: the conflict names who saved the other revision, and when (today: the time).
+    assert f"{newer.current_revision.author_name} saved revision {newer.current_revision.number} at " in page
     assert "The moderator's version of the text." in page and mine in page
     assert "Your text" in page and f"Current text (revision {newer.current_revision.number})" in page
     assert any(":green-background[" in m.value for m in at.markdown)
@@ -167,8 +168,10 @@ def test_kept_texts_are_listed_and_can_be_loaded_into_the_form(app_as, ui_db):
     rec_id = fresh(ui_db, "expert3")
     rec = recommendations.get_recommendation(ui_db, actor_id=author, recommendation_id=rec_id)
     content = {code: c.model_dump() for code, c in rec.current_revision.content.items()}
+    # The moderator changes a word (an unchanged save would make no revision, hence no conflict).
+    theirs = {**content, "en": {**content["en"], "text": content["en"]["text"] + " (moderator)"}}
     recommendations.edit_recommendation(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=rec_id,
-                                        base_revision_id=rec.current_revision.id, content=content, note="moderator")
+                                        base_revision_id=rec.current_revision.id, content=theirs, note="moderator")
     lost = {**content, "en": {**content["en"], "text": "A text that lost the race."}}
     try:
         recommendations.edit_recommendation(ui_db, actor_id=author, recommendation_id=rec_id,

@@ -52,8 +52,12 @@ def test_staff_see_the_queue_with_the_recommendation_and_the_quoted_passage(app_
     assert "8. " in page and "The second sentence should refer" in page
     assert "> protected persons" in page  # the quoted passage
     assert "reported 1×" in page
+    statuses = {c.id: c.status for c in comments.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"),
+                                                                  roundtable_id=1)}
     for cid in waiting:
-        assert at.button(key=f"mod_approve_{cid}") and at.button(key=f"mod_hide_{cid}")
+        # A pending comment is approved; a report on a published one has its own control (issue 10 item 2).
+        resolve = "approve" if statuses[cid] == "pending" else "dismiss"
+        assert at.button(key=f"mod_{resolve}_{cid}") and at.button(key=f"mod_hide_{cid}")
 
 
 def test_moderators_see_who_reported_a_comment_and_why(app_as, ui_db):
@@ -78,7 +82,8 @@ def test_a_decision_clears_the_reports_from_the_page(app_as, ui_db):
     reports = comments.open_flag_reports(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
     flagged = next(iter(reports))
     at = open_moderation(app_as, "moderator")
-    at.button(key=f"mod_approve_{flagged}").click().run()
+    at.text_input(key=f"mod_reason_{flagged}_published").input("The report is unfounded.")
+    at.button(key=f"mod_dismiss_{flagged}").click().run()
     assert flagged not in comments.open_flag_reports(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
     assert reports[flagged][0].reason not in texts(at).replace("\\", "")
 
@@ -141,3 +146,27 @@ def test_the_moderation_page_in_kazakh(app_as):
     at = open_moderation(app_as, "moderator", lang="kk")
     assert at.title[0].value == "Модерация"
     assert at.tabs[0].label.startswith("Күтуде")
+
+
+def test_reports_are_listed_apart_from_pending_comments_and_dismissing_one_needs_a_reason(app_as, ui_db):
+    moderator = user_id(ui_db, "moderator")
+    reports = comments.open_flag_reports(ui_db, actor_id=moderator, roundtable_id=1)
+    flagged = next(iter(reports))
+    blockers = comments.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1)
+    at = open_moderation(app_as, "moderator")
+    headings = [h.value for h in at.subheader]
+    assert any(h.startswith("Awaiting approval (") for h in headings)
+    assert f"Reported ({len(reports)})" in headings
+    assert "Reports never hold back the memo" in texts(at)
+    assert f"mod_approve_{flagged}" not in [b.key for b in at.button]  # a report is not "approved"
+    at.button(key=f"mod_dismiss_{flagged}").click().run()
+    assert at.error and "reason" in at.error[0].value.lower()
+    assert flagged in comments.open_flag_reports(ui_db, actor_id=moderator, roundtable_id=1)
+    at.text_input(key=f"mod_reason_{flagged}_published").input("Robust criticism, not abuse.")
+    at.button(key=f"mod_dismiss_{flagged}").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert any("report is dismissed" in s.value for s in at.success)
+    assert flagged not in comments.open_flag_reports(ui_db, actor_id=moderator, roundtable_id=1)
+    assert comments.get_comment(ui_db, actor_id=moderator, comment_id=flagged).status == "published"
+    assert comments.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1) == blockers
+    assert "Robust criticism, not abuse." in at.dataframe[0].value.to_string()  # in the moderation log

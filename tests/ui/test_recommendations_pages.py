@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from recdraft.domain.statuses import REC_TRANSITIONS, RecStatus
-from recdraft.services import amendments, comments, recommendations
+from recdraft.services import amendments, comments, recommendations, roundtables
 from tests.ui.conftest import texts, user_id
 
 PAGE = "recdraft/ui/pages/recommendations.py"
@@ -427,3 +427,62 @@ def test_long_lists_are_paginated_and_the_person_chooses_rows_per_page(app_as, u
     assert at.session_state["recs_page"] == 1, "a new filter starts from the first page"
 
 
+
+
+# ----------------------------------------------------------------------------- co-authors
+
+
+def test_the_author_adds_a_co_author_who_can_then_edit(app_as, ui_db):
+    rec_id = fresh(ui_db, "expert3")
+    expert2 = user_id(ui_db, "expert2")
+    before = open_rec(app_as, "expert2", rec_id)
+    assert "recs_edit" not in keys(before), "not an author yet"
+    at = open_rec(app_as, "expert3", rec_id)
+    at.multiselect(key=f"coauthors_pick_{rec_id}").set_value([expert2])
+    at.button(key=f"coauthors_save_{rec_id}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Co-authors saved (1)." in s.value for s in at.success)
+    assert recommendations.get_recommendation(ui_db, actor_id=expert2, recommendation_id=rec_id).coauthor_ids == [expert2]
+    # The co-author now edits the text on the draft page, and the new revision is theirs.
+    co = open_rec(app_as, "expert2", rec_id)
+    assert "recs_edit" in keys(co)
+    assert f"coauthors_save_{rec_id}" not in keys(co), "only the author and the staff choose co-authors"
+    co.query_params["rec"] = str(rec_id)
+    co.switch_page("recdraft/ui/pages/draft.py").run()
+    co.text_area(key=f"draft_edit_{rec_id}_f_en_text").input("The text, improved by the co-author.")
+    co.button(key=f"draft_save_{rec_id}").click().run()
+    assert not co.exception, [e.value for e in co.exception]
+    rec = recommendations.get_recommendation(ui_db, actor_id=expert2, recommendation_id=rec_id)
+    assert rec.current_revision.content["en"].text == "The text, improved by the co-author."
+    assert rec.current_revision.author_id == expert2
+
+
+def test_the_author_removes_a_co_author_who_then_cannot_edit(app_as, ui_db):
+    rec_id = fresh(ui_db, "expert3")
+    expert2 = user_id(ui_db, "expert2")
+    recommendations.set_coauthors(ui_db, actor_id=user_id(ui_db, "expert3"), recommendation_id=rec_id,
+                                  user_ids=[expert2])
+    at = open_rec(app_as, "expert3", rec_id)
+    assert at.multiselect(key=f"coauthors_pick_{rec_id}").value == [expert2]
+    at.multiselect(key=f"coauthors_pick_{rec_id}").set_value([])
+    at.button(key=f"coauthors_save_{rec_id}").click().run()
+    assert not at.exception
+    assert recommendations.get_recommendation(ui_db, actor_id=expert2, recommendation_id=rec_id).coauthor_ids == []
+    assert "recs_edit" not in keys(open_rec(app_as, "expert2", rec_id))
+
+
+def test_co_authors_are_chosen_among_contributors_only(app_as, ui_db):
+    rec_id = fresh(ui_db, "expert3")
+    at = open_rec(app_as, "expert3", rec_id)
+    offered = {o.split(" (")[0] for o in at.multiselect(key=f"coauthors_pick_{rec_id}").options}
+    members = roundtables.list_members(ui_db, actor_id=user_id(ui_db, "expert3"), roundtable_id=1)
+    author = user_id(ui_db, "expert3")
+    assert offered == {m.display_name for m in members if m.role != "observer" and m.user_id != author}
+    assert any(m.role == "observer" for m in members), "the demo has an observer to leave out"
+
+
+def test_moderators_choose_co_authors_and_observers_and_other_experts_do_not(app_as, ui_db):
+    rec_id = fresh(ui_db, "expert3")
+    assert f"coauthors_save_{rec_id}" in keys(open_rec(app_as, "moderator", rec_id))
+    for role in ("observer", "expert2"):
+        assert f"coauthors_save_{rec_id}" not in keys(open_rec(app_as, role, rec_id)), role

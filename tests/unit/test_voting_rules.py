@@ -619,11 +619,15 @@ def test_disagree_takes_an_optional_reason() -> None:
     assert validate_ballot("simple", "disagree", None, "too vague").reason == "too vague"
 
 
-@pytest.mark.parametrize("choice", ["agree", "abstain"])
-def test_agree_and_abstain_take_no_reason(choice: str) -> None:
-    with pytest.raises(ReasonNotAllowed, match=f"not with {choice}"):
-        validate_ballot("simple", choice, None, "because")
-    assert validate_ballot("simple", choice, None, "").reason is None
+def test_an_abstention_takes_no_reason() -> None:
+    with pytest.raises(ReasonNotAllowed, match="abstention takes no reason"):
+        validate_ballot("simple", "abstain", None, "because")
+    assert validate_ballot("simple", "abstain", None, "").reason is None
+
+
+def test_agree_takes_an_optional_reason_which_is_the_dissent_when_the_text_is_rejected() -> None:
+    assert validate_ballot("simple", "agree", None, "").reason is None
+    assert validate_ballot("simple", "agree", None, " Worth adopting ").reason == "Worth adopting"
 
 
 def test_a_simple_vote_needs_a_choice() -> None:

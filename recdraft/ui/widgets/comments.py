@@ -12,12 +12,14 @@ from typing import Any
 
 import streamlit as st
 
+from recdraft.domain.phases import Action
 from recdraft.schemas.views import CommentView, RecommendationView, RevisionView
 from recdraft.services import comments as comment_service
 from recdraft.ui.context import db, errors_shown, fmt_datetime, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
 from recdraft.ui.widgets.labels import COMMENT_COLOURS, badge, comment_status_label, labels_for, shown_language
 from recdraft.ui.widgets.page import Member, flash, form_nonce, submission_key
+from recdraft.ui.widgets.phase_gate import may, note_key, phase_is_open_for, phase_name
 
 ACTION_KEY = "recs_comment_action"
 MAX_DEPTH = 3
@@ -86,21 +88,27 @@ def _may_resolve(member: Member, rec: RecommendationView) -> bool:
     return member.is_staff or (member.contributes and is_author)
 
 
+def _may_flag(member: Member) -> bool:
+    """Any member may report a comment, observers included, while the phase takes comments (services/comments.py)."""
+    return phase_is_open_for(member.roundtable, Action.COMMENT)
+
+
 def _buttons(c: CommentView, member: Member, rec: RecommendationView) -> None:
     own = c.author_id == member.user.id
     published = c.status == "published"
+    commenting = may(member, Action.COMMENT)  # replying and editing close with the phase
     actions: list[tuple[str, str]] = []
-    if member.contributes and published:
+    if member.contributes and published and commenting:
         actions.append(("reply", tr("recs.comment.reply")))
-    if own and member.contributes:
+    if own and member.contributes and commenting:
         actions.append(("edit", tr("recs.comment.edit")))
-    if not own and published:
+    if not own and published and _may_flag(member):
         actions.append(("flag", tr("recs.comment.flag")))
     if published and _may_resolve(member, rec):
         actions.append(("resolve", tr("recs.comment.resolve")))
     if c.edited and (own or member.is_staff):
         actions.append(("history", tr("recs.comment.history")))
-    if member.is_staff:
+    if member.is_staff and may(member, Action.MODERATE):
         if c.status == "pending":
             actions.append(("approve", tr("mod.action.approve")))
         if c.status in {"published", "pending"}:
@@ -150,6 +158,9 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
     if not state or state[0] != c.id:
         return
     action = state[1]
+    if (action in {"reply", "edit"} and not may(member, Action.COMMENT)) or (action == "flag"
+                                                                          and not _may_flag(member)):
+        return  # chosen before the phase closed commenting
     actor = member.user.id
     database = db()
     if action == "reply":
@@ -199,15 +210,23 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
                 st.rerun()
 
 
+def later_revisions(c: CommentView, revisions: list[RevisionView]) -> list[RevisionView]:
+    """The revisions that can have addressed ``c``: those saved after it was written (the service checks too)."""
+    return [r for r in revisions if r.created_at > c.created_at]
+
+
 def _resolve_form(c: CommentView, member: Member, revisions: list[RevisionView]) -> None:
-    numbers = {r.number: r.id for r in revisions}
+    numbers = {r.number: r.id for r in later_revisions(c, revisions)}
+    if not numbers:
+        st.caption(tr("record.comment.no_later_revision"))
     with st.form(f"recs_form_c{c.id}_resolve", border=True):
-        kinds = ["addressed", "declined"]
+        kinds = ["addressed", "declined"] if numbers else ["declined"]
         choice = st.radio(tr("recs.comment.resolution"), kinds, horizontal=True, key=f"recs_res_kind_c{c.id}",
                           format_func=labels_for(kinds, lambda v: tr(f"recs.comment.resolution_{v}")))
         options = sorted(numbers, reverse=True)
         number = st.selectbox(tr("recs.comment.addressed_in"), options, key=f"recs_res_rev_c{c.id}",
-                              format_func=labels_for(options, lambda n: tr("recs.revision_n", number=n)))
+                              format_func=labels_for(options, lambda n: tr("recs.revision_n", number=n))) \
+            if options else None
         reason = st.text_area(tr("recs.comment.decline_reason"), key=f"recs_res_reason_c{c.id}", height=80)
         sent, cancel = _form_buttons(tr("recs.save"), f"c{c.id}_resolve")
     _close_if(cancel)
@@ -254,12 +273,13 @@ def _comment_form(member: Member, rec: RecommendationView, *, parent: CommentVie
 def comment_thread(member: Member, rec: RecommendationView, items: list[CommentView],
                    revisions: list[RevisionView]) -> None:
     """The whole thread with its actions, and the form for a new comment."""
-    if member.contributes:
+    if member.contributes and may(member, Action.COMMENT):
         if member.roundtable.moderation_mode == "pre" and not member.is_staff:
             st.caption(tr("recs.comment.premoderation"))
         _comment_form(member, rec)
-    elif not items:
-        pass
+    elif member.contributes and note_key(member.roundtable) is None:
+        # Final and archived roundtables say why at the top of the page; other phases say it here.
+        st.caption(tr("phase_ui.comments_not_yet", phase=phase_name(member.roundtable.phase)))
     if not items:
         st.caption(tr("recs.comment.none"))
         return

@@ -13,16 +13,19 @@ Why the state is kept as it is:
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timezone
 from typing import Any
 
 import streamlit as st
 
+from recdraft.domain.phases import Action
 from recdraft.domain.statuses import EDITABLE_STATUSES, Priority, RecStatus
 from recdraft.errors import Conflict
 from recdraft.schemas.content import FIELDS
 from recdraft.schemas.views import RecommendationView
 from recdraft.services import recommendations as rec_service
-from recdraft.ui.context import db, errors_shown, fmt_datetime, tr
+from recdraft.i18n.formats import zone
+from recdraft.ui.context import browser_timezone, db, errors_shown, fmt_datetime, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
 from recdraft.ui.widgets import content_form
 from recdraft.ui.widgets.diff import content_changes, diff_legend, show_changes
@@ -36,6 +39,7 @@ from recdraft.ui.widgets.labels import (
     title_of,
 )
 from recdraft.ui.widgets.page import Member, forget_topics, go_to, query_int, require_member, submission_key
+from recdraft.ui.widgets.phase_gate import may, note_key, phase_name, phase_note
 
 NEW_PREFIX = "draft_new"
 
@@ -205,39 +209,60 @@ def _load_kept(member: Member, rec: RecommendationView, state: dict[str, Any]) -
 
 def _save_edit(member: Member, rec: RecommendationView, state: dict[str, Any], topic: str, priority: str,
                note: str) -> None:
+    """One Save, one service call: the text, the topic and priority, and the kept texts it merges."""
     prefix = _prefix(rec.id)
     content = content_form.collect(prefix)
-    key = submission_key(state["nonce"], state["base_revision_id"], content, note)
+    key = submission_key(state["nonce"], state["base_revision_id"], content, note, topic, priority)
     with errors_shown():
         try:
-            view = rec_service.edit_recommendation(
+            outcome = rec_service.edit_recommendation(
                 db(), actor_id=member.user.id, recommendation_id=rec.id, base_revision_id=state["base_revision_id"],
-                content=content, note=note, submission_key=key,
+                content=content, note=note, topic=topic, priority=priority,
+                merged_draft_ids=list(state["kept_ids"]), submission_key=key,
             )
         except Conflict as conflict:
+            number = conflict.current_revision_number or _number_of(member, rec.id, conflict.current_revision_id)
             state["conflict"] = {
                 "message": str(conflict), "current": _as_json(conflict.current), "yours": _as_json(conflict.yours),
-                "current_revision_id": conflict.current_revision_id,
-                "current_number": _number_of(member, rec.id, conflict.current_revision_id),
+                "current_revision_id": conflict.current_revision_id, "current_number": number,
+                "author": conflict.current_author_name, "saved_at": conflict.current_saved_at,
             }
             # The next save is made against the text that is current now; the kept copy is merged by it.
             state["base_revision_id"] = conflict.current_revision_id
-            state["base_number"] = state["conflict"]["current_number"]
+            state["base_number"] = number
             if conflict.saved_draft_id and conflict.saved_draft_id not in state["kept_ids"]:
                 state["kept_ids"].append(conflict.saved_draft_id)
             st.rerun()
-        for draft_id in list(state["kept_ids"]):
-            rec_service.resolve_rejected_edit(db(), actor_id=member.user.id, draft_id=draft_id,
-                                              revision_id=view.current_revision.id)
-            state["kept_ids"].remove(draft_id)
-        if topic != rec.topic or priority != rec.priority:
-            rec_service.set_details(db(), actor_id=member.user.id, recommendation_id=rec.id,
-                                    topic=topic if topic != rec.topic else None,
-                                    priority=priority if priority != rec.priority else None)
+        state["kept_ids"] = []
+        if outcome.details:
             forget_topics()
-        state["done"] = view.current_revision.number
+        kind = "saved" if outcome.revision_saved else "details" if outcome.details else "nothing"
+        state["done"] = (kind, outcome.current_revision.number)
         state["conflict"] = None
         st.rerun()
+
+
+def _done_message(done: Any) -> str:
+    """What the Save did: a new revision, only the details (votes still count), or nothing at all."""
+    kind, number = done if isinstance(done, tuple) else ("saved", done)
+    if kind == "nothing":
+        return tr("record.draft.nothing_changed", number=number)
+    if kind == "details":
+        return tr("record.draft.details_saved", number=number)
+    return tr("draft.saved", number=number)
+
+
+def conflict_message(conflict: dict[str, Any]) -> str:
+    """Who saved the other revision, and when ("Aigerim Sarsenova saved revision 5 at 14:32")."""
+    number, name, when = conflict.get("current_number"), conflict.get("author"), conflict.get("saved_at")
+    if not name or when is None:
+        return tr("draft.conflict.message", number=number)
+    zone_ = zone(browser_timezone())
+    aware = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    local = aware.astimezone(zone_)
+    if local.date() == datetime.now(zone_).date():
+        return tr("record.draft.conflict_today", name=name, number=number, time=f"{local:%H:%M}")
+    return tr("record.draft.conflict_earlier", name=name, number=number, when=fmt_datetime(when))
 
 
 def _number_of(member: Member, rec_id: int, revision_id: int | None) -> int | str:
@@ -268,7 +293,8 @@ def _edit(member: Member, rec_id: int) -> None:
         return
     state = _edit_state(rec)
     if state["done"]:
-        st.success(tr("draft.saved", number=state["done"]))
+        nothing = isinstance(state["done"], tuple) and state["done"][0] == "nothing"
+        (st.info if nothing else st.success)(_done_message(state["done"]))
         open_col = again_col = st.container(horizontal=True, gap="small")
         if open_col.button(tr("draft.open_it"), key="draft_open_saved", type="primary"):
             _stop_editing(rec.id)
@@ -280,7 +306,7 @@ def _edit(member: Member, rec_id: int) -> None:
     _load_kept(member, rec, state)
     conflict = state.get("conflict")
     if conflict:
-        st.error(tr("draft.conflict.message", number=conflict["current_number"]), icon=":material/call_split:")
+        st.error(conflict_message(conflict), icon=":material/call_split:")
         st.caption(tr("draft.conflict.kept"))
         _side_by_side(conflict)
         st.markdown(f"#### {tr('draft.conflict.merge')}")
@@ -313,6 +339,13 @@ def render() -> None:
     member = require_member()
     if not member.contributes:
         st.warning(tr("draft.observer"))
+        st.stop()
+    if not may(member, Action.DRAFT):
+        # Neither a new text nor an edit works in this phase: say why instead of a form that would be refused.
+        phase_note(member.roundtable)
+        if note_key(member.roundtable) is None:
+            st.info(tr("phase_ui.drafting_not_open", phase=phase_name(member.roundtable.phase)),
+                    icon=":material/lock:")
         st.stop()
     selected = query_int("rec")
     if selected is not None:

@@ -1,7 +1,9 @@
 """Page body — Moderation (moderators and administrators): pending and flagged comments, hidden ones, the log.
 
 Anyone else who opens the page directly sees a refusal and nothing else; the comments service
-checks the role again on every decision. A reason is required to hide, reject or restore.
+checks the role again on every decision. A reason is required to hide, reject or restore, and to
+dismiss a report. Pending comments (which block the final memo) and reported ones (which do not) are
+listed apart: a report has its own controls — dismiss it and keep the comment, or hide the comment.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from recdraft.errors import RecdraftError
 from recdraft.schemas.views import CommentView, FlagReportView, RecommendationView
 from recdraft.services import comments as comment_service
 from recdraft.services import recommendations as rec_service
+from recdraft.ui import tables
 from recdraft.ui.context import db, errors_shown, fmt_datetime, fmt_number, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
 from recdraft.ui.widgets.labels import COMMENT_COLOURS, badge, comment_status_label, title_of
@@ -89,7 +92,7 @@ def _decision(c: CommentView, actions: list[str], member: Member) -> None:
             label = tr("mod.action.dismiss") if action == "approve" and c.status == "published" else \
                 tr(f"mod.action.{action}")
             if row.form_submit_button(label, key=f"mod_{action}_{c.id}",
-                                      type="primary" if action == "approve" else "secondary"):
+                                      type="primary" if action in {"approve", "dismiss"} else "secondary"):
                 pressed = action
     if pressed is None:
         return
@@ -97,9 +100,14 @@ def _decision(c: CommentView, actions: list[str], member: Member) -> None:
         st.error(tr("recs.reason_required"))
         return
     with errors_shown():
-        comment_service.moderate_comment(db(), actor_id=member.user.id, comment_id=c.id, action=pressed,
-                                         reason=reason or "")
-        flash(f"mod.done.{pressed}")
+        if pressed == "dismiss":
+            # A report is resolved on its own: the comment stays published and the reason is logged.
+            comment_service.dismiss_flags(db(), actor_id=member.user.id, comment_id=c.id, reason=reason or "")
+            flash("record.mod.dismissed")
+        else:
+            comment_service.moderate_comment(db(), actor_id=member.user.id, comment_id=c.id, action=pressed,
+                                             reason=reason or "")
+            flash(f"mod.done.{pressed}")
         st.rerun()
 
 
@@ -108,9 +116,19 @@ def _queue(member: Member, queue: list[CommentView], recs: dict[int, Recommendat
     if not queue:
         st.success(tr("mod.queue_empty"), icon=":material/done_all:")
         return
-    for c in queue:
-        actions = ["approve", "hide", "reject"] if c.status == "pending" else ["approve", "hide"]
-        _card(c, recs, actions, member, reports=reports.get(c.id))
+    pending = [c for c in queue if c.status == "pending"]
+    reported = [c for c in queue if c.status != "pending"]
+    # Two kinds of work: pending comments hold the final memo back; reports never do (services/comments.py).
+    if pending:
+        st.subheader(tr("record.mod.pending_title", count=len(pending)))
+        st.caption(tr("record.mod.pending_hint"))
+        for c in pending:
+            _card(c, recs, ["approve", "hide", "reject"], member, reports=reports.get(c.id))
+    if reported:
+        st.subheader(tr("record.mod.reported_title", count=len(reported)))
+        st.caption(tr("record.mod.reported_hint"))
+        for c in reported:
+            _card(c, recs, ["dismiss", "hide"], member, reports=reports.get(c.id))
 
 
 def _removed(member: Member, log: list[Any]) -> list[CommentView]:
@@ -148,7 +166,7 @@ def _log_table(log: list[Any]) -> None:
     widths = {"mod.col.when": "medium", "mod.col.moderator": "medium", "mod.col.action": "small",
               "mod.col.change": "medium", "mod.col.comment": "small", "mod.col.reason": "large"}
     config = {tr(key): st.column_config.TextColumn(tr(key), width=width) for key, width in widths.items()}
-    st.dataframe(rows, hide_index=True, width="stretch", height=520, column_config=config, key="mod_log_table")
+    tables.dataframe(rows, hide_index=True, width="stretch", height=520, column_config=config, key="mod_log_table")
     if len(log) > LOG_ROWS:
         st.caption(tr("mod.log_more", shown=fmt_number(LOG_ROWS), total=fmt_number(len(log))))
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 import streamlit as st
 
+from recdraft.domain.phases import Action
 from recdraft.domain.statuses import EDITABLE_STATUSES, REC_TRANSITIONS, RecStatus
 from recdraft.errors import RecdraftError
-from recdraft.schemas.views import RecommendationView
+from recdraft.schemas.views import MembershipView, RecommendationView
 from recdraft.services import amendments as amendment_service
 from recdraft.services import comments as comment_service
 from recdraft.services import recommendations as rec_service
@@ -22,6 +24,7 @@ from recdraft.services import roundtables as roundtable_service
 from recdraft.ui.context import db, errors_shown, fmt_date, fmt_datetime, fmt_number, lang, tr
 from recdraft.ui.render import escape_markdown, format_recommendation_text, plain_markdown, user_text_markdown
 from recdraft.ui.widgets import content_form
+from recdraft.ui.widgets.coauthors import coauthors_editor
 from recdraft.ui.widgets.comments import comment_thread
 from recdraft.ui.widgets.diff import content_changes, diff_legend, show_changes, show_revision_diff
 from recdraft.ui.widgets.labels import (
@@ -47,6 +50,7 @@ from recdraft.ui.widgets.page import (
     show_flash,
     submission_key,
 )
+from recdraft.ui.widgets.phase_gate import may, phase_note
 
 # Rows per page: the person chooses; a new tab starts with the first (a page's first render in the
 # browser grows with its rows: bench/ui.py).
@@ -160,8 +164,9 @@ def _pager(current: int, pages: int) -> None:
 def _list(member: Member) -> None:
     head, action = st.columns([5, 1.3], vertical_alignment="bottom")
     head.title(tr("recs.title"))
-    if member.contributes and action.button(tr("recs.new"), key="recs_new", type="primary", icon=":material/add:",
-                                            width="stretch"):
+    phase_note(member.roundtable)
+    if member.contributes and may(member, Action.DRAFT) and action.button(
+            tr("recs.new"), key="recs_new", type="primary", icon=":material/add:", width="stretch"):
         go_to("draft")
     show_flash()
     filters = _filters(member)
@@ -195,17 +200,23 @@ def _back() -> None:
     st.query_params.pop("rec", None)
 
 
-def _names(member: Member) -> dict[int, str]:
+def _members(member: Member) -> list[MembershipView]:
+    """The roundtable's participants (for the authors' names and the co-author choice): one query."""
     try:
-        members = roundtable_service.list_members(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+        return roundtable_service.list_members(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
     except RecdraftError:
-        return {}
-    return {m.user_id: m.display_name for m in members}
+        return []
 
 
 def _may_edit(member: Member, rec: RecommendationView) -> bool:
     is_author = rec.created_by == member.user.id or member.user.id in rec.coauthor_ids
-    return member.is_staff or (member.role == "expert" and is_author)
+    return (member.is_staff or (member.role == "expert" and is_author)) and may(member, Action.DRAFT)
+
+
+def _reader(member: Member) -> Member:
+    """The person as a reader only (what an observer is offered): for parts of the page whose actions the
+    roundtable's phase has closed, so they are shown without their controls."""
+    return replace(member, role="observer")
 
 
 def _text_block(rec: RecommendationView, code: str) -> None:
@@ -254,7 +265,7 @@ def _status_controls(member: Member, rec: RecommendationView) -> None:
     current = RecStatus(rec.status)
     targets = sorted(REC_TRANSITIONS[current], key=lambda s: list(RecStatus).index(s))
     is_author = rec.created_by == member.user.id or member.user.id in rec.coauthor_ids
-    if member.is_staff and targets:
+    if member.is_staff and targets and may(member, Action.MODERATE):
         with st.expander(tr("recs.status.change"), icon=":material/swap_horiz:"):
             values = [t.value for t in targets]
             target = st.selectbox(tr("recs.status.new"), values, key=f"recs_status_to_{rec.id}",
@@ -278,7 +289,7 @@ def _status_controls(member: Member, rec: RecommendationView) -> None:
                                            reason=reason or "", merged_into_id=merged_into)
                     flash("recs.status.changed", status=status_label(target))
                     st.rerun()
-    elif is_author and member.contributes and RecStatus.WITHDRAWN in targets:
+    elif is_author and member.contributes and RecStatus.WITHDRAWN in targets and may(member, Action.DRAFT):
         confirm_key = f"recs_withdraw_confirm_{rec.id}"
         if not st.session_state.get(confirm_key):
             if st.button(tr("recs.withdraw"), key=f"recs_withdraw_{rec.id}", icon=":material/undo:"):
@@ -358,10 +369,13 @@ def _amendments(member: Member, rec: RecommendationView, items: list, revisions:
             if a.justification:
                 st.markdown(user_text_markdown(a.justification))
             if a.status == "open":
-                if a.base_revision_id != rec.current_revision.id:
+                outdated = a.base_revision_id != rec.current_revision.id
+                if outdated:
                     st.caption(tr("recs.amend.outdated", number=numbers.get(a.base_revision_id, "?")))
                 st.caption(tr("recs.amend.diff_caption"))
                 show_changes(content_changes(rec.current_revision.content, a.content))
+                if outdated and editable and member.contributes and a.proposer_id == member.user.id:
+                    _rebase(member, rec, a, revisions)
                 if decider and editable:
                     _decide(member, a)
             elif a.status == "rejected" and a.reason:
@@ -369,6 +383,31 @@ def _amendments(member: Member, rec: RecommendationView, items: list, revisions:
                 st.markdown(user_text_markdown(a.reason))
             elif a.status == "accepted" and a.resulting_revision_id:
                 st.caption(tr("recs.amend.became", number=numbers.get(a.resulting_revision_id, "?")))
+
+
+def _rebase(member: Member, rec: RecommendationView, a, revisions: list) -> None:
+    """The proposer brings an outdated amendment onto the current text: what changed under it, then their text."""
+    base = next((r for r in revisions if r.id == a.base_revision_id), None)
+    prefix = f"recs_rebase_{a.id}"
+    with st.container(border=True, key=f"recs_rebase_box_{a.id}"):
+        st.markdown(f"**{escape_markdown(tr('record.amend.rebase_title'))}**")
+        st.caption(tr("record.amend.rebase_hint", old=base.number if base else "?",
+                      new=rec.current_revision.number))
+        if base is not None:
+            show_changes(content_changes(base.content, rec.current_revision.content))
+        content_form.ensure_seeded(prefix, (a.id, rec.current_revision.id), a.content)
+        with st.form(f"{prefix}_form", border=False):
+            content_form.content_inputs(prefix)
+            sent = st.form_submit_button(tr("record.amend.rebase_send"), type="primary", key=f"{prefix}_send",
+                                         icon=":material/sync:")
+    if sent:
+        with errors_shown():
+            amendment_service.rebase_amendment(db(), actor_id=member.user.id, amendment_id=a.id,
+                                               content=content_form.collect(prefix),
+                                               base_revision_id=rec.current_revision.id)
+            st.session_state.pop(f"{prefix}__seeded", None)
+            flash("record.amend.rebased", number=rec.current_revision.number)
+            st.rerun()
 
 
 def _decide(member: Member, a) -> None:
@@ -424,6 +463,7 @@ def _detail(member: Member, rec_id: int) -> None:
     if rec is None:
         return
     show_flash()
+    phase_note(member.roundtable)
     content = rec.current_revision.content
     view_key = f"recs_view_lang_{rec.id}"
     code = shown_language(content, st.session_state.get(view_key))
@@ -432,7 +472,8 @@ def _detail(member: Member, rec_id: int) -> None:
     if _may_edit(member, rec) and RecStatus(rec.status) in EDITABLE_STATUSES:
         if edit.button(tr("recs.edit"), key="recs_edit", icon=":material/edit:", width="stretch"):
             go_to("draft", rec=rec.id)
-    names = _names(member)
+    members = _members(member)
+    names = {m.user_id: m.display_name for m in members}
     badges = [status_badge(rec.status), priority_badge(rec.priority)]
     if rec.topic:
         badges.append(badge(rec.topic, "gray"))
@@ -454,6 +495,8 @@ def _detail(member: Member, rec_id: int) -> None:
         _text_block(rec, code)
     _vote_line(member, rec)
     _status_controls(member, rec)
+    if may(member, Action.DRAFT):
+        coauthors_editor(member, rec, members)
 
     revisions, amendments, thread = [], [], []
     with errors_shown():
@@ -467,7 +510,9 @@ def _detail(member: Member, rec_id: int) -> None:
     with tabs[0]:
         comment_thread(member, rec, thread, revisions)
     with tabs[1]:
-        _amendments(member, rec, amendments, revisions)
+        # Proposing and deciding amendments is drafting: when the phase has closed drafting, the amendments
+        # are listed as a reader sees them.
+        _amendments(member if may(member, Action.DRAFT) else _reader(member), rec, amendments, revisions)
     with tabs[2]:
         _history(member, rec, revisions, code)
 
