@@ -75,6 +75,9 @@ def _ppr(parent, spec: dict) -> None:
         el(ppr, "keepLines")
     if spec.get("page_break_before"):
         el(ppr, "pageBreakBefore")
+    if spec.get("widow_control"):
+        # No single first or last line of a paragraph alone at the foot or head of a page.
+        el(ppr, "widowControl")
     if "num" in spec:
         num_pr = el(ppr, "numPr")
         el(num_pr, "ilvl", val=spec["num"][1])
@@ -133,7 +136,7 @@ def _rpr(parent, spec: dict) -> None:
         el(rpr, "szCs", val=spec["size"])
 
 
-BODY = {"spacing": (0, 120, 276), "jc": "both", "ind": {"firstLine": 567}}
+BODY = {"widow_control": True, "spacing": (0, 120, 276), "jc": "both", "ind": {"firstLine": 567}}
 
 PARAGRAPH_STYLES: list[tuple[str, str, str | None, dict, dict]] = [
     ("Memo Body", "MemoBody", "Normal", BODY, {}),
@@ -195,9 +198,11 @@ PARAGRAPH_STYLES: list[tuple[str, str, str | None, dict, dict]] = [
      {"spacing": (0, 120, 0), "ind": {"left": 567},
       "border": {"left": ("single", 12, "C55A11", 6)}},
      {"italic": True, "size": 20, "color": "843C0C"}),
-    ("Memo Closing", "MemoClosing", "MemoBody", {"spacing": (480, 120, 276)}, {}),
+    # The closing formula stays on the page of the signature that follows it.
+    ("Memo Closing", "MemoClosing", "MemoBody",
+     {"keep_next": True, "keep_lines": True, "widow_control": True, "spacing": (480, 120, 276)}, {}),
     ("Memo Signature", "MemoSignature", "Normal",
-     {"jc": "right", "spacing": (360, 0, 264)}, {"size": 24}),
+     {"keep_lines": True, "widow_control": True, "jc": "right", "spacing": (360, 0, 264)}, {"size": 24}),
     ("Memo Table Text", "MemoTableText", "Normal",
      {"spacing": (0, 0, 240), "jc": "left"}, {"size": 20}),
     # No "keep with next" inside tables: LibreOffice then moves the whole table to the next page.
@@ -208,7 +213,7 @@ PARAGRAPH_STYLES: list[tuple[str, str, str | None, dict, dict]] = [
      {"spacing": (80, 120, 0)}, {"italic": True, "size": 18, "color": GREY}),
     # Ragged right: justified text in a half-width column opens wide gaps between words.
     ("Memo Parallel Text", "MemoParallelText", "Normal",
-     {"spacing": (0, 80, 264), "jc": "left"}, {"size": 22}),
+     {"widow_control": True, "spacing": (0, 80, 264), "jc": "left"}, {"size": 22}),
     ("Memo Parallel Heading", "MemoParallelHeading", "MemoParallelText",
      {"spacing": (0, 100, 264)}, {"bold": True}),
     ("Memo Header", "MemoHeader", "Normal",
@@ -277,12 +282,13 @@ def build_styles() -> etree._Element:
     el(rpr, "szCs", val=24)
     el(rpr, "lang", val="en-GB", eastAsia="en-US", bidi="ar-SA")
     ppr = el(el(defaults, "pPrDefault"), "pPr")
+    el(ppr, "widowControl")
     el(ppr, "spacing", after=0, line=240, lineRule="auto")
 
     normal = el(styles, "style", type="paragraph", default=1, styleId="Normal")
     el(normal, "name", val="Normal")
     el(normal, "qFormat")
-    _ppr(normal, {"spacing": (0, 120, 264)})
+    _ppr(normal, {"widow_control": True, "spacing": (0, 120, 264)})
     _rpr(normal, {})
 
     dpf = el(styles, "style", type="character", default=1, styleId="DefaultParagraphFont")
@@ -563,6 +569,7 @@ def _content_types() -> etree._Element:
         ("/word/numbering.xml", f"{wml}.numbering+xml"),
         ("/word/settings.xml", f"{wml}.settings+xml"),
         ("/word/fontTable.xml", f"{wml}.fontTable+xml"),
+        ("/word/theme/theme1.xml", "application/vnd.openxmlformats-officedocument.theme+xml"),
         ("/word/header1.xml", f"{wml}.header+xml"),
         ("/word/header2.xml", f"{wml}.header+xml"),
         ("/word/footer1.xml", f"{wml}.footer+xml"),
@@ -581,6 +588,48 @@ def _core() -> etree._Element:
     etree.SubElement(core, f"{{{dc}}}title").text = "Recommendations memo template"
     etree.SubElement(core, f"{{{dc}}}creator").text = "recdraft"
     return core
+
+
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def build_theme() -> etree._Element:
+    """A minimal Office theme: Word and the Open XML validator expect the document to have one.
+
+    Colours and fonts follow the styles (Times New Roman throughout); nothing in the memo uses theme colours.
+    """
+    def a(parent, tag: str, **attrs) -> etree._Element:
+        return etree.SubElement(parent, f"{{{A_NS}}}{tag}", **{k: str(v) for k, v in attrs.items()})
+
+    theme = etree.Element(f"{{{A_NS}}}theme", nsmap={"a": A_NS}, name="recdraft")
+    elements = a(theme, "themeElements")
+    colours = a(elements, "clrScheme", name="recdraft")
+    a(a(colours, "dk1"), "sysClr", val="windowText", lastClr="000000")
+    a(a(colours, "lt1"), "sysClr", val="window", lastClr="FFFFFF")
+    for name, value in (("dk2", "1F3864"), ("lt2", "E7E6E6"), ("accent1", "1F3864"), ("accent2", "C55A11"),
+                        ("accent3", "7F7F7F"), ("accent4", "BF9000"), ("accent5", "2E75B6"), ("accent6", "548235"),
+                        ("hlink", "0563C1"), ("folHlink", "954F72")):
+        a(a(colours, name), "srgbClr", val=value)
+    fonts = a(elements, "fontScheme", name="recdraft")
+    for kind in ("majorFont", "minorFont"):
+        group = a(fonts, kind)
+        a(group, "latin", typeface=FONT)
+        a(group, "ea", typeface="")
+        a(group, "cs", typeface="")
+    formats = a(elements, "fmtScheme", name="recdraft")
+    fills = a(formats, "fillStyleLst")
+    lines = a(formats, "lnStyleLst")
+    effects = a(formats, "effectStyleLst")
+    backgrounds = a(formats, "bgFillStyleLst")
+    for _ in range(3):
+        a(a(fills, "solidFill"), "schemeClr", val="phClr")
+        line = a(lines, "ln", w=6350)
+        a(a(line, "solidFill"), "schemeClr", val="phClr")
+        a(a(effects, "effectStyle"), "effectLst")
+        a(a(backgrounds, "solidFill"), "schemeClr", val="phClr")
+    a(theme, "objectDefaults")
+    a(theme, "extraClrSchemeLst")
+    return theme
 
 
 def _app() -> etree._Element:
@@ -609,6 +658,7 @@ def build(path: pathlib.Path = OUT) -> pathlib.Path:
             ("rIdNumbering", f"{office}/numbering", "numbering.xml"),
             ("rIdSettings", f"{office}/settings", "settings.xml"),
             ("rIdFonts", f"{office}/fontTable", "fontTable.xml"),
+            ("rIdTheme", f"{office}/theme", "theme/theme1.xml"),
             ("rIdHeaderDefault", f"{office}/header", "header1.xml"),
             ("rIdHeaderFirst", f"{office}/header", "header2.xml"),
             ("rIdFooterDefault", f"{office}/footer", "footer1.xml"),
@@ -618,6 +668,7 @@ def build(path: pathlib.Path = OUT) -> pathlib.Path:
         "word/numbering.xml": build_numbering(),
         "word/settings.xml": build_settings(),
         "word/fontTable.xml": build_font_table(),
+        "word/theme/theme1.xml": build_theme(),
         "word/header1.xml": build_header(first_page=False),
         "word/header2.xml": build_header(first_page=True),
         "word/footer1.xml": build_footer(first_page=False),

@@ -12,7 +12,8 @@ from recdraft.db.models import Base, utcnow
 
 
 class MemoSnapshot(Base):
-    """Append-only: written once by a final export, never changed."""
+    """Written once by a final export; its content never changes. Only the record that it was sent to
+    parliament (``sent_at``, ``sent_by``) is added later: redlines compare against the last one sent."""
 
     __tablename__ = "memo_snapshots"
 
@@ -27,3 +28,5 @@ class MemoSnapshot(Base):
     canonical: Mapped[str] = mapped_column(Text)
     # Recommendation number → id at the time, so a later redline can find each text again.
     recommendation_ids: Mapped[dict[str, Any]]
+    sent_at: Mapped[datetime | None]
+    sent_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -28,7 +28,7 @@ from recdraft.export._ooxml import (
     text_cell,
 )
 from recdraft.export._sections import heading
-from recdraft.export.wording import format_date, word
+from recdraft.export.wording import word
 from recdraft.schemas.memo import VoteResult
 
 DASH = "—"
@@ -76,15 +76,17 @@ def annexes(ctx: Ctx, body: etree._Element) -> None:
     record(ctx, body, 5)
 
 
-def _rec_titles(ctx: Ctx) -> dict[int, str]:
+def _rec_titles(ctx: Ctx) -> dict[int, tuple[str, str]]:
+    """number -> (title, the language it is written in)."""
     titles = {}
     for rec in ctx.data.recommendations:
         for lang in ctx.langs:
             if lang in rec.content:
-                titles[rec.number] = rec.content[lang].title
+                titles[rec.number] = (rec.content[lang].title, lang)
                 break
         else:
-            titles[rec.number] = next(iter(rec.content.values())).title
+            lang, content = next(iter(rec.content.items()))
+            titles[rec.number] = (content.title, lang)
     return titles
 
 
@@ -97,6 +99,7 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
             "col_quorum", "col_rule", "col_median", "col_outcome"]
     # Minimum widths measured for the longest header word in en/ru/kk at 9 pt bold.
     widths = _widths(ctx, [1250, 850, 800, 900, 820, 900, 820, 880, 900, 1234])
+    _round_rules(ctx, body)
     tbl = table(body, ctx.s("Annex Table"), widths)
     _header(ctx, tbl, widths, keys, centered=tuple(range(1, len(keys) - 1)))
     by_rec: dict[int, list[VoteResult]] = defaultdict(list)
@@ -113,10 +116,13 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
     any_delphi = False
     for number in order:
         group = row(tbl)
-        title = titles.get(number, "")
+        title, title_lang = titles.get(number, ("", None))
         label = ctx.label("recommendation", n=number)
-        text_cell(group, ctx.width, group_style, f"{label}. {clean(title, single_line=True)}" if title else label,
-                  span=len(widths))
+        tc = cell(group, ctx.width, span=len(widths))
+        p = paragraph(tc, group_style)
+        run(p, f"{label}. " if title else label)
+        if title:  # a title borrowed from another language is tagged as that language
+            run(p, clean(title, single_line=True), lang=ctx.run_lang(title_lang))
         for vote in sorted(by_rec[number], key=lambda v: v.round_number):
             name = ctx.text(vote.round_name) or ctx.label("round_n", n=vote.round_number)
             if vote.mode == "delphi":
@@ -129,8 +135,69 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
                       _count(vote.block), f"{vote.voted} / {vote.eligible}", yes if vote.quorum_met else no,
                       yes if vote.rule_met else no, median, ctx.label(f"outcome_{vote.outcome}")]
             rows.add(tbl, values)
+            reason = _override_note(ctx, vote)
+            if reason:
+                text_cell(row(tbl), ctx.width, ctx.s("Memo Table Note"), reason, span=len(widths))
     if any_delphi:
         simple_paragraph(body, ctx.s("Memo Table Note"), ctx.label("votes_note"))
+
+
+def _fraction(value: str, lang: str) -> str:
+    """A rule's share as printed: "2/3", "70 %" for a decimal-looking tenth ("7/10"), "1" for unanimity."""
+    num, _, den = value.partition("/")
+    if den in ("10", "100", "20", "4", "5") and num.isdigit():
+        percent = int(num) * 100 / int(den)
+        text = f"{percent:g}"
+        return f"{text.replace('.', ',') if lang in ('ru', 'kk') else text}\u00a0%"
+    return value
+
+
+def _rule_text(vote: VoteResult, lang: str) -> str:
+    if vote.quorum is None:
+        return ""
+    quorum = _fraction(vote.quorum, lang)
+    blocks = ""
+    if vote.blocks_prevent_adoption is not None:
+        blocks = word(lang, "rule_blocks_stop" if vote.blocks_prevent_adoption else "rule_blocks_count")
+    if vote.mode == "delphi":
+        low, high = vote.delphi_band or (7, 9)
+        return word(lang, "rule_delphi", quorum=quorum, share=_fraction(vote.delphi_agreement_share or "7/10", lang),
+                    low=low, high=high, iqr=_number(float(_as_number(vote.delphi_max_iqr or "2")), lang),
+                    blocks=blocks)
+    return word(lang, "rule_simple", quorum=quorum, threshold=_fraction(vote.threshold or "2/3", lang),
+                blocks=blocks)
+
+
+def _as_number(value: str) -> float:
+    num, _, den = value.partition("/")
+    try:
+        return float(num) / float(den or 1)
+    except (ValueError, ZeroDivisionError):
+        return 0.0
+
+
+def _override_note(ctx: Ctx, vote: VoteResult) -> str:
+    """For a block that did not stop adoption: the reason the facilitator recorded."""
+    reason = clean(vote.block_override_reason or "", single_line=True).strip()
+    if not reason:
+        return ""
+    return " / ".join(dict.fromkeys(word(lang, "block_override", reason=reason) for lang in ctx.langs))
+
+
+def _round_rules(ctx: Ctx, body: etree._Element) -> None:
+    """Each round's rule, once per round (every recommendation in a round was decided by the same rule)."""
+    first_of_round: dict[int, VoteResult] = {}
+    for vote in sorted(ctx.data.votes, key=lambda v: v.round_number):
+        first_of_round.setdefault(vote.round_number, vote)
+    for number, vote in first_of_round.items():
+        for lang in ctx.langs:
+            rule = _rule_text(vote, lang)
+            if not rule:
+                continue
+            name = ctx.text(vote.round_name, lang) or word(lang, "round_n", n=number)
+            p = paragraph(body, ctx.s("Memo Table Note"))
+            run(p, f"{name}. ", fmt=BOLD, lang=ctx.run_lang(lang))
+            run(p, rule, lang=ctx.run_lang(lang))
 
 
 def dissents(ctx: Ctx, body: etree._Element, n: int) -> None:
@@ -208,11 +275,17 @@ def record(ctx: Ctx, body: etree._Element, n: int) -> None:
     tbl = table(body, ctx.s("Annex Table"), widths, header_row=False)
     text_style = ctx.s("Memo Table Text")
     prepared = data.prepared_at or dt.datetime.now(dt.timezone.utc)
+    if prepared.tzinfo is not None:
+        prepared = prepared.astimezone(dt.timezone.utc)
     rows = [
         ("record_status", ctx.label("status_final" if data.is_final else "status_draft")),
-        ("record_prepared", " / ".join(format_date(prepared.date(), lang) for lang in ctx.langs)),
+        ("record_meeting", ctx.date(data.roundtable.held_on)),
+        ("record_prepared", ctx.date(prepared.date())),
         ("record_recommendations", str(len(data.recommendations))),
     ]
+    number = clean(data.outgoing_number, single_line=True).strip()
+    if number:
+        rows.insert(1, ("record_outgoing", number))
     for key, value in rows:
         tr = row(tbl)
         text_cell(tr, widths[0], text_style, ctx.label(key), fmt=BOLD)
@@ -227,4 +300,9 @@ def record(ctx: Ctx, body: etree._Element, n: int) -> None:
         else:
             ctx.warnings.append("The memo is final but has no snapshot SHA-256 to print.")
             run(p, ctx.label("record_sha_missing"), fmt=ITALIC)
+    # The export moment, beside the seal and outside it: the same content exported again has the same seal.
+    tr = row(tbl)
+    text_cell(tr, widths[0], text_style, ctx.label("record_exported"), fmt=BOLD)
+    text_cell(tr, widths[1], text_style, f"{ctx.date(prepared.date())}, {prepared:%H:%M} UTC")
+    if data.is_final:
         simple_paragraph(body, ctx.s("Memo Table Note"), ctx.label("record_sha_note"))

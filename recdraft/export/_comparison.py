@@ -64,8 +64,11 @@ def _comparison_row(ctx: Ctx, tbl: etree._Element, widths: list[int], rec: Recom
     earlier = rec.previous.get(used) if rec.previous is not None and used else None
 
     def version(tc: etree._Element, version_content) -> None:
-        simple_paragraph(tc, text_style, version_content.title, fmt=BOLD, lang=run_lang, single_line=True)
-        write_markup(ctx, tc, version_content.text, lang=lang, compact=True, body_style="Memo Table Text")
+        # Text borrowed from another language is tagged as that language.
+        text_lang = used or lang
+        simple_paragraph(tc, text_style, version_content.title, fmt=BOLD, lang=ctx.run_lang(text_lang),
+                         single_line=True)
+        write_markup(ctx, tc, version_content.text, lang=text_lang, compact=True, body_style="Memo Table Text")
 
     tc = cell(tr, widths[1])
     if earlier is not None:

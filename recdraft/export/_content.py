@@ -87,7 +87,7 @@ def write_markup(ctx: Ctx, parent: etree._Element, text: str, *, lang: str, comp
     its own runs, recorded in ``ctx.comment_anchors`` so the comment can be anchored on it.
     """
     blocks = parse_blocks(clean(text))
-    run_lang = ctx.tag(lang) if ctx.bilingual else None
+    run_lang = ctx.run_lang(lang)
     if prefix and (not blocks or blocks[0].kind != "para"):
         p = paragraph(parent, ctx.s(body_style))
         run(p, prefix, style_id=ctx.s("Memo Label"), lang=run_lang)

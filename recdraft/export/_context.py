@@ -42,6 +42,8 @@ class Ctx:
     progress: Callable[[float, str], None] = lambda fraction, message: None
     _next_id: int = 10_000  # annotation ids (bookmarks, ins/del); python-docx comments use 0..n
     _revision: dict[str, str] | None = None
+    # The recommendation being written: its tracked changes carry its reviser and revision date.
+    current: Recommendation | None = None
 
     @property
     def bilingual(self) -> bool:
@@ -67,8 +69,16 @@ class Ctx:
         """Fixed wording in every language of the edition, "kk / ru" when side by side."""
         return " / ".join(dict.fromkeys(word(lang, key, **values) for lang in self.langs))
 
-    def date(self, value: dt.date) -> str:
-        return " / ".join(format_date(value, lang) for lang in self.langs)
+    def date(self, value: dt.date, lang: str | None = None) -> str:
+        """The date in every language of the edition (or ``lang``); it never breaks across lines."""
+        langs = (lang,) if lang else self.langs
+        return " / ".join(format_date(value, code).replace(" ", "\u00a0") for code in langs)
+
+    @property
+    def prepared_on(self) -> dt.date:
+        """The memo's own date: when it was prepared (exported), not when the roundtable met."""
+        moment = self.data.prepared_at or dt.datetime.now(dt.timezone.utc)
+        return moment.date()
 
     def tag(self, lang: str) -> str:
         return LANG_TAGS[lang]
@@ -99,14 +109,35 @@ class Ctx:
                 return rec.content[candidate], candidate
         return None, None
 
+    def run_lang(self, lang: str | None) -> str | None:
+        """The ``w:lang`` a run needs: its own language when it differs from the memo's (or side by side)."""
+        if lang is None or lang not in LANG_TAGS:
+            return None
+        return self.tag(lang) if self.bilingual or lang != self.lang else None
+
     def revision_attrs(self) -> dict[str, str]:
-        """Attributes of a tracked change: a fresh id, the author and the date (UTC)."""
+        """Attributes of a tracked change: a fresh id, who made the revision and its date (UTC).
+
+        Inside a recommendation these are its reviser and revision date; elsewhere (or when unknown)
+        the memo's preparer and preparation time.
+        """
+        rec = self.current
+        if rec is not None and (rec.revised_by or rec.revised_at):
+            author = clean(rec.revised_by, single_line=True) or self._default_revision()[AUTHOR]
+            date = _stamp(rec.revised_at) if rec.revised_at else self._default_revision()[DATE]
+            return {ID: str(self.next_id()), AUTHOR: author, DATE: date}
+        return {ID: str(self.next_id()), **self._default_revision()}
+
+    def _default_revision(self) -> dict[str, str]:
         if self._revision is None:
-            prepared = self.data.prepared_at or dt.datetime.now(dt.timezone.utc)
-            if prepared.tzinfo is not None:
-                prepared = prepared.astimezone(dt.timezone.utc)
             self._revision = {
                 AUTHOR: clean(self.data.prepared_by, single_line=True) or "recdraft",
-                DATE: prepared.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                DATE: _stamp(self.data.prepared_at or dt.datetime.now(dt.timezone.utc)),
             }
-        return {ID: str(self.next_id()), **self._revision}
+        return self._revision
+
+
+def _stamp(moment: dt.datetime) -> str:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

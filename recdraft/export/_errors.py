@@ -17,3 +17,7 @@ class MissingStyleError(RecdraftError):
         )
         self.missing = list(missing)
         self.template = template
+
+
+class PdfUnavailable(RecdraftError):
+    """LibreOffice (or Debian's python3-uno) is missing or failed: no PDF could be made."""

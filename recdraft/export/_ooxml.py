@@ -50,6 +50,22 @@ def clean(text: str, *, single_line: bool = False) -> str:
     return xml_safe(clean_text(text, single_line=single_line, strip_bidi=single_line))
 
 
+NBSP = "\u00a0"
+# A number and the unit or abbreviation after it ("2026 г.", "15 %", "3 млн"), "№ 5" and "Art. 26" stay on
+# one line: a typesetter's rule the Russian and Kazakh reader expects.
+_UNIT_AFTER = re.compile(
+    r"(\d) (г\.|гг\.|ж\.|жылғы|жылы|%|‰|°C|км|кг|см|мм|м|га|тг|тенге|₸|руб\.|млн|млрд|тыс\.|трлн"
+    r"|дней|дня|день|күн|жыл|лет|года?|years?|days?|months?|km|kg|cm|mm|ha|KZT|million|billion)(?![\w])")
+_NUMBER_AFTER = re.compile(r"(№|No\.|Art\.|art\.|ст\.|п\.|пп\.|ч\.|пр\.|бап|тармақ|§) (?=\d)")
+
+
+def tie(text: str) -> str:
+    """``text`` with non-breaking spaces between a number and its unit (and after "№", "Art.")."""
+    if not any(c.isdigit() for c in text):
+        return text
+    return _NUMBER_AFTER.sub(rf"\1{NBSP}", _UNIT_AFTER.sub(rf"\1{NBSP}\2", text))
+
+
 def paragraph(parent: etree._Element, style_id: str | None, *, keep_next: bool = False,
               page_break: bool = False, index: int | None = None) -> etree._Element:
     """Append (or insert at ``index``) a ``w:p`` with the given paragraph style id."""
@@ -110,7 +126,7 @@ def run(parent: etree._Element, text: str, *, fmt: int = 0, style_id: str | None
             SE(rpr, ICS)
         if lang:
             SE(rpr, LANG).set(VAL, lang)
-    text = clean(text, single_line=single_line)
+    text = tie(clean(text, single_line=single_line))
     add_text(r, text, deleted=deleted)
     return r
 
@@ -252,6 +268,6 @@ class RowFactory:
         tr = copy.deepcopy(self._proto)
         for p, value in zip(tr.iter(P), values, strict=True):
             if value:
-                add_text(SE(p, R), clean(value))
+                add_text(SE(p, R), tie(clean(value)))
         tbl.append(tr)
         return tr

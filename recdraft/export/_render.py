@@ -27,9 +27,10 @@ from recdraft.schemas.memo import MemoData
 
 LANGUAGES = ("en", "ru", "kk", "kk+ru")
 VARIANTS = ("final", "review", "redline", "comparison")
-# Off: Word would greet a parliamentary reader with an "update fields?" prompt. The contents are
-# pre-filled and linked; F9 in Word adds page numbers. True asks Word to update on opening.
-UPDATE_FIELDS_ON_OPEN = False
+# On: Word updates the contents (page numbers) when the memo is opened, after asking once — unless
+# the export already carries LibreOffice's page numbers (``toc_pages``): then nothing prompts. The
+# contents are always pre-filled and linked, so LibreOffice, pandoc and print show the list as it is.
+UPDATE_FIELDS_ON_OPEN = True
 # CT_Settings children that must follow w:updateFields (schema order matters to Word).
 _AFTER_UPDATE_FIELDS = tuple(w(t) for t in (
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
@@ -39,7 +40,7 @@ _AFTER_UPDATE_FIELDS = tuple(w(t) for t in (
 
 
 def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | None = None,
-           progress: Callable[[float, str], None] | None = None) -> RenderResult:
+           progress: Callable[[float, str], None] | None = None, toc_pages: list[int] | None = None) -> RenderResult:
     """See ``recdraft.export.render_memo``."""
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
@@ -83,14 +84,15 @@ def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | 
         _sections.closing(ctx, body)
         report(0.7, "Annexes")
         _annexes.annexes(ctx, body)
-        _sections.fill_toc(ctx, toc)
+        _sections.fill_toc(ctx, toc, toc_pages)
     body.append(sect_pr)
     _close_empty_cells(ctx, body)
 
     report(0.85, "Header, footer and properties")
     _fill_header_footer(ctx, document)
     _set_language_and_properties(ctx, document)
-    if UPDATE_FIELDS_ON_OPEN and variant != "comparison":
+    if UPDATE_FIELDS_ON_OPEN and variant != "comparison" and toc_pages is None:
+        # Without page numbers from a layout engine, Word fills them in on opening (it asks once).
         _update_fields_on_open(document)
     if variant == "review":
         _review.add_comments(ctx, document)
@@ -129,7 +131,9 @@ def _set_language_and_properties(ctx: Ctx, document: docx.document.Document) -> 
     props = document.core_properties
     props.title = clean(ctx.text(rt.title), single_line=True)[:255]
     props.subject = ctx.label("memo_kind")[:255]
+    # The organisers, never the person who pressed "export": they may have withheld their name.
     props.author = clean(ctx.text(rt.organisers), single_line=True)[:255]
+    props.last_modified_by = props.author
     props.language = LANG_TAGS[ctx.lang]
     moment = ctx.data.prepared_at or dt.datetime.now(dt.timezone.utc)
     props.created = moment

@@ -55,14 +55,17 @@ def table_of_contents(ctx: Ctx, parent: etree._Element) -> etree._Element:
     return SE(sdt, w("sdtContent"))
 
 
-def fill_toc(ctx: Ctx, content: etree._Element) -> None:
+def fill_toc(ctx: Ctx, content: etree._Element, pages: list[int] | None = None) -> None:
     """Pre-filled TOC entries (hyperlinked titles) so the TOC shows before any refresh.
 
-    The cached entries carry no page numbers: only a layout engine knows them, and LibreOffice
-    and pandoc show cached values as they are, so a guessed number could be wrong in print.
-    Word fills them in when the field is updated (the memo asks Word to do so on opening).
+    ``pages`` are the entries' page numbers as a layout engine (LibreOffice) computed them for this
+    very document; without them the cached entries carry none (a guessed number could be wrong in
+    print). Word recomputes them when the field is updated (the memo asks Word to do so on opening).
     """
     entries = ctx.toc or [TocEntry(1, "", "", "")]
+    if pages is not None and len(pages) != len(ctx.toc):
+        ctx.warnings.append("The contents could not be given page numbers (the layout did not match).")
+        pages = None
     last = len(entries) - 1
     for i, entry in enumerate(entries):
         p = paragraph(content, ctx.s("toc 1" if entry.level == 1 else "toc 2"))
@@ -76,6 +79,9 @@ def fill_toc(ctx: Ctx, content: etree._Element) -> None:
                 run(link, entry.label)
                 SE(SE(link, R), TAB)
             run(link, entry.text)
+            if pages is not None:
+                SE(SE(link, R), TAB)
+                run(link, str(pages[i]))
         if i == last:
             SE(SE(p, R), w("fldChar")).set(w("fldCharType"), "end")
 
@@ -103,6 +109,11 @@ def title_page(ctx: Ctx, body: etree._Element) -> etree._Element:
         simple_paragraph(body, ctx.s("Memo Title"), title, single_line=True)
     if ctx.variant != "final":
         simple_paragraph(body, ctx.s("Memo Title Note"), ctx.label(f"variant_{ctx.variant}"))
+    if ctx.variant in ("redline", "comparison") and ctx.joined(ctx.data.baseline):
+        # Say what the changes are measured against: the reader cannot see it anywhere else.
+        text = " / ".join(dict.fromkeys(
+            ctx.word("compared_with", lang, baseline=ctx.text(ctx.data.baseline, lang)) for lang in ctx.langs))
+        simple_paragraph(body, ctx.s("Memo Title Note"), text, single_line=True)
     venue = ctx.joined(rt.venue)
     simple_paragraph(body, ctx.s("Memo Title Place"), venue, single_line=True)
     last = simple_paragraph(body, ctx.s("Memo Title Meta"), ctx.date(rt.held_on))
@@ -133,6 +144,20 @@ def addressee(ctx: Ctx, body: etree._Element, *, page_break: bool = True) -> Non
                   for name in names or [""]]
     for p in paragraphs[:-1]:  # kk and ru names of one addressee stay together
         SE(p[0], SPACING).set(w("after"), "120")
+    reference(ctx, body)
+
+
+def reference(ctx: Ctx, body: etree._Element) -> None:
+    """The outgoing number and the memo's own date (the day it was prepared), under the addressee."""
+    number = clean(ctx.data.outgoing_number, single_line=True).strip()
+    for lang in ctx.langs:
+        date = ctx.date(ctx.prepared_on, lang)
+        text = ctx.word("outgoing", lang, number=number, date=date) if number else ctx.word("memo_date", lang,
+                                                                                            date=date)
+        p = simple_paragraph(body, ctx.s("Memo Meta"), text, single_line=True)
+        ind = SE(p[0], w("ind"))  # flush left, as the reference of an official letter stands
+        ind.set(w("left"), "0")
+        ind.set(w("firstLine"), "0")
 
 
 # --------------------------------------------------------------------------- localized sections
@@ -154,12 +179,12 @@ def parallel_row(ctx: Ctx, parent: etree._Element, *, header: bool = False) -> l
 def localized_text(ctx: Ctx, body: etree._Element, values: dict[str, str], *, header: bool = False) -> None:
     """Markdown text in the memo language, or side by side in the kk+ru edition."""
     if not ctx.bilingual:
-        text = ctx.text(values)
-        write_markup(ctx, body, text or ctx.word("no_text"), lang=ctx.lang)
+        text, used = ctx.pick(values)
+        write_markup(ctx, body, text or ctx.word("no_text"), lang=used or ctx.lang)
         return
     for lang, tc in zip(ctx.langs, parallel_row(ctx, body, header=header), strict=True):
-        text = ctx.text(values, lang)
-        write_markup(ctx, tc, text or ctx.word("no_text", lang), lang=lang, compact=True,
+        text, used = ctx.pick(values, lang)
+        write_markup(ctx, tc, text or ctx.word("no_text", lang), lang=used or lang, compact=True,
                      body_style="Memo Parallel Text")
 
 
@@ -179,14 +204,43 @@ def closing(ctx: Ctx, body: etree._Element) -> None:
     else:
         text = ctx.text(rt.closing) or ctx.word("closing")
         write_markup(ctx, body, text, lang=ctx.lang, body_style="Memo Closing")
-    simple_paragraph(body, ctx.s("Memo Signature"), ctx.label("on_behalf") + ":", keep_next=True)
-    for lang in ctx.langs:
-        organisers = ctx.text(rt.organisers, lang)
-        if organisers:
-            p = simple_paragraph(body, ctx.s("Memo Signature"), organisers, single_line=True, keep_next=True)
-            SE(p[0], SPACING).set(w("before"), "0")
-    p = simple_paragraph(body, ctx.s("Memo Signature"), ctx.date(rt.held_on))
-    SE(p[0], SPACING).set(w("before"), "0")
+    _keep_last_with_next(body)
+    signature(ctx, body)
+
+
+def _keep_last_with_next(body: etree._Element) -> None:
+    """The paragraph (or side-by-side table) before the signature stays on the signature's page."""
+    last = body[-1]
+    paragraphs = [last] if last.tag == w("p") else list(last.iter(w("p")))
+    for p in paragraphs:
+        ppr = p[0] if len(p) and p[0].tag == w("pPr") else None
+        if ppr is None:
+            ppr = p.makeelement(w("pPr"), {})
+            p.insert(0, ppr)
+        if ppr.find(w("keepNext")) is None:
+            pos = 1 if len(ppr) and ppr[0].tag == w("pStyle") else 0
+            ppr.insert(pos, ppr.makeelement(w("keepNext"), {}))
+
+
+def signature(ctx: Ctx, body: etree._Element) -> None:
+    """On behalf of the organisers, the signatory's position and name, and the memo's date.
+
+    Every line but the last keeps with the next, so the block never splits and never stands alone
+    on a page (the closing paragraph before it keeps with it too).
+    """
+    rt = ctx.data.roundtable
+    lines: list[str] = [ctx.label("on_behalf") + ":"]  # noqa: RUF005
+    lines += [t for t in (ctx.text(rt.organisers, lang) for lang in ctx.langs) if t]
+    signatory = ctx.data.signatory
+    positions = list(dict.fromkeys(t for t in (ctx.text(signatory.position, lang) for lang in ctx.langs) if t))
+    names = list(dict.fromkeys(t for t in (ctx.text(signatory.name, lang) for lang in ctx.langs) if t))
+    lines += positions + names
+    lines.append(ctx.date(ctx.prepared_on))
+    for k, text in enumerate(lines):
+        last = k == len(lines) - 1
+        p = simple_paragraph(body, ctx.s("Memo Signature"), text, single_line=True, keep_next=not last)
+        if k:
+            SE(p[0], SPACING).set(w("before"), "240" if last else "0")
 
 
 # --------------------------------------------------------------------------- recommendations
@@ -200,10 +254,12 @@ def recommendations(ctx: Ctx, body: etree._Element, quotes: dict[int, dict[int, 
         if k % step == 0:
             ctx.progress(0.2 + 0.5 * k / total, f"Recommendation {k + 1} of {total}")
         rec_quotes = quotes.get(rec.number)
+        ctx.current = rec  # its tracked changes carry its reviser and revision date
         if ctx.bilingual:
             _recommendation_parallel(ctx, body, rec, rec_quotes)
         else:
             _recommendation_single(ctx, body, rec, rec_quotes)
+    ctx.current = None
 
 
 def _previous(ctx: Ctx, rec: Recommendation, lang: str | None) -> tuple[bool, RecommendationContent | None]:
@@ -222,21 +278,23 @@ def _previous(ctx: Ctx, rec: Recommendation, lang: str | None) -> tuple[bool, Re
 
 
 def _recommendation_heading(ctx: Ctx, body: etree._Element, rec: Recommendation, label: str,
-                            title: str, diff: bool, earlier: RecommendationContent | None) -> etree._Element:
+                            title: str, diff: bool, earlier: RecommendationContent | None,
+                            title_lang: str | None = None) -> etree._Element:
     p = heading(ctx, body, "Recommendation Heading", "", level=2)
     ctx.toc[-1].text = clean(f"{label}. {title}" if title else label, single_line=True)
     first = run(p, f"{label}. " if title else label)
     title = clean(title, single_line=True)
+    lang = ctx.run_lang(title_lang)  # a title borrowed from another language is tagged as that language
     if diff and earlier is None:
         ins = SE(p, w("ins"), ctx.revision_attrs())
         ins.append(first)
         if title:
-            run(ins, title)
+            run(ins, title, lang=lang)
         mark_paragraph(ctx, p, "insert")
     elif diff:
-        write_inline_diff(ctx, p, [(clean(earlier.title, single_line=True), 0)], [(title, 0)], lang=None)
+        write_inline_diff(ctx, p, [(clean(earlier.title, single_line=True), 0)], [(title, 0)], lang=lang)
     elif title:
-        run(p, title)
+        run(p, title, lang=lang)
     # The bookmarkEnd must stay last: move it after the title runs.
     end = p.find(w("bookmarkEnd"))
     p.remove(end)
@@ -259,12 +317,18 @@ def _markup(ctx: Ctx, parent: etree._Element, new: str, old: str | None, diff: b
 
 def _recommendation_body(ctx: Ctx, parent: etree._Element, rec: Recommendation, lang: str,
                          content: RecommendationContent, earlier: RecommendationContent | None,
-                         diff: bool, quotes: dict[int, str] | None, *, compact: bool) -> None:
-    """Text, rationale, legal basis, responsible body and priority of one language version."""
+                         diff: bool, quotes: dict[int, str] | None, *, compact: bool,
+                         text_lang: str | None = None) -> None:
+    """Text, rationale, legal basis, responsible body and priority of one language version.
+
+    ``text_lang`` is the language the content is written in when it had to be borrowed from another
+    one: its runs are tagged with that language (spell-checking, screen readers).
+    """
     body_style = "Memo Parallel Text" if compact else "Memo Body"
     meta_style = "Memo Parallel Text" if compact else "Memo Meta"
+    text_lang = text_lang or lang
     _markup(ctx, parent, content.text or ctx.word("no_text", lang), earlier.text if earlier else None, diff,
-            lang=lang, compact=compact, body_style=body_style, quotes=quotes)
+            lang=text_lang, compact=compact, body_style=body_style, quotes=quotes)
     old = earlier or RecommendationContent(title="", text="")
     for key, attr, style in (("rationale", "rationale", body_style), ("legal_basis", "legal_basis", meta_style),
                              ("responsible_body", "responsible_body", meta_style)):
@@ -272,7 +336,7 @@ def _recommendation_body(ctx: Ctx, parent: etree._Element, rec: Recommendation, 
         if not (new_value.strip() or (diff and old_value.strip())):
             continue
         label = ctx.word(key, lang) + ("." if key == "rationale" else ":")
-        _markup(ctx, parent, new_value, old_value, diff, lang=lang, compact=compact or key != "rationale",
+        _markup(ctx, parent, new_value, old_value, diff, lang=text_lang, compact=compact or key != "rationale",
                 body_style=style, prefix=label, quotes=quotes)
     p = paragraph(parent, ctx.s(meta_style))
     run_lang = ctx.tag(lang) if ctx.bilingual else None
@@ -298,10 +362,10 @@ def _recommendation_single(ctx: Ctx, body: etree._Element, rec: Recommendation,
     content, used = ctx.content(rec, lang)
     diff, earlier = _previous(ctx, rec, used)
     label = ctx.word("recommendation", n=rec.number)
-    _recommendation_heading(ctx, body, rec, label, content.title if content else "", diff, earlier)
+    _recommendation_heading(ctx, body, rec, label, content.title if content else "", diff, earlier, used)
     _fallback_note(ctx, body, lang, used, "Memo Note")
     if content is not None:
-        _recommendation_body(ctx, body, rec, lang, content, earlier, diff, quotes, compact=False)
+        _recommendation_body(ctx, body, rec, lang, content, earlier, diff, quotes, compact=False, text_lang=used)
 
 
 def _recommendation_parallel(ctx: Ctx, body: etree._Element, rec: Recommendation,
@@ -315,15 +379,16 @@ def _recommendation_parallel(ctx: Ctx, body: etree._Element, rec: Recommendation
         diff, earlier = _previous(ctx, rec, used)
         title = content.title if content else ""
         p = paragraph(tc, ctx.s("Memo Parallel Heading"))
+        title_lang = ctx.tag(used or lang)
         if diff and earlier is None:
             ins = SE(p, w("ins"), ctx.revision_attrs())
-            run(ins, title, lang=ctx.tag(lang), single_line=True)
+            run(ins, title, lang=title_lang, single_line=True)
             mark_paragraph(ctx, p, "insert")
         elif diff:
             write_inline_diff(ctx, p, [(clean(earlier.title, single_line=True), 0)],
-                              [(clean(title, single_line=True), 0)], lang=ctx.tag(lang))
+                              [(clean(title, single_line=True), 0)], lang=title_lang)
         else:
-            run(p, title, lang=ctx.tag(lang), single_line=True)
+            run(p, title, lang=title_lang, single_line=True)
         _fallback_note(ctx, tc, lang, used, "Memo Note")
         if content is not None:
-            _recommendation_body(ctx, tc, rec, lang, content, earlier, diff, quotes, compact=True)
+            _recommendation_body(ctx, tc, rec, lang, content, earlier, diff, quotes, compact=True, text_lang=used)

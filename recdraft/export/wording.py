@@ -88,8 +88,8 @@ WORDING: dict[str, dict[str, str]] = {
         "record_prepared": "Prepared",
         "record_recommendations": "Recommendations",
         "record_sha": "Snapshot SHA-256",
-        "record_sha_note": "The checksum identifies the approved text exactly: any change to it "
-                           "gives a different value.",
+        "record_sha_note": "The checksum identifies the approved content exactly (texts, votes and names): "
+                           "any change to it gives a different value; the export time is not part of it.",
         "record_sha_missing": "not recorded",
         "col_no": "No.",
         "col_earlier": "Earlier text",
@@ -104,6 +104,30 @@ WORDING: dict[str, dict[str, str]] = {
         "lang_name_ru": "Russian",
         "lang_name_kk": "Kazakh",
         "no_text": "(no text)",
+        "meeting_date": "Date of the roundtable: {date}",
+        "outgoing": "Ref. {number} of {date}",
+        "memo_date": "Date: {date}",
+        "compared_with": "Compared with: {baseline}",
+        "record_meeting": "Roundtable held",
+        "record_exported": "Exported",
+        "record_outgoing": "Reference",
+        "participant_n": "Participant {n}",
+        "blocker_nothing": "No recommendation has been adopted yet: the memo has nothing to recommend.",
+        "blocker_comments": "Recommendation {n} (no. {number} in the roundtable) has {count} comment(s) awaiting "
+                            "moderation.",
+        "blocker_no_vote": "Recommendation {n} (no. {number} in the roundtable) has no closed vote that met its rule.",
+        "cleared_by_moderators": "Cleared by: moderators.",
+        "cleared_by_staff": "Cleared by: administrators or moderators (a vote round).",
+        "baseline_first": "the first drafts of the recommendations",
+        "baseline_sent": "the version sent to parliament on {date} (snapshot {id})",
+        "baseline_snapshot": "the final version of {date} (snapshot {id})",
+        "rule_simple": "Rule: quorum {quorum} of eligible voters; adopted when at least {threshold} of those "
+                       "who took a side agree{blocks}.",
+        "rule_delphi": "Rule (Delphi): quorum {quorum} of eligible voters; consensus when at least {share} of "
+                       "the ratings lie in {low}–{high} and the interquartile range is at most {iqr}{blocks}.",
+        "rule_blocks_stop": "; a block prevents adoption",
+        "rule_blocks_count": "; a block counts as a vote against",
+        "block_override": "A block did not prevent adoption. Recorded reason: {reason}",
     },
     "ru": {
         "memo_kind": "Рекомендации круглого стола",
@@ -173,8 +197,9 @@ WORDING: dict[str, dict[str, str]] = {
         "record_prepared": "Подготовлено",
         "record_recommendations": "Рекомендаций",
         "record_sha": "Контрольная сумма SHA-256",
-        "record_sha_note": "Контрольная сумма однозначно идентифицирует утверждённый текст: "
-                           "любое его изменение даёт другое значение.",
+        "record_sha_note": "Контрольная сумма однозначно идентифицирует утверждённое содержание (тексты, "
+                           "голоса и имена): любое его изменение даёт другое значение; время выгрузки в неё "
+                           "не входит.",
         "record_sha_missing": "не зафиксирована",
         "col_no": "№",
         "col_earlier": "Прежняя редакция",
@@ -189,6 +214,31 @@ WORDING: dict[str, dict[str, str]] = {
         "lang_name_ru": "на русском языке",
         "lang_name_kk": "на казахском языке",
         "no_text": "(текст отсутствует)",
+        "meeting_date": "Дата проведения круглого стола: {date}",
+        "outgoing": "Исх. {number} от {date}",
+        "memo_date": "Дата: {date}",
+        "compared_with": "Изменения показаны относительно: {baseline}",
+        "record_meeting": "Дата круглого стола",
+        "record_exported": "Выгружено",
+        "record_outgoing": "Исходящий номер",
+        "participant_n": "Участник {n}",
+        "blocker_nothing": "Ни одна рекомендация ещё не принята: документу нечего рекомендовать.",
+        "blocker_comments": "У рекомендации {n} (№ {number} в круглом столе) комментариев на модерации: {count}.",
+        "blocker_no_vote": "По рекомендации {n} (№ {number} в круглом столе) нет закрытого голосования, "
+                           "выполнившего правило.",
+        "cleared_by_moderators": "Кто может устранить: модераторы.",
+        "cleared_by_staff": "Кто может устранить: администраторы или модераторы (тур голосования).",
+        "baseline_first": "первоначальные проекты рекомендаций",
+        "baseline_sent": "редакция, направленная в Парламент {date} (снимок {id})",
+        "baseline_snapshot": "окончательная редакция от {date} (снимок {id})",
+        "rule_simple": "Правило: кворум — {quorum} участников, имеющих право голоса; рекомендация принимается, "
+                       "если «за» — не менее {threshold} определившихся{blocks}.",
+        "rule_delphi": "Правило (Дельфи): кворум — {quorum} участников, имеющих право голоса; консенсус, если "
+                       "не менее {share} оценок лежат в диапазоне {low}–{high}, а межквартильный размах "
+                       "не превышает {iqr}{blocks}.",
+        "rule_blocks_stop": "; блок препятствует принятию",
+        "rule_blocks_count": "; блок учитывается как голос «против»",
+        "block_override": "Блок не помешал принятию. Зафиксированное основание: {reason}",
     },
     "kk": {
         "memo_kind": "Дөңгелек үстелдің ұсынымдары",
@@ -259,8 +309,8 @@ WORDING: dict[str, dict[str, str]] = {
         "record_prepared": "Дайындалған күні",
         "record_recommendations": "Ұсынымдар саны",
         "record_sha": "SHA-256 бақылау сомасы",
-        "record_sha_note": "Бақылау сомасы бекітілген мәтінді дәл анықтайды: мәтіндегі кез келген "
-                           "өзгеріс басқа мән береді.",
+        "record_sha_note": "Бақылау сомасы бекітілген мазмұнды (мәтіндерді, дауыстарды және есімдерді) дәл "
+                           "анықтайды: кез келген өзгеріс басқа мән береді; экспорт уақыты оған кірмейді.",
         "record_sha_missing": "тіркелмеген",
         "col_no": "№",
         "col_earlier": "Бұрынғы редакциясы",
@@ -275,6 +325,32 @@ WORDING: dict[str, dict[str, str]] = {
         "lang_name_ru": "орыс тіліндегі",
         "lang_name_kk": "қазақ тіліндегі",
         "no_text": "(мәтін жоқ)",
+        "meeting_date": "Дөңгелек үстелдің өткен күні: {date}",
+        "outgoing": "Шығ. {number}, {date}",
+        "memo_date": "Күні: {date}",
+        "compared_with": "Өзгерістер мына нұсқамен салыстырылған: {baseline}",
+        "record_meeting": "Дөңгелек үстелдің өткен күні",
+        "record_exported": "Экспортталған уақыты",
+        "record_outgoing": "Шығыс нөмірі",
+        "participant_n": "Қатысушы {n}",
+        "blocker_nothing": "Бірде-бір ұсыным әлі қабылданған жоқ: құжатта ұсынатын ештеңе жоқ.",
+        "blocker_comments": "{n}-ұсынымда (дөңгелек үстелдегі № {number}) модерацияны күтіп тұрған "
+                            "түсініктемелер: {count}.",
+        "blocker_no_vote": "{n}-ұсыным (дөңгелек үстелдегі № {number}) бойынша шарты орындалған жабық дауыс "
+                           "беру жоқ.",
+        "cleared_by_moderators": "Кім шеше алады: модераторлар.",
+        "cleared_by_staff": "Кім шеше алады: әкімшілер немесе модераторлар (дауыс беру туры).",
+        "baseline_first": "ұсынымдардың алғашқы жобалары",
+        "baseline_sent": "Парламентке {date} жіберілген редакция ({id}-көшірме)",
+        "baseline_snapshot": "{date} түпкілікті редакциясы ({id}-көшірме)",
+        "rule_simple": "Шарт: кворум — дауыс беру құқығы барлардың {quorum}; ұстанымын білдіргендердің "
+                       "кемінде {threshold} жақтаса, ұсыным қабылданады{blocks}.",
+        "rule_delphi": "Шарт (Дельфи): кворум — дауыс беру құқығы барлардың {quorum}; бағалардың кемінде "
+                       "{share} бөлігі {low}–{high} аралығында болып, квартильаралық құлаш {iqr} мәнінен "
+                       "аспаса, консенсус бар{blocks}.",
+        "rule_blocks_stop": "; бұғаттау қабылдауға кедергі болады",
+        "rule_blocks_count": "; бұғаттау «қарсы» дауыс ретінде есептеледі",
+        "block_override": "Бұғаттау қабылдауға кедергі болмады. Тіркелген негіздеме: {reason}",
     },
 }
 

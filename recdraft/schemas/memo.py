@@ -68,6 +68,10 @@ class Recommendation(_Model):
     previous: dict[MemoLang, RecommendationContent] | None = None
     justification: Localized = Field(default_factory=dict)  # why it changed (comparison table)
     consensus: Localized = Field(default_factory=dict)  # how agreement was reached (comparison table)
+    # Who made the revisions since ``previous`` and when the latest was saved (tracked changes' author/date);
+    # a person who withheld their name appears under a neutral label. Not part of the seal.
+    revised_by: str = ""
+    revised_at: dt.datetime | None = None
 
 
 class DelphiStats(_Model):
@@ -95,6 +99,15 @@ class VoteResult(_Model):
     rule_met: bool
     outcome: RoundOutcome
     delphi: DelphiStats | None = None
+    # The round's rule as it was opened (fractions as text, e.g. "2/3"); None where it does not apply.
+    quorum: str | None = None
+    threshold: str | None = None
+    blocks_prevent_adoption: bool | None = None
+    delphi_agreement_share: str | None = None
+    delphi_band: tuple[int, int] | None = None
+    delphi_max_iqr: str | None = None
+    # A block that did not stop adoption: the reason the facilitator recorded.
+    block_override_reason: str | None = None
 
 
 class DissentingOpinion(_Model):
@@ -123,13 +136,26 @@ class LegalReference(_Model):
 
 
 class PublishedComment(_Model):
-    """A moderated comment shown in the review variant; ``quote`` is the passage it refers to."""
+    """A moderated comment shown in the review variant; ``quote`` is the passage it refers to.
+
+    ``author`` is already the printable label: a neutral "Participant N" for someone who withheld
+    their name. ``parent`` is the index (in ``MemoData.comments``) of the comment this one replies to.
+    """
 
     recommendation_number: int
     author: str
     published_at: dt.datetime
     text: str
     quote: str | None = None
+    parent: int | None = None
+    resolved: bool = False
+
+
+class Signatory(_Model):
+    """Who signs the memo: name and position per language (both optional)."""
+
+    name: Localized = Field(default_factory=dict)
+    position: Localized = Field(default_factory=dict)
 
 
 class MemoData(_Model):
@@ -145,7 +171,12 @@ class MemoData(_Model):
     is_final: bool = False
     blockers: list[str] = Field(default_factory=list)
     snapshot_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-    # Who and when for tracked changes and the document record; None means "now".
+    signatory: Signatory = Field(default_factory=Signatory)
+    outgoing_number: str = ""
+    # What the redline and comparison compare against, as printed on their first page.
+    baseline: Localized = Field(default_factory=dict)
+    # Who and when for the document record (the export moment); None means "now". Not sealed:
+    # the seal covers the content, so the same content exported twice has the same SHA-256.
     prepared_by: str = ""
     prepared_at: dt.datetime | None = None
 

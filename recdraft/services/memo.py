@@ -14,25 +14,55 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.memo_models import MemoSnapshot
 from recdraft.db.models import Comment, Membership, Recommendation, Revision, Roundtable, User, utcnow
+from recdraft.db.voting_models import VotingRound
+from recdraft.domain.phases import Action
 from recdraft.domain.roles import Role
 from recdraft.domain.statuses import CommentStatus, RecStatus
 from recdraft.errors import InvalidInput, NotFound
+from recdraft.export.wording import format_date, word
 from recdraft.schemas import memo as m
 from recdraft.schemas.common import LANGS
 from recdraft.schemas.views import View
-from recdraft.services._base import Actor, _System, actor, actor_ref, audit, deny_unless, get, member_role
-from recdraft.services.results import results_for_memo
+from recdraft.services._base import (
+    Actor,
+    _System,
+    actor,
+    actor_ref,
+    audit,
+    deny_unless,
+    get,
+    member_role,
+    roundtable_open_for_writes,
+)
+from recdraft.services.results import results_for_memo, rules_of
 
 Variant = Literal["final", "review", "redline", "comparison"]
 MemoLanguage = Literal["en", "ru", "kk", "kk+ru"]
 VARIANTS: tuple[str, ...] = ("final", "review", "redline", "comparison")
 LANGUAGES: tuple[str, ...] = ("en", "ru", "kk", "kk+ru")
+FORMATS: tuple[str, ...] = ("docx", "pdf")
+MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "pdf": "application/pdf"}
+# What a redline or comparison compares against, besides a snapshot id.
+FIRST_DRAFTS = "first"  # each recommendation's first draft
+LAST_SENT = "sent"  # the last snapshot sent to parliament, else the first drafts (the default)
+
+
+class BlockerView(View):
+    """One thing that stands in the way of a final memo, and who can clear it."""
+
+    kind: Literal["nothing_adopted", "comments", "no_vote"]
+    message: str  # English, as in MemoStatusView.blockers
+    cleared_by: Literal["moderators", "staff"]  # moderators (and admins) / admins and moderators run a round
+    memo_number: int | None = None
+    roundtable_number: int | None = None
+    count: int | None = None
 
 
 class MemoStatusView(View):
@@ -42,6 +72,7 @@ class MemoStatusView(View):
     included: list[int]  # recommendation ids, in memo order
     blockers: list[str]
     can_be_final: bool
+    blocking: list[BlockerView] = []
 
 
 class SnapshotView(View):
@@ -52,6 +83,8 @@ class SnapshotView(View):
     lang: str
     sha256: str
     recommendations: int
+    sent_at: datetime | None = None
+    sent_by: int | None = None
 
 
 @dataclass
@@ -63,6 +96,7 @@ class ExportResult:
     blockers: list[str] = field(default_factory=list)
     snapshot_id: int | None = None
     sha256: str | None = None
+    media_type: str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _require_admin(s: Session, actor_id: Actor, roundtable_id: int) -> User | None:
@@ -84,36 +118,73 @@ def _included(s: Session, roundtable_id: int) -> list[Recommendation]:
 
 
 def _unmoderated(s: Session, rec_ids: list[int]) -> dict[int, int]:
+    """Comments still awaiting a moderator's decision, per recommendation.
+
+    An open flag on a published comment is for moderators to resolve, but it does not hold the memo:
+    anyone may flag, and nobody may keep the memo hostage by doing so (issue 10, item 2).
+    """
     if not rec_ids:
         return {}
     rows = s.execute(
         select(Comment.recommendation_id, func.count()).where(
-            Comment.recommendation_id.in_(rec_ids),
-            or_(Comment.status == CommentStatus.PENDING.value,
-                (Comment.open_flags > 0) & (Comment.status == CommentStatus.PUBLISHED.value)),
+            Comment.recommendation_id.in_(rec_ids), Comment.status == CommentStatus.PENDING.value,
         ).group_by(Comment.recommendation_id)
     ).all()
     return {rid: n for rid, n in rows}
 
 
-def _blockers(included: list[Recommendation], unmoderated: dict[int, int], results: dict[int, list[Any]]) -> list[str]:
+_CLEARED_BY = {
+    "moderators": "Moderators (or administrators) can clear this on the Moderation page.",
+    "staff": "Administrators or moderators can clear this by running a vote round that meets its rule.",
+}
+
+
+def _blocking(included: list[Recommendation], unmoderated: dict[int, int],
+              results: dict[int, list[Any]]) -> list[BlockerView]:
     if not included:
-        return ["No recommendation has been adopted yet: the memo has nothing to recommend."]
-    out: list[str] = []
+        return [BlockerView(kind="nothing_adopted", cleared_by="staff",
+                            message="No recommendation has been adopted yet: the memo has nothing to recommend. "
+                                    + _CLEARED_BY["staff"])]
+    out: list[BlockerView] = []
     for memo_number, rec in enumerate(included, start=1):
         label = f"Recommendation {memo_number} (no. {rec.number} in the roundtable)"
         if unmoderated.get(rec.id):
-            out.append(f"{label} has {unmoderated[rec.id]} comment(s) awaiting moderation.")
+            out.append(BlockerView(
+                kind="comments", cleared_by="moderators", memo_number=memo_number, roundtable_number=rec.number,
+                count=unmoderated[rec.id],
+                message=f"{label} has {unmoderated[rec.id]} comment(s) awaiting moderation. "
+                        + _CLEARED_BY["moderators"]))
         rounds = results.get(rec.id, [])
         if not rounds or rounds[-1].overall is None or not rounds[-1].overall.rule_met:
-            out.append(f"{label} has no closed vote that met its rule.")
+            out.append(BlockerView(
+                kind="no_vote", cleared_by="staff", memo_number=memo_number, roundtable_number=rec.number,
+                message=f"{label} has no closed vote that met its rule. " + _CLEARED_BY["staff"]))
     return out
 
 
-def _status(db: Database, s: Session, actor_id: Actor, roundtable_id: int) -> tuple[list[Recommendation], list[str], dict[int, list[Any]]]:
+def _status(db: Database, s: Session, actor_id: Actor, roundtable_id: int
+            ) -> tuple[list[Recommendation], list[BlockerView], dict[int, list[Any]]]:
     included = _included(s, roundtable_id)
     results = results_for_memo(db, actor_id=_results_actor(s, actor_id, roundtable_id), roundtable_id=roundtable_id)
-    return included, _blockers(included, _unmoderated(s, [r.id for r in included]), results), results
+    return included, _blocking(included, _unmoderated(s, [r.id for r in included]), results), results
+
+
+def _memo_blockers(blocking: list[BlockerView], lang: str) -> list[str]:
+    """The blockers as the memo prints them, in its language(s)."""
+    langs = ("kk", "ru") if lang == "kk+ru" else (lang,)
+    out = []
+    for b in blocking:
+        texts = []
+        for code in langs:
+            if b.kind == "nothing_adopted":
+                text = word(code, "blocker_nothing")
+            elif b.kind == "comments":
+                text = word(code, "blocker_comments", n=b.memo_number, number=b.roundtable_number, count=b.count)
+            else:
+                text = word(code, "blocker_no_vote", n=b.memo_number, number=b.roundtable_number)
+            texts.append(f"{text} {word(code, f'cleared_by_{b.cleared_by}')}")
+        out.append(" / ".join(texts))
+    return out
 
 
 def _results_actor(s: Session, actor_id: Actor, roundtable_id: int) -> int:
@@ -131,9 +202,9 @@ def memo_status(db: Database, *, actor_id: Actor, roundtable_id: int) -> MemoSta
     """What the memo includes (adopted recommendations) and what blocks a final version (admins)."""
     with db.read() as s:
         _require_admin(s, actor_id, roundtable_id)
-        included, blockers, _ = _status(db, s, actor_id, roundtable_id)
-        return MemoStatusView(roundtable_id=roundtable_id, included=[r.id for r in included], blockers=blockers,
-                              can_be_final=not blockers)
+        included, blocking, _ = _status(db, s, actor_id, roundtable_id)
+        return MemoStatusView(roundtable_id=roundtable_id, included=[r.id for r in included],
+                              blockers=[b.message for b in blocking], can_be_final=not blocking, blocking=blocking)
 
 
 # ------------------------------------------------------------------------------------ building
@@ -190,10 +261,7 @@ def _content(data: dict[str, Any]) -> dict[str, m.RecommendationContent]:
     return {lang: m.RecommendationContent(**fields) for lang, fields in data.items() if lang in ("en", "ru", "kk")}
 
 
-def _previous_from_snapshot(s: Session, snapshot_id: int, roundtable_id: int) -> dict[int, dict[str, Any]]:
-    snap = s.get(MemoSnapshot, snapshot_id)
-    if snap is None or snap.roundtable_id != roundtable_id:
-        raise NotFound(f"Snapshot {snapshot_id} does not exist for this roundtable.")
+def _previous_from_snapshot(snap: MemoSnapshot) -> dict[int, dict[str, Any]]:
     earlier = m.MemoData.model_validate_json(snap.canonical)
     by_number = {r.number: r for r in earlier.recommendations}
     out: dict[int, dict[str, Any]] = {}
@@ -204,35 +272,172 @@ def _previous_from_snapshot(s: Session, snapshot_id: int, roundtable_id: int) ->
     return out
 
 
-def _latest_snapshot_id(s: Session, roundtable_id: int) -> int | None:
-    return s.scalar(select(MemoSnapshot.id).where(MemoSnapshot.roundtable_id == roundtable_id)
-                    .order_by(MemoSnapshot.id.desc()))
+def _last_sent(s: Session, roundtable_id: int) -> MemoSnapshot | None:
+    return s.scalar(select(MemoSnapshot).where(MemoSnapshot.roundtable_id == roundtable_id,
+                                               MemoSnapshot.sent_at.is_not(None))
+                    .order_by(MemoSnapshot.sent_at.desc(), MemoSnapshot.id.desc()))
+
+
+def _baseline(s: Session, roundtable_id: int, against: int | str | None) -> MemoSnapshot | None:
+    """The snapshot a redline compares against (None: the first drafts). Raises NotFound, InvalidInput."""
+    if against is None or against == LAST_SENT:
+        return _last_sent(s, roundtable_id)
+    if against == FIRST_DRAFTS:
+        return None
+    if isinstance(against, bool) or not isinstance(against, int):
+        raise InvalidInput("Compare against a snapshot id, 'sent' (the last one sent to parliament) or 'first' "
+                           "(the first drafts).", field="against")
+    snap = s.get(MemoSnapshot, against)
+    if snap is None or snap.roundtable_id != roundtable_id:
+        raise NotFound(f"Snapshot {against} does not exist for this roundtable.")
+    return snap
+
+
+def _baseline_text(snap: MemoSnapshot | None) -> dict[str, str]:
+    """What the redline's first page says it compares against, in every language."""
+    out = {}
+    for lang in ("en", "ru", "kk"):
+        if snap is None:
+            out[lang] = word(lang, "baseline_first")
+        elif snap.sent_at is not None:
+            out[lang] = word(lang, "baseline_sent", date=format_date(snap.sent_at.date(), lang), id=snap.id)
+        else:
+            out[lang] = word(lang, "baseline_snapshot", date=format_date(snap.created_at.date(), lang), id=snap.id)
+    return out
+
+
+def _label(lang: str, n: int) -> str:
+    if lang == "kk+ru":
+        return f"{word('kk', 'participant_n', n=n)} / {word('ru', 'participant_n', n=n)}"
+    return word(lang, "participant_n", n=n)
+
+
+class _Names:
+    """How the memo names people: their display name with consent, else a neutral "Participant N".
+
+    N counts the people who withheld their name, in the order they joined the roundtable, so the
+    label is the same person everywhere in one memo (comments, tracked changes, properties).
+    """
+
+    def __init__(self, s: Session, roundtable_id: int, lang: str) -> None:
+        rows = s.execute(select(Membership.user_id, Membership.consent_named, User.display_name)
+                         .join(User, User.id == Membership.user_id)
+                         .where(Membership.roundtable_id == roundtable_id).order_by(Membership.id)).all()
+        self.lang = lang
+        self.s = s
+        self.named: dict[int, str] = {uid: name for uid, consent, name in rows if consent}
+        self.withheld: dict[int, str] = {}
+        self.withheld_names: set[str] = set()
+        for uid, consent, name in rows:
+            if not consent:
+                self.withheld[uid] = _label(lang, len(self.withheld) + 1)
+                self.withheld_names.add(name)
+
+    def __call__(self, user_id: int | None) -> str:
+        if user_id is None:
+            return ""
+        if user_id in self.named:
+            return self.named[user_id]
+        if user_id not in self.withheld:
+            # Not (or no longer) a member: nobody recorded their consent, so they are not named.
+            self.withheld[user_id] = _label(self.lang, len(self.withheld) + 1)
+            name = self.s.scalar(select(User.display_name).where(User.id == user_id))
+            if name:
+                self.withheld_names.add(name)
+        return self.withheld[user_id]
+
+
+def names_for_export(s: Session, roundtable_id: int, lang: str = "en") -> Callable[[int | None], str]:
+    """user id → the name every export prints: the display name with consent, else "Participant N"
+    (the same N as in the memo). Used by the memo and by the comment and vote CSV exports."""
+    return _Names(s, roundtable_id, lang)
+
+
+def _fraction(value: Any) -> str:
+    from fractions import Fraction
+
+    f = Fraction(value)
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
+
+
+def _round_rules(s: Session, round_ids: set[int]) -> dict[int, Any]:
+    if not round_ids:
+        return {}
+    return {r.id: rules_of(r) for r in s.scalars(select(VotingRound).where(VotingRound.id.in_(round_ids)))}
+
+
+def _references(value: Any) -> list[m.LegalReference]:
+    """Legal references as stored: plain texts (one language) or {lang: text} per language."""
+    out = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, str) and item.strip():
+            out.append(m.LegalReference(text={"en": item}))
+        elif isinstance(item, dict):
+            texts = _per_language(item)
+            if texts:
+                out.append(m.LegalReference(text=texts))
+    return out
+
+
+def _revisers(s: Session, rec_ids: list[int], since: datetime | None, names: _Names
+              ) -> dict[int, tuple[str, datetime | None]]:
+    """Per recommendation: who made the revisions after ``since`` (None: after the first draft) and
+    when the latest was saved — the author and date of its tracked changes."""
+    if not rec_ids:
+        return {}
+    rows = s.execute(select(Revision.recommendation_id, Revision.number, Revision.author_id, Revision.created_at)
+                     .where(Revision.recommendation_id.in_(rec_ids)).order_by(Revision.number)).all()
+    authors: dict[int, list[str]] = {}
+    latest: dict[int, datetime] = {}
+    for rec_id, number, author_id, created_at in rows:
+        later = number > 1 if since is None else _aware(created_at) > _aware(since)
+        if not later:
+            continue
+        label = names(author_id)
+        if label and label not in authors.setdefault(rec_id, []):
+            authors[rec_id].append(label)
+        latest[rec_id] = created_at
+    return {rid: (", ".join(authors.get(rid, [])), latest.get(rid)) for rid in rec_ids if rid in latest}
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import timezone
+
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def _build(
-    db: Database, s: Session, *, actor_id: Actor, roundtable_id: int, variant: str, lang: str, against: int | None,
-    warnings: list[str],
+    db: Database, s: Session, *, actor_id: Actor, roundtable_id: int, variant: str, lang: str,
+    against: int | str | None, warnings: list[str],
 ) -> tuple[m.MemoData, dict[str, int], list[str]]:
     rt = get(s, Roundtable, roundtable_id, "Roundtable")
-    included, blockers, results = _status(db, s, actor_id, roundtable_id)
+    included, blocking, results = _status(db, s, actor_id, roundtable_id)
+    blockers = [b.message for b in blocking]
+    names = _Names(s, roundtable_id, lang)
     ids = [r.id for r in included]
     revisions = {r.id: r for r in s.scalars(select(Revision).where(Revision.id.in_(
         [r.current_revision_id for r in included if r.current_revision_id])))} if included else {}
 
     previous: dict[int, dict[str, Any]] = {}
     notes: dict[int, list[str]] = {}
+    revisers: dict[int, tuple[str, datetime | None]] = {}
+    baseline: dict[str, str] = {}
     if variant in ("redline", "comparison"):
-        snapshot_id = against if against is not None else _latest_snapshot_id(s, roundtable_id)
-        if snapshot_id is not None:
-            previous = _previous_from_snapshot(s, snapshot_id, roundtable_id)
+        snap = _baseline(s, roundtable_id, against)
+        baseline = _baseline_text(snap)
+        if snap is not None:
+            previous = _previous_from_snapshot(snap)
         else:
-            warnings.append("No earlier snapshot exists: changes are shown against each recommendation's first draft.")
+            warnings.append("No snapshot has been sent to parliament yet: changes are shown against each "
+                            "recommendation's first draft." if against in (None, LAST_SENT) else
+                            "Changes are shown against each recommendation's first draft.")
         firsts = s.execute(select(Revision).where(Revision.recommendation_id.in_(ids)).order_by(Revision.number)).scalars()
         for rev in firsts:
-            if snapshot_id is None:
+            if snap is None:
                 previous.setdefault(rev.recommendation_id, rev.content)
             if rev.number > 1 and rev.note:
                 notes.setdefault(rev.recommendation_id, []).append(rev.note)
+        revisers = _revisers(s, ids, snap.created_at if snap is not None else None, names)
 
     memo_recs: list[m.Recommendation] = []
     number_to_id: dict[str, int] = {}
@@ -240,15 +445,18 @@ def _build(
         current = revisions[rec.current_revision_id].content
         earlier = previous.get(rec.id)
         rec_results = results.get(rec.id, [])
+        revised_by, revised_at = revisers.get(rec.id, ("", None))
         memo_recs.append(m.Recommendation(
             number=number, topic=rec.topic, priority=rec.priority, content=_content(current),
             previous=_content(earlier) if earlier is not None else None,
             justification={"en": "; ".join(notes.get(rec.id, []))} if notes.get(rec.id) else {},
             consensus=_consensus_text(rec_results[-1]) if rec_results else {},
+            revised_by=revised_by, revised_at=revised_at,
         ))
         number_to_id[str(number)] = rec.id
 
     memo_number = {rec_id: int(n) for n, rec_id in number_to_id.items()}
+    rules = _round_rules(s, {r.round_id for rec in included for r in results.get(rec.id, [])})
     votes: list[m.VoteResult] = []
     dissents: list[m.DissentingOpinion] = []
     for rec in included:
@@ -261,6 +469,8 @@ def _build(
             if result.mode == "delphi" and o.delphi is not None:
                 delphi = m.DelphiStats(median=o.delphi.median, iqr=o.delphi.iqr,
                                        distribution={int(k): v for k, v in o.delphi.distribution.items()})
+            rule = rules.get(result.round_id)
+            is_delphi = result.mode == "delphi"
             votes.append(m.VoteResult(
                 recommendation_number=memo_number[rec.id], round_number=result.round_number, mode=result.mode,
                 votes_for=o.agree if result.mode == "simple" else None,
@@ -268,30 +478,46 @@ def _build(
                 abstain=o.abstain if result.mode == "simple" else None, block=o.block,
                 eligible=o.eligible, voted=o.voted, quorum_met=o.quorum_met, rule_met=o.rule_met,
                 outcome=o.outcome, delphi=delphi,
+                quorum=_fraction(rule.quorum) if rule else None,
+                threshold=_fraction(rule.threshold) if rule and not is_delphi else None,
+                blocks_prevent_adoption=rule.blocks_prevent_adoption if rule else None,
+                delphi_agreement_share=_fraction(rule.delphi_agreement_share) if rule and is_delphi else None,
+                delphi_band=(rule.delphi_band_low, rule.delphi_band_high) if rule and is_delphi else None,
+                delphi_max_iqr=_fraction(rule.delphi_max_iqr) if rule and is_delphi else None,
+                block_override_reason=(result.block_override_reason or None) if o.block_override_applied else None,
             ))
         if rec_results:
             for d in rec_results[-1].dissents:
-                dissents.append(m.DissentingOpinion(recommendation_number=memo_number[rec.id], name=d.name,
-                                                    organisation=d.organisation, reason=d.reason))
+                # A voter may let a reason carry their name only if they consented to be named at all.
+                named = d.name is not None and d.name not in names.withheld_names
+                dissents.append(m.DissentingOpinion(recommendation_number=memo_number[rec.id],
+                                                    name=d.name if named else None,
+                                                    organisation=d.organisation if named else None, reason=d.reason))
 
     members = s.execute(select(Membership, User).join(User, User.id == Membership.user_id)
-                        .where(Membership.roundtable_id == roundtable_id)
-                        .order_by(Membership.organisation, User.display_name)).all()
-    participants = [m.Participant(name=u.display_name, organisation=ms.organisation, role=role_label(ms.role, lang),
+                        .where(Membership.roundtable_id == roundtable_id)).all()
+    # Sorted here, not by the database: collations differ between SQLite and PostgreSQL, the seal must not.
+    members.sort(key=lambda row: (row[0].organisation.casefold(), names(row[1].id).casefold(), row[0].id))
+    participants = [m.Participant(name=names(u.id), organisation=ms.organisation, role=role_label(ms.role, lang),
                                   consent_to_be_named=ms.consent_named) for ms, u in members]
 
     comments: list[m.PublishedComment] = []
     if variant == "review" and ids:
-        rows = s.execute(select(Comment, User.display_name).join(User, User.id == Comment.author_id)
-                         .where(Comment.recommendation_id.in_(ids),
-                                Comment.status == CommentStatus.PUBLISHED.value)
-                         .order_by(Comment.created_at, Comment.id)).all()
-        comments = [m.PublishedComment(recommendation_number=memo_number[c.recommendation_id], author=name,
-                                       published_at=c.created_at, text=c.body, quote=c.quote or None)
-                    for c, name in rows]
+        rows = s.execute(select(Comment).where(Comment.recommendation_id.in_(ids),
+                                               Comment.status == CommentStatus.PUBLISHED.value)
+                         .order_by(Comment.created_at, Comment.id)).scalars().all()
+        index: dict[int, int] = {}
+        for c in _threads(rows):
+            index[c.id] = len(comments)
+            comments.append(m.PublishedComment(
+                recommendation_number=memo_number[c.recommendation_id], author=names(c.author_id),
+                published_at=c.created_at, text=c.body, quote=c.quote or None,
+                parent=index.get(c.parent_id) if c.parent_id is not None else None,
+                resolved=c.resolution is not None))
 
     settings = rt.settings or {}
-    references = [m.LegalReference(text={"en": x}) for x in _texts(settings.get("legal_references"))]
+    signatory = settings.get("signatory") if isinstance(settings.get("signatory"), dict) else {}
+    outgoing = settings.get("outgoing_number")
     roundtable = m.Roundtable(
         title=rt.title, venue=rt.venue, organisers=rt.organisers, held_on=rt.held_on,
         executive_summary=rt.summary or {}, background=rt.background,
@@ -300,14 +526,34 @@ def _build(
     )
     prepared_by = "recdraft"
     if not isinstance(actor_id, _System):
-        user = s.get(User, actor_id)
-        prepared_by = user.display_name if user else prepared_by
+        prepared_by = names(actor_id) or prepared_by
     data = m.MemoData(
         roundtable=roundtable, recommendations=memo_recs, votes=votes, dissents=dissents,
-        participants=participants, legal_references=references, comments=comments,
-        is_final=not blockers, blockers=blockers, prepared_by=prepared_by, prepared_at=utcnow(),
+        participants=participants, legal_references=_references(settings.get("legal_references")),
+        comments=comments, is_final=not blockers, blockers=_memo_blockers(blocking, lang),
+        signatory=m.Signatory(name=_per_language(signatory.get("name")),
+                              position=_per_language(signatory.get("position"))),
+        outgoing_number=outgoing.strip() if isinstance(outgoing, str) else "",
+        baseline=baseline, prepared_by=prepared_by, prepared_at=utcnow(),
     )
     return data, number_to_id, blockers
+
+
+def _threads(rows: list[Comment]) -> list[Comment]:
+    """Each comment followed by its replies (depth first, by time): a parent always precedes its replies."""
+    children: dict[int | None, list[Comment]] = {}
+    ids = {c.id for c in rows}
+    for c in rows:
+        children.setdefault(c.parent_id if c.parent_id in ids else None, []).append(c)
+    out: list[Comment] = []
+
+    def walk(parent: int | None) -> None:
+        for c in children.get(parent, []):
+            out.append(c)
+            walk(c.id)
+
+    walk(None)
+    return out
 
 
 # How the participants annex names each role, in the memo's language.
@@ -327,9 +573,14 @@ def role_label(role: str, lang: str) -> str:
     return labels.get(lang, labels["en"])
 
 
+# Not content: the moment and the person of the export, and what a redline compares against.
+_NOT_SEALED = {"snapshot_sha256", "prepared_at", "prepared_by", "baseline"}
+
+
 def canonical_json(data: m.MemoData) -> str:
-    """The exact text a snapshot's SHA-256 is computed over."""
-    return data.model_copy(update={"snapshot_sha256": None}).model_dump_json()
+    """The exact text a snapshot's SHA-256 is computed over: the content (agreed texts, votes, names),
+    not the export moment, so the same content exported twice gives the same seal."""
+    return data.model_dump_json(exclude=_NOT_SEALED)
 
 
 def sha256_of(text: str) -> str:
@@ -348,21 +599,29 @@ def export_memo(
     roundtable_id: int,
     lang: str = "en",
     variant: str = "final",
-    against: int | None = None,
+    against: int | str | None = None,
     progress: Callable[[float, str], None] | None = None,
+    format: str = "docx",  # noqa: A002  (the word the command line and the page use)
+    page_numbers: bool = False,
 ) -> ExportResult:
     """Build and render the memo (roundtable admins; the command line).
 
     A "final" export whose blockers are all cleared stores a frozen snapshot and prints its SHA-256;
-    otherwise it is a DRAFT that says what blocks the final version. Raises InvalidInput, NotFound,
-    PermissionDenied, and MissingStyleError when the template lacks a style.
+    otherwise it is a DRAFT that says what blocks the final version. A redline or comparison compares
+    against ``against``: a snapshot id, ``FIRST_DRAFTS``, or (None, ``LAST_SENT``) the last snapshot sent
+    to parliament, else the first drafts. ``format`` "pdf" gives PDF/A-2b (LibreOffice headless; the
+    contents with page numbers, the same seal); ``page_numbers`` asks LibreOffice for the contents'
+    page numbers of a .docx too (slower). Raises InvalidInput, NotFound, PermissionDenied,
+    PdfUnavailable, and MissingStyleError when the template lacks a style.
     """
+    if format not in FORMATS:
+        raise InvalidInput(f"Unknown memo format '{format}'. Choose docx or pdf.", field="format")
     if lang not in LANGUAGES:
         raise InvalidInput(f"Unknown memo language '{lang}'. Choose en, ru, kk or kk+ru.", field="lang")
     if variant not in VARIANTS:
         raise InvalidInput(f"Unknown memo variant '{variant}'. Choose final, review, redline or comparison.",
                            field="variant")
-    from recdraft.export import render_memo
+    from recdraft.export import PdfUnavailable, render_memo, to_pdf
 
     warnings: list[str] = []
     if progress:
@@ -383,7 +642,31 @@ def export_memo(
         if progress:
             progress(0.05 + 0.9 * fraction, message)
 
-    rendered = render_memo(data, lang=lang, variant=variant, progress=sub_progress)  # type: ignore[arg-type]
+    pdf_wanted = format == "pdf"
+    scale = 0.55 if pdf_wanted or page_numbers else 1.0
+
+    def render_progress(fraction: float, message: str) -> None:
+        sub_progress(scale * fraction, message)
+
+    rendered = render_memo(data, lang=lang, variant=variant, progress=render_progress)  # type: ignore[arg-type]
+    content = rendered.content
+    if pdf_wanted or page_numbers:
+        sub_progress(0.6, "Laying out the pages in LibreOffice")
+        try:
+            pdf, pages = to_pdf(rendered.content)
+        except PdfUnavailable as exc:
+            if pdf_wanted:
+                raise
+            # The Word file is still good without page numbers: Word fills them in when it opens it.
+            warnings.append(f"The contents have no page numbers: {exc}")
+            pdf, pages = b"", None
+        if pdf_wanted:
+            content = pdf
+            filename = filename.removesuffix(".docx") + ".pdf"
+        elif variant != "comparison" and pages is not None:
+            sub_progress(0.9, "Saving")
+            rendered = render_memo(data, lang=lang, variant=variant, toc_pages=pages)  # type: ignore[arg-type]
+            content = rendered.content
     # Only a final export stores a snapshot; the other variants need not say they have none.
     warnings.extend(w for w in rendered.warnings if variant == "final" or "snapshot SHA-256" not in w)
     snapshot_id = None
@@ -402,11 +685,18 @@ def export_memo(
         audit(s, actor_id=actor_ref(actor_id), roundtable_id=roundtable_id, action="memo.export",
               object_type="roundtable", object_id=roundtable_id,
               details={"variant": variant, "lang": lang, "final": bool(snapshot), "snapshot_id": snapshot_id,
-                       "sha256": digest, "bytes": len(rendered.content), "blockers": len(blockers)})
+                       "sha256": digest, "bytes": len(content), "blockers": len(blockers), "format": format})
     if progress:
         progress(1.0, "Done")
-    return ExportResult(content=rendered.content, filename=filename, warnings=warnings, is_final=bool(snapshot),
-                        blockers=blockers, snapshot_id=snapshot_id, sha256=digest)
+    return ExportResult(content=content, filename=filename, warnings=warnings, is_final=bool(snapshot),
+                        blockers=blockers, snapshot_id=snapshot_id, sha256=digest,
+                        media_type=MEDIA_TYPES[format])
+
+
+def _snapshot_view(r: MemoSnapshot) -> SnapshotView:
+    return SnapshotView(id=r.id, roundtable_id=r.roundtable_id, created_at=r.created_at, created_by=r.created_by,
+                        lang=r.lang, sha256=r.sha256, recommendations=len(r.recommendation_ids),
+                        sent_at=r.sent_at, sent_by=r.sent_by)
 
 
 def list_snapshots(db: Database, *, actor_id: Actor, roundtable_id: int) -> list[SnapshotView]:
@@ -415,8 +705,33 @@ def list_snapshots(db: Database, *, actor_id: Actor, roundtable_id: int) -> list
         _require_admin(s, actor_id, roundtable_id)
         rows = s.scalars(select(MemoSnapshot).where(MemoSnapshot.roundtable_id == roundtable_id)
                          .order_by(MemoSnapshot.id.desc()))
-        return [SnapshotView(id=r.id, roundtable_id=r.roundtable_id, created_at=r.created_at, created_by=r.created_by,
-                             lang=r.lang, sha256=r.sha256, recommendations=len(r.recommendation_ids)) for r in rows]
+        return [_snapshot_view(r) for r in rows]
+
+
+def mark_sent(db: Database, *, actor_id: Actor, snapshot_id: int, sent: bool = True) -> SnapshotView:
+    """Record that a snapshot's memo was sent to parliament (or undo a mistaken mark) (admins).
+
+    Redlines then compare against the last snapshot sent. Marking twice keeps the first date.
+    Raises NotFound, PermissionDenied.
+    """
+    with db.write() as s:
+        snap = get(s, MemoSnapshot, snapshot_id, "Snapshot")
+        user = _require_admin(s, actor_id, snap.roundtable_id)
+        roundtable_open_for_writes(s, snap.roundtable_id, Role.ADMIN if user is not None else None,
+                                   action=Action.EXPORT)
+        before = snap.sent_at
+        if sent and snap.sent_at is None:
+            snap.sent_at = utcnow()
+            snap.sent_by = actor_ref(actor_id)
+        elif not sent:
+            snap.sent_at = None
+            snap.sent_by = None
+        if before != snap.sent_at:
+            audit(s, actor_id=actor_ref(actor_id), roundtable_id=snap.roundtable_id,
+                  action="memo.sent" if sent else "memo.unsent", object_type="memo_snapshot", object_id=snap.id,
+                  details={"sha256": snap.sha256, "sent_at": snap.sent_at.isoformat() if snap.sent_at else None})
+        s.flush()
+        return _snapshot_view(snap)
 
 
 def verify_snapshot(db: Database, *, actor_id: Actor, snapshot_id: int) -> bool:

@@ -14,9 +14,11 @@ Decisions:
   close job) freezes its snapshot, with the text in force at ``closes_at``.
 - Blind rounds: while open, people other than moderators and admins get the round with
   ``hidden=True`` and no figures at all (not even turnout); after close everyone sees the snapshot.
-- Dissent: reasons of counted disagree and block votes (Delphi: blocks and ratings below the
-  agreement band). A name and organisation are shown only when the voter allowed it for that
-  reason and the round is not anonymous; otherwise neither is shown.
+- Dissent: the reasons of the counted minority against the outcome, and of every block
+  (``domain.voting.is_dissent``): for an adopted text the disagree votes (Delphi: ratings outside the
+  agreement band), for a rejected one the agree votes (Delphi: ratings outside 1–3). A name and
+  organisation are shown only when the voter allowed it for that reason and the round is not
+  anonymous; otherwise neither is shown.
 - CSV export of an anonymous round: voters become "Voter N", numbered in an order drawn from a
   secret per-round key (not by user id or time, which would identify them); no organisation, no
   times; the group only when at least 3 eligible voters belong to it.
@@ -38,19 +40,19 @@ from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.models import Membership, Recommendation, Revision, Roundtable, User, utcnow
-from recdraft.db.voting_models import Recusal, RoundItem, RoundResult, Vote, VotingRound
+from recdraft.db.voting_models import Recusal, RoundItem, RoundResult, RoundVoter, Vote, VotingRound
 from recdraft.domain.csvsafe import neutralise
 from recdraft.domain.roles import Role, can_moderate
 from recdraft.domain.statuses import RecStatus, check_transition
 from recdraft.domain.voting import (
     Ballot,
-    Choice,
     GroupTallies,
     Outcome,
     RoundRules,
     Tally,
     VotingMode,
     delphi_feedback,
+    is_dissent,
     tally_by_group,
 )
 from recdraft.schemas.voting import (
@@ -106,13 +108,22 @@ class Voter:
     group: str | None
 
 
-def eligible_voters(s: Session, rt: Roundtable) -> dict[int, Voter]:
-    """Everyone who votes in the roundtable now, by user id."""
-    rows = s.execute(
+def eligible_voters(s: Session, rt: Roundtable, rnd: VotingRound | None = None) -> dict[int, Voter]:
+    """Everyone who votes in the roundtable now, by user id; for a round, only among those frozen in when it opened.
+
+    A round freezes the participants of its opening moment (``round_voters``); of them, those whose role votes
+    now count. So someone who joins during a round neither votes in it nor changes its eligible count, while
+    someone who has since left, been deactivated or become an observer is not counted either. A round from
+    before voters were frozen (``voters_frozen_at`` NULL, e.g. from an old backup) counts the membership now.
+    """
+    stmt = (
         select(Membership.user_id, User.display_name, Membership.organisation, Membership.group)
         .join(User, User.id == Membership.user_id)
         .where(Membership.roundtable_id == rt.id, Membership.role.in_(voting_roles(rt)), User.is_active.is_(True))
-    ).all()
+    )
+    if rnd is not None and rnd.voters_frozen_at is not None:
+        stmt = stmt.where(Membership.user_id.in_(select(RoundVoter.user_id).where(RoundVoter.round_id == rnd.id)))
+    rows = s.execute(stmt).all()
     return {uid: Voter(uid, name, org or "", (grp or "").strip() or None) for uid, name, org, grp in rows}
 
 
@@ -180,17 +191,16 @@ class Live:
     dissents: list[dict[str, Any]]
 
 
-def _is_dissent(ballot: Ballot, rules: RoundRules) -> bool:
-    if ballot.choice in (Choice.DISAGREE, Choice.BLOCK):
-        return True
-    return rules.mode is VotingMode.DELPHI and ballot.rating is not None and ballot.rating < rules.delphi_band_low
+def _dissents(reasoned: list[dict[str, Any]], outcome: Outcome, rules: RoundRules) -> list[dict[str, Any]]:
+    """The reasons of the minority against ``outcome``, and of every block (``domain.voting.is_dissent``)."""
+    return [d for d in reasoned if is_dissent(d["choice"], d["rating"], outcome=outcome, rules=rules)]
 
 
 def compute(s: Session, rnd: VotingRound, items: list[RoundItem], revision_at: dict[int, int]) -> dict[int, Live]:
     """Tally every item of the round: counted votes are the eligible voters' votes on ``revision_at``."""
     rules = rules_of(rnd)
     rt = get(s, Roundtable, rnd.roundtable_id, "Roundtable")
-    voters = eligible_voters(s, rt)
+    voters = eligible_voters(s, rt, rnd)
     votes: dict[int, list[Vote]] = defaultdict(list)
     for v in s.scalars(select(Vote).where(Vote.round_id == rnd.id).order_by(Vote.id)):
         votes[v.recommendation_id].append(v)
@@ -211,7 +221,7 @@ def compute(s: Session, rnd: VotingRound, items: list[RoundItem], revision_at: d
             b = Ballot(voter_id=v.voter_id, choice=v.choice, rating=v.rating, group=voter.group,
                        stale=v.revision_id != revision_at[rid], recused=v.voter_id in recused[rid])
             ballots.append(b)
-            if b.counted and v.reason and _is_dissent(b, rules):
+            if b.counted and v.reason:  # kept if dissent once the outcome is known (below)
                 dissents.append({"voter_id": v.voter_id, "organisation": voter.organisation, "choice": v.choice,
                                  "rating": v.rating, "reason": v.reason, "named": v.reason_named})
         have = {b.voter_id for b in ballots}
@@ -220,7 +230,7 @@ def compute(s: Session, rnd: VotingRound, items: list[RoundItem], revision_at: d
                 ballots.append(Ballot(voter_id=uid, group=voters[uid].group, recused=True))
         tallies = tally_by_group(ballots, rules=rules, eligible_by_group=by_group, eligible_count=len(voters),
                                  block_override_reason=item.block_override_reason)
-        out[rid] = Live(revision_at[rid], ballots, tallies, dissents)
+        out[rid] = Live(revision_at[rid], ballots, tallies, _dissents(dissents, tallies.overall.outcome, rules))
     return out
 
 
@@ -330,6 +340,14 @@ def _dissent_views(s: Session, rows: list[dict[str, Any]], rules: RoundRules) ->
     return sorted(views, key=lambda v: (v.name is None, v.name or "", v.choice or "", v.rating or 0, v.reason))
 
 
+def _shown_groups(groups: list[Tally], rules: RoundRules) -> list[Tally]:
+    """The group tallies a viewer may see: in an anonymous round a group smaller than
+    MIN_GROUP_FOR_ANONYMOUS_EXPORT is left out ("ICRC: 1 voted, 1 disagree" would name the vote)."""
+    if not rules.anonymous:
+        return groups
+    return [g for g in groups if g.eligible >= MIN_GROUP_FOR_ANONYMOUS_EXPORT]
+
+
 def build_item_views(s: Session, rnd: VotingRound, *, staff: bool,
                      only: int | None = None) -> tuple[bool, list[ItemResultView]]:
     """(hidden, item results) of one round as this viewer may see them; ``only`` picks one recommendation."""
@@ -361,7 +379,7 @@ def build_item_views(s: Session, rnd: VotingRound, *, staff: bool,
         overall, groups, dissents = figures[i.recommendation_id]
         views.append(ItemResultView(
             **common, recommendation_id=i.recommendation_id, recommendation_number=numbers[i.recommendation_id],
-            hidden=False, overall=counts_view(overall), groups=[counts_view(g) for g in groups],
+            hidden=False, overall=counts_view(overall), groups=[counts_view(g) for g in _shown_groups(groups, rules)],
             dissents=_dissent_views(s, dissents, rules), block_override_reason=i.block_override_reason,
         ))
     return False, views
@@ -452,6 +470,8 @@ def my_ballots(db: Database, *, actor_id: int, roundtable_id: int) -> MyBallotsV
         round_ids = [r.id for r in rounds]
         mine = {(v.round_id, v.recommendation_id): v for v in s.scalars(
             select(Vote).where(Vote.round_id.in_(round_ids), Vote.voter_id == user.id))}
+        frozen_in = set(s.scalars(select(RoundVoter.round_id).where(
+            RoundVoter.round_id.in_(round_ids), RoundVoter.user_id == user.id))) if round_ids else set()
         recused = set(s.execute(select(Recusal.round_id, Recusal.recommendation_id).where(
             Recusal.round_id.in_(round_ids), Recusal.voter_id == user.id, Recusal.withdrawn_at.is_(None))).all())
         out, to_do = [], 0
@@ -462,13 +482,15 @@ def my_ballots(db: Database, *, actor_id: int, roundtable_id: int) -> MyBallotsV
             texts = dict(s.execute(select(Revision.id, Revision.content).where(
                 Revision.id.in_([r.current_revision_id for r in recs.values()]))).all())
             previous = _previous_ratings(s, rnd)
+            # Someone who joined after the round opened votes in the next one.
+            in_round = rnd.voters_frozen_at is None or rnd.id in frozen_in
             views = []
             for item in items:
                 rec = recs[item.recommendation_id]
                 vote = mine.get((rnd.id, rec.id))
                 stale = vote is not None and vote.revision_id != rec.current_revision_id
                 is_recused = (rnd.id, rec.id) in recused
-                can_vote = rec.status == RecStatus.VOTING
+                can_vote = rec.status == RecStatus.VOTING and in_round
                 needs = can_vote and not is_recused and (vote is None or stale)
                 to_do += needs
                 feedback = delphi_feedback(previous[rec.id], user.id) if rec.id in previous else None
@@ -528,9 +550,13 @@ def export_votes_csv(db: Database, *, actor_id: int, round_id: int) -> str:
             .where(Membership.roundtable_id == rnd.roundtable_id))}
         rev_numbers = dict(s.execute(select(Revision.id, Revision.number).where(
             Revision.id.in_({v.revision_id for v in votes.values()}))).all()) if votes else {}
-        voters = eligible_voters(s, get(s, Roundtable, rnd.roundtable_id, "Roundtable"))
+        voters = eligible_voters(s, get(s, Roundtable, rnd.roundtable_id, "Roundtable"), rnd)
         group_sizes = Counter(v.group for v in voters.values() if v.group)
         pseudonym = _pseudonyms(rnd.pseudonym_key, (uid for _, uid in people)) if rules.anonymous else {}
+        from recdraft.services.memo import names_for_export  # here: memo imports this module
+
+        # Someone who did not consent to be named is "Participant N" here too, as in the memo.
+        name_of = names_for_export(s, rnd.roundtable_id)
         position = {i.recommendation_id: i.position for i in items}
 
         def status(key: tuple[int, int]) -> str:
@@ -544,6 +570,8 @@ def export_votes_csv(db: Database, *, actor_id: int, round_id: int) -> str:
             rid, uid = key
             v = votes.get(key)
             m, name = members.get(uid, (None, f"User {uid}"))
+            if m is None or not m.consent_named:
+                name = name_of(uid)
             group = (m.group if m else "") or ""
             if rules.anonymous:
                 who, org = pseudonym[uid], ""

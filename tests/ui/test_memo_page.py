@@ -221,3 +221,65 @@ def test_memo_settings_are_shown_and_saved_through_the_roundtable_service(app_as
     assert rt.settings["closing_formula"]["kk"].startswith("Нархоз")
     assert rt.settings["legal_references"][-1] == "Law of the Republic of Kazakhstan on Civil Protection, 2014"
     assert "With respect, the School of Law." in plain(at)
+
+
+# ----------------------------------------------------------------------------- issue 10
+
+
+def test_each_blocker_says_who_can_clear_it(app_as, ui_db):
+    add_pending_comment(ui_db)
+    at = open_memo(app_as)
+    assert ("Recommendation 1 (no. 1 in the roundtable) has 1 comment(s) awaiting moderation. Moderators (or "
+            "administrators) can clear this on the Moderation page.") in plain(at)
+    kk = open_memo(app_as, lang="kk")
+    assert "Мұны модераторлар (немесе әкімшілер) модерация бетінде шеше алады." in plain(kk)
+
+
+def test_a_snapshot_is_marked_as_sent_and_becomes_what_a_redline_compares_against(app_as, ui_db):
+    at = build(open_memo(app_as))
+    snap = memo.list_snapshots(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1)[0]
+    assert "first drafts" in at.selectbox(key="memo_against").format_func(0)  # nothing sent yet
+    assert at.selectbox(key="memo_against").format_func(-1) == "The first drafts"
+    at.button(key="memo_sent_toggle").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    sent = memo.list_snapshots(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1)[0]
+    assert sent.sent_at is not None and any(f"Snapshot {snap.id} is recorded as sent" in s.value for s in at.success)
+    assert at.dataframe[0].value["Sent to parliament"].tolist() != ["—"]
+    assert f"snapshot {snap.id}" in at.selectbox(key="memo_against").format_func(0)
+    build(at, "redline", "en")  # the default: the last one sent
+    assert f"(snapshot {snap.id})" in docx_text(built(at)[0]["content"]).split("Addressee")[0]
+    build(at, "redline", "en", -1)  # "first drafts" is still offered after a final memo exists
+    assert "the first drafts of the recommendations" in docx_text(built(at)[0]["content"])
+    at.button(key="memo_sent_toggle").click().run()  # a mistaken mark can be removed
+    assert memo.list_snapshots(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1)[0].sent_at is None
+
+
+def test_the_memo_is_offered_as_pdf_a_with_the_same_seal(app_as, ui_db):
+    from recdraft.export._pdf import available
+
+    if not available():
+        pytest.fail("PDF export needs LibreOffice and python3-uno (apt-get install libreoffice-writer-nogui python3-uno)")
+    at = open_memo(app_as)
+    assert at.selectbox(key="memo_format").options == ["Word (.docx)", "PDF/A (for sending and archiving)"]
+    at.selectbox(key="memo_format").set_value("pdf")
+    build(at)
+    entry = built(at)[0]
+    assert entry["filename"].endswith("-final-en.pdf") and entry["content"].startswith(b"%PDF")
+    assert entry["media_type"] == "application/pdf" and entry["is_final"]
+    snap = memo.list_snapshots(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1)[0]
+    assert entry["sha256"] == snap.sha256
+
+
+def test_the_signatory_and_outgoing_number_are_set_on_the_page_and_printed_in_the_memo(app_as, ui_db):
+    at = open_memo(app_as)
+    at.text_input(key="memo_set_signatory_ru").input("Айгерим Нурланова")
+    at.text_input(key="memo_set_position_ru").input("Декан Школы права")
+    at.text_input(key="memo_set_outgoing").input("№ 01-12/345")
+    at.button(key="memo_settings_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    rt = roundtables.get_roundtable(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1)
+    assert rt.settings["signatory"]["name"]["ru"] == "Айгерим Нурланова"
+    assert rt.settings["outgoing_number"] == "№ 01-12/345"
+    assert "Outgoing number: № 01-12/345" in plain(at)
+    text = docx_text(built(build(at, "final", "ru"))[0]["content"]).replace("\u00a0", " ")
+    assert "Исх. № 01-12/345 от" in text and "Декан Школы права\nАйгерим Нурланова" in text

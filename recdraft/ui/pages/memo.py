@@ -21,12 +21,16 @@ from recdraft.schemas.views import RoundtableView
 from recdraft.services import memo as memo_service
 from recdraft.services import roundtables as roundtable_service
 from recdraft.services.memo import (
+    FIRST_DRAFTS,
+    FORMATS,
     LANGUAGES,
     VARIANTS,
+    BlockerView,
     ExportResult,
     MemoStatusView,
     SnapshotView,
 )
+from recdraft.ui import tables
 from recdraft.ui.context import (
     db,
     errors_shown,
@@ -43,7 +47,9 @@ FILES_KEY = "memo_files"
 MAX_FILES = len(VARIANTS) * len(LANGUAGES)
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SETTING_LANGS = ("kk", "ru", "en")
-LATEST = 0  # "changes since the latest snapshot" in the snapshot choice (snapshot ids start at 1)
+# The "compared with" choice besides snapshot ids (which start at 1).
+LATEST = 0  # the default: the last snapshot sent to parliament, else the first drafts
+FIRST = -1  # each recommendation's first draft (stays available after a final memo exists)
 
 # The export speaks English to its callers; these patterns give each message its catalogue key.
 _PROGRESS = [
@@ -55,6 +61,7 @@ _PROGRESS = [
     (re.compile(r"Annexes"), "memo.progress.annexes"),
     (re.compile(r"Header, footer and properties"), "memo.progress.header"),
     (re.compile(r"Saving"), "memo.progress.saving"),
+    (re.compile(r"Laying out the pages in LibreOffice"), "memo.progress.layout"),
     (re.compile(r"Done"), "memo.progress.done"),
 ]
 _MESSAGES = [
@@ -64,13 +71,16 @@ _MESSAGES = [
      "memo.warn.no_earlier"),
     (re.compile(r"Recommendation (?P<n>\d+) has no earlier '(?P<language>[\w+]+)' text for the comparison table\."),
      "memo.warn.no_earlier_comparison"),
-    (re.compile(r"No earlier snapshot exists: .*"), "memo.warn.no_snapshot"),
+    (re.compile(r"No snapshot has been sent to parliament yet: .*"), "memo.warn.no_snapshot"),
+    (re.compile(r"Changes are shown against each recommendation's first draft\."), "memo.warn.first_drafts"),
+    (re.compile(r"The contents could not be given page numbers .*"), "memo.warn.no_page_numbers"),
+    (re.compile(r"The contents have no page numbers: .*"), "memo.warn.no_page_numbers"),
     (re.compile(r"The memo is final but has no snapshot SHA-256 to print\."), "memo.warn.no_sha"),
     (re.compile(r"No recommendation has been adopted yet.*"), "memo.blocker.nothing_adopted"),
     (re.compile(r"Recommendation (?P<n>\d+) \(no\. (?P<number>\d+) in the roundtable\) has (?P<count>\d+) "
-                r"comment\(s\) awaiting moderation\."), "memo.blocker.comments"),
+                r"comment\(s\) awaiting moderation\..*"), "memo.blocker.comments"),
     (re.compile(r"Recommendation (?P<n>\d+) \(no\. (?P<number>\d+) in the roundtable\) has no closed vote that "
-                r"met its rule\."), "memo.blocker.no_vote"),
+                r"met its rule\..*"), "memo.blocker.no_vote"),
 ]
 
 
@@ -101,22 +111,42 @@ def _status(status: MemoStatusView) -> None:
         st.success(tr("memo.status.ready", count=len(status.included)), icon=":material/verified:")
         return
     st.warning(tr("memo.status.blocked", count=len(status.blockers)), icon=":material/block:")
-    st.markdown("\n".join(f"- {escape_markdown(_translated(b, _MESSAGES))}" for b in status.blockers))
+    st.markdown("\n".join(f"- {escape_markdown(_blocker_text(b))}" for b in status.blocking))
     st.caption(tr("memo.status.draft_note", count=len(status.included)))
+
+
+def _blocker_text(b: BlockerView) -> str:
+    """What blocks the final memo and who can clear it, in the interface language."""
+    what = tr(f"memo.blocker.{b.kind}", n=b.memo_number or "", number=b.roundtable_number or "", count=b.count or 0)
+    return f"{what} {tr(f'memo.cleared_by.{b.cleared_by}')}"
 
 
 # ----------------------------------------------------------------------------- build and download
 
 
 def _snapshot_label(snapshots: list[SnapshotView]) -> Any:
-    table: dict[int, str] = {LATEST: tr("memo.against.latest")}
+    sent = next((s for s in sorted(snapshots, key=lambda s: (s.sent_at is not None, s.sent_at or s.created_at, s.id),
+                                   reverse=True) if s.sent_at is not None), None)
+    table: dict[int, str] = {
+        LATEST: tr("memo.against.last_sent", id=sent.id, when=fmt_datetime(sent.sent_at)) if sent
+        else tr("memo.against.default_first"),
+        FIRST: tr("memo.against.first"),
+    }
     for s in snapshots:
-        table[s.id] = tr("memo.against.snapshot", id=s.id, when=fmt_datetime(s.created_at),
-                         language=memo_language_label(s.lang))
+        key = "memo.against.snapshot_sent" if s.sent_at else "memo.against.snapshot"
+        table[s.id] = tr(key, id=s.id, when=fmt_datetime(s.created_at), language=memo_language_label(s.lang))
     return table.__getitem__
 
 
-def _build(member: Any, variant: str, code: str, against: int | None) -> None:
+def _against(choice: int | None) -> int | str | None:
+    """The export service's ``against`` for the page's choice."""
+    if not choice:
+        return None
+    return FIRST_DRAFTS if choice == FIRST else choice
+
+
+def _build(member: Any, variant: str, code: str, against: int | None, fmt: str = "docx",
+           page_numbers: bool = False) -> None:
     """Build one memo with a progress bar; keep the file in this session for download."""
     result: ExportResult | None = None
     with st.status(tr("memo.building", variant=variant_label(variant), language=memo_language_label(code)),
@@ -130,13 +160,16 @@ def _build(member: Any, variant: str, code: str, against: int | None) -> None:
         with errors_shown(box):
             result = memo_service.export_memo(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
                                               lang=code, variant=variant,
-                                              against=against if variant in ("redline", "comparison") else None,
-                                              progress=progress)
+                                              against=_against(against) if variant in ("redline", "comparison")
+                                              else None, progress=progress, format=fmt,
+                                              page_numbers=page_numbers and fmt == "docx")
         box.update(label=tr("memo.built") if result else tr("memo.build_failed"),
                    state="complete" if result else "error", expanded=result is None)
     if result is None:
         return
-    entry = {"key": f"{variant}|{code}|{against or ''}", "variant": variant, "lang": code, "against": against,
+    suffix = "" if fmt == "docx" else f"|{fmt}"  # the .docx keeps the key (and widget key) it always had
+    entry = {"key": f"{variant}|{code}|{against or ''}{suffix}", "variant": variant, "lang": code, "against": against,
+             "format": fmt, "media_type": result.media_type,
              "content": result.content, "filename": result.filename, "warnings": list(result.warnings),
              "is_final": result.is_final, "blockers": list(result.blockers), "sha256": result.sha256,
              "snapshot_id": result.snapshot_id, "built_at": dt.datetime.now(dt.UTC)}
@@ -156,13 +189,19 @@ def _build_form(member: Any, snapshots: list[SnapshotView]) -> None:
                                  key="memo_variant")
         code = middle.selectbox(tr("memo.language"), LANGUAGES, format_func=labels_for(LANGUAGES, memo_language_label),
                                 key="memo_lang")
-        options: list[int] = [LATEST, *[s.id for s in snapshots]]
+        options: list[int] = [LATEST, FIRST, *[s.id for s in snapshots]]
         against = right.selectbox(tr("memo.against"), options, format_func=_snapshot_label(snapshots),
                                   key="memo_against", help=tr("memo.against_help"))
+        fmt_col, pages_col = st.columns([2, 3], vertical_alignment="bottom")
+        fmt = fmt_col.selectbox(tr("memo.format"), FORMATS, key="memo_format",
+                                format_func=labels_for(FORMATS, lambda f: tr(f"memo.format.{f}")),
+                                help=tr("memo.format_help"))
+        page_numbers = pages_col.checkbox(tr("memo.page_numbers"), key="memo_page_numbers",
+                                          help=tr("memo.page_numbers_help"))
         st.caption(tr("memo.variant_help"))
         sent = st.form_submit_button(tr("memo.build"), type="primary", key="memo_build", icon=":material/build:")
     if sent:
-        _build(member, variant, code, against or None)
+        _build(member, variant, code, against or None, fmt, bool(page_numbers))
 
 
 def _built_file(entry: dict[str, Any]) -> None:
@@ -173,7 +212,8 @@ def _built_file(entry: dict[str, Any]) -> None:
                         f"{escape_markdown(memo_language_label(entry['lang']))}")
             st.caption(tr("memo.file_facts", filename=entry["filename"], when=fmt_datetime(entry["built_at"]),
                           size=fmt_number(round(len(entry["content"]) / 1024))))
-        button.download_button(tr("memo.download"), data=entry["content"], file_name=entry["filename"], mime=DOCX,
+        button.download_button(tr("memo.download"), data=entry["content"], file_name=entry["filename"],
+                               mime=entry.get("media_type", DOCX),
                                key=f"memo_download_{re.sub(r'[^A-Za-z0-9_-]', '_', entry['key'])}",
                                icon=":material/download:", on_click="ignore", type="primary", width="stretch")
         if entry["variant"] == "final":
@@ -208,9 +248,32 @@ def _snapshots(member: Any, snapshots: list[SnapshotView]) -> None:
     st.caption(tr("memo.snapshots.help"))
     rows = [{tr("memo.col.id"): s.id, tr("memo.col.created"): fmt_datetime(s.created_at),
              tr("memo.col.language"): memo_language_label(s.lang), tr("memo.col.recommendations"): s.recommendations,
+             tr("memo.col.sent"): fmt_datetime(s.sent_at) if s.sent_at else "—",
              tr("memo.col.sha256"): s.sha256} for s in snapshots]
-    st.dataframe(rows, hide_index=True, width="stretch", key="memo_snapshots")
+    tables.dataframe(rows, hide_index=True, width="stretch", key="memo_snapshots")
     _check_snapshot(member, snapshots)
+    _mark_sent(member, snapshots)
+
+
+def _mark_sent(member: Any, snapshots: list[SnapshotView]) -> None:
+    """Record that a final memo went to parliament: redlines then compare against it by default."""
+    st.caption(tr("memo.sent.help"))
+    by_id = {s.id: s for s in snapshots}
+    choice, button = st.columns([2.2, 2.4], vertical_alignment="bottom")
+    chosen = choice.selectbox(tr("memo.sent.choose"), list(by_id), key="memo_sent_choice",
+                              format_func=labels_for(list(by_id), lambda i: tr(
+                                  "memo.against.snapshot_sent" if by_id[i].sent_at else "memo.against.snapshot",
+                                  id=i, when=fmt_datetime(by_id[i].created_at),
+                                  language=memo_language_label(by_id[i].lang))))
+    if chosen is None:
+        return
+    already = by_id[chosen].sent_at is not None
+    label = tr("memo.sent.undo") if already else tr("memo.sent.mark")
+    if button.button(label, key="memo_sent_toggle", icon=":material/send:", width="stretch"):
+        with errors_shown():
+            memo_service.mark_sent(db(), actor_id=member.user.id, snapshot_id=chosen, sent=not already)
+            flash("memo.sent.unmarked" if already else "memo.sent.marked", id=chosen)
+            st.rerun()
 
 
 def _check_snapshot(member: Any, snapshots: list[SnapshotView]) -> None:
@@ -246,7 +309,15 @@ def _check_snapshot(member: Any, snapshots: list[SnapshotView]) -> None:
 def _settings(member: Any, rt: RoundtableView) -> None:
     st.subheader(tr("memo.settings.title"), anchor=False)
     closing = rt.settings.get("closing_formula") or {}
-    references = [str(r) for r in rt.settings.get("legal_references") or [] if str(r).strip()]
+    stored_refs = rt.settings.get("legal_references") or []
+    # References written per language ({lang: text}) are kept as they are; the box edits the plain ones.
+    per_language_refs = [r for r in stored_refs if isinstance(r, dict)]
+    references = [r for r in stored_refs if isinstance(r, str) and r.strip()]
+    shown_refs = references + [" / ".join(str(v) for v in r.values() if str(v).strip()) for r in per_language_refs]
+    signatory = rt.settings.get("signatory") if isinstance(rt.settings.get("signatory"), dict) else {}
+    sign_name = signatory.get("name") if isinstance(signatory.get("name"), dict) else {}
+    sign_position = signatory.get("position") if isinstance(signatory.get("position"), dict) else {}
+    outgoing = str(rt.settings.get("outgoing_number") or "")
     for code, column in zip(SETTING_LANGS, st.columns(len(SETTING_LANGS)), strict=True):
         with column.container(border=True, key=f"memo_settings_{code}", height="stretch"):
             st.markdown(f"**{escape_markdown(language_name(code))}**")
@@ -254,9 +325,13 @@ def _settings(member: Any, rt: RoundtableView) -> None:
             st.markdown(user_text_markdown(rt.addressee.get(code, "")) or escape_markdown(tr("memo.settings.unset")))
             st.caption(tr("memo.settings.closing"))
             st.markdown(user_text_markdown(closing.get(code, "")) or escape_markdown(tr("memo.settings.unset")))
-    with st.expander(tr("memo.settings.references", count=len(references)), icon=":material/gavel:"):
-        if references:
-            st.markdown("\n".join(f"{i}. {escape_markdown(r)}" for i, r in enumerate(references, start=1)))
+            st.caption(tr("memo.settings.signatory"))
+            who = " — ".join(t for t in (sign_position.get(code, ""), sign_name.get(code, "")) if t)
+            st.markdown(escape_markdown(who or tr("memo.settings.unset")))
+    st.caption(tr("memo.settings.outgoing_is", number=outgoing or tr("memo.settings.unset")))
+    with st.expander(tr("memo.settings.references", count=len(shown_refs)), icon=":material/gavel:"):
+        if shown_refs:
+            st.markdown("\n".join(f"{i}. {escape_markdown(r)}" for i, r in enumerate(shown_refs, start=1)))
         else:
             st.caption(tr("memo.settings.unset"))
     with st.expander(tr("memo.settings.edit"), icon=":material/edit:"):
@@ -270,6 +345,15 @@ def _settings(member: Any, rt: RoundtableView) -> None:
                                               height=80)
                 formula[code] = c.text_area(tr("memo.settings.closing_in", language=language_name(code)),
                                             value=closing.get(code, ""), key=f"memo_set_closing_{code}", height=80)
+            names: dict[str, str] = {}
+            positions: dict[str, str] = {}
+            for code, column in zip(SETTING_LANGS, st.columns(len(SETTING_LANGS)), strict=True):
+                positions[code] = column.text_input(tr("memo.settings.position_in", language=language_name(code)),
+                                                    value=sign_position.get(code, ""), key=f"memo_set_position_{code}")
+                names[code] = column.text_input(tr("memo.settings.signatory_in", language=language_name(code)),
+                                                value=sign_name.get(code, ""), key=f"memo_set_signatory_{code}")
+            number = st.text_input(tr("memo.settings.outgoing"), value=outgoing, key="memo_set_outgoing",
+                                   help=tr("memo.settings.outgoing_help"))
             refs = st.text_area(tr("memo.settings.references_edit"), value="\n".join(references), height=220,
                                 key="memo_set_references", help=tr("memo.settings.references_help"))
             sent = st.form_submit_button(tr("memo.settings.save"), type="primary", key="memo_settings_save")
@@ -277,14 +361,24 @@ def _settings(member: Any, rt: RoundtableView) -> None:
             new_addressee = {k: clean_text(v).strip() for k, v in addressee.items() if v.strip()}
             new_formula = {k: clean_text(v).strip() for k, v in formula.items() if v.strip()}
             new_refs = [clean_text(line, single_line=True).strip() for line in refs.splitlines() if line.strip()]
+            new_signatory = {"name": {k: clean_text(v, single_line=True).strip() for k, v in names.items() if v.strip()},
+                             "position": {k: clean_text(v, single_line=True).strip() for k, v in positions.items()
+                                          if v.strip()}}
+            new_number = clean_text(number, single_line=True).strip()
             with errors_shown():
                 if new_addressee != {k: v for k, v in rt.addressee.items() if v.strip()}:
                     roundtable_service.update_roundtable(db(), actor_id=member.user.id, roundtable_id=rt.id,
                                                          addressee=new_addressee)
+                changes: dict[str, Any] = {}
                 if new_formula != closing or new_refs != references:
+                    changes.update({"closing_formula": new_formula, "legal_references": per_language_refs + new_refs})
+                if new_signatory != {"name": sign_name, "position": sign_position}:
+                    changes["signatory"] = new_signatory
+                if new_number != outgoing:
+                    changes["outgoing_number"] = new_number
+                if changes:
                     roundtable_service.update_settings(db(), actor_id=member.user.id, roundtable_id=rt.id,
-                                                       settings={"closing_formula": new_formula,
-                                                                 "legal_references": new_refs})
+                                                       settings=changes)
                 flash("memo.settings.saved")
                 st.rerun()
 

@@ -21,6 +21,7 @@ from recdraft.schemas.memo import (
     Recommendation,
     RecommendationContent,
     Roundtable,
+    Signatory,
     VoteResult,
 )
 
@@ -262,11 +263,15 @@ def votes(numbers: list[int]) -> list[VoteResult]:
             votes_for=11, votes_against=2, abstain=2, block=0, quorum_met=True, rule_met=False,
             outcome="no_consensus",
             delphi=DelphiStats(median=7.0, iqr=2.5, distribution={3: 1, 5: 2, 7: 6, 8: 4, 9: 2}),
+            quorum="1/2", blocks_prevent_adoption=True, delphi_agreement_share="7/10", delphi_band=(7, 9),
+            delphi_max_iqr="2",
         ))
+        overridden = number == 3
         out.append(VoteResult(
             recommendation_number=number, round_number=2, mode="simple", eligible=16, voted=15,
-            votes_for=14, votes_against=1, abstain=0, block=0, quorum_met=True, rule_met=True,
-            outcome="adopted",
+            votes_for=14 - overridden, votes_against=1, abstain=0, block=int(overridden), quorum_met=True,
+            rule_met=True, outcome="adopted", quorum="1/2", threshold="2/3", blocks_prevent_adoption=True,
+            block_override_reason="The objection concerns customs practice, not the law." if overridden else None,
         ))
     return out
 
@@ -341,6 +346,10 @@ def memo_data(**overrides: Any) -> MemoData:
         "snapshot_sha256": SHA,
         "prepared_by": "Editorial group",
         "prepared_at": PREPARED_AT,
+        "signatory": Signatory(name={"en": "Aigerim Nurlanova", "ru": "Айгерим Нурланова", "kk": "Әйгерім Нұрланқызы"},
+                               position={"en": "Dean, School of Law", "ru": "Декан Школы права",
+                                         "kk": "Құқық мектебінің деканы"}),
+        "outgoing_number": "№ 01-12/345",
     }
     values.update(overrides)
     return MemoData(**values)

@@ -117,7 +117,8 @@ def test_redline_writes_tracked_insertions_and_deletions_with_author_date_and_un
         assert not list(deletion.iter(q("t")))  # deleted text lives in w:delText
     deleted = {text_of(d, deleted=True) for d in rendered.body.iter(q("del")) if d.getparent().tag != q("rPr")}
     inserted = {text_of(i) for i in rendered.body.iter(q("ins")) if i.getparent().tag != q("rPr")}
-    assert "a" in deleted and "the single" in inserted
+    # Whole words with their punctuation (issue 10, item 9), not single letters.
+    assert "a National Society" in deleted and "the single National Society," in inserted
 
 
 def _section(root, start: str, stop: str) -> list[str]:
