@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -71,6 +72,8 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # A system administrator manages accounts and backups across roundtables.
     is_system_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An organiser may create roundtables (and becomes the admin of each one they create).
+    is_organiser: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     preferred_language: Mapped[str | None] = mapped_column(String(2))
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     last_failed_at: Mapped[datetime | None]
@@ -322,8 +325,51 @@ class Invitation(Base):
     used_at: Mapped[datetime | None]
     used_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     revoked_at: Mapped[datetime | None]
+    # What the organisers already know of the person: applied to the membership and account on acceptance.
+    consent_named: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    language: Mapped[str | None] = mapped_column(String(2))
 
 
 # Voting and memo tables live in their own modules; importing them registers them on Base.metadata.
 from recdraft.db import memo_models as _memo_models  # noqa: E402,F401
 from recdraft.db import voting_models as _voting_models  # noqa: E402,F401
+
+
+class SignInFailure(Base):
+    """One failed sign-in, kept for throttling only: a day at most, and a bounded number of rows.
+
+    Neither the typed user name nor the password is stored: ``name_key`` is a 16-bit fingerprint of the
+    name (many names share one, so it cannot be turned back into what was typed), ``source`` the client
+    address the app saw (see services/accounts.py).
+    """
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (
+        Index("ix_sign_in_failures_name_key_at", "name_key", "at"),
+        Index("ix_sign_in_failures_source_at", "source", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    name_key: Mapped[str] = mapped_column(String(8))
+    source: Mapped[str] = mapped_column(String(64))
+
+
+class BrowserClaim(Base):
+    """A single-use, short-lived code that lets one browser set (``sign_in``) or delete (``sign_out``) its
+    session cookie at /auth/*. In the database so that whichever replica answers can redeem it.
+
+    Only hashes are stored: ``code_hash`` of the code, ``browser_hash`` of the pre-session cookie of the
+    browser that asked for it; the session token is sealed with a key derived from the code, so the row
+    alone does not give the session away.
+    """
+
+    __tablename__ = "browser_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(8))
+    browser_hash: Mapped[str] = mapped_column(String(64))
+    sealed_token: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -18,12 +18,21 @@ BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u2
 _BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 # Characters that render as nothing: a text made only of these (and whitespace) is empty.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f" + BIDI_CONTROLS + "]")
+# Letters and symbols that draw nothing (Hangul fillers, the blank Braille pattern): "visible" by their
+# Unicode category, yet a name made of them looks empty.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Spaces that must not break or vanish: legal text writes "Article\u00a026", "10\u202f000", "5\u2009%".
+KEPT_SPACES = "\u00a0\u2009\u202f"
+# Any run of whitespace except the kept spaces (which stay exactly as typed).
+_FOLDED_SPACE = re.compile(f"[^\\S{KEPT_SPACES}]+")
 
 
 def clean_text(value: str, *, single_line: bool = False, strip_bidi: bool = False) -> str:
     """Return ``value`` in NFC with XML-invalid characters and lone surrogates removed.
 
-    ``single_line`` folds any line breaks and tabs into single spaces (titles, names);
+    ``single_line`` folds any line breaks, tabs and runs of spaces into single spaces (titles, names),
+    keeping no-break and thin spaces (``KEPT_SPACES``) as typed; a single-line text with nothing
+    visible in it (``is_blank``) becomes empty, so invisible characters alone are never stored.
     ``strip_bidi`` removes bidi override characters (titles, names). Newlines and tabs in
     multi-line text are kept; CRLF becomes LF.
     """
@@ -34,13 +43,21 @@ def clean_text(value: str, *, single_line: bool = False, strip_bidi: bool = Fals
     if strip_bidi:
         value = _BIDI.sub("", value)
     if single_line:
-        value = " ".join(value.split())
+        value = _FOLDED_SPACE.sub(" ", value).strip(" ")
+        if is_blank(value):
+            return ""
     return value
 
 
 def is_blank(value: str) -> bool:
-    """True when ``value`` holds nothing visible: empty, whitespace or invisible characters only."""
-    return not _INVISIBLE.sub("", value).strip()
+    """True when ``value`` holds nothing visible: empty, whitespace, invisible characters (zero-width,
+    format and control characters, combining marks with nothing to sit on, blank glyphs) only."""
+    for ch in _INVISIBLE.sub("", value):
+        if ch.isspace() or ch in _BLANK_GLYPHS:
+            continue
+        if unicodedata.category(ch)[0] in "LNPS":
+            return False
+    return True
 
 
 def xml_safe(value: str) -> str:

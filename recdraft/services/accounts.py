@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from recdraft import config
 from recdraft.db.engine import Database
-from recdraft.db.models import Invitation, Membership, Roundtable, SignInSession, User, utcnow
+from recdraft.db.models import (
+    BrowserClaim,
+    Invitation,
+    Membership,
+    Roundtable,
+    SignInFailure,
+    SignInSession,
+    User,
+    utcnow,
+)
 from recdraft.domain.roles import Role
 from recdraft.errors import (
     InvalidInput,
@@ -40,15 +50,28 @@ from recdraft.services._base import (
 
 # OWASP Password Storage Cheat Sheet, argon2id minimum: m=19 MiB, t=2, p=1.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
-_DUMMY_HASH = HASHER.hash("not a real password")
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1_024
-FREE_ATTEMPTS = 5
-MAX_BACKOFF_SECONDS = 15 * 60
 INVITATION_DAYS = 14
 # A sliding session is extended at most once per interval so page runs do not all write.
 SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+
+# Sign-in throttling (OWASP ASVS 5 V6.1.1, V6.3.1, V6.3.8; the reasons are in tests/security/README.md).
+# Failures are counted per (user name, source), per source and per user name; each count has free attempts,
+# then a doubling wait from its last failure, capped. The per-name count over all sources is capped at
+# seconds, so people elsewhere can slow an account down but never keep its owner out.
+FREE_ATTEMPTS = 5
+MAX_BACKOFF_SECONDS = 15 * 60
+PAIR_WINDOW = timedelta(hours=24)
+SOURCE_FREE_ATTEMPTS = 100
+SOURCE_WINDOW = timedelta(hours=1)
+ACCOUNT_FREE_ATTEMPTS = 50
+ACCOUNT_WINDOW = timedelta(hours=1)
+ACCOUNT_MAX_BACKOFF_SECONDS = 30
+# The failure record is bounded: at most this many rows, none older than the longest window.
+FAILURE_ROWS_CAP = 10_000
+UNKNOWN_SOURCE = "unknown"
 
 FAILED_MESSAGE = "The user name or password is not correct."
 
@@ -80,14 +103,32 @@ def _check_password_policy(password: str, *, relaxed: bool) -> None:
         )
 
 
-def backoff_seconds(failures: int) -> int:
-    """Seconds to wait after ``failures`` consecutive failures: 0 for the first five, then doubling to 15 min.
-
-    Capped so that nobody can lock another person out for good by guessing at their name.
-    """
-    if failures < FREE_ATTEMPTS:
+def _wait(failures: int, free: int, cap: int) -> int:
+    if failures < free:
         return 0
-    return min(2 ** (failures - FREE_ATTEMPTS + 1), MAX_BACKOFF_SECONDS)
+    return min(2 ** (failures - free + 1), cap)
+
+
+def backoff_seconds(failures: int) -> int:
+    """Seconds to wait after ``failures`` failures for one name from one source: 0 for the first five,
+    then doubling to 15 min. Capped so that nobody is locked out for good."""
+    return _wait(failures, FREE_ATTEMPTS, MAX_BACKOFF_SECONDS)
+
+
+def name_key(username: str) -> str:
+    """A 16-bit fingerprint of a typed user name: enough to count failures per name, useless to read one back.
+
+    65 536 buckets: a password typed into the name field cannot be recovered from it (every guess list has
+    thousands of candidates per bucket). Existing and unknown names are keyed the same way, so throttling
+    behaves the same for both (no enumeration).
+    """
+    digest = hashlib.sha256(b"recdraft sign-in throttle\0" + (username or "").encode("utf-8", "replace"))
+    return digest.hexdigest()[:4]
+
+
+def _source(source: str | None) -> str:
+    value = (source or "").strip()[:64]
+    return value or UNKNOWN_SOURCE
 
 
 class UserCreate(Input):
@@ -211,60 +252,115 @@ def set_active(db: Database, *, actor_id: Actor, user_id: int, active: bool) -> 
         return _view(user)
 
 
+def _session_end(created_at: datetime, now: datetime) -> datetime:
+    """Sliding expiry (``session_ttl_hours`` after the last use), never past the absolute lifetime."""
+    return min(now + timedelta(hours=config.session_ttl_hours()),
+               created_at + timedelta(days=config.session_max_days()))
+
+
 def _open_session(session: Session, user: User, now: datetime) -> SignedIn:
     token = secrets.token_urlsafe(32)
-    expires = now + timedelta(hours=config.session_ttl_hours())
+    expires = _session_end(now, now)
     session.add(SignInSession(user_id=user.id, token_hash=_token_hash(token), created_at=now,
                               expires_at=expires, last_seen_at=now))
     return SignedIn(user=_view(user), token=token, expires_at=expires)
 
 
-def sign_in(db: Database, *, username: str, password: str, now: datetime | None = None) -> SignedIn:
-    """Check the password and open a session. Raises SignInFailed (same for unknown user and wrong password), TooManyAttempts."""
+_DUMMY_HASHES: dict[tuple[object, ...], str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash made with the current hasher's parameters, so verifying against it costs the same as a real one."""
+    key = (HASHER.time_cost, HASHER.memory_cost, HASHER.parallelism, HASHER.hash_len, HASHER.salt_len, HASHER.type)
+    cached = _DUMMY_HASHES.get(key)
+    if cached is None:
+        cached = HASHER.hash(secrets.token_urlsafe(16))
+        _DUMMY_HASHES[key] = cached
+    return cached
+
+
+_dummy_hash()  # made at import, so that the first unknown name does not cost an extra hash
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
+    try:
+        return HASHER.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _throttle_wait(s: Session, key: str, source: str, now: datetime) -> int:
+    """Seconds this (name, source) must still wait, the longest of the three counts; 0 when free to try."""
+    waits = [0]
+    for where, window, free, cap in (
+        ((SignInFailure.name_key == key, SignInFailure.source == source), PAIR_WINDOW, FREE_ATTEMPTS,
+         MAX_BACKOFF_SECONDS),
+        ((SignInFailure.source == source,), SOURCE_WINDOW, SOURCE_FREE_ATTEMPTS, MAX_BACKOFF_SECONDS),
+        ((SignInFailure.name_key == key,), ACCOUNT_WINDOW, ACCOUNT_FREE_ATTEMPTS, ACCOUNT_MAX_BACKOFF_SECONDS),
+    ):
+        count, last = s.execute(
+            select(func.count(), func.max(SignInFailure.at)).where(*where, SignInFailure.at > now - window)
+        ).one()
+        wait = _wait(count or 0, free, cap)
+        if wait and last is not None and now < last + timedelta(seconds=wait):
+            waits.append(int((last + timedelta(seconds=wait) - now).total_seconds()) + 1)
+    return max(waits)
+
+
+def _record_failure(s: Session, key: str, source: str, now: datetime) -> None:
+    """Keep one failure row; drop rows past the longest window and beyond the cap (oldest first)."""
+    row = SignInFailure(at=now, name_key=key, source=source)
+    s.add(row)
+    s.flush()
+    s.execute(delete(SignInFailure).where(
+        or_(SignInFailure.at <= now - PAIR_WINDOW, SignInFailure.id <= row.id - FAILURE_ROWS_CAP)))
+
+
+def sign_in(
+    db: Database, *, username: str, password: str, source: str | None = None, now: datetime | None = None
+) -> SignedIn:
+    """Check the password and open a session. Raises SignInFailed, TooManyAttempts.
+
+    ``source`` is the client address the app saw (``None``: unknown). Unknown names, inactive accounts,
+    wrong passwords and throttled attempts all do one argon2 verification of the same cost, outside any
+    write transaction, and answer alike whether the name exists or not.
+    """
     now = now or utcnow()
     name = (username or "").strip().lower()
-    password = password if isinstance(password, str) else ""
-    failure: Exception | None = None
+    # Longer than any password the policy accepts: cut, so a huge paste costs no more than a long one.
+    password = password[:MAX_PASSWORD_LENGTH] if isinstance(password, str) else ""
+    key, src = name_key(name), _source(source)
+    with db.read() as s:
+        wait = _throttle_wait(s, key, src, now)
+        row = s.execute(select(User.id, User.password_hash, User.is_active).where(User.username == name)).first()
+    stored = row.password_hash if row is not None and row.is_active and not wait else None
+    ok = _verify(stored, password)
+    if wait:
+        remaining = wait
+        raise TooManyAttempts(f"Too many failed attempts. Please wait {remaining} seconds and try again.",
+                              retry_after=remaining)
+    if ok:
+        assert row is not None and stored is not None
+        new_hash = HASHER.hash(password) if HASHER.check_needs_rehash(stored) else None
+        with db.write() as s:
+            user = s.scalar(select(User).where(User.id == row.id).with_for_update())
+            # The password was checked outside this transaction: it must still be the one checked.
+            if user is not None and user.is_active and user.password_hash == stored:
+                if new_hash:
+                    user.password_hash = new_hash
+                user.failed_sign_ins = 0
+                user.last_failed_at = None
+                s.execute(delete(SignInFailure).where(SignInFailure.name_key == key, SignInFailure.source == src))
+                signed = _open_session(s, user, now)
+                audit(s, actor_id=user.id, action="auth.sign_in", object_type="user", object_id=user.id)
+                return signed
+    # A bounded, redacted record (no audit row, no typed name): see SignInFailure.
     with db.write() as s:
-        user = s.scalar(select(User).where(User.username == name).with_for_update())
-        if user is None or not user.is_active or not user.password_hash:
-            # Verify against a dummy hash so timing does not reveal which names exist.
-            try:
-                HASHER.verify(_DUMMY_HASH, password)
-            except VerificationError:
-                pass
-            return_failure = SignInFailed(FAILED_MESSAGE)
-            audit(s, actor_id=None, action="auth.sign_in_failed", object_type="user", object_id=None,
-                  details={"username": name[:64]})
-            failure = return_failure
-        else:
-            wait = backoff_seconds(user.failed_sign_ins)
-            if wait and user.last_failed_at and now < user.last_failed_at + timedelta(seconds=wait):
-                remaining = int((user.last_failed_at + timedelta(seconds=wait) - now).total_seconds()) + 1
-                failure = TooManyAttempts(
-                    f"Too many failed attempts. Please wait {remaining} seconds and try again.",
-                    retry_after=remaining,
-                )
-            else:
-                try:
-                    HASHER.verify(user.password_hash, password)
-                except (VerifyMismatchError, VerificationError, InvalidHashError):
-                    user.failed_sign_ins += 1
-                    user.last_failed_at = now
-                    audit(s, actor_id=None, action="auth.sign_in_failed", object_type="user",
-                          object_id=user.id, details={"failures": user.failed_sign_ins})
-                    failure = SignInFailed(FAILED_MESSAGE)
-                else:
-                    if HASHER.check_needs_rehash(user.password_hash):
-                        user.password_hash = HASHER.hash(password)
-                    user.failed_sign_ins = 0
-                    user.last_failed_at = None
-                    signed = _open_session(s, user, now)
-                    audit(s, actor_id=user.id, action="auth.sign_in", object_type="user", object_id=user.id)
-                    return signed
-    # Raised after the commit so the failure count and its audit row are kept.
-    assert failure is not None
-    raise failure
+        _record_failure(s, key, src, now)
+        if row is not None:
+            s.execute(update(User).where(User.id == row.id)
+                      .values(failed_sign_ins=User.failed_sign_ins + 1, last_failed_at=now))
+    raise SignInFailed(FAILED_MESSAGE)
 
 
 def authenticate(db: Database, *, token: str | None, now: datetime | None = None) -> UserView:
@@ -281,15 +377,17 @@ def authenticate(db: Database, *, token: str | None, now: datetime | None = None
         if row is None:
             raise NotSignedIn("Please sign in.")
         sess, user = row
-        if sess.ended_at is not None or sess.expires_at <= now or not user.is_active:
+        too_old = now >= sess.created_at + timedelta(days=config.session_max_days())
+        if sess.ended_at is not None or sess.expires_at <= now or too_old or not user.is_active:
             raise NotSignedIn("Your session has ended. Please sign in again.")
         view = _view(user)
         needs_touch = now - sess.last_seen_at >= SESSION_TOUCH_INTERVAL
+        created = sess.created_at
     if needs_touch:
         with db.write() as s:
             s.execute(
                 update(SignInSession).where(SignInSession.token_hash == digest, SignInSession.ended_at.is_(None))
-                .values(last_seen_at=now, expires_at=now + timedelta(hours=config.session_ttl_hours()))
+                .values(last_seen_at=now, expires_at=_session_end(created, now))
             )
     return view
 
@@ -305,6 +403,79 @@ def sign_out(db: Database, *, token: str | None) -> None:
             audit(s, actor_id=sess.user_id, action="auth.sign_out", object_type="user", object_id=sess.user_id)
 
 
+# --- browser claims: how a browser gets (or loses) its HttpOnly session cookie ---------------------------
+
+CLAIM_SECONDS = 120
+CLAIM_PURPOSES = ("sign_in", "sign_out")
+CLAIM_INVALID = "This sign-in step has expired or belongs to another browser. Please sign in again."
+
+
+def _seal(token: str, code: str) -> str:
+    """``token`` XOR a keystream derived from the single-use ``code`` (hex); the same call unseals."""
+    data = token.encode("ascii")
+    stream = hashlib.shake_256(b"recdraft claim seal\0" + code.encode("ascii")).digest(len(data))
+    return bytes(a ^ b for a, b in zip(data, stream)).hex()
+
+
+def _unseal(sealed: str, code: str) -> str:
+    data = bytes.fromhex(sealed)
+    stream = hashlib.shake_256(b"recdraft claim seal\0" + code.encode("ascii")).digest(len(data))
+    return bytes(a ^ b for a, b in zip(data, stream)).decode("ascii")
+
+
+def issue_claim(
+    db: Database, *, browser: str, purpose: str = "sign_in", token: str | None = None, now: datetime | None = None
+) -> str:
+    """A single-use code, valid ``CLAIM_SECONDS``, that only ``browser`` (its pre-session cookie) can redeem.
+
+    ``sign_in`` codes stand for the live session ``token``; ``sign_out`` codes for deleting the cookie.
+    Raises InvalidInput (no browser, unknown purpose), NotSignedIn (the session is not live).
+    """
+    now = now or utcnow()
+    if not browser:
+        raise InvalidInput("This browser did not identify itself; reload the page and try again.", field="browser")
+    if purpose not in CLAIM_PURPOSES:
+        raise InvalidInput(f"Unknown claim purpose '{purpose}'.", field="purpose")
+    if purpose == "sign_in":
+        authenticate(db, token=token, now=now)
+    code = secrets.token_urlsafe(24)
+    with db.write() as s:
+        s.execute(delete(BrowserClaim).where(BrowserClaim.expires_at <= now))
+        s.add(BrowserClaim(code_hash=_token_hash(code), purpose=purpose, browser_hash=_token_hash(browser),
+                           sealed_token=_seal(token, code) if purpose == "sign_in" and token else "",
+                           created_at=now, expires_at=now + timedelta(seconds=CLAIM_SECONDS)))
+    return code
+
+
+def claim_pending(db: Database, *, code: str, now: datetime | None = None) -> bool:
+    """Whether ``code`` can still be redeemed (by its browser)."""
+    now = now or utcnow()
+    with db.read() as s:
+        return s.scalar(select(BrowserClaim.id).where(
+            BrowserClaim.code_hash == _token_hash(code or ""), BrowserClaim.expires_at > now)) is not None
+
+
+def redeem_claim(
+    db: Database, *, code: str, browser: str | None, purpose: str = "sign_in", now: datetime | None = None
+) -> str:
+    """Use ``code`` once: the session token it stands for (``""`` for ``sign_out``).
+
+    Raises NotFound when the code is unknown, used, expired, of another purpose or issued to another browser;
+    a code shown to the wrong browser stays usable by its own.
+    """
+    now = now or utcnow()
+    with db.write() as s:
+        claim = s.scalar(select(BrowserClaim).where(BrowserClaim.code_hash == _token_hash(code or ""))
+                         .with_for_update())
+        if (claim is None or claim.expires_at <= now or claim.purpose != purpose or not browser
+                or not hmac.compare_digest(claim.browser_hash, _token_hash(browser))):
+            raise NotFound(CLAIM_INVALID)
+        # Single use even under a race: only one transaction deletes the row.
+        if s.execute(delete(BrowserClaim).where(BrowserClaim.id == claim.id)).rowcount != 1:
+            raise NotFound(CLAIM_INVALID)
+        return _unseal(claim.sealed_token, code) if claim.sealed_token else ""
+
+
 def change_password(
     db: Database, *, actor_id: int, current_password: str, new_password: str, keep_token: str | None = None
 ) -> None:
@@ -313,7 +484,7 @@ def change_password(
     with db.write() as s:
         user = actor(s, actor_id)
         try:
-            HASHER.verify(user.password_hash or _DUMMY_HASH, current_password or "")
+            HASHER.verify(user.password_hash or _dummy_hash(), current_password or "")
             ok = user.password_hash is not None
         except (VerificationError, InvalidHashError):
             ok = False
@@ -408,13 +579,29 @@ def accept_invitation(
         ).rowcount
         if claimed != 1:
             raise NotFound("This invitation link is not valid any more. Ask the organisers for a new one.")
+        # What the organisers recorded (consent to be named, language) applies from the first sign-in.
+        if inv.language and not user.preferred_language:
+            user.preferred_language = inv.language
         s.add(Membership(roundtable_id=inv.roundtable_id, user_id=user.id, role=inv.role,
-                         organisation=inv.organisation, group=inv.organisation, consent_named=False))
+                         organisation=inv.organisation, group=inv.organisation, consent_named=bool(inv.consent_named)))
         audit(s, actor_id=user.id, roundtable_id=inv.roundtable_id, action="invitation.accept",
               object_type="invitation", object_id=inv.id, details={"user_id": user.id, "role": inv.role})
         signed = _open_session(s, user, now)
         audit(s, actor_id=user.id, action="auth.sign_in", object_type="user", object_id=user.id)
         return signed
+
+
+def set_organiser(db: Database, *, actor_id: Actor, user_id: int, organiser: bool) -> UserView:
+    """Let an account create roundtables, or stop it (system administrators, the command line)."""
+    if not isinstance(organiser, bool):
+        raise InvalidInput("Say yes or no: may this person create roundtables?", field="organiser")
+    with db.write() as s:
+        require_system_admin(s, actor_id)
+        user = get(s, User, user_id, "User", lock=True)
+        user.is_organiser = organiser
+        audit(s, actor_id=actor_ref(actor_id), action="user.organiser", object_type="user", object_id=user.id,
+              details={"organiser": organiser})
+        return _view(user)
 
 
 def count_active_sessions(db: Database, *, user_id: int, now: datetime | None = None) -> int:
@@ -432,4 +619,5 @@ __all__ = [
     "SYSTEM", "HASHER", "backoff_seconds", "create_user", "get_user", "find_user", "find_user_by_email",
     "list_users", "set_active", "sign_in", "authenticate", "sign_out", "change_password", "reset_password",
     "create_invitation", "describe_invitation", "accept_invitation", "count_active_sessions", "normalise_username",
+    "set_organiser",
 ]

@@ -7,6 +7,12 @@ Feed rules, all applied in SQL so ``limit`` counts only what the viewer may see:
   The check uses the comment's status now, so a comment hidden later disappears from everyone's feed.
 Audit details never hold comment text (see services/comments.py), so even a leak of an event would not
 leak a hidden comment.
+
+Anonymity, for every role (the feed and the audit log alike):
+- a vote event (``vote.*``: cast, change, confirm, recuse) of an anonymous round names nobody and no vote:
+  its actor and object are left out, so a "who voted when" line cannot be matched against the live tally;
+- in the feed, a participant who has not agreed to be named (``Membership.consent_named`` False) is not
+  named to experts and observers.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.models import AuditEvent, Comment, Membership, User, utcnow
+from recdraft.db.voting_models import Recusal, Vote, VotingRound
 from recdraft.domain.roles import can_administer, can_moderate
 from recdraft.domain.statuses import CommentStatus
 from recdraft.errors import InvalidInput
@@ -45,12 +52,58 @@ def _like_prefix(prefix: str) -> str:
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _views(s: Session, stmt: Any) -> list[AuditEventView]:
-    return [
-        AuditEventView(id=e.id, at=e.at, actor_id=e.actor_id, actor_name=name, roundtable_id=e.roundtable_id,
-                       action=e.action, object_type=e.object_type, object_id=e.object_id, details=e.details or {})
-        for e, name in s.execute(stmt)
-    ]
+VOTE_EVENT_PREFIX = "vote."
+# What a vote event of an anonymous round still says: that a vote happened, in which round, on what.
+ANONYMOUS_VOTE_DETAILS = ("round_id", "recommendation_id")
+
+
+def _anonymous_rounds(s: Session, events: list[AuditEvent]) -> set[int]:
+    ids = {e.details.get("round_id") for e in events
+           if e.action.startswith(VOTE_EVENT_PREFIX) and isinstance(e.details, dict)}
+    ids = {i for i in ids if isinstance(i, int)}
+    if not ids:
+        return set()
+    return {rid for rid, rules in s.execute(select(VotingRound.id, VotingRound.rules).where(VotingRound.id.in_(ids)))
+            if isinstance(rules, dict) and rules.get("anonymous")}
+
+
+def _anonymous_vote_events(s: Session, roundtable_id: int) -> Any:
+    """SQL: the event is a vote or recusal of an anonymous round of this roundtable (filters must skip it,
+    or filtering the log by a person would list when they voted)."""
+    anonymous = [rid for rid, rules in s.execute(_rounds_of(roundtable_id)) if isinstance(rules, dict) and rules.get("anonymous")]
+    return or_(
+        and_(AuditEvent.object_type == "vote",
+             AuditEvent.object_id.in_(select(Vote.id).where(Vote.round_id.in_(anonymous)))),
+        and_(AuditEvent.object_type == "recusal",
+             AuditEvent.object_id.in_(select(Recusal.id).where(Recusal.round_id.in_(anonymous)))),
+    )
+
+
+def _rounds_of(roundtable_id: int) -> Any:
+    return select(VotingRound.id, VotingRound.rules).where(VotingRound.roundtable_id == roundtable_id)
+
+
+def _unnamed_members(s: Session, roundtable_id: int) -> set[int]:
+    return set(s.scalars(select(Membership.user_id).where(Membership.roundtable_id == roundtable_id,
+                                                          Membership.consent_named.is_(False))))
+
+
+def _views(s: Session, stmt: Any, *, hide_actors: set[int] | None = None) -> list[AuditEventView]:
+    rows = s.execute(stmt).all()
+    anonymous = _anonymous_rounds(s, [e for e, _ in rows])
+    views = []
+    for e, name in rows:
+        details = e.details or {}
+        actor_id, object_id = e.actor_id, e.object_id
+        if e.action.startswith(VOTE_EVENT_PREFIX) and details.get("round_id") in anonymous:
+            actor_id = object_id = None
+            details = {k: v for k, v in details.items() if k in ANONYMOUS_VOTE_DETAILS}
+        elif hide_actors and actor_id in hide_actors:
+            actor_id = None
+        views.append(AuditEventView(id=e.id, at=e.at, actor_id=actor_id, actor_name=name if actor_id else None,
+                                    roundtable_id=e.roundtable_id, action=e.action, object_type=e.object_type,
+                                    object_id=object_id, details=details))
+    return views
 
 
 def _base_select() -> Any:
@@ -84,6 +137,7 @@ def audit_log(
             where.append(AuditEvent.action.like(_like_prefix(action_prefix), escape="\\"))
         if actor_filter is not None:
             where.append(AuditEvent.actor_id == actor_filter)
+            where.append(not_(_anonymous_vote_events(s, roundtable_id)))
         if since is not None:
             where.append(AuditEvent.at >= since)
         if until is not None:
@@ -121,7 +175,9 @@ def activity_feed(
             # A comment event whose comment cannot be found fails closed (NULL status).
             where.append(or_(AuditEvent.object_type != "comment",
                              Comment.status == CommentStatus.PUBLISHED.value, Comment.author_id == user.id))
-        return _views(s, stmt.where(*where).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit))
+        hide = None if can_moderate(role) else _unnamed_members(s, roundtable_id)
+        return _views(s, stmt.where(*where).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit),
+                      hide_actors=hide)
 
 
 def mark_seen(db: Database, *, actor_id: int, roundtable_id: int, when: datetime | None = None) -> None:

@@ -14,11 +14,21 @@ Decisions (each is tested in tests/integration/test_comments.py):
 - Replies. A non-moderator replies only to a published comment of the same recommendation; a reply to a
   comment they cannot see is NotFound. Replies stay listed when their parent is later hidden; they
   then start a thread of their own for viewers who cannot see the parent.
-- Flags. Only published comments can be flagged, once per person, never by the author. Flag counts and
-  reasons are for moderators: other viewers see ``open_flags == 0``.
+- Flags. Every member of the roundtable may flag a published comment — observers included, because
+  reporting abuse must not need a vote or a contributing role — once per person, never its author, while
+  the roundtable's phase still takes comments. Flag counts and reasons are for moderators: other viewers
+  see ``open_flags == 0``.
+- A flag is a report for the moderators, not a hold on the record: a moderator resolves it by dismissing
+  it with a reason (``dismiss_flags``: the comment stays published) or by hiding the comment
+  (``moderate_comment(action="hide")``). A published comment with open flags is NOT awaiting moderation
+  and never blocks the final memo (``unmoderated_count``, ``awaiting_moderation``): only pending comments
+  do, and a moderator or an administrator clears them by approving or rejecting. Otherwise any member
+  could hold the memo hostage with one click.
 - Every moderation decision resolves the comment's open flags (reject too: the moderator has looked at
   it). ``approve`` on a published comment that has open flags keeps it published and dismisses the
-  flags, so a moderator can clear unfounded reports before the final memo.
+  flags (kept for callers of the earlier API; the moderation page uses ``dismiss_flags``).
+- Provenance. "Addressed in revision N" names a revision saved after the comment was written: an older
+  one cannot have answered it.
 - ``updated_at`` changes only when the text changes; ``edited`` means an earlier text is kept.
 - Audit rows never hold comment bodies, quotes or flag reasons: the activity feed shows audit rows and
   must not leak hidden text. Flag and moderation events are staff-only.
@@ -29,7 +39,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, true, update
@@ -133,10 +143,13 @@ def _rows(s: Session, *where: Any) -> Sequence[Any]:
     return s.execute(stmt).all()
 
 
-def _view(row: Any, *, staff: bool) -> CommentView:
+def _view(row: Any, *, staff: bool, visible_ids: Collection[int] = ()) -> CommentView:
+    """``visible_ids``: the comments this non-staff viewer may see; a reply to any other comment shows no
+    ``parent_id``, so a hidden comment leaves no trace (not even its id)."""
     c, author_name, rev_number, edited, _rec_number = row
+    parent_id = c.parent_id if staff or c.parent_id in visible_ids else None
     return CommentView(
-        id=c.id, recommendation_id=c.recommendation_id, parent_id=c.parent_id, author_id=c.author_id,
+        id=c.id, recommendation_id=c.recommendation_id, parent_id=parent_id, author_id=c.author_id,
         author_name=author_name, body=c.body, quote=c.quote, status=c.status, created_at=c.created_at,
         updated_at=c.updated_at, edited=bool(edited), resolution=c.resolution,
         addressed_revision_number=rev_number, resolution_reason=c.resolution_reason,
@@ -146,7 +159,9 @@ def _view(row: Any, *, staff: bool) -> CommentView:
 
 def _one_view(s: Session, comment_id: int, *, staff: bool) -> CommentView:
     s.flush()
-    return _view(_rows(s, Comment.id == comment_id)[0], staff=staff)
+    row = _rows(s, Comment.id == comment_id)[0]
+    parent = s.get(Comment, row[0].parent_id) if row[0].parent_id is not None and not staff else None
+    return _view(row, staff=staff, visible_ids={parent.id} if parent is not None and parent.status == PUBLISHED else ())
 
 
 def _thread_order(rows: Sequence[Any]) -> list[Any]:
@@ -200,7 +215,7 @@ def post_comment(
             rec = get(s, Recommendation, recommendation_id, "Recommendation")
             role = member_role(s, user, rec.roundtable_id)
             deny_unless(can_contribute(role), "Observers cannot comment; an administrator can make you an expert.")
-            rt = roundtable_open_for_writes(s, rec.roundtable_id, role)
+            rt = roundtable_open_for_writes(s, rec.roundtable_id, role, "comment")
             if key:
                 existing = s.scalar(select(Comment).where(Comment.submission_key == key))
                 if existing is not None:
@@ -253,7 +268,7 @@ def edit_comment(db: Database, *, actor_id: int, comment_id: int, body: str, quo
         user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
         deny_unless(c.author_id == user.id, "Only the author can edit a comment.")
         deny_unless(can_contribute(role), "Observers cannot edit comments.")
-        rt = roundtable_open_for_writes(s, rec.roundtable_id, role)
+        rt = roundtable_open_for_writes(s, rec.roundtable_id, role, "comment")
         new_quote = c.quote if quote is None else _squash(data.quote)
         if new_quote != c.quote:
             # An unchanged quote is not re-checked: it was taken from the text current back then.
@@ -273,7 +288,8 @@ def edit_comment(db: Database, *, actor_id: int, comment_id: int, body: str, quo
 
 
 def flag_comment(db: Database, *, actor_id: int, comment_id: int, reason: str) -> FlagView:
-    """Report a published comment to the moderators, once per person (any participant but the author).
+    """Report a published comment to the moderators, once per person: any member but its author, observers
+    included (see the module notes). The report never blocks the memo; a moderator resolves it.
 
     Raises InvalidInput (no reason, already flagged, not published), PermissionDenied, NotFound.
     """
@@ -283,7 +299,7 @@ def flag_comment(db: Database, *, actor_id: int, comment_id: int, reason: str) -
         with db.write() as s:
             user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
             deny_unless(c.author_id != user.id, "You cannot flag your own comment; edit it instead.")
-            roundtable_open_for_writes(s, rec.roundtable_id, role)
+            roundtable_open_for_writes(s, rec.roundtable_id, role, "comment")
             if c.status != PUBLISHED:
                 raise InvalidInput(f"Only published comments can be flagged; this one is {c.status}.")
             if s.scalar(select(CommentFlag.id).where(CommentFlag.comment_id == c.id,
@@ -317,7 +333,7 @@ def moderate_comment(db: Database, *, actor_id: int, comment_id: int, action: st
         # The row lock makes a moderator and an author editing at the same moment take turns.
         user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
         deny_unless(can_moderate(role), "Only moderators and administrators can moderate comments.")
-        roundtable_open_for_writes(s, rec.roundtable_id, role)
+        roundtable_open_for_writes(s, rec.roundtable_id, role, "moderate")
         current = CommentStatus(c.status)
         if act == ModerationAction.APPROVE and current == CommentStatus.PUBLISHED and c.open_flags > 0:
             target = current  # keep it and dismiss the flags
@@ -335,6 +351,33 @@ def moderate_comment(db: Database, *, actor_id: int, comment_id: int, action: st
               object_type="comment", object_id=c.id, visibility="staff",
               details={"recommendation_id": rec.id, "from": current.value, "to": target.value,
                        "reason": reason_text, "flags_resolved": resolved})
+        return _one_view(s, c.id, staff=True)
+
+
+def dismiss_flags(db: Database, *, actor_id: int, comment_id: int, reason: str) -> CommentView:
+    """Close a published comment's open reports and keep it published, with a reason (moderators, admins).
+
+    The decision is in the moderation log and the audit trail (staff only). Raises InvalidInput (no
+    reason, no open report), PermissionDenied, NotFound.
+    """
+    reason_text = parse(ReasonInput, reason=reason).reason
+    with db.write() as s:
+        user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
+        deny_unless(can_moderate(role), "Only moderators and administrators can dismiss reports.")
+        roundtable_open_for_writes(s, rec.roundtable_id, role, "moderate")
+        now = utcnow()
+        resolved = s.execute(
+            update(CommentFlag).where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
+            .values(resolved_at=now), execution_options={"synchronize_session": False}
+        ).rowcount
+        if not resolved:
+            raise InvalidInput("This comment has no open reports to dismiss.", field="comment_id")
+        c.open_flags = 0
+        s.add(ModerationEntry(comment_id=c.id, moderator_id=user.id, action="dismiss", from_status=c.status,
+                              to_status=c.status, reason=reason_text, created_at=now))
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.dismiss_flags",
+              object_type="comment", object_id=c.id, visibility="staff",
+              details={"recommendation_id": rec.id, "reason": reason_text, "flags_resolved": resolved})
         return _one_view(s, c.id, staff=True)
 
 
@@ -363,7 +406,7 @@ def resolve_comment(
         user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
         deny_unless(can_moderate(role) or (can_contribute(role) and is_author(rec, user.id)),
                     "Only the recommendation's authors, moderators and administrators can resolve its comments.")
-        roundtable_open_for_writes(s, rec.roundtable_id, role)
+        roundtable_open_for_writes(s, rec.roundtable_id, role, "moderate")
         if c.status != PUBLISHED:
             raise InvalidInput(f"Only published comments can be resolved; this one is {c.status}.")
         rev_number = None
@@ -371,6 +414,10 @@ def resolve_comment(
             rev = s.get(Revision, revision_id)
             if rev is None or rev.recommendation_id != rec.id:
                 raise InvalidInput("That revision is not a revision of this recommendation.", field="revision_id")
+            if rev.created_at <= c.created_at:
+                raise InvalidInput(f"Revision {rev.number} was saved before this comment was written, so it cannot "
+                                   "have addressed it; choose a later revision, or decline with a reason.",
+                                   field="revision_id")
             rev_number = rev.number
         c.resolution, c.resolution_reason, c.resolved_by = resolution, reason_text, user.id
         c.addressed_revision_id = revision_id if resolution == "addressed" else None
@@ -396,7 +443,8 @@ def list_comments(db: Database, *, actor_id: int, recommendation_id: int) -> lis
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         role = member_role(s, user, rec.roundtable_id)
         rows = _rows(s, Comment.recommendation_id == rec.id, _visible_clause(user.id, role))
-        return [_view(r, staff=can_moderate(role)) for r in _thread_order(rows)]
+        visible = {r[0].id for r in rows}
+        return [_view(r, staff=can_moderate(role), visible_ids=visible) for r in _thread_order(rows)]
 
 
 def comment_history(db: Database, *, actor_id: int, comment_id: int) -> list[CommentEditView]:
@@ -418,7 +466,32 @@ def _staff_only(s: Session, actor_id: int, roundtable_id: int, message: str) -> 
 
 
 def _needs_moderation() -> Any:
-    return or_(Comment.status == PENDING, and_(Comment.status == PUBLISHED, Comment.open_flags > 0))
+    """What the moderation queue lists: pending comments and published ones with open reports."""
+    return or_(_awaiting_approval(), _reported())
+
+
+def _awaiting_approval() -> Any:
+    """Comments that wait for a moderator's decision before anyone reads them: these block a final memo."""
+    return Comment.status == PENDING
+
+
+def _reported() -> Any:
+    """Published comments with open reports: moderators resolve them; they do not block the memo."""
+    return and_(Comment.status == PUBLISHED, Comment.open_flags > 0)
+
+
+def awaiting_moderation(s: Session, recommendation_ids: list[int]) -> dict[int, int]:
+    """Comments awaiting moderation by recommendation id — the memo's blockers (pending only; see the notes).
+
+    For services that already hold a session (the memo); moderators and administrators clear them.
+    """
+    if not recommendation_ids:
+        return {}
+    return dict(s.execute(
+        select(Comment.recommendation_id, func.count(Comment.id))
+        .where(Comment.recommendation_id.in_(list(recommendation_ids)), _awaiting_approval())
+        .group_by(Comment.recommendation_id)
+    ).all())
 
 
 def moderation_queue(db: Database, *, actor_id: int, roundtable_id: int) -> list[CommentView]:
@@ -478,19 +551,24 @@ def published_comments_for_export(
         member_role(s, actor(s, actor_id), roundtable_id)
         rows = _rows(s, Recommendation.roundtable_id == roundtable_id, Comment.status == PUBLISHED,
                      *_in_recommendations(recommendation_ids))
-        return [_view(r, staff=False) for r in _thread_order(rows)]
+        published = {r[0].id for r in rows}
+        return [_view(r, staff=False, visible_ids=published) for r in _thread_order(rows)]
 
 
 def unmoderated_count(
     db: Database, *, actor_id: int, roundtable_id: int, recommendation_ids: list[int] | None = None
 ) -> int:
-    """Comments still waiting for a moderator: pending ones and published ones with open flags (any participant)."""
+    """Comments awaiting moderation, which block a final memo: pending ones only (any participant).
+
+    Published comments with open flags are not counted: a report is resolved by a moderator
+    (``dismiss_flags`` or hiding) and never holds the memo back (see the module notes).
+    """
     with db.read() as s:
         member_role(s, actor(s, actor_id), roundtable_id)
         return s.scalar(
             select(func.count(Comment.id))
             .join(Recommendation, Recommendation.id == Comment.recommendation_id)
-            .where(Recommendation.roundtable_id == roundtable_id, _needs_moderation(),
+            .where(Recommendation.roundtable_id == roundtable_id, _awaiting_approval(),
                    *_in_recommendations(recommendation_ids))
         ) or 0
 
@@ -508,15 +586,19 @@ def export_comments_csv(db: Database, *, actor_id: int, roundtable_id: int) -> s
 
     Returns text; save it as UTF-8 with a BOM (``utf-8-sig``) so Excel reads Kazakh and Russian correctly.
     """
+    from recdraft.services.memo import names_for_export  # here: memo imports the results service
+
     with db.read() as s:
         _staff_only(s, actor_id, roundtable_id, "Only moderators and administrators can export comments.")
         rows = _thread_order(_rows(s, Recommendation.roundtable_id == roundtable_id))
+        # Someone who did not consent to be named is "Participant N" here too, as in the memo.
+        name_of = names_for_export(s, roundtable_id)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
         for row in rows:
             v = _view(row, staff=True)
-            cells = (v.id, row[4], v.parent_id, v.author_name, v.status, v.created_at.isoformat(), v.body, v.quote,
-                     _resolution_cell(v))
+            cells = (v.id, row[4], v.parent_id, name_of(v.author_id), v.status, v.created_at.isoformat(), v.body,
+                     v.quote, _resolution_cell(v))
             writer.writerow([csvsafe.neutralise(cell) for cell in cells])
         return out.getvalue()

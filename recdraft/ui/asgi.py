@@ -1,32 +1,55 @@
-"""recdraft's HTTP routes, served next to Streamlit's own by ``st.App`` (see streamlit_app.py).
+"""recdraft's HTTP routes and middleware, served next to Streamlit's own by ``st.App`` (streamlit_app.py).
 
-``GET /auth/claim?code=C``       swaps a single-use claim code for the HttpOnly session cookie.
-``GET /auth/logout``             ends the cookie's session on the server and deletes the cookie.
+``GET /auth/claim?code=C``       swaps a single-use claim code for the HttpOnly session cookie, only in the
+                                 browser the code was issued to (its ``recdraft_browser`` pre-session cookie).
+``GET /auth/logout?code=C``      deletes the session cookie, with a single-use sign-out code bound the same
+                                 way; without one it changes nothing (a link in a comment signs nobody out).
 ``GET /auth/language?value=kk``  remembers the interface language in a cookie.
 
 They answer with an empty page because the app loads them in one-pixel iframes (no script, no user
 text: see ``recdraft/ui/auth.py``). Requests another site makes (``Sec-Fetch-Site`` other than
-same-origin) are refused, so no other site can sign a browser in or out.
+same-origin) are refused.
+
+``SecurityMiddleware`` wraps everything, Streamlit's routes included:
+- the WebSocket upgrade (``/_stcore/stream``) and ``/auth/*`` must come from the public origin
+  (``RECDRAFT_PUBLIC_URL``; unset: the same host and port as the request) — Streamlit itself admits
+  ``localhost`` and ``127.0.0.1`` on any port, so a page on another port could read a signed-in session;
+- every response gets ``Content-Security-Policy: frame-ancestors 'self'``, ``X-Frame-Options:
+  SAMEORIGIN``, ``Referrer-Policy: same-origin``, ``X-Content-Type-Options: nosniff``, and HSTS over https;
+- a page given to a browser without one sets its ``recdraft_browser`` pre-session cookie.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.datastructures import Headers
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
+from recdraft import config
+from recdraft.errors import RecdraftError
 from recdraft.i18n import LANGS
-from recdraft.ui.auth import CLAIMS, LANG_COOKIE, SESSION_COOKIE
+from recdraft.ui.auth import BROWSER_COOKIE, LANG_COOKIE, SESSION_COOKIE, forwarded_proto_is_https
 
 log = logging.getLogger("recdraft")
 
 _BLANK = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>recdraft</title></head><body></body></html>'
-# The server decides when a session ends (sliding expiry); the cookie only has to outlive it.
+# The server decides when a session ends (sliding and absolute expiry); the cookie only has to outlive it.
 COOKIE_MAX_AGE = 30 * 24 * 3600
 LANG_MAX_AGE = 365 * 24 * 3600
+BROWSER_MAX_AGE = 365 * 24 * 3600
+HSTS = "max-age=31536000"
+SECURITY_HEADERS = (
+    ("content-security-policy", "frame-ancestors 'self'"),
+    ("x-frame-options", "SAMEORIGIN"),
+    ("referrer-policy", "same-origin"),
+    ("x-content-type-options", "nosniff"),
+)
 
 
 def _same_origin(request: Request) -> bool:
@@ -34,9 +57,37 @@ def _same_origin(request: Request) -> bool:
     return request.headers.get("sec-fetch-site", "same-origin") in {"same-origin", "none"}
 
 
+def _peer(scope: Any) -> str | None:
+    client = scope.get("client")
+    return client[0] if client else None
+
+
+def is_https(scope: Any) -> bool:
+    """Served over https: the request's own scheme, a trusted proxy's X-Forwarded-Proto, or an https public URL."""
+    if scope.get("scheme") in {"https", "wss"}:
+        return True
+    if forwarded_proto_is_https(_peer(scope), Headers(scope=scope).get("x-forwarded-proto")):
+        return True
+    return (config.public_url() or "").startswith("https://")
+
+
 def _secure(request: Request) -> bool:
-    proto = request.headers.get("x-forwarded-proto") or request.url.scheme
-    return proto.split(",")[0].strip().lower() == "https"
+    return is_https(request.scope)
+
+
+def origin_allowed(origin: str | None, host: str | None) -> bool:
+    """Whether a request with this Origin may use the WebSocket or /auth/*: no Origin (not a browser's
+    cross-site request), or the public origin, or — with no public URL set — the request's own host:port."""
+    if origin is None:
+        return True
+    seen = config.origin_of(origin)
+    if seen is None:
+        return False
+    public = config.public_origin()
+    if public is not None:
+        return seen == public
+    scheme = seen.split("://", 1)[0]
+    return bool(host) and seen == config.origin_of(f"{scheme}://{host.strip()}")
 
 
 def _blank(status: int = 200) -> HTMLResponse:
@@ -47,12 +98,23 @@ def _blank(status: int = 200) -> HTMLResponse:
     return response
 
 
+def _redeem(code: str, browser: str | None, purpose: str) -> str | None:
+    from recdraft.services import accounts
+    from recdraft.ui.state import database
+
+    try:
+        return accounts.redeem_claim(database(), code=code, browser=browser, purpose=purpose)
+    except RecdraftError:
+        return None
+
+
 async def claim(request: Request) -> HTMLResponse:
-    """Set the session cookie for the token a fresh claim code stands for (once)."""
+    """Set the session cookie for the token a fresh claim code stands for (once, in its own browser)."""
     if not _same_origin(request):
         return _blank(403)
-    token = CLAIMS.redeem(request.query_params.get("code", ""))
-    if token is None:
+    token = await run_in_threadpool(_redeem, request.query_params.get("code", ""),
+                                    request.cookies.get(BROWSER_COOKIE), "sign_in")
+    if not token:
         return _blank(410)
     response = _blank()
     response.set_cookie(SESSION_COOKIE, token, max_age=COOKIE_MAX_AGE, path="/", httponly=True,
@@ -71,9 +133,13 @@ def _end_server_session(token: str) -> None:
 
 
 async def logout(request: Request) -> HTMLResponse:
-    """End the cookie's session on the server and delete the cookie."""
+    """With a sign-out code issued to this browser: end the cookie's session and delete the cookie."""
     if not _same_origin(request):
         return _blank(403)
+    done = await run_in_threadpool(_redeem, request.query_params.get("code", ""),
+                                   request.cookies.get(BROWSER_COOKIE), "sign_out")
+    if done is None:
+        return _blank(410)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await run_in_threadpool(_end_server_session, token)
@@ -95,11 +161,67 @@ async def language(request: Request) -> HTMLResponse:
     return response
 
 
+# Under RECDRAFT_BASE_PATH (Streamlit's server.baseUrlPath) the routes move with the app: /recdraft/auth/claim.
 ROUTES = [
-    Route("/auth/claim", claim, methods=["GET"]),
-    Route("/auth/logout", logout, methods=["GET"]),
-    Route("/auth/language", language, methods=["GET"]),
+    Route(config.app_path("/auth/claim"), claim, methods=["GET"]),
+    Route(config.app_path("/auth/logout"), logout, methods=["GET"]),
+    Route(config.app_path("/auth/language"), language, methods=["GET"]),
 ]
+
+
+def _guarded(path: str) -> bool:
+    return path.endswith("/_stcore/stream") or "/auth/" in path
+
+
+class SecurityMiddleware:
+    """Origin checks, security headers and the pre-session cookie (pure ASGI: sees WebSockets too)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] not in {"http", "websocket"}:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if _guarded(scope.get("path", "")) and not origin_allowed(headers.get("origin"), headers.get("host")):
+            log.warning("refused a %s request to %s from origin %r", scope["type"], scope.get("path"),
+                        headers.get("origin"))
+            if scope["type"] == "websocket":
+                await receive()  # websocket.connect
+                await send({"type": "websocket.close", "code": 1008})
+            else:
+                response = _blank(403)
+                await response(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+        https = is_https(scope)
+        needs_browser_id = not HTTPConnection(scope).cookies.get(BROWSER_COOKIE)
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                present = {name.lower() for name, _ in raw}
+                extra = list(SECURITY_HEADERS) + ([("strict-transport-security", HSTS)] if https else [])
+                for name, value in extra:
+                    if name.encode() not in present:
+                        raw.append((name.encode(), value.encode()))
+                content_type = Headers(raw=raw).get("content-type", "")
+                if needs_browser_id and content_type.startswith("text/html"):
+                    raw.append((b"set-cookie", _browser_cookie(https).encode("latin-1")))
+                message = {**message, "headers": raw}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _browser_cookie(secure: bool) -> str:
+    value = secrets.token_urlsafe(24)
+    # Lax, not Strict: arriving from a link must not replace the browser's id (it is no credential).
+    cookie = f"{BROWSER_COOKIE}={value}; Max-Age={BROWSER_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax"
+    return cookie + ("; Secure" if secure else "")
 
 
 def on_script_error(exc: Exception) -> bool | None:

