@@ -22,7 +22,7 @@ from recdraft.domain.phases import Action
 from recdraft.domain.statuses import EDITABLE_STATUSES, Priority, RecStatus
 from recdraft.errors import Conflict
 from recdraft.schemas.content import FIELDS
-from recdraft.schemas.views import RecommendationView
+from recdraft.schemas.views import RecommendationView, RoundtableView
 from recdraft.services import recommendations as rec_service
 from recdraft.i18n.formats import zone
 from recdraft.ui.context import browser_timezone, db, errors_shown, fmt_datetime, tr
@@ -40,6 +40,7 @@ from recdraft.ui.widgets.labels import (
 )
 from recdraft.ui.widgets.page import Member, forget_topics, go_to, query_int, require_member, submission_key
 from recdraft.ui.widgets.phase_gate import may, note_key, phase_name, phase_note
+from recdraft.ui.widgets.topics import topic_label, topic_options
 
 NEW_PREFIX = "draft_new"
 
@@ -49,13 +50,15 @@ def _as_json(content: Any) -> dict[str, dict[str, str]]:
             for code, value in (content or {}).items()}
 
 
-def _details_inputs(prefix: str, topics: list[str]) -> tuple[str, str]:
+def _details_inputs(prefix: str, topics: list[str], rt: RoundtableView | None = None) -> tuple[str, str]:
     left, right = st.columns([3, 2])
     current_topic = st.session_state.get(f"{prefix}_topic") or ""
     options = ["", *topics] if not current_topic or current_topic in topics else ["", current_topic, *topics]
     no_topic = tr("draft.no_topic")
+    # Labels fixed in this run's language (format_func may be called outside the run).
+    names = {t: (topic_label(rt, t) if rt is not None else t) or no_topic for t in options}
     topic = left.selectbox(tr("recs.field.topic"), options, key=f"{prefix}_topic", accept_new_options=True,
-                           format_func=lambda t: t or no_topic, help=tr("draft.topic_help"))
+                           format_func=lambda t: names.get(t, t) or no_topic, help=tr("draft.topic_help"))
     priorities = [p.value for p in Priority]
     priority = right.radio(tr("recs.field.priority"), priorities, key=f"{prefix}_priority",
                            horizontal=True, format_func=labels_for(priorities, priority_label))
@@ -63,10 +66,12 @@ def _details_inputs(prefix: str, topics: list[str]) -> tuple[str, str]:
 
 
 def _topics(member: Member) -> list[str]:
+    """The roundtable's own topics first, then those other recommendations already use."""
     try:
-        return rec_service.list_topics(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+        used = rec_service.list_topics(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
     except Exception:  # noqa: BLE001 - the list is a convenience; the service checks what is saved
-        return []
+        used = []
+    return topic_options(member.roundtable, used)
 
 
 # ----------------------------------------------------------------------------- new
@@ -93,7 +98,7 @@ def _create(member: Member) -> None:
     st.session_state.setdefault(f"{NEW_PREFIX}_priority", Priority.MEDIUM.value)
     with st.form("draft_new_form", border=True, enter_to_submit=False):
         content_form.content_inputs(NEW_PREFIX)
-        topic, priority = _details_inputs(NEW_PREFIX, topics)
+        topic, priority = _details_inputs(NEW_PREFIX, topics, member.roundtable)
         sent = st.form_submit_button(tr("draft.create"), type="primary", icon=":material/save:", key="draft_create")
     if sent:
         content = content_form.collect(NEW_PREFIX)
@@ -317,7 +322,7 @@ def _edit(member: Member, rec_id: int) -> None:
     topics = _topics(member)
     with st.form(f"draft_edit_form_{rec.id}", border=True, enter_to_submit=False):
         content_form.content_inputs(prefix)
-        topic, priority = _details_inputs(prefix, topics)
+        topic, priority = _details_inputs(prefix, topics, member.roundtable)
         note = st.text_input(tr("draft.note"), key=f"{prefix}_note", help=tr("draft.note_help"))
         save_col = cancel_col = st.container(horizontal=True, gap="small")
         sent = save_col.form_submit_button(tr("draft.save_merge") if conflict else tr("draft.save"),

@@ -16,7 +16,7 @@ import streamlit as st
 from recdraft.domain.phases import Action
 from recdraft.domain.statuses import EDITABLE_STATUSES, REC_TRANSITIONS, RecStatus
 from recdraft.errors import RecdraftError
-from recdraft.schemas.views import MembershipView, RecommendationView
+from recdraft.schemas.views import MembershipView, RecommendationView, RoundtableView
 from recdraft.services import amendments as amendment_service
 from recdraft.services import comments as comment_service
 from recdraft.services import recommendations as rec_service
@@ -51,6 +51,7 @@ from recdraft.ui.widgets.page import (
     submission_key,
 )
 from recdraft.ui.widgets.phase_gate import may, phase_note
+from recdraft.ui.widgets.topics import topic_label, topic_options
 
 # Rows per page: the person chooses; a new tab starts with the first (a page's first render in the
 # browser grows with its rows: bench/ui.py).
@@ -83,7 +84,8 @@ def _topics(member: Member) -> list[str]:
         return list(cached[1])
     topics: list[str] = []
     with errors_shown():
-        topics = rec_service.list_topics(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+        topics = topic_options(member.roundtable, rec_service.list_topics(
+            db(), actor_id=member.user.id, roundtable_id=member.roundtable.id))
         st.session_state[key] = (time.monotonic(), topics)
     return topics
 
@@ -96,8 +98,9 @@ def _filters(member: Member) -> dict[str, str | None]:
     if st.session_state.get("recs_f_topic") not in (None, "", *topics):
         st.session_state["recs_f_topic"] = ""
     all_topics = tr("recs.filter.all_topics")
+    names = {t: topic_label(member.roundtable, t) or all_topics for t in ["", *topics]}
     topic = topic_col.selectbox(tr("recs.filter.topic"), ["", *topics], key="recs_f_topic", on_change=_first_page,
-                                format_func=lambda t: t or all_topics)
+                                format_func=lambda t: names.get(t, t) or all_topics)
     statuses = ["", *[s.value for s in RecStatus]]
     status = status_col.selectbox(tr("recs.filter.status"), statuses, key="recs_f_status", on_change=_first_page,
                                   format_func=labels_for(statuses, lambda s: status_label(s) if s
@@ -109,11 +112,11 @@ def _filters(member: Member) -> dict[str, str | None]:
     return {"search": search or None, "topic": topic or None, "status": status or None, "language": language or None}
 
 
-def _row(rec: RecommendationView, open_label: str) -> None:
+def _row(rec: RecommendationView, open_label: str, rt: RoundtableView) -> None:
     """One recommendation: a bordered row of one Markdown block and one button (few elements: the
     list's first render in a browser grows with the number of elements per row)."""
     content = rec.current_revision.content
-    meta = [plain_markdown(rec.topic)] if rec.topic else []
+    meta = [plain_markdown(topic_label(rt, rec.topic))] if rec.topic else []
     meta.append(plain_markdown(rec.current_revision.author_name))
     meta.append(escape_markdown(tr("recs.updated_on", date=fmt_date(rec.updated_at))))
     meta.append(" ".join(code.upper() for code in content))
@@ -188,7 +191,7 @@ def _list(member: Member) -> None:
                   total=fmt_number(result.total)))
     open_label = tr("recs.open")
     for rec in result.items:
-        _row(rec, open_label)
+        _row(rec, open_label, member.roundtable)
     if result.total > PAGE_SIZES[0]:
         _pager(result.page, pages)
 
@@ -476,7 +479,7 @@ def _detail(member: Member, rec_id: int) -> None:
     names = {m.user_id: m.display_name for m in members}
     badges = [status_badge(rec.status), priority_badge(rec.priority)]
     if rec.topic:
-        badges.append(badge(rec.topic, "gray"))
+        badges.append(badge(topic_label(member.roundtable, rec.topic), "gray"))
     st.markdown(" ".join(badges))
     if len(content) > 1:
         st.segmented_control(tr("recs.language"), list(content), key=view_key, default=code,
