@@ -6,13 +6,15 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps bench clean
+.PHONY: run test install system-deps bench clean lock
 
-# The virtual environment is rebuilt when pyproject.toml changes.
-$(STAMP): pyproject.toml
+# The virtual environment is rebuilt when pyproject.toml or the lock file changes. Every dependency (the
+# app's and the tests') comes from requirements.lock, pinned with hashes; recdraft itself is added on top.
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -31,6 +33,12 @@ system-deps:
 ## test: install what the tests need and run all of them
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
+
+## lock: re-resolve requirements.lock (hashes) after a dependency changes in pyproject.toml (uses uv, in /tmp)
+lock:
+	@test -x /tmp/recdraft-lock/bin/uv || { $(PYTHON) -m venv /tmp/recdraft-lock && /tmp/recdraft-lock/bin/pip install --quiet uv; }
+	/tmp/recdraft-lock/bin/uv pip compile pyproject.toml --extra test --generate-hashes --universal \
+		--python-version 3.11 --custom-compile-command "make lock" --quiet -o requirements.lock
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

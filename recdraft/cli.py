@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence  # noqa: F401
 from pathlib import Path
@@ -48,14 +49,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _password_from(args: argparse.Namespace) -> str:
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    if args.password:
-        return args.password
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Repeat password: ") != first:
-        raise RecdraftError("The passwords do not match.")
-    return first
+    """The new account's password: --password-stdin, --password, or the prompt; the UI's rule applies."""
+    from recdraft.services import accounts
+
+    if args.password_stdin or (not args.password and not sys.stdin.isatty()):
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise RecdraftError("No password given: standard input is not a terminal and was empty. Pipe the "
+                                "password in (printf '%s\\n' \"$PASSWORD\" | recdraft user add NAME --password-stdin) "
+                                "or run the command in a terminal to be asked for it.")
+    elif args.password:
+        password = args.password
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            raise RecdraftError("The passwords do not match.")
+    accounts._check_password_policy(password, relaxed=False)  # the same rule as the Admin page and sign-up
+    return password
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -66,7 +76,10 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     user = accounts.create_user(db, actor_id=SYSTEM, username=args.username,
                                 display_name=args.name or args.username, password=_password_from(args),
                                 email=args.email, is_system_admin=args.system_admin)
-    print(f"Created user {user.username} (id {user.id}).")
+    if args.organiser:
+        user = accounts.set_organiser(db, actor_id=SYSTEM, user_id=user.id, organiser=True)
+    what = "system administrator" if user.is_system_admin else "organiser" if user.is_organiser else "user"
+    print(f"Created {what} {user.username} (id {user.id}).")
     if args.roundtable is not None:
         m = roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=args.roundtable, user_id=user.id,
                                        role=args.role, organisation=args.organisation)
@@ -79,10 +92,10 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     from recdraft.services._base import SYSTEM
 
     users = accounts.list_users(_db(), actor_id=SYSTEM)
-    print(f"{'id':>4}  {'username':<20} {'active':<7} {'sysadmin':<9} name")
+    print(f"{'id':>4}  {'username':<20} {'active':<7} {'sysadmin':<9} {'organiser':<10} name")
     for u in users:
         print(f"{u.id:>4}  {u.username:<20} {'yes' if u.is_active else 'no':<7} "
-              f"{'yes' if u.is_system_admin else 'no':<9} {u.display_name}")
+              f"{'yes' if u.is_system_admin else 'no':<9} {'yes' if u.is_organiser else 'no':<10} {u.display_name}")
     return 0
 
 
@@ -113,9 +126,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from recdraft.services import backup
     from recdraft.services._base import SYSTEM
 
-    data = backup.backup(_db(), actor_id=SYSTEM)
-    Path(args.out).write_bytes(data)
-    print(f"Backup written to {args.out} ({len(data):,} bytes).")
+    size = backup.backup_to_file(_db(), actor_id=SYSTEM, path=args.out)  # owner-only file (0600)
+    print(f"Backup written to {args.out} ({size:,} bytes).")
     return 0
 
 
@@ -188,6 +200,12 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from recdraft.serve import serve
+
+    return serve(address=args.address, port=args.port)
+
+
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -222,7 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--email", help="e-mail address (used for single sign-on)")
     p.add_argument("--password", help="password (prefer the prompt or --password-stdin)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    p.add_argument("--system-admin", action="store_true", help="may manage accounts and backups")
+    p.add_argument("--system-admin", action="store_true",
+                   help="may manage accounts and backups and create roundtables (the first account of a school)")
+    p.add_argument("--organiser", action="store_true", help="may create roundtables (and administers each one "
+                   "they create)")
     p.add_argument("--roundtable", type=int, help="also add the person to this roundtable id")
     p.add_argument("--role", default="expert", choices=["admin", "moderator", "expert", "observer"],
                    help="role in --roundtable (default: expert)")
@@ -278,18 +299,80 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verify", type=int, metavar="ID", help="recompute and compare the snapshot's SHA-256")
     p.set_defaults(func=cmd_snapshots)
 
+    p = sub.add_parser("serve", help="start one production replica (no demo accounts; needs RECDRAFT_SECRET)",
+                       description="Start recdraft for real use: checks every setting and that the database schema "
+                       "is current, requires RECDRAFT_SECRET, never loads or lists demo accounts, serves under "
+                       "RECDRAFT_BASE_PATH and logs one line per request. Put a reverse proxy with TLS in front "
+                       "(docs/deploy.md; deploy/Caddyfile).")
+    p.add_argument("--address", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, reachable only through the proxy)")
+    p.add_argument("--port", type=int, default=8501, help="port to listen on (default: 8501)")
+    p.set_defaults(func=cmd_serve)
+
     return parser
+
+
+# Commands that create the database when it is missing; the others refuse, so that a command run from the
+# wrong folder does not silently make an empty ./data/recdraft.sqlite3 there.
+_CREATES_DATABASE = {"init-db", "demo", "restore"}
+
+
+def _check_database_exists(command: str) -> None:
+    url = config.database_url()
+    path = config.sqlite_path(url)
+    if command in _CREATES_DATABASE or path is None or path.exists():
+        return
+    where = ("RECDRAFT_DATABASE_URL" if os.environ.get("RECDRAFT_DATABASE_URL", "").strip()
+             else f"the default data/recdraft.sqlite3 in the current folder ({Path.cwd()})")
+    raise RecdraftError(f"There is no database at {path.resolve()} (from {where}). Run recdraft in the folder that "
+                        "holds data/, set RECDRAFT_DATABASE_URL, or create a new database with `recdraft init-db`.")
+
+
+def _database_problem(exc: Exception) -> str | None:
+    """A person's message for a database that cannot be used, or None when the error is something else."""
+    from sqlalchemy.exc import DBAPIError, NoSuchModuleError, OperationalError, ProgrammingError
+
+    from recdraft.serve import first_line, safe_url
+
+    url = safe_url(config.database_url())
+    text = first_line(exc)
+    if isinstance(exc, NoSuchModuleError):
+        return f"RECDRAFT_DATABASE_URL names a database driver recdraft does not have ({text})."
+    if isinstance(exc, (OperationalError, ProgrammingError)) and (
+            "no such table" in text or ("relation" in text and "does not exist" in text)):
+        return f"The database {url} has no recdraft tables yet ({text}): run `recdraft init-db` first."
+    if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
+        return (f"Cannot use the database {url}: {text}. Check RECDRAFT_DATABASE_URL and that the database "
+                "server is running (docs/deploy.md).")
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``recdraft`` console script."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
-    except RecdraftError as exc:
+        config.check_settings()
+        _check_database_exists(args.command)
+        code = args.func(args)
+        sys.stdout.flush()  # inside the try: a reader that went away is a BrokenPipeError handled below
+        return code
+    except (RecdraftError, config.ConfigError) as exc:
         print(f"recdraft: {exc}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as exc:
+        message = _database_problem(exc)
+        if message is None:
+            raise
+        print(f"recdraft: {message}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader went away (``recdraft snapshots | head``): stop quietly, as other Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         return 130
 

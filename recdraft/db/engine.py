@@ -63,8 +63,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
         _prepare_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 40)
+    from recdraft import config  # RECDRAFT_DB_POOL_SIZE / _MAX_OVERFLOW: see docs/deploy.md (max_connections)
+
+    kwargs.setdefault("pool_size", config.pool_size())
+    kwargs.setdefault("max_overflow", config.pool_overflow())
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -268,7 +269,11 @@ def backup_to_file(db: Database, *, actor_id: Actor, path: str | Path) -> int:
     target = Path(path)
     # Write beside the target and rename, so a failed write never leaves half a backup in place.
     partial = target.with_name(target.name + ".partial")
-    partial.write_bytes(data)
+    # Owner-only (0600): the file holds password and session-token hashes.
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # a .partial left by an earlier run keeps its mode otherwise
+        handle.write(data)
     partial.replace(target)
     return len(data)
 

@@ -52,7 +52,7 @@ def test_init_db_user_commands_backup_and_restore_work_from_the_shell(tmp_path: 
     assert "aidana" in listed.stdout
     assert _run(["user", "deactivate", "aidana"], env).returncode == 0
     assert " no " in _run(["user", "list"], env).stdout
-    duplicate = _run(["user", "add", "aidana", "--password", "x"], env)
+    duplicate = _run(["user", "add", "aidana", "--password", "long enough"], env)
     assert duplicate.returncode == 2 and "already taken" in duplicate.stderr and "Traceback" not in duplicate.stderr
     out = tmp_path / "backup.json"
     assert _run(["backup", "--out", str(out)], env).returncode == 0
@@ -79,3 +79,29 @@ def test_an_error_is_a_message_not_a_traceback(capsys, monkeypatch, tmp_path):
     main(["init-db"])
     assert main(["user", "deactivate", "nobody"]) == 2
     assert "There is no user 'nobody'" in capsys.readouterr().err
+
+
+def test_the_first_system_administrator_and_organisers_are_made_from_the_command_line(capsys, monkeypatch, tmp_path):
+    from recdraft.db.engine import Database
+    from recdraft.services import accounts, roundtables
+
+    url = f"sqlite:///{tmp_path / 'first.sqlite3'}"
+    monkeypatch.setenv("RECDRAFT_DATABASE_URL", url)
+    assert main(["init-db"]) == 0
+    assert main(["user", "add", "aigerim", "--system-admin", "--password", "long password"]) == 0
+    assert main(["user", "add", "bolat", "--organiser", "--password", "long password"]) == 0
+    out = capsys.readouterr().out
+    assert "Created system administrator aigerim" in out and "Created organiser bolat" in out
+    assert main(["user", "list"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert "organiser" in listing[0]
+    bolat = next(line for line in listing if " bolat " in line)
+    assert bolat.split()[2:5] == ["yes", "no", "yes"]
+    db = Database(url)
+    try:
+        organiser = accounts.find_user(db, username="bolat")
+        assert organiser.is_organiser and not organiser.is_system_admin
+        rt = roundtables.create_roundtable(db, actor_id=organiser.id, title={"en": "First"}, held_on="2026-05-01")
+        assert roundtables.my_role(db, actor_id=organiser.id, roundtable_id=rt.id) == "admin"
+    finally:
+        db.dispose()
