@@ -14,6 +14,12 @@ The same database always gives the same bytes, so backup → restore → backup 
 also across SQLite and PostgreSQL. For that reason a restore writes no audit row into the data it
 restores (the row would break the identity and would be an event that is not in the backup); the
 command line prints what was restored instead.
+
+A restore decodes and checks every row of every table before it writes anything: each value must meet the
+rules live input meets (``ROW_CHECKS``: roles, phases and statuses from their enums, texts per language,
+revision content through the same pydantic types and limits, no control characters or lone surrogates,
+64-bit integers, real dates, bounded JSON nesting). A refused file raises one BackupError naming the table,
+the row (its number and id) and the column, and nothing changes.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -53,7 +60,13 @@ from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.models import Base, SignInSession, User, UTCDateTime, utcnow
-from recdraft.errors import BackupError, NotSignedIn, PermissionDenied
+from recdraft.db.voting_models import CHOICES, HISTORY_ACTIONS, ROUND_STATUSES
+from recdraft.domain.roles import ModerationMode, Phase, Role
+from recdraft.domain.statuses import AmendmentStatus, CommentStatus, ModerationAction, Priority, RecStatus
+from recdraft.domain.text import xml_safe
+from recdraft.errors import BackupError, InvalidInput, NotSignedIn, PermissionDenied
+from recdraft.schemas.common import LANGS, LIMITS, CommentBody, Name, Note, OptionalReason, Quote, Topic
+from recdraft.schemas.content import Content
 from recdraft.services._base import Actor, _System, actor_ref, audit, require_system_admin
 
 FORMAT = "recdraft-backup"
@@ -82,25 +95,33 @@ def _encode_utc(value: datetime) -> str:
     return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+def _iso(parse: Callable[[str], Any], value: str) -> Any:
+    try:
+        return parse(value)
+    except (ValueError, OverflowError):
+        shown = value[:40]
+        raise ValueError(f"'{shown}' is not a valid ISO 8601 date or time (years 1 to 9999)") from None
+
+
 def _decode_utc(value: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError("expected an ISO 8601 date and time")
-    parsed = datetime.fromisoformat(value)
+    parsed = _iso(datetime.fromisoformat, value)
     if parsed.tzinfo is None:
         raise ValueError("a UTC date and time needs a 'Z' or an offset")
-    return parsed.astimezone(timezone.utc)
+    return _iso(lambda _: parsed.astimezone(timezone.utc), value)
 
 
 def _decode_naive(value: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError("expected an ISO 8601 date and time")
-    return datetime.fromisoformat(value)
+    return _iso(datetime.fromisoformat, value)
 
 
 def _decode_date(value: Any) -> date:
     if not isinstance(value, str):
         raise ValueError("expected an ISO 8601 date")
-    return date.fromisoformat(value)
+    return _iso(date.fromisoformat, value)
 
 
 def _checked(kind: type | tuple[type, ...], label: str) -> Callable[[Any], Any]:
@@ -283,6 +304,16 @@ def backup_to_file(db: Database, *, actor_id: Actor, path: str | Path) -> int:
 def _parse(data: bytes | str) -> dict[str, Any]:
     try:
         doc = json.loads(data)
+    except RecursionError:
+        # The decoder recurses per level; a hostile file nested 100 000 deep must not become a traceback.
+        where = _where_too_deep(data)
+        if where is not None:
+            number, table, column, key = where
+            raise BackupError(
+                f"This backup is damaged and was not restored: row {number} of '{table}', column '{column}' "
+                f"({key}): the value is nested more than {MAX_JSON_DEPTH} levels deep."
+            ) from None
+        raise BackupError("This backup is damaged: its JSON is nested too deeply to be read.") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise BackupError(f"This file is not a recdraft backup: it is not valid JSON ({exc}).") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -309,6 +340,44 @@ def _parse(data: bytes | str) -> dict[str, Any]:
         ):
             raise BackupError(f"This backup is damaged: table '{name}' needs a list of 'columns' and of 'rows'.")
     return doc
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]')
+_TABLE_LINE = re.compile(r'^ ("(?:[^"\\]|\\.)*"): \{$')
+_COLUMNS_LINE = re.compile(r'^  "columns": (\[.*\]),$')
+_FIRST_VALUE = re.compile(r'^\s*\[\s*([^,\[\]{}]{1,40})')
+
+
+def _where_too_deep(data: bytes | str) -> tuple[int, str, str, str] | None:
+    """(row number, table, column, key) of the first too-deeply nested value in a file laid out as
+    ``backup`` writes it (one row per line); None when the file is laid out otherwise."""
+    text_ = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    table, columns, number = None, [], 0
+    for line in text_.splitlines():
+        if (match := _TABLE_LINE.match(line)) is not None:
+            table, columns, number = json.loads(match.group(1)), [], 0
+            continue
+        if (match := _COLUMNS_LINE.match(line)) is not None:
+            columns = json.loads(match.group(1))
+            continue
+        if table is None or not line.startswith("   ["):
+            continue
+        number += 1
+        depth, index = 0, 0
+        for token in _TOKENS.finditer(line):
+            mark = token.group()
+            if mark in "[{":
+                depth += 1
+            elif mark in "]}":
+                depth -= 1
+            elif mark == "," and depth == 1:
+                index += 1
+            if depth > MAX_JSON_DEPTH + 1:
+                column = columns[index] if index < len(columns) else f"#{index + 1}"
+                first = _FIRST_VALUE.match(line)
+                key = f"{columns[0] if columns else 'id'} {first.group(1).strip() if first else '?'}"
+                return number, str(table), str(column), key
+    return None
 
 
 def _check_schema(doc: dict[str, Any], tables: list[Table]) -> None:
@@ -340,23 +409,260 @@ def _check_schema(doc: dict[str, Any], tables: list[Table]) -> None:
         )
 
 
+# --- validation: every restored value meets the rules live input meets -----------------------------------
+#
+# A restored row is written without passing through the services, so what they would refuse must be refused
+# here, before anything is written: a role or phase the pages do not know, a title that is not text per
+# language, a 50 MB comment, characters XML cannot hold. Generic checks hold for every column of every table
+# (a table added later is covered); ``ROW_CHECKS`` adds each column's own rule, reusing the input types.
+
+INT64 = (-(2**63), 2**63 - 1)
+# JSON values are small documents (texts per language, settings, tallies): a few levels deep.
+MAX_JSON_DEPTH = 32
+
+Check = Callable[[Any], None]
+
+
+def _code_point(value: str) -> str | None:
+    """The first character of ``value`` that stored text may not hold (control, U+FFFE/F, lone surrogate)."""
+    if xml_safe(value) == value:
+        return None
+    for ch in value:
+        if not xml_safe(ch):
+            return f"{ord(ch):04X}"
+    return None
+
+
+def _safe_text(value: str) -> None:
+    code = _code_point(value)
+    if code is not None:
+        raise ValueError(f"the text holds a character that is not allowed (U+{code})")
+
+
+def _json_strings(value: Any) -> Iterator[str]:
+    """Every string (keys too) in a JSON value; refuses one nested deeper than ``MAX_JSON_DEPTH``."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ValueError(f"the value is nested more than {MAX_JSON_DEPTH} levels deep")
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                yield key
+                stack.append((inner, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((inner, depth + 1) for inner in item)
+
+
+def _generic_check(column: Column[Any]) -> Check | None:
+    """What every value of ``column``'s type must meet, whatever the table."""
+    kind = _kind_of(column)
+    if kind is _INT:
+        def check_int(value: Any) -> None:
+            if not INT64[0] <= value <= INT64[1]:
+                raise ValueError("the whole number is outside the 64-bit range")
+        return check_int
+    if kind is _STR:
+        length = getattr(column.type, "length", None)
+
+        def check_str(value: str) -> None:
+            if length is not None and len(value) > length:
+                size, limit = f"{len(value):,}", f"{length:,}"
+                raise ValueError(f"the text is too long: at most {limit} characters (this one has {size})")
+            _safe_text(value)
+        return check_str
+    if kind is _JSON:
+        def check_depth(value: Any) -> None:
+            for _ in _json_strings(value):
+                pass
+        return check_depth
+    return None
+
+
+def _pydantic(adapter: TypeAdapter[Any], limit: int | None = None) -> Check:
+    """A check by the same pydantic type live input passes through; ``limit`` refuses a huge text cheaply first."""
+    def check(value: Any) -> None:
+        if limit is not None and isinstance(value, str) and len(value) > limit:
+            size, most = f"{len(value):,}", f"{limit:,}"
+            raise ValueError(f"the text is too long: at most {most} characters (this one has {size})")
+        try:
+            adapter.validate_python(value)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            error = first.get("ctx", {}).get("error")
+            message = str(error) if error else first.get("msg", "not valid")
+            detail = f"{where}: {message}" if where else message
+            raise ValueError(detail) from None
+
+    return check
+
+
+def _text(kind: Any, limit_key: str) -> Check:
+    return _pydantic(TypeAdapter(kind), LIMITS[limit_key])
+
+
+def _one_of(values: Iterable[str]) -> Check:
+    allowed = tuple(str(v) for v in values)
+
+    def check(value: Any) -> None:
+        if value not in allowed:
+            shown, names = str(value)[:40], ", ".join(allowed)
+            raise ValueError(f"'{shown}' is not one of: {names}")
+
+    return check
+
+
+def _language(value: Any) -> None:
+    _one_of(LANGS)(value)
+
+
+def _languages(value: Any) -> None:
+    if not isinstance(value, list) or not value or any(lang not in LANGS for lang in value):
+        raise ValueError("expected a list of languages (kk, ru, en)")
+
+
+def _localized(limit_key: str, *, required: bool = False) -> Check:
+    """Text per language, as the roundtable form stores it: {"kk": "...", ...}."""
+    limit = LIMITS[limit_key]
+
+    def check(value: Any) -> None:
+        if not isinstance(value, dict):
+            raise ValueError("expected a text per language (an object with kk, ru or en keys)")
+        if required and not value:
+            raise ValueError("expected a text in at least one language")
+        for lang, text in value.items():
+            if lang not in LANGS:
+                shown = str(lang)[:20]
+                raise ValueError(f"'{shown}' is not a language (kk, ru, en)")
+            if not isinstance(text, str):
+                raise ValueError(f"{lang}: expected text")
+            _safe_text(text)
+            if len(text) > limit:
+                size, most = f"{len(text):,}", f"{limit:,}"
+                raise ValueError(f"{lang}: the text is too long: at most {most} characters (this one has {size})")
+
+    return check
+
+
+def _content(value: Any) -> None:
+    """Revision and amendment text: {lang: {title, text, ...}} within the content limits."""
+    if not isinstance(value, dict):
+        raise ValueError("expected the text per language (kk, ru or en, each with a title and a text)")
+    for text in _json_strings(value):
+        _safe_text(text)
+    _CONTENT(value)
+
+
+_CONTENT = _pydantic(TypeAdapter(Content))
+
+
+def _username(value: Any) -> None:
+    from recdraft.services.accounts import normalise_username  # accounts is heavy (argon2); only a restore needs it
+
+    if len(value) > 64:
+        raise ValueError("A user name has 2 to 64 characters: Latin letters, digits, '.', '_' or '-'.")
+    try:
+        if normalise_username(value) != value:
+            raise ValueError("A user name has 2 to 64 characters: Latin letters, digits, '.', '_' or '-'.")
+    except InvalidInput as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _all(*checks: Check) -> Check:
+    def check(value: Any) -> None:
+        for each in checks:
+            each(value)
+    return check
+
+
+_COMMENT_BODY = _text(CommentBody, "comment")
+_QUOTE = _text(Quote, "quote")
+_REASON = _text(OptionalReason, "reason")
+_NOTE = _text(Note, "note")
+_NAME = _text(Name, "name")
+
+# table → column → the rule live input holds it to (on top of the generic checks by type).
+ROW_CHECKS: dict[str, dict[str, Check]] = {
+    "users": {"username": _username, "display_name": _NAME, "preferred_language": _language},
+    "roundtables": {
+        "title": _localized("title", required=True),
+        "venue": _localized("title"),
+        "organisers": _localized("responsible_body"),
+        "addressee": _localized("responsible_body"),
+        "background": _localized("rationale"),
+        "summary": _localized("rationale"),
+        "languages": _languages,
+        "phase": _one_of(Phase),
+        "moderation_mode": _one_of(ModerationMode),
+    },
+    "memberships": {"role": _one_of(Role)},
+    "invitations": {"role": _one_of(Role), "language": _language},
+    "recommendations": {
+        "status": _one_of(RecStatus),
+        "priority": _one_of(Priority),
+        "topic": _text(Topic, "topic"),
+    },
+    "revisions": {"content": _content, "note": _NOTE},
+    "rejected_edits": {"content": _content, "note": _NOTE},
+    "amendments": {"content": _content, "status": _one_of(AmendmentStatus)},
+    "comments": {
+        "body": _COMMENT_BODY,
+        "quote": _QUOTE,
+        "status": _one_of(CommentStatus),
+        "resolution": _one_of(("addressed", "declined")),
+    },
+    "comment_edits": {"previous_body": _COMMENT_BODY, "previous_quote": _QUOTE},
+    "moderation_actions": {
+        "action": _one_of(ModerationAction),
+        "from_status": _one_of(CommentStatus),
+        "to_status": _one_of(CommentStatus),
+        "reason": _REASON,
+    },
+    "voting_rounds": {"status": _one_of(ROUND_STATUSES)},
+    "votes": {"choice": _one_of(CHOICES)},
+    "vote_history": {"action": _one_of(HISTORY_ACTIONS), "choice": _one_of(CHOICES)},
+}
+
+
+def _row_key(table: Table, columns: list[str], row: list[Any]) -> str:
+    """How a person finds the row in the file: its primary key, e.g. "id 7"."""
+    parts = []
+    for col in table.primary_key.columns:
+        value = row[columns.index(col.name)] if col.name in columns else None
+        parts.append(f"{col.name} {str(value)[:40]}")
+    return ", ".join(parts)
+
+
 def _decoded_rows(table: Table, columns: list[str], rows: list[Any]) -> Iterator[dict[str, Any]]:
+    """Decode and validate each row; raise BackupError naming the table, row, key and column at the first fault."""
     kinds = {c.name: _kind_of(c) for c in table.columns}
+    own = ROW_CHECKS.get(table.name, {})
+    checks = []
+    for name in columns:
+        generic, specific = _generic_check(table.c[name]), own.get(name)
+        checks.append([c for c in (generic, specific) if c is not None])
     decoders = [kinds[c].decode for c in columns]
     width = len(columns)
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, list) or len(row) != width:
             raise BackupError(f"This backup is damaged: row {number} of '{table.name}' does not have {width} values.")
         values: dict[str, Any] = {}
-        for col, dec, value in zip(columns, decoders, row):
+        for col, dec, col_checks, value in zip(columns, decoders, checks, row):
             if value is None:
                 values[col] = None
                 continue
             try:
                 values[col] = dec(value)
-            except (TypeError, ValueError) as exc:
+                for check in col_checks:
+                    check(values[col])
+            except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+                key = _row_key(table, columns, row)
                 raise BackupError(
-                    f"This backup is damaged: row {number} of '{table.name}', column '{col}': {exc}."
+                    f"This backup is damaged and was not restored: row {number} of '{table.name}', "
+                    f"column '{col}' ({key}): {exc}."
                 ) from None
         yield values
 
@@ -459,6 +765,12 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
         )
 
 
+def _validated(doc: dict[str, Any], tables: list[Table]) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table decoded and checked, before anything is written (BackupError at the first fault)."""
+    return {t.name: list(_decoded_rows(t, doc["tables"][t.name]["columns"], doc["tables"][t.name]["rows"]))
+            for t in tables}
+
+
 def restore(db: Database, *, actor_id: Actor, data: bytes, replace: bool = False) -> dict[str, int]:
     """Load a backup in one transaction; returns rows per table.
 
@@ -481,24 +793,25 @@ def restore(db: Database, *, actor_id: Actor, data: bytes, replace: bool = False
         conn = session.connection()
         _check_database_tables(conn, tables)
         if replace:
-            # Read the whole file before anything is deleted.
+            # Read and check the whole file before anything is deleted.
             doc = _parse(data)
             _check_schema(doc, tables)
+            decoded = _validated(doc, tables)
             _lock(conn, tables, db.dialect)
             _empty_tables(conn, tables, deferred)
         else:
             _lock_and_check_empty(conn, tables, db.dialect)
             doc = _parse(data)
             _check_schema(doc, tables)
+            decoded = _validated(doc, tables)
         later: list[tuple[Table, list[str], list[dict[str, Any]]]] = []
         try:
             for table in tables:
-                body = doc["tables"][table.name]
                 postponed = deferred.get(table.name, [])
                 pk = [c.name for c in table.primary_key.columns]
                 fixups: list[dict[str, Any]] = []
                 count = 0
-                for chunk in _chunks(_decoded_rows(table, body["columns"], body["rows"]), CHUNK):
+                for chunk in _chunks(decoded[table.name], CHUNK):
                     for row in chunk:
                         if postponed and any(row[c] is not None for c in postponed):
                             fixups.append({**{f"_pk_{c}": row[c] for c in pk}, **{c: row[c] for c in postponed}})

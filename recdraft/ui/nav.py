@@ -180,7 +180,7 @@ def _who_am_i(user: UserView, rt: RoundtableView | None, role: str | None) -> No
     box.text(user.display_name)
     if role:
         box.caption(tr(f"role.{role}"))
-    tables = list_my_roundtables(user)
+    tables = list_my_roundtables(user) if rt is not None else []
     if rt is not None and len(tables) > 1:
         ids = [t.id for t in tables]
         titles = {t.id: localized(t.title) for t in tables}
@@ -207,7 +207,14 @@ def build_navigation() -> st.navigation:
         # Every page's address shows the sign-in form; after signing in the same address opens the page.
         hidden = [_hidden(spec, signin.render) for spec in PAGES if spec.path.exists()]
         return st.navigation([signin_page(), *hidden], position="hidden")
-    rt = current_roundtable(user)
+    try:
+        rt = current_roundtable(user)
+    except Exception as exc:  # noqa: BLE001 - a damaged stored roundtable must not lock out its repair
+        if not user.is_system_admin:
+            raise
+        # A system administrator still gets the Admin page (and its restore control) without it.
+        show_unexpected_error(exc)
+        rt = None
     role = current_role(user, rt.id) if rt is not None else None
     specs = visible_pages(user, rt, role)
     sections: dict[str, list[st.Page]] = {}

@@ -9,7 +9,7 @@ from recdraft.i18n import LANGUAGE_NAMES
 from recdraft.services import accounts, activity, backup, roundtables
 from recdraft.services._base import SYSTEM
 from tests.rowcounts import row_counts
-from tests.ui.conftest import TOKEN_KEY, page_files, user_id
+from tests.ui.conftest import TOKEN_KEY, page_alone, page_files, user_id
 
 ADMIN_PAGE = "recdraft/ui/pages/admin.py"
 ALL_TABS = ["Accounts", "Participants and roles", "Invitations", "Roundtable settings", "Audit log", "Backup"]
@@ -237,6 +237,23 @@ def test_a_damaged_backup_is_refused_with_a_message_and_changes_nothing(admin_pa
     assert at.button(key="nav_signout")  # still signed in
 
 
+def test_the_restore_control_still_works_when_the_database_holds_a_bad_row(ui_env, ui_db):
+    from sqlalchemy import text
+
+    good = backup.backup(ui_db, actor_id=SYSTEM)
+    # What an older, unvalidated restore let in: a title that is not text per language, a role nobody knows.
+    with ui_db.write() as s:
+        s.execute(text("UPDATE roundtables SET title = :t WHERE id = 1"), {"t": '"Just a string"'})
+        s.execute(text("UPDATE memberships SET role = 'superuser' WHERE id = 2"))
+    at = page_alone(ui_db, "admin", ADMIN_PAGE)
+    assert at.error  # the apology for what cannot be shown, and the backup tab below it
+    at.file_uploader(key="admin_restore_file").upload("backup.json", good, "application/json")
+    at.checkbox(key="admin_restore_confirm").check().run()
+    at.button(key="admin_restore_submit").click().run()
+    assert "Everyone has been signed out" in at.success[0].value
+    assert roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1).title["en"]
+
+
 @pytest.fixture
 def roundtable_admin(ui_db):
     """An administrator of the roundtable who is not a system administrator."""
@@ -305,3 +322,19 @@ def test_the_admin_page_file_run_directly_refuses_other_roles(app_as, role):
     assert not direct.exception
     assert [w.value for w in direct.warning] == ["Your role does not give access to this page."]
     assert not direct.tabs
+
+
+def test_a_system_administrator_reaches_the_restore_control_through_the_app_when_a_roundtable_is_damaged(
+        app_as, ui_db):
+    from sqlalchemy import text
+
+    with ui_db.write() as s:
+        s.execute(text("UPDATE roundtables SET title = :t WHERE id = 1"), {"t": '"Just a string"'})
+    at = app_as("admin")
+    assert not at.exception and at.error  # the apology, not a dead end
+    at.switch_page(ADMIN_PAGE).run()
+    assert not at.exception
+    assert at.file_uploader(key="admin_restore_file")
+    # Everyone else still gets the apology only: the damaged row is the system administrator's to repair.
+    expert = app_as("expert1")
+    assert expert.error and not [u for u in expert.get("file_uploader")]

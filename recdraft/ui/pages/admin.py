@@ -30,6 +30,7 @@ from recdraft.ui.context import (
     localized,
     refresh,
     remember_submission,
+    show_unexpected_error,
     stop_with_sign_in,
     tr,
 )
@@ -434,8 +435,14 @@ def render() -> None:
     me = current_user()
     if me is None:
         stop_with_sign_in()
-    rt = current_roundtable(me)
-    role = current_role(me, rt.id) if rt is not None else None
+    try:
+        rt = current_roundtable(me)
+        role = current_role(me, rt.id) if rt is not None else None
+    except Exception as exc:  # noqa: BLE001 - a bad stored row must not take the restore control with it
+        if not me.is_system_admin:
+            raise
+        show_unexpected_error(exc)
+        rt, role = None, None
     if role != "admin" and not me.is_system_admin:
         st.warning(tr("core.not_allowed"))
         st.stop()
@@ -452,18 +459,27 @@ def render() -> None:
     tabs = dict(zip(names, st.tabs([tr(f"admin.tab.{n}") for n in names], key="admin_tabs"), strict=True))
     for name, tab in tabs.items():
         with tab:
-            if name == "users":
-                _users_tab(me, rt)
-            elif name == "roles":
-                _roles_tab(me, rt)
-            elif name == "invitations":
-                _invitations_tab(me, rt)
-            elif name == "settings":
-                _settings_tab(me, rt)
-            elif name == "audit":
-                _audit_tab(me, rt)
-            elif name == "backup":
-                _backup_tab(me)
+            try:
+                _tab(name, me, rt)
+            except Exception as exc:  # noqa: BLE001 - one broken tab must not hide the others (the restore above all)
+                if name == "backup":
+                    raise
+                show_unexpected_error(exc)
+
+
+def _tab(name: str, me: UserView, rt: RoundtableView | None) -> None:
+    if name == "users":
+        _users_tab(me, rt)
+    elif name == "roles":
+        _roles_tab(me, rt)
+    elif name == "invitations":
+        _invitations_tab(me, rt)
+    elif name == "settings":
+        _settings_tab(me, rt)
+    elif name == "audit":
+        _audit_tab(me, rt)
+    elif name == "backup":
+        _backup_tab(me)
 
 
 if __name__ == "__main__":
