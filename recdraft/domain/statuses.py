@@ -91,3 +91,32 @@ def moderation_target(current: CommentStatus, action: ModerationAction) -> Comme
 
 
 VISIBLE_COMMENT_STATUSES = frozenset({CommentStatus.PUBLISHED})
+
+
+class Frozen(StrEnum):
+    """The parts of a recommendation that its status may freeze."""
+
+    TEXT = "text"  # the voted words (edits, restores, accepted amendments)
+    DETAILS = "details"  # topic and priority
+    COAUTHORS = "coauthors"  # who is named as its authors
+    AMENDMENTS = "amendments"  # proposing, updating, accepting and rejecting amendments
+    RESOLUTIONS = "resolutions"  # how its comments were resolved (addressed in revision N / declined)
+
+
+# What an adopted text freezes, and why: the roundtable voted on THIS text, filed under this topic and
+# priority, by these authors, with these amendments decided and these comments answered; the memo and its
+# record must show exactly what was adopted. Nobody changes any of it, staff included, while the text is
+# adopted; staff reopening it for discussion (adopted → discussion, an audited status change) unfreezes it.
+# Comments may still be posted (they can be the reason to reopen) and moderated.
+FROZEN_BY_STATUS: dict[RecStatus, frozenset[Frozen]] = {
+    RecStatus.ADOPTED: frozenset(Frozen),
+}
+
+
+def is_frozen(status: RecStatus | str, part: Frozen) -> bool:
+    """Whether ``part`` of a recommendation in ``status`` is frozen (pages hide the control, services refuse)."""
+    try:
+        current = RecStatus(status)
+    except ValueError:
+        return True  # an unknown stored status changes nothing
+    return part in FROZEN_BY_STATUS.get(current, frozenset())

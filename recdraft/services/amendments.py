@@ -11,13 +11,13 @@ from recdraft.db.engine import Database
 from recdraft.db.models import Amendment, Recommendation, Revision, User, utcnow
 from recdraft.domain.revisions import voted_text_changed
 from recdraft.domain.roles import can_contribute, can_moderate
-from recdraft.domain.statuses import EDITABLE_STATUSES, AmendmentStatus
+from recdraft.domain.statuses import EDITABLE_STATUSES, AmendmentStatus, Frozen, is_frozen
 from recdraft.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from recdraft.schemas.common import Input, Note, OptionalReason, Reason, parse
 from recdraft.schemas.content import Content, content_from_json, content_to_json
 from recdraft.schemas.views import AmendmentView
 from recdraft.services._base import actor, audit, deny_unless, get, member_role
-from recdraft.services.recommendations import _check_key, add_revision, is_author, load_for_write
+from recdraft.services.recommendations import KEY_TAKEN, _check_key, add_revision, is_author, load_for_write, same_submission
 
 
 class AmendmentInput(Input):
@@ -58,11 +58,16 @@ def propose_amendment(
         with db.write() as s:
             user, role, rec = load_for_write(s, actor_id, recommendation_id)
             deny_unless(can_contribute(role), "Observers cannot propose amendments.")
+            _refuse_if_frozen(rec)
             if rec.status not in EDITABLE_STATUSES:
                 raise PermissionDenied(f"A recommendation that is {rec.status} cannot be amended.")
             if key:
                 existing = s.scalar(select(Amendment).where(Amendment.submission_key == key))
                 if existing is not None:
+                    if not same_submission(existing.proposer_id, existing.recommendation_id, user_id=user.id,
+                                           expected_recommendation_id=rec.id):
+                        raise InvalidInput("This submission key belongs to another submission; reload the page "
+                                           "and send it again.", field="submission_key")
                     return _view(existing, user.display_name)
             a = Amendment(recommendation_id=rec.id, base_revision_id=rec.current_revision_id, proposer_id=user.id,
                           content=content_to_json(data.content), justification=data.justification,
@@ -79,8 +84,18 @@ def propose_amendment(
             existing = s.scalar(select(Amendment).where(Amendment.submission_key == key))
             if existing is None:
                 raise
+            if not same_submission(existing.proposer_id, existing.recommendation_id, user_id=actor_id,
+                                   expected_recommendation_id=recommendation_id):
+                raise InvalidInput(KEY_TAKEN, field="submission_key") from None
             proposer = s.get(User, existing.proposer_id)
             return _view(existing, proposer.display_name if proposer else "")
+
+
+def _refuse_if_frozen(rec: Recommendation) -> None:
+    """An adopted text's amendments are settled (``domain.statuses.FROZEN_BY_STATUS``)."""
+    if is_frozen(rec.status, Frozen.AMENDMENTS):
+        raise PermissionDenied("This recommendation was adopted: its amendments are frozen. A moderator can reopen "
+                               "it for discussion to amend it.")
 
 
 def _decidable(s, actor_id: int, amendment_id: int):
@@ -88,6 +103,7 @@ def _decidable(s, actor_id: int, amendment_id: int):
     user, role, rec = load_for_write(s, actor_id, a.recommendation_id)
     deny_unless(can_moderate(role) or (can_contribute(role) and is_author(rec, user.id)),
                 "Only the recommendation's authors, moderators and administrators decide on amendments.")
+    _refuse_if_frozen(rec)
     if a.status != AmendmentStatus.OPEN:
         raise InvalidTransition(f"This amendment is already {a.status}.")
     return a, user, rec
@@ -142,6 +158,7 @@ def update_amendment(
         a = get(s, Amendment, amendment_id, "Amendment", lock=True)
         user, role, rec = load_for_write(s, actor_id, a.recommendation_id)
         deny_unless(a.proposer_id == user.id and can_contribute(role), "Only the proposer can change an amendment.")
+        _refuse_if_frozen(rec)
         if a.status != AmendmentStatus.OPEN:
             raise InvalidTransition(f"This amendment is already {a.status}.")
         a.content = content_to_json(data.content)
@@ -167,6 +184,7 @@ def rebase_amendment(
         a = get(s, Amendment, amendment_id, "Amendment", lock=True)
         user, role, rec = load_for_write(s, actor_id, a.recommendation_id)
         deny_unless(a.proposer_id == user.id and can_contribute(role), "Only the proposer can update an amendment.")
+        _refuse_if_frozen(rec)
         if a.status != AmendmentStatus.OPEN:
             raise InvalidTransition(f"This amendment is already {a.status}.")
         if rec.status not in EDITABLE_STATUSES:

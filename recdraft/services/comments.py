@@ -59,8 +59,8 @@ from recdraft.db.models import (
 )
 from recdraft.domain import csvsafe
 from recdraft.domain.roles import ModerationMode, Role, can_contribute, can_moderate
-from recdraft.domain.statuses import CommentStatus, ModerationAction, moderation_target
-from recdraft.errors import InvalidInput, NotFound
+from recdraft.domain.statuses import CommentStatus, Frozen, ModerationAction, is_frozen, moderation_target
+from recdraft.errors import InvalidInput, NotFound, PermissionDenied
 from recdraft.schemas.common import CommentBody, Input, OptionalReason, Quote, Reason, parse
 from recdraft.schemas.content import FIELDS
 from recdraft.schemas.views import CommentEditView, CommentView, FlagReportView, FlagView, ModerationEntryView
@@ -219,7 +219,7 @@ def post_comment(
             if key:
                 existing = s.scalar(select(Comment).where(Comment.submission_key == key))
                 if existing is not None:
-                    return _same_submission(s, existing, user.id, role)
+                    return _same_submission(s, existing, user.id, role, rec.id)
             if parent_id is not None:
                 parent = s.get(Comment, parent_id)
                 if parent is None or parent.recommendation_id != rec.id or not _can_see(parent, user.id, role):
@@ -247,12 +247,13 @@ def post_comment(
                 raise
             user = actor(s, actor_id)
             rec = get(s, Recommendation, existing.recommendation_id, "Recommendation")
-            return _same_submission(s, existing, user.id, member_role(s, user, rec.roundtable_id))
+            return _same_submission(s, existing, user.id, member_role(s, user, rec.roundtable_id), recommendation_id)
 
 
-def _same_submission(s: Session, existing: Comment, user_id: int, role: Role) -> CommentView:
-    # Someone else's key is refused rather than answered with their (perhaps pending) comment.
-    if existing.author_id != user_id:
+def _same_submission(s: Session, existing: Comment, user_id: int, role: Role, recommendation_id: int) -> CommentView:
+    # Someone else's key, or one used on another recommendation (or roundtable), is refused rather than
+    # answered with that (perhaps pending) comment.
+    if existing.author_id != user_id or existing.recommendation_id != recommendation_id:
         raise InvalidInput("This submission key was already used; send the comment again.", field="submission_key")
     return _one_view(s, existing.id, staff=can_moderate(role))
 
@@ -407,6 +408,9 @@ def resolve_comment(
         deny_unless(can_moderate(role) or (can_contribute(role) and is_author(rec, user.id)),
                     "Only the recommendation's authors, moderators and administrators can resolve its comments.")
         roundtable_open_for_writes(s, rec.roundtable_id, role, "moderate")
+        if is_frozen(rec.status, Frozen.RESOLUTIONS):
+            raise PermissionDenied("This recommendation was adopted: how its comments were resolved is frozen. A "
+                                   "moderator can reopen it for discussion to change that.")
         if c.status != PUBLISHED:
             raise InvalidInput(f"Only published comments can be resolved; this one is {c.status}.")
         rev_number = None

@@ -14,7 +14,7 @@ from recdraft.db.models import Coauthor, Membership, Recommendation, RejectedEdi
 from recdraft.domain.diff import Segment, word_diff
 from recdraft.domain.revisions import voted_text_changed
 from recdraft.domain.roles import Role, can_contribute, can_edit_recommendation, can_moderate
-from recdraft.domain.statuses import EDITABLE_STATUSES, Priority, RecStatus, check_transition
+from recdraft.domain.statuses import EDITABLE_STATUSES, Frozen, Priority, RecStatus, check_transition, is_frozen
 from recdraft.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from recdraft.schemas.common import Input, Note, OptionalReason, Topic, parse
 from recdraft.schemas.content import FIELDS, Content, content_from_json, content_to_json
@@ -47,6 +47,18 @@ def _check_key(key: str | None) -> str | None:
     if not 8 <= len(key) <= 64 or not key.isascii():
         raise InvalidInput("A submission key has 8 to 64 ASCII characters.", field="submission_key")
     return key
+
+
+KEY_TAKEN = "This submission key belongs to another submission; reload the page and send it again."
+
+
+def same_submission(owner_id: int, recommendation_id: int, *, user_id: int, expected_recommendation_id: int) -> bool:
+    """Whether a stored object with a submission key is the actor's own earlier copy of this very submission.
+
+    Keys are scoped to the actor and the recommendation (hence its roundtable): a key someone else used, or
+    one used on another recommendation, is never answered with that object; the caller refuses it instead.
+    """
+    return owner_id == user_id and recommendation_id == expected_recommendation_id
 
 
 def search_text_of(content: dict[str, dict[str, str]], topic: str) -> str:
@@ -143,7 +155,11 @@ def create_recommendation(
         if key:
             existing = s.scalar(select(Revision).where(Revision.submission_key == key))
             if existing is not None:
-                return load_view(s, get(s, Recommendation, existing.recommendation_id, "Recommendation"))
+                earlier = get(s, Recommendation, existing.recommendation_id, "Recommendation")
+                if existing.kind != "create" or existing.author_id != user.id or earlier.roundtable_id != roundtable_id:
+                    raise InvalidInput("This submission key belongs to another submission; reload the page and "
+                                       "send it again.", field="submission_key")
+                return load_view(s, earlier)
         top = s.execute(
             select(func.max(Recommendation.number), func.max(Recommendation.position))
             .where(Recommendation.roundtable_id == roundtable_id)
@@ -252,6 +268,11 @@ def edit_recommendation(
             if key:
                 existing = s.scalar(select(Revision).where(Revision.submission_key == key))
                 if existing is not None:
+                    if existing.kind != "edit" or not same_submission(
+                            existing.author_id, existing.recommendation_id, user_id=user.id,
+                            expected_recommendation_id=rec.id):
+                        raise InvalidInput("This submission key belongs to another submission; reload the page "
+                                           "and send it again.", field="submission_key")
                     return _outcome(load_view(s, rec), revision_saved=True, details=[])
             current = s.get(Revision, rec.current_revision_id)
             assert current is not None
@@ -287,6 +308,9 @@ def edit_recommendation(
             with db.read() as s:
                 existing = s.scalar(select(Revision).where(Revision.submission_key == key))
                 if existing is not None:
+                    if not same_submission(existing.author_id, existing.recommendation_id, user_id=actor_id,
+                                           expected_recommendation_id=recommendation_id):
+                        raise InvalidInput(KEY_TAKEN, field="submission_key") from None
                     view = load_view(s, get(s, Recommendation, existing.recommendation_id, "Recommendation"))
                     return _outcome(view, revision_saved=True, details=[])
         raise
@@ -512,6 +536,9 @@ def set_details(
         user, role, rec = load_for_write(s, actor_id, recommendation_id)
         deny_unless(can_edit_recommendation(role, is_author=is_author(rec, user.id)),
                     "Only the authors, moderators and administrators can change this recommendation.")
+        if is_frozen(rec.status, Frozen.DETAILS):
+            raise PermissionDenied("This recommendation was adopted: its topic and priority are frozen. A moderator "
+                                   "can reopen it for discussion to change them.")
         changed = _apply_details(rec, s.get(Revision, rec.current_revision_id), topic=new_topic,
                                  priority=new_priority)
         if changed:
@@ -561,6 +588,9 @@ def set_coauthors(db: Database, *, actor_id: int, recommendation_id: int, user_i
         user, role, rec = load_for_write(s, actor_id, recommendation_id)
         deny_unless(can_moderate(role) or (rec.created_by == user.id and can_contribute(role)),
                     "Only the author, moderators and administrators can choose co-authors.")
+        if is_frozen(rec.status, Frozen.COAUTHORS):
+            raise PermissionDenied("This recommendation was adopted: its authors are frozen. A moderator can reopen "
+                                   "it for discussion to change them.")
         wanted = sorted(set(user_ids) - {rec.created_by})
         if wanted:
             roles = dict(s.execute(select(Membership.user_id, Membership.role).where(
@@ -613,12 +643,18 @@ def get_rejected_edit(db: Database, *, actor_id: int, draft_id: int) -> Rejected
 
 
 def resolve_rejected_edit(db: Database, *, actor_id: int, draft_id: int, revision_id: int) -> None:
-    """Mark a kept text as merged into ``revision_id`` (its author)."""
+    """Mark a kept text as merged into ``revision_id`` (its author).
+
+    Merging a kept text is drafting, so the roundtable's phase must allow drafting (not when final or
+    archived: the record of the drafting is then settled).
+    """
     with db.write() as s:
         user = actor(s, actor_id)
         d = get(s, RejectedEdit, draft_id, "Kept text", lock=True)
         if d.author_id != user.id:
             raise NotFound(f"Kept text {draft_id} does not exist.")
+        owner = get(s, Recommendation, d.recommendation_id, "Recommendation")
+        roundtable_open_for_writes(s, owner.roundtable_id, member_role(s, user, owner.roundtable_id), "draft")
         rev = get(s, Revision, revision_id, "Revision")
         if rev.recommendation_id != d.recommendation_id:
             raise InvalidInput("That revision belongs to another recommendation.")

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.models import Coauthor, Membership, Recommendation, Revision, Roundtable, User, utcnow
-from recdraft.domain.phases import Action
+from recdraft.domain.phases import Action, is_read_only
 from recdraft.domain.roles import ModerationMode, Phase, Role
 from recdraft.domain.statuses import RecStatus
 from recdraft.domain.text import clean_text, is_blank
@@ -34,6 +34,7 @@ from recdraft.errors import InvalidInput, NotFound, PermissionDenied
 from recdraft.schemas.common import LANGS, LIMITS, Input, parse
 from recdraft.schemas.views import MembershipView, RoundtableView
 from recdraft.services._base import (
+    PHASE_REFUSALS,
     Actor,
     _System,
     actor,
@@ -758,12 +759,21 @@ def set_membership(
 
 
 def set_my_consent(db: Database, *, actor_id: int, roundtable_id: int, consent_named: bool) -> MembershipView:
-    """A participant chooses whether the memo may name them."""
+    """A participant chooses whether the memo may name them.
+
+    In every phase but archived, including final (``closed``): consent to be named is the person's own, so
+    withdrawing it must always be possible (the memo exported next leaves them unnamed), and giving it after
+    the memo is final only adds a name to the list of participants, never changes a text or a vote. An
+    archived roundtable is the settled record: nothing changes in it (an administrator can un-archive it).
+    """
     with db.write() as s:
         user = actor(s, actor_id)
         m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == user.id))
         if m is None:
             raise NotFound("You are not a participant of this roundtable.")
+        rt = get(s, Roundtable, roundtable_id, "Roundtable")
+        if is_read_only(rt.phase) or rt.phase not in {p.value for p in Phase}:
+            raise PermissionDenied(PHASE_REFUSALS[Phase.ARCHIVED])
         m.consent_named = consent_named
         audit(s, actor_id=user.id, roundtable_id=roundtable_id, action="membership.consent",
               object_type="membership", object_id=m.id, details={"consent_named": consent_named})

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from recdraft.errors import NotFound, NotSignedIn, PermissionDenied
-from recdraft.services import accounts, participants, roundtables
+from recdraft.errors import Conflict, NotFound, NotSignedIn, PermissionDenied
+from recdraft.services import accounts, amendments, comments, participants, recommendations, roundtables
 from recdraft.services._base import SYSTEM
-from tests.factories import make_organiser, make_user
+from tests.factories import content, make_organiser, make_user
 from tests.integration.test_authorization_matrix import ROLES, Case, world  # noqa: F401 - world is a fixture
 from tests.rowcounts import row_counts
 
@@ -58,6 +58,43 @@ def _paste(uid: int) -> str:
     return f"Person {n}\tperson{n}.{uid}@example.org\tICRC\texpert\tyes\tru"
 
 
+def _closed(w) -> dict[str, Any]:
+    _drafting(w)
+    roundtables.set_phase(w.db, actor_id=SYSTEM, roundtable_id=w.roundtable_id, phase="closed")
+    return {}
+
+
+def _adopted(w) -> dict[str, Any]:
+    """Issue 11 item 14: an adopted recommendation of expert's, with an open amendment and a published comment."""
+    _drafting(w)
+    rec = recommendations.create_recommendation(w.db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
+                                                content=content())
+    amendment = amendments.propose_amendment(w.db, actor_id=w["expert2"], recommendation_id=rec.id,
+                                             content=content(text="Amended"))
+    c = comments.post_comment(w.db, actor_id=w["expert2"], recommendation_id=rec.id, body="A remark")
+    comment = comments.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="approve")
+    for status in ("discussion", "voting", "adopted"):
+        recommendations.set_status(w.db, actor_id=w["moderator"], recommendation_id=rec.id, status=status)
+    return {"rec": rec, "amendment": amendment, "comment": comment}
+
+
+def _kept_text_then_closed(w) -> dict[str, Any]:
+    """Expert's text that lost an edit race, then the roundtable is made final."""
+    _drafting(w)
+    rec = recommendations.create_recommendation(w.db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
+                                                content=content())
+    first = rec.current_revision.id
+    won = recommendations.edit_recommendation(w.db, actor_id=w["moderator"], recommendation_id=rec.id,
+                                              base_revision_id=first, content=content(text="Theirs"))
+    try:
+        recommendations.edit_recommendation(w.db, actor_id=w["expert"], recommendation_id=rec.id,
+                                            base_revision_id=first, content=content(text="Mine"))
+    except Conflict as conflict:
+        draft_id = conflict.saved_draft_id
+    roundtables.set_phase(w.db, actor_id=SYSTEM, roundtable_id=w.roundtable_id, phase="closed")
+    return {"draft_id": draft_id, "revision_id": won.current_revision.id}
+
+
 WRITES = [
     Case("create a roundtable", _nothing,
          lambda w, c, uid: roundtables.create_roundtable(w.db, actor_id=uid, title={"en": "Next"},
@@ -95,6 +132,30 @@ WRITES = [
     Case("let someone create roundtables", _fresh_user,
          lambda w, c, uid: accounts.set_organiser(w.db, actor_id=uid, user_id=c["user"], organiser=True),
          frozenset({"sysadmin"})),
+    # Issue 11 item 14: choosing to be named stays possible when final (never in an archive).
+    Case("withdraw one's consent to be named when final", _closed,
+         lambda w, c, uid: roundtables.set_my_consent(w.db, actor_id=uid, roundtable_id=w.roundtable_id,
+                                                      consent_named=False),
+         frozenset({"admin", "moderator", "expert", "expert2", "observer"})),
+    Case("mark a kept text merged when final", _kept_text_then_closed,
+         lambda w, c, uid: recommendations.resolve_rejected_edit(w.db, actor_id=uid, draft_id=c["draft_id"],
+                                                                 revision_id=c["revision_id"]), frozenset()),
+    # An adopted text freezes its details, authors, amendments and comment resolutions, for everyone.
+    Case("change the topic of an adopted text", _adopted,
+         lambda w, c, uid: recommendations.set_details(w.db, actor_id=uid, recommendation_id=c["rec"].id,
+                                                       topic="Other", priority="high"), frozenset()),
+    Case("change the co-authors of an adopted text", _adopted,
+         lambda w, c, uid: recommendations.set_coauthors(w.db, actor_id=uid, recommendation_id=c["rec"].id,
+                                                         user_ids=[w["expert2"]]), frozenset()),
+    Case("propose an amendment to an adopted text", _adopted,
+         lambda w, c, uid: amendments.propose_amendment(w.db, actor_id=uid, recommendation_id=c["rec"].id,
+                                                        content=content(text="Late")), frozenset()),
+    Case("reject an amendment of an adopted text", _adopted,
+         lambda w, c, uid: amendments.reject_amendment(w.db, actor_id=uid, amendment_id=c["amendment"].id,
+                                                       reason="Too late"), frozenset()),
+    Case("resolve a comment on an adopted text", _adopted,
+         lambda w, c, uid: comments.resolve_comment(w.db, actor_id=uid, comment_id=c["comment"].id,
+                                                    resolution="declined", reason="Too late"), frozenset()),
 ]
 READS = [
     Case("preview a pasted list", _nothing,

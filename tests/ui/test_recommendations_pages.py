@@ -264,6 +264,12 @@ def test_reply_flag_and_resolve(app_as, ui_db):
     reply = next(c for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=9)
                  if c.body == "Noted, thank you.")
     assert reply.parent_id == first.id
+    # Recommendation 9 is adopted, so how its comments were resolved is frozen (issue 11 item 14): no Resolve
+    # button for its author until a moderator reopens it for discussion.
+    frozen = open_rec(app_as, "expert4", 9)
+    assert not any(b.key == f"recs_c{first.id}_resolve" for b in frozen.button)
+    recommendations.set_status(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=9,
+                               status="discussion", reason="A comment still needs an answer.")
     # The author of recommendation 9 (expert4) declines the comment with a reason.
     author = open_rec(app_as, "expert4", 9)
     author.button(key=f"recs_c{first.id}_resolve").click().run()

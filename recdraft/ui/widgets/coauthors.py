@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from recdraft.domain.statuses import Frozen, is_frozen
 from recdraft.schemas.views import MembershipView, RecommendationView
 from recdraft.services import recommendations as rec_service
 from recdraft.ui.context import db, errors_shown, tr
@@ -20,6 +21,8 @@ CONTRIBUTING = frozenset({"admin", "moderator", "expert"})
 
 def may_choose(member: Member, rec: RecommendationView) -> bool:
     """The author and the roundtable's staff choose co-authors (as the service allows)."""
+    if is_frozen(rec.status, Frozen.COAUTHORS):  # an adopted text's authors are frozen (domain.statuses)
+        return False
     return member.is_staff or (member.contributes and rec.created_by == member.user.id)
 
 

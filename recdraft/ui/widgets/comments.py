@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from recdraft.domain.phases import Action
+from recdraft.domain.statuses import Frozen, is_frozen
 from recdraft.schemas.views import CommentView, RecommendationView, RevisionView
 from recdraft.services import comments as comment_service
 from recdraft.ui.context import db, errors_shown, fmt_datetime, tr
@@ -85,6 +86,8 @@ def _header(c: CommentView, member: Member, rec: RecommendationView) -> None:
 
 def _may_resolve(member: Member, rec: RecommendationView) -> bool:
     is_author = rec.created_by == member.user.id or member.user.id in rec.coauthor_ids
+    if is_frozen(rec.status, Frozen.RESOLUTIONS):  # an adopted text's resolutions are frozen (domain.statuses)
+        return False
     return member.is_staff or (member.contributes and is_author)
 
 
