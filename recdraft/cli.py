@@ -148,6 +148,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _against(value: str | None) -> int | str | None:
+    """``--against``: a snapshot id, or 'sent' / 'first' (the service explains anything else)."""
+    if value is None:
+        return None
+    return int(value) if value.isdigit() else value
+
+
 def cmd_export_memo(args: argparse.Namespace) -> int:
     from recdraft.services import memo
     from recdraft.services._base import SYSTEM
@@ -163,7 +170,8 @@ def cmd_export_memo(args: argparse.Namespace) -> int:
             last[0] = percent
 
     result = memo.export_memo(db, actor_id=SYSTEM, roundtable_id=roundtable_id, lang=args.lang,
-                              variant=args.variant, against=args.against, progress=progress)
+                              variant=args.variant, against=_against(args.against), progress=progress,
+                              format=args.format, page_numbers=args.page_numbers)
     Path(args.out).write_bytes(result.content)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -277,18 +285,24 @@ def build_parser() -> argparse.ArgumentParser:
                         "(nothing changes when the file is refused); ends every sign-in session")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("export-memo", help="export the memo for parliament as a Word file",
-                       description="Export the memo (.docx). A final memo needs every included comment moderated and "
+    p = sub.add_parser("export-memo", help="export the memo for parliament as a Word file or PDF/A",
+                       description="Export the memo (.docx, or PDF/A-2b through LibreOffice). A final memo needs every included comment moderated and "
                        "every included recommendation adopted by a closed vote; otherwise a DRAFT is written "
                        "that lists what blocks the final version.")
-    p.add_argument("--out", required=True, help="the .docx file to write")
+    p.add_argument("--out", required=True, help="the file to write (.docx, or .pdf with --format pdf)")
+    p.add_argument("--format", default="docx", choices=["docx", "pdf"],
+                   help="docx (Word) or pdf (PDF/A-2b with fonts embedded and page numbers; needs LibreOffice)")
+    p.add_argument("--page-numbers", action="store_true",
+                   help="fill the Word contents' page numbers through LibreOffice (slower; PDF always has them)")
     p.add_argument("--roundtable", type=int, help="roundtable id (default: the newest)")
     p.add_argument("--lang", default="en", choices=["en", "ru", "kk", "kk+ru"],
                    help="language: en, ru, kk, or kk+ru side by side (default: en)")
     p.add_argument("--variant", default="final", choices=["final", "review", "redline", "comparison"],
                    help="final memo, review copy with Word comments, redline with tracked changes, "
                    "or comparison table (default: final)")
-    p.add_argument("--against", type=int, help="snapshot id to compare with (redline, comparison; default: latest)")
+    p.add_argument("--against", metavar="ID|sent|first",
+                   help="what a redline or comparison compares with: a snapshot id, 'sent' (the last snapshot "
+                   "sent to parliament; the default, else the first drafts) or 'first' (the first drafts)")
     p.set_defaults(func=cmd_export_memo)
 
     p = sub.add_parser("snapshots", help="list final-memo snapshots, show or verify one",

@@ -105,3 +105,20 @@ def test_the_first_system_administrator_and_organisers_are_made_from_the_command
         assert roundtables.my_role(db, actor_id=organiser.id, roundtable_id=rt.id) == "admin"
     finally:
         db.dispose()
+
+
+def test_export_memo_writes_a_pdf_a_and_compares_with_the_first_drafts_from_the_shell(tmp_path: Path):
+    from tests.tools import require_tool
+
+    require_tool("soffice", package="libreoffice-writer-nogui")
+    env = {**os.environ, "RECDRAFT_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}"}
+    assert _run(["demo"], env).returncode == 0
+    pdf = tmp_path / "memo.pdf"
+    done = _run(["export-memo", "--out", str(pdf), "--format", "pdf", "--lang", "ru"], env)
+    assert done.returncode == 0, done.stderr
+    assert pdf.read_bytes().startswith(b"%PDF") and b"pdfaid:part>2<" in pdf.read_bytes().replace(b"\n", b"")
+    redline = tmp_path / "redline.docx"
+    done = _run(["export-memo", "--out", str(redline), "--variant", "redline", "--against", "first"], env)
+    assert done.returncode == 0, done.stderr
+    refused = _run(["export-memo", "--out", str(redline), "--variant", "redline", "--against", "yesterday"], env)
+    assert refused.returncode != 0 and "'first'" in refused.stderr and "Traceback" not in refused.stderr
