@@ -533,15 +533,15 @@ def _localized(limit_key: str, *, required: bool = False) -> Check:
             raise ValueError("expected a text per language (an object with kk, ru or en keys)")
         if required and not value:
             raise ValueError("expected a text in at least one language")
-        for lang, text in value.items():
+        for lang, written in value.items():
             if lang not in LANGS:
                 shown = str(lang)[:20]
                 raise ValueError(f"'{shown}' is not a language (kk, ru, en)")
-            if not isinstance(text, str):
+            if not isinstance(written, str):
                 raise ValueError(f"{lang}: expected text")
-            _safe_text(text)
-            if len(text) > limit:
-                size, most = f"{len(text):,}", f"{limit:,}"
+            _safe_text(written)
+            if len(written) > limit:
+                size, most = f"{len(written):,}", f"{limit:,}"
                 raise ValueError(f"{lang}: the text is too long: at most {most} characters (this one has {size})")
 
     return check
@@ -551,8 +551,8 @@ def _content(value: Any) -> None:
     """Revision and amendment text: {lang: {title, text, ...}} within the content limits."""
     if not isinstance(value, dict):
         raise ValueError("expected the text per language (kk, ru or en, each with a title and a text)")
-    for text in _json_strings(value):
-        _safe_text(text)
+    for written in _json_strings(value):
+        _safe_text(written)
     _CONTENT(value)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 

@@ -45,6 +45,7 @@ from recdraft.ui.context import (
     tr,
 )
 from recdraft.ui.render import plain_markdown
+from recdraft.ui.widgets.flash import flash, show_flash
 
 ROLES = ("admin", "moderator", "expert", "observer")
 COLUMNS = ("name", "email", "organisation", "role", "consent", "language")
@@ -59,14 +60,11 @@ def _digest(text: str) -> str:
 
 
 def _flash(key: str, **params: object) -> None:
-    st.session_state[FLASH] = (key, params)
+    flash(FLASH, key, **params)
 
 
 def _show_flash() -> None:
-    item = st.session_state.pop(FLASH, None)
-    if item:
-        key, params = item
-        st.success(tr(key, **params))
+    show_flash(FLASH)
 
 
 def _role_name(role: str | None) -> str:

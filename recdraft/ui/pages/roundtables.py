@@ -37,6 +37,7 @@ from recdraft.ui.context import (
     stop_with_sign_in,
     tr,
 )
+from recdraft.ui.widgets.flash import flash, show_flash
 
 STARTING_PHASES = ("setup", "drafting")
 MODES = ("pre", "post")
@@ -67,14 +68,11 @@ def _phase_name(phase: str) -> str:
 
 
 def _flash(key: str, **params: object) -> None:
-    st.session_state[FLASH] = (key, params)
+    flash(FLASH, key, **params)
 
 
 def _show_flash() -> None:
-    item = st.session_state.pop(FLASH, None)
-    if item:
-        key, params = item
-        st.success(tr(key, **params))
+    show_flash(FLASH)
 
 
 def _forget_form(prefix: str) -> None:
