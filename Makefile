@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install system-deps bench clean lock
+.PHONY: run test install system-deps bench clean lock axe
 
 # The virtual environment is rebuilt when pyproject.toml or the lock file changes. Every dependency (the
 # app's and the tests') comes from requirements.lock, pinned with hashes; recdraft itself is added on top.
@@ -30,8 +30,16 @@ run: $(STAMP)
 system-deps:
 	@bash scripts/system-deps.sh
 
+## axe: axe-core (npm, pinned in tests/e2e/axe/package-lock.json) for the browser tests' accessibility checks
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	cd tests/e2e/axe && npm ci --silent --no-audit --no-fund
+	@touch $(AXE)
+
+axe: $(AXE)
+
 ## test: install what the tests need and run all of them
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps $(AXE)
 	$(BIN)/python -m pytest
 
 ## lock: re-resolve requirements.lock (hashes) after a dependency changes in pyproject.toml (uses uv, in /tmp)
