@@ -240,6 +240,73 @@ ROUNDTABLE: dict[str, Any] = {
 # Demo accounts (fictional people)
 # ---------------------------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------------------------
+# Topics: the roundtable's list, labelled in every language (issue 10, item 7). A recommendation
+# below names its topic by the English label; the loader stores the key.
+# ---------------------------------------------------------------------------------------------
+
+TOPICS: list[dict[str, Any]] = [
+    {"key": "recognition", "labels": {
+        "en": "Recognition and auxiliary status",
+        "ru": "Признание и вспомогательный статус",
+        "kk": "Тану және көмекші мәртебе"}},
+    {"key": "auxiliary-role", "labels": {
+        "en": "Auxiliary role",
+        "ru": "Вспомогательная роль",
+        "kk": "Көмекші рөл"}},
+    {"key": "autonomy", "labels": {
+        "en": "Autonomy and the Fundamental Principles",
+        "ru": "Автономия и Основополагающие принципы",
+        "kk": "Дербестік және Іргелі қағидаттар"}},
+    {"key": "emblem", "labels": {
+        "en": "Emblem: use and protection",
+        "ru": "Эмблема: использование и защита",
+        "kk": "Эмблема: пайдалану және қорғау"}},
+    {"key": "emblem-penalties", "labels": {
+        "en": "Penalties for misuse and perfidy",
+        "ru": "Ответственность за неправомерное использование и вероломство",
+        "kk": "Заңсыз пайдалану және опасыздық үшін жауаптылық"}},
+    {"key": "emblem-authority", "labels": {
+        "en": "Competent authority for the emblem",
+        "ru": "Уполномоченный орган по эмблеме",
+        "kk": "Эмблема жөніндегі уәкілетті орган"}},
+    {"key": "tax-customs", "labels": {
+        "en": "Tax, customs and VAT facilities",
+        "ru": "Налоговые и таможенные льготы, НДС",
+        "kk": "Салық, кеден және ҚҚС жеңілдіктері"}},
+    {"key": "access", "labels": {
+        "en": "Access in emergencies and armed conflict",
+        "ru": "Доступ при чрезвычайных ситуациях и вооружённых конфликтах",
+        "kk": "Төтенше жағдайлар мен қарулы қақтығыс кезіндегі қолжетімділік"}},
+    {"key": "family-links", "labels": {
+        "en": "Tracing and restoring family links",
+        "ru": "Розыск и восстановление семейных связей",
+        "kk": "Іздестіру және отбасылық байланыстарды қалпына келтіру"}},
+    {"key": "medical-services", "labels": {
+        "en": "Support to the medical services of the armed forces",
+        "ru": "Содействие медицинской службе вооружённых сил",
+        "kk": "Қарулы Күштердің медициналық қызметіне жәрдемдесу"}},
+    {"key": "ihl-dissemination", "labels": {
+        "en": "Dissemination of international humanitarian law",
+        "ru": "Распространение знаний о международном гуманитарном праве",
+        "kk": "Халықаралық гуманитарлық құқық туралы білімді тарату"}},
+    {"key": "disasters", "labels": {
+        "en": "Disaster management and civil protection",
+        "ru": "Реагирование на бедствия и гражданская защита",
+        "kk": "Апаттарға әрекет ету және азаматтық қорғау"}},
+    {"key": "first-aid-health", "labels": {
+        "en": "First aid, public health and blood donation",
+        "ru": "Первая помощь, общественное здравоохранение и донорство крови",
+        "kk": "Алғашқы көмек, қоғамдық денсаулық сақтау және қан донорлығы"}},
+    {"key": "volunteers", "labels": {
+        "en": "Volunteers: status, insurance and safety",
+        "ru": "Добровольцы: статус, страхование и безопасность",
+        "kk": "Еріктілер: мәртебе, сақтандыру және қауіпсіздік"}},
+]
+
+TOPIC_KEYS: dict[str, str] = {t["labels"]["en"]: t["key"] for t in TOPICS}
+
+
 _SCHOOL = "Narxoz University — School of Law and Public Administration"
 _ICRC = "International Committee of the Red Cross (ICRC)"
 _RCSK = "Red Crescent Society of Kazakhstan"

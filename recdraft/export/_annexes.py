@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from lxml import etree
 
-from recdraft.export._content import write_markup
+from recdraft.export._content import write_markup, write_spans
 from recdraft.export._context import Ctx
 from recdraft.export._ooxml import (
     BOLD,
@@ -136,8 +136,9 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
                       yes if vote.rule_met else no, median, ctx.label(f"outcome_{vote.outcome}")]
             rows.add(tbl, values)
             reason = _override_note(ctx, vote)
-            if reason:
-                text_cell(row(tbl), ctx.width, ctx.s("Memo Table Note"), reason, span=len(widths))
+            if reason:  # the recorded reason is a person's own words: words in another script keep their language
+                note = paragraph(cell(row(tbl), ctx.width, span=len(widths)), ctx.s("Memo Table Note"))
+                write_spans(note, [(reason, 0)], lang=None, base=ctx.lang)
     if any_delphi:
         simple_paragraph(body, ctx.s("Memo Table Note"), ctx.label("votes_note"))
 
@@ -214,7 +215,8 @@ def dissents(ctx: Ctx, body: etree._Element, n: int) -> None:
         tr = row(tbl, cant_split=False)
         text_cell(tr, widths[0], ctx.s("Memo Table Number"), str(opinion.recommendation_number))
         if opinion.name and opinion.name.strip():
-            text_cell(tr, widths[1], text_style, clean(opinion.name, single_line=True))
+            name = clean(opinion.name, single_line=True)
+            text_cell(tr, widths[1], text_style, name, lang=ctx.foreign_lang(name))
         else:
             text_cell(tr, widths[1], text_style, ctx.label("anonymous"), fmt=ITALIC)
         text_cell(tr, widths[2], text_style, clean(opinion.organisation or "", single_line=True) or DASH)
@@ -242,10 +244,11 @@ def participants(ctx: Ctx, body: etree._Element, n: int) -> None:
         text_style, group_style = ctx.s("Memo Table Text"), ctx.s("Memo Table Group")
         for organisation, people in groups.items():
             text_cell(row(tbl), ctx.width, group_style, organisation or ctx.label("no_organisation"),
-                      span=2)
+                      span=2, lang=ctx.foreign_lang(organisation) if organisation else None)
             for person in people:
                 tr = row(tbl)
-                text_cell(tr, widths[0], text_style, clean(person.name, single_line=True))
+                name = clean(person.name, single_line=True)
+                text_cell(tr, widths[0], text_style, name, lang=ctx.foreign_lang(name))
                 text_cell(tr, widths[1], text_style, clean(person.role, single_line=True) or DASH)
     if unnamed:
         simple_paragraph(body, ctx.s("Memo Table Note"), ctx.label("unnamed_participants", n=unnamed))
@@ -262,7 +265,13 @@ def legal_references(ctx: Ctx, body: etree._Element, n: int) -> None:
         p = paragraph(body, ctx.s("Memo List Number"))
         if num_id is not None:
             set_numbering(p, num_id)
-        run(p, ctx.joined(ref.text), single_line=True)
+        # Each language's wording as its own run, tagged with the language it is in (a reference missing in
+        # the memo's language is printed in the one it has, and tagged so).
+        parts = list(dict.fromkeys(ctx.pick(ref.text, lang) for lang in ctx.langs))
+        for k, (text, used) in enumerate(part for part in parts if part[0]):
+            if k:
+                run(p, " / ", single_line=True)
+            run(p, text, single_line=True, lang=ctx.run_lang(used))
         if ref.url and ref.url.strip():
             run(p, " — " + clean(ref.url, single_line=True), single_line=True)
 

@@ -60,18 +60,36 @@ def block_paragraph(ctx: Ctx, parent: etree._Element, block: Block, state: ListS
 
 
 def write_spans(p: etree._Element, spans: list[Span], *, lang: str | None, fmt_extra: int = 0,
-                cuts: tuple[int, ...] = ()) -> list[tuple[int, int, etree._Element]]:
-    """Runs for ``spans``; split at character offsets ``cuts``. Returns (start, end, run) triples."""
+                cuts: tuple[int, ...] = (), base: str | None = None) -> list[tuple[int, int, etree._Element]]:
+    """Runs for ``spans``; split at character offsets ``cuts``. Returns (start, end, run) triples.
+
+    With ``base`` (the paragraph's language code), words in another script — a Latin name or quotation in a
+    Kazakh or Russian paragraph, Cyrillic in an English one — get runs of their own tagged with their
+    language, so spell-checkers and screen readers read them right (issue 10, item 7).
+    """
     out: list[tuple[int, int, etree._Element]] = []
     pos = 0
+    tags: dict[int, str] = {}
+    if base is not None:
+        from recdraft.domain.translations import foreign_segments
+        from recdraft.export.wording import LANG_TAGS
+
+        full = "".join(text for text, _ in spans)
+        for start, stop, code in foreign_segments(full, base):
+            tags[start] = LANG_TAGS[code]
+            tags.setdefault(stop, "")
+        cuts = tuple(sorted({*cuts, *tags}))
+    current = lang
     for text, fmt in spans:
         end = pos + len(text)
         inner = [c - pos for c in cuts if pos < c < end]
         last = 0
         for cut in [*inner, len(text)]:
             piece = text[last:cut]
+            if pos + last in tags:
+                current = tags[pos + last] or lang
             if piece:
-                r = run(p, piece, fmt=fmt | fmt_extra, lang=lang)
+                r = run(p, piece, fmt=fmt | fmt_extra, lang=current)
                 out.append((pos + last, pos + cut, r))
             last = cut
         pos = end
@@ -100,7 +118,7 @@ def write_markup(ctx: Ctx, parent: etree._Element, text: str, *, lang: str, comp
             prefix = None
         found = _find_quotes(ctx, block.text, quotes) if quotes else {}
         cuts = tuple(sorted({offset for span in found.values() for offset in span}))
-        runs = write_spans(p, block.spans, lang=run_lang, fmt_extra=fmt_extra, cuts=cuts)
+        runs = write_spans(p, block.spans, lang=run_lang, fmt_extra=fmt_extra, cuts=cuts, base=lang)
         for index, (start, end) in found.items():
             first = next((r for s, _, r in runs if s == start), None)
             last = next((r for _, e, r in runs if e == end), None)

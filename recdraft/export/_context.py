@@ -99,14 +99,20 @@ class Ctx:
         return " / ".join(dict.fromkeys(t for t in (self.text(values, lang) for lang in self.langs) if t))
 
     def content(self, rec: Recommendation, lang: str) -> tuple[RecommendationContent | None, str | None]:
-        """The recommendation's content in ``lang`` or a fallback; warns when it falls back."""
-        for candidate in FALLBACK[lang]:
+        """The recommendation's content in ``lang`` or a fallback; warns when it falls back.
+
+        Side by side (kk | ru) there is no fallback: a column never repeats the other language's text under
+        its own labels (issue 10, item 7); a missing version is said to be missing.
+        """
+        for candidate in ((lang,) if self.bilingual else FALLBACK[lang]):
             if candidate in rec.content:
                 if candidate != lang:
                     self.warnings.append(
                         f"Recommendation {rec.number} has no text in '{lang}'; rendered from '{candidate}'."
                     )
                 return rec.content[candidate], candidate
+        if self.bilingual:
+            self.warnings.append(f"Recommendation {rec.number} has no text in '{lang}'; its column says so.")
         return None, None
 
     def run_lang(self, lang: str | None) -> str | None:
@@ -114,6 +120,20 @@ class Ctx:
         if lang is None or lang not in LANG_TAGS:
             return None
         return self.tag(lang) if self.bilingual or lang != self.lang else None
+
+    def foreign_lang(self, text: str, lang: str | None = None) -> str | None:
+        """The ``w:lang`` for a name or borrowed text printed in a paragraph of ``lang`` (the memo's): its own
+        language when its letters show it is another one (a Latin name in a Kazakh memo, a Kazakh quotation
+        in a Russian one), else None (the paragraph's language applies)."""
+        from recdraft.domain.translations import guess_language
+
+        base = lang or self.lang
+        guessed = guess_language(text)
+        if guessed is None or guessed == base:
+            return None
+        if base == "kk" and guessed == "ru":
+            return None  # Kazakh text need not use a Kazakh-only letter: Cyrillic stays Kazakh here
+        return self.tag(guessed)
 
     def revision_attrs(self) -> dict[str, str]:
         """Attributes of a tracked change: a fresh id, who made the revision and its date (UTC).

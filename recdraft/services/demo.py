@@ -29,6 +29,18 @@ class DemoReport:
         return ", ".join(f"{n} {k}" for k, n in self.counts.items())
 
 
+def _demo_references() -> list[Any]:
+    from recdraft import demo_translations
+
+    return list(demo_translations.LEGAL_REFERENCES)
+
+
+def _demo_organisations() -> list[Any]:
+    from recdraft import demo_translations
+
+    return list(demo_translations.ORGANISATION_NAMES)
+
+
 def _existing(db: Database) -> int | None:
     held_on = date.fromisoformat(demo.ROUNDTABLE["held_on"])
     title = demo.ROUNDTABLE["title"]["en"]
@@ -67,7 +79,10 @@ def load_demo(db: Database, *, password: str = "demo") -> DemoReport:
                                        languages=["kk", "ru", "en"], moderation_mode="pre", **rt_fields)
     roundtables.update_settings(db, actor_id=SYSTEM, roundtable_id=rt.id, settings={
         "closing_formula": demo.ROUNDTABLE.get("closing_formula", {}),
-        "legal_references": demo.ROUNDTABLE.get("legal_references", []),
+        "topics": demo.TOPICS,
+        # Every reference and organisation in kk, ru and en (issue 10, item 7).
+        "legal_references": _demo_references(),
+        "organisation_names": _demo_organisations(),
         "signatory": {
             "name": {"en": "Saule Temirbekova", "ru": "С. Темирбекова", "kk": "С. Темірбекова"},
             "position": {
@@ -96,7 +111,19 @@ def load_demo(db: Database, *, password: str = "demo") -> DemoReport:
         demo_votes = None
     if demo_votes is not None:
         report.counts["voting rounds"] = demo_votes.load_rounds(db, ids=ids, roundtable_id=rt.id, recs=recs)
+    report.counts["translations"] = _load_translations(db, ids, recs)
     return report
+
+
+def _load_translations(db: Database, ids: dict[str, int], recs: dict[str, Any]) -> int:
+    """The translators' work after the votes (issue 10, item 7): every adopted text in kk, ru and en."""
+    from recdraft import demo_translations
+    from recdraft.services import translations
+
+    for item in demo_translations.TRANSLATIONS:
+        translations.save_translation(db, actor_id=ids[item["translator"]], recommendation_id=recs[item["rec"]].id,
+                                      lang=item["lang"], source_lang=item["source"], texts=item["content"])
+    return len(demo_translations.TRANSLATIONS)
 
 
 def _load_recommendations(db: Database, ids: dict[str, int], roundtable_id: int,
@@ -105,7 +132,7 @@ def _load_recommendations(db: Database, ids: dict[str, int], roundtable_id: int,
     for item in demo.RECOMMENDATIONS:
         rec = recommendations.create_recommendation(
             db, actor_id=ids[item["author"]], roundtable_id=roundtable_id, content=item["content"],
-            topic=item.get("topic", ""), priority=item.get("priority", "medium"),
+            topic=demo.TOPIC_KEYS.get(item.get("topic", ""), item.get("topic", "")), priority=item.get("priority", "medium"),
         )
         # A comment marked "addressed" was written on the first draft: the later revisions (or an accepted
         # amendment) answer it, and provenance may cite only a revision saved after the comment.

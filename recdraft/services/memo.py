@@ -27,7 +27,7 @@ from recdraft.domain.statuses import CommentStatus, RecStatus
 from recdraft.errors import InvalidInput, NotFound
 from recdraft.export.wording import format_date, word
 from recdraft.schemas import memo as m
-from recdraft.schemas.common import LANGS
+from recdraft.schemas.common import LANG_NAMES, LANGS
 from recdraft.schemas.views import View
 from recdraft.services._base import (
     Actor,
@@ -41,6 +41,8 @@ from recdraft.services._base import (
     roundtable_open_for_writes,
 )
 from recdraft.services.results import results_for_memo, rules_of
+from recdraft.services.translations import states_for as translation_states
+from recdraft.services.translations import translation_blocker_text
 
 Variant = Literal["final", "review", "redline", "comparison"]
 MemoLanguage = Literal["en", "ru", "kk", "kk+ru"]
@@ -57,12 +59,17 @@ LAST_SENT = "sent"  # the last snapshot sent to parliament, else the first draft
 class BlockerView(View):
     """One thing that stands in the way of a final memo, and who can clear it."""
 
-    kind: Literal["nothing_adopted", "comments", "no_vote"]
+    kind: Literal["nothing_adopted", "comments", "no_vote", "translation"]
     message: str  # English, as in MemoStatusView.blockers
-    cleared_by: Literal["moderators", "staff"]  # moderators (and admins) / admins and moderators run a round
+    # moderators (and admins) / admins and moderators run a round / the authors, moderators and admins translate
+    cleared_by: Literal["moderators", "staff", "translators"]
     memo_number: int | None = None
     roundtable_number: int | None = None
     count: int | None = None
+    # A translation blocker: the memo language, and the fields missing ("needed") or outdated in it.
+    lang: str | None = None
+    needed: list[str] = []
+    outdated: list[str] = []
 
 
 class MemoStatusView(View):
@@ -136,7 +143,42 @@ def _unmoderated(s: Session, rec_ids: list[int]) -> dict[int, int]:
 _CLEARED_BY = {
     "moderators": "Moderators (or administrators) can clear this on the Moderation page.",
     "staff": "Administrators or moderators can clear this by running a vote round that meets its rule.",
+    "translators": "The authors, moderators or administrators can clear this on the Translations page.",
 }
+
+
+def memo_languages(lang: str | None) -> tuple[str, ...]:
+    """The languages a memo edition is written in ("kk+ru": both)."""
+    if lang is None:
+        return ()
+    return ("kk", "ru") if lang == "kk+ru" else (lang,)
+
+
+def _translation_blocking(included: list[Recommendation], states: dict[int, Any], lang: str | None
+                          ) -> list[BlockerView]:
+    """Per recommendation and memo language: the fields missing or outdated (issue 10, item 7)."""
+    out: list[BlockerView] = []
+    for memo_number, rec in enumerate(included, start=1):
+        state = states.get(rec.id)
+        if state is None:
+            continue
+        for code in memo_languages(lang):
+            gaps = state.gaps([code])
+            if not gaps:
+                continue
+            needed = [g.field for g in gaps if g.status == "needed"]
+            outdated = [g.field for g in gaps if g.status == "outdated"]
+            parts = []
+            if needed:
+                parts.append("missing: " + ", ".join(f.replace("_", " ") for f in needed))
+            if outdated:
+                parts.append("outdated after an edit: " + ", ".join(f.replace("_", " ") for f in outdated))
+            out.append(BlockerView(
+                kind="translation", cleared_by="translators", memo_number=memo_number, roundtable_number=rec.number,
+                lang=code, needed=needed, outdated=outdated,
+                message=f"Recommendation {memo_number} (no. {rec.number} in the roundtable) in {LANG_NAMES[code]}: "
+                        + "; ".join(parts) + ". " + _CLEARED_BY["translators"]))
+    return out
 
 
 def _blocking(included: list[Recommendation], unmoderated: dict[int, int],
@@ -162,11 +204,14 @@ def _blocking(included: list[Recommendation], unmoderated: dict[int, int],
     return out
 
 
-def _status(db: Database, s: Session, actor_id: Actor, roundtable_id: int
+def _status(db: Database, s: Session, actor_id: Actor, roundtable_id: int, lang: str | None = None
             ) -> tuple[list[Recommendation], list[BlockerView], dict[int, list[Any]]]:
     included = _included(s, roundtable_id)
     results = results_for_memo(db, actor_id=_results_actor(s, actor_id, roundtable_id), roundtable_id=roundtable_id)
-    return included, _blocking(included, _unmoderated(s, [r.id for r in included]), results), results
+    blocking = _blocking(included, _unmoderated(s, [r.id for r in included]), results)
+    if lang is not None and included:
+        blocking += _translation_blocking(included, translation_states(s, included), lang)
+    return included, blocking, results
 
 
 def _memo_blockers(blocking: list[BlockerView], lang: str) -> list[str]:
@@ -176,6 +221,9 @@ def _memo_blockers(blocking: list[BlockerView], lang: str) -> list[str]:
     for b in blocking:
         texts = []
         for code in langs:
+            if b.kind == "translation":
+                texts.append(translation_blocker_text(b, code))
+                continue
             if b.kind == "nothing_adopted":
                 text = word(code, "blocker_nothing")
             elif b.kind == "comments":
@@ -198,11 +246,17 @@ def _results_actor(s: Session, actor_id: Actor, roundtable_id: int) -> int:
     return admin
 
 
-def memo_status(db: Database, *, actor_id: Actor, roundtable_id: int) -> MemoStatusView:
-    """What the memo includes (adopted recommendations) and what blocks a final version (admins)."""
+def memo_status(db: Database, *, actor_id: Actor, roundtable_id: int, lang: str | None = None) -> MemoStatusView:
+    """What the memo includes (adopted recommendations) and what blocks a final version (admins).
+
+    With ``lang`` (en, ru, kk or kk+ru) the blockers include every adopted text missing or outdated in that
+    edition's language(s): a final memo is whole in its language (issue 10, item 7).
+    """
+    if lang is not None and lang not in LANGUAGES:
+        raise InvalidInput(f"Unknown memo language '{lang}'. Choose en, ru, kk or kk+ru.", field="lang")
     with db.read() as s:
         _require_admin(s, actor_id, roundtable_id)
-        included, blocking, _ = _status(db, s, actor_id, roundtable_id)
+        included, blocking, _ = _status(db, s, actor_id, roundtable_id, lang)
         return MemoStatusView(roundtable_id=roundtable_id, included=[r.id for r in included],
                               blockers=[b.message for b in blocking], can_be_final=not blocking, blocking=blocking)
 
@@ -255,6 +309,17 @@ def _consensus_text(result: Any) -> dict[str, str]:
             tail = _COUNTS["simple"][lang].format(a=o.agree, d=o.disagree, ab=o.abstain, b=o.block)
         out[lang] = f"{head}: {tail}"
     return out
+
+
+def _current_content(revision_content: dict[str, Any], state: Any) -> dict[str, m.RecommendationContent]:
+    """Each language's current texts (the authors' originals and current translations); a language whose
+    title or text is missing or outdated is left out, so the memo never prints a stale or borrowed text as
+    if it were that language's (the DRAFT lists it instead)."""
+    if state is None:
+        return _content(revision_content)
+    out = {lang: m.RecommendationContent(**texts) for lang in ("en", "ru", "kk")
+           if (texts := state.current_content(lang)) is not None}
+    return out or _content(revision_content)
 
 
 def _content(data: dict[str, Any]) -> dict[str, m.RecommendationContent]:
@@ -379,6 +444,25 @@ def _references(value: Any) -> list[m.LegalReference]:
     return out
 
 
+def _organisation_namer(settings: dict[str, Any], lang: str) -> Callable[[str], str]:
+    """stored organisation → its name in the memo language(s), from the ``organisation_names`` setting (the
+    stored name as it is when the setting does not know it: the export tags it with its own language)."""
+    table: dict[str, dict[str, str]] = {}
+    for item in settings.get("organisation_names") or []:
+        names = _per_language(item)
+        for value in names.values():
+            table[value.strip().casefold()] = names
+
+    def name(stored: str) -> str:
+        names = table.get((stored or "").strip().casefold())
+        if not names:
+            return stored
+        wanted = [names[code] for code in memo_languages(lang) if names.get(code)]
+        return " / ".join(dict.fromkeys(wanted)) or stored
+
+    return name
+
+
 def _revisers(s: Session, rec_ids: list[int], since: datetime | None, names: _Names
               ) -> dict[int, tuple[str, datetime | None]]:
     """Per recommendation: who made the revisions after ``since`` (None: after the first draft) and
@@ -411,8 +495,9 @@ def _build(
     against: int | str | None, warnings: list[str],
 ) -> tuple[m.MemoData, dict[str, int], list[str]]:
     rt = get(s, Roundtable, roundtable_id, "Roundtable")
-    included, blocking, results = _status(db, s, actor_id, roundtable_id)
+    included, blocking, results = _status(db, s, actor_id, roundtable_id, lang)
     blockers = [b.message for b in blocking]
+    states = translation_states(s, included)
     names = _Names(s, roundtable_id, lang)
     ids = [r.id for r in included]
     revisions = {r.id: r for r in s.scalars(select(Revision).where(Revision.id.in_(
@@ -447,7 +532,7 @@ def _build(
         rec_results = results.get(rec.id, [])
         revised_by, revised_at = revisers.get(rec.id, ("", None))
         memo_recs.append(m.Recommendation(
-            number=number, topic=rec.topic, priority=rec.priority, content=_content(current),
+            number=number, topic=rec.topic, priority=rec.priority, content=_current_content(current, states.get(rec.id)),
             previous=_content(earlier) if earlier is not None else None,
             justification={"en": "; ".join(notes.get(rec.id, []))} if notes.get(rec.id) else {},
             consensus=_consensus_text(rec_results[-1]) if rec_results else {},
@@ -456,6 +541,7 @@ def _build(
         number_to_id[str(number)] = rec.id
 
     memo_number = {rec_id: int(n) for n, rec_id in number_to_id.items()}
+    organisation = _organisation_namer(rt.settings or {}, lang)  # names in the memo's language(s)
     rules = _round_rules(s, {r.round_id for rec in included for r in results.get(rec.id, [])})
     votes: list[m.VoteResult] = []
     dissents: list[m.DissentingOpinion] = []
@@ -492,13 +578,15 @@ def _build(
                 named = d.name is not None and d.name not in names.withheld_names
                 dissents.append(m.DissentingOpinion(recommendation_number=memo_number[rec.id],
                                                     name=d.name if named else None,
-                                                    organisation=d.organisation if named else None, reason=d.reason))
+                                                    organisation=organisation(d.organisation or "") or None
+                                                    if named else None, reason=d.reason))
 
     members = s.execute(select(Membership, User).join(User, User.id == Membership.user_id)
                         .where(Membership.roundtable_id == roundtable_id)).all()
     # Sorted here, not by the database: collations differ between SQLite and PostgreSQL, the seal must not.
     members.sort(key=lambda row: (row[0].organisation.casefold(), names(row[1].id).casefold(), row[0].id))
-    participants = [m.Participant(name=names(u.id), organisation=ms.organisation, role=role_label(ms.role, lang),
+    participants = [m.Participant(name=names(u.id), organisation=organisation(ms.organisation),
+                                  role=role_label(ms.role, lang),
                                   consent_to_be_named=ms.consent_named) for ms, u in members]
 
     comments: list[m.PublishedComment] = []
@@ -556,13 +644,14 @@ def _threads(rows: list[Comment]) -> list[Comment]:
     return out
 
 
-# How the participants annex names each role, in the memo's language.
-ROLE_LABELS = {
-    "admin": {"en": "organiser", "ru": "организатор", "kk": "ұйымдастырушы"},
-    "moderator": {"en": "moderator", "ru": "модератор", "kk": "модератор"},
-    "expert": {"en": "expert", "ru": "эксперт", "kk": "сарапшы"},
-    "observer": {"en": "observer", "ru": "наблюдатель", "kk": "бақылаушы"},
-}
+def _role_labels() -> dict[str, dict[str, str]]:
+    from recdraft.i18n import catalog
+
+    return {role: dict(catalog()[f"memo.role.{role}"]) for role in ("admin", "moderator", "expert", "observer")}
+
+
+# How the participants annex names each role, in every language: from the catalogue (translations.json).
+ROLE_LABELS = _role_labels()
 
 
 def role_label(role: str, lang: str) -> str:

@@ -32,3 +32,20 @@ def test_demo_loads_once_with_every_account_and_state(db):
         assert {a.status for a in s.scalars(select(Amendment))} == {"open", "accepted", "rejected"}
         assert {c.status for c in s.scalars(select(Comment))} == {"pending", "published", "hidden", "rejected"}
         assert any(c.open_flags for c in s.scalars(select(Comment)))
+
+
+def test_every_demo_topic_reads_in_kazakh_russian_and_english(db):
+    """A Kazakh reader sees Kazakh topic names: each recommendation's topic is a key the roundtable labels."""
+    from recdraft.db.models import Roundtable
+
+    load_demo(db)
+    with db.read() as s:
+        rt = s.scalars(select(Roundtable)).one()
+        labels = {t["key"]: t["labels"] for t in rt.settings["topics"]}
+        used = set(s.scalars(select(Recommendation.topic)))
+    assert used and used <= set(labels)
+    for key in used:
+        kk, ru, en = labels[key]["kk"], labels[key]["ru"], labels[key]["en"]
+        assert len({kk, ru, en}) == 3, key
+        assert any(ch in "әғқңөұүһі" for ch in kk.lower()) or any("а" <= ch <= "я" for ch in kk.lower()), key
+        assert any("а" <= ch <= "я" for ch in ru.lower()) and en.isascii(), key

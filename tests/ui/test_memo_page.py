@@ -96,7 +96,8 @@ def test_the_admin_sees_that_nothing_blocks_a_final_memo(app_as):
     at = open_memo(app_as)
     assert at.title[0].value == "Memo for parliament"
     assert any("Nothing blocks a final version: 10 adopted" in s.value for s in at.success)
-    assert not at.get("download_button")  # nothing is built until asked
+    # Nothing is built until asked: the only download is the research ZIP, which builds when clicked.
+    assert [b.key for b in at.get("download_button")] == ["memo_research_download"]
 
 
 def test_blockers_are_listed(app_as, ui_db):
@@ -195,10 +196,12 @@ def test_every_variant_builds(app_as, variant):
 
 
 def test_build_notes_are_translated(app_as):
-    at = build(open_memo(app_as, lang="ru"), "final", "kk")
+    # The demo's Kazakh final is whole (issue 10, item 7: no text borrowed from another language), so the
+    # note checked is the redline's: nothing was sent to parliament yet, said in Russian.
+    at = build(open_memo(app_as, lang="ru"), "redline", "kk")
     page = plain(at)
     assert "Документ готов к скачиванию." in [m.value for m in at.success]
-    assert "нет текста на языке «Қазақша»" in page  # a missing translation, said in Russian
+    assert "В Парламент ещё не направлен ни один снимок" in page
 
 
 # ----------------------------------------------------------------------------- settings
@@ -283,3 +286,20 @@ def test_the_signatory_and_outgoing_number_are_set_on_the_page_and_printed_in_th
     assert "Outgoing number: № 01-12/345" in plain(at)
     text = docx_text(built(build(at, "final", "ru"))[0]["content"]).replace("\u00a0", " ")
     assert "Исх. № 01-12/345 от" in text and "Декан Школы права\nАйгерим Нурланова" in text
+
+
+def test_a_pasted_sha256_is_checked_against_the_stored_snapshots(app_as, ui_db):
+    # Issue 18, item 9: no command line needed to check a memo.
+    at = build(open_memo(app_as), "final", "en")
+    snapshot = memo.list_snapshots(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1)[0]
+    at.text_input(key="memo_check_hash").input(snapshot.sha256.upper())
+    at.button(key="memo_check_go").click().run()
+    assert any("It matches." in s.value and f"snapshot {snapshot.id}" in s.value for s in at.success), plain(at)
+    at.text_input(key="memo_check_hash").input("not a hash")
+    at.button(key="memo_check_go").click().run()
+    assert any("64 characters" in e.value for e in at.error)
+    assert not at.exception
+    ru = open_memo(app_as, lang="ru")
+    ru.text_input(key="memo_check_hash").input("0" * 64)
+    ru.button(key="memo_check_go").click().run()
+    assert any("Ни у одной итоговой записки" in e.value for e in ru.error)

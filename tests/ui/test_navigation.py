@@ -20,10 +20,10 @@ def _expected(names: list[str]) -> set[str]:
 
 
 EXPECTED = {
-    "admin": ["overview", "recommendations", "draft", "results", "moderation", "memo", "participants", "roundtables",
-              "admin", "account"],
-    "moderator": ["overview", "recommendations", "draft", "results", "moderation", "account"],
-    "expert": ["overview", "recommendations", "draft", "vote", "results", "account"],
+    "admin": ["overview", "recommendations", "draft", "results", "translations", "moderation", "memo", "participants",
+              "roundtables", "admin", "account"],
+    "moderator": ["overview", "recommendations", "draft", "results", "translations", "moderation", "account"],
+    "expert": ["overview", "recommendations", "draft", "vote", "results", "translations", "account"],
     "observer": ["overview", "recommendations", "results", "account"],
 }
 

@@ -41,6 +41,7 @@ from recdraft.ui.context import (
 )
 from recdraft.ui.render import escape_markdown, user_text_markdown
 from recdraft.ui.widgets.labels import labels_for, language_name
+from recdraft.ui.widgets.memo_check import memo_check, research_download
 from recdraft.ui.widgets.page import flash, show_flash
 
 FILES_KEY = "memo_files"
@@ -67,6 +68,8 @@ _PROGRESS = [
 _MESSAGES = [
     (re.compile(r"Recommendation (?P<n>\d+) has no text in '(?P<language>[\w+]+)'; rendered from '(?P<source>[\w+]+)'\."),
      "memo.warn.missing_lang"),
+    (re.compile(r"Recommendation (?P<n>\d+) has no text in '(?P<language>[\w+]+)'; its column says so\."),
+     "memo.warn.missing_column"),
     (re.compile(r"Recommendation (?P<n>\d+) has no earlier '(?P<language>[\w+]+)' text; shown without tracked changes\."),
      "memo.warn.no_earlier"),
     (re.compile(r"Recommendation (?P<n>\d+) has no earlier '(?P<language>[\w+]+)' text for the comparison table\."),
@@ -117,6 +120,11 @@ def _status(status: MemoStatusView) -> None:
 
 def _blocker_text(b: BlockerView) -> str:
     """What blocks the final memo and who can clear it, in the interface language."""
+    if b.kind == "translation":  # which recommendation, language and fields (issue 10, item 7)
+        from recdraft.services.translations import translation_blocker_text
+        from recdraft.ui.context import lang as interface_language
+
+        return translation_blocker_text(b, interface_language())
     what = tr(f"memo.blocker.{b.kind}", n=b.memo_number or "", number=b.roundtable_number or "", count=b.count or 0)
     return f"{what} {tr(f'memo.cleared_by.{b.cleared_by}')}"
 
@@ -394,7 +402,13 @@ with errors_shown():
     snapshots = memo_service.list_snapshots(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
 if status is not None:
     _status(status)
+    with errors_shown():  # what a final memo in each language still waits for (issue 10, item 7)
+        from recdraft.ui.widgets.translations import memo_translation_gaps
+
+        memo_translation_gaps(member.user.id, member.roundtable.id)
     _build_form(member, snapshots)
     _built_files()
     _snapshots(member, snapshots)
+    memo_check(member)  # issue 18: is this the memo we sent?
+    research_download(member)  # issue 18: data for researchers
     _settings(member, member.roundtable)

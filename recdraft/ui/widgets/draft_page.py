@@ -290,6 +290,12 @@ def _edit(member: Member, rec_id: int) -> None:
     title = title_of(rec.current_revision.content)
     st.title(tr("draft.edit_title", number=rec.number))
     st.markdown(f"**{plain_markdown(title)}**")
+    with errors_shown():  # each language's status; translating is its own step (the Translations page)
+        from recdraft.services import translations as translation_service
+        from recdraft.ui.widgets.translations import language_statuses
+
+        language_statuses(translation_service.get_translations(db(), actor_id=member.user.id,
+                                                               recommendation_id=rec.id))
     if not (member.is_staff or (member.role == "expert" and is_author)):
         st.warning(tr("draft.not_author"))
         return

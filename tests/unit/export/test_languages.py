@@ -114,8 +114,9 @@ def test_side_by_side_edition_labels_and_dates_in_both_languages():
 
 def test_side_by_side_warns_for_each_missing_language_version():
     warnings = render(memo_data(), "kk+ru").result.warnings
-    assert "Recommendation 4 has no text in 'kk'; rendered from 'ru'." in warnings
-    assert "Recommendation 5 has no text in 'ru'; rendered from 'en'." in warnings
+    # Side by side, a column never borrows another language's text (issue 10, item 7): it says it is missing.
+    assert "Recommendation 4 has no text in 'kk'; its column says so." in warnings
+    assert "Recommendation 5 has no text in 'ru'; its column says so." in warnings
 
 
 def test_the_document_proofing_language_follows_the_memo_language():
