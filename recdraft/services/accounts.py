@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher, Type
@@ -24,6 +25,7 @@ from recdraft.db.models import (
     User,
     utcnow,
 )
+from recdraft.domain.phases import Action, Phase
 from recdraft.domain.roles import Role
 from recdraft.errors import (
     InvalidInput,
@@ -35,6 +37,7 @@ from recdraft.errors import (
 )
 from recdraft.schemas.common import Input, Name, parse
 from recdraft.schemas.views import InvitationCreated, SignedIn, UserView
+from recdraft.services import notifications
 from recdraft.services._base import (
     SYSTEM,
     Actor,
@@ -46,10 +49,29 @@ from recdraft.services._base import (
     get,
     member_role,
     require_system_admin,
+    roundtable_open_for_writes,
 )
 
 # OWASP Password Storage Cheat Sheet, argon2id minimum: m=19 MiB, t=2, p=1.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
+
+# Every argon2 hash and verification runs on these two threads (one per core of the reference server).
+# Why: each one allocates 19 MiB; glibc keeps that memory in the malloc arena of the thread that hashed,
+# and each browser session's page script runs in a thread of its own (up to 8 arenas per core), so
+# hashing where the sign-in happened kept ~7 MiB more resident per signed-in session, never returned.
+# Two fixed threads hold at most two such buffers, whatever the number of sessions (bench/memory.py).
+# The argon2 C code releases the GIL, so the caller only waits for its own hash.
+_ARGON2 = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recdraft-argon2")
+
+
+def _hash(password: str) -> str:
+    """argon2id hash of ``password`` with the current ``HASHER``, computed on the argon2 threads."""
+    return _ARGON2.submit(lambda: HASHER.hash(password)).result()
+
+
+def _check(password_hash: str, password: str) -> bool:
+    """``HASHER.verify`` on the argon2 threads (raises as it does)."""
+    return _ARGON2.submit(lambda: HASHER.verify(password_hash, password)).result()
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1_024
@@ -92,7 +114,9 @@ def normalise_username(username: str) -> str:
     return value
 
 
-def _check_password_policy(password: str, *, relaxed: bool) -> None:
+def check_password_policy(password: str, *, relaxed: bool = False) -> None:
+    """Raise InvalidInput unless ``password`` meets the policy (``relaxed``: no minimum length, for accounts the
+    command line creates with a temporary password). The Admin page, sign-up and the command line share it."""
     if not isinstance(password, str) or not password.strip():
         raise InvalidInput("The password cannot be empty.", field="password")
     if len(password) > MAX_PASSWORD_LENGTH:
@@ -162,8 +186,8 @@ def _insert_user(
         raise InvalidInput("An account with this e-mail address already exists.", field="email")
     password_hash = None
     if password is not None:
-        _check_password_policy(password, relaxed=relaxed_password)
-        password_hash = HASHER.hash(password)
+        check_password_policy(password, relaxed=relaxed_password)
+        password_hash = _hash(password)
     user = User(
         username=data.username,
         display_name=data.display_name,
@@ -274,7 +298,7 @@ def _dummy_hash() -> str:
     key = (HASHER.time_cost, HASHER.memory_cost, HASHER.parallelism, HASHER.hash_len, HASHER.salt_len, HASHER.type)
     cached = _DUMMY_HASHES.get(key)
     if cached is None:
-        cached = HASHER.hash(secrets.token_urlsafe(16))
+        cached = _hash(secrets.token_urlsafe(16))
         _DUMMY_HASHES[key] = cached
     return cached
 
@@ -284,7 +308,7 @@ _dummy_hash()  # made at import, so that the first unknown name does not cost an
 
 def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        return HASHER.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        return _check(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -341,7 +365,7 @@ def sign_in(
                               retry_after=remaining)
     if ok:
         assert row is not None and stored is not None
-        new_hash = HASHER.hash(password) if HASHER.check_needs_rehash(stored) else None
+        new_hash = _hash(password) if HASHER.check_needs_rehash(stored) else None
         with db.write() as s:
             user = s.scalar(select(User).where(User.id == row.id).with_for_update())
             # The password was checked outside this transaction: it must still be the one checked.
@@ -480,17 +504,17 @@ def change_password(
     db: Database, *, actor_id: int, current_password: str, new_password: str, keep_token: str | None = None
 ) -> None:
     """Change one's own password; other sessions end. Raises SignInFailed (wrong current password), InvalidInput."""
-    _check_password_policy(new_password, relaxed=False)
+    check_password_policy(new_password, relaxed=False)
     with db.write() as s:
         user = actor(s, actor_id)
         try:
-            HASHER.verify(user.password_hash or _dummy_hash(), current_password or "")
+            _check(user.password_hash or _dummy_hash(), current_password or "")
             ok = user.password_hash is not None
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok:
             raise SignInFailed("The current password is not correct.")
-        user.password_hash = HASHER.hash(new_password)
+        user.password_hash = _hash(new_password)
         ended = _end_sessions(s, user.id, keep_hash=_token_hash(keep_token) if keep_token else None)
         audit(s, actor_id=user.id, action="user.change_password", object_type="user", object_id=user.id,
               details={"sessions_ended": ended})
@@ -500,9 +524,9 @@ def reset_password(db: Database, *, actor_id: Actor, user_id: int, new_password:
     """Set another person's password (system administrators, command line); their sessions end."""
     with db.write() as s:
         require_system_admin(s, actor_id)
-        _check_password_policy(new_password, relaxed=isinstance(actor_id, _System))
+        check_password_policy(new_password, relaxed=isinstance(actor_id, _System))
         user = get(s, User, user_id, "User", lock=True)
-        user.password_hash = HASHER.hash(new_password)
+        user.password_hash = _hash(new_password)
         user.failed_sign_ins = 0
         user.last_failed_at = None
         _end_sessions(s, user.id)
@@ -532,7 +556,8 @@ def create_invitation(
     with db.write() as s:
         user = actor(s, actor_id)
         deny_unless(member_role(s, user, roundtable_id) == Role.ADMIN, "Only roundtable administrators can invite people.")
-        get(s, Roundtable, roundtable_id, "Roundtable")
+        # Inviting is configuring: not in an archive (domain.phases), like the participants page's invitations.
+        roundtable_open_for_writes(s, roundtable_id, Role.ADMIN, Action.CONFIGURE)
         token = secrets.token_urlsafe(32)
         inv = Invitation(
             roundtable_id=roundtable_id, role=role_value.value, organisation=(organisation or "").strip()[:200],
@@ -543,6 +568,7 @@ def create_invitation(
         s.flush()
         audit(s, actor_id=user.id, roundtable_id=roundtable_id, action="invitation.create", object_type="invitation",
               object_id=inv.id, details={"role": role_value.value, "email": inv.email})
+        notifications.on_invitation_row(s, inv, token)
         return InvitationCreated(id=inv.id, token=token, expires_at=inv.expires_at)
 
 
@@ -567,6 +593,9 @@ def accept_invitation(
     with db.write() as s:
         inv = s.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token or "")).with_for_update())
         if inv is None or inv.used_at or inv.revoked_at or inv.expires_at <= now:
+            raise NotFound("This invitation link is not valid any more. Ask the organisers for a new one.")
+        # An archived roundtable takes nobody new, even with a link made before it was archived.
+        if s.scalar(select(Roundtable.phase).where(Roundtable.id == inv.roundtable_id)) == Phase.ARCHIVED.value:
             raise NotFound("This invitation link is not valid any more. Ask the organisers for a new one.")
         user = _insert_user(
             s, username=username, display_name=display_name or inv.display_name, email=inv.email,
@@ -619,5 +648,5 @@ __all__ = [
     "SYSTEM", "HASHER", "backoff_seconds", "create_user", "get_user", "find_user", "find_user_by_email",
     "list_users", "set_active", "sign_in", "authenticate", "sign_out", "change_password", "reset_password",
     "create_invitation", "describe_invitation", "accept_invitation", "count_active_sessions", "normalise_username",
-    "set_organiser",
+    "set_organiser", "check_password_policy",
 ]

@@ -18,7 +18,9 @@ command line prints what was restored instead.
 A restore decodes and checks every row of every table before it writes anything: each value must meet the
 rules live input meets (``ROW_CHECKS``: roles, phases and statuses from their enums, texts per language,
 revision content through the same pydantic types and limits, no control characters or lone surrogates,
-64-bit integers, real dates, bounded JSON nesting). A refused file raises one BackupError naming the table,
+64-bit integers, real dates within the years live input accepts, bounded JSON nesting); a roundtable row
+passes the very form and settings checks a roundtable is created with (``ROW_RULES``), round rules, frozen
+tallies and memo snapshots their own pydantic types. A refused file raises one BackupError naming the table,
 the row (its number and id) and the column, and nothing changes.
 """
 
@@ -35,7 +37,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, TypeAdapter, ValidationError
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -60,12 +62,15 @@ from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.models import Base, SignInSession, User, UTCDateTime, utcnow
+from recdraft.db.mail_models import MODES as MAIL_MODES
+from recdraft.db.mail_models import OUTBOX_STATUSES
 from recdraft.db.voting_models import CHOICES, HISTORY_ACTIONS, ROUND_STATUSES
 from recdraft.domain.roles import ModerationMode, Phase, Role
 from recdraft.domain.statuses import AmendmentStatus, CommentStatus, ModerationAction, Priority, RecStatus
 from recdraft.domain.text import xml_safe
+from recdraft.domain.voting import Ballot, Choice, Outcome, RoundRules, Tally
 from recdraft.errors import BackupError, InvalidInput, NotSignedIn, PermissionDenied
-from recdraft.schemas.common import LANGS, LIMITS, CommentBody, Name, Note, OptionalReason, Quote, Topic
+from recdraft.schemas.common import LANGS, LIMITS, CommentBody, Name, Note, OptionalReason, Quote, Topic, parse
 from recdraft.schemas.content import Content
 from recdraft.services._base import Actor, _System, actor_ref, audit, require_system_admin
 
@@ -478,7 +483,17 @@ def _generic_check(column: Column[Any]) -> Check | None:
             for _ in _json_strings(value):
                 pass
         return check_depth
+    if kind in (_UTC, _NAIVE, _DATE):
+        return _in_years
     return None
+
+
+def _in_years(value: date) -> None:
+    """Every stored date and time falls in the years a roundtable's date may (live input's range)."""
+    from recdraft.services.roundtables import EARLIEST_YEAR, LATEST_YEAR
+
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError("The date must be between the years 2000 and 2100")
 
 
 def _pydantic(adapter: TypeAdapter[Any], limit: int | None = None) -> Check:
@@ -515,6 +530,12 @@ def _one_of(values: Iterable[str]) -> Check:
     return check
 
 
+def _positive(value: Any) -> None:
+    """A count that starts at 1 (an amendment's number within its recommendation)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"'{str(value)[:40]}' is not a whole number from 1")
+
+
 def _language(value: Any) -> None:
     _one_of(LANGS)(value)
 
@@ -524,27 +545,15 @@ def _languages(value: Any) -> None:
         raise ValueError("expected a list of languages (kk, ru, en)")
 
 
-def _localized(limit_key: str, *, required: bool = False) -> Check:
-    """Text per language, as the roundtable form stores it: {"kk": "...", ...}."""
-    limit = LIMITS[limit_key]
-
-    def check(value: Any) -> None:
-        if not isinstance(value, dict):
-            raise ValueError("expected a text per language (an object with kk, ru or en keys)")
-        if required and not value:
-            raise ValueError("expected a text in at least one language")
-        for lang, written in value.items():
-            if lang not in LANGS:
-                shown = str(lang)[:20]
-                raise ValueError(f"'{shown}' is not a language (kk, ru, en)")
-            if not isinstance(written, str):
-                raise ValueError(f"{lang}: expected text")
-            _safe_text(written)
-            if len(written) > limit:
-                size, most = f"{len(written):,}", f"{limit:,}"
-                raise ValueError(f"{lang}: the text is too long: at most {most} characters (this one has {size})")
-
-    return check
+def _per_language(value: Any) -> None:
+    """Text per language, as the roundtable form stores it: {"kk": "...", ...}. Only the shape is checked here;
+    languages, lengths and the required title are checked by the form's own rules (``_roundtable_row``)."""
+    if not isinstance(value, dict):
+        raise ValueError("expected a text per language (an object with kk, ru or en keys)")
+    for lang, written in value.items():
+        if not isinstance(written, str):
+            raise ValueError(f"{str(lang)[:20]}: expected text")
+        _safe_text(written)
 
 
 def _content(value: Any) -> None:
@@ -559,6 +568,21 @@ def _content(value: Any) -> None:
 _CONTENT = _pydantic(TypeAdapter(Content))
 
 
+def _translated_fields(value: Any) -> None:
+    """A translation's texts: {field: text} for the voted fields, within the content limits."""
+    from recdraft.domain.translations import TRANSLATED_FIELDS
+
+    if not isinstance(value, dict) or any(key not in TRANSLATED_FIELDS for key in value):
+        raise ValueError("expected the translated fields (title, text, rationale, legal_basis, responsible_body)")
+    for name, written in value.items():
+        if not isinstance(written, str):
+            raise ValueError(f"{name}: expected text")
+        _safe_text(written)
+        if len(written) > LIMITS[name]:
+            size, most = f"{len(written):,}", f"{LIMITS[name]:,}"
+            raise ValueError(f"{name}: the text is too long: at most {most} characters (this one has {size})")
+
+
 def _username(value: Any) -> None:
     from recdraft.services.accounts import normalise_username  # accounts is heavy (argon2); only a restore needs it
 
@@ -569,6 +593,30 @@ def _username(value: Any) -> None:
             raise ValueError("A user name has 2 to 64 characters: Latin letters, digits, '.', '_' or '-'.")
     except InvalidInput as exc:
         raise ValueError(str(exc)) from None
+
+
+class _Dissent(BaseModel):
+    """A counted reason in ``round_results.dissents``, as ``results`` writes it and ``_dissent_views`` reads it."""
+
+    model_config = ConfigDict(extra="forbid")
+    voter_id: StrictInt
+    organisation: str | None
+    choice: Choice | None
+    rating: StrictInt | None
+    reason: str
+    named: StrictBool
+
+
+def _memo_data(value: Any) -> None:
+    from recdraft.schemas.memo import MemoData
+
+    try:
+        MemoData.model_validate_json(value)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise ValueError(f"{where}: {first.get('msg', 'not valid')}" if where else first.get("msg", "not valid")) \
+            from None
 
 
 def _all(*checks: Check) -> Check:
@@ -588,12 +636,12 @@ _NAME = _text(Name, "name")
 ROW_CHECKS: dict[str, dict[str, Check]] = {
     "users": {"username": _username, "display_name": _NAME, "preferred_language": _language},
     "roundtables": {
-        "title": _localized("title", required=True),
-        "venue": _localized("title"),
-        "organisers": _localized("responsible_body"),
-        "addressee": _localized("responsible_body"),
-        "background": _localized("rationale"),
-        "summary": _localized("rationale"),
+        "title": _per_language,
+        "venue": _per_language,
+        "organisers": _per_language,
+        "addressee": _per_language,
+        "background": _per_language,
+        "summary": _per_language,
         "languages": _languages,
         "phase": _one_of(Phase),
         "moderation_mode": _one_of(ModerationMode),
@@ -607,7 +655,7 @@ ROW_CHECKS: dict[str, dict[str, Check]] = {
     },
     "revisions": {"content": _content, "note": _NOTE},
     "rejected_edits": {"content": _content, "note": _NOTE},
-    "amendments": {"content": _content, "status": _one_of(AmendmentStatus)},
+    "amendments": {"content": _content, "status": _one_of(AmendmentStatus), "number": _positive},
     "comments": {
         "body": _COMMENT_BODY,
         "quote": _QUOTE,
@@ -615,15 +663,71 @@ ROW_CHECKS: dict[str, dict[str, Check]] = {
         "resolution": _one_of(("addressed", "declined")),
     },
     "comment_edits": {"previous_body": _COMMENT_BODY, "previous_quote": _QUOTE},
+    # An edit waiting for a moderator (issue 18): kept, so a restore does not lose the author's new words.
+    "comment_pending_edits": {"body": _COMMENT_BODY, "quote": _QUOTE},
     "moderation_actions": {
         "action": _one_of(ModerationAction),
         "from_status": _one_of(CommentStatus),
         "to_status": _one_of(CommentStatus),
         "reason": _REASON,
     },
-    "voting_rounds": {"status": _one_of(ROUND_STATUSES)},
+    "voting_rounds": {"status": _one_of(ROUND_STATUSES), "rules": _pydantic(TypeAdapter(RoundRules))},
     "votes": {"choice": _one_of(CHOICES)},
     "vote_history": {"action": _one_of(HISTORY_ACTIONS), "choice": _one_of(CHOICES)},
+    # A translation's fields as the translation service takes them (issue 10, item 7).
+    "translations": {"lang": _language, "source_lang": _language, "content": _translated_fields,
+                     "source_texts": _translated_fields, "note": _NOTE},
+    # The frozen tallies as ``results`` writes them and reads them back (Tally, Ballot).
+    "round_results": {
+        "outcome": _one_of(Outcome),
+        "tally": _pydantic(TypeAdapter(Tally)),
+        "group_tallies": _pydantic(TypeAdapter(list[Tally])),
+        "ballots": _pydantic(TypeAdapter(list[Ballot])),
+        "dissents": _pydantic(TypeAdapter(list[_Dissent])),
+    },
+    "round_items": {"outcome": _one_of(Outcome)},
+    "audit_events": {"details": _pydantic(TypeAdapter(dict[str, Any])), "visibility": _one_of(("all", "staff"))},
+    # Outgoing mail (issue 13): kept in backups (what was sent, to whom, each person's choices, refused
+    # addresses); a restore never sends old mail again (see ``_outbox_not_resent``).
+    "mail_outbox": {"status": _one_of(OUTBOX_STATUSES), "lang": _language},
+    "mail_preferences": {"mode": _one_of(MAIL_MODES)},
+    # A final export's snapshot: the MemoData the memo was rendered from, read back by redlines.
+    "memo_snapshots": {
+        "canonical": _memo_data,
+        "recommendation_ids": _pydantic(TypeAdapter(dict[str, StrictInt])),
+    },
+}
+
+
+class _RowFault(ValueError):
+    """A rule over several columns of one row refused it; ``column`` is the one to name."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+def _roundtable_row(values: dict[str, Any]) -> None:
+    """A roundtable row passes the very form a roundtable is created with, and its settings the very checks
+    ``update_settings`` makes (for the row's own languages): date range, texts, languages, record and memo
+    languages, topics, voting defaults, signatory, outgoing number, legal references."""
+    from recdraft.services import roundtables as rts
+
+    fields = {name: values[name] for name in rts.RoundtableInput.model_fields if values.get(name) is not None}
+    try:
+        data = parse(rts.RoundtableInput, **fields)
+    except InvalidInput as exc:
+        raise _RowFault(str(exc.field or "title").split(".")[0], str(exc)) from None
+    try:
+        rts.checked_settings(values.get("settings"), data.languages)
+    except InvalidInput as exc:
+        raise _RowFault("settings", f"{exc.field}: {exc}" if exc.field and exc.field != "settings" else str(exc)) \
+            from None
+
+
+# table → rules over a whole row, run after each column has passed its own checks.
+ROW_RULES: dict[str, list[Callable[[dict[str, Any]], None]]] = {
+    "roundtables": [_roundtable_row],
 }
 
 
@@ -640,6 +744,7 @@ def _decoded_rows(table: Table, columns: list[str], rows: list[Any]) -> Iterator
     """Decode and validate each row; raise BackupError naming the table, row, key and column at the first fault."""
     kinds = {c.name: _kind_of(c) for c in table.columns}
     own = ROW_CHECKS.get(table.name, {})
+    row_rules = ROW_RULES.get(table.name, [])
     checks = []
     for name in columns:
         generic, specific = _generic_check(table.c[name]), own.get(name)
@@ -663,6 +768,15 @@ def _decoded_rows(table: Table, columns: list[str], rows: list[Any]) -> Iterator
                 raise BackupError(
                     f"This backup is damaged and was not restored: row {number} of '{table.name}', "
                     f"column '{col}' ({key}): {exc}."
+                ) from None
+        for rule in row_rules:
+            try:
+                rule(values)
+            except _RowFault as fault:
+                key = _row_key(table, columns, row)
+                raise BackupError(
+                    f"This backup is damaged and was not restored: row {number} of '{table.name}', "
+                    f"column '{fault.column}' ({key}): {fault}."
                 ) from None
         yield values
 
@@ -835,11 +949,23 @@ def restore(db: Database, *, actor_id: Actor, data: bytes, replace: bool = False
             raise BackupError(f"This backup's data is inconsistent and was not restored: {detail}") from None
         if db.dialect == "postgresql":
             _reset_sequences(conn, tables)
+        _outbox_not_resent(conn)
         if replace:
             session.execute(update(SignInSession).where(SignInSession.ended_at.is_(None)).values(ended_at=utcnow()))
             audit(session, actor_id=None, action="backup.restore", object_type="database", object_id=None,
                   details={"replaced": True, "by": replaced_by, "rows": sum(counts.values())})
     return counts
+
+
+def _outbox_not_resent(conn: Any) -> None:
+    """Mail still waiting in a backup is not sent from the restored database: it would reach people again
+    (going back to last night's backup) or late (moving servers), and an invitation's link in it may be
+    reissued since. Those rows stay, marked dropped, as a record of what was not sent."""
+    from recdraft.db.mail_models import OutboxMessage
+
+    conn.execute(update(OutboxMessage.__table__)
+                 .where(OutboxMessage.__table__.c.status.in_(("queued", "sending", "digest")))
+                 .values(status="dropped", claim=None, last_error="restored from a backup: not sent again"))
 
 
 def restore_from_file(db: Database, *, actor_id: Actor, path: str | Path, replace: bool = False) -> dict[str, int]:

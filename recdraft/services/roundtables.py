@@ -56,7 +56,9 @@ DEFAULT_SETTINGS: dict[str, Any] = {
 }
 # Settings added for set-up; their defaults depend on the roundtable's languages (``default_settings``).
 SETUP_SETTINGS = ("record_language", "memo_languages", "topics", "voting_defaults", "signatory", "outgoing_number")
-SETTING_KEYS = frozenset(DEFAULT_SETTINGS) | frozenset(SETUP_SETTINGS)
+# Organisations' names per language (issue 10, item 7): [{"en": ..., "ru": ..., "kk": ...}, ...]; the memo prints
+# a participant's organisation in the memo language when one of an item's names is the stored organisation.
+SETTING_KEYS = frozenset(DEFAULT_SETTINGS) | frozenset(SETUP_SETTINGS) | {"organisation_names"}
 MEMO_LANGUAGES = ("kk", "ru", "en", "kk+ru")
 # The voting defaults the open-round form starts from (fractions as text, as RoundRules reads them).
 VOTING_DEFAULT_KEYS = ("quorum", "threshold", "delphi_agreement_share", "delphi_max_iqr", "blocks_prevent_adoption")
@@ -117,7 +119,12 @@ def _localized(label: str, limit: int, *, single_line: bool):
     return check
 
 
-def _held_on(value: Any) -> date:
+# The years a roundtable's date may fall in; a restore holds every stored date to the same range.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def parse_held_on(value: Any) -> date:
+    """A roundtable's date (a date or YYYY-MM-DD) within the years recdraft accepts; ValueError otherwise."""
     if isinstance(value, str):
         try:
             value = date.fromisoformat(value.strip())
@@ -125,8 +132,8 @@ def _held_on(value: Any) -> date:
             raise ValueError("The date is not valid; give it as YYYY-MM-DD") from None
     if not isinstance(value, date) or hasattr(value, "hour"):
         raise ValueError("The date is not valid; give it as YYYY-MM-DD")
-    if not 2000 <= value.year <= 2100:
-        raise ValueError("The date must be between the years 2000 and 2100")
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError("The date must be between the years 2000 and 2100")  # EARLIEST_YEAR, LATEST_YEAR
     return value
 
 
@@ -155,7 +162,7 @@ class RoundtableInput(Input):
     _addr = field_validator("addressee", mode="before")(_localized("Addressee", LIMITS["responsible_body"], single_line=False))
     _bg = field_validator("background", mode="before")(_localized("Background", LIMITS["rationale"], single_line=False))
     _sum = field_validator("summary", mode="before")(_localized("Executive summary", LIMITS["rationale"], single_line=False))
-    _date = field_validator("held_on", mode="before")(_held_on)
+    _date = field_validator("held_on", mode="before")(parse_held_on)
     _mode = field_validator("moderation_mode", mode="before")(_moderation_mode)
 
     @field_validator("title")
@@ -344,6 +351,21 @@ def _signatory(value: Any, languages: list[str]) -> dict[str, dict[str, str]]:
     return {k: v for k, v in out.items() if v}
 
 
+def _organisation_names(value: Any, languages: list[str]) -> list[dict[str, str]]:
+    """One organisation per item, its name per language {lang: name}."""
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)) or any(not isinstance(item, dict) for item in value):
+        raise ValueError("Organisation names are a list, each item the name of one organisation per language")
+    out = [names for names in (_organisation_name(item) for item in value) if names]
+    if len(out) > MAX_LEGAL_REFERENCES:
+        raise ValueError(f"At most {MAX_LEGAL_REFERENCES} organisations (this list has {len(out)})")
+    return out
+
+
+_organisation_name = _localized("Organisation", LIMITS["name"], single_line=True)
+
+
 def _outgoing_number(value: Any, languages: list[str]) -> str:
     if value is None:
         return ""
@@ -373,6 +395,7 @@ _CHECKS = {
     "voting_defaults": _voting_defaults,
     "signatory": _signatory,
     "outgoing_number": _outgoing_number,
+    "organisation_names": _organisation_names,
 }
 
 
@@ -801,8 +824,9 @@ def my_role(db: Database, *, actor_id: int, roundtable_id: int) -> str | None:
 
 
 def touch_last_seen(db: Database, *, actor_id: int, roundtable_id: int, when=None) -> None:
-    """Remember when the person last looked at the activity feed."""
+    """Remember when the person last looked at the activity feed (an active account; nothing for a non-member)."""
     with db.write() as s:
+        actor(s, actor_id)  # a deactivated account changes nothing, not even this
         m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == actor_id))
         if m is not None:
             m.last_seen_at = when or utcnow()

@@ -115,6 +115,15 @@ def test_an_invitation_creates_an_expert_once(db):
         accounts.accept_invitation(db, token=inv.token, username="another", password="a long password")
 
 
+def test_an_invitation_made_before_the_roundtable_was_archived_adds_nobody(db):
+    world = make_world(db)
+    inv = accounts.create_invitation(db, actor_id=world["admin"], roundtable_id=world.roundtable_id)
+    roundtables.set_phase(db, actor_id=world["admin"], roundtable_id=world.roundtable_id, phase="archived")
+    with pytest.raises(NotFound):
+        accounts.accept_invitation(db, token=inv.token, username="latecomer", password="a long password")
+    assert "latecomer" not in {u.username for u in accounts.list_users(db, actor_id=SYSTEM)}
+
+
 def test_expired_invitation_is_refused_and_only_admins_invite(db):
     world = make_world(db)
     inv = accounts.create_invitation(db, actor_id=world["admin"], roundtable_id=world.roundtable_id, days=1)

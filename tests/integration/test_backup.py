@@ -100,8 +100,7 @@ def populate(db: Database) -> Scenario:
                                   background={"ru": RU + "\n\nВторой абзац " + EMOJI, "kk": KK})
     roundtables.update_settings(db, actor_id=w["admin"], roundtable_id=rt, settings={
         "moderators_vote": True, "legal_references": ["Закон РК № 123-VI «О Красном Полумесяце»", EMOJI]})
-    _store_settings(db, rt, {"closing_formula": {"ru": RU, "kk": KK,
-                                                 "z": [1, 2.5, None, True, {"b": EMOJI, "a": "\u2028"}]}})
+    _store_json(db, rt, {"ru": RU, "kk": KK, "z": [1, 2.5, None, True, {"b": EMOJI, "a": "\u2028"}]})
     c1 = {"kk": {"title": "Заң қабылдансын", "text": KK, "rationale": "Себебі: " + KK},
           "ru": {"title": "Принять закон", "text": RU + "\n\nВторой абзац.", "legal_basis": "ст. 1"},
           "en": {"title": "Adopt a law", "text": "Parliament should adopt a law " + EMOJI}}
@@ -146,14 +145,17 @@ def populate(db: Database) -> Scenario:
     return Scenario(world=w, root=root, rec1=rec1.id, rec2=rec2.id, rec3=rec3.id, draft_id=draft_id)
 
 
-def _store_settings(db: Database, roundtable_id: int, settings: dict) -> None:
-    """Write settings JSON as stored by an older version or another tool (the services would clean it):
-    a backup must carry any JSON the column holds, byte for byte."""
-    from recdraft.db.models import Roundtable
-
+def _store_json(db: Database, roundtable_id: int, value) -> None:
+    """Write any JSON value into the one free-form JSON column, an audit row's details (every other JSON column
+    is held to the rules live input meets, also by a restore): a backup carries it byte for byte."""
     with db.write() as s:
-        rt = s.get(Roundtable, roundtable_id)
-        rt.settings = {**rt.settings, **settings}
+        s.add(AuditEvent(actor_id=None, roundtable_id=roundtable_id, action="test.json", object_type="test",
+                         object_id=None, details={"stored": value}))
+
+
+def _stored_json(db: Database):
+    with db.read() as s:
+        return s.scalars(select(AuditEvent.details).where(AuditEvent.action == "test.json")).one()["stored"]
 
 
 def _row_count(db: Database) -> int:
@@ -194,7 +196,7 @@ def test_backup_restore_backup_is_byte_identical_and_the_restored_data_works(db,
     merged = recs.get_recommendation(twin, actor_id=s.world["expert"], recommendation_id=s.rec2)
     assert merged.status == "merged" and merged.merged_into_id == s.rec3
     rt = roundtables.get_roundtable(twin, actor_id=SYSTEM, roundtable_id=s.world.roundtable_id)
-    assert rt.settings["closing_formula"]["z"][4] == {"b": EMOJI, "a": "\u2028"}
+    assert _stored_json(twin)["z"][4] == {"b": EMOJI, "a": "\u2028"}
     assert rt.held_on == date(2025, 2, 6)
 
 
@@ -368,9 +370,9 @@ def test_files_round_trip_and_a_missing_file_is_a_backup_error(sqlite_db, tmp_pa
     target.dispose()
 
 
-def test_lone_surrogates_in_json_settings_survive_as_escapes(db, twin):
+def test_lone_surrogates_in_free_form_json_survive_as_escapes(db, twin):
     make_world(db)
-    _store_settings(db, 1, {"closing_formula": {"broken": "a\ud800b"}})
+    _store_json(db, 1, {"broken": "a\ud800b"})
     data = bk.backup(db, actor_id=SYSTEM)
     assert b"a\\ud800b" in data
     bk.restore(twin, actor_id=SYSTEM, data=data)
@@ -435,7 +437,7 @@ def test_any_accepted_text_round_trips_byte_for_byte(lite_world, tmp_path, title
                                          content={lang: {"title": title, "text": body}}, topic=topic)
     except InvalidInput:
         reject()
-    _store_settings(db, lite_world.roundtable_id, {"closing_formula": formula})
+    _store_json(db, lite_world.roundtable_id, formula)
     data = bk.backup(db, actor_id=SYSTEM)
     target = _fresh_sqlite(tmp_path / f"prop-{next(_counter)}.sqlite3")
     try:
