@@ -36,9 +36,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from recdraft.db.migrate import upgrade_to_head
     from recdraft.services.demo import load_demo
 
+    from recdraft.services.notifications import muted
+
     upgrade_to_head(config.database_url())
     db = _db()
-    report = load_demo(db, password=args.password)
+    with muted():  # the demo's made-up people get no mail, even on a server with mail on
+        report = load_demo(db, password=args.password)
     if report.created:
         print(f"Demo roundtable loaded (id {report.roundtable_id}): {report.summary}")
     else:
@@ -64,7 +67,7 @@ def _password_from(args: argparse.Namespace) -> str:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Repeat password: ") != password:
             raise RecdraftError("The passwords do not match.")
-    accounts._check_password_policy(password, relaxed=False)  # the same rule as the Admin page and sign-up
+    accounts.check_password_policy(password, relaxed=False)  # the same rule as the Admin page and sign-up
     return password
 
 
@@ -208,10 +211,35 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_research(args: argparse.Namespace) -> int:
+    from recdraft.services import memo, research
+    from recdraft.services._base import SYSTEM
+
+    db = _db()
+    roundtable_id = args.roundtable if args.roundtable is not None else memo.default_roundtable(db)
+    result = research.export_research(db, actor_id=SYSTEM, roundtable_id=roundtable_id, lang=args.lang)
+    Path(args.out).write_bytes(result.content)
+    counts = ", ".join(f"{n} {name}" for name, n in result.rows.items())
+    print(f"Research data written to {args.out} ({counts}).")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from recdraft.serve import serve
 
     return serve(address=args.address, port=args.port)
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    from recdraft.services.outbox import tick
+
+    report = tick(_db())
+    sent = report.sent
+    print(f"closed rounds: {len(report.closed_rounds)}; reminders queued: {report.reminders}; digests: "
+          f"{report.digests}; sent: {sent.sent}, retrying: {sent.deferred}, failed: {sent.failed}")
+    for error in sent.errors[:20]:
+        print(f"  {error}", file=sys.stderr)
+    return 0
 
 
 def _safe_url(url: str) -> str:
@@ -313,6 +341,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verify", type=int, metavar="ID", help="recompute and compare the snapshot's SHA-256")
     p.set_defaults(func=cmd_snapshots)
 
+    p = sub.add_parser("export-research", help="export a roundtable's data for researchers as one ZIP",
+                       description="Export recommendations, revisions, published comments and votes as CSV and XLSX "
+                       "in one ZIP with a data dictionary. People who withheld their names are 'Participant N' as in "
+                       "the memo; anonymous rounds name no voter.")
+    p.add_argument("--out", required=True, help="the .zip file to write")
+    p.add_argument("--roundtable", type=int, help="roundtable id (default: the newest)")
+    p.add_argument("--lang", default="en", choices=["en", "ru", "kk"],
+                   help="language of the 'Participant N' labels (default: en)")
+    p.set_defaults(func=cmd_export_research)
+
     p = sub.add_parser("serve", help="start one production replica (no demo accounts; needs RECDRAFT_SECRET)",
                        description="Start recdraft for real use: checks every setting and that the database schema "
                        "is current, requires RECDRAFT_SECRET, never loads or lists demo accounts, serves under "
@@ -322,6 +360,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="address to listen on (default: 127.0.0.1, reachable only through the proxy)")
     p.add_argument("--port", type=int, default=8501, help="port to listen on (default: 8501)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("tick", help="the clock: close due rounds, queue reminders and digests, send the mail",
+                       description="Run every minute (systemd timer deploy/recdraft-tick.timer, or cron): closes "
+                       "voting rounds past their closing time as closing by hand would, queues reminders "
+                       "(RECDRAFT_SMTP_REMINDER_HOURS before a round closes) and the daily digests, and sends "
+                       "the outbox with retries. Safe to run twice at once. Without RECDRAFT_SMTP_HOST it only "
+                       "closes rounds.")
+    p.set_defaults(func=cmd_tick)
 
     return parser
 

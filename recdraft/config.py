@@ -190,4 +190,12 @@ def check_settings() -> dict[str, object]:
         "secret": "set" if secret() else "not set",
         "pool": (pool_size(), pool_overflow()),
         "demo": demo_mode(),
+        "mail": _mail_summary(),
     }
+
+
+def _mail_summary() -> str:
+    """Outgoing mail (``RECDRAFT_SMTP_*``, recdraft/mail/settings.py), checked with everything else."""
+    from recdraft.mail.settings import summary
+
+    return summary()

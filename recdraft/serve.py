@@ -138,7 +138,8 @@ def serve(*, address: str = "127.0.0.1", port: int = 8501) -> int:
     base = settings["base_path"]
     print(f"recdraft serve: http://{address}:{port}{base if base != '/' else ''} "
           f"database {safe_url(str(settings['database']))} (schema {settings['schema']}), "
-          f"public URL {settings['public_url'] or 'not set'}, trusted proxies {settings['trusted_proxies'] or 'none'}",
+          f"public URL {settings['public_url'] or 'not set'}, trusted proxies {settings['trusted_proxies'] or 'none'}, "
+          f"mail {settings.get('mail', 'off')}",
           flush=True)
     from recdraft.ui.launch import run_streamlit
 

@@ -199,9 +199,13 @@ class RejectedEdit(Base):
 
 class Amendment(Base):
     __tablename__ = "amendments"
+    # Amendments are numbered 1, 2, ... within each recommendation (issue 18); the unique pair keeps two
+    # amendments sent at the same moment from sharing a number.
+    __table_args__ = (UniqueConstraint("recommendation_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
     base_revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
     proposer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     content: Mapped[dict[str, Any]]
@@ -224,7 +228,8 @@ class Comment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id"))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    # Indexed: a page of threads follows the replies down from their first comments (issue 15).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
     quote: Mapped[str] = mapped_column(Text, default="")
@@ -333,6 +338,9 @@ class Invitation(Base):
 # Voting and memo tables live in their own modules; importing them registers them on Base.metadata.
 from recdraft.db import memo_models as _memo_models  # noqa: E402,F401
 from recdraft.db import voting_models as _voting_models  # noqa: E402,F401
+from recdraft.db import mail_models as _mail_models  # noqa: E402,F401
+from recdraft.db import translation_models as _translation_models  # noqa: E402,F401
+from recdraft.db import thread_models as _thread_models  # noqa: E402,F401
 
 
 class SignInFailure(Base):

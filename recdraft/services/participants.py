@@ -53,6 +53,7 @@ from recdraft.services._base import (
     member_role,
     roundtable_open_for_writes,
 )
+from recdraft.services import notifications
 from recdraft.services.roundtables import lock_admins
 
 MAX_ROWS = 10_000
@@ -334,6 +335,8 @@ def import_participants(db: Database, *, actor_id: int, roundtable_id: int, text
             links = [InvitationLink(id=ids[digest], roundtable_id=roundtable_id, display_name=r["name"],
                                     email=r["email"], role=r["role"], token=token, expires_at=expires)
                      for r, token, digest in zip(inviting, tokens, hashes)]
+        notifications.on_invitations(s, roundtable_id=roundtable_id, inviter_id=user.id, invitations=links,
+                                     languages={link.id: r["language"] for link, r in zip(links, inviting)})
         audit(s, actor_id=user.id, roundtable_id=roundtable_id, action="participants.import",
               object_type="roundtable", object_id=roundtable_id,
               details={"members": [accounts[r["email"]] for r in joining], "invitations": len(links),
@@ -384,8 +387,11 @@ def reissue_invitation(db: Database, *, actor_id: int, invitation_id: int, days:
         inv.expires_at = now + timedelta(days=days)
         audit(s, actor_id=user.id, roundtable_id=inv.roundtable_id, action="invitation.reissue",
               object_type="invitation", object_id=inv.id, details={"email": inv.email})
-        return InvitationLink(id=inv.id, roundtable_id=inv.roundtable_id, display_name=inv.display_name,
+        link = InvitationLink(id=inv.id, roundtable_id=inv.roundtable_id, display_name=inv.display_name,
                               email=inv.email, role=inv.role, token=token, expires_at=inv.expires_at)
+        notifications.on_invitations(s, roundtable_id=inv.roundtable_id, inviter_id=user.id, invitations=[link],
+                                     languages={inv.id: inv.language})
+        return link
 
 
 def revoke_invitation(db: Database, *, actor_id: int, invitation_id: int) -> None:

@@ -174,6 +174,10 @@ def current_roundtable(user: UserView) -> RoundtableView | None:
         if not tables:
             return None
         chosen = st.session_state.get(ROUNDTABLE_KEY)
+        asked = _roundtable_in_link()
+        if asked is not None and any(rt.id == asked for rt in tables):
+            # A link from a message names its roundtable (?rt=): open it there, and keep working there.
+            chosen = st.session_state[ROUNDTABLE_KEY] = asked
         for rt in tables:
             if rt.id == chosen:
                 return rt
@@ -181,6 +185,18 @@ def current_roundtable(user: UserView) -> RoundtableView | None:
         return tables[0]
 
     return _cached(f"roundtable:{user.id}", compute)
+
+
+def _roundtable_in_link() -> int | None:
+    """The roundtable a link names (``?rt=ID``), taken once: the parameter is removed after it is read."""
+    raw = st.query_params.get("rt")
+    if raw is None:
+        return None
+    st.query_params.pop("rt", None)
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
 
 
 def _my_roundtables(user: UserView) -> list[tuple[RoundtableView, str]]:

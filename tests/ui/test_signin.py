@@ -256,7 +256,7 @@ def test_streamlit_run_finds_the_app_with_the_auth_routes():
 
     result = discover_asgi_app(Path(__file__).resolve().parents[2] / "streamlit_app.py")
     assert result.is_asgi_app and result.import_string == "streamlit_app:app"
-    assert {r.path for r in asgi.ROUTES} == {"/auth/claim", "/auth/logout", "/auth/language"}
+    assert {r.path for r in asgi.ROUTES} == {"/auth/claim", "/auth/logout", "/auth/language", "/mail/unsubscribe"}
 
 
 # --- single sign-on ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from recdraft.ui.context import (
     stop_with_sign_in,
     tr,
 )
+from recdraft.ui.widgets.mail_prefs import mail_preferences
 
 
 def _identity(user, rt, role) -> None:
@@ -87,6 +88,8 @@ def render() -> None:
     left, _ = st.columns([1, 1])
     with left:
         _password(user)
+    st.divider()
+    mail_preferences(user)
 
 
 if __name__ == "__main__":

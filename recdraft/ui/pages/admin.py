@@ -36,6 +36,7 @@ from recdraft.ui.context import (
 )
 from recdraft.ui import auth
 from recdraft.ui.render import plain_markdown
+from recdraft.ui.widgets.mail_admin import mail_tab
 
 ROLES = ("admin", "moderator", "expert", "observer")
 # Every phase, in the order a roundtable moves through them (domain.phases.PHASE_ORDER).
@@ -43,6 +44,7 @@ PHASES = tuple(p.value for p in PHASE_ORDER)
 PENDING_PHASE = "admin_pending_phase"  # a phase change waiting for its confirmation: (roundtable id, from, to)
 MODES = ("pre", "post")
 AUDIT_LIMIT = 200
+AUDIT_PAGE_KEY = "admin_audit_page"
 DESCRIPTIVE = ("title", "venue", "organisers", "addressee", "background", "summary")
 MULTILINE = {"organisers", "addressee", "background", "summary"}
 
@@ -381,18 +383,34 @@ def _audit_tab(me: UserView, rt: RoundtableView) -> None:
         person = cols[1].selectbox(tr("admin.audit.person"), list(people), format_func=people.__getitem__,
                                    key="admin_audit_person")
         dates = cols[2].date_input(tr("admin.audit.dates"), value=(), key="admin_audit_dates", format="DD.MM.YYYY")
-        cols[3].form_submit_button(tr("admin.audit.apply"), key="admin_audit_submit")
+        if cols[3].form_submit_button(tr("admin.audit.apply"), key="admin_audit_submit"):
+            st.session_state[AUDIT_PAGE_KEY] = 1  # new filters start on the first page
     since = until = None
     if isinstance(dates, (tuple, list)) and dates:
         since = _day_start(dates[0])
         until = _day_start(dates[-1]) + timedelta(days=1)
+    # Pages of AUDIT_LIMIT rows (issue 18): one row more than a page tells whether another page follows.
+    page = int(st.session_state.get(AUDIT_PAGE_KEY, 1) or 1)
     with errors_shown():
         events = activity.audit_log(db(), actor_id=me.id, roundtable_id=rt.id, action_prefix=prefix.strip() or None,
-                                    actor_filter=person or None, since=since, until=until, limit=AUDIT_LIMIT)
-        if not events:
+                                    actor_filter=person or None, since=since, until=until, limit=AUDIT_LIMIT + 1,
+                                    offset=(page - 1) * AUDIT_LIMIT)
+        more = len(events) > AUDIT_LIMIT
+        events = events[:AUDIT_LIMIT]
+        if not events and page == 1:
             st.info(tr("admin.audit.none"))
             return
-        st.caption(tr("admin.audit.count", count=len(events), limit=AUDIT_LIMIT))
+        nav = st.container(horizontal=True, gap="small", vertical_alignment="center")
+        if nav.button(tr("friction.page_prev"), key="admin_audit_prev", disabled=page <= 1,
+                      icon=":material/chevron_left:"):
+            st.session_state[AUDIT_PAGE_KEY] = page - 1
+            st.rerun()
+        nav.caption(tr("friction.audit_page", page=fmt_number(page), first=fmt_number((page - 1) * AUDIT_LIMIT + 1),
+                       last=fmt_number((page - 1) * AUDIT_LIMIT + len(events))))
+        if nav.button(tr("friction.page_next"), key="admin_audit_next", disabled=not more,
+                      icon=":material/chevron_right:"):
+            st.session_state[AUDIT_PAGE_KEY] = page + 1
+            st.rerun()
         tables.dataframe(
             [{tr("admin.audit.col.at"): fmt_datetime(e.at), tr("admin.audit.col.person"): e.actor_name or "—",
               tr("admin.audit.col.action"): e.action,
@@ -470,6 +488,8 @@ def render() -> None:
 def _tab(name: str, me: UserView, rt: RoundtableView | None) -> None:
     if name == "users":
         _users_tab(me, rt)
+        st.divider()
+        mail_tab(me)  # issue 13: is mail on, and the addresses the mail server refused
     elif name == "roles":
         _roles_tab(me, rt)
     elif name == "invitations":

@@ -29,6 +29,7 @@ from recdraft.schemas.views import (
     RowProblem,
     UserView,
 )
+from recdraft.services import notifications
 from recdraft.services import participants as participants_service
 from recdraft.ui import tables
 from recdraft.ui.context import (
@@ -399,6 +400,10 @@ def render() -> None:
         st.info(tr("participants.read_only", phase=tr(f"phase.{rt.phase}")))
         return
     st.divider()
+    # Issue 13: whether invitations go out by mail, or the links must be copied by hand.
+    mail_on = notifications.mail_is_on()
+    st.info(tr("mail.participants.on" if mail_on else "mail.participants.off"),
+            icon=":material/mail:" if mail_on else ":material/mail_off:")
     add, paste, links, remove = st.tabs([tr("participants.tab.add"), tr("participants.tab.paste"),
                                          tr("participants.tab.links"), tr("participants.tab.remove")],
                                         key="participants_tabs")
