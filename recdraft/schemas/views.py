@@ -188,6 +188,7 @@ class RejectedEditView(View):
 
 class AmendmentView(View):
     id: int
+    number: int  # 1, 2, ... within its recommendation (issue 18)
     recommendation_id: int
     base_revision_id: int
     proposer_id: int
@@ -244,6 +245,36 @@ class CommentView(View):
     addressed_revision_number: int | None
     resolution_reason: str
     open_flags: int
+    # Issue 18, for the comment's author and the moderators only (None for everyone else): an edit waiting
+    # for a moderator while the approved text above stays shown, and why a moderator hid or rejected it.
+    pending_body: str | None = None
+    pending_quote: str | None = None
+    pending_since: datetime | None = None
+    moderation_reason: str | None = None
+
+
+class ThreadEntryView(View):
+    """One place in a comment thread as one viewer sees it (``services.comments.comment_page``).
+
+    ``comment`` is None where the viewer may not read the comment but may read a reply to it: the place
+    is then shown as "a comment was hidden by a moderator" (``placeholder`` says why: hidden, rejected,
+    pending), so the reply keeps its context without revealing the hidden text, author or id.
+    """
+
+    depth: int  # 0 for a thread's first comment, 1 for a reply to it, ...
+    comment: CommentView | None
+    placeholder: str | None = None
+
+
+class CommentPageView(View):
+    """One page of a recommendation's comment threads: threads oldest first, each with its replies."""
+
+    entries: list[ThreadEntryView]
+    page: int
+    page_size: int  # threads per page
+    pages: int
+    threads: int  # threads this viewer sees (all pages)
+    comments: int  # comments this viewer may read (all pages)
 
 
 class ModerationEntryView(View):
@@ -256,6 +287,10 @@ class ModerationEntryView(View):
     to_status: str
     reason: str
     created_at: datetime
+    # What the log shows instead of "#25" (issue 18): the comment's opening words and its recommendation.
+    comment_excerpt: str = ""
+    recommendation_id: int | None = None
+    recommendation_number: int | None = None
 
 
 class AuditEventView(View):

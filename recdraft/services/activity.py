@@ -20,11 +20,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, not_, or_, select
-from sqlalchemy.orm import Session
+from pydantic import BaseModel
+from sqlalchemy import and_, not_, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from recdraft.db.engine import Database
-from recdraft.db.models import AuditEvent, Comment, Membership, User, utcnow
+from recdraft.db.models import (
+    Amendment,
+    AuditEvent,
+    Coauthor,
+    Comment,
+    Membership,
+    ModerationEntry,
+    Recommendation,
+    User,
+    utcnow,
+)
 from recdraft.db.voting_models import Recusal, Vote, VotingRound
 from recdraft.domain.roles import can_administer, can_moderate
 from recdraft.domain.statuses import CommentStatus
@@ -194,3 +205,135 @@ def mark_seen(db: Database, *, actor_id: int, roundtable_id: int, when: datetime
                                               Membership.user_id == user.id))
         if m is not None:
             m.last_seen_at = when or utcnow()
+
+
+# --- what concerns me (issue 18) --------------------------------------------------------------------------
+#
+# The feed above lists what others did; these are the few things a person must not miss: their comment was
+# hidden (with the moderator's reason), rejected, restored, answered or resolved; an amendment arrived on
+# their recommendation; their amendment was accepted or rejected; their recommendation changed status.
+# Moderators are not named in these lines (a moderator acts for the roundtable); a replier who has not
+# agreed to be named is not named to experts and observers, as in the feed.
+
+PERSONAL_LIMIT = 50
+# What a comment's author is told of a moderation decision on it.
+_MY_MODERATION = {"hide": "comment_hidden", "reject": "comment_rejected", "restore": "comment_restored",
+                  "approve": "comment_approved"}
+
+
+class PersonalEvent(BaseModel):
+    """One thing that concerns the viewer: ``kind`` names it (a catalogue key ``friction.mine.<kind>``)."""
+
+    kind: str
+    at: datetime
+    recommendation_id: int
+    recommendation_number: int
+    actor_name: str | None = None
+    reason: str = ""
+    excerpt: str = ""  # the opening words of the viewer's comment it is about
+    status: str = ""
+
+
+def _excerpt(text: str, words: int = 8) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def concerning_me(
+    db: Database, *, actor_id: int, roundtable_id: int, since: datetime | None = None,
+    limit: int = PERSONAL_LIMIT,
+) -> list[PersonalEvent]:
+    """What happened to the viewer's comments, amendments and recommendations after ``since`` (default: when
+    they last dismissed the feed), newest first. Raises PermissionDenied, InvalidInput."""
+    _page(limit, 0)
+    _aware(since, "since")
+    with db.read() as s:
+        user = actor(s, actor_id)
+        role = member_role(s, user, roundtable_id)
+        if since is None:
+            since = s.scalar(select(Membership.last_seen_at).where(
+                Membership.roundtable_id == roundtable_id, Membership.user_id == user.id))
+        after = (lambda col: col > since) if since is not None else (lambda col: true())
+        hide = set() if can_moderate(role) else _unnamed_members(s, roundtable_id)
+        in_rt = Recommendation.roundtable_id == roundtable_id
+        out: list[PersonalEvent] = []
+
+        mine = aliased(Comment)
+        for m, c, number in s.execute(
+            select(ModerationEntry, Comment, Recommendation.number)
+            .join(Comment, Comment.id == ModerationEntry.comment_id)
+            .join(Recommendation, Recommendation.id == Comment.recommendation_id)
+            .where(in_rt, Comment.author_id == user.id, ModerationEntry.moderator_id != user.id,
+                   ModerationEntry.action.in_(list(_MY_MODERATION)), after(ModerationEntry.created_at))
+            .order_by(ModerationEntry.created_at.desc()).limit(limit)
+        ):
+            out.append(PersonalEvent(kind=_MY_MODERATION[m.action], at=m.created_at,
+                                     recommendation_id=c.recommendation_id, recommendation_number=number,
+                                     reason=m.reason, excerpt=_excerpt(c.body)))
+
+        for reply, parent_body, number, name in s.execute(
+            select(Comment, mine.body, Recommendation.number, User.display_name)
+            .join(mine, mine.id == Comment.parent_id)
+            .join(Recommendation, Recommendation.id == Comment.recommendation_id)
+            .join(User, User.id == Comment.author_id)
+            .where(in_rt, mine.author_id == user.id, Comment.author_id != user.id,
+                   Comment.status == CommentStatus.PUBLISHED.value, after(Comment.created_at))
+            .order_by(Comment.created_at.desc()).limit(limit)
+        ):
+            out.append(PersonalEvent(kind="comment_answered", at=reply.created_at,
+                                     recommendation_id=reply.recommendation_id, recommendation_number=number,
+                                     actor_name=None if reply.author_id in hide else name,
+                                     excerpt=_excerpt(parent_body)))
+
+        for event, c, number, name in s.execute(
+            select(AuditEvent, Comment, Recommendation.number, User.display_name)
+            .join(Comment, and_(AuditEvent.object_type == "comment", Comment.id == AuditEvent.object_id))
+            .join(Recommendation, Recommendation.id == Comment.recommendation_id)
+            .outerjoin(User, User.id == AuditEvent.actor_id)
+            .where(in_rt, AuditEvent.action == "comment.resolve", Comment.author_id == user.id,
+                   or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != user.id), after(AuditEvent.at))
+            .order_by(AuditEvent.at.desc()).limit(limit)
+        ):
+            out.append(PersonalEvent(kind=f"comment_{c.resolution or 'resolved'}", at=event.at,
+                                     recommendation_id=c.recommendation_id, recommendation_number=number,
+                                     actor_name=None if event.actor_id in hide else name,
+                                     reason=c.resolution_reason, excerpt=_excerpt(c.body)))
+
+        authored = or_(Recommendation.created_by == user.id,
+                       Recommendation.id.in_(select(Coauthor.recommendation_id).where(Coauthor.user_id == user.id)))
+        for a, number, name in s.execute(
+            select(Amendment, Recommendation.number, User.display_name)
+            .join(Recommendation, Recommendation.id == Amendment.recommendation_id)
+            .join(User, User.id == Amendment.proposer_id)
+            .where(in_rt, authored, Amendment.proposer_id != user.id, after(Amendment.created_at))
+            .order_by(Amendment.created_at.desc()).limit(limit)
+        ):
+            out.append(PersonalEvent(kind="amendment_proposed", at=a.created_at, recommendation_id=a.recommendation_id,
+                                     recommendation_number=number,
+                                     actor_name=None if a.proposer_id in hide else name, excerpt=str(a.number)))
+
+        for a, number in s.execute(
+            select(Amendment, Recommendation.number)
+            .join(Recommendation, Recommendation.id == Amendment.recommendation_id)
+            .where(in_rt, Amendment.proposer_id == user.id, Amendment.decided_at.is_not(None),
+                   Amendment.decided_by != user.id, after(Amendment.decided_at))
+            .order_by(Amendment.decided_at.desc()).limit(limit)
+        ):
+            out.append(PersonalEvent(kind=f"amendment_{a.status}", at=a.decided_at,
+                                     recommendation_id=a.recommendation_id, recommendation_number=number,
+                                     reason=a.reason, excerpt=str(a.number)))
+
+        for event, number in s.execute(
+            select(AuditEvent, Recommendation.number)
+            .join(Recommendation, and_(AuditEvent.object_type == "recommendation",
+                                       Recommendation.id == AuditEvent.object_id))
+            .where(in_rt, authored, AuditEvent.action == "recommendation.status",
+                   or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != user.id), after(AuditEvent.at))
+            .order_by(AuditEvent.at.desc()).limit(limit)
+        ):
+            details = event.details if isinstance(event.details, dict) else {}
+            out.append(PersonalEvent(kind="recommendation_status", at=event.at, recommendation_id=event.object_id,
+                                     recommendation_number=number, status=str(details.get("to", "")),
+                                     reason=str(details.get("reason") or "")))
+        out.sort(key=lambda e: e.at, reverse=True)
+        return out[:limit]

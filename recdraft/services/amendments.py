@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from recdraft.db.engine import Database
@@ -16,6 +16,7 @@ from recdraft.errors import Conflict, InvalidInput, InvalidTransition, Permissio
 from recdraft.schemas.common import Input, Note, OptionalReason, Reason, parse
 from recdraft.schemas.content import Content, content_from_json, content_to_json
 from recdraft.schemas.views import AmendmentView
+from recdraft.services import notifications
 from recdraft.services._base import actor, audit, deny_unless, get, member_role
 from recdraft.services.recommendations import KEY_TAKEN, _check_key, add_revision, is_author, load_for_write, same_submission
 
@@ -35,7 +36,7 @@ class AcceptInput(Input):
 
 def _view(a: Amendment, proposer_name: str) -> AmendmentView:
     return AmendmentView(
-        id=a.id, recommendation_id=a.recommendation_id, base_revision_id=a.base_revision_id,
+        id=a.id, number=a.number, recommendation_id=a.recommendation_id, base_revision_id=a.base_revision_id,
         proposer_id=a.proposer_id, proposer_name=proposer_name, content=content_from_json(a.content),
         justification=a.justification, status=a.status, decided_by=a.decided_by, decided_at=a.decided_at,
         reason=a.reason, resulting_revision_id=a.resulting_revision_id, created_at=a.created_at,
@@ -69,13 +70,19 @@ def propose_amendment(
                         raise InvalidInput("This submission key belongs to another submission; reload the page "
                                            "and send it again.", field="submission_key")
                     return _view(existing, user.display_name)
-            a = Amendment(recommendation_id=rec.id, base_revision_id=rec.current_revision_id, proposer_id=user.id,
+            # The recommendation is locked (load_for_write: FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on
+            # SQLite), so the next number is read and used by one writer at a time; the unique pair backs it.
+            number = (s.scalar(select(func.max(Amendment.number))
+                               .where(Amendment.recommendation_id == rec.id)) or 0) + 1
+            a = Amendment(recommendation_id=rec.id, number=number, base_revision_id=rec.current_revision_id,
+                          proposer_id=user.id,
                           content=content_to_json(data.content), justification=data.justification,
                           status=AmendmentStatus.OPEN.value, submission_key=key, created_at=utcnow())
             s.add(a)
             s.flush()
             audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.propose",
-                  object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id})
+                  object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id, "number": a.number})
+            notifications.on_amendment_proposed(s, a, rec)
             return _view(a, user.display_name)
     except IntegrityError:
         if not key:
@@ -126,13 +133,14 @@ def accept_amendment(db: Database, *, actor_id: int, amendment_id: int, note: st
         proposer = s.get(User, a.proposer_id)
         if voted_text_changed(current.content, a.content):
             rev = add_revision(s, rec, author_id=a.proposer_id, content=dict(a.content), kind="amendment",
-                               note=data.note or f"Amendment {a.id} accepted", base_revision_id=a.base_revision_id)
+                               note=data.note or f"Amendment {a.number} accepted", base_revision_id=a.base_revision_id)
         else:
             rev = current  # the same words: no revision, so no vote goes stale (domain.revisions)
         a.status = AmendmentStatus.ACCEPTED.value
         a.decided_by, a.decided_at, a.resulting_revision_id = user.id, utcnow(), rev.id
         audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.accept",
               object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id, "revision": rev.number})
+        notifications.on_amendment_decided(s, a, rec, user.id)
         return _view(a, proposer.display_name if proposer else "")
 
 
@@ -146,7 +154,20 @@ def reject_amendment(db: Database, *, actor_id: int, amendment_id: int, reason: 
         proposer = s.get(User, a.proposer_id)
         audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.reject",
               object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id})
+        notifications.on_amendment_decided(s, a, rec, user.id)
         return _view(a, proposer.display_name if proposer else "")
+
+
+def _own_open_amendment(s, actor_id: int, amendment_id: int) -> tuple[Amendment, User, Recommendation]:
+    """The actor's own open amendment and its recommendation, locked, where drafting is open; refused otherwise
+    (PermissionDenied: not the proposer, a phase without drafting, an adopted text; InvalidTransition: decided)."""
+    a = get(s, Amendment, amendment_id, "Amendment", lock=True)
+    user, role, rec = load_for_write(s, actor_id, a.recommendation_id)
+    deny_unless(a.proposer_id == user.id and can_contribute(role), "Only the proposer can change an amendment.")
+    _refuse_if_frozen(rec)
+    if a.status != AmendmentStatus.OPEN:
+        raise InvalidTransition(f"This amendment is already {a.status}.")
+    return a, user, rec
 
 
 def update_amendment(
@@ -155,12 +176,7 @@ def update_amendment(
     """The proposer revises an open amendment; it is re-based on the current text."""
     data = parse(AmendmentInput, content=content, justification=justification or "")
     with db.write() as s:
-        a = get(s, Amendment, amendment_id, "Amendment", lock=True)
-        user, role, rec = load_for_write(s, actor_id, a.recommendation_id)
-        deny_unless(a.proposer_id == user.id and can_contribute(role), "Only the proposer can change an amendment.")
-        _refuse_if_frozen(rec)
-        if a.status != AmendmentStatus.OPEN:
-            raise InvalidTransition(f"This amendment is already {a.status}.")
+        a, user, rec = _own_open_amendment(s, actor_id, amendment_id)
         a.content = content_to_json(data.content)
         if justification is not None:
             a.justification = data.justification
@@ -181,12 +197,7 @@ def rebase_amendment(
     """
     data = parse(AmendmentInput, content=content)
     with db.write() as s:
-        a = get(s, Amendment, amendment_id, "Amendment", lock=True)
-        user, role, rec = load_for_write(s, actor_id, a.recommendation_id)
-        deny_unless(a.proposer_id == user.id and can_contribute(role), "Only the proposer can update an amendment.")
-        _refuse_if_frozen(rec)
-        if a.status != AmendmentStatus.OPEN:
-            raise InvalidTransition(f"This amendment is already {a.status}.")
+        a, user, rec = _own_open_amendment(s, actor_id, amendment_id)
         if rec.status not in EDITABLE_STATUSES:
             raise PermissionDenied(f"A recommendation that is {rec.status} cannot be amended.")
         if a.base_revision_id == rec.current_revision_id:

@@ -6,14 +6,19 @@ Decisions (each is tested in tests/integration/test_comments.py):
   and their own comments in any status, labelled with that status, so an author learns that their
   comment is pending, hidden or rejected. Other people's pending, hidden and rejected comments never
   reach them: asking for one by id gives NotFound, as if it did not exist.
-- Re-moderation on edit. In a pre-moderation roundtable an expert's edit of a published comment sends
-  it back to pending, otherwise approving harmless text would let any later text through. Comments by
-  moderators and admins stay published (theirs are published at once anyway). In post-moderation the
-  status is kept. An edit never changes any other status: pending stays pending, hidden stays hidden,
-  rejected stays rejected.
+- Re-moderation on edit. In a pre-moderation roundtable an expert's edit of a published comment waits
+  for a moderator (``comment_pending_edits``), otherwise approving harmless text would let any later text
+  through; until the edit is approved everyone else keeps reading the approved text, so the comment does
+  not vanish from its thread (issue 18). Its author and the moderators see the waiting text; a moderator
+  approves or rejects it (``decide_comment_edit``). Comments by moderators and admins change at once. In
+  post-moderation the status is kept. An edit never changes any status: pending stays pending (its text
+  simply changes: nobody else reads it yet), hidden stays hidden, rejected stays rejected.
 - Replies. A non-moderator replies only to a published comment of the same recommendation; a reply to a
-  comment they cannot see is NotFound. Replies stay listed when their parent is later hidden; they
-  then start a thread of their own for viewers who cannot see the parent.
+  comment they cannot see is NotFound. Replies stay listed when their parent is later hidden. In
+  ``list_comments`` they then start a thread of their own for viewers who cannot see the parent; the
+  page's ``comment_page`` keeps them in place under a placeholder ("a comment was hidden by a moderator")
+  that carries neither the hidden text, nor its author, nor its id.
+- The author of a hidden or rejected comment sees it with the moderator's reason (``moderation_reason``).
 - Flags. Every member of the roundtable may flag a published comment — observers included, because
   reporting abuse must not need a vote or a contributing role — once per person, never its author, while
   the roundtable's phase still takes comments. Flag counts and reasons are for moderators: other viewers
@@ -42,11 +47,12 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, true, update
+from sqlalchemy import and_, case, func, literal, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from recdraft.db.engine import Database
+from recdraft.db.thread_models import CommentPendingEdit
 from recdraft.db.models import (
     Comment,
     CommentEdit,
@@ -63,7 +69,16 @@ from recdraft.domain.statuses import CommentStatus, Frozen, ModerationAction, is
 from recdraft.errors import InvalidInput, NotFound, PermissionDenied
 from recdraft.schemas.common import CommentBody, Input, OptionalReason, Quote, Reason, parse
 from recdraft.schemas.content import FIELDS
-from recdraft.schemas.views import CommentEditView, CommentView, FlagReportView, FlagView, ModerationEntryView
+from recdraft.schemas.views import (
+    CommentEditView,
+    CommentPageView,
+    CommentView,
+    FlagReportView,
+    FlagView,
+    ModerationEntryView,
+    ThreadEntryView,
+)
+from recdraft.services import notifications
 from recdraft.services._base import actor, audit, deny_unless, get, member_role, roundtable_open_for_writes
 from recdraft.services.recommendations import _check_key, is_author
 
@@ -157,11 +172,41 @@ def _view(row: Any, *, staff: bool, visible_ids: Collection[int] = ()) -> Commen
     )
 
 
-def _one_view(s: Session, comment_id: int, *, staff: bool) -> CommentView:
+def _one_view(s: Session, comment_id: int, *, staff: bool, viewer_id: int | None = None) -> CommentView:
     s.flush()
     row = _rows(s, Comment.id == comment_id)[0]
     parent = s.get(Comment, row[0].parent_id) if row[0].parent_id is not None and not staff else None
-    return _view(row, staff=staff, visible_ids={parent.id} if parent is not None and parent.status == PUBLISHED else ())
+    view = _view(row, staff=staff, visible_ids={parent.id} if parent is not None and parent.status == PUBLISHED else ())
+    return _with_extras(s, [view], viewer_id=viewer_id, staff=staff)[0]
+
+
+def _with_extras(s: Session, views: list[CommentView], *, viewer_id: int | None, staff: bool) -> list[CommentView]:
+    """``views`` with, for their author and for moderators only, the edit waiting for a moderator and the
+    moderator's reason for hiding or rejecting (issue 18). Two queries whatever the number of views."""
+    mine = [v.id for v in views if staff or (viewer_id is not None and v.author_id == viewer_id)]
+    if not mine:
+        return views
+    pending = {p.comment_id: p for p in s.scalars(
+        select(CommentPendingEdit).where(CommentPendingEdit.comment_id.in_(mine)))}
+    removed = [v.id for v in views if v.id in set(mine) and v.status in (CommentStatus.HIDDEN.value,
+                                                                        CommentStatus.REJECTED.value)]
+    reasons: dict[int, str] = {}
+    if removed:
+        for comment_id, reason, to_status in s.execute(
+                select(ModerationEntry.comment_id, ModerationEntry.reason, ModerationEntry.to_status)
+                .where(ModerationEntry.comment_id.in_(removed))
+                .order_by(ModerationEntry.created_at, ModerationEntry.id)).all():
+            reasons[comment_id] = reason  # the latest decision wins
+    out = []
+    for v in views:
+        extra: dict[str, Any] = {}
+        if v.id in pending:
+            p = pending[v.id]
+            extra.update(pending_body=p.body, pending_quote=p.quote, pending_since=p.submitted_at)
+        if v.id in reasons:
+            extra["moderation_reason"] = reasons[v.id]
+        out.append(v.model_copy(update=extra) if extra else v)
+    return out
 
 
 def _thread_order(rows: Sequence[Any]) -> list[Any]:
@@ -236,6 +281,7 @@ def post_comment(
             s.flush()
             audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.post", object_type="comment",
                   object_id=c.id, details={"recommendation_id": rec.id, "parent_id": parent_id, "status": c.status})
+            notifications.on_comment_posted(s, c, rec)
             return _one_view(s, c.id, staff=can_moderate(role))
     except IntegrityError:
         # The same submission raced itself past the key check: the other copy is stored.
@@ -261,8 +307,9 @@ def _same_submission(s: Session, existing: Comment, user_id: int, role: Role, re
 def edit_comment(db: Database, *, actor_id: int, comment_id: int, body: str, quote: str | None = None) -> CommentView:
     """Change one's own comment; the earlier text is kept. ``quote=None`` keeps the quote.
 
-    In pre-moderation an expert's edited published comment goes back to pending (see the module notes).
-    Raises PermissionDenied, InvalidInput, NotFound.
+    In pre-moderation an expert's edit of a published comment waits for a moderator while everyone else
+    keeps reading the approved text (see the module notes; ``decide_comment_edit``). The author (and the
+    moderators) see the waiting text as ``pending_body``. Raises PermissionDenied, InvalidInput, NotFound.
     """
     data = parse(CommentInput, body=body, quote=quote or "")
     with db.write() as s:
@@ -274,18 +321,81 @@ def edit_comment(db: Database, *, actor_id: int, comment_id: int, body: str, quo
         if new_quote != c.quote:
             # An unchanged quote is not re-checked: it was taken from the text current back then.
             _check_quote(s, rec, new_quote)
-        if data.body == c.body and new_quote == c.quote:
-            return _one_view(s, c.id, staff=can_moderate(role))
         now = utcnow()
+        if c.status == PUBLISHED and rt.moderation_mode == ModerationMode.PRE and not can_moderate(role):
+            _hold_edit(s, c, rec, user.id, data.body, new_quote, now)
+            return _one_view(s, c.id, staff=False, viewer_id=user.id)
+        if data.body == c.body and new_quote == c.quote:
+            return _one_view(s, c.id, staff=can_moderate(role), viewer_id=user.id)
         s.add(CommentEdit(comment_id=c.id, editor_id=user.id, previous_body=c.body, previous_quote=c.quote,
                           edited_at=now))
         before = c.status
-        if before == PUBLISHED and rt.moderation_mode == ModerationMode.PRE and not can_moderate(role):
-            c.status = PENDING
         c.body, c.quote, c.updated_at = data.body, new_quote, now
         audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.edit", object_type="comment",
               object_id=c.id, details={"recommendation_id": rec.id, "from": before, "to": c.status})
-        return _one_view(s, c.id, staff=can_moderate(role))
+        return _one_view(s, c.id, staff=can_moderate(role), viewer_id=user.id)
+
+
+def _hold_edit(s: Session, c: Comment, rec: Recommendation, user_id: int, body: str, quote: str, now: Any) -> None:
+    """Keep an expert's edit of a published pre-moderated comment for a moderator; the approved text stays.
+
+    A second edit before the decision replaces the first; going back to the approved words withdraws it.
+    """
+    pending = s.scalar(select(CommentPendingEdit).where(CommentPendingEdit.comment_id == c.id))
+    if body == c.body and quote == c.quote:
+        if pending is None:
+            return
+        s.delete(pending)
+        change = "withdrawn"
+    elif pending is None:
+        s.add(CommentPendingEdit(comment_id=c.id, body=body, quote=quote, submitted_at=now))
+        change = "held"
+    else:
+        pending.body, pending.quote, pending.submitted_at = body, quote, now
+        change = "held"
+    audit(s, actor_id=user_id, roundtable_id=rec.roundtable_id, action="comment.edit", object_type="comment",
+          object_id=c.id, details={"recommendation_id": rec.id, "from": PUBLISHED, "to": PUBLISHED,
+                                   "edit": change})
+
+
+def _apply_waiting_edit(s: Session, c: Comment, pending: CommentPendingEdit, now: Any) -> None:
+    """The waiting text becomes the comment's text; the approved one goes to its history."""
+    s.add(CommentEdit(comment_id=c.id, editor_id=c.author_id, previous_body=c.body, previous_quote=c.quote,
+                      edited_at=pending.submitted_at))
+    c.body, c.quote, c.updated_at = pending.body, pending.quote, now
+    s.delete(pending)
+
+
+EDIT_DECISIONS = ("approve", "reject")
+
+
+def decide_comment_edit(db: Database, *, actor_id: int, comment_id: int, decision: str,
+                        reason: str = "") -> CommentView:
+    """Approve or reject the edit waiting on a published comment (moderators, admins); a reason to reject.
+
+    Approving makes the waiting text the comment's text (the approved one goes to its history);
+    rejecting drops it and the approved text stays. Staff-only audit row, without the texts.
+    Raises InvalidInput (no edit waiting, no reason), PermissionDenied, NotFound.
+    """
+    if decision not in EDIT_DECISIONS:
+        raise InvalidInput("Approve or reject the edit.", field="decision")
+    model = OptionalReasonInput if decision == "approve" else ReasonInput
+    reason_text = parse(model, reason=reason).reason
+    with db.write() as s:
+        user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
+        deny_unless(can_moderate(role), "Only moderators and administrators can approve or reject an edit.")
+        roundtable_open_for_writes(s, rec.roundtable_id, role, "moderate")
+        pending = s.scalar(select(CommentPendingEdit).where(CommentPendingEdit.comment_id == c.id))
+        if pending is None:
+            raise InvalidInput("This comment has no edit waiting for a moderator.", field="comment_id")
+        if decision == "approve":
+            _apply_waiting_edit(s, c, pending, utcnow())
+        else:
+            s.delete(pending)
+        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action=f"comment.{decision}_edit",
+              object_type="comment", object_id=c.id, visibility="staff",
+              details={"recommendation_id": rec.id, "reason": reason_text})
+        return _one_view(s, c.id, staff=True)
 
 
 def flag_comment(db: Database, *, actor_id: int, comment_id: int, reason: str) -> FlagView:
@@ -312,6 +422,7 @@ def flag_comment(db: Database, *, actor_id: int, comment_id: int, reason: str) -
             s.flush()
             audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.flag", object_type="comment",
                   object_id=c.id, details={"recommendation_id": rec.id}, visibility="staff")
+            notifications.on_comment_flagged(s, c, rec, data.reason, user.id)
             return FlagView(id=flag.id, user_id=user.id, reason=flag.reason, created_at=flag.created_at,
                             resolved_at=None)
     except IntegrityError:
@@ -321,7 +432,9 @@ def flag_comment(db: Database, *, actor_id: int, comment_id: int, reason: str) -
 def moderate_comment(db: Database, *, actor_id: int, comment_id: int, action: str, reason: str = "") -> CommentView:
     """Approve, hide, reject or restore a comment (moderators, admins); resolves its open flags.
 
-    A reason is required to hide, reject or restore. Raises InvalidInput, InvalidTransition, PermissionDenied.
+    A reason is required to hide, reject or restore. ``approve`` on a published comment whose edit waits
+    approves that edit (as ``decide_comment_edit`` does; kept for callers that approve whatever waits).
+    Raises InvalidInput, InvalidTransition, PermissionDenied.
     """
     try:
         act = ModerationAction(action)
@@ -336,11 +449,16 @@ def moderate_comment(db: Database, *, actor_id: int, comment_id: int, action: st
         deny_unless(can_moderate(role), "Only moderators and administrators can moderate comments.")
         roundtable_open_for_writes(s, rec.roundtable_id, role, "moderate")
         current = CommentStatus(c.status)
-        if act == ModerationAction.APPROVE and current == CommentStatus.PUBLISHED and c.open_flags > 0:
-            target = current  # keep it and dismiss the flags
+        now = utcnow()
+        waiting = (s.scalar(select(CommentPendingEdit).where(CommentPendingEdit.comment_id == c.id))
+                   if act == ModerationAction.APPROVE and current == CommentStatus.PUBLISHED else None)
+        if act == ModerationAction.APPROVE and current == CommentStatus.PUBLISHED and (c.open_flags > 0
+                                                                                      or waiting is not None):
+            target = current  # keep it and dismiss the flags; approve the edit that waits, if one does
+            if waiting is not None:
+                _apply_waiting_edit(s, c, waiting, now)
         else:
             target = moderation_target(current, act)
-        now = utcnow()
         resolved = s.execute(
             update(CommentFlag).where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
             .values(resolved_at=now), execution_options={"synchronize_session": False}
@@ -352,6 +470,8 @@ def moderate_comment(db: Database, *, actor_id: int, comment_id: int, action: st
               object_type="comment", object_id=c.id, visibility="staff",
               details={"recommendation_id": rec.id, "from": current.value, "to": target.value,
                        "reason": reason_text, "flags_resolved": resolved})
+        notifications.on_comment_moderated(s, c, rec, moderator_id=user.id, from_status=current.value,
+                                           to_status=target.value, reason=reason_text)
         return _one_view(s, c.id, staff=True)
 
 
@@ -436,8 +556,8 @@ def resolve_comment(
 def get_comment(db: Database, *, actor_id: int, comment_id: int) -> CommentView:
     """One comment the actor may see. Raises NotFound, PermissionDenied."""
     with db.read() as s:
-        _user, role, c, _rec = _load(s, actor_id, comment_id)
-        return _one_view(s, c.id, staff=can_moderate(role))
+        user, role, c, _rec = _load(s, actor_id, comment_id)
+        return _one_view(s, c.id, staff=can_moderate(role), viewer_id=user.id)
 
 
 def list_comments(db: Database, *, actor_id: int, recommendation_id: int) -> list[CommentView]:
@@ -449,6 +569,103 @@ def list_comments(db: Database, *, actor_id: int, recommendation_id: int) -> lis
         rows = _rows(s, Comment.recommendation_id == rec.id, _visible_clause(user.id, role))
         visible = {r[0].id for r in rows}
         return [_view(r, staff=can_moderate(role), visible_ids=visible) for r in _thread_order(rows)]
+
+
+THREADS_PER_PAGE = 10
+MAX_THREADS_PER_PAGE = 50
+
+
+def _readable_flag(model: Any, user_id: int, staff: bool) -> Any:
+    """1 where this viewer may read the comment (``model``: Comment or an alias of it), else 0 — in SQL."""
+    if staff:
+        return literal(1)
+    return case((or_(model.status == PUBLISHED, model.author_id == user_id), 1), else_=0)
+
+
+def _threads_of(where_first: Any, user_id: int, staff: bool) -> Any:
+    """A recursive CTE: every comment of the threads whose first comments match ``where_first``, with the id
+    of its thread's first comment (``root``) and whether the viewer may read it (``readable``)."""
+    first = (select(Comment.id.label("id"), Comment.id.label("root"),
+                    _readable_flag(Comment, user_id, staff).label("readable"))
+             .where(where_first).cte("thread_tree", recursive=True))
+    reply = aliased(Comment)
+    return first.union_all(select(reply.id, first.c.root, _readable_flag(reply, user_id, staff))
+                           .where(reply.parent_id == first.c.id))
+
+
+def comment_page(db: Database, *, actor_id: int, recommendation_id: int, page: int = 1,
+                 page_size: int = THREADS_PER_PAGE) -> CommentPageView:
+    """One page of a recommendation's threads as the actor sees them: threads oldest first (as the whole
+    list is ordered), each with all its replies. Raises PermissionDenied, NotFound.
+
+    Where the actor may not read a comment but may read a reply to it, the comment's place is kept as a
+    placeholder entry (issue 18): the reply stays in its thread, and the hidden text, author and id stay
+    hidden. A thread of which the actor may read nothing is not listed. The database pages the threads
+    (a recursive query over the replies, with LIMIT/OFFSET), so the rows read and the queries sent are the
+    same for 500 or 5,000 comments (issue 15).
+    """
+    page_size = min(max(1, int(page_size)), MAX_THREADS_PER_PAGE)
+    with db.read() as s:
+        user = actor(s, actor_id)
+        rec = get(s, Recommendation, recommendation_id, "Recommendation")
+        role = member_role(s, user, rec.roundtable_id)
+        staff = can_moderate(role)
+        first_comment = and_(Comment.recommendation_id == rec.id, Comment.parent_id.is_(None))
+        readable_here = _readable_flag(Comment, user.id, staff) == 1
+        # Threads listed: those whose first comment the viewer reads, and those whose first comment they may
+        # not read but where they read a reply (followed down only from such first comments: a few).
+        tree = _threads_of(and_(first_comment, ~readable_here), user.id, staff) if not staff else None
+        listed = select(Comment.id.label("root")).where(first_comment, readable_here)
+        if tree is not None:
+            listed = listed.union_all(select(tree.c.root).group_by(tree.c.root)
+                                      .having(func.max(tree.c.readable) == 1))
+        shown = listed.subquery()
+        threads, readable_count = s.execute(select(
+            select(func.count()).select_from(shown).scalar_subquery(),
+            select(func.count(Comment.id)).where(Comment.recommendation_id == rec.id, readable_here)
+            .scalar_subquery(),
+        )).one()
+        pages = max(1, -(-threads // page_size))
+        page = min(max(1, int(page)), pages)
+        first = aliased(Comment)
+        roots = list(s.scalars(select(shown.c.root).join(first, first.id == shown.c.root)
+                               .order_by(first.created_at, first.id).offset((page - 1) * page_size).limit(page_size)))
+        shape = s.execute(
+            select(Comment.id, Comment.parent_id, Comment.status, Comment.author_id)
+            .where(Comment.id.in_(select(_threads_of(Comment.id.in_(roots), user.id, staff).c.id)))
+            .order_by(Comment.created_at, Comment.id)).all() if roots else []
+        readable = {cid for cid, _p, status, author in shape if staff or status == PUBLISHED or author == user.id}
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for cid, parent, _status, _author in shape:
+            if cid not in roots:
+                children[parent].append(cid)
+        preorder: list[int] = []
+        stack = list(reversed(roots))
+        while stack:  # iterative: a long reply chain must not hit the recursion limit
+            cid = stack.pop()
+            preorder.append(cid)
+            stack.extend(reversed(children[cid]))
+        keep: dict[int, bool] = {}
+        for cid in reversed(preorder):  # replies before the comments they answer
+            keep[cid] = cid in readable or any(keep[k] for k in children[cid])
+        placed: list[tuple[int, int]] = []  # (comment id, depth) in thread order
+        stack2 = [(cid, 0) for cid in reversed(roots)]
+        while stack2:
+            cid, depth = stack2.pop()
+            placed.append((cid, depth))
+            stack2.extend((k, depth + 1) for k in reversed(children[cid]) if keep[k])
+        wanted = [cid for cid, _d in placed if cid in readable]
+        rows = {r[0].id: r for r in _rows(s, Comment.id.in_(wanted))} if wanted else {}
+        # A reply's parent id is shown only where the viewer may read the parent (see ``_view``).
+        views = _with_extras(s, [_view(rows[cid], staff=staff, visible_ids=readable) for cid in wanted],
+                             viewer_id=user.id, staff=staff)
+        by_id = {v.id: v for v in views}
+        status_of = {cid: status for cid, _p, status, _a in shape}
+        entries = [ThreadEntryView(depth=depth, comment=by_id[cid]) if cid in by_id
+                   else ThreadEntryView(depth=depth, comment=None, placeholder=status_of[cid])
+                   for cid, depth in placed]
+        return CommentPageView(entries=entries, page=page, page_size=page_size, pages=pages, threads=threads,
+                               comments=readable_count)
 
 
 def comment_history(db: Database, *, actor_id: int, comment_id: int) -> list[CommentEditView]:
@@ -470,8 +687,16 @@ def _staff_only(s: Session, actor_id: int, roundtable_id: int, message: str) -> 
 
 
 def _needs_moderation() -> Any:
-    """What the moderation queue lists: pending comments and published ones with open reports."""
-    return or_(_awaiting_approval(), _reported())
+    """What the moderation queue lists: pending comments, published ones with open reports, and published
+    ones whose edit waits for a moderator (issue 18)."""
+    return or_(_awaiting_approval(), _reported(), _edit_waiting())
+
+
+def _edit_waiting() -> Any:
+    """Published comments with an edit waiting: the approved text is what everyone reads (and what the memo
+    holds), so these do not block the memo either."""
+    return and_(Comment.status == PUBLISHED,
+                select(CommentPendingEdit.id).where(CommentPendingEdit.comment_id == Comment.id).exists())
 
 
 def _awaiting_approval() -> Any:
@@ -504,7 +729,7 @@ def moderation_queue(db: Database, *, actor_id: int, roundtable_id: int) -> list
         _staff_only(s, actor_id, roundtable_id, "Only moderators and administrators see the moderation queue.")
         rows = _rows(s, Recommendation.roundtable_id == roundtable_id, _needs_moderation())
         rows = sorted(rows, key=lambda r: (r[0].created_at, r[0].id))
-        return [_view(r, staff=True) for r in rows]
+        return _with_extras(s, [_view(r, staff=True) for r in rows], viewer_id=None, staff=True)
 
 
 def open_flag_reports(db: Database, *, actor_id: int, roundtable_id: int) -> dict[int, list[FlagReportView]]:
@@ -535,7 +760,7 @@ def moderation_log(db: Database, *, actor_id: int, roundtable_id: int) -> list[M
     with db.read() as s:
         _staff_only(s, actor_id, roundtable_id, "Only moderators and administrators see the moderation log.")
         rows = s.execute(
-            select(ModerationEntry, User.display_name)
+            select(ModerationEntry, User.display_name, Comment.body, Recommendation.id, Recommendation.number)
             .join(User, User.id == ModerationEntry.moderator_id)
             .join(Comment, Comment.id == ModerationEntry.comment_id)
             .join(Recommendation, Recommendation.id == Comment.recommendation_id)
@@ -544,7 +769,15 @@ def moderation_log(db: Database, *, actor_id: int, roundtable_id: int) -> list[M
         ).all()
         return [ModerationEntryView(id=m.id, comment_id=m.comment_id, moderator_id=m.moderator_id, moderator_name=name,
                                     action=m.action, from_status=m.from_status, to_status=m.to_status,
-                                    reason=m.reason, created_at=m.created_at) for m, name in rows]
+                                    reason=m.reason, created_at=m.created_at, comment_excerpt=_opening(body),
+                                    recommendation_id=rec_id, recommendation_number=number)
+                for m, name, body, rec_id, number in rows]
+
+
+def _opening(body: str, words: int = 12) -> str:
+    """A comment's opening words, for the moderation log (staff only, who may read the whole comment)."""
+    parts = (body or "").split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def published_comments_for_export(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -10,7 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
-from recdraft.db.models import Coauthor, Membership, Recommendation, RejectedEdit, Revision, Roundtable, User, utcnow
+from recdraft.db.models import (
+    AuditEvent, Coauthor, Membership, Recommendation, RejectedEdit, Revision, Roundtable, User, utcnow,
+)
 from recdraft.domain.diff import Segment, word_diff
 from recdraft.domain.revisions import voted_text_changed
 from recdraft.domain.roles import Role, can_contribute, can_edit_recommendation, can_moderate
@@ -423,6 +426,47 @@ def list_revisions(db: Database, *, actor_id: int, recommendation_id: int) -> li
             .where(Revision.recommendation_id == rec.id).order_by(Revision.number)
         ).all()
         return [_revision_view(rev, name) for rev, name in rows]
+
+
+class DetailChange(BaseModel):
+    """A change of a detail that is not voted on (topic, priority): no revision, but part of the history."""
+
+    at: datetime
+    actor_name: str
+    field: str  # "topic" or "priority"
+    before: str
+    after: str
+    revision: int | None = None  # the revision saved in the same edit, if any
+
+
+DETAIL_FIELDS = ("topic", "priority")
+
+
+def list_detail_changes(db: Database, *, actor_id: int, recommendation_id: int) -> list[DetailChange]:
+    """Topic and priority changes of one recommendation, oldest first (from its audit rows). Raises PermissionDenied."""
+    with db.read() as s:
+        rec = get(s, Recommendation, recommendation_id, "Recommendation")
+        member_role(s, actor(s, actor_id), rec.roundtable_id)
+        rows = s.execute(
+            select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
+            .where(AuditEvent.object_type == "recommendation", AuditEvent.object_id == rec.id,
+                   AuditEvent.action.in_(("recommendation.details", "recommendation.edit")))
+            .order_by(AuditEvent.at, AuditEvent.id)
+        ).all()
+        out: list[DetailChange] = []
+        for event, name in rows:
+            details = event.details if isinstance(event.details, dict) else {}
+            changed = details.get("changed", {}) if event.action == "recommendation.edit" else details
+            if not isinstance(changed, dict):
+                continue
+            for field in DETAIL_FIELDS:
+                pair = changed.get(field)
+                if isinstance(pair, list) and len(pair) == 2:
+                    revision = details.get("revision") if event.action == "recommendation.edit" else None
+                    out.append(DetailChange(at=event.at, actor_name=name or "", field=field, before=str(pair[0]),
+                                            after=str(pair[1]),
+                                            revision=revision if isinstance(revision, int) else None))
+        return out
 
 
 class FieldDiff(BaseModel):

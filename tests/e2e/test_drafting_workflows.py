@@ -136,6 +136,7 @@ def test_a_comment_waits_for_the_moderator_and_a_hidden_one_disappears(browser, 
         full_screenshot(other, "drafting-comment-thread")
 
         open_page(moderator, base_url, f"recommendations?rec={rec_id}")
+        click(moderator, f"recs_c{posted.id}_menu")  # each comment's actions are in its menu (issue 15)
         click(moderator, f"recs_c{posted.id}_hide")
         moderator.locator(f".st-key-recs_reason_c{posted.id}_hide textarea").wait_for()
         fill(moderator, f"recs_reason_c{posted.id}_hide", "Duplicates an earlier comment.")

@@ -138,3 +138,52 @@ def test_the_audit_log_filters_by_action_prefix_actor_and_time_and_pages(world):
         log(limit=0)
     with pytest.raises(InvalidInput, match="time zone"):
         log(since=datetime(2025, 1, 1))
+
+
+# --- what concerns me first (issue 18, item 1) --------------------------------------------------------------
+
+def test_my_hidden_comment_its_reason_and_a_reply_concern_me_and_stay_until_i_dismiss_them(world):
+    from recdraft.services import amendments as am
+
+    mine = _post(world, who="expert2", body="The draft forgets the emblem law of 2003 entirely")
+    reply = _post(world, who="expert", body="It is in Art. 4", parent_id=mine.id)
+    hidden = _post(world, who="expert2", body="Something rude about the chair")
+    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=hidden.id, action="hide",
+                        reason="Personal remarks are not allowed")
+    proposal = am.propose_amendment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id,
+                                    content=content(text="Better words"))
+    am.reject_amendment(world.db, actor_id=world["expert"], amendment_id=proposal.id, reason="Too narrow")
+    assert reply.parent_id == mine.id
+
+    def kinds(who="expert2", **kw):
+        return [(e.kind, e.reason, e.excerpt, e.actor_name)
+                for e in activity.concerning_me(world.db, actor_id=world[who], roundtable_id=world.roundtable_id, **kw)]
+
+    got = kinds()
+    assert ("comment_hidden", "Personal remarks are not allowed", "Something rude about the chair", None) in got
+    assert ("comment_answered", "", "The draft forgets the emblem law of 2003 …", "Expert") in got
+    assert ("amendment_rejected", "Too narrow", "1", None) in got
+    # The author of the recommendation hears of the amendment on it; nobody else hears of my hidden comment.
+    assert ("amendment_proposed", "", "1", "Expert2") in kinds("expert")
+    assert not [k for k in kinds("observer") if k[0] == "comment_hidden"]
+    # Reading the list does not clear it; dismissing does.
+    assert kinds() == got
+    activity.mark_seen(world.db, actor_id=world["expert2"], roundtable_id=world.roundtable_id)
+    assert kinds() == []
+    # "The last 7 days" brings it back on demand.
+    from datetime import timedelta
+
+    week = datetime.now(timezone.utc) - timedelta(days=7)
+    assert kinds(since=week) == got
+
+
+def test_a_reply_by_someone_who_withheld_their_name_does_not_name_them_to_an_expert(world):
+    from recdraft.services import roundtables
+
+    mine = _post(world, who="expert", body="A question for the Society")
+    roundtables.set_membership(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id,
+                               user_id=world["expert2"], role="expert", consent_named=False)
+    _post(world, who="expert2", body="An answer", parent_id=mine.id)
+    answered = [e for e in activity.concerning_me(world.db, actor_id=world["expert"],
+                                                  roundtable_id=world.roundtable_id) if e.kind == "comment_answered"]
+    assert len(answered) == 1 and answered[0].actor_name is None

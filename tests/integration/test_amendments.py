@@ -60,3 +60,33 @@ def test_accepting_an_amendment_on_an_outdated_text_is_a_conflict_until_rebased(
     assert am.accept_amendment(world.db, actor_id=world["expert"], amendment_id=a.id).status == "accepted"
     assert [x.status for x in am.list_amendments(world.db, actor_id=world["observer"],
                                                  recommendation_id=world.rec.id)] == ["accepted"]
+
+
+def test_amendments_are_numbered_within_each_recommendation(world):
+    # Issue 18: not "6", "7" on a recommendation that has only two amendments.
+    other = recs.create_recommendation(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id,
+                                       content=content(title="Other"))
+    first = am.propose_amendment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id,
+                                 content=content(text="One"))
+    on_other = [am.propose_amendment(world.db, actor_id=world["expert2"], recommendation_id=other.id,
+                                     content=content(text=f"Other {i}")) for i in range(3)]
+    second = am.propose_amendment(world.db, actor_id=world["moderator"], recommendation_id=world.rec.id,
+                                  content=content(text="Two"))
+    assert (first.number, second.number) == (1, 2)
+    assert [a.number for a in on_other] == [1, 2, 3]
+    listed = am.list_amendments(world.db, actor_id=world["observer"], recommendation_id=world.rec.id)
+    assert sorted(a.number for a in listed) == [1, 2]
+    out = am.accept_amendment(world.db, actor_id=world["expert"], amendment_id=second.id)
+    rec = recs.get_recommendation(world.db, actor_id=world["expert"], recommendation_id=world.rec.id)
+    assert out.resulting_revision_id == rec.current_revision.id
+    assert rec.current_revision.note == "Amendment 2 accepted"
+
+
+def test_amendments_sent_at_the_same_moment_get_distinct_numbers(world):
+    from tests.integration.test_concurrency import race
+
+    proposers = [world["expert"], world["expert2"], world["moderator"], world["admin"]]
+    results = race(len(proposers), lambda i: am.propose_amendment(
+        world.db, actor_id=proposers[i], recommendation_id=world.rec.id, content=content(text=f"Race {i}")))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(r.number for r in results) == [1, 2, 3, 4]

@@ -122,3 +122,21 @@ def test_export_memo_writes_a_pdf_a_and_compares_with_the_first_drafts_from_the_
     assert done.returncode == 0, done.stderr
     refused = _run(["export-memo", "--out", str(redline), "--variant", "redline", "--against", "yesterday"], env)
     assert refused.returncode != 0 and "'first'" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_export_research_writes_the_zip_of_the_demo_roundtable(capsys, monkeypatch, tmp_path):
+    # Issue 18, item 10: the same export as the Memo page's download, from the command line.
+    import zipfile
+
+    monkeypatch.setenv("RECDRAFT_DATABASE_URL", f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    assert main(["init-db"]) == 0
+    assert main(["demo"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "data.zip"
+    assert main(["export-research", "--out", str(out), "--lang", "ru"]) == 0
+    assert "Research data written to" in capsys.readouterr().out
+    with zipfile.ZipFile(out) as zf:
+        assert {"votes.csv", "comments.csv", "research.xlsx", "data_dictionary.csv"} <= set(zf.namelist())
+        assert zf.read("recommendations.csv").decode("utf-8-sig").count("\n") > 1
+    assert main(["export-research", "--out", str(out), "--roundtable", "999"]) == 2
+    assert "Roundtable 999 does not exist" in capsys.readouterr().err

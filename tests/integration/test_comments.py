@@ -267,14 +267,21 @@ def test_only_the_author_can_edit_a_comment(post_world):
     assert _count(w, CommentEdit) == 0
 
 
-def test_in_pre_moderation_an_edited_published_comment_goes_back_to_pending(world):
+def test_in_pre_moderation_an_edited_published_comment_waits_for_a_moderator_and_others_keep_the_approved_text(world):
+    # Issue 18 item 4: the edit waits for a moderator (it used to send the whole comment back to pending,
+    # so it vanished from its thread for everyone else until re-approved).
     c = _post(world, body="Harmless text")
     cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
     out = cm.edit_comment(world.db, actor_id=world["expert2"], comment_id=c.id, body="Text never approved")
-    assert out.status == "pending"
-    assert c.id not in _seen_by(world, "expert")  # the new text cannot slip past the moderators
-    assert [q.id for q in cm.moderation_queue(world.db, actor_id=world["moderator"],
-                                              roundtable_id=world.roundtable_id)] == [c.id]
+    assert out.pending_body == "Text never approved" and out.body == "Harmless text"
+    for who in ("expert", "observer"):  # the new text cannot slip past the moderators...
+        seen = _seen_by(world, who)[c.id]
+        assert seen.body == "Harmless text" and seen.status == "published" and seen.pending_body is None
+    memo = [v.body for v in cm.published_comments_for_export(world.db, actor_id=world["expert"],
+                                                             roundtable_id=world.roundtable_id)]
+    assert memo == ["Harmless text"]
+    queue = cm.moderation_queue(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id)
+    assert [(q.id, q.pending_body) for q in queue] == [(c.id, "Text never approved")]  # ...who see it waiting
 
 
 def test_in_post_moderation_an_edit_keeps_the_comment_published(post_world):

@@ -107,7 +107,7 @@ def test_word_diff_and_restore_make_a_new_revision(world):
                             old_revision_id=rec.current_revision.id, new_revision_id=r2.current_revision.id)
     text_diff = next(f for f in d.fields if f.field == "text")
     ops = [(s.op, s.text) for s in text_diff.segments]
-    assert ("delete", "should ") in ops and ("insert", "must ") in ops
+    assert ("delete", "should") in ops and ("insert", "must") in ops  # words, without the space (issue 18)
     r3 = recs.restore_revision(world.db, actor_id=world["expert"], recommendation_id=rec.id,
                                revision_id=rec.current_revision.id)
     assert r3.current_revision.number == 3 and r3.current_revision.kind == "restore"
@@ -163,3 +163,17 @@ def test_conflict_writes_its_audit_row_and_kept_text(world):
         assert s.scalar(select(func.count()).select_from(RejectedEdit)) == 1
         assert s.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "recommendation.edit_conflict")) == 1
+
+
+def test_history_lists_priority_and_topic_changes_with_who_and_the_values(world):
+    # Issue 18: a change of priority or topic is part of the recommendation's history.
+    rec = _create(world)
+    recs.set_details(world.db, actor_id=world["expert"], recommendation_id=rec.id, priority="high")
+    recs.edit_recommendation(world.db, actor_id=world["expert"], recommendation_id=rec.id,
+                             base_revision_id=rec.current_revision.id,
+                             content=content(text="A wholly new text of the recommendation."), topic="Emblem")
+    changes = recs.list_detail_changes(world.db, actor_id=world["observer"], recommendation_id=rec.id)
+    assert [(c.field, c.before, c.after) for c in changes] == [("priority", rec.priority, "high"),
+                                                               ("topic", rec.topic, "Emblem")]
+    assert changes[1].revision == 2 and changes[0].revision is None
+    assert all(c.actor_name for c in changes)

@@ -338,3 +338,26 @@ def test_a_system_administrator_reaches_the_restore_control_through_the_app_when
     # Everyone else still gets the apology only: the damaged row is the system administrator's to repair.
     expert = app_as("expert1")
     assert expert.error and not [u for u in expert.get("file_uploader")]
+
+
+def test_the_audit_log_pages_through_more_than_one_page_of_events(app_as, ui_db):
+    # Issue 18: the audit log stopped at 200 rows; now "Older" shows the next page, "Newer" goes back.
+    from recdraft.services._base import audit
+    from recdraft.ui.pages.admin import AUDIT_LIMIT
+
+    with ui_db.write() as s:
+        for i in range(AUDIT_LIMIT + 30):
+            audit(s, actor_id=None, roundtable_id=1, action="test.paging", object_type="roundtable", object_id=1,
+                  details={"i": i})
+    at = app_as("admin", ADMIN_PAGE)
+    at.text_input(key="admin_audit_prefix").input("test.paging")
+    at.button(key="admin_audit_submit").click().run()
+    first = next(d.value for d in at.dataframe if "Action" in d.value.columns)
+    assert len(first) == AUDIT_LIMIT
+    assert at.button(key="admin_audit_prev").disabled
+    at.button(key="admin_audit_next").click().run()
+    second = next(d.value for d in at.dataframe if "Action" in d.value.columns)
+    assert len(second) == 30 and at.button(key="admin_audit_next").disabled
+    assert '{"i": 0}' in set(second["Details"])  # the oldest event is on the last page
+    at.button(key="admin_audit_prev").click().run()
+    assert len(next(d.value for d in at.dataframe if "Action" in d.value.columns)) == AUDIT_LIMIT

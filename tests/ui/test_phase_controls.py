@@ -90,7 +90,7 @@ def test_in_final_nobody_replies_to_or_flags_a_comment_but_moderators_still_mode
 def test_in_final_the_amendments_stay_readable_without_decisions(app_as, ui_db):
     set_phase(ui_db, "closed")
     at = open_page(app_as, "expert2", RECS, rec=8)  # the author of 8; expert1's amendment is open
-    assert "Amendment 5" in plain(at)
+    assert "Amendment 1" in plain(at)  # numbered within its recommendation (issue 18, item 6)
     assert not {"recs_amend_accept_5", "recs_amend_reject_5"} & keys(at)
 
 

@@ -492,3 +492,46 @@ def test_moderators_choose_co_authors_and_observers_and_other_experts_do_not(app
     assert f"coauthors_save_{rec_id}" in keys(open_rec(app_as, "moderator", rec_id))
     for role in ("observer", "expert2"):
         assert f"coauthors_save_{rec_id}" not in keys(open_rec(app_as, role, rec_id)), role
+
+
+def _selected_tab(at) -> str:
+    """The label of the tab the page selects (``st.tabs(default=...)``), first tab when none is set."""
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if getattr(node, "type", None) == "tab_container" and proto is not None:
+            yield node, proto.tab_container
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    for node, container in walk(at._tree):
+        labels = [t.label for t in node.children.values()]
+        if container.default_tab_label:
+            return container.default_tab_label
+        return labels[container.default_tab_index or 0]
+    raise AssertionError("no tabs on the page")
+
+
+def test_after_restore_the_view_stays_on_history_which_lists_priority_and_topic_changes(app_as, ui_db):
+    # Issue 18, item 2: "Restore" used to jump back to the Comments tab; details changes were not shown.
+    rec_id = fresh(ui_db, "expert1", revisions=3)
+    recommendations.set_details(ui_db, actor_id=user_id(ui_db, "expert1"), recommendation_id=rec_id, priority="high")
+    at = open_rec(app_as, "expert1", rec_id)
+    assert _selected_tab(at).startswith("Comments")
+    page = texts(at).replace("\\", "")
+    assert "Topic and priority changes" in page and "Priority: Medium priority → High priority" in page
+    at.selectbox(key=f"recs_restore_{rec_id}").set_value(1)
+    at.button(key=f"recs_restore_btn_{rec_id}").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert _selected_tab(at).startswith("History")
+
+
+def test_amendments_show_their_number_within_the_recommendation_and_the_justification_box_is_cleared(app_as, ui_db):
+    # Issue 18, item 6.
+    rec_id = fresh(ui_db, "expert2")
+    at = open_rec(app_as, "expert3", rec_id)
+    at.text_input(key=f"recs_amend_{rec_id}_en_title").input("Spread the knowledge of IHL widely")
+    at.text_area(key=f"recs_amend_{rec_id}_why").input("Shorter title.")
+    at.button(key=f"recs_amend_{rec_id}_send").click().run()
+    assert any("sent to the authors" in s.value for s in at.success), [e.value for e in at.error]
+    assert at.text_area(key=f"recs_amend_{rec_id}_why").value == ""
+    assert "**Amendment 1**" in texts(at)

@@ -78,3 +78,19 @@ def test_diff_reconstructs_both_texts(a, b):
 @given(st.text())
 def test_tokens_join_back_to_the_text(value):
     assert "".join(tokenize(value)) == value
+
+
+def test_punctuation_does_not_make_a_whole_word_look_changed():
+    # Issue 18: a comma added after "law" is the only change; "law" itself stays equal.
+    segments = word_diff("The law applies to all.", "The law, as amended, applies to all!")
+    ops = [(s.op, s.text) for s in segments]
+    assert ("equal", "The law") in ops
+    assert all("law" not in text for op, text in ops if op != "equal")
+    assert ("delete", ".") in ops and ("insert", "!") in ops
+    assert old_text(segments) == "The law applies to all." and new_text(segments) == "The law, as amended, applies to all!"
+
+
+def test_changing_only_the_full_stop_of_a_cyrillic_sentence_marks_only_the_mark():
+    segments = word_diff("Қоғам көмекші рөл атқарады.", "Қоғам көмекші рөл атқарады;")
+    assert [(s.op, s.text) for s in segments] == [("equal", "Қоғам көмекші рөл атқарады"), ("delete", "."),
+                                                   ("insert", ";")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import streamlit as st
@@ -196,21 +197,29 @@ def _rec_of(event: AuditEventView) -> int | None:
     return value if isinstance(value, int) else None
 
 
+# Routine events (downloads of the memo and the vote record) are folded and listed after the rest, so
+# "exported the memo ×18" does not crowd the top of the list.
+ROUTINE_ACTIONS = frozenset({"memo.export", "voting.export"})
+
+
 def feed_lines(events: list[AuditEventView], numbers: dict[int, int]) -> list[FeedLine]:
-    """Events newest first, runs of the same person doing the same thing folded into one line."""
+    """Events newest first; the same person doing the same thing is one line (wherever the repeats are),
+    and routine events come last."""
     lines: list[FeedLine] = []
+    by_sentence: dict[str, FeedLine] = {}
     for event in events:
         sentence = event_sentence(event)
         number = numbers.get(_rec_of(event) or 0)
-        last = lines[-1] if lines else None
-        if last is not None and last.sentence == sentence:
-            last.count += 1
+        line = by_sentence.get(sentence)
+        if line is not None:
+            line.count += 1
         else:
-            last = FeedLine(sentence, event, numbers=[])
-            lines.append(last)
-        if number is not None and number not in last.numbers:
-            last.numbers.append(number)
-    return lines
+            line = by_sentence[sentence] = FeedLine(sentence, event, numbers=[])
+            lines.append(line)
+        if number is not None and number not in line.numbers:
+            line.numbers.append(number)
+    return ([line for line in lines if line.newest.action not in ROUTINE_ACTIONS]
+            + [line for line in lines if line.newest.action in ROUTINE_ACTIONS])
 
 
 def _line_text(line: FeedLine) -> str:
@@ -223,25 +232,79 @@ def _line_text(line: FeedLine) -> str:
     return text
 
 
+@dataclass
+class FeedState:
+    """The feed as loaded for this visit: kept on screen (and unread) until the person dismisses it."""
+
+    roundtable_id: int
+    span: str
+    loaded_at: datetime
+    mine: list[activity.PersonalEvent]
+    lines: list[FeedLine]
+
+
+FEED_SPANS = ("visit", "week")
+
+
+def personal_sentence(event: activity.PersonalEvent) -> str:
+    """One thing that concerns me, as a sentence (``friction.mine.<kind>``)."""
+    key = f"friction.mine.{event.kind}"
+    if key not in catalog():
+        key = "friction.mine.other"
+    return tr(key, number=event.recommendation_number, reason=event.reason or "—", excerpt=event.excerpt,
+              who=event.actor_name or tr("activity.someone"), status=_word("recs.status", event.status))
+
+
+def _load_feed(user: UserView, rt: RoundtableView, span: str) -> FeedState:
+    now = datetime.now(timezone.utc)
+    since = now - timedelta(days=7) if span == "week" else None
+    events = activity.activity_feed(db(), actor_id=user.id, roundtable_id=rt.id, since=since, limit=FEED_LIMIT)
+    mine = activity.concerning_me(db(), actor_id=user.id, roundtable_id=rt.id, since=since)
+    return FeedState(rt.id, span, now, mine, feed_lines(events, _rec_numbers(user, rt)) if events else [])
+
+
+def _dismiss(user_id: int, state: FeedState) -> None:
+    # Seen up to when the list was loaded: what happened while it was on screen stays new.
+    with errors_shown():
+        activity.mark_seen(db(), actor_id=user_id, roundtable_id=state.roundtable_id, when=state.loaded_at)
+        st.session_state.pop(FEED_KEY, None)
+        st.session_state[FEED_SPAN_KEY] = "visit"
+
+
+FEED_SPAN_KEY = "overview_feed_span"
+
+
 def _show_feed(user: UserView, rt: RoundtableView) -> None:
     st.subheader(tr("overview.changes"), anchor=False)
+    span = st.segmented_control(tr("friction.feed.span"), FEED_SPANS, key=FEED_SPAN_KEY, default="visit",
+                                required=True, format_func=lambda v: tr(f"friction.feed.{v}")) or "visit"
     stored = st.session_state.get(FEED_KEY)
     refresh = st.session_state.pop("overview_refresh_clicked", False)
-    if refresh or stored is None or stored[0] != rt.id:
+    if refresh or not isinstance(stored, FeedState) or stored.roundtable_id != rt.id or stored.span != span:
         with errors_shown():
-            events = activity.activity_feed(db(), actor_id=user.id, roundtable_id=rt.id, limit=FEED_LIMIT)
-            # Seen once shown: the list stays on screen for this visit, and the next visit starts from here.
-            activity.mark_seen(db(), actor_id=user.id, roundtable_id=rt.id)
-            st.session_state[FEED_KEY] = (rt.id, feed_lines(events, _rec_numbers(user, rt)) if events else [])
-    lines = st.session_state.get(FEED_KEY, (rt.id, []))[1]
-    if not lines:
-        st.caption(tr("overview.no_changes"))
-    for line in lines:
+            st.session_state[FEED_KEY] = _load_feed(user, rt, span)
+    state = st.session_state.get(FEED_KEY)
+    if not isinstance(state, FeedState):
+        return
+    if state.mine:
+        with st.container(border=True, key="overview_mine"):
+            st.markdown(f"**{escape_markdown(tr('friction.feed.for_you'))}**")
+            for event in state.mine:
+                row = st.container(gap=None)
+                row.caption(fmt_datetime(event.at))
+                row.text(personal_sentence(event))
+    if not state.lines and not state.mine:
+        st.caption(tr("overview.no_changes") if span == "visit" else tr("friction.feed.nothing_week"))
+    for line in state.lines:
         row = st.container(gap=None)
         row.caption(fmt_datetime(line.newest.at))
         row.text(_line_text(line))
-    st.button(tr("overview.refresh"), key="overview_refresh", icon=":material/refresh:", type="tertiary",
-              on_click=lambda: st.session_state.__setitem__("overview_refresh_clicked", True))
+    buttons = st.container(horizontal=True, gap="small")
+    if span == "visit" and (state.lines or state.mine):
+        buttons.button(tr("friction.feed.dismiss"), key="overview_dismiss", icon=":material/done_all:",
+                       on_click=_dismiss, args=(user.id, state), help=tr("friction.feed.dismiss_help"))
+    buttons.button(tr("overview.refresh"), key="overview_refresh", icon=":material/refresh:", type="tertiary",
+                   on_click=lambda: st.session_state.__setitem__("overview_refresh_clicked", True))
 
 
 def render() -> None:

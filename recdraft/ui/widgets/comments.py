@@ -1,5 +1,10 @@
 """The comment thread of one recommendation: post, reply, quote, flag, edit with history, resolve.
 
+One page of threads at a time (``services.comments.comment_page``), one actions menu per comment, and a
+form only for the action chosen (issue 15: the page costs the same for 500 or 5,000 comments). A hidden
+comment that was answered keeps its place as "a comment was hidden by a moderator"; its author sees it with
+the moderator's reason; an edit waiting for a moderator is shown to its author and the moderators only.
+
 What a person sees is what the comments service returned for them (other people's pending or hidden
 comments never reach an expert). Buttons are shown only to roles that can use them; the service
 checks again on every action.
@@ -7,14 +12,14 @@ checks again on every action.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import streamlit as st
 
 from recdraft.domain.phases import Action
+from recdraft.domain.sentences import split_sentences
 from recdraft.domain.statuses import Frozen, is_frozen
-from recdraft.schemas.views import CommentView, RecommendationView, RevisionView
+from recdraft.schemas.views import CommentPageView, CommentView, RecommendationView, RevisionView
 from recdraft.services import comments as comment_service
 from recdraft.ui.context import db, errors_shown, fmt_datetime, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
@@ -24,7 +29,7 @@ from recdraft.ui.widgets.phase_gate import may, note_key, phase_is_open_for, pha
 
 ACTION_KEY = "recs_comment_action"
 MAX_DEPTH = 3
-_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;]?")
+LAST_PAGE = 1_000_000  # the service shows the last page for any page past the end
 
 
 def _generation(name: str) -> int:
@@ -50,8 +55,7 @@ def quotable_passages(rec: RecommendationView, code: str) -> list[str]:
         return []
     seen: list[str] = []
     for field in ("text", "rationale", "legal_basis"):
-        for match in _SENTENCE.finditer(getattr(content, field) or ""):
-            sentence = " ".join(match.group(0).split())
+        for sentence in split_sentences(getattr(content, field) or ""):  # knows «ст.», "Art.", initials
             if len(sentence) >= 12 and sentence not in seen:
                 seen.append(sentence)
     return seen
@@ -61,15 +65,8 @@ def _quote_markdown(quote: str) -> str:
     return "\n".join("> " + line if line else ">" for line in user_text_markdown(quote).split("\n"))
 
 
-def _depths(items: list[CommentView]) -> dict[int, int]:
-    by_id = {c.id: c for c in items}
-    depth: dict[int, int] = {}
-    for c in items:  # thread order: a parent always comes before its replies
-        depth[c.id] = depth.get(c.parent_id, -1) + 1 if c.parent_id in by_id else 0
-    return depth
-
-
-def _header(c: CommentView, member: Member, rec: RecommendationView) -> None:
+def _header(c: CommentView, member: Member) -> str:
+    """The comment's first line: author, date, status, edited, reports (staff), resolution (Markdown)."""
     parts = [f"**{plain_markdown(c.author_name)}**", escape_markdown(fmt_datetime(c.created_at))]
     if c.status != "published":
         parts.append(badge(comment_status_label(c.status), COMMENT_COLOURS.get(c.status, "gray")))
@@ -81,7 +78,7 @@ def _header(c: CommentView, member: Member, rec: RecommendationView) -> None:
         parts.append(badge(tr("recs.comment.addressed", number=c.addressed_revision_number or "?"), "green"))
     elif c.resolution == "declined":
         parts.append(badge(tr("recs.comment.declined"), "gray"))
-    st.markdown(" · ".join(parts))
+    return " · ".join(parts)
 
 
 def _may_resolve(member: Member, rec: RecommendationView) -> bool:
@@ -116,15 +113,18 @@ def _buttons(c: CommentView, member: Member, rec: RecommendationView) -> None:
             actions.append(("approve", tr("mod.action.approve")))
         if c.status in {"published", "pending"}:
             actions.append(("hide", tr("mod.action.hide")))
+        if c.pending_body is not None and published:
+            actions.append(("approve_edit", tr("threads.action.approve_edit")))
+            actions.append(("reject_edit", tr("threads.action.reject_edit")))
     if not actions:
         return
-    with st.container(horizontal=True, gap="small"):
+    # One actions menu per comment (issue 15): a single button on the page, its choices inside. Each choice
+    # opens its form under the comment in the same run (a callback, not a second rerun).
+    with st.popover(tr("threads.actions"), icon=":material/more_horiz:", type="tertiary", key=f"recs_c{c.id}_menu"):
         for action, label in actions:
             active = _action_is(c.id, action)
-            if st.button(label, key=f"recs_c{c.id}_{action}", type="tertiary" if not active else "secondary",
-                         help=None):
-                _set_action(None if active else c.id, None if active else action)
-                st.rerun()
+            st.button(label, key=f"recs_c{c.id}_{action}", type="secondary" if active else "tertiary",
+                      on_click=_set_action, args=(None if active else c.id, None if active else action))
 
 
 def _form_buttons(label: str, suffix: str, *, cancellable: bool = True) -> tuple[bool, bool]:
@@ -161,8 +161,16 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
     if not state or state[0] != c.id:
         return
     action = state[1]
-    if (action in {"reply", "edit"} and not may(member, Action.COMMENT)) or (action == "flag"
-                                                                          and not _may_flag(member)):
+    if action == "reply" and not (member.contributes and may(member, Action.COMMENT)):
+        # Chosen before the person's role was lowered or the phase closed commenting: say why, keep the text.
+        kept_text(member, f"recs_body_comment_{rec.id}_{c.id}_{_generation(f'comment_{rec.id}_{c.id}')}",
+                  tr("recs.comment.reply_body"))
+        return
+    if action == "edit" and not (member.contributes and may(member, Action.COMMENT)):
+        kept_text(member, f"recs_edit_body_c{c.id}", tr("recs.comment.body"),
+                  unchanged=c.pending_body if c.pending_body is not None else c.body)
+        return
+    if action == "flag" and not _may_flag(member):
         return  # chosen before the phase closed commenting
     actor = member.user.id
     database = db()
@@ -170,15 +178,15 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
         _comment_form(member, rec, parent=c)
     elif action == "edit":
         with st.form(f"recs_form_c{c.id}_edit", border=True):
-            body = st.text_area(tr("recs.comment.body"), value=c.body, key=f"recs_edit_body_c{c.id}", height=140)
+            body = st.text_area(tr("recs.comment.body"), value=c.pending_body if c.pending_body is not None else c.body,
+                                key=f"recs_edit_body_c{c.id}", height=140)
             sent, cancel = _form_buttons(tr("recs.save"), f"c{c.id}_edit")
         _close_if(cancel)
         if sent:
             with errors_shown():
                 view = comment_service.edit_comment(database, actor_id=actor, comment_id=c.id, body=body or "")
                 _set_action(None, None)
-                flash("recs.comment.edited_pending" if view.status == "pending" and c.status == "published"
-                      else "recs.comment.saved")
+                flash("threads.edit_waits" if view.pending_body is not None else "recs.comment.saved")
                 st.rerun()
     elif action == "flag":
         reason = _reason_form(c, "flag", label=tr("recs.comment.flag_reason"), button=tr("recs.comment.flag"),
@@ -210,6 +218,17 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
                                                  reason=reason)
                 _set_action(None, None)
                 flash(f"mod.done.{action}")
+                st.rerun()
+    elif action in {"approve_edit", "reject_edit"}:
+        decision = action.removesuffix("_edit")
+        reason = _reason_form(c, action, label=tr("mod.reason"), button=tr(f"threads.action.{action}"),
+                              required=decision == "reject")
+        if reason is not None:
+            with errors_shown():
+                comment_service.decide_comment_edit(database, actor_id=actor, comment_id=c.id, decision=decision,
+                                                    reason=reason)
+                _set_action(None, None)
+                flash(f"threads.done.{action}")
                 st.rerun()
 
 
@@ -269,36 +288,114 @@ def _comment_form(member: Member, rec: RecommendationView, *, parent: CommentVie
                                                 parent_id=parent.id if parent else None, submission_key=key)
             _next_generation(name)
             _set_action(None, None)
+            if parent is None:  # threads run oldest first: show the last page, where the new one is
+                st.session_state[thread_page_key(rec.id)] = LAST_PAGE
             flash("recs.comment.sent_pending" if view.status == "pending" else "recs.comment.sent")
             st.rerun()
 
 
-def comment_thread(member: Member, rec: RecommendationView, items: list[CommentView],
-                   revisions: list[RevisionView]) -> None:
-    """The whole thread with its actions, and the form for a new comment."""
+def thread_page_key(rec_id: int) -> str:
+    """Where the page of threads shown for a recommendation is kept."""
+    return f"recs_cpage_{rec_id}"
+
+
+def _why_not_sent(member: Member) -> str:
+    if not member.contributes:
+        return tr("threads.not_sent.role", role=tr(f"role.{member.role}"))
+    return tr("threads.not_sent.phase", phase=phase_name(member.roundtable.phase))
+
+
+def kept_text(member: Member, key: str, label: str, *, unchanged: str = "") -> bool:
+    """Text the person sent from ``key`` but may no longer send (their role was lowered, or the phase closed
+    commenting, while they typed): say why it was not sent and keep it in the box to copy (issue 18 item 5).
+    False when there is no such text (nothing typed, or the text is still ``unchanged``)."""
+    text = st.session_state.get(key)
+    if not isinstance(text, str) or not text.strip() or text == unchanged:
+        return False
+    st.warning(_why_not_sent(member), icon=":material/block:")
+    st.text_area(label, key=key, height=110, help=tr("threads.not_sent.copy"))
+    return True
+
+
+def _new_comment_box(member: Member, rec: RecommendationView) -> None:
     if member.contributes and may(member, Action.COMMENT):
         if member.roundtable.moderation_mode == "pre" and not member.is_staff:
             st.caption(tr("recs.comment.premoderation"))
         _comment_form(member, rec)
-    elif member.contributes and note_key(member.roundtable) is None:
+        return
+    name = f"comment_{rec.id}_0"
+    if kept_text(member, f"recs_body_{name}_{_generation(name)}", tr("recs.comment.body")):
+        return
+    if member.contributes and note_key(member.roundtable) is None:
         # Final and archived roundtables say why at the top of the page; other phases say it here.
         st.caption(tr("phase_ui.comments_not_yet", phase=phase_name(member.roundtable.phase)))
-    if not items:
+
+
+def _placeholder(status: str, key: str, level: int) -> None:
+    holder: Any = st.columns([0.04 * level, 1 - 0.04 * level])[1] if level else st
+    with holder.container(border=True, key=key):
+        st.caption(tr("threads.placeholder.pending" if status == "pending" else "threads.placeholder.hidden"))
+
+
+def _own_notes(c: CommentView, member: Member) -> None:
+    """What only the author (and the moderators) read: the edit that waits, and why a moderator hid it."""
+    if c.pending_body is not None:
+        st.caption(tr("threads.pending_edit", when=fmt_datetime(c.pending_since)) if c.pending_since
+                   else tr("threads.pending_edit_plain"))
+        st.markdown(_quote_markdown(c.pending_body))
+    if c.moderation_reason and c.status in {"hidden", "rejected"}:
+        st.caption(tr(f"threads.removed_because.{c.status}"))
+        st.markdown(user_text_markdown(c.moderation_reason))
+
+
+def _step(key: str, delta: int, pages: int) -> None:
+    st.session_state[key] = min(pages, max(1, int(st.session_state.get(key) or 1) + delta))
+
+
+def _thread_pager(rec_id: int, current: int, pages: int) -> None:
+    """Previous / page n of N / next under the threads (plain buttons and a select box)."""
+    key = thread_page_key(rec_id)
+    st.session_state[key] = current
+    numbers = list(range(1, pages + 1))
+    with st.container(horizontal=True, horizontal_alignment="center", vertical_alignment="center",
+                      key="recs_comment_pager"):
+        st.button(tr("recs.page.previous"), key="recs_cprev", icon=":material/chevron_left:", disabled=current <= 1,
+                  on_click=_step, args=(key, -1, pages), type="tertiary")
+        st.selectbox(tr("threads.pages"), numbers, key=key, label_visibility="collapsed", width=200,
+                     format_func=labels_for(numbers, lambda n: tr("recs.page.n_of", number=n, total=pages)))
+        st.button(tr("recs.page.next"), key="recs_cnext", icon=":material/chevron_right:", icon_position="right",
+                  disabled=current >= pages, on_click=_step, args=(key, 1, pages), type="tertiary")
+
+
+def comment_thread(member: Member, rec: RecommendationView, page: CommentPageView,
+                   revisions: list[RevisionView]) -> None:
+    """One page of the threads (each with its replies) with one actions menu per comment, and the form for
+    a new comment. Forms for an action open only when it is chosen."""
+    _new_comment_box(member, rec)
+    if not page.entries:
         st.caption(tr("recs.comment.none"))
         return
-    depth = _depths(items)
-    for c in items:
-        level = min(depth.get(c.id, 0), MAX_DEPTH)
+    if page.pages > 1:
+        st.caption(tr("threads.showing", page=page.page, pages=page.pages, threads=page.threads,
+                      comments=page.comments))
+    for i, entry in enumerate(page.entries):
+        level = min(entry.depth, MAX_DEPTH)
+        c = entry.comment
+        if c is None:
+            _placeholder(entry.placeholder or "hidden", f"recs_comment_gap_{page.page}_{i}", level)
+            continue
         holder: Any = st
         if level:
             holder = st.columns([0.04 * level, 1 - 0.04 * level])[1]
         with holder.container(border=True, key=f"recs_comment_{c.id}"):
-            _header(c, member, rec)
-            if c.quote:
-                st.markdown(_quote_markdown(c.quote))
-            st.markdown(user_text_markdown(c.body))
+            # Header, quote and text in one Markdown element: on a page of threads each element costs.
+            st.markdown("\n\n".join([_header(c, member), *([_quote_markdown(c.quote)] if c.quote else []),
+                                      user_text_markdown(c.body)]))
             if c.resolution == "declined" and c.resolution_reason:
                 st.caption(tr("recs.comment.declined_because"))
                 st.markdown(user_text_markdown(c.resolution_reason))
+            _own_notes(c, member)
             _buttons(c, member, rec)
             _panel(c, member, rec, list(revisions))
+    if page.pages > 1:
+        _thread_pager(rec.id, page.page, page.pages)

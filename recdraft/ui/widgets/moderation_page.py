@@ -16,13 +16,11 @@ from recdraft.errors import RecdraftError
 from recdraft.schemas.views import CommentView, FlagReportView, RecommendationView
 from recdraft.services import comments as comment_service
 from recdraft.services import recommendations as rec_service
-from recdraft.ui import tables
 from recdraft.ui.context import db, errors_shown, fmt_datetime, fmt_number, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
 from recdraft.ui.widgets.labels import COMMENT_COLOURS, badge, comment_status_label, title_of
 from recdraft.ui.widgets.page import Member, flash, go_to, require_staff, show_flash
 
-LOG_ROWS = 300
 RESTORE_LIMIT = 100
 
 
@@ -117,7 +115,8 @@ def _queue(member: Member, queue: list[CommentView], recs: dict[int, Recommendat
         st.success(tr("mod.queue_empty"), icon=":material/done_all:")
         return
     pending = [c for c in queue if c.status == "pending"]
-    reported = [c for c in queue if c.status != "pending"]
+    reported = [c for c in queue if c.status != "pending" and c.open_flags]
+    edits = [c for c in queue if c.status == "published" and c.pending_body is not None]
     # Two kinds of work: pending comments hold the final memo back; reports never do (services/comments.py).
     if pending:
         st.subheader(tr("record.mod.pending_title", count=len(pending)))
@@ -129,6 +128,44 @@ def _queue(member: Member, queue: list[CommentView], recs: dict[int, Recommendat
         st.caption(tr("record.mod.reported_hint"))
         for c in reported:
             _card(c, recs, ["dismiss", "hide"], member, reports=reports.get(c.id))
+    if edits:
+        st.subheader(tr("threads.mod.edits_title", count=len(edits)))
+        st.caption(tr("threads.mod.edits_hint"))
+        for c in edits:
+            _edit_card(c, recs, member)
+
+
+def _edit_card(c: CommentView, recs: dict[int, RecommendationView], member: Member) -> None:
+    """A published comment's edit that waits (issue 18): the approved text others read, the new text, a decision."""
+    rec = recs.get(c.recommendation_id)
+    with st.container(border=True, key=f"mod_edit_{c.id}"):
+        where = (f"{rec.number}\\. {plain_markdown(title_of(rec.current_revision.content))}" if rec
+                 else escape_markdown(tr("mod.unknown_rec")))
+        st.markdown(f"**{where}** · **{plain_markdown(c.author_name)}**, "
+                    f"{escape_markdown(fmt_datetime(c.pending_since or c.updated_at))}")
+        st.caption(tr("threads.mod.approved_text"))
+        st.markdown(_quote(c.body))
+        st.caption(tr("threads.mod.new_text"))
+        if c.pending_quote:
+            st.markdown(_quote(c.pending_quote), help=tr("mod.quoted"))
+        st.markdown(user_text_markdown(c.pending_body or ""))
+        with st.form(f"mod_edit_form_{c.id}", border=False):
+            reason = st.text_input(tr("mod.reason"), key=f"mod_edit_reason_{c.id}", placeholder=tr("mod.reason_hint"))
+            row = st.container(horizontal=True, gap="small")
+            approve = row.form_submit_button(tr("threads.action.approve_edit"), key=f"mod_approve_edit_{c.id}",
+                                             type="primary")
+            reject = row.form_submit_button(tr("threads.action.reject_edit"), key=f"mod_reject_edit_{c.id}")
+    if not (approve or reject):
+        return
+    if reject and not (reason or "").strip():
+        st.error(tr("recs.reason_required"))
+        return
+    decision = "approve" if approve else "reject"
+    with errors_shown():
+        comment_service.decide_comment_edit(db(), actor_id=member.user.id, comment_id=c.id, decision=decision,
+                                            reason=reason or "")
+        flash(f"threads.done.{decision}_edit")
+        st.rerun()
 
 
 def _removed(member: Member, log: list[Any]) -> list[CommentView]:
@@ -151,24 +188,41 @@ def _removed(member: Member, log: list[Any]) -> list[CommentView]:
     return out
 
 
+LOG_PAGE = 25
+
+
+def log_line(e: Any) -> str:
+    """One decision as one Markdown line that wraps instead of being cut off: when, who, what, on which
+    recommendation, the comment's opening words, and the reason."""
+    parts = [f"**{escape_markdown(fmt_datetime(e.created_at))}**", plain_markdown(e.moderator_name),
+             escape_markdown(tr(f"mod.action.{e.action}")),
+             escape_markdown(f"{comment_status_label(e.from_status)} → {comment_status_label(e.to_status)}")]
+    if e.recommendation_number is not None:
+        parts.append(escape_markdown(tr("friction.modlog.recommendation", number=e.recommendation_number)))
+    line = " · ".join(parts)
+    if e.comment_excerpt:
+        line += "  \n" + escape_markdown(tr("friction.modlog.comment")) + " " + user_text_markdown(
+            f"“{e.comment_excerpt}”")
+    if e.reason:
+        line += "  \n" + escape_markdown(tr("friction.modlog.reason")) + " " + user_text_markdown(e.reason)
+    return line
+
+
 def _log_table(log: list[Any]) -> None:
     if not log:
         st.caption(tr("mod.log_empty"))
         return
-    rows = [{
-        tr("mod.col.when"): fmt_datetime(e.created_at),
-        tr("mod.col.moderator"): e.moderator_name,
-        tr("mod.col.action"): tr(f"mod.action.{e.action}"),
-        tr("mod.col.change"): f"{comment_status_label(e.from_status)} → {comment_status_label(e.to_status)}",
-        tr("mod.col.comment"): f"#{e.comment_id}",
-        tr("mod.col.reason"): e.reason,
-    } for e in log[:LOG_ROWS]]
-    widths = {"mod.col.when": "medium", "mod.col.moderator": "medium", "mod.col.action": "small",
-              "mod.col.change": "medium", "mod.col.comment": "small", "mod.col.reason": "large"}
-    config = {tr(key): st.column_config.TextColumn(tr(key), width=width) for key, width in widths.items()}
-    tables.dataframe(rows, hide_index=True, width="stretch", height=520, column_config=config, key="mod_log_table")
-    if len(log) > LOG_ROWS:
-        st.caption(tr("mod.log_more", shown=fmt_number(LOG_ROWS), total=fmt_number(len(log))))
+    pages = max(1, -(-len(log) // LOG_PAGE))
+    page = 1
+    if pages > 1:
+        page = int(st.number_input(tr("friction.page", pages=fmt_number(pages)), min_value=1, max_value=pages,
+                                   value=1, step=1, key="mod_log_page"))
+    first = (page - 1) * LOG_PAGE
+    for e in log[first:first + LOG_PAGE]:
+        with st.container(border=True, key=f"mod_log_{e.id}"):
+            st.markdown(log_line(e))
+    st.caption(tr("friction.page_rows", first=fmt_number(first + 1),
+                  last=fmt_number(min(first + LOG_PAGE, len(log))), total=fmt_number(len(log))))
 
 
 def render() -> None:
