@@ -9,7 +9,10 @@ Not a test: it prints figures and ratios that docs/deploy.md's sizing is written
    a bare page with a sign-in form (two text fields and a button). The server process's resident memory
    (VmRSS) after the tabs, minus before, divided by the number of tabs.
 
-    .venv/bin/python bench/deploy.py [--sessions 6] [--seconds 3] [--clients 8] [--default-malloc]
+    .venv/bin/python bench/deploy.py [--sessions 6] [--seconds 3] [--clients 8] [--repeat 3] [--default-malloc]
+
+The memory figures are one pair (bare, recdraft) per run: rerun it for their spread; bench/memory.py
+measures memory per signed-in session on its own, with and without sign-in, in pairs.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import ssl
+import statistics
 import sys
 import tempfile
 import threading
@@ -115,6 +119,7 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=6, help="browser tabs per measurement (default 6)")
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each requests/s run (default 3)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (default 8)")
+    parser.add_argument("--repeat", type=int, default=3, help="interleaved requests/s pairs (default 3)")
     parser.add_argument("--default-malloc", action="store_true",
                         help="run the replica without MALLOC_ARENA_MAX=2 (glibc's default arenas)")
     args = parser.parse_args()
@@ -147,8 +152,12 @@ def main() -> int:
         rps, idle, per = {}, {}, {}
         for name in ("bare", "recdraft"):  # warm both (first page, imports) before measuring
             requests_per_second(https[name], 0.5, 2)
-        for name in ("bare", "recdraft"):
-            rps[name] = requests_per_second(https[name], args.seconds, args.clients)
+        rps_pairs: list[tuple[float, float]] = []  # (recdraft, bare), the order alternating pair by pair
+        for k in range(args.repeat):
+            order = ("bare", "recdraft") if k % 2 == 0 else ("recdraft", "bare")
+            got = {name: requests_per_second(https[name], args.seconds, args.clients) for name in order}
+            rps_pairs.append((got["recdraft"], got["bare"]))
+        rps = {"recdraft": statistics.median(r for r, _ in rps_pairs), "bare": statistics.median(b for _, b in rps_pairs)}
         for name in ("bare", "recdraft"):
             idle[name], per[name] = memory_per_session(browser, f"https://localhost:{https[name]}",
                                                         servers[name].popen.pid, args.sessions, name == "recdraft")
@@ -160,7 +169,9 @@ def main() -> int:
           f"{args.sessions} browser sessions each, replica malloc: "
           f"{'glibc default' if args.default_malloc else 'MALLOC_ARENA_MAX=2 (as deployed)'}")
     print(f"{'':24}{'recdraft':>12}{'bare':>12}{'ratio':>8}")
-    print(f"{'GET / requests/s':24}{rps['recdraft']:12.0f}{rps['bare']:12.0f}{rps['recdraft'] / rps['bare']:8.2f}")
+    ratios = [r / b for r, b in rps_pairs]
+    print(f"{'GET / requests/s':24}{rps['recdraft']:12.0f}{rps['bare']:12.0f}{statistics.median(ratios):8.2f}"
+          f"   (medians; paired ratio min–max {min(ratios):.2f}–{max(ratios):.2f} over {len(ratios)} interleaved pairs)")
     print(f"{'warmed RSS MiB':24}{idle['recdraft']:12.1f}{idle['bare']:12.1f}{idle['recdraft'] / idle['bare']:8.2f}")
     ratio = per["recdraft"] / per["bare"] if per["bare"] > 0 else float("nan")
     print(f"{'RSS MiB per session':24}{per['recdraft']:12.2f}{per['bare']:12.2f}{ratio:8.2f}")

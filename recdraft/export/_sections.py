@@ -171,7 +171,8 @@ def parallel_row(ctx: Ctx, parent: etree._Element, *, header: bool = False) -> l
         tr = row(tbl, header=True)
         for lang, width in zip(ctx.langs, widths, strict=True):
             tc = cell(tr, width)
-            simple_paragraph(tc, ctx.s("Memo Table Heading"), ctx.word("lang_name", lang))
+            # Each column's heading in its column's language, like the text below it.
+            simple_paragraph(tc, ctx.s("Memo Table Heading"), ctx.word("lang_name", lang), lang=ctx.run_lang(lang))
     tr = row(tbl, cant_split=False)
     return [cell(tr, width) for width in widths]
 
@@ -353,7 +354,7 @@ def _fallback_note(ctx: Ctx, parent: etree._Element, lang: str, used: str | None
         fallback = ctx.word(f"lang_name_{used}", lang)
         # Kept with the text it introduces, except inside table cells (LibreOffice then moves tables).
         simple_paragraph(parent, ctx.s(style), ctx.word("missing_in", lang, fallback=fallback),
-                         keep_next=not ctx.bilingual)
+                         keep_next=not ctx.bilingual, lang=ctx.run_lang(lang))
 
 
 def _recommendation_single(ctx: Ctx, body: etree._Element, rec: Recommendation,
@@ -392,3 +393,5 @@ def _recommendation_parallel(ctx: Ctx, body: etree._Element, rec: Recommendation
         _fallback_note(ctx, tc, lang, used, "Memo Note")
         if content is not None:
             _recommendation_body(ctx, tc, rec, lang, content, earlier, diff, quotes, compact=True, text_lang=used)
+        else:  # not yet in this language: said so, in it (the DRAFT lists it)
+            simple_paragraph(tc, ctx.s("Memo Note"), ctx.word("no_text", lang), lang=ctx.run_lang(lang))

@@ -71,6 +71,60 @@ class StyleMap:
         return None
 
 
+# The memo's own heading styles and the built-in heading each one is a kind of (by its outline level).
+HEADING_STYLES = {"Memo Heading 1": 1, "Memo Annex Heading": 1, "Recommendation Heading": 2}
+
+
+def base_headings_on_builtin(styles_element: etree._Element) -> None:
+    """Make the memo's headings real headings: each heading style is based on Word's built-in
+    "heading N" (added when the template lacks it), so screen readers, Word's navigation pane,
+    pandoc and tagged PDF all see H1/H2 — the outline level alone is not enough for pandoc.
+
+    The built-in style added here has no formatting of its own (based on the template's base), so the
+    memo looks exactly as before. A template whose "heading N" carries its own formatting (fonts,
+    colours) keeps its memo heading styles as they are: basing them on it would change their look.
+    """
+    by_name = {}
+    for style in styles_element.iter(STYLE):
+        name = style.find(NAME)
+        if name is not None:
+            by_name[name.get(VAL, "").casefold()] = style
+    for memo_name, level in HEADING_STYLES.items():
+        memo_style = by_name.get(memo_name.casefold())
+        if memo_style is None:
+            continue
+        based = memo_style.find(BASED_ON)
+        builtin = by_name.get(f"heading {level}")
+        if builtin is None:
+            builtin = SE(styles_element, STYLE)
+            builtin.set(w("type"), "paragraph")
+            builtin.set(STYLE_ID, f"Heading{level}")
+            SE(builtin, NAME).set(VAL, f"heading {level}")
+            if based is not None:
+                SE(builtin, BASED_ON).set(VAL, based.get(VAL, ""))
+            SE(builtin, w("next")).set(VAL, based.get(VAL, "") if based is not None else "Normal")
+            SE(builtin, w("uiPriority")).set(VAL, "9")
+            if level > 1:
+                SE(builtin, w("unhideWhenUsed"))
+            SE(builtin, w("qFormat"))
+            ppr = SE(builtin, w("pPr"))
+            SE(ppr, w("keepNext"))
+            SE(ppr, w("keepLines"))
+            SE(ppr, w("outlineLvl")).set(VAL, str(level - 1))
+            by_name[f"heading {level}"] = builtin
+        elif builtin.find(w("rPr")) is not None:
+            continue
+        builtin_base = builtin.find(BASED_ON)
+        # Only where it changes nothing but the kind: both based on the same style.
+        if (based.get(VAL) if based is not None else None) != (
+                builtin_base.get(VAL) if builtin_base is not None else None):
+            continue
+        if based is None:
+            based = memo_style.makeelement(BASED_ON, {})
+            memo_style.find(NAME).addnext(based)
+        based.set(VAL, builtin.get(STYLE_ID, f"Heading{level}"))
+
+
 _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
 

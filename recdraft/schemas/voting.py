@@ -131,6 +131,7 @@ class ItemResultView(View):
     dissents: list[DissentView]
     block_override_reason: str | None  # as recorded by the facilitator (see overall.block_override_applied)
     closed_at: datetime | None
+    title: dict[str, str] = {}  # language → the recommendation's current title (pydantic copies the default)
 
 
 class RoundResultsView(View):

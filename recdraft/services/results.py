@@ -66,6 +66,7 @@ from recdraft.schemas.voting import (
     RoundView,
     VoteView,
 )
+from recdraft.services import notifications
 from recdraft.services._base import actor, audit, deny_unless, get, member_role
 
 OPEN, CLOSED = "open", "closed"
@@ -127,8 +128,18 @@ def eligible_voters(s: Session, rt: Roundtable, rnd: VotingRound | None = None) 
     return {uid: Voter(uid, name, org or "", (grp or "").strip() or None) for uid, name, org, grp in rows}
 
 
-def items_of(s: Session, round_id: int) -> list[RoundItem]:
-    return list(s.scalars(select(RoundItem).where(RoundItem.round_id == round_id).order_by(RoundItem.position)))
+def items_of(s: Session, round_id: int, *, offset: int = 0, limit: int | None = None) -> list[RoundItem]:
+    """The round's items in order; ``offset``/``limit`` pick one page of them in SQL."""
+    stmt = select(RoundItem).where(RoundItem.round_id == round_id).order_by(RoundItem.position)
+    if offset or limit is not None:
+        stmt = stmt.offset(max(0, offset)).limit(limit)
+    return list(s.scalars(stmt))
+
+
+def item_ids_of(s: Session, round_id: int) -> list[int]:
+    """The round's recommendation ids in order (a column query: no ORM rows for a round of hundreds)."""
+    return list(s.scalars(select(RoundItem.recommendation_id).where(RoundItem.round_id == round_id)
+                          .order_by(RoundItem.position)))
 
 
 def round_view(rnd: VotingRound, rec_ids: list[int]) -> RoundView:
@@ -196,13 +207,17 @@ def _dissents(reasoned: list[dict[str, Any]], outcome: Outcome, rules: RoundRule
     return [d for d in reasoned if is_dissent(d["choice"], d["rating"], outcome=outcome, rules=rules)]
 
 
-def compute(s: Session, rnd: VotingRound, items: list[RoundItem], revision_at: dict[int, int]) -> dict[int, Live]:
-    """Tally every item of the round: counted votes are the eligible voters' votes on ``revision_at``."""
+def compute(s: Session, rnd: VotingRound, items: list[RoundItem], revision_at: dict[int, int], *,
+            page: bool = False) -> dict[int, Live]:
+    """Tally every item of the round: counted votes are the eligible voters' votes on ``revision_at``.
+
+    ``page``: ``items`` are one page of the round (the results page); only their votes are read."""
     rules = rules_of(rnd)
     rt = get(s, Roundtable, rnd.roundtable_id, "Roundtable")
     voters = eligible_voters(s, rt, rnd)
     votes: dict[int, list[Vote]] = defaultdict(list)
-    for v in s.scalars(select(Vote).where(Vote.round_id == rnd.id).order_by(Vote.id)):
+    on_page = [Vote.recommendation_id.in_([i.recommendation_id for i in items])] if page else []
+    for v in s.scalars(select(Vote).where(Vote.round_id == rnd.id, *on_page).order_by(Vote.id)):
         votes[v.recommendation_id].append(v)
     recused: dict[int, set[int]] = defaultdict(set)
     for rid, uid in s.execute(select(Recusal.recommendation_id, Recusal.voter_id)
@@ -288,6 +303,7 @@ def freeze(s: Session, rnd: VotingRound, *, closed_by: int | None, now: datetime
     rnd.status = CLOSED
     rnd.closed_at = cutoff
     rnd.closed_by = closed_by
+    notifications.on_round_closed(s, rnd, outcomes)
     return outcomes
 
 
@@ -348,51 +364,66 @@ def _shown_groups(groups: list[Tally], rules: RoundRules) -> list[Tally]:
     return [g for g in groups if g.eligible >= MIN_GROUP_FOR_ANONYMOUS_EXPORT]
 
 
-def build_item_views(s: Session, rnd: VotingRound, *, staff: bool,
-                     only: int | None = None) -> tuple[bool, list[ItemResultView]]:
-    """(hidden, item results) of one round as this viewer may see them; ``only`` picks one recommendation."""
+def build_item_views(s: Session, rnd: VotingRound, *, staff: bool, only: int | None = None,
+                     offset: int = 0, limit: int | None = None) -> tuple[bool, list[ItemResultView]]:
+    """(hidden, item results) of one round as this viewer may see them; ``only`` picks one recommendation,
+    ``offset``/``limit`` one page of the items in their order (the results page shows a page at a time)."""
     rules = rules_of(rnd)
     hidden = rules.blind and rnd.status == OPEN and not staff
-    items = [i for i in items_of(s, rnd.id) if only is None or i.recommendation_id == only]
-    numbers = dict(s.execute(select(Recommendation.id, Recommendation.number)
-                             .where(Recommendation.id.in_([i.recommendation_id for i in items]))).all())
+    paged = bool(offset) or limit is not None
+    items = [i for i in items_of(s, rnd.id, offset=offset, limit=limit) if only is None or i.recommendation_id == only]
+    numbers: dict[int, int] = {}
+    titles: dict[int, dict[str, str]] = {}
+    for rid, number, content in s.execute(  # numbers and current titles in one query
+            select(Recommendation.id, Recommendation.number, Revision.content)
+            .outerjoin(Revision, Revision.id == Recommendation.current_revision_id)
+            .where(Recommendation.id.in_([i.recommendation_id for i in items]))).all():
+        numbers[rid] = number
+        titles[rid] = {code: str(fields.get("title", "")) for code, fields in (content or {}).items()}
     common: dict[str, Any] = {
         "round_id": rnd.id, "round_number": rnd.number, "round_name": rnd.name, "mode": rules.mode.value,
         "anonymous": rules.anonymous, "blind": rules.blind, "final": rnd.status == CLOSED, "closed_at": rnd.closed_at,
     }
     if hidden:
         return True, [ItemResultView(**common, recommendation_id=i.recommendation_id,
+                                     title=titles.get(i.recommendation_id, {}),
                                      recommendation_number=numbers[i.recommendation_id], hidden=True, overall=None,
                                      groups=[], dissents=[], block_override_reason=None) for i in items]
     figures: dict[int, tuple[Tally, list[Tally], list[dict[str, Any]]]] = {}
     if rnd.status == CLOSED:
-        for res in s.scalars(select(RoundResult).where(RoundResult.round_id == rnd.id)):
+        page_only = [RoundResult.recommendation_id.in_(list(numbers))] if paged else []
+        for res in s.scalars(select(RoundResult).where(RoundResult.round_id == rnd.id, *page_only)):
             figures[res.recommendation_id] = (Tally.model_validate(res.tally),
                                               [Tally.model_validate(g) for g in res.group_tallies], res.dissents)
     else:
         current = dict(s.execute(select(Recommendation.id, Recommendation.current_revision_id)
                                  .where(Recommendation.id.in_(list(numbers)))).all())
-        for rid, live in compute(s, rnd, items, current).items():
+        for rid, live in compute(s, rnd, items, current, page=paged).items():
             figures[rid] = (live.tallies.overall, list(live.tallies.groups.values()), live.dissents)
     views = []
     for i in items:
         overall, groups, dissents = figures[i.recommendation_id]
         views.append(ItemResultView(
             **common, recommendation_id=i.recommendation_id, recommendation_number=numbers[i.recommendation_id],
-            hidden=False, overall=counts_view(overall), groups=[counts_view(g) for g in _shown_groups(groups, rules)],
+            title=titles.get(i.recommendation_id, {}), hidden=False, overall=counts_view(overall),
+            groups=[counts_view(g) for g in _shown_groups(groups, rules)],
             dissents=_dissent_views(s, dissents, rules), block_override_reason=i.block_override_reason,
         ))
     return False, views
 
 
-def build_round_results(s: Session, rnd: VotingRound, *, staff: bool) -> RoundResultsView:
-    hidden, items = build_item_views(s, rnd, staff=staff)
-    view = round_view(rnd, [i.recommendation_id for i in items_of(s, rnd.id)])
+def build_round_results(s: Session, rnd: VotingRound, *, staff: bool, offset: int = 0,
+                        limit: int | None = None) -> RoundResultsView:
+    hidden, items = build_item_views(s, rnd, staff=staff, offset=offset, limit=limit)
+    view = round_view(rnd, item_ids_of(s, rnd.id))
     return RoundResultsView(round=view, hidden=hidden, items=[] if hidden else items)
 
 
-def round_results(db: Database, *, actor_id: int, round_id: int) -> RoundResultsView:
-    """A round's results for any participant (blind and open: ``hidden`` for non-moderators).
+def round_results(db: Database, *, actor_id: int, round_id: int, offset: int = 0,
+                  limit: int | None = None) -> RoundResultsView:
+    """A round's results for any participant (blind and open: ``hidden`` for non-moderators); with
+    ``limit``, only the items ``offset`` .. ``offset + limit`` in the round's order (``round.recommendation_ids``
+    still lists them all).
 
     Raises NotFound, PermissionDenied (not a participant).
     """
@@ -401,7 +432,7 @@ def round_results(db: Database, *, actor_id: int, round_id: int) -> RoundResults
         rnd = get(s, VotingRound, round_id, "Voting round")
         role = member_role(s, user, rnd.roundtable_id)
         raise_if_due([rnd])
-        return build_round_results(s, rnd, staff=can_moderate(role))
+        return build_round_results(s, rnd, staff=can_moderate(role), offset=offset, limit=limit)
     return run_after_closing_due(db, body)
 
 

@@ -62,6 +62,22 @@ def test_the_pdf_copy_is_pdf_a_2b_with_every_font_embedded(pdf_copy):
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # the "emb" column
 
 
+def test_the_pdf_copy_is_tagged_with_headings_table_headers_and_the_memo_language(pdf_copy):
+    """Issue 17 item 6: a screen reader finds the headings, the table headers and the language."""
+    path, _ = pdf_copy
+    pdfinfo = require_tool("pdfinfo", package="poppler-utils")
+    info = subprocess.run([pdfinfo, str(path)], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    struct = subprocess.run([pdfinfo, "-struct-text", str(path)], check=True, capture_output=True, text=True).stdout
+    kinds = [line.split()[0] for line in struct.splitlines() if line.strip()]
+    # The sections and annexes are H1, the five recommendations H2; header cells are TH, not TD.
+    assert kinds.count("H2") == 5 and kinds.count("H1") >= 5, sorted(set(kinds))
+    assert "TH:" in kinds or "TH" in kinds, sorted(set(kinds))
+    first_h1 = struct.split("H1 (block):", 1)[1]
+    assert '"Түйіндеме"' in first_h1.split("(block):", 1)[0], first_h1[:300]  # the executive summary
+    assert b"/Lang(kk-KZ)" in path.read_bytes()  # the document language, in the catalogue
+
+
 def test_the_pdf_contents_have_page_numbers_and_the_seal_is_printed(pdf_copy):
     path, pages = pdf_copy
     text = pdftotext(path)

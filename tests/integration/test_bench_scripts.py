@@ -32,6 +32,19 @@ def test_the_export_bench_prints_its_ratios():
 @pytest.mark.usefixtures("pg_url")
 def test_the_voting_bench_counts_every_vote_once():
     out = _bench("votes.py", "--sqlite-threads", "4", "--pg-threads", "4", "--pg-pool", "2", "--items", "2",
-                 "--repeat", "1")
+                 "--repeat", "1", "--pgbench-clients", "4", "--limit-seconds", "1")
     assert [line.split()[0] for line in out.splitlines() if "lost 0  duplicated 0  uncounted 0  errors 0" in line] == [
         "SQLite", "PostgreSQL"]
+
+
+def test_the_pages_bench_prints_paired_ratios_for_the_detail_and_results_pages():
+    out = _bench("pages.py", "--sizes", "50", "--repeat", "1")
+    for page in ("detail expert", "detail moderator", "results expert"):
+        assert any(line.strip().startswith(page) and "ratio" in line and "spread" in line for line in out.splitlines())
+    assert "goal <= 5 at 500" in out and "goal <= 10 at 500" in out
+
+
+def test_the_memory_bench_prints_the_extra_memory_of_a_signed_in_session():
+    out = _bench("memory.py", "--sessions", "2")
+    lines = [line for line in out.splitlines() if "extra per signed-in" in line]
+    assert len(lines) == 2 and all("(goal <= 1 MiB)" in line for line in lines), out
