@@ -33,7 +33,9 @@ from starlette.routing import Route
 
 from recdraft import config
 from recdraft.errors import RecdraftError
-from recdraft.i18n import LANGS
+from recdraft.i18n import LANGS, best_language
+from recdraft.ui import a11y
+from recdraft.ui import mail_routes
 from recdraft.ui.auth import BROWSER_COOKIE, LANG_COOKIE, SESSION_COOKIE, forwarded_proto_is_https
 
 log = logging.getLogger("recdraft")
@@ -166,6 +168,7 @@ ROUTES = [
     Route(config.app_path("/auth/claim"), claim, methods=["GET"]),
     Route(config.app_path("/auth/logout"), logout, methods=["GET"]),
     Route(config.app_path("/auth/language"), language, methods=["GET"]),
+    Route(config.app_path("/mail/unsubscribe"), mail_routes.unsubscribe, methods=["GET", "POST"]),
 ]
 
 
@@ -199,8 +202,33 @@ class SecurityMiddleware:
             return
         https = is_https(scope)
         needs_browser_id = not HTTPConnection(scope).cookies.get(BROWSER_COOKIE)
+        page_lang = _document_language(scope)
+        if page_lang is not None:
+            # Streamlit's index.html, served whole and uncompressed so that its <html lang> can be set (a11y.py):
+            # no gzip, and no "304 Not Modified" that would keep the page of another language from the cache.
+            scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() not in _REWRITE_DROPS]}
+        held: list[Any] = []
 
         async def send_with_headers(message: Any) -> None:
+            if page_lang is not None and (held or message["type"] == "http.response.start"):
+                if message["type"] == "http.response.start":
+                    raw = Headers(raw=list(message.get("headers", [])))
+                    if not raw.get("content-type", "").startswith("text/html") or raw.get("content-encoding"):
+                        await _send_page(message)
+                        return
+                held.append(message)
+                if message["type"] == "http.response.body" and not message.get("more_body", False):
+                    start, *bodies = held
+                    body = a11y.rewrite_index(b"".join(m.get("body", b"") for m in bodies), page_lang)
+                    headers = [(k, v) for k, v in start.get("headers", [])
+                               if k.lower() not in {b"content-length", b"etag", b"last-modified"}]
+                    headers.append((b"content-length", str(len(body)).encode()))
+                    await _send_page({**start, "headers": headers})
+                    await send({"type": "http.response.body", "body": body, "more_body": False})
+                return
+            await _send_page(message)
+
+        async def _send_page(message: Any) -> None:
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers", []))
                 present = {name.lower() for name, _ in raw}
@@ -215,6 +243,27 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+_REWRITE_DROPS = frozenset({b"accept-encoding", b"if-none-match", b"if-modified-since"})
+_NOT_DOCUMENTS = ("/_stcore/", "/static/", "/media/", "/component/", "/app/static/", "/auth/", "/-/")
+
+
+def _document_language(scope: Any) -> str | None:
+    """For a browser asking for a page (GET, text/html): the language to write into ``<html lang>``."""
+    if scope.get("method") != "GET":
+        return None
+    path = scope.get("path", "")
+    if any(part in path for part in _NOT_DOCUMENTS) or path.rsplit("/", 1)[-1].count("."):
+        return None
+    headers = Headers(scope=scope)
+    if "text/html" not in headers.get("accept", ""):
+        return None
+    chosen = HTTPConnection(scope).cookies.get(LANG_COOKIE)
+    if chosen in LANGS:
+        return chosen
+    first = headers.get("accept-language", "").split(",")[0].split(";")[0].strip()
+    return best_language(first or None)
 
 
 def _browser_cookie(secure: bool) -> str:

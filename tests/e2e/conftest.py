@@ -26,7 +26,17 @@ Helpers (import them: ``from tests.e2e.conftest import sign_in, wait_idle, scree
 ``session_cookie(page)``                   the HttpOnly session cookie's value, or None.
 
 Stable selectors: keyed widgets carry the CSS class ``st-key-<key>``; the sign-in form uses
-``signin_username``, ``signin_password`` and ``signin_submit``, the sidebar ``nav_language`` and ``nav_signout``.
+``signin_username``, ``signin_password`` and ``signin_submit``, the sidebar ``nav_language`` and ``nav_signout``;
+the sidebar's page links sit in ``nav_pages``.
+
+Accessibility (issue 17, docs/accessibility.md)
+-----------------------------------------------
+Every page a browser test lets settle is checked with axe-core (``tests/e2e/axe``, installed by ``make test``):
+``wait_idle`` runs ``axe.run`` once per distinct state (address, ``<html lang>``, headings, open dialogs and
+alerts), and a test whose pages had a *serious* or *critical* finding fails when it ends, listing each one
+(rule, target, HTML). Findings in Streamlit's own markup that the app cannot change are allowed by
+``AXE_ALLOWED`` (each names its Streamlit issue). ``axe_findings(page)`` runs the check on demand and returns the
+findings. Without the axe file the check is off locally (with a warning) and fails under ``CI=true``.
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,6 +67,12 @@ DESKTOP = {"width": 1440, "height": 900}
 STARTUP_SECONDS = 60
 IDLE_TIMEOUT_MS = 30_000
 SESSION_COOKIE = "recdraft_session"
+NAV_MENU = ".st-key-nav_pages"  # recdraft's own sidebar menu of page links (recdraft/ui/nav.py)
+AXE_JS = ROOT / "tests" / "e2e" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_IMPACTS = frozenset({"serious", "critical"})
+# Findings that come from Streamlit's own components and cannot be fixed in the app: (rule id, a CSS selector
+# the element matches, the Streamlit issue). Keep it short, and document each in docs/accessibility.md.
+AXE_ALLOWED: tuple[tuple[str, str, str], ...] = ()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -63,6 +80,101 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+
+
+# --- accessibility: axe-core on every settled page ----------------------------------------------------------
+
+_AXE_SEEN: set[tuple[str, ...]] = set()
+_AXE_FINDINGS: list[str] = []
+AXE_TIMES: list[float] = []  # seconds per axe run (one per checked state)
+_AXE_STATE = """() => {
+  const heads = [...document.querySelectorAll('h1, h2, h3, h4, [role="dialog"], [data-testid="stAlert"]')]
+    .map(e => e.tagName + ':' + (e.innerText || '').trim().slice(0, 60));
+  const controls = document.querySelectorAll('a, button, input, textarea, [role="tab"], [role="radio"]').length;
+  return [location.pathname + location.search, document.documentElement.lang, heads.join('|'), String(controls)];
+}"""
+_AXE_SETTLED = """() => !document.querySelector('[data-stale="true"]')
+  && !!document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')"""
+_AXE_RUN = """async (impacts) => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  const out = [];
+  for (const v of result.violations) {
+    if (!impacts.includes(v.impact)) continue;
+    for (const n of v.nodes) out.push({rule: v.id, impact: v.impact, target: n.target.join(' '),
+                                       html: n.html.slice(0, 300), why: n.failureSummary || '', help: v.helpUrl});
+  }
+  return out;
+}"""
+
+
+def axe_available() -> bool:
+    """Whether the axe-core file is there; under ``CI=true`` its absence fails the test."""
+    if AXE_JS.exists():
+        return True
+    message = f"axe-core is missing ({AXE_JS.relative_to(ROOT)}): run `make axe` (npm ci in tests/e2e/axe)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    warnings.warn(message + "; the accessibility checks are off", stacklevel=2)
+    return False
+
+
+def _allowed(page, finding: dict) -> bool:
+    for rule, selector, _issue in AXE_ALLOWED:
+        if finding["rule"] == rule and page.evaluate(
+                "([t, s]) => { try { const e = document.querySelector(t); return !!e && !!e.closest(s); }"
+                " catch (err) { return false; } }", [finding["target"], selector]):
+            return True
+    return False
+
+
+def axe_findings(page) -> list[dict]:
+    """The serious and critical axe-core findings on ``page`` as it is now, less the allowed ones."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    found = page.evaluate(_AXE_RUN, sorted(AXE_IMPACTS))
+    return [f for f in found if not _allowed(page, f)]
+
+
+def describe_findings(findings: list[dict], where: str) -> list[str]:
+    return [f"{where}: {f['impact']} {f['rule']} at {f['target']}\n    {f['html']}\n    {f['why']}"
+            for f in findings]
+
+
+def check_a11y(page, *, force: bool = False) -> list[dict]:
+    """Run axe on ``page`` unless this state was checked already; remember the findings for the test's end."""
+    if not AXE_JS.exists() and not axe_available():
+        return []
+    try:
+        state = tuple(page.evaluate(_AXE_STATE))
+    except Exception:  # noqa: BLE001 - a page that is closing or navigating: its next settle is checked
+        return []
+    key = (page.url.split("/")[2] if "://" in page.url else "", *state)
+    if key in _AXE_SEEN and not force:
+        return []
+    try:
+        # Elements of the previous run are drawn faded until the new run replaces them: not what a person reads.
+        page.wait_for_function(_AXE_SETTLED, timeout=5_000)
+    except Exception:  # noqa: BLE001 - still busy: the page's next settle is checked
+        return []
+    started = time.monotonic()
+    findings = axe_findings(page)
+    AXE_TIMES.append(time.monotonic() - started)
+    if not page.evaluate(_AXE_SETTLED):  # a run started while axe looked: check this state again later
+        return []
+    _AXE_SEEN.add(key)
+    _AXE_FINDINGS.extend(describe_findings(findings, f"{state[0]} (lang={state[1]})"))
+    return findings
+
+
+@pytest.fixture(autouse=True)
+def _a11y_of_every_page() -> Iterator[None]:
+    """Fail the test (at its end) when a page it let settle had a serious or critical axe finding."""
+    _AXE_FINDINGS.clear()
+    yield
+    found, _AXE_FINDINGS[:] = list(_AXE_FINDINGS), []
+    if found:
+        pytest.fail(f"{len(found)} serious/critical accessibility finding(s) (axe-core):\n" + "\n".join(found),
+                    pytrace=False)
 
 
 def _free_port() -> int:
@@ -213,6 +325,7 @@ def wait_idle(page, timeout: int = IDLE_TIMEOUT_MS) -> None:
     # A rerun can start right after a run ends (st.rerun); give it a moment, then wait again.
     page.wait_for_timeout(150)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+    check_a11y(page)
 
 
 def open_page(page, base_url: str, url_path: str = "") -> None:
@@ -255,13 +368,13 @@ def sign_out(page) -> None:
 
 def nav_links(page) -> list[str]:
     """The page titles the sidebar navigation offers, in order (without their icons)."""
-    texts = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+    texts = page.locator(f"{NAV_MENU} a").all_inner_texts()
     return [next((line.strip() for line in reversed(t.splitlines()) if line.strip()), "") for t in texts]
 
 
 def go_to(page, title: str) -> None:
     """Click the sidebar link titled ``title`` and wait until the page has run."""
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+    page.locator(f"{NAV_MENU} a").filter(has_text=title).first.click()
     wait_idle(page)
 
 

@@ -21,11 +21,12 @@ from recdraft.services import amendments as amendment_service
 from recdraft.services import comments as comment_service
 from recdraft.services import recommendations as rec_service
 from recdraft.services import roundtables as roundtable_service
+from recdraft.ui.a11y import in_language
 from recdraft.ui.context import db, errors_shown, fmt_date, fmt_datetime, fmt_number, lang, tr
 from recdraft.ui.render import escape_markdown, format_recommendation_text, plain_markdown, user_text_markdown
 from recdraft.ui.widgets import content_form
 from recdraft.ui.widgets.coauthors import coauthors_editor
-from recdraft.ui.widgets.comments import comment_thread
+from recdraft.ui.widgets.comments import comment_thread, thread_page_key
 from recdraft.ui.widgets.diff import content_changes, diff_legend, show_changes, show_revision_diff
 from recdraft.ui.widgets.labels import (
     CONTENT_LANGS,
@@ -34,6 +35,7 @@ from recdraft.ui.widgets.labels import (
     labels_for,
     language_name,
     priority_badge,
+    priority_label,
     shown_language,
     status_badge,
     status_label,
@@ -322,6 +324,7 @@ def _history(member: Member, rec: RecommendationView, revisions: list, code: str
         st.markdown(" · ".join(line))
         if rev.note:
             st.caption(user_text_markdown(rev.note))
+    _detail_changes(member, rec)
     if len(revisions) < 2:
         return
     st.divider()
@@ -350,7 +353,33 @@ def _history(member: Member, rec: RecommendationView, revisions: list, code: str
                 rec_service.restore_revision(db(), actor_id=member.user.id, recommendation_id=rec.id,
                                              revision_id=by_number[number].id)
                 flash("recs.restored", number=number)
+                st.session_state[f"{HISTORY_NEXT}{rec.id}"] = True  # stay on the History tab after the rerun
                 st.rerun()
+
+
+HISTORY_NEXT = "recs_history_next_"
+
+
+def _detail_value(member: Member, field: str, value: str) -> str:
+    if field == "priority":
+        return priority_label(value) if value else "—"
+    return topic_label(member.roundtable, value) or tr("friction.history.no_topic")
+
+
+def _detail_changes(member: Member, rec: RecommendationView) -> None:
+    """Topic and priority changes (not voted on, so no revision), oldest first."""
+    changes = []
+    with errors_shown():
+        changes = rec_service.list_detail_changes(db(), actor_id=member.user.id, recommendation_id=rec.id)
+    if not changes:
+        return
+    st.markdown(f"**{escape_markdown(tr('friction.history.details'))}**")
+    for c in reversed(changes):
+        st.markdown(" · ".join([
+            escape_markdown(tr(f"friction.history.{c.field}", before=_detail_value(member, c.field, c.before),
+                               after=_detail_value(member, c.field, c.after))),
+            plain_markdown(c.actor_name or "—"), escape_markdown(fmt_datetime(c.at)),
+        ]))
 
 
 def _amendments(member: Member, rec: RecommendationView, items: list, revisions: list) -> None:
@@ -366,7 +395,7 @@ def _amendments(member: Member, rec: RecommendationView, items: list, revisions:
         with st.container(border=True, key=f"recs_amendment_{a.id}"):
             colour = {"open": "blue", "accepted": "green", "rejected": "red"}.get(a.status, "gray")
             st.markdown(" · ".join([
-                f"**{escape_markdown(tr('recs.amend.n', number=a.id))}**", plain_markdown(a.proposer_name),
+                f"**{escape_markdown(tr('recs.amend.n', number=a.number))}**", plain_markdown(a.proposer_name),
                 escape_markdown(fmt_datetime(a.created_at)),
                 badge(tr(f"recs.amend.status.{a.status}"), colour)]))
             if a.justification:
@@ -453,9 +482,20 @@ def _propose_form(member: Member, rec: RecommendationView) -> None:
                                                     content=content, justification=justification or "",
                                                     submission_key=key)
                 st.session_state.pop(f"{prefix}__seeded", None)
+                st.session_state.pop(f"{prefix}_why", None)  # the justification was sent: clear the box
                 form_nonce(prefix, renew=True)
                 flash("recs.amend.sent")
                 st.rerun()
+
+
+def _translation_line(member: Member, rec_id: int) -> None:
+    """Each language's status (original / translated / outdated / needs translation) and a way to translate."""
+    from recdraft.services import translations as translation_service
+    from recdraft.ui.widgets.translations import language_statuses
+
+    with errors_shown():
+        language_statuses(translation_service.get_translations(db(), actor_id=member.user.id,
+                                                               recommendation_id=rec_id))
 
 
 def _detail(member: Member, rec_id: int) -> None:
@@ -471,7 +511,8 @@ def _detail(member: Member, rec_id: int) -> None:
     view_key = f"recs_view_lang_{rec.id}"
     code = shown_language(content, st.session_state.get(view_key))
     head, edit = st.columns([6, 1.2], vertical_alignment="bottom")
-    head.header(f"{rec.number}\\. {plain_markdown(content[code].title)}")
+    with in_language(code, f"title_{rec.id}", head):  # lang="<code>" for a screen reader (ui/a11y.py)
+        st.header(f"{rec.number}\\. {plain_markdown(content[code].title)}")
     if _may_edit(member, rec) and RecStatus(rec.status) in EDITABLE_STATUSES:
         if edit.button(tr("recs.edit"), key="recs_edit", icon=":material/edit:", width="stretch"):
             go_to("draft", rec=rec.id)
@@ -494,24 +535,31 @@ def _detail(member: Member, rec_id: int) -> None:
                            name=rec.current_revision.author_name,
                            date=fmt_datetime(rec.current_revision.created_at))),
     ]))
-    with st.container(border=True, key="recs_text"):
+    with st.container(border=True, key="recs_text"), in_language(code, f"text_{rec.id}"):
         _text_block(rec, code)
+    _translation_line(member, rec.id)
     _vote_line(member, rec)
     _status_controls(member, rec)
     if may(member, Action.DRAFT):
         coauthors_editor(member, rec, members)
 
-    revisions, amendments, thread = [], [], []
+    revisions, amendments, thread = [], [], None
     with errors_shown():
         revisions = rec_service.list_revisions(db(), actor_id=member.user.id, recommendation_id=rec.id)
         amendments = amendment_service.list_amendments(db(), actor_id=member.user.id, recommendation_id=rec.id)
-        thread = comment_service.list_comments(db(), actor_id=member.user.id, recommendation_id=rec.id)
+        # One page of threads, not every comment (issue 15: the page costs the same for 500 or 5,000).
+        thread = comment_service.comment_page(db(), actor_id=member.user.id, recommendation_id=rec.id,
+                                              page=int(st.session_state.get(thread_page_key(rec.id)) or 1))
     open_amendments = sum(1 for a in amendments if a.status == "open")
-    tabs = st.tabs([tr("recs.tab.comments", count=len(thread)),
+    history_label = tr("recs.tab.history", count=len(revisions))
+    # After "Restore" the History tab's label (its count) changes: select it again rather than the first tab.
+    stay = st.session_state.pop(f"{HISTORY_NEXT}{rec.id}", False)
+    tabs = st.tabs([tr("recs.tab.comments", count=thread.comments if thread else 0),
                     tr("recs.tab.amendments", count=open_amendments),
-                    tr("recs.tab.history", count=len(revisions))], key=f"recs_tabs_{rec.id}")
+                    history_label], key=f"recs_tabs_{rec.id}", default=history_label if stay else None)
     with tabs[0]:
-        comment_thread(member, rec, thread, revisions)
+        if thread is not None:
+            comment_thread(member, rec, thread, revisions)
     with tabs[1]:
         # Proposing and deciding amendments is drafting: when the phase has closed drafting, the amendments
         # are listed as a reader sees them.

@@ -43,6 +43,7 @@ from recdraft.ui.render import (
     user_text_markdown,
 )
 from recdraft.ui.widgets import charts
+from recdraft.ui.a11y import in_language
 from recdraft.ui.widgets.labels import badge, labels_for, language_name, shown_language
 from recdraft.ui.widgets.page import flash, go_to
 
@@ -174,6 +175,14 @@ def rec_title(titles: dict[str, str], fallback_number: int) -> str:
     return localized(titles, fallback=tr("vote.rec_fallback", number=fallback_number))
 
 
+def title_language(titles: dict[str, str]) -> str | None:
+    """The language ``rec_title`` shows the title in (the same order of preference)."""
+    for code in (lang(), "en", "ru", "kk"):
+        if (titles.get(code) or "").strip():
+            return code
+    return next((code for code, value in titles.items() if value), None)
+
+
 def rec_heading(number: int, title: str) -> str:
     return f"**{number}\\. {plain_markdown(title)}**"
 
@@ -230,13 +239,16 @@ def recommendation_text(rec: RecommendationView | None, *, key: str) -> None:
         fields = content[code]
         if code != lang():
             st.caption(tr("vote.text_in", language=language_name(code)))
-        st.markdown(format_recommendation_text(fields.text))
+        with in_language(code, f"vote_text_{key}"):
+            st.markdown(format_recommendation_text(fields.text))
         if fields.rationale.strip():
             st.markdown(f"**{escape_markdown(tr('recs.field.rationale'))}**")
-            st.markdown(format_recommendation_text(fields.rationale))
+            with in_language(code, f"vote_rationale_{key}"):
+                st.markdown(format_recommendation_text(fields.rationale))
         if fields.legal_basis.strip():
             st.markdown(f"**{escape_markdown(tr('recs.field.legal_basis'))}**")
-            st.markdown(format_recommendation_text(fields.legal_basis))
+            with in_language(code, f"vote_legal_{key}"):
+                st.markdown(format_recommendation_text(fields.legal_basis))
         if st.button(tr("vote.open_rec"), key=f"vote_open_{key}", type="tertiary", icon=":material/open_in_new:"):
             go_to("recommendations", rec=rec.id)
 
@@ -283,8 +295,9 @@ def delphi_feedback(feedback: DelphiFeedback, band: tuple[int, int], *, key: str
         count.metric(tr("vote.feedback.count_label"), str(feedback.count))
         charts.show(charts.rating_chart(feedback.distribution, rating_words(), band=band, median=feedback.median,
                                         yours=feedback.your_rating, height=170),
-                    key=f"vote_feedback_chart_{key}")
+                    key=f"vote_feedback_chart_{key}", alt=rating_alt(feedback.distribution, feedback.median))
         st.caption(tr("vote.feedback.legend", low=band[0], high=band[1]))
+        figures_table(rating_figures(feedback.distribution))
 
 
 def _simple_ballot(user_id: int, rnd: RoundView, item: BallotItemView, key: str) -> None:
@@ -398,7 +411,8 @@ def ballot_item(user_id: int, rnd: RoundView, item: BallotItemView, rec: Recomme
     key = f"{rnd.id}_{item.recommendation_id}"
     with st.container(border=True, key=f"vote_item_{key}"):
         head, state = st.columns([5, 1.6], vertical_alignment="center")
-        head.markdown(rec_heading(item.recommendation_number, rec_title(item.title, item.recommendation_number)))
+        with in_language(title_language(item.title), f"vote_title_{key}", head):  # lang= for a screen reader
+            st.markdown(rec_heading(item.recommendation_number, rec_title(item.title, item.recommendation_number)))
         state.container(horizontal_alignment="right").markdown(_status_badge(item), width="content")
         recommendation_text(rec, key=key)
         if not item.can_vote:
@@ -504,6 +518,49 @@ def _dissents(result: ItemResultView) -> None:
         st.markdown(f"**{plain_markdown(who)}** · {escape_markdown(what)}  \n{user_text_markdown(d.reason)}")
 
 
+def choice_figures(tally: dict[str, int]) -> tuple[list[str], list[str]]:
+    """A simple-vote chart's figures as a table: (header, row) — each choice's label over its number of votes."""
+    return ([tr("vote.chart.choice"), *(tally_label(c) for c in CHOICES)],
+            [tr("vote.chart.votes"), *(str(int(tally.get(c, 0))) for c in CHOICES)])
+
+
+def rating_figures(distribution: Any) -> tuple[list[str], list[str]]:
+    """A Delphi histogram's figures as a table: (header, row) — each rating 1–9 over how many gave it."""
+    counts = {int(k): int(v) for k, v in dict(distribution or {}).items()}
+    return ([tr("vote.chart.rating"), *(str(r) for r in RATINGS)],
+            [tr("vote.chart.count"), *(str(counts.get(r, 0)) for r in RATINGS)])
+
+
+def choice_alt(tally: dict[str, int]) -> str:
+    """The simple-vote chart in words, for screen readers (the chart's ``alt``)."""
+    return tr("threads.chart.choice_alt", figures=", ".join(f"{tally_label(c)} {int(tally.get(c, 0))}"
+                                                             for c in CHOICES))
+
+
+def rating_alt(distribution: Any, median: float | None) -> str:
+    """The Delphi histogram in words, for screen readers (the chart's ``alt``)."""
+    counts = {int(k): int(v) for k, v in dict(distribution or {}).items()}
+    return tr("threads.chart.rating_alt", figures=", ".join(f"{r}: {counts.get(r, 0)}" for r in RATINGS),
+              median=number_text(median))
+
+
+def figures_markdown(figures: tuple[list[str], list[str]]) -> str:
+    """A Markdown table (a real HTML table on the page, with header cells) of one header row and one row."""
+    header, row = figures
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(escape_markdown(c) for c in cells) + " |"  # escapes "|" too
+
+    return "\n".join([line(header), "|" + "---|" + "---:|" * (len(header) - 1), line(row)])
+
+
+def figures_table(figures: tuple[list[str], list[str]]) -> None:
+    """The chart's figures as a table beside it, which a screen reader and the keyboard reach (issue 17 item 3).
+
+    A Markdown table rather than st.table: the same HTML table, without building a DataFrame for it."""
+    st.markdown(figures_markdown(figures))
+
+
 def result_card(result: ItemResultView, rules: dict[str, Any], title: str, *, heading: str | None = None) -> None:
     """One recommendation's result in one round: outcome, chart, quorum and rule, groups, dissent."""
     key = f"{result.round_id}_{result.recommendation_id}"
@@ -521,14 +578,19 @@ def result_card(result: ItemResultView, rules: dict[str, Any], title: str, *, he
         with chart_col:
             if result.mode == "delphi":
                 summary = counts.delphi
-                charts.show(charts.rating_chart(summary.distribution if summary else {}, rating_words(),
-                                                band=band_of(rules), median=summary.median if summary else None,
+                distribution = summary.distribution if summary else {}
+                median = summary.median if summary else None
+                charts.show(charts.rating_chart(distribution, rating_words(), band=band_of(rules), median=median,
                                                 reject_band=(1, 3) if rules.get("delphi_rejection", True) else None),
-                            key=f"results_chart_{key}")
+                            key=f"results_chart_{key}", alt=rating_alt(distribution, median))
                 st.caption(tr("results.delphi_legend", low=band_of(rules)[0], high=band_of(rules)[1]))
+                figures_table(rating_figures(distribution))
             else:
-                charts.show(charts.choice_chart({c: getattr(counts, c) for c in CHOICES}, choice_words()),
-                            key=f"results_chart_{key}")
+                tally = {c: getattr(counts, c) for c in CHOICES}
+                charts.show(charts.choice_chart(tally, choice_words()), key=f"results_chart_{key}",
+                            alt=choice_alt(tally))
+                st.caption(tr("threads.chart.choice_caption"))
+                figures_table(choice_figures(tally))
         with facts_col:
             _facts(result, counts, rules)
         if result.groups:
