@@ -4,6 +4,7 @@ mail program's RFC 8058 one-click request — stops that kind of message; a forg
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
@@ -30,7 +31,10 @@ def _call(app, method: str, url: str, body: bytes = b"") -> tuple[int, str]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: the browser tests' Playwright (sync API) keeps an event loop registered on the main
+    # thread for the whole session, and asyncio.run refuses to start inside a running loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     text = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body").decode()
     return status, text
