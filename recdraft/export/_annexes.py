@@ -222,6 +222,9 @@ def dissents(ctx: Ctx, body: etree._Element, n: int) -> None:
         text_cell(tr, widths[2], text_style, clean(opinion.organisation or "", single_line=True) or DASH)
         tc = cell(tr, widths[3])
         write_markup(ctx, tc, opinion.reason or DASH, lang=ctx.lang, compact=True, body_style="Memo Table Text")
+    if any(ctx.foreign_lang(opinion.reason or "") for opinion in ctx.data.dissents):
+        # A reader should not take a reason in another language for a gap in the translation: it is a quotation.
+        simple_paragraph(body, ctx.s("Memo Table Note"), ctx.label("dissent_note"))
 
 
 def participants(ctx: Ctx, body: etree._Element, n: int) -> None:

@@ -1,4 +1,4 @@
-"""A link from a message opens the roundtable it is about, for someone who works in several."""
+"""A link from a message opens the roundtable it is about; organisations are named in the interface language."""
 
 from __future__ import annotations
 
@@ -55,3 +55,16 @@ def test_message_links_name_their_roundtable_once():
     assert with_roundtable("https://s/vote", 2) == "https://s/vote?rt=2"
     assert with_roundtable("https://s/vote?rt=3", 2) == "https://s/vote?rt=3"
     assert with_roundtable("https://s/", None) == "https://s/"
+
+
+def test_my_organisation_and_the_participants_list_name_organisations_in_the_interface_language(app_as):
+    from tests.ui.conftest import texts
+
+    kk = texts(app_as("admin", "recdraft/ui/pages/account.py", lang="kk"))
+    assert "Нархоз университеті — Құқық және мемлекеттік басқару мектебі" in kk
+    assert "Narxoz University — School of Law" not in kk
+    ru = app_as("admin", "recdraft/ui/pages/participants.py", lang="ru")
+    assert not ru.exception
+    shown = "\n".join(df.value.to_csv() for df in ru.dataframe)
+    assert "Международный Комитет Красного Креста (МККК)" in shown
+    assert "International Committee of the Red Cross" not in shown

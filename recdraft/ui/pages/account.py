@@ -16,6 +16,7 @@ from recdraft.ui.context import (
     stop_with_sign_in,
     tr,
 )
+from recdraft.ui.widgets.labels import organisation_label
 from recdraft.ui.widgets.mail_prefs import mail_preferences
 
 
@@ -37,7 +38,7 @@ def _consent(user, rt) -> None:
         return
     if mine.organisation:
         st.caption(tr("account.organisation"))
-        st.text(mine.organisation)
+        st.text(organisation_label(rt.settings, mine.organisation))
     value = st.toggle(tr("account.consent"), value=mine.consent_named, help=tr("account.consent_help"),
                       key="account_consent")
     if value != mine.consent_named:

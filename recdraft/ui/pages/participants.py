@@ -47,6 +47,7 @@ from recdraft.ui.context import (
 )
 from recdraft.ui.render import plain_markdown
 from recdraft.ui.widgets.flash import flash, show_flash
+from recdraft.ui.widgets.labels import organisation_label
 
 ROLES = ("admin", "moderator", "expert", "observer")
 COLUMNS = ("name", "email", "organisation", "role", "consent", "language")
@@ -137,7 +138,7 @@ def _status(p: ParticipantView) -> str:
     return tr("participants.status.invited")
 
 
-def _list(people: list[ParticipantView]) -> None:
+def _list(people: list[ParticipantView], settings: dict | None = None) -> None:
     joined = sum(1 for p in people if p.joined)
     st.caption(tr("participants.count", joined=joined, invited=len(people) - joined))
     if not people:
@@ -145,7 +146,8 @@ def _list(people: list[ParticipantView]) -> None:
         return
     tables.dataframe(
         [{tr("participants.col.name"): p.name, tr("participants.col.email"): p.email or "",
-          tr("participants.col.organisation"): p.organisation or "", tr("participants.col.role"): _role_name(p.role),
+          tr("participants.col.organisation"): organisation_label(settings, p.organisation),
+          tr("participants.col.role"): _role_name(p.role),
           tr("participants.col.named"): bool(p.consent_named),
           tr("participants.col.language"): _language_name(p.language),
           tr("participants.col.status"): _status(p)} for p in people],
@@ -395,7 +397,7 @@ def render() -> None:
         return
     can_change = allowed(Action.CONFIGURE, role=role, phase=rt.phase)
     _links_block(rt)
-    _list(people)
+    _list(people, rt.settings)
     if not can_change:
         st.info(tr("participants.read_only", phase=tr(f"phase.{rt.phase}")))
         return

@@ -75,3 +75,17 @@ def labels_for(values: Any, label: Any) -> Any:
     """
     table = {value: label(value) for value in values}
     return table.__getitem__
+
+
+def organisation_label(settings: dict[str, Any] | None, stored: str | None) -> str:
+    """An organisation as stored on a membership, named in the interface language when the roundtable's
+    ``organisation_names`` setting knows it (any of its names matches), else as stored."""
+    stored = stored or ""
+    key = stored.strip().casefold()
+    for names in (settings or {}).get("organisation_names") or []:
+        if not isinstance(names, dict):
+            continue
+        texts = {k: v for k, v in names.items() if isinstance(v, str) and v.strip()}
+        if key and key in {v.strip().casefold() for v in texts.values()}:
+            return texts.get(lang()) or stored
+    return stored

@@ -226,3 +226,12 @@ def test_every_variant_and_language_has_the_element_order_word_requires():
         for variant in ("final", "review", "redline", "comparison"):
             for data in (memo_data(), draft_data()):
                 assert structure_problems(render(data, lang, variant)) == [], (lang, variant)
+
+
+def test_a_reason_quoted_in_another_language_is_said_to_be_a_quotation_not_a_missing_translation():
+    # The voters wrote their reasons in English: a Russian memo quotes them as written, and says so.
+    ru = "\n".join(text_of(p) for p in render(memo_data(), lang="ru").body.iter(q("p")))
+    assert "Обоснования приводятся в том виде и на том языке, в каком их изложили авторы." in ru
+    assert "The Society should remain a public association under the general law." in ru
+    en = "\n".join(text_of(p) for p in render(memo_data(), lang="en").body.iter(q("p")))
+    assert "in the language they wrote them in" not in en  # nothing to explain when all are in English
