@@ -1,4 +1,4 @@
-"""Skip-or-fail for tests that need an outside program.
+"""Skip-or-fail for tests that need an outside program; running a coroutine beside the browser tests.
 
 Locally (no root, tool missing) a test is skipped with one line naming the Debian package.
 Under ``CI=true`` a missing tool is a failure: ``make test`` installs it, so absence is a bug.
@@ -6,8 +6,12 @@ Under ``CI=true`` a missing tool is a failure: ``make test`` installs it, so abs
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import os
 import shutil
+from collections.abc import Coroutine
+from typing import Any
 
 import pytest
 
@@ -21,3 +25,11 @@ def require_tool(command: str, *, package: str) -> str:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run ``coroutine`` (an ASGI route handler or app call) on its own loop in a worker thread: the browser
+    tests' sync Playwright keeps an event loop registered on the main thread for the whole session, where
+    ``asyncio.run()`` refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -37,7 +37,7 @@ from recdraft.db.models import (
     utcnow,
 )
 from recdraft.db.voting_models import Recusal, Vote, VotingRound
-from recdraft.domain.roles import can_administer, can_moderate
+from recdraft.domain.roles import Role, can_administer, can_moderate
 from recdraft.domain.statuses import CommentStatus
 from recdraft.errors import InvalidInput
 from recdraft.schemas.views import AuditEventView
@@ -157,6 +157,16 @@ def audit_log(
                       .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset))
 
 
+def _viewer(s: Session, actor_id: int, roundtable_id: int, since: datetime | None) -> tuple[User, Role, datetime | None]:
+    """The member reading the feed, their role, and ``since`` (default: when they last marked the feed seen)."""
+    user = actor(s, actor_id)
+    role = member_role(s, user, roundtable_id)
+    if since is None:
+        since = s.scalar(select(Membership.last_seen_at).where(
+            Membership.roundtable_id == roundtable_id, Membership.user_id == user.id))
+    return user, role, since
+
+
 def activity_feed(
     db: Database, *, actor_id: int, roundtable_id: int, since: datetime | None = None, limit: int = 100
 ) -> list[AuditEventView]:
@@ -167,11 +177,7 @@ def activity_feed(
     _page(limit, 0)
     _aware(since, "since")
     with db.read() as s:
-        user = actor(s, actor_id)
-        role = member_role(s, user, roundtable_id)
-        if since is None:
-            since = s.scalar(select(Membership.last_seen_at).where(
-                Membership.roundtable_id == roundtable_id, Membership.user_id == user.id))
+        user, role, since = _viewer(s, actor_id, roundtable_id, since)
         stmt = _base_select()
         where: list[Any] = [
             AuditEvent.roundtable_id == roundtable_id,
@@ -248,11 +254,7 @@ def concerning_me(
     _page(limit, 0)
     _aware(since, "since")
     with db.read() as s:
-        user = actor(s, actor_id)
-        role = member_role(s, user, roundtable_id)
-        if since is None:
-            since = s.scalar(select(Membership.last_seen_at).where(
-                Membership.roundtable_id == roundtable_id, Membership.user_id == user.id))
+        user, role, since = _viewer(s, actor_id, roundtable_id, since)
         after = (lambda col: col > since) if since is not None else (lambda col: true())
         hide = set() if can_moderate(role) else _unnamed_members(s, roundtable_id)
         in_rt = Recommendation.roundtable_id == roundtable_id

@@ -3,8 +3,6 @@ mail program's RFC 8058 one-click request — stops that kind of message; a forg
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
@@ -13,6 +11,7 @@ from starlette.routing import Route
 from recdraft.services import comments, notifications, outbox
 from recdraft.ui import mail_routes
 from tests.integration.test_mail_outbox import _rec, mail_world, smtp  # noqa: F401 - the SMTP server fixture
+from tests.tools import run_coroutine
 
 
 def _call(app, method: str, url: str, body: bytes = b"") -> tuple[int, str]:
@@ -31,10 +30,7 @@ def _call(app, method: str, url: str, body: bytes = b"") -> tuple[int, str]:
     async def send(message):
         sent.append(message)
 
-    # In a thread of its own: the browser tests' Playwright (sync API) keeps an event loop registered on the main
-    # thread for the whole session, and asyncio.run refuses to start inside a running loop.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, app(scope, receive, send)).result()
+    run_coroutine(app(scope, receive, send))
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     text = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body").decode()
     return status, text

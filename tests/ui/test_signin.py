@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 
 import pytest
 from starlette.requests import Request
@@ -11,16 +9,10 @@ from starlette.requests import Request
 from recdraft.errors import NotFound, NotSignedIn
 from recdraft.services import accounts, sso
 from recdraft.ui import asgi, auth
+from tests.tools import run_coroutine
 from tests.ui.conftest import ACCOUNTS, DEMO_PASSWORD, TOKEN_KEY, texts, token_for, user_id
 
 SIGNIN = "signin_username"
-
-
-def _run(coroutine):
-    """Run a route handler on its own loop in a worker thread: the browser tests' sync Playwright
-    may leave an event loop running in the main thread, where asyncio.run() refuses to start."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _fill(at, username: str, password: str):
@@ -177,13 +169,13 @@ def _cookies(**values: str) -> str:
 
 def test_the_claim_route_sets_an_httponly_strict_cookie_once_in_the_browser_that_asked(ui_env, ui_db):
     token, code = _claim(ui_db)
-    response = _run(asgi.claim(_request("/auth/claim", f"code={code}", {
+    response = run_coroutine(asgi.claim(_request("/auth/claim", f"code={code}", {
         "Sec-Fetch-Site": "same-origin", "Cookie": _cookies(recdraft_browser=BROWSER)})))
     cookie = _set_cookie(response)
     assert response.status_code == 200
     assert f"recdraft_session={token}" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert "Path=/" in cookie and "Secure" not in cookie
-    again = _run(asgi.claim(_request("/auth/claim", f"code={code}", {"Cookie": _cookies(recdraft_browser=BROWSER)})))
+    again = run_coroutine(asgi.claim(_request("/auth/claim", f"code={code}", {"Cookie": _cookies(recdraft_browser=BROWSER)})))
     assert again.status_code == 410 and _set_cookie(again) == ""
     assert token.encode() not in response.body
 
@@ -192,7 +184,7 @@ def test_someone_elses_claim_code_opened_in_this_browser_signs_nobody_in(ui_env,
     """Login CSRF: the attacker's own unused code, sent as a link, must not put the victim in their session."""
     _, code = _claim(ui_db)
     for cookie in ({"recdraft_browser": "the-victims-browser"}, {}):
-        response = _run(asgi.claim(_request("/auth/claim", f"code={code}", {"Cookie": _cookies(**cookie)})))
+        response = run_coroutine(asgi.claim(_request("/auth/claim", f"code={code}", {"Cookie": _cookies(**cookie)})))
         assert response.status_code == 410 and _set_cookie(response) == ""
     assert accounts.claim_pending(ui_db, code=code), "the code stays usable by the browser it was issued to"
 
@@ -200,21 +192,21 @@ def test_someone_elses_claim_code_opened_in_this_browser_signs_nobody_in(ui_env,
 def test_the_cookie_is_secure_behind_a_trusted_https_proxy(ui_env, ui_db, monkeypatch):
     headers = {"X-Forwarded-Proto": "https", "Cookie": _cookies(recdraft_browser=BROWSER)}
     _, code = _claim(ui_db)
-    untrusted = _run(asgi.claim(_request("/auth/claim", f"code={code}", headers)))
+    untrusted = run_coroutine(asgi.claim(_request("/auth/claim", f"code={code}", headers)))
     assert "Secure" not in _set_cookie(untrusted), "anyone can send X-Forwarded-Proto: only a proxy is believed"
     monkeypatch.setenv("RECDRAFT_TRUSTED_PROXIES", "198.51.100.0/24")
     _, code = _claim(ui_db)
-    assert "Secure" in _set_cookie(_run(asgi.claim(_request("/auth/claim", f"code={code}", headers))))
+    assert "Secure" in _set_cookie(run_coroutine(asgi.claim(_request("/auth/claim", f"code={code}", headers))))
     _, code = _claim(ui_db)
     direct = _request("/auth/claim", f"code={code}", {"Cookie": _cookies(recdraft_browser=BROWSER)}, scheme="https")
-    assert "Secure" in _set_cookie(_run(asgi.claim(direct)))
+    assert "Secure" in _set_cookie(run_coroutine(asgi.claim(direct)))
 
 
 def test_other_sites_cannot_use_the_auth_routes(ui_env, ui_db):
     _, code = _claim(ui_db)
     cookie = _cookies(recdraft_browser=BROWSER)
     for route, query in ((asgi.claim, f"code={code}"), (asgi.logout, ""), (asgi.language, "value=kk")):
-        response = _run(route(_request("/auth/x", query, {"Sec-Fetch-Site": "cross-site", "Cookie": cookie})))
+        response = run_coroutine(route(_request("/auth/x", query, {"Sec-Fetch-Site": "cross-site", "Cookie": cookie})))
         assert response.status_code == 403 and _set_cookie(response) == ""
     assert accounts.claim_pending(ui_db, code=code)
 
@@ -222,7 +214,7 @@ def test_other_sites_cannot_use_the_auth_routes(ui_env, ui_db):
 def test_a_bare_logout_link_signs_nobody_out(ui_env, ui_db):
     token = token_for(ui_db, "expert2")
     for query in ("", "code=made-up"):
-        response = _run(asgi.logout(_request("/auth/logout", query, {
+        response = run_coroutine(asgi.logout(_request("/auth/logout", query, {
             "Sec-Fetch-Site": "same-origin", "Cookie": _cookies(recdraft_session=token, recdraft_browser=BROWSER)})))
         assert response.status_code == 410 and _set_cookie(response) == ""
     assert accounts.authenticate(ui_db, token=token).username == "expert2"
@@ -231,10 +223,10 @@ def test_a_bare_logout_link_signs_nobody_out(ui_env, ui_db):
 def test_the_logout_route_with_this_browsers_code_ends_the_session_and_deletes_the_cookie(ui_env, ui_db):
     token = token_for(ui_db, "expert2")
     code = accounts.issue_claim(ui_db, browser=BROWSER, purpose="sign_out")
-    elsewhere = _run(asgi.logout(_request("/auth/logout", f"code={code}", {
+    elsewhere = run_coroutine(asgi.logout(_request("/auth/logout", f"code={code}", {
         "Cookie": _cookies(recdraft_session=token, recdraft_browser="another-browser")})))
     assert elsewhere.status_code == 410
-    response = _run(asgi.logout(_request("/auth/logout", f"code={code}", {
+    response = run_coroutine(asgi.logout(_request("/auth/logout", f"code={code}", {
         "Cookie": _cookies(recdraft_session=token, recdraft_browser=BROWSER)})))
     assert response.status_code == 200
     assert 'recdraft_session=""' in _set_cookie(response) and "Max-Age=0" in _set_cookie(response)
@@ -243,9 +235,9 @@ def test_the_logout_route_with_this_browsers_code_ends_the_session_and_deletes_t
 
 
 def test_the_language_route_accepts_only_the_three_languages():
-    ok = _run(asgi.language(_request("/auth/language", "value=kk")))
+    ok = run_coroutine(asgi.language(_request("/auth/language", "value=kk")))
     assert ok.status_code == 200 and "recdraft_lang=kk" in _set_cookie(ok)
-    bad = _run(asgi.language(_request("/auth/language", "value=<script>")))
+    bad = run_coroutine(asgi.language(_request("/auth/language", "value=<script>")))
     assert bad.status_code == 400 and _set_cookie(bad) == ""
 
 
