@@ -87,5 +87,7 @@ def parse(model: type[M], **values: Any) -> M:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first.get("loc", ()))
         ctx_error = first.get("ctx", {}).get("error")
+        if isinstance(ctx_error, InvalidValue):
+            raise InvalidInput(ctx_error.msg, field=field or None) from None
         message = str(ctx_error) if ctx_error else first.get("msg", "Invalid input")
         raise InvalidInput(message, field=field or None) from None

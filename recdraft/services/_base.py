@@ -1,7 +1,15 @@
-"""Helpers every service uses: the actor, their role, lookups and the audit row."""
+"""Helpers every service uses: the actor, the one permission guard, lookups and the audit row.
+
+``require(session, actor_id, action, roundtable_id)`` is how a service asks ``domain.policy`` whether the
+actor may do ``action`` there: it reads the actor (who must be signed in and active), their role, the
+roundtable's phase and its ``moderators_vote`` setting, and raises PermissionDenied with the policy's
+reason when the answer is no. ``actor_id`` is an ``Actor``: a user id, or ``SYSTEM`` for the operator at
+the command line, who may do everything an administrator may.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -9,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from recdraft.db.models import AuditEvent, Base, Membership, Roundtable, User, utcnow
-from recdraft.domain.phases import PHASE_RULES, Action
-from recdraft.domain.roles import Phase, Role
-from recdraft.errors import NotFound, NotSignedIn, PermissionDenied
+from recdraft.domain import policy
+from recdraft.domain.policy import Action
+from recdraft.domain.roles import Role
+from recdraft.errors import NotFound, NotSignedIn, PermissionDenied, Word
 
 T = TypeVar("T", bound=Base)
 
@@ -23,17 +32,17 @@ def get(session: Session, model: type[T], object_id: int, what: str, *, lock: bo
         stmt = stmt.with_for_update()
     row = session.scalars(stmt).first()
     if row is None:
-        raise NotFound(f"{what} {object_id} does not exist.")
+        raise NotFound("svc._base.not_found", what=Word(what), object_id=object_id)
     return row
 
 
 def actor(session: Session, actor_id: int | None) -> User:
     """The acting user, who must exist and be active."""
     if actor_id is None:
-        raise NotSignedIn("Please sign in.")
+        raise NotSignedIn("svc.please_sign_in")
     user = session.get(User, actor_id)
     if user is None or not user.is_active:
-        raise NotSignedIn("Your account is not active. Please sign in again.")
+        raise NotSignedIn("svc.account_inactive")
     return user
 
 
@@ -53,39 +62,64 @@ def member_role(session: Session, user: User, roundtable_id: int) -> Role:
     """The user's role, or PermissionDenied when they are not a member of the roundtable."""
     role = role_of(session, user, roundtable_id)
     if role is None:
-        raise PermissionDenied("You are not a participant of this roundtable.")
+        raise PermissionDenied(policy.NOT_A_MEMBER)
     return role
 
 
-def deny_unless(allowed: bool, message: str) -> None:
-    """Raise PermissionDenied with ``message`` unless ``allowed``."""
+def deny_unless(allowed: bool, key: str, /, **params: Any) -> None:
+    """Raise PermissionDenied with the message ``key`` unless ``allowed`` (for rules about one object,
+    such as "you cannot flag your own comment"; who may act at all is ``require``'s question)."""
     if not allowed:
-        raise PermissionDenied(message)
-
-
-# Why a phase refuses an action: one sentence per phase, naming what is still possible.
-PHASE_REFUSALS = {
-    Phase.SETUP: "This roundtable is still being set up: commenting and voting start once an administrator "
-                 "moves it on to drafting.",
-    Phase.CLOSED: "This roundtable is final: nobody drafts, comments or votes in it any more.",
-    Phase.ARCHIVED: "This roundtable is archived: it is read-only (an administrator can un-archive it).",
-}
+        raise PermissionDenied(key, **params)
 
 
 def roundtable_open_for_writes(session: Session, roundtable_id: int, role: Role | None,
                                action: Action | str) -> Roundtable:
-    """The roundtable, or PermissionDenied when its phase does not allow ``action`` (``domain.phases``).
+    """The roundtable, or PermissionDenied when its phase does not allow ``action`` (``domain.policy``).
 
-    Only the phase is checked here; who may do the action is checked by the service, with its own message.
+    Only the phase is checked here; ``require`` checks the role too.
     """
     rt = get(session, Roundtable, roundtable_id, "Roundtable")
-    try:
-        phase = Phase(rt.phase)
-    except ValueError:
-        phase = Phase.ARCHIVED  # an unknown stored phase writes nothing
-    if Action(action) not in PHASE_RULES[phase]:
-        raise PermissionDenied(PHASE_REFUSALS.get(phase, PHASE_REFUSALS[Phase.ARCHIVED]))
+    phase = policy.phase_of(rt.phase)
+    if Action(action) not in policy.PHASE_RULES[phase]:
+        raise PermissionDenied(policy.PHASE_REFUSALS.get(phase, policy.PHASE_REFUSALS[policy.Phase.ARCHIVED]))
     return rt
+
+
+@dataclass(frozen=True)
+class Granted:
+    """What ``require`` read to say yes: the actor (None for the command line), their role, the roundtable."""
+
+    user: User | None
+    role: Role
+    roundtable: Roundtable
+
+
+def moderators_vote(rt: Roundtable) -> bool:
+    """Whether moderators and admins vote in this roundtable (its setting; off by default)."""
+    return bool((rt.settings or {}).get("moderators_vote", False))
+
+
+def require(session: Session, actor_id: Actor | None, action: Action | str, roundtable_id: int, *,
+            is_author: bool = False, lock: bool = False) -> Granted:
+    """The actor, role and roundtable when ``domain.policy`` lets the actor do ``action`` in it.
+
+    Raises NotSignedIn (no actor, inactive account), NotFound (no such roundtable) or PermissionDenied
+    with the policy's reason (not a member, the phase, the role). ``is_author``: the actor wrote (or
+    co-authors) the recommendation the action is on. ``lock`` locks the roundtable row (PostgreSQL).
+    """
+    rt = get(session, Roundtable, roundtable_id, "Roundtable", lock=lock)
+    if isinstance(actor_id, _System):
+        user, role = None, Role.ADMIN
+    else:
+        user = actor(session, actor_id)
+        role = role_of(session, user, roundtable_id)
+    why = policy.refusal(action, role=role, phase=rt.phase, moderators_vote=moderators_vote(rt),
+                         is_author=is_author)
+    if why is not None:
+        raise PermissionDenied(why)
+    assert role is not None  # a refusal names a missing role
+    return Granted(user=user, role=role, roundtable=rt)
 
 
 def audit(
@@ -131,7 +165,7 @@ def require_system_admin(session: Session, actor_id: Actor) -> User | None:
     if isinstance(actor_id, _System):
         return None
     user = actor(session, actor_id)
-    deny_unless(user.is_system_admin, "Only a system administrator can do this.")
+    deny_unless(user.is_system_admin, "svc.only_system_admin")
     return user
 
 

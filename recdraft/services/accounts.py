@@ -25,7 +25,8 @@ from recdraft.db.models import (
     User,
     utcnow,
 )
-from recdraft.domain.phases import Action, Phase
+from recdraft.domain.roles import Phase
+from recdraft.domain.policy import Action
 from recdraft.domain.roles import Role
 from recdraft.errors import (
     InvalidInput,

@@ -21,7 +21,7 @@ from recdraft.db.engine import Database
 from recdraft.db.memo_models import MemoSnapshot
 from recdraft.db.models import Comment, Membership, Recommendation, Revision, Roundtable, User, utcnow
 from recdraft.db.voting_models import VotingRound
-from recdraft.domain.phases import Action
+from recdraft.domain.policy import Action
 from recdraft.domain.roles import Role
 from recdraft.domain.statuses import CommentStatus, RecStatus
 from recdraft.errors import InvalidInput, NotFound

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.models import Invitation, Membership, Roundtable, User, utcnow
-from recdraft.domain.phases import Action
+from recdraft.domain.policy import Action
 from recdraft.domain.roles import Role
 from recdraft.domain.text import clean_text, is_blank
 from recdraft.errors import InvalidInput, NotFound

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.models import Coauthor, Membership, Recommendation, Revision, Roundtable, User, utcnow
-from recdraft.domain.phases import Action, is_read_only
+from recdraft.domain.phases import is_read_only
+from recdraft.domain.policy import PHASE_REFUSALS, Action
 from recdraft.domain.roles import ModerationMode, Phase, Role
 from recdraft.domain.statuses import RecStatus
 from recdraft.domain.text import clean_text, is_blank
@@ -34,7 +35,6 @@ from recdraft.errors import InvalidInput, NotFound, PermissionDenied
 from recdraft.schemas.common import LANGS, LIMITS, Input, parse
 from recdraft.schemas.views import MembershipView, RoundtableView
 from recdraft.services._base import (
-    PHASE_REFUSALS,
     Actor,
     _System,
     actor,

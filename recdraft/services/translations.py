@@ -39,7 +39,8 @@ from recdraft.domain.translations import (
 from recdraft.errors import InvalidInput
 from recdraft.schemas.common import LANGS, Input, Note, parse, text_type
 from recdraft.schemas.views import View
-from recdraft.services._base import PHASE_REFUSALS, actor, audit, deny_unless, get, member_role
+from recdraft.domain.policy import PHASE_REFUSALS
+from recdraft.services._base import actor, audit, deny_unless, get, member_role
 from recdraft.services.recommendations import is_author
 
 # Phases in which translating is open: all but archived (read-only). Final (closed) is when most of it is done.

@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 from recdraft.db.engine import Database
 from recdraft.db.models import Membership, Recommendation, Roundtable, User, utcnow
 from recdraft.db.voting_models import Recusal, RoundItem, RoundVoter, Vote, VoteHistory, VotingRound
-from recdraft.domain.phases import PHASE_RULES, Action
+from recdraft.domain.policy import PHASE_REFUSALS, PHASE_RULES, Action
 from recdraft.domain.roles import Phase, Role, can_moderate
 from recdraft.domain.statuses import RecStatus, check_transition
 from recdraft.domain.voting import Outcome, RoundRules, VotingMode, clean_override_reason, validate_ballot
@@ -62,7 +62,6 @@ from recdraft.schemas.voting import (
 )
 from recdraft.services import notifications
 from recdraft.services._base import (
-    PHASE_REFUSALS,
     actor,
     audit,
     deny_unless,

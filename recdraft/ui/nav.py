@@ -31,7 +31,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from recdraft.domain import phases
+from recdraft.domain import policy
 from recdraft.domain.roles import Phase
 from recdraft.i18n import LANGS, LANGUAGE_NAMES
 from recdraft.schemas.views import RoundtableView, UserView
@@ -64,7 +64,7 @@ def _may_vote(role: str | None, rt: RoundtableView | None) -> bool:
     """The Vote page: whoever the domain lets vote in a voting phase (it stays in the menu once final, to
     show past votes; the page itself then offers no ballot)."""
     moderators_vote = rt is not None and bool(rt.settings.get("moderators_vote"))
-    return phases.allowed(phases.Action.VOTE, role=role, phase=Phase.VOTING, moderators_vote=moderators_vote)
+    return policy.can(policy.Action.VOTE, role=role, phase=Phase.VOTING, moderators_vote=moderators_vote)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.models import Base
-from recdraft.domain.phases import PHASE_RULES, Action, allowed
+from recdraft.domain.policy import PHASE_RULES, Action, can
 from recdraft.domain.roles import Phase, Role
 from recdraft.domain.statuses import RecStatus, Frozen, is_frozen
 from recdraft.errors import NotFound, NotSignedIn, PermissionDenied
@@ -66,7 +66,7 @@ NOBODY: frozenset[str] = frozenset()
 def by_role_rules(action: Action) -> frozenset[str]:
     """The people ``domain.phases.ROLE_RULES`` lets do ``action`` (in a phase that allows it)."""
     return frozenset(r for r in EVERYONE
-                     if allowed(action, role=ROLE_IN_ROUNDTABLE[r], phase=Phase.DRAFTING))
+                     if can(action, role=ROLE_IN_ROUNDTABLE[r], phase=Phase.DRAFTING))
 
 
 def phases_of(action: Action) -> frozenset[Phase]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from recdraft.domain.phases import Action
+from recdraft.domain.policy import Action
 from recdraft.domain.statuses import Frozen
 from recdraft.errors import Conflict
 from recdraft.services import activity, amendments, comments, memo, recommendations, results, voting

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from recdraft.domain.phases import Action
+from recdraft.domain.policy import Action
 from recdraft.services import accounts, backup, notifications, outbox, participants, roundtables
 from recdraft.services._base import SYSTEM
 from tests.factories import PASSWORD, World, make_user

@@ -13,7 +13,7 @@ import uuid
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from recdraft.domain.phases import Action, allowed
+from recdraft.domain.policy import Action, can
 from recdraft.services import recommendations, roundtables
 from recdraft.services._base import SYSTEM
 from tests.ui.conftest import texts, user_id
@@ -186,9 +186,9 @@ def test_the_overview_speaks_kazakh_and_russian_about_the_phase(app_as, ui_db):
 
 def test_what_the_pages_show_follows_the_one_rule_the_services_enforce():
     # The pages ask the domain's table; this pins the facts the tests above rely on.
-    assert not allowed(Action.DRAFT, role="expert", phase="closed")
-    assert allowed(Action.MODERATE, role="moderator", phase="closed")
-    assert allowed(Action.RUN_ROUNDS, role="moderator", phase="closed")
-    assert not allowed(Action.RUN_ROUNDS, role="admin", phase="archived")
-    assert allowed(Action.DRAFT, role="expert", phase="setup") and not allowed(Action.COMMENT, role="expert",
+    assert not can(Action.DRAFT, role="expert", phase="closed")
+    assert can(Action.MODERATE, role="moderator", phase="closed")
+    assert can(Action.RUN_ROUNDS, role="moderator", phase="closed")
+    assert not can(Action.RUN_ROUNDS, role="admin", phase="archived")
+    assert can(Action.DRAFT, role="expert", phase="setup") and not can(Action.COMMENT, role="expert",
                                                                                  phase="setup")

@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import streamlit as st
 
-from recdraft.domain.phases import PHASE_ORDER, Action, allowed
+from recdraft.domain.phases import PHASE_ORDER
+from recdraft.domain.policy import Action, can
 from recdraft.errors import RecdraftError
 from recdraft.i18n import LANGS, LANGUAGE_NAMES
 from recdraft.schemas.views import MembershipView, RoundtableView, UserView
@@ -217,7 +218,7 @@ def _roles_tab(me: UserView, rt: RoundtableView) -> None:
 
 def _configurable(rt: RoundtableView) -> bool:
     """Participants and settings can change in this phase; otherwise say so (an archived roundtable)."""
-    if allowed(Action.CONFIGURE, role="admin", phase=rt.phase):
+    if can(Action.CONFIGURE, role="admin", phase=rt.phase):
         return True
     st.info(tr("setup.admin.read_only", phase=tr(f"phase.{rt.phase}")), icon=":material/lock:")
     return False

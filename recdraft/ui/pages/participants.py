@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 from recdraft.domain.csvsafe import neutralise
-from recdraft.domain.phases import Action, allowed
+from recdraft.domain.policy import Action, can
 from recdraft.errors import RecdraftError
 from recdraft.i18n import LANGS, LANGUAGE_NAMES, t, translate_service_message
 from recdraft.schemas.views import (
@@ -395,7 +395,7 @@ def render() -> None:
     except RecdraftError as exc:
         st.error(error_message(exc))
         return
-    can_change = allowed(Action.CONFIGURE, role=role, phase=rt.phase)
+    can_change = can(Action.CONFIGURE, role=role, phase=rt.phase)
     _links_block(rt)
     _list(people, rt.settings)
     if not can_change:

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from recdraft.domain.phases import Action, allowed
+from recdraft.domain.policy import Action, can
 from recdraft.errors import RecdraftError
 from recdraft.i18n import LANGS, LANGUAGE_NAMES, t
 from recdraft.schemas.views import RoundtableView, UserView
@@ -316,7 +316,7 @@ def render() -> None:
         if administered:
             names.append("copy")
     archivable = [rt for rt in administered
-                  if rt.phase != "archived" and allowed(Action.CHANGE_PHASE, role="admin", phase=rt.phase)]
+                  if rt.phase != "archived" and can(Action.CHANGE_PHASE, role="admin", phase=rt.phase)]
     if administered:
         names.append("archive")
     tabs = dict(zip(names, st.tabs([tr(f"roundtables.tab.{n}") for n in names], key="roundtables_tabs"),

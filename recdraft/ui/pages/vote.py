@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from recdraft.domain.phases import Action
+from recdraft.domain.policy import Action
 from recdraft.schemas.views import RecommendationView
 from recdraft.schemas.voting import MyBallotsView, VoteHistoryView
 from recdraft.services import recommendations as rec_service

@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from recdraft.domain.phases import Action
+from recdraft.domain.policy import Action
 from recdraft.domain.sentences import split_sentences
 from recdraft.domain.statuses import Frozen, is_frozen
 from recdraft.schemas.views import CommentPageView, CommentView, RecommendationView, RevisionView

@@ -18,7 +18,7 @@ from typing import Any
 
 import streamlit as st
 
-from recdraft.domain.phases import Action
+from recdraft.domain.policy import Action
 from recdraft.domain.statuses import EDITABLE_STATUSES, Priority, RecStatus
 from recdraft.errors import Conflict
 from recdraft.schemas.content import FIELDS

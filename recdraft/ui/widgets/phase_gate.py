@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from recdraft.domain.phases import Action, allowed, allowed_actions
+from recdraft.domain.policy import Action, actions, can
 from recdraft.domain.roles import Phase
 from recdraft.schemas.views import RoundtableView
 from recdraft.ui.context import tr
@@ -30,7 +30,7 @@ def _moderators_vote(rt: RoundtableView) -> bool:
 
 def may_in(rt: RoundtableView, role: str | None, action: Action | str) -> bool:
     """Whether ``role`` may do ``action`` in ``rt`` in its current phase (the services' own rule)."""
-    return allowed(action, role=role, phase=rt.phase, moderators_vote=_moderators_vote(rt))
+    return can(action, role=role, phase=rt.phase, moderators_vote=_moderators_vote(rt))
 
 
 def may(member: Any, action: Action | str) -> bool:
@@ -40,13 +40,13 @@ def may(member: Any, action: Action | str) -> bool:
 
 def actions_now(rt: RoundtableView, role: str | None) -> list[Action]:
     """Everything ``role`` may do in ``rt`` now, in reading order."""
-    open_ = allowed_actions(role=role, phase=rt.phase, moderators_vote=_moderators_vote(rt))
+    open_ = actions(role=role, phase=rt.phase, moderators_vote=_moderators_vote(rt))
     return [a for a in ACTION_ORDER if a in open_]
 
 
 def phase_is_open_for(rt: RoundtableView, action: Action | str) -> bool:
     """Whether the phase leaves ``action`` open to someone (e.g. votes can be cast by experts now)."""
-    return any(allowed(action, role=role, phase=rt.phase, moderators_vote=True)
+    return any(can(action, role=role, phase=rt.phase, moderators_vote=True)
                for role in ("admin", "moderator", "expert"))
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from recdraft.domain.phases import Action
+from recdraft.domain.policy import Action
 from recdraft.domain.statuses import EDITABLE_STATUSES, REC_TRANSITIONS, RecStatus
 from recdraft.errors import RecdraftError
 from recdraft.schemas.views import MembershipView, RecommendationView, RoundtableView

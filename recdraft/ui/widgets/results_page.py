@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from recdraft.domain.phases import Action
+from recdraft.domain.policy import Action
 from recdraft.i18n.formats import zone
 from recdraft.schemas.views import RecommendationView
 from recdraft.schemas.voting import ItemResultView, RoundResultsView, RoundView
