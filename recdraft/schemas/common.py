@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from recdraft.domain.text import clean_text, is_blank
-from recdraft.errors import InvalidInput
+from recdraft.errors import InvalidInput, InvalidValue
 
 Lang = Literal["kk", "ru", "en"]
 LANGS: tuple[Lang, ...] = ("kk", "ru", "en")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
@@ -394,16 +395,41 @@ def list_recommendations(
             .order_by(Recommendation.position, Recommendation.id)
             .limit(page_size).offset((page - 1) * page_size)
         ).all()
-        ids = [rec.id for rec, _, _ in rows]
-        coauthors: dict[int, list[int]] = {i: [] for i in ids}
-        if ids:
-            for rid, uid in s.execute(
-                select(Coauthor.recommendation_id, Coauthor.user_id)
-                .where(Coauthor.recommendation_id.in_(ids)).order_by(Coauthor.user_id)
-            ):
-                coauthors[rid].append(uid)
-        items = [_rec_view(rec, rev, name, coauthors[rec.id]) for rec, rev, name in rows]
+        items = _views(s, rows)
         return RecommendationPage(items=items, total=total, page=page, page_size=page_size)
+
+
+def _views(s: Session, rows: Any) -> list[RecommendationView]:
+    """Views of (recommendation, current revision, author name) rows, with their co-authors (one query)."""
+    ids = [rec.id for rec, _, _ in rows]
+    coauthors: dict[int, list[int]] = {i: [] for i in ids}
+    if ids:
+        for rid, uid in s.execute(
+            select(Coauthor.recommendation_id, Coauthor.user_id)
+            .where(Coauthor.recommendation_id.in_(ids)).order_by(Coauthor.user_id)
+        ):
+            coauthors[rid].append(uid)
+    return [_rec_view(rec, rev, name, coauthors[rec.id]) for rec, rev, name in rows]
+
+
+def get_many(db: Database, *, actor_id: int, roundtable_id: int, ids: Iterable[int]) -> dict[int, RecommendationView]:
+    """The recommendations of ``roundtable_id`` among ``ids``, by id, with their current texts (any participant).
+
+    Ids of other roundtables or of nothing are left out. Three queries whatever the number of ids.
+    """
+    wanted = sorted({int(i) for i in ids})
+    with db.read() as s:
+        member_role(s, actor(s, actor_id), roundtable_id)
+        if not wanted:
+            return {}
+        rows = s.execute(
+            select(Recommendation, Revision, User.display_name)
+            .join(Revision, Revision.id == Recommendation.current_revision_id)
+            .join(User, User.id == Revision.author_id)
+            .where(Recommendation.roundtable_id == roundtable_id, Recommendation.id.in_(wanted))
+            .order_by(Recommendation.position, Recommendation.id)
+        ).all()
+        return {view.id: view for view in _views(s, rows)}
 
 
 def list_topics(db: Database, *, actor_id: int, roundtable_id: int) -> list[str]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 from recdraft.db.models import AuditEvent, RejectedEdit, Revision
 from recdraft.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from recdraft.services import recommendations as recs
+from recdraft.services import roundtables
+from recdraft.services._base import SYSTEM
 from tests.factories import content, make_world
 
 
@@ -177,3 +181,21 @@ def test_history_lists_priority_and_topic_changes_with_who_and_the_values(world)
                                                                ("topic", rec.topic, "Emblem")]
     assert changes[1].revision == 2 and changes[0].revision is None
     assert all(c.actor_name for c in changes)
+
+
+
+def test_get_many_returns_the_asked_recommendations_of_the_roundtable_only(world):
+    first, second, third = (_create(world, content=content(title=f"Item {n}")) for n in (1, 2, 3))
+    other = roundtables.create_roundtable(world.db, actor_id=SYSTEM, title={"en": "Another roundtable"},
+                                          held_on=date(2025, 3, 1))
+    roundtables.set_membership(world.db, actor_id=SYSTEM, roundtable_id=other.id, user_id=world["expert"],
+                               role="expert", organisation="ICRC", consent_named=True)
+    foreign = recs.create_recommendation(world.db, actor_id=world["expert"], roundtable_id=other.id,
+                                         content=content(title="Elsewhere"))
+    found = recs.get_many(world.db, actor_id=world["observer"], roundtable_id=world.roundtable_id,
+                          ids=[third.id, first.id, foreign.id, 10**6])
+    assert sorted(found) == sorted([first.id, third.id])
+    assert found[third.id].current_revision.content["en"].title == "Item 3"
+    assert second.id not in found
+    with pytest.raises(PermissionDenied):
+        recs.get_many(world.db, actor_id=world["outsider"], roundtable_id=world.roundtable_id, ids=[first.id])
