@@ -261,9 +261,14 @@ def server_log(app_server: str) -> Path:
     return _SERVER_LOG[0]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Chromium from the Debian package, driven by Playwright's sync API."""
+    """Chromium from the Debian package, driven by Playwright's sync API: one per test module.
+
+    Playwright's sync API keeps an event loop registered on the main thread while it runs. Scoped to the
+    module, it is gone once a module's browser tests end, so the tests that follow (the deployment test,
+    anything calling ``asyncio.run``) start on a clean thread whatever order they run in.
+    """
     require_tool("chromium", package="chromium")
     from playwright.sync_api import sync_playwright
 
