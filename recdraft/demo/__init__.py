@@ -61,7 +61,7 @@ Content = dict[LangKey, dict[FieldKey, Text]]
 
 
 class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)  # content() is shared: nobody may change it
 
 
 class Topic(_Data):
