@@ -299,7 +299,8 @@ def _check(demo: Demo) -> None:
 def _check_content(content: Content, key: str, languages: Sequence[str]) -> None:
     _need(bool(content) and set(content) <= set(languages), f"{key}: languages {list(content)}")
     for lang, fields in content.items():
-        _need(bool(fields.get("title", "").strip() and fields.get("text", "").strip()), f"{key}: {lang} lacks a title or text")
+        _need(bool(fields.get("title", "").strip() and fields.get("text", "").strip()),
+              f"{key}: {lang} lacks a title or text")
 
 
 def _check_rounds(demo: Demo, keys: set[str]) -> None:
@@ -311,7 +312,7 @@ def _check_rounds(demo: Demo, keys: set[str]) -> None:
     _need(rounds.rejected not in later and not set(rounds.simple.ballots) & later, "round 1 votes on a later item")
     _need(set(rounds.open.ballots) <= set(rounds.still_open), "round 4 votes on an item it does not hold")
     _need(rounds.carried_forward.key in rounds.delphi.ratings, "round 3 carries an item round 2 did not rate")
-    voters = {*(w for b in rounds.simple.ballots.values() for w in b), *(w for b in rounds.open.ballots.values() for w in b),
+    voters = {*(w for b in [*rounds.simple.ballots.values(), *rounds.open.ballots.values()] for w in b),
               *(w for r in rounds.delphi.ratings.values() for w in r), *rounds.carried_forward.ratings}
     _need(voters <= experts, f"voters who are not experts: {sorted(voters - experts)}")
     # Pending comments, open flags and open amendments only where the discussion is still open: the memo is whole.

@@ -29,7 +29,7 @@ def _same(loaded: Any, raw: Any, where: str) -> list[str]:
     if isinstance(loaded, list) and isinstance(raw, list):
         if len(loaded) != len(raw):
             return [f"{where}: {len(loaded)} items, the file has {len(raw)}"]
-        return [p for i, (a, b) in enumerate(zip(loaded, raw)) for p in _same(a, b, f"{where}[{i}]")]
+        return [p for i, (a, b) in enumerate(zip(loaded, raw, strict=True)) for p in _same(a, b, f"{where}[{i}]")]
     return [] if loaded == raw and type(loaded) is type(raw) else [where]
 
 
@@ -131,7 +131,8 @@ def test_every_name_and_key_the_data_uses_exists():
     keys = {r.key for r in demo.recommendations}
     assert {v.author for r in demo.recommendations for v in r.versions} <= users
     assert {a.proposer for a in demo.amendments} | {c.author for c in demo.comments} <= users
-    assert {a.rec for a in demo.amendments} | {c.rec for c in demo.comments} | {t.rec for t in demo.translations} <= keys
+    named = {a.rec for a in demo.amendments} | {c.rec for c in demo.comments} | {t.rec for t in demo.translations}
+    assert named <= keys
     for index, comment in enumerate(demo.comments):
         if comment.reply_to is not None:
             parent = demo.comment_index(comment.reply_to)
@@ -160,7 +161,8 @@ BROKEN = {  # what is broken: (the change, what the refusal says)
                               "the quote is not in the final text"),
     "hidden without a reason": (lambda d: next(c for c in d["comments"] if c["state"] == "hidden").pop(
         "moderation_reason"), "moderation reason"),
-    "unknown field": (lambda d: d["recommendations"][0]["content"]["en"].update(summary="x"), "'summary' is not one of"),
+    "unknown field": (lambda d: d["recommendations"][0]["content"]["en"].update(summary="x"),
+                      "'summary' is not one of"),
     "voter who is not an expert": (lambda d: d["rounds"]["carried_forward"]["ratings"].update(observer=5),
                                    "voters who are not experts"),
     "pending comment on an adopted text": (lambda d: d["comments"][0].update(state="pending", resolution=None),
