@@ -12,8 +12,8 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
-from recdraft import demo_content as demo
 from recdraft.db.models import Recommendation
+from recdraft.demo import content as demo_content
 from recdraft.errors import InvalidInput, PermissionDenied
 from recdraft.services import comments, memo, recommendations
 from recdraft.services.demo import load_demo
@@ -60,8 +60,9 @@ def test_the_demo_gives_a_final_memo_with_a_verifiable_snapshot_and_every_varian
 
         english = translations.get_translations(db, actor_id=admin, recommendation_id=rec_id).fields["en"]["title"]
         assert english.status in ("original", "translated") and english.text in text
-    titles_out = [item["content"].get("en", {}).get("title") for item in demo.RECOMMENDATIONS
-                  if item["key"] in {demo.REJECTED_KEY, demo.DELPHI_CARRIED_KEY, *demo.OPEN_ROUND_KEYS}]
+    demo = demo_content()
+    left_out = {demo.rounds.rejected, demo.rounds.carried_forward.key, *demo.rounds.still_open}
+    titles_out = [item.content.get("en", {}).get("title") for item in demo.recommendations if item.key in left_out]
     for title in filter(None, titles_out):
         assert title not in text
     assert len(recs) > len(adopted)

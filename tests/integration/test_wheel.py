@@ -4,7 +4,7 @@ The wheel is built with ``pip wheel --no-deps`` and installed with ``--no-deps``
 project's interpreter with ``--system-site-packages``; the project venv's third-party packages are made
 visible through a ``.pth`` line (a plain path: the checkout's editable finder is not loaded), so nothing is
 downloaded but the build backend and the test proves the *wheel's* files are enough: the app script,
-the shipped Streamlit settings, the memo template, the catalogues and the migrations.
+the shipped Streamlit settings, the memo template, the catalogues, the demo's data and the migrations.
 """
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ def test_the_wheel_carries_the_app_its_settings_the_template_catalogues_and_migr
     assert settings.read_text() == (ROOT / ".streamlit" / "config.toml").read_text()
     assert template.read_bytes() == (ROOT / "templates" / "memo.docx").read_bytes()
     assert list((package.parent / "i18n" / "catalog").glob("*.json"))
+    assert sorted(p.name for p in (package.parent / "demo").glob("*.json")) == sorted(
+        p.name for p in (ROOT / "recdraft" / "demo").glob("*.json"))
     assert (package.parent / "db" / "migrations" / "versions").is_dir()
 
 

@@ -75,9 +75,9 @@ def test_an_expert_drafts_a_recommendation_in_kazakh_and_a_double_submit_stores_
     rec_id = state["done"][0]
     rec = recommendations.get_recommendation(ui_db, actor_id=user_id(ui_db, "expert1"), recommendation_id=rec_id)
     # The expert chose the topic by its Kazakh name; the recommendation stores that topic's key.
-    from recdraft.demo_content import TOPICS
+    from recdraft.demo import content as demo_content
     assert topic == "Тану және көмекші мәртебе"
-    assert rec.topic == next(t["key"] for t in TOPICS if t["labels"]["kk"] == topic)
+    assert rec.topic == next(t.key for t in demo_content().roundtable.topics if t.labels["kk"] == topic)
     assert rec.priority == "high" and list(rec.current_revision.content) == ["kk"]
     # A second click that raced the first: the same form and the same text send the same key.
     state["done"] = None
