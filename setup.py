@@ -3,8 +3,8 @@
 They live at the top of the checkout (``streamlit_app.py``, ``templates/memo.docx``,
 ``.streamlit/config.toml``), outside the ``recdraft`` package. ``build_py`` copies them into
 ``recdraft/_bundle/`` of the built package, where ``recdraft serve`` and the memo export find them when
-recdraft is installed from a wheel (a checkout uses the files in place). The demo's data files
-(``recdraft/demo/*.json``) are copied to the same place in the package. Everything else is in pyproject.toml.
+recdraft is installed from a wheel (a checkout uses the files in place). Everything else, the
+package's own data files among them, is in pyproject.toml.
 """
 
 from pathlib import Path
@@ -13,7 +13,6 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 BUNDLED = ["streamlit_app.py", "templates/memo.docx", ".streamlit/config.toml"]
-PACKAGE_DATA = ["recdraft/demo/*.json"]  # pyproject's package-data lists the catalogues and migrations
 
 
 class BuildWithBundle(build_py):
@@ -25,11 +24,6 @@ class BuildWithBundle(build_py):
             destination = target / name
             destination.parent.mkdir(parents=True, exist_ok=True)
             self.copy_file(str(root / name), str(destination))
-        for pattern in PACKAGE_DATA:
-            for source in sorted(root.glob(pattern)):
-                destination = Path(self.build_lib) / source.relative_to(root)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                self.copy_file(str(source), str(destination))
 
 
 setup(cmdclass={"build_py": BuildWithBundle})
