@@ -11,6 +11,7 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
+from recdraft.errors import InvalidValue
 from recdraft.export import DEFAULT_TEMPLATE, _annexes, _comparison, _review, _sections
 from recdraft.export._context import Ctx
 from recdraft.export._ooxml import LANG, VAL, W_NS, clean, paragraph, w
@@ -44,9 +45,9 @@ def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | 
            progress: Callable[[float, str], None] | None = None, toc_pages: list[int] | None = None) -> RenderResult:
     """See ``recdraft.export.render_memo``."""
     if lang not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        raise InvalidValue("export.unknown_lang", lang=lang)
     if variant not in VARIANTS:
-        raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, not {variant!r}")
+        raise InvalidValue("svc.memo.unknown_variant", variant=variant)
     report = progress or (lambda fraction, message: None)
     path = pathlib.Path(template) if template is not None else DEFAULT_TEMPLATE
 
