@@ -110,7 +110,8 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
     titles = _rec_titles(ctx)
     text_style, group_style = ctx.s("Memo Table Text"), ctx.s("Memo Table Group")
     number_style = ctx.s("Memo Table Number")
-    rows = RowFactory(widths, [text_style] + [number_style] * (len(widths) - 2) + [text_style])
+    rows = RowFactory(widths, [text_style] + [number_style] * (len(widths) - 2) + [text_style],
+                      splicer=ctx.splicer)
     yes, no = ctx.label("yes"), ctx.label("no")
     lang = ctx.lang
     any_delphi = False

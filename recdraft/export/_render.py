@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import pathlib
+import zipfile
 from collections.abc import Callable
 
 import docx
@@ -14,7 +15,7 @@ from lxml import etree
 from recdraft.errors import InvalidValue
 from recdraft.export import DEFAULT_TEMPLATE, _annexes, _comparison, _review, _sections
 from recdraft.export._context import Ctx
-from recdraft.export._ooxml import LANG, VAL, W_NS, clean, paragraph, w
+from recdraft.export._ooxml import LANG, VAL, W_NS, Splicer, clean, paragraph, w
 from recdraft.export._result import RenderResult
 from recdraft.export._template import (
     Numbering,
@@ -103,8 +104,21 @@ def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | 
     report(0.9, "Saving")
     buffer = io.BytesIO()
     document.save(buffer)
+    content = _spliced(buffer.getvalue(), ctx.splicer)
     report(1.0, "Done")
-    return RenderResult(content=buffer.getvalue(), warnings=list(dict.fromkeys(ctx.warnings)))
+    return RenderResult(content=content, warnings=list(dict.fromkeys(ctx.warnings)))
+
+
+def _spliced(package: bytes, splicer: Splicer) -> bytes:
+    """The package with the markup kept as strings put into word/document.xml (the other parts as saved)."""
+    if not splicer.strings:
+        return package
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            zout.writestr(info, splicer.splice(data) if info.filename == "word/document.xml" else data)
+    return out.getvalue()
 
 
 def _fill_header_footer(ctx: Ctx, document: docx.document.Document) -> None:
@@ -165,4 +179,6 @@ def _close_empty_cells(ctx: Ctx, body: etree._Element) -> None:
         paragraph(tc, style)
 
 
-_CELLS_NOT_ENDING_IN_A_PARAGRAPH = etree.XPath(".//w:tc[not(*[last()][self::w:p])]", namespaces={"w": W_NS})
+# A placeholder of markup kept as strings (a comment) always stands for paragraphs.
+_CELLS_NOT_ENDING_IN_A_PARAGRAPH = etree.XPath(".//w:tc[not(node()[last()][self::w:p or self::comment()])]",
+                                               namespaces={"w": W_NS})

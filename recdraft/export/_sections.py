@@ -205,12 +205,13 @@ def closing(ctx: Ctx, body: etree._Element) -> None:
     else:
         text = ctx.text(rt.closing) or ctx.word("closing")
         write_markup(ctx, body, text, lang=ctx.lang, body_style="Memo Closing")
-    _keep_last_with_next(body)
+    _keep_last_with_next(ctx, body)
     signature(ctx, body)
 
 
-def _keep_last_with_next(body: etree._Element) -> None:
+def _keep_last_with_next(ctx: Ctx, body: etree._Element) -> None:
     """The paragraph (or side-by-side table) before the signature stays on the signature's page."""
+    ctx.splicer.materialize(body[-1])
     last = body[-1]
     paragraphs = [last] if last.tag == w("p") else list(last.iter(w("p")))
     for p in paragraphs:
