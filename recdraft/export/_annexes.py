@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from lxml import etree
 
-from recdraft.export._content import write_markup, write_spans
+from recdraft.export._content import spans_xml, write_markup
 from recdraft.export._context import Ctx
 from recdraft.export._ooxml import (
     BOLD,
@@ -16,12 +16,16 @@ from recdraft.export._ooxml import (
     SE,
     VAL,
     RowFactory,
+    cell_start_xml,
     cell,
     clean,
     paragraph,
     ppr_of,
+    ppr_xml,
     row,
     run,
+    run_xml,
+    row_start_xml,
     set_numbering,
     simple_paragraph,
     table,
@@ -110,20 +114,20 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
     titles = _rec_titles(ctx)
     text_style, group_style = ctx.s("Memo Table Text"), ctx.s("Memo Table Group")
     number_style = ctx.s("Memo Table Number")
-    rows = RowFactory(widths, [text_style] + [number_style] * (len(widths) - 2) + [text_style],
-                      splicer=ctx.splicer)
+    rows = RowFactory(widths, [text_style] + [number_style] * (len(widths) - 2) + [text_style])
     yes, no = ctx.label("yes"), ctx.label("no")
     lang = ctx.lang
     any_delphi = False
+    out: list[str] = []  # the rows as one string (see _ooxml.Splicer)
+    group_start = f"{row_start_xml()}{cell_start_xml(ctx.width, span=len(widths))}"
+    note_start = f"{group_start}<w:p>{ppr_xml(ctx.s('Memo Table Note'))}"
     for number in order:
-        group = row(tbl)
         title, title_lang = titles.get(number, ("", None))
         label = ctx.label("recommendation", n=number)
-        tc = cell(group, ctx.width, span=len(widths))
-        p = paragraph(tc, group_style)
-        run(p, f"{label}. " if title else label)
+        out.append(f"{group_start}<w:p>{ppr_xml(group_style)}{run_xml(f'{label}. ' if title else label)}")
         if title:  # a title borrowed from another language is tagged as that language
-            run(p, clean(title, single_line=True), lang=ctx.run_lang(title_lang))
+            out.append(run_xml(clean(title, single_line=True), lang=ctx.run_lang(title_lang)))
+        out.append("</w:p></w:tc></w:tr>")
         for vote in sorted(by_rec[number], key=lambda v: v.round_number):
             name = ctx.text(vote.round_name) or ctx.label("round_n", n=vote.round_number)
             if vote.mode == "delphi":
@@ -135,11 +139,11 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
             values = [name, _count(vote.votes_for), _count(vote.votes_against), _count(vote.abstain),
                       _count(vote.block), f"{vote.voted} / {vote.eligible}", yes if vote.quorum_met else no,
                       yes if vote.rule_met else no, median, ctx.label(f"outcome_{vote.outcome}")]
-            rows.add(tbl, values)
+            out.append(rows.xml(values))
             reason = _override_note(ctx, vote)
             if reason:  # the recorded reason is a person's own words: words in another script keep their language
-                note = paragraph(cell(row(tbl), ctx.width, span=len(widths)), ctx.s("Memo Table Note"))
-                write_spans(note, [(reason, 0)], lang=None, base=ctx.lang)
+                out.append(f"{note_start}{spans_xml([(reason, 0)], lang=None, base=ctx.lang)}</w:p></w:tc></w:tr>")
+    ctx.splicer.add(tbl, "".join(out))
     if any_delphi:
         simple_paragraph(body, ctx.s("Memo Table Note"), ctx.label("votes_note"))
 

@@ -71,10 +71,19 @@ def tie(text: str) -> str:
     if _HAS_DIGIT(text) is None:
         return text
     if _DIGIT_SPACE(text) is not None:
-        text = _UNIT_AFTER.sub(rf"\1{NBSP}\2", text)
+        text = _UNIT_AFTER.sub(_tie_unit, text)
     if _SPACE_DIGIT(text) is not None:
-        text = _NUMBER_AFTER.sub(rf"\1{NBSP}", text)
+        text = _NUMBER_AFTER.sub(_tie_number, text)
     return text
+
+
+# Callables, not "\1…" templates: re expands a template in Python for every match.
+def _tie_unit(match: re.Match[str]) -> str:
+    return f"{match[1]}{NBSP}{match[2]}"
+
+
+def _tie_number(match: re.Match[str]) -> str:
+    return f"{match[1]}{NBSP}"
 
 
 def paragraph(parent: etree._Element, style_id: str | None, *, keep_next: bool = False,
@@ -454,3 +463,25 @@ def run_xml(text: str, *, fmt: int = 0, style_id: str | None = None, lang: str |
     """``run`` as a string."""
     return (f"<w:r>{rpr_xml(fmt, style_id, lang)}"
             f"{text_xml(tie(clean(text, single_line=single_line)), deleted=deleted)}</w:r>")
+
+
+def simple_xml(style_id: str | None, text: str, *, fmt: int = 0, lang: str | None = None,
+               single_line: bool = False, keep_next: bool = False, page_break: bool = False) -> str:
+    """``simple_paragraph`` as a string."""
+    inner = ppr_xml(style_id, keep_next=keep_next, page_break=page_break)
+    if text:
+        inner += run_xml(text, fmt=fmt, lang=lang, single_line=single_line)
+    return f"<w:p>{inner}</w:p>" if inner else "<w:p/>"
+
+
+def row_start_xml(*, header: bool = False, cant_split: bool = True) -> str:
+    """The opening of ``row``'s ``w:tr`` as a string (close it with ``</w:tr>``)."""
+    if not (header or cant_split):
+        return "<w:tr>"
+    return f"<w:tr><w:trPr>{'<w:cantSplit/>' if cant_split else ''}{'<w:tblHeader/>' if header else ''}</w:trPr>"
+
+
+def cell_start_xml(width: int, *, span: int = 1) -> str:
+    """The opening of ``cell``'s ``w:tc`` as a string (close it with ``</w:tc>``)."""
+    span_xml = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span_xml}</w:tcPr>'

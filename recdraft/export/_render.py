@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import pathlib
-import zipfile
 from collections.abc import Callable
 
 import docx
@@ -102,23 +101,36 @@ def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | 
         _review.add_comments(ctx, document)
 
     report(0.9, "Saving")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    content = _spliced(buffer.getvalue(), ctx.splicer)
+    content = _save(document, ctx.splicer)
     report(1.0, "Done")
     return RenderResult(content=content, warnings=list(dict.fromkeys(ctx.warnings)))
 
 
-def _spliced(package: bytes, splicer: Splicer) -> bytes:
-    """The package with the markup kept as strings put into word/document.xml (the other parts as saved)."""
-    if not splicer.strings:
-        return package
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info)
-            zout.writestr(info, splicer.splice(data) if info.filename == "word/document.xml" else data)
-    return out.getvalue()
+class _SplicedPart:
+    """The main document part as python-docx writes it, with the markup kept as strings spliced in."""
+
+    def __init__(self, part, splicer: Splicer) -> None:
+        self._part, self._splicer = part, splicer
+        self.partname, self.content_type, self.rels = part.partname, part.content_type, part.rels
+
+    @property
+    def blob(self) -> bytes:
+        return self._splicer.splice(self._part.blob)
+
+
+def _save(document: docx.document.Document, splicer: Splicer) -> bytes:
+    """``document.save`` (python-docx's package writer, the same parts in the same order), with
+    word/document.xml spliced (see ``_ooxml.Splicer``)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    main = document.part
+    buffer = io.BytesIO()
+    PackageWriter.write(buffer, package.rels, [_SplicedPart(p, splicer) if p is main else p for p in parts])
+    return buffer.getvalue()
 
 
 def _fill_header_footer(ctx: Ctx, document: docx.document.Document) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from recdraft.export._content import write_markup
+from recdraft.export._content import markup_xml, write_markup
 from recdraft.export._context import Ctx, TocEntry
 from recdraft.export._ooxml import (
     SE,
@@ -14,9 +14,12 @@ from recdraft.export._ooxml import (
     cell,
     clean,
     paragraph,
+    ppr_xml,
     row,
     run,
+    run_xml,
     simple_paragraph,
+    simple_xml,
     table,
     w,
 )
@@ -363,11 +366,57 @@ def _recommendation_single(ctx: Ctx, body: etree._Element, rec: Recommendation,
     lang = ctx.lang
     content, used = ctx.content(rec, lang)
     diff, earlier = _previous(ctx, rec, used)
+    if not diff and ctx.variant != "review":  # no tracked change, no comment to anchor: one string
+        ctx.splicer.add(body, _recommendation_single_xml(ctx, rec, lang, content, used))
+        return
     label = ctx.word("recommendation", n=rec.number)
     _recommendation_heading(ctx, body, rec, label, content.title if content else "", diff, earlier, used)
     _fallback_note(ctx, body, lang, used, "Memo Note")
     if content is not None:
         _recommendation_body(ctx, body, rec, lang, content, earlier, diff, quotes, compact=False, text_lang=used)
+
+
+def _recommendation_single_xml(ctx: Ctx, rec: Recommendation, lang: str, content: RecommendationContent | None,
+                               used: str | None) -> str:
+    """``_recommendation_single`` without tracked changes or comments, as a string (the same markup)."""
+    label = ctx.word("recommendation", n=rec.number)
+    title = content.title if content else ""
+    out = [_heading_xml(ctx, rec, label, title, used)]
+    if used is not None and used != lang:  # _fallback_note
+        fallback = ctx.word(f"lang_name_{used}", lang)
+        out.append(simple_xml(ctx.s("Memo Note"), ctx.word("missing_in", lang, fallback=fallback),
+                              keep_next=True, lang=ctx.run_lang(lang)))
+    if content is None:
+        return "".join(out)
+    # _recommendation_body, compact=False
+    body_style, meta_style = "Memo Body", "Memo Meta"
+    text_lang = used or lang
+    out.append(markup_xml(ctx, content.text or ctx.word("no_text", lang), lang=text_lang, body_style=body_style))
+    for key, style in (("rationale", body_style), ("legal_basis", meta_style), ("responsible_body", meta_style)):
+        value = getattr(content, key)
+        if not value.strip():
+            continue
+        prefix = ctx.word(key, lang) + ("." if key == "rationale" else ":")
+        out.append(markup_xml(ctx, value, lang=text_lang, compact=key != "rationale", body_style=style,
+                              prefix=prefix))
+    label_style = ctx.s("Memo Label")
+    out.append(f"<w:p>{ppr_xml(ctx.s(meta_style))}"
+               f"{run_xml(ctx.word('priority', lang) + ': ', style_id=label_style)}"
+               f"{run_xml(ctx.word(f'priority_{rec.priority}', lang))}</w:p>")
+    return "".join(out)
+
+
+def _heading_xml(ctx: Ctx, rec: Recommendation, label: str, title: str, title_lang: str | None) -> str:
+    """``heading`` + ``_recommendation_heading`` without tracked changes, as a string."""
+    name = f"_Toc{ctx.next_id()}"
+    bookmark_id = ctx.next_id()
+    ctx.toc.append(TocEntry(2, "", clean(f"{label}. {title}" if title else label, single_line=True), name))
+    title = clean(title, single_line=True)
+    runs = run_xml(f"{label}. " if title else label)
+    if title:
+        runs += run_xml(title, lang=ctx.run_lang(title_lang))
+    return (f"<w:p>{ppr_xml(ctx.s('Recommendation Heading'))}"
+            f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{name}"/>{runs}<w:bookmarkEnd w:id="{bookmark_id}"/></w:p>')
 
 
 def _recommendation_parallel(ctx: Ctx, body: etree._Element, rec: Recommendation,
