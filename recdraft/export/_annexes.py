@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 from collections import defaultdict
 
@@ -33,9 +35,11 @@ from recdraft.export._ooxml import (
 )
 from recdraft.export._sections import heading
 from recdraft.export.wording import word
-from recdraft.schemas.memo import VoteResult
 
 DASH = "—"
+
+if TYPE_CHECKING:
+    from recdraft.schemas.memo import VoteResult
 
 
 def _widths(ctx: Ctx, weights: list[int]) -> list[int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import datetime as dt
 import io
 import pathlib
@@ -25,7 +27,6 @@ from recdraft.export._template import (
     text_width,
 )
 from recdraft.export.wording import LANG_TAGS, word
-from recdraft.schemas.memo import MemoData
 
 LANGUAGES = ("en", "ru", "kk", "kk+ru")
 VARIANTS = ("final", "review", "redline", "comparison")
@@ -39,6 +40,9 @@ _AFTER_UPDATE_FIELDS = tuple(w(t) for t in (
     "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
     "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
     "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"))
+
+if TYPE_CHECKING:
+    from recdraft.schemas.memo import MemoData
 
 
 def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | None = None,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
 from lxml import etree
 
 from recdraft.export._content import markup_xml, write_markup
@@ -24,9 +27,13 @@ from recdraft.export._ooxml import (
     w,
 )
 from recdraft.export._redline import mark_paragraph, write_inline_diff, write_markup_diff
-from recdraft.schemas.memo import Recommendation, RecommendationContent
+
+if TYPE_CHECKING:
+    from recdraft.schemas.memo import Recommendation, RecommendationContent
 
 SPACING = w("spacing")
+# An earlier version with nothing in it (a new recommendation's "before").
+_NO_CONTENT = SimpleNamespace(title="", text="", rationale="", legal_basis="", responsible_body="")
 
 
 # --------------------------------------------------------------------------- headings and TOC
@@ -334,7 +341,7 @@ def _recommendation_body(ctx: Ctx, parent: etree._Element, rec: Recommendation, 
     text_lang = text_lang or lang
     _markup(ctx, parent, content.text or ctx.word("no_text", lang), earlier.text if earlier else None, diff,
             lang=text_lang, compact=compact, body_style=body_style, quotes=quotes)
-    old = earlier or RecommendationContent(title="", text="")
+    old = earlier or _NO_CONTENT
     for key, attr, style in (("rationale", "rationale", body_style), ("legal_basis", "legal_basis", meta_style),
                              ("responsible_body", "responsible_body", meta_style)):
         new_value, old_value = getattr(content, attr), getattr(old, attr)
