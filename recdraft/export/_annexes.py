@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import datetime as dt
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -18,16 +17,16 @@ from recdraft.export._ooxml import (
     SE,
     VAL,
     RowFactory,
-    cell_start_xml,
     cell,
+    cell_start_xml,
     clean,
     paragraph,
     ppr_of,
     ppr_xml,
     row,
+    row_start_xml,
     run,
     run_xml,
-    row_start_xml,
     set_numbering,
     simple_paragraph,
     table,

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import copy
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from recdraft.export._content import write_markup
 from recdraft.export._context import Ctx
-from recdraft.export._ooxml import BOLD, ITALIC, SE, cell, ppr_of, row, simple_paragraph, table, w
+from recdraft.export._ooxml import (
+    BOLD,
+    ITALIC,
+    SE,
+    cell,
+    ppr_of,
+    row,
+    simple_paragraph,
+    table,
+    w,
+)
 from recdraft.export._template import text_width
 
 if TYPE_CHECKING:

@@ -26,7 +26,11 @@ from recdraft.export._ooxml import (
     table,
     w,
 )
-from recdraft.export._redline import mark_paragraph, write_inline_diff, write_markup_diff
+from recdraft.export._redline import (
+    mark_paragraph,
+    write_inline_diff,
+    write_markup_diff,
+)
 
 if TYPE_CHECKING:
     from recdraft.schemas.memo import Recommendation, RecommendationContent
