@@ -122,6 +122,7 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
     lang = ctx.lang
     any_delphi = False
     out: list[str] = []  # the rows as one string (see _ooxml.Splicer)
+    outcomes: dict[str, str] = {}
     group_start = f"{row_start_xml()}{cell_start_xml(ctx.width, span=len(widths))}"
     note_start = f"{group_start}<w:p>{ppr_xml(ctx.s('Memo Table Note'))}"
     for number in order:
@@ -139,9 +140,12 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
             median = DASH
             if vote.delphi is not None and vote.delphi.median is not None:
                 median = f"{_number(vote.delphi.median, lang)} ({_number(vote.delphi.iqr, lang)})"
+            outcome = outcomes.get(vote.outcome)
+            if outcome is None:
+                outcome = outcomes[vote.outcome] = ctx.label(f"outcome_{vote.outcome}")
             values = [name, _count(vote.votes_for), _count(vote.votes_against), _count(vote.abstain),
                       _count(vote.block), f"{vote.voted} / {vote.eligible}", yes if vote.quorum_met else no,
-                      yes if vote.rule_met else no, median, ctx.label(f"outcome_{vote.outcome}")]
+                      yes if vote.rule_met else no, median, outcome]
             out.append(rows.xml(values))
             reason = _override_note(ctx, vote)
             if reason:  # the recorded reason is a person's own words: words in another script keep their language

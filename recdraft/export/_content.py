@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from lxml import etree
 
+from recdraft.domain.translations import foreign_segments
 from recdraft.export._context import Ctx
 from recdraft.export._markup import Block, Span, parse_blocks
+from recdraft.export.wording import LANG_TAGS
 from recdraft.export._ooxml import (
     ITALIC,
     SE,
@@ -78,9 +80,6 @@ def _pieces(spans: list[Span], *, lang: str | None, cuts: tuple[int, ...] = (),
     pos = 0
     tags: dict[int, str] = {}
     if base is not None:
-        from recdraft.domain.translations import foreign_segments
-        from recdraft.export.wording import LANG_TAGS
-
         full = "".join(text for text, _ in spans)
         for start, stop, code in foreign_segments(full, base):
             tags[start] = LANG_TAGS[code]
@@ -134,10 +133,17 @@ def write_spans(p: etree._Element, spans: list[Span], *, lang: str | None, fmt_e
             for start, end, text, fmt, current in _pieces(spans, lang=lang, cuts=cuts, base=base)]
 
 
-def spans_xml(spans: list[Span], *, lang: str | None, fmt_extra: int = 0, base: str | None = None) -> str:
-    """``write_spans`` as a string."""
-    return "".join(run_xml(text, fmt=fmt | fmt_extra, lang=current)
-                   for _, _, text, fmt, current in _pieces(spans, lang=lang, base=base))
+def spans_xml(spans: list[Span], *, lang: str | None, fmt_extra: int = 0, base: str | None = None,
+              cleaned: bool = False) -> str:
+    """``write_spans`` as a string. ``cleaned``: the texts already passed through ``clean`` (the
+    blocks of ``parse_blocks(clean(text))``; cleaning a piece of a clean text changes nothing)."""
+    if base is not None:
+        full = spans[0][0] if len(spans) == 1 else "".join(text for text, _ in spans)
+        if foreign_segments(full, base):
+            return "".join(run_xml(text, fmt=fmt | fmt_extra, lang=current, cleaned=cleaned)
+                           for _, _, text, fmt, current in _pieces(spans, lang=lang, base=base))
+    # Nothing in another script: one run per span, in the paragraph's language.
+    return "".join([run_xml(text, fmt=fmt | fmt_extra, lang=lang, cleaned=cleaned) for text, fmt in spans if text])
 
 
 def write_markup(ctx: Ctx, parent: etree._Element, text: str, *, lang: str, compact: bool = False,
@@ -192,7 +198,7 @@ def markup_xml(ctx: Ctx, text: str, *, lang: str, compact: bool = False, body_st
         if prefix:
             inner += run_xml(prefix + " ", style_id=label, lang=run_lang)
             prefix = None
-        inner += spans_xml(block.spans, lang=run_lang, fmt_extra=fmt_extra, base=lang)
+        inner += spans_xml(block.spans, lang=run_lang, fmt_extra=fmt_extra, base=lang, cleaned=True)
         out.append(f"<w:p>{inner}</w:p>" if inner else "<w:p/>")
     return "".join(out)
 

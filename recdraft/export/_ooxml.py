@@ -279,6 +279,7 @@ class RowFactory:
     def __init__(self, widths: list[int], style_ids: list[str], *, cant_split: bool = True,
                  splicer: Splicer | None = None) -> None:
         self._splicer = splicer
+        self._runs: dict[str, str] = {}
         self._start = "<w:tr><w:trPr><w:cantSplit/></w:trPr>" if cant_split else "<w:tr>"
         self._cells = [(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{ppr_xml(style_id)}',
                         "</w:p></w:tc>") for width, style_id in zip(widths, style_ids, strict=True)]
@@ -286,10 +287,14 @@ class RowFactory:
     def xml(self, values: list[str]) -> str:
         """The row holding ``values`` (cleaned here) as a string."""
         out = [self._start]
+        runs = self._runs
         for (head, tail), value in zip(self._cells, values, strict=True):
             out.append(head)
             if value:
-                out.append(f"<w:r>{text_xml(tie(clean(value)))}</w:r>")
+                r = runs.get(value)
+                if r is None:  # counts, "yes"/"no", outcomes and round names repeat row after row
+                    r = runs[value] = f"<w:r>{text_xml(tie(clean(value)))}</w:r>"
+                out.append(r)
             out.append(tail)
         out.append("</w:tr>")
         return "".join(out)
@@ -345,7 +350,7 @@ def extend_xml(parent: etree._Element, xml: str) -> list[etree._Element]:
 
 
 _MARK = "s"  # a placeholder is the comment <!--s17-->: strings[17] goes there when the part is written
-_PLACEHOLDER = re.compile(rb"<!--s(\d+)-->")
+_PLACEHOLDER = re.compile(r"<!--s(\d+)-->")
 
 
 class Splicer:
@@ -384,13 +389,13 @@ class Splicer:
         """The serialised part ``xml`` with every placeholder replaced by its markup."""
         if not self.strings:
             return xml
-        pieces = _PLACEHOLDER.split(xml)
+        pieces = _PLACEHOLDER.split(xml.decode("utf-8"))
         strings = self.strings
         out = [pieces[0]]
         for k in range(1, len(pieces), 2):
-            out.append(strings[int(pieces[k])].encode("utf-8"))
+            out.append(strings[int(pieces[k])])
             out.append(pieces[k + 1])
-        return b"".join(out)
+        return "".join(out).encode("utf-8")
 
 
 def ppr_xml(style_id: str | None, *, keep_next: bool = False, page_break: bool = False,
@@ -459,10 +464,11 @@ def text_xml(text: str, *, deleted: bool = False) -> str:
 
 
 def run_xml(text: str, *, fmt: int = 0, style_id: str | None = None, lang: str | None = None,
-            deleted: bool = False, single_line: bool = False) -> str:
-    """``run`` as a string."""
-    return (f"<w:r>{rpr_xml(fmt, style_id, lang)}"
-            f"{text_xml(tie(clean(text, single_line=single_line)), deleted=deleted)}</w:r>")
+            deleted: bool = False, single_line: bool = False, cleaned: bool = False) -> str:
+    """``run`` as a string (``cleaned``: ``text`` is already what ``clean`` returns)."""
+    if not cleaned:
+        text = clean(text, single_line=single_line)
+    return f"<w:r>{rpr_xml(fmt, style_id, lang)}{text_xml(tie(text), deleted=deleted)}</w:r>"
 
 
 def simple_xml(style_id: str | None, text: str, *, fmt: int = 0, lang: str | None = None,

@@ -166,7 +166,7 @@ def _value(kind: Any, value: object) -> object:
         elif kind == "datetime":
             if type(value) is str and _DATETIME.fullmatch(value):
                 try:
-                    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                    return dt.datetime.fromisoformat(value)
                 except ValueError:
                     pass
         else:

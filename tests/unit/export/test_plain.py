@@ -10,7 +10,14 @@ import pytest
 from pydantic import BaseModel
 
 from recdraft.export import render_memo
-from recdraft.export._plain import _REQUIRED, CLASSES, DEFAULT_ADDRESSEE, SPEC, Record, load_memo
+from recdraft.export._plain import (
+    _REQUIRED,
+    CLASSES,
+    DEFAULT_ADDRESSEE,
+    SPEC,
+    Record,
+    load_memo,
+)
 from recdraft.schemas import memo as schema
 from tests.unit.export.factories import comments, draft_data, large_memo, memo_data
 
