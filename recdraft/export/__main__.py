@@ -21,7 +21,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--template", type=pathlib.Path, default=None)
     args = parser.parse_args(argv)
 
-    from recdraft.errors import RecdraftError
     from recdraft.export import render_memo
     from recdraft.export._plain import load_memo
 
@@ -31,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
         # validated by the schema, whose message is the one shown.
         data = load_memo(raw) or _validated(raw)
         result = render_memo(data, lang=args.lang, variant=args.variant, template=args.template)
-    except (OSError, ValueError, RecdraftError) as exc:  # pydantic's ValidationError is a ValueError
+    except Exception as exc:
+        from recdraft.errors import RecdraftError  # loaded only when there is something to say
+
+        if not isinstance(exc, OSError | ValueError | RecdraftError):  # pydantic's ValidationError is a ValueError
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 1
     args.output.write_bytes(result.content)

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from recdraft.errors import InvalidValue
-from recdraft.export import DEFAULT_TEMPLATE, _annexes, _comparison, _review, _sections
+from recdraft.export import DEFAULT_TEMPLATE, _annexes, _sections
 from recdraft.export._context import Ctx
 from recdraft.export._ooxml import LANG, VAL, W_NS, Splicer, clean, paragraph, w
 from recdraft.export._package import (
@@ -56,9 +55,11 @@ if TYPE_CHECKING:
 def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | None = None,
            progress: Callable[[float, str], None] | None = None, toc_pages: list[int] | None = None) -> RenderResult:
     """See ``recdraft.export.render_memo``."""
-    if lang not in LANGUAGES:
-        raise InvalidValue("export.unknown_lang", lang=lang)
-    if variant not in VARIANTS:
+    if lang not in LANGUAGES or variant not in VARIANTS:
+        from recdraft.errors import InvalidValue  # the catalogue loads only for a message
+
+        if lang not in LANGUAGES:
+            raise InvalidValue("export.unknown_lang", lang=lang)
         raise InvalidValue("svc.memo.unknown_variant", variant=variant)
     report = progress or (lambda fraction, message: None)
     path = pathlib.Path(template) if template is not None else DEFAULT_TEMPLATE
@@ -82,6 +83,8 @@ def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | 
     report(0.05, "Title page")
     last_title = _sections.title_page(ctx, body)
     if variant == "comparison":
+        from recdraft.export import _comparison
+
         # Title page portrait; addressee and the wide table on landscape pages.
         _comparison.landscape_section(ctx, last_title, sect_pr)
         _sections.addressee(ctx, body, page_break=False)
@@ -95,7 +98,12 @@ def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | 
                           header=ctx.bilingual)
         _sections.section(ctx, body, "background", rt.background)
         report(0.2, "Recommendations")
-        _sections.recommendations(ctx, body, _review.quotes_by_recommendation(ctx))
+        quotes = {}
+        if variant == "review":
+            from recdraft.export import _review
+
+            quotes = _review.quotes_by_recommendation(ctx)
+        _sections.recommendations(ctx, body, quotes)
         _sections.closing(ctx, body)
         report(0.7, "Annexes")
         _annexes.annexes(ctx, body)
@@ -110,6 +118,8 @@ def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | 
         # Without page numbers from a layout engine, Word fills them in on opening (it asks once).
         _update_fields_on_open(document)
     if variant == "review":
+        from recdraft.export import _review
+
         _review.add_comments(ctx, document.docx)
 
     report(0.9, "Saving")

@@ -26,11 +26,6 @@ from recdraft.export._ooxml import (
     table,
     w,
 )
-from recdraft.export._redline import (
-    mark_paragraph,
-    write_inline_diff,
-    write_markup_diff,
-)
 
 if TYPE_CHECKING:
     from recdraft.schemas.memo import Recommendation, RecommendationContent
@@ -296,6 +291,8 @@ def _previous(ctx: Ctx, rec: Recommendation, lang: str | None) -> tuple[bool, Re
 def _recommendation_heading(ctx: Ctx, body: etree._Element, rec: Recommendation, label: str,
                             title: str, diff: bool, earlier: RecommendationContent | None,
                             title_lang: str | None = None) -> etree._Element:
+    from recdraft.export._redline import mark_paragraph, write_inline_diff  # the redline variant only (difflib)
+
     p = heading(ctx, body, "Recommendation Heading", "", level=2)
     ctx.toc[-1].text = clean(f"{label}. {title}" if title else label, single_line=True)
     first = run(p, f"{label}. " if title else label)
@@ -323,6 +320,8 @@ def _recommendation_heading(ctx: Ctx, body: etree._Element, rec: Recommendation,
 def _markup(ctx: Ctx, parent: etree._Element, new: str, old: str | None, diff: bool, *, lang: str,
             compact: bool, body_style: str, prefix: str | None = None,
             quotes: dict[int, str] | None = None) -> None:
+    from recdraft.export._redline import write_markup_diff  # the redline variant only (difflib)
+
     if diff:
         write_markup_diff(ctx, parent, old or "", new, lang=lang, compact=compact, body_style=body_style,
                           prefix=prefix)
@@ -340,6 +339,8 @@ def _recommendation_body(ctx: Ctx, parent: etree._Element, rec: Recommendation, 
     ``text_lang`` is the language the content is written in when it had to be borrowed from another
     one: its runs are tagged with that language (spell-checking, screen readers).
     """
+    from recdraft.export._redline import mark_paragraph  # the redline variant only (difflib)
+
     body_style = "Memo Parallel Text" if compact else "Memo Body"
     meta_style = "Memo Parallel Text" if compact else "Memo Meta"
     text_lang = text_lang or lang
@@ -432,6 +433,8 @@ def _heading_xml(ctx: Ctx, rec: Recommendation, label: str, title: str, title_la
 
 def _recommendation_parallel(ctx: Ctx, body: etree._Element, rec: Recommendation,
                              quotes: dict[int, str] | None) -> None:
+    from recdraft.export._redline import mark_paragraph, write_inline_diff  # the redline variant only (difflib)
+
     label = ctx.label("recommendation", n=rec.number)
     is_new = ctx.variant == "redline" and rec.previous is None  # the whole recommendation is inserted
     _recommendation_heading(ctx, body, rec, label, "", is_new, None)
