@@ -14,6 +14,7 @@
     same content, whole processes, with the bytecode cache and without one (an empty
     PYTHONPYCACHEPREFIX and PYTHONDONTWRITEBYTECODE: every module compiled from source, as on a
     first run after installing)                                    goal <= 0.3
+    and, for scale, ``python -c pass`` against pandoc in the same two settings (no export is faster)
 
 Every ratio is measured in pairs, interleaved (ours, baseline, ours, …), and printed as the median
 with the min–max of the per-pair ratios. Asserts nothing (tests assert behaviour, benchmarks report).
@@ -272,6 +273,13 @@ def main() -> None:
         ours, theirs = paired(lambda: run_process(ours_cmd, cold), lambda: run_process(pandoc_cmd), args.runs)
         report("(c) process, no bytecode cache", ours, theirs, ("python -m recdraft.export", "pandoc"),
                "goal <= 0.3")
+        # What no export can go below: the interpreter starting (site, the editable install's finder) and
+        # doing nothing, in the same two settings.
+        bare = [sys.executable, "-c", "pass"]
+        ours, theirs = paired(lambda: run_process(bare), lambda: run_process(pandoc_cmd), args.runs)
+        report("(c) floor: python -c pass, cache   ", ours, theirs, ("python -c pass", "pandoc"), "for scale")
+        ours, theirs = paired(lambda: run_process(bare, cold), lambda: run_process(pandoc_cmd), args.runs)
+        report("(c) floor: python -c pass, no cache", ours, theirs, ("python -c pass", "pandoc"), "for scale")
 
 
 if __name__ == "__main__":
