@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import pathlib
 import sys
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         raw = args.source.read_bytes()
         # Valid input needs no pydantic (it is most of a short process's time); anything else is
         # validated by the schema, whose message is the one shown.
-        data = load_memo(raw) or _validated(raw)
+        data: Any = load_memo(raw) or _validated(raw)  # plain records with MemoData's attributes, or MemoData
         result = render_memo(data, lang=args.lang, variant=args.variant, template=args.template)
     except Exception as exc:
         from recdraft.errors import RecdraftError  # loaded only when there is something to say

@@ -42,7 +42,8 @@ class Record:
         raise AttributeError(name)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})"
+        names: tuple[str, ...] = type(self).__slots__
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in names)})"
 
 
 # Field kinds: "str", "int", "float", "bool", "date", "datetime", a model name, or a tuple:
@@ -208,7 +209,7 @@ def load_memo(raw: bytes | str) -> Record | None:
         data = _make("MemoData", json.loads(raw))
     except (NotPlain, ValueError, RecursionError):
         return None
-    numbers = [rec.number for rec in data.recommendations]
+    numbers = [rec.number for rec in getattr(data, "recommendations")]  # noqa: B009 - a Record's field
     if len(set(numbers)) != len(numbers):  # MemoData._numbers_are_unique
         return None
     return data

@@ -120,6 +120,7 @@ def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | 
     if variant == "review":
         from recdraft.export import _review
 
+        assert isinstance(document, _DocxTemplate)  # _open gives the review variant python-docx's document
         _review.add_comments(ctx, document.docx)
 
     report(0.9, "Saving")
