@@ -11,11 +11,11 @@ from recdraft.export._content import markup_xml, write_markup
 from recdraft.export._context import Ctx, TocEntry
 from recdraft.export._ooxml import (
     SE,
-    TAB,
     R,
     bookmark,
     cell,
     clean,
+    esc_attr,
     paragraph,
     ppr_xml,
     row,
@@ -76,23 +76,26 @@ def fill_toc(ctx: Ctx, content: etree._Element, pages: list[int] | None = None) 
         ctx.warnings.append("The contents could not be given page numbers (the layout did not match).")
         pages = None
     last = len(entries) - 1
+    out: list[str] = []  # as one string (see _ooxml.Splicer)
+    tab = "<w:r><w:tab/></w:r>"
     for i, entry in enumerate(entries):
-        p = paragraph(content, ctx.s("toc 1" if entry.level == 1 else "toc 2"))
+        out.append(f"<w:p>{ppr_xml(ctx.s('toc 1' if entry.level == 1 else 'toc 2'))}")
         if i == 0:
-            field_start(p, 'TOC \\o "1-2" \\h \\z \\u')
+            out.append('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                       '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+                       '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
         if entry.bookmark:
-            link = SE(p, w("hyperlink"))
-            link.set(w("anchor"), entry.bookmark)
-            link.set(w("history"), "1")
+            out.append(f'<w:hyperlink w:anchor="{esc_attr(entry.bookmark)}" w:history="1">')
             if entry.label:
-                run(link, entry.label)
-                SE(SE(link, R), TAB)
-            run(link, entry.text)
+                out.append(run_xml(entry.label) + tab)
+            out.append(run_xml(entry.text))
             if pages is not None:
-                SE(SE(link, R), TAB)
-                run(link, str(pages[i]))
+                out.append(tab + run_xml(str(pages[i])))
+            out.append("</w:hyperlink>")
         if i == last:
-            SE(SE(p, R), w("fldChar")).set(w("fldCharType"), "end")
+            out.append('<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+        out.append("</w:p>")
+    ctx.splicer.add(content, "".join(out))
 
 
 def field_start(p: etree._Element, instruction: str) -> None:
@@ -291,7 +294,10 @@ def _previous(ctx: Ctx, rec: Recommendation, lang: str | None) -> tuple[bool, Re
 def _recommendation_heading(ctx: Ctx, body: etree._Element, rec: Recommendation, label: str,
                             title: str, diff: bool, earlier: RecommendationContent | None,
                             title_lang: str | None = None) -> etree._Element:
-    from recdraft.export._redline import mark_paragraph, write_inline_diff  # the redline variant only (difflib)
+    from recdraft.export._redline import (  # the redline variant only (difflib)
+        mark_paragraph,
+        write_inline_diff,
+    )
 
     p = heading(ctx, body, "Recommendation Heading", "", level=2)
     ctx.toc[-1].text = clean(f"{label}. {title}" if title else label, single_line=True)
@@ -320,7 +326,9 @@ def _recommendation_heading(ctx: Ctx, body: etree._Element, rec: Recommendation,
 def _markup(ctx: Ctx, parent: etree._Element, new: str, old: str | None, diff: bool, *, lang: str,
             compact: bool, body_style: str, prefix: str | None = None,
             quotes: dict[int, str] | None = None) -> None:
-    from recdraft.export._redline import write_markup_diff  # the redline variant only (difflib)
+    from recdraft.export._redline import (
+        write_markup_diff,  # the redline variant only (difflib)
+    )
 
     if diff:
         write_markup_diff(ctx, parent, old or "", new, lang=lang, compact=compact, body_style=body_style,
@@ -339,7 +347,9 @@ def _recommendation_body(ctx: Ctx, parent: etree._Element, rec: Recommendation, 
     ``text_lang`` is the language the content is written in when it had to be borrowed from another
     one: its runs are tagged with that language (spell-checking, screen readers).
     """
-    from recdraft.export._redline import mark_paragraph  # the redline variant only (difflib)
+    from recdraft.export._redline import (
+        mark_paragraph,  # the redline variant only (difflib)
+    )
 
     body_style = "Memo Parallel Text" if compact else "Memo Body"
     meta_style = "Memo Parallel Text" if compact else "Memo Meta"
@@ -433,7 +443,10 @@ def _heading_xml(ctx: Ctx, rec: Recommendation, label: str, title: str, title_la
 
 def _recommendation_parallel(ctx: Ctx, body: etree._Element, rec: Recommendation,
                              quotes: dict[int, str] | None) -> None:
-    from recdraft.export._redline import mark_paragraph, write_inline_diff  # the redline variant only (difflib)
+    from recdraft.export._redline import (  # the redline variant only (difflib)
+        mark_paragraph,
+        write_inline_diff,
+    )
 
     label = ctx.label("recommendation", n=rec.number)
     is_new = ctx.variant == "redline" and rec.previous is None  # the whole recommendation is inserted
