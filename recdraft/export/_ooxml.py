@@ -398,9 +398,22 @@ class Splicer:
         return "".join(out).encode("utf-8")
 
 
+_PPR_CACHE: dict[tuple[str | None, bool, bool, str], str] = {}
+
+
 def ppr_xml(style_id: str | None, *, keep_next: bool = False, page_break: bool = False,
             extra: str = "") -> str:
     """``<w:pPr>`` as ``paragraph`` writes it; ``extra`` is appended inside (numPr, ind)."""
+    key = (style_id, keep_next, page_break, extra)
+    found = _PPR_CACHE.get(key)
+    if found is None:
+        found = _ppr_xml(style_id, keep_next, page_break, extra)
+        if len(_PPR_CACHE) < 4096:  # style ids x list ids: a bounded, shared table of constants
+            _PPR_CACHE[key] = found
+    return found
+
+
+def _ppr_xml(style_id: str | None, keep_next: bool, page_break: bool, extra: str) -> str:
     if not (style_id or keep_next or page_break or extra):
         return ""
     out = ["<w:pPr>"]
@@ -440,7 +453,8 @@ def rpr_xml(fmt: int, style_id: str | None, lang: str | None) -> str:
                 parts.append(f'<w:lang w:val="{esc_attr(lang)}"/>')
             parts.append("</w:rPr>")
             found = "".join(parts)
-        _RPR_CACHE[key] = found
+        if len(_RPR_CACHE) < 4096:
+            _RPR_CACHE[key] = found
     return found
 
 
