@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from recdraft.export._content import spans_xml, write_markup
+from recdraft.export._content import markup_xml, spans_xml
 from recdraft.export._context import Ctx
 from recdraft.export._ooxml import (
     BOLD,
@@ -29,6 +29,7 @@ from recdraft.export._ooxml import (
     run_xml,
     set_numbering,
     simple_paragraph,
+    simple_xml,
     table,
     text_cell,
 )
@@ -223,17 +224,23 @@ def dissents(ctx: Ctx, body: etree._Element, n: int) -> None:
     _header(ctx, tbl, widths, ["col_recommendation", "col_member", "col_organisation", "col_reason"],
             centered=(0,))
     text_style = ctx.s("Memo Table Text")
+    number_style = ctx.s("Memo Table Number")
+    out: list[str] = []  # the rows as one string (see _ooxml.Splicer)
     for opinion in sorted(ctx.data.dissents, key=lambda d: d.recommendation_number):
-        tr = row(tbl, cant_split=False)
-        text_cell(tr, widths[0], ctx.s("Memo Table Number"), str(opinion.recommendation_number))
+        out.append(row_start_xml(cant_split=False))
+        out.append(f"{cell_start_xml(widths[0])}{simple_xml(number_style, str(opinion.recommendation_number))}</w:tc>")
         if opinion.name and opinion.name.strip():
             name = clean(opinion.name, single_line=True)
-            text_cell(tr, widths[1], text_style, name, lang=ctx.foreign_lang(name))
+            person = simple_xml(text_style, name, lang=ctx.foreign_lang(name))
         else:
-            text_cell(tr, widths[1], text_style, ctx.label("anonymous"), fmt=ITALIC)
-        text_cell(tr, widths[2], text_style, clean(opinion.organisation or "", single_line=True) or DASH)
-        tc = cell(tr, widths[3])
-        write_markup(ctx, tc, opinion.reason or DASH, lang=ctx.lang, compact=True, body_style="Memo Table Text")
+            person = simple_xml(text_style, ctx.label("anonymous"), fmt=ITALIC)
+        out.append(f"{cell_start_xml(widths[1])}{person}</w:tc>")
+        organisation = clean(opinion.organisation or "", single_line=True) or DASH
+        out.append(f"{cell_start_xml(widths[2])}{simple_xml(text_style, organisation)}</w:tc>")
+        # A blank reason writes no paragraph: the cell still needs one (what _close_empty_cells adds).
+        reason = markup_xml(ctx, opinion.reason or DASH, lang=ctx.lang, compact=True, body_style="Memo Table Text")
+        out.append(f"{cell_start_xml(widths[3])}{reason or simple_xml(text_style, '')}</w:tc></w:tr>")
+    ctx.splicer.add(tbl, "".join(out))
     if any(ctx.foreign_lang(opinion.reason or "") for opinion in ctx.data.dissents):
         # A reader should not take a reason in another language for a gap in the translation: it is a quotation.
         simple_paragraph(body, ctx.s("Memo Table Note"), ctx.label("dissent_note"))
