@@ -1,6 +1,6 @@
 """How fast is render_memo? Ratios against baselines measured in the same run (machines are noisy).
 
-    python bench/export.py [--runs 5] [--recommendations 200]
+    python bench/export.py [--runs 5] [--recommendations 200] [--cpu]
 
 (a) render_memo  /  a plain python-docx script writing the same headings, paragraphs, runs and
     tables with the documented high-level API (add_heading, add_paragraph, add_run, add_table,
@@ -14,6 +14,7 @@
     same content, whole processes, with the bytecode cache and without one (an empty
     PYTHONPYCACHEPREFIX and PYTHONDONTWRITEBYTECODE: every module compiled from source, as on a
     first run after installing)                                    goal <= 0.3
+    and, for scale, ``python -c pass`` against pandoc in the same two settings (no export is faster)
 
 Every ratio is measured in pairs, interleaved (ours, baseline, ours, …), and printed as the median
 with the min–max of the per-pair ratios. Asserts nothing (tests assert behaviour, benchmarks report).
@@ -186,10 +187,13 @@ def markdown(data: MemoData) -> str:
     return "\n\n".join(out) + "\n"
 
 
+CLOCK = time.perf_counter  # --cpu: time.process_time for (a) and (b), less disturbed by a shared machine
+
+
 def timed(fn, *args) -> float:
-    start = time.perf_counter()
+    start = CLOCK()
     fn(*args)
-    return time.perf_counter() - start
+    return CLOCK() - start
 
 
 def run_process(command: list[str], env: dict[str, str] | None = None) -> None:
@@ -229,7 +233,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--recommendations", type=int, default=200)
+    parser.add_argument("--cpu", action="store_true",
+                        help="time (a) and (b) in CPU time of this process (a loaded machine's wall time wanders)")
     args = parser.parse_args()
+    global CLOCK
+    if args.cpu:
+        CLOCK = time.process_time
 
     data = large_memo(args.recommendations, rounds=3, people=40)
     print(f"memo: {len(data.recommendations)} recommendations, {len(data.votes)} vote rows, "
@@ -248,6 +257,7 @@ def main() -> None:
     report("(b) render_memo", ours, strings, ("render_memo", "string floor"), "goal <= 2; 1.0 would be free")
     print()
 
+    CLOCK = time.perf_counter  # child processes: wall time
     pandoc = shutil.which("pandoc")
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = pathlib.Path(tmp)
@@ -272,6 +282,13 @@ def main() -> None:
         ours, theirs = paired(lambda: run_process(ours_cmd, cold), lambda: run_process(pandoc_cmd), args.runs)
         report("(c) process, no bytecode cache", ours, theirs, ("python -m recdraft.export", "pandoc"),
                "goal <= 0.3")
+        # What no export can go below: the interpreter starting (site, the editable install's finder) and
+        # doing nothing, in the same two settings.
+        bare = [sys.executable, "-c", "pass"]
+        ours, theirs = paired(lambda: run_process(bare), lambda: run_process(pandoc_cmd), args.runs)
+        report("(c) floor: python -c pass, cache   ", ours, theirs, ("python -c pass", "pandoc"), "for scale")
+        ours, theirs = paired(lambda: run_process(bare, cold), lambda: run_process(pandoc_cmd), args.runs)
+        report("(c) floor: python -c pass, no cache", ours, theirs, ("python -c pass", "pandoc"), "for scale")
 
 
 if __name__ == "__main__":

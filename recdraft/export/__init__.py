@@ -9,7 +9,9 @@ Public API::
     PdfUnavailable     (a RecdraftError) — LibreOffice could not make the PDF; the message says why
     DEFAULT_TEMPLATE   — templates/memo.docx
 
-Importing this package is cheap: python-docx, lxml and pydantic load on the first render.
+Importing this package is cheap: lxml loads on the first render; python-docx only for the review variant
+(Word comments), pydantic and the catalogues not at all (``python -m recdraft.export`` validates
+with pydantic only input it cannot prove valid itself; an error loads the catalogues).
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ import pathlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal
 
-from recdraft.export._errors import MissingStyleError, PdfUnavailable
 from recdraft.export._result import RenderResult
 
 if TYPE_CHECKING:
+    from recdraft.export._errors import MissingStyleError, PdfUnavailable
     from recdraft.schemas.memo import MemoData
 
 __all__ = ["DEFAULT_TEMPLATE", "MissingStyleError", "PdfUnavailable", "RenderResult", "render_memo", "to_pdf"]
@@ -29,6 +31,15 @@ __all__ = ["DEFAULT_TEMPLATE", "MissingStyleError", "PdfUnavailable", "RenderRes
 DEFAULT_TEMPLATE = pathlib.Path(__file__).resolve().parents[2] / "templates" / "memo.docx"
 if not DEFAULT_TEMPLATE.exists():  # installed from a wheel: setup.py bundles the template into the package
     DEFAULT_TEMPLATE = pathlib.Path(__file__).resolve().parents[1] / "_bundle" / "templates" / "memo.docx"
+
+
+def __getattr__(name: str) -> object:
+    """The error classes load with the catalogues, when someone needs them (not on every render)."""
+    if name in ("MissingStyleError", "PdfUnavailable"):
+        from recdraft.export import _errors
+
+        return getattr(_errors, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render_memo(

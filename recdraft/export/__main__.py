@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import pathlib
 import sys
+from typing import Any
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,22 +22,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--template", type=pathlib.Path, default=None)
     args = parser.parse_args(argv)
 
-    from pydantic import ValidationError
-
-    from recdraft.errors import RecdraftError
     from recdraft.export import render_memo
-    from recdraft.schemas.memo import MemoData
+    from recdraft.export._plain import load_memo
 
     try:
-        data = MemoData.model_validate_json(args.source.read_bytes())
+        raw = args.source.read_bytes()
+        # Valid input needs no pydantic (it is most of a short process's time); anything else is
+        # validated by the schema, whose message is the one shown.
+        data: Any = load_memo(raw) or _validated(raw)  # plain records with MemoData's attributes, or MemoData
         result = render_memo(data, lang=args.lang, variant=args.variant, template=args.template)
-    except (OSError, ValidationError, RecdraftError) as exc:
+    except Exception as exc:
+        from recdraft.errors import RecdraftError  # loaded only when there is something to say
+
+        if not isinstance(exc, OSError | ValueError | RecdraftError):  # pydantic's ValidationError is a ValueError
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 1
     args.output.write_bytes(result.content)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _validated(raw: bytes):
+    from recdraft.schemas.memo import MemoData
+
+    return MemoData.model_validate_json(raw)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from recdraft.export._content import write_markup, write_spans
+from recdraft.export._content import markup_xml, spans_xml
 from recdraft.export._context import Ctx
 from recdraft.export._ooxml import (
     BOLD,
@@ -17,21 +18,28 @@ from recdraft.export._ooxml import (
     VAL,
     RowFactory,
     cell,
+    cell_start_xml,
     clean,
     paragraph,
     ppr_of,
+    ppr_xml,
     row,
+    row_start_xml,
     run,
+    run_xml,
     set_numbering,
     simple_paragraph,
+    simple_xml,
     table,
     text_cell,
 )
 from recdraft.export._sections import heading
 from recdraft.export.wording import word
-from recdraft.schemas.memo import VoteResult
 
 DASH = "—"
+
+if TYPE_CHECKING:
+    from recdraft.schemas.memo import VoteResult
 
 
 def _widths(ctx: Ctx, weights: list[int]) -> list[int]:
@@ -114,15 +122,17 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
     yes, no = ctx.label("yes"), ctx.label("no")
     lang = ctx.lang
     any_delphi = False
+    out: list[str] = []  # the rows as one string (see _ooxml.Splicer)
+    outcomes: dict[str, str] = {}
+    group_start = f"{row_start_xml()}{cell_start_xml(ctx.width, span=len(widths))}"
+    note_start = f"{group_start}<w:p>{ppr_xml(ctx.s('Memo Table Note'))}"
     for number in order:
-        group = row(tbl)
         title, title_lang = titles.get(number, ("", None))
         label = ctx.label("recommendation", n=number)
-        tc = cell(group, ctx.width, span=len(widths))
-        p = paragraph(tc, group_style)
-        run(p, f"{label}. " if title else label)
+        out.append(f"{group_start}<w:p>{ppr_xml(group_style)}{run_xml(f'{label}. ' if title else label)}")
         if title:  # a title borrowed from another language is tagged as that language
-            run(p, clean(title, single_line=True), lang=ctx.run_lang(title_lang))
+            out.append(run_xml(clean(title, single_line=True), lang=ctx.run_lang(title_lang)))
+        out.append("</w:p></w:tc></w:tr>")
         for vote in sorted(by_rec[number], key=lambda v: v.round_number):
             name = ctx.text(vote.round_name) or ctx.label("round_n", n=vote.round_number)
             if vote.mode == "delphi":
@@ -131,14 +141,17 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
             median = DASH
             if vote.delphi is not None and vote.delphi.median is not None:
                 median = f"{_number(vote.delphi.median, lang)} ({_number(vote.delphi.iqr, lang)})"
+            outcome = outcomes.get(vote.outcome)
+            if outcome is None:
+                outcome = outcomes[vote.outcome] = ctx.label(f"outcome_{vote.outcome}")
             values = [name, _count(vote.votes_for), _count(vote.votes_against), _count(vote.abstain),
                       _count(vote.block), f"{vote.voted} / {vote.eligible}", yes if vote.quorum_met else no,
-                      yes if vote.rule_met else no, median, ctx.label(f"outcome_{vote.outcome}")]
-            rows.add(tbl, values)
+                      yes if vote.rule_met else no, median, outcome]
+            out.append(rows.xml(values))
             reason = _override_note(ctx, vote)
             if reason:  # the recorded reason is a person's own words: words in another script keep their language
-                note = paragraph(cell(row(tbl), ctx.width, span=len(widths)), ctx.s("Memo Table Note"))
-                write_spans(note, [(reason, 0)], lang=None, base=ctx.lang)
+                out.append(f"{note_start}{spans_xml([(reason, 0)], lang=None, base=ctx.lang)}</w:p></w:tc></w:tr>")
+    ctx.splicer.add(tbl, "".join(out))
     if any_delphi:
         simple_paragraph(body, ctx.s("Memo Table Note"), ctx.label("votes_note"))
 
@@ -211,17 +224,23 @@ def dissents(ctx: Ctx, body: etree._Element, n: int) -> None:
     _header(ctx, tbl, widths, ["col_recommendation", "col_member", "col_organisation", "col_reason"],
             centered=(0,))
     text_style = ctx.s("Memo Table Text")
+    number_style = ctx.s("Memo Table Number")
+    out: list[str] = []  # the rows as one string (see _ooxml.Splicer)
     for opinion in sorted(ctx.data.dissents, key=lambda d: d.recommendation_number):
-        tr = row(tbl, cant_split=False)
-        text_cell(tr, widths[0], ctx.s("Memo Table Number"), str(opinion.recommendation_number))
+        out.append(row_start_xml(cant_split=False))
+        out.append(f"{cell_start_xml(widths[0])}{simple_xml(number_style, str(opinion.recommendation_number))}</w:tc>")
         if opinion.name and opinion.name.strip():
             name = clean(opinion.name, single_line=True)
-            text_cell(tr, widths[1], text_style, name, lang=ctx.foreign_lang(name))
+            person = simple_xml(text_style, name, lang=ctx.foreign_lang(name))
         else:
-            text_cell(tr, widths[1], text_style, ctx.label("anonymous"), fmt=ITALIC)
-        text_cell(tr, widths[2], text_style, clean(opinion.organisation or "", single_line=True) or DASH)
-        tc = cell(tr, widths[3])
-        write_markup(ctx, tc, opinion.reason or DASH, lang=ctx.lang, compact=True, body_style="Memo Table Text")
+            person = simple_xml(text_style, ctx.label("anonymous"), fmt=ITALIC)
+        out.append(f"{cell_start_xml(widths[1])}{person}</w:tc>")
+        organisation = clean(opinion.organisation or "", single_line=True) or DASH
+        out.append(f"{cell_start_xml(widths[2])}{simple_xml(text_style, organisation)}</w:tc>")
+        # A blank reason writes no paragraph: the cell still needs one (what _close_empty_cells adds).
+        reason = markup_xml(ctx, opinion.reason or DASH, lang=ctx.lang, compact=True, body_style="Memo Table Text")
+        out.append(f"{cell_start_xml(widths[3])}{reason or simple_xml(text_style, '')}</w:tc></w:tr>")
+    ctx.splicer.add(tbl, "".join(out))
     if any(ctx.foreign_lang(opinion.reason or "") for opinion in ctx.data.dissents):
         # A reader should not take a reason in another language for a gap in the translation: it is a quotation.
         simple_paragraph(body, ctx.s("Memo Table Note"), ctx.label("dissent_note"))

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from recdraft.export._content import write_markup
 from recdraft.export._context import Ctx
-from recdraft.export._ooxml import BOLD, ITALIC, SE, cell, ppr_of, row, simple_paragraph, table, w
+from recdraft.export._ooxml import (
+    BOLD,
+    ITALIC,
+    SE,
+    cell,
+    ppr_of,
+    row,
+    simple_paragraph,
+    table,
+    w,
+)
 from recdraft.export._template import text_width
-from recdraft.schemas.memo import Recommendation
+
+if TYPE_CHECKING:
+    from recdraft.schemas.memo import Recommendation
 
 
 def landscape_section(ctx: Ctx, last_portrait_paragraph: etree._Element, sect_pr: etree._Element) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from recdraft.export._ooxml import AUTHOR, DATE, ID, clean
+from recdraft.export._ooxml import AUTHOR, DATE, ID, Splicer, clean
 from recdraft.export.wording import FALLBACK, LANG_TAGS, format_date, word
 
 if TYPE_CHECKING:
@@ -44,6 +44,8 @@ class Ctx:
     _revision: dict[str, str] | None = None
     # The recommendation being written: its tracked changes carry its reviser and revision date.
     current: Recommendation | None = None
+    # Markup written as strings, put into document.xml when it is saved (see _ooxml.Splicer).
+    splicer: Splicer = field(default_factory=Splicer)
 
     @property
     def bilingual(self) -> bool:

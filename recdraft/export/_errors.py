@@ -10,11 +10,10 @@ class MissingStyleError(RecdraftError):
 
     def __init__(self, missing: list[str], template: str) -> None:
         names = ", ".join(f"'{name}'" for name in missing)
-        noun = "style" if len(missing) == 1 else "styles"
-        super().__init__(
-            f"The memo template {template} lacks the {noun} {names}. Restore the {noun} in Word "
-            "(Home ▸ Styles) or rebuild the template with templates/build_template.py."
-        )
+        if len(missing) == 1:
+            super().__init__("export.missing_style", template=template, names=names)
+        else:
+            super().__init__("export.missing_styles", template=template, names=names)
         self.missing = list(missing)
         self.template = template
 

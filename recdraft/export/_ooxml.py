@@ -71,10 +71,19 @@ def tie(text: str) -> str:
     if _HAS_DIGIT(text) is None:
         return text
     if _DIGIT_SPACE(text) is not None:
-        text = _UNIT_AFTER.sub(rf"\1{NBSP}\2", text)
+        text = _UNIT_AFTER.sub(_tie_unit, text)
     if _SPACE_DIGIT(text) is not None:
-        text = _NUMBER_AFTER.sub(rf"\1{NBSP}", text)
+        text = _NUMBER_AFTER.sub(_tie_number, text)
     return text
+
+
+# Callables, not "\1…" templates: re expands a template in Python for every match.
+def _tie_unit(match: re.Match[str]) -> str:
+    return f"{match[1]}{NBSP}{match[2]}"
+
+
+def _tie_number(match: re.Match[str]) -> str:
+    return f"{match[1]}{NBSP}"
 
 
 def paragraph(parent: etree._Element, style_id: str | None, *, keep_next: bool = False,
@@ -264,21 +273,235 @@ def bookmark(p: etree._Element, name: str, bookmark_id: int) -> None:
 
 
 class RowFactory:
-    """Rows of one-paragraph text cells, stamped from a prototype (deepcopy is ~30x cheaper than
-    building a row element by element; annex tables have hundreds of rows)."""
+    """Rows of one-paragraph text cells, written as strings from a per-cell template and parsed in one
+    call (annex tables have hundreds of rows; building them element by element was most of an annex)."""
 
-    def __init__(self, widths: list[int], style_ids: list[str], *, cant_split: bool = True) -> None:
-        holder = etree.Element(TBL)
-        proto = row(holder, cant_split=cant_split)
-        for width, style_id in zip(widths, style_ids, strict=True):
-            paragraph(cell(proto, width), style_id)
-        self._proto = proto
+    def __init__(self, widths: list[int], style_ids: list[str], *, cant_split: bool = True,
+                 splicer: Splicer | None = None) -> None:
+        self._splicer = splicer
+        self._runs: dict[str, str] = {}
+        self._start = "<w:tr><w:trPr><w:cantSplit/></w:trPr>" if cant_split else "<w:tr>"
+        self._cells = [(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{ppr_xml(style_id)}',
+                        "</w:p></w:tc>") for width, style_id in zip(widths, style_ids, strict=True)]
 
-    def add(self, tbl: etree._Element, values: list[str]) -> etree._Element:
-        """Append a row holding ``values`` (cleaned here) to ``tbl``."""
-        tr = copy.deepcopy(self._proto)
-        for p, value in zip(tr.iter(P), values, strict=True):
+    def xml(self, values: list[str]) -> str:
+        """The row holding ``values`` (cleaned here) as a string."""
+        out = [self._start]
+        runs = self._runs
+        for (head, tail), value in zip(self._cells, values, strict=True):
+            out.append(head)
             if value:
-                add_text(SE(p, R), tie(clean(value)))
-        tbl.append(tr)
-        return tr
+                r = runs.get(value)
+                if r is None:  # counts, "yes"/"no", outcomes and round names repeat row after row
+                    r = runs[value] = f"<w:r>{text_xml(tie(clean(value)))}</w:r>"
+                out.append(r)
+            out.append(tail)
+        out.append("</w:tr>")
+        return "".join(out)
+
+    def add(self, tbl: etree._Element, values: list[str]) -> None:
+        """Append a row holding ``values`` (cleaned here) to ``tbl``."""
+        if self._splicer is not None:
+            self._splicer.add(tbl, self.xml(values))
+        else:
+            extend_xml(tbl, self.xml(values))
+
+
+# --------------------------------------------------------------------------- the same markup as strings
+#
+# The hot paths (Markdown paragraphs, annex rows) write their WordprocessingML as strings — exactly
+# what lxml would serialise for the elements built above — and parse them in one call (C speed)
+# instead of building ~100k elements one Python call at a time. Text still passes through ``clean``
+# and is escaped here, so typed markup stays literal characters.
+
+_W_DECL = f'<w:body xmlns:w="{W_NS}">'
+
+
+def esc(text: str) -> str:
+    """Text content escaped as lxml serialises it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def esc_attr(value: str) -> str:
+    """An attribute value escaped as lxml serialises it (inside double quotes)."""
+    return (esc(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
+
+
+def parse_fragment(xml: str) -> etree._Element:
+    """A ``w:body`` holding the ``w:``-prefixed elements of ``xml`` (move them with ``extend``)."""
+    return etree.fromstring(f"{_W_DECL}{xml}</w:body>")
+
+
+def extend_xml(parent: etree._Element, xml: str) -> list[etree._Element]:
+    """Append the elements of ``xml`` to ``parent`` (parsed now); returns them."""
+    if not xml:
+        return []
+    children = list(parse_fragment(xml))
+    parent.extend(children)
+    return children
+
+
+_MARK = "s"  # a placeholder is the comment <!--s17-->: strings[17] goes there when the part is written
+_PLACEHOLDER = re.compile(r"<!--s(\d+)-->")
+
+
+class Splicer:
+    """Markup kept as strings until the part is written: ``add`` leaves a placeholder comment in the
+    tree (one node instead of hundreds of elements) and ``splice`` puts the strings in its place in the
+    serialised part. Code that must change spliced markup afterwards calls ``materialize`` first."""
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+
+    def add(self, parent: etree._Element, xml: str) -> None:
+        """Append ``xml`` (``w:``-prefixed elements, as lxml would serialise them) to ``parent``."""
+        if xml:
+            parent.append(etree.Comment(f"{_MARK}{len(self.strings)}"))
+            self.strings.append(xml)
+
+    def _index(self, node: object) -> int | None:
+        if isinstance(node, etree._Comment) and (node.text or "").startswith(_MARK):
+            return int(node.text[len(_MARK):])
+        return None
+
+    def materialize(self, element: etree._Element) -> None:
+        """Replace the placeholders in ``element`` (or ``element`` itself) by real elements."""
+        nodes = [element] if self._index(element) is not None else list(element.iter(etree.Comment))
+        for node in nodes:
+            index = self._index(node)
+            if index is None:
+                continue
+            parent = node.getparent()
+            at = parent.index(node)
+            parent.remove(node)
+            for k, child in enumerate(parse_fragment(self.strings[index])):
+                parent.insert(at + k, child)
+
+    def splice(self, xml: bytes) -> bytes:
+        """The serialised part ``xml`` with every placeholder replaced by its markup."""
+        if not self.strings:
+            return xml
+        pieces = _PLACEHOLDER.split(xml.decode("utf-8"))
+        strings = self.strings
+        out = [pieces[0]]
+        for k in range(1, len(pieces), 2):
+            out.append(strings[int(pieces[k])])
+            out.append(pieces[k + 1])
+        return "".join(out).encode("utf-8")
+
+
+_PPR_CACHE: dict[tuple[str | None, bool, bool, str], str] = {}
+
+
+def ppr_xml(style_id: str | None, *, keep_next: bool = False, page_break: bool = False,
+            extra: str = "") -> str:
+    """``<w:pPr>`` as ``paragraph`` writes it; ``extra`` is appended inside (numPr, ind)."""
+    key = (style_id, keep_next, page_break, extra)
+    found = _PPR_CACHE.get(key)
+    if found is None:
+        found = _ppr_xml(style_id, keep_next, page_break, extra)
+        if len(_PPR_CACHE) < 4096:  # style ids x list ids: a bounded, shared table of constants
+            _PPR_CACHE[key] = found
+    return found
+
+
+def _ppr_xml(style_id: str | None, keep_next: bool, page_break: bool, extra: str) -> str:
+    if not (style_id or keep_next or page_break or extra):
+        return ""
+    out = ["<w:pPr>"]
+    if style_id:
+        out.append(f'<w:pStyle w:val="{esc_attr(style_id)}"/>')
+    if keep_next:
+        out.append("<w:keepNext/>")
+    if page_break:
+        out.append("<w:pageBreakBefore/>")
+    out.append(extra)
+    out.append("</w:pPr>")
+    return "".join(out)
+
+
+def numpr_xml(num_id: int, ilvl: int = 0) -> str:
+    return f'<w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'
+
+
+_RPR_CACHE: dict[tuple[int, str | None, str | None], str] = {}
+
+
+def rpr_xml(fmt: int, style_id: str | None, lang: str | None) -> str:
+    key = (fmt, style_id, lang)
+    found = _RPR_CACHE.get(key)
+    if found is None:
+        if not (fmt or style_id or lang):
+            found = ""
+        else:
+            parts = ["<w:rPr>"]
+            if style_id:
+                parts.append(f'<w:rStyle w:val="{esc_attr(style_id)}"/>')
+            if fmt & BOLD:
+                parts.append("<w:b/><w:bCs/>")
+            if fmt & ITALIC:
+                parts.append("<w:i/><w:iCs/>")
+            if lang:
+                parts.append(f'<w:lang w:val="{esc_attr(lang)}"/>')
+            parts.append("</w:rPr>")
+            found = "".join(parts)
+        if len(_RPR_CACHE) < 4096:
+            _RPR_CACHE[key] = found
+    return found
+
+
+_SPECIAL_XML = {"\n": "<w:br/>", "\t": "<w:tab/>", "\u00ad": "<w:softHyphen/>"}
+
+
+def text_xml(text: str, *, deleted: bool = False) -> str:
+    """``add_text`` as a string (``text`` already clean)."""
+    tag = "w:delText" if deleted else "w:t"
+    if "\n" not in text and "\t" not in text and "\u00ad" not in text:
+        if text[:1].isspace() or text[-1:].isspace():
+            return f'<{tag} xml:space="preserve">{esc(text)}</{tag}>'
+        return f"<{tag}>{esc(text)}</{tag}>"
+    out = []
+    for piece in _SPECIAL.split(text):
+        if not piece:
+            continue
+        special = _SPECIAL_XML.get(piece)
+        out.append(special if special is not None else f'<{tag} xml:space="preserve">{esc(piece)}</{tag}>')
+    return "".join(out)
+
+
+def run_xml(text: str, *, fmt: int = 0, style_id: str | None = None, lang: str | None = None,
+            deleted: bool = False, single_line: bool = False, cleaned: bool = False) -> str:
+    """``run`` as a string (``cleaned``: ``text`` is already what ``clean`` returns)."""
+    if not cleaned:
+        text = clean(text, single_line=single_line)
+    return f"<w:r>{rpr_xml(fmt, style_id, lang)}{text_xml(tie(text), deleted=deleted)}</w:r>"
+
+
+def simple_xml(style_id: str | None, text: str, *, fmt: int = 0, lang: str | None = None,
+               single_line: bool = False, keep_next: bool = False, page_break: bool = False) -> str:
+    """``simple_paragraph`` as a string."""
+    inner = ppr_xml(style_id, keep_next=keep_next, page_break=page_break)
+    if text:
+        inner += run_xml(text, fmt=fmt, lang=lang, single_line=single_line)
+    return f"<w:p>{inner}</w:p>" if inner else "<w:p/>"
+
+
+def row_start_xml(*, header: bool = False, cant_split: bool = True) -> str:
+    """The opening of ``row``'s ``w:tr`` as a string (close it with ``</w:tr>``)."""
+    if not (header or cant_split):
+        return "<w:tr>"
+    return f"<w:tr><w:trPr>{'<w:cantSplit/>' if cant_split else ''}{'<w:tblHeader/>' if header else ''}</w:trPr>"
+
+
+def cell_start_xml(width: int, *, span: int = 1) -> str:
+    """The opening of ``cell``'s ``w:tc`` as a string (close it with ``</w:tc>``)."""
+    span_xml = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span_xml}</w:tcPr>'

@@ -28,8 +28,7 @@ def available() -> bool:
 def to_pdf(docx: bytes, *, timeout: float = 240) -> tuple[bytes, list[int]]:
     """(PDF/A-2b bytes, the contents' page numbers in order). Raises PdfUnavailable."""
     if not available():
-        raise PdfUnavailable("PDF export needs LibreOffice and python3-uno on the server "
-                             "(apt-get install libreoffice-writer-nogui python3-uno).")
+        raise PdfUnavailable("svc.memo.pdf_missing")
     with tempfile.TemporaryDirectory(prefix="recdraft-pdf-") as folder:
         work = pathlib.Path(folder)
         source, target, toc = work / "memo.docx", work / "memo.pdf", work / "toc.json"
@@ -38,9 +37,9 @@ def to_pdf(docx: bytes, *, timeout: float = 240) -> tuple[bytes, list[int]]:
             done = subprocess.run([SYSTEM_PYTHON, str(SCRIPT), str(source), str(target), str(toc)],
                                   capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            raise PdfUnavailable(f"LibreOffice did not finish the PDF within {timeout:g} seconds.") from None
+            raise PdfUnavailable("svc.memo.pdf_timeout", seconds=f"{timeout:g}") from None
         if done.returncode != 0 or not target.exists():
             detail = (done.stderr or "").strip().splitlines()[-1:] or ["no message"]
-            raise PdfUnavailable(f"LibreOffice could not make the PDF ({detail[0]}).")
+            raise PdfUnavailable("svc.memo.pdf_failed", detail=detail[0])
         pages = json.loads(toc.read_text(encoding="utf-8")) if toc.exists() else []
         return target.read_bytes(), [int(p) for p in pages]

@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
 from lxml import etree
 
-from recdraft.export._content import write_markup
+from recdraft.export._content import markup_xml, write_markup
 from recdraft.export._context import Ctx, TocEntry
 from recdraft.export._ooxml import (
     SE,
-    TAB,
     R,
     bookmark,
     cell,
     clean,
+    esc_attr,
     paragraph,
+    ppr_xml,
     row,
     run,
+    run_xml,
     simple_paragraph,
+    simple_xml,
     table,
     w,
 )
-from recdraft.export._redline import mark_paragraph, write_inline_diff, write_markup_diff
-from recdraft.schemas.memo import Recommendation, RecommendationContent
+
+if TYPE_CHECKING:
+    from recdraft.schemas.memo import Recommendation, RecommendationContent
 
 SPACING = w("spacing")
+# An earlier version with nothing in it (a new recommendation's "before").
+_NO_CONTENT = SimpleNamespace(title="", text="", rationale="", legal_basis="", responsible_body="")
 
 
 # --------------------------------------------------------------------------- headings and TOC
@@ -67,23 +76,26 @@ def fill_toc(ctx: Ctx, content: etree._Element, pages: list[int] | None = None) 
         ctx.warnings.append("The contents could not be given page numbers (the layout did not match).")
         pages = None
     last = len(entries) - 1
+    out: list[str] = []  # as one string (see _ooxml.Splicer)
+    tab = "<w:r><w:tab/></w:r>"
     for i, entry in enumerate(entries):
-        p = paragraph(content, ctx.s("toc 1" if entry.level == 1 else "toc 2"))
+        out.append(f"<w:p>{ppr_xml(ctx.s('toc 1' if entry.level == 1 else 'toc 2'))}")
         if i == 0:
-            field_start(p, 'TOC \\o "1-2" \\h \\z \\u')
+            out.append('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                       '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+                       '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
         if entry.bookmark:
-            link = SE(p, w("hyperlink"))
-            link.set(w("anchor"), entry.bookmark)
-            link.set(w("history"), "1")
+            out.append(f'<w:hyperlink w:anchor="{esc_attr(entry.bookmark)}" w:history="1">')
             if entry.label:
-                run(link, entry.label)
-                SE(SE(link, R), TAB)
-            run(link, entry.text)
+                out.append(run_xml(entry.label) + tab)
+            out.append(run_xml(entry.text))
             if pages is not None:
-                SE(SE(link, R), TAB)
-                run(link, str(pages[i]))
+                out.append(tab + run_xml(str(pages[i])))
+            out.append("</w:hyperlink>")
         if i == last:
-            SE(SE(p, R), w("fldChar")).set(w("fldCharType"), "end")
+            out.append('<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+        out.append("</w:p>")
+    ctx.splicer.add(content, "".join(out))
 
 
 def field_start(p: etree._Element, instruction: str) -> None:
@@ -205,12 +217,13 @@ def closing(ctx: Ctx, body: etree._Element) -> None:
     else:
         text = ctx.text(rt.closing) or ctx.word("closing")
         write_markup(ctx, body, text, lang=ctx.lang, body_style="Memo Closing")
-    _keep_last_with_next(body)
+    _keep_last_with_next(ctx, body)
     signature(ctx, body)
 
 
-def _keep_last_with_next(body: etree._Element) -> None:
+def _keep_last_with_next(ctx: Ctx, body: etree._Element) -> None:
     """The paragraph (or side-by-side table) before the signature stays on the signature's page."""
+    ctx.splicer.materialize(body[-1])
     last = body[-1]
     paragraphs = [last] if last.tag == w("p") else list(last.iter(w("p")))
     for p in paragraphs:
@@ -281,6 +294,11 @@ def _previous(ctx: Ctx, rec: Recommendation, lang: str | None) -> tuple[bool, Re
 def _recommendation_heading(ctx: Ctx, body: etree._Element, rec: Recommendation, label: str,
                             title: str, diff: bool, earlier: RecommendationContent | None,
                             title_lang: str | None = None) -> etree._Element:
+    from recdraft.export._redline import (  # the redline variant only (difflib)
+        mark_paragraph,
+        write_inline_diff,
+    )
+
     p = heading(ctx, body, "Recommendation Heading", "", level=2)
     ctx.toc[-1].text = clean(f"{label}. {title}" if title else label, single_line=True)
     first = run(p, f"{label}. " if title else label)
@@ -308,6 +326,10 @@ def _recommendation_heading(ctx: Ctx, body: etree._Element, rec: Recommendation,
 def _markup(ctx: Ctx, parent: etree._Element, new: str, old: str | None, diff: bool, *, lang: str,
             compact: bool, body_style: str, prefix: str | None = None,
             quotes: dict[int, str] | None = None) -> None:
+    from recdraft.export._redline import (
+        write_markup_diff,  # the redline variant only (difflib)
+    )
+
     if diff:
         write_markup_diff(ctx, parent, old or "", new, lang=lang, compact=compact, body_style=body_style,
                           prefix=prefix)
@@ -325,12 +347,16 @@ def _recommendation_body(ctx: Ctx, parent: etree._Element, rec: Recommendation, 
     ``text_lang`` is the language the content is written in when it had to be borrowed from another
     one: its runs are tagged with that language (spell-checking, screen readers).
     """
+    from recdraft.export._redline import (
+        mark_paragraph,  # the redline variant only (difflib)
+    )
+
     body_style = "Memo Parallel Text" if compact else "Memo Body"
     meta_style = "Memo Parallel Text" if compact else "Memo Meta"
     text_lang = text_lang or lang
     _markup(ctx, parent, content.text or ctx.word("no_text", lang), earlier.text if earlier else None, diff,
             lang=text_lang, compact=compact, body_style=body_style, quotes=quotes)
-    old = earlier or RecommendationContent(title="", text="")
+    old = earlier or _NO_CONTENT
     for key, attr, style in (("rationale", "rationale", body_style), ("legal_basis", "legal_basis", meta_style),
                              ("responsible_body", "responsible_body", meta_style)):
         new_value, old_value = getattr(content, attr), getattr(old, attr)
@@ -362,6 +388,9 @@ def _recommendation_single(ctx: Ctx, body: etree._Element, rec: Recommendation,
     lang = ctx.lang
     content, used = ctx.content(rec, lang)
     diff, earlier = _previous(ctx, rec, used)
+    if not diff and ctx.variant != "review":  # no tracked change, no comment to anchor: one string
+        ctx.splicer.add(body, _recommendation_single_xml(ctx, rec, lang, content, used))
+        return
     label = ctx.word("recommendation", n=rec.number)
     _recommendation_heading(ctx, body, rec, label, content.title if content else "", diff, earlier, used)
     _fallback_note(ctx, body, lang, used, "Memo Note")
@@ -369,8 +398,56 @@ def _recommendation_single(ctx: Ctx, body: etree._Element, rec: Recommendation,
         _recommendation_body(ctx, body, rec, lang, content, earlier, diff, quotes, compact=False, text_lang=used)
 
 
+def _recommendation_single_xml(ctx: Ctx, rec: Recommendation, lang: str, content: RecommendationContent | None,
+                               used: str | None) -> str:
+    """``_recommendation_single`` without tracked changes or comments, as a string (the same markup)."""
+    label = ctx.word("recommendation", n=rec.number)
+    title = content.title if content else ""
+    out = [_heading_xml(ctx, rec, label, title, used)]
+    if used is not None and used != lang:  # _fallback_note
+        fallback = ctx.word(f"lang_name_{used}", lang)
+        out.append(simple_xml(ctx.s("Memo Note"), ctx.word("missing_in", lang, fallback=fallback),
+                              keep_next=True, lang=ctx.run_lang(lang)))
+    if content is None:
+        return "".join(out)
+    # _recommendation_body, compact=False
+    body_style, meta_style = "Memo Body", "Memo Meta"
+    text_lang = used or lang
+    out.append(markup_xml(ctx, content.text or ctx.word("no_text", lang), lang=text_lang, body_style=body_style))
+    for key, style in (("rationale", body_style), ("legal_basis", meta_style), ("responsible_body", meta_style)):
+        value = getattr(content, key)
+        if not value.strip():
+            continue
+        prefix = ctx.word(key, lang) + ("." if key == "rationale" else ":")
+        out.append(markup_xml(ctx, value, lang=text_lang, compact=key != "rationale", body_style=style,
+                              prefix=prefix))
+    label_style = ctx.s("Memo Label")
+    out.append(f"<w:p>{ppr_xml(ctx.s(meta_style))}"
+               f"{run_xml(ctx.word('priority', lang) + ': ', style_id=label_style)}"
+               f"{run_xml(ctx.word(f'priority_{rec.priority}', lang))}</w:p>")
+    return "".join(out)
+
+
+def _heading_xml(ctx: Ctx, rec: Recommendation, label: str, title: str, title_lang: str | None) -> str:
+    """``heading`` + ``_recommendation_heading`` without tracked changes, as a string."""
+    name = f"_Toc{ctx.next_id()}"
+    bookmark_id = ctx.next_id()
+    ctx.toc.append(TocEntry(2, "", clean(f"{label}. {title}" if title else label, single_line=True), name))
+    title = clean(title, single_line=True)
+    runs = run_xml(f"{label}. " if title else label)
+    if title:
+        runs += run_xml(title, lang=ctx.run_lang(title_lang))
+    return (f"<w:p>{ppr_xml(ctx.s('Recommendation Heading'))}"
+            f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{name}"/>{runs}<w:bookmarkEnd w:id="{bookmark_id}"/></w:p>')
+
+
 def _recommendation_parallel(ctx: Ctx, body: etree._Element, rec: Recommendation,
                              quotes: dict[int, str] | None) -> None:
+    from recdraft.export._redline import (  # the redline variant only (difflib)
+        mark_paragraph,
+        write_inline_diff,
+    )
+
     label = ctx.label("recommendation", n=rec.number)
     is_new = ctx.variant == "redline" and rec.previous is None  # the whole recommendation is inserted
     _recommendation_heading(ctx, body, rec, label, "", is_new, None)

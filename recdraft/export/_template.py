@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from recdraft.export._errors import MissingStyleError
 from recdraft.export._ooxml import (
     RPR,
     SE,
@@ -49,6 +48,8 @@ class StyleMap:
                 self._by_name[name.get(VAL, "").casefold()] = style
         missing = [n for n in REQUIRED_STYLES if n.casefold() not in self._by_name]
         if missing:
+            from recdraft.export._errors import MissingStyleError  # the catalogue loads only for a message
+
             raise MissingStyleError(missing, template_name)
         self.ids = {n: self._by_name[n.casefold()].get(STYLE_ID) for n in REQUIRED_STYLES}
         self._by_id = {s.get(STYLE_ID): s for s in self._by_name.values()}
