@@ -11,7 +11,7 @@ drafters' emphasis), its number and position, its co-authors and its status. Cha
 vote stale.
 
 How staleness follows from this: a vote points at the revision it was cast on and is stale while the
-recommendation's current revision is another one (``recdraft.services.results``). The services make a new
+recommendation's current revision is another one (``recdraft.services.voting.results``). The services make a new
 revision only when ``voted_text_changed`` says so, so a vote goes stale exactly when the words voted on
 changed. An unchanged Save, or a Save that changes only the topic or the priority, creates no revision and
 leaves every vote — blocks included — counting.

@@ -65,7 +65,7 @@ from pydantic import (
 )
 
 from recdraft.domain.text import clean_text, is_blank
-from recdraft.errors import InvalidInput
+from recdraft.errors import InvalidInput, InvalidValue, Word
 
 __all__ = [
     "MIN_RATING",
@@ -82,6 +82,7 @@ __all__ = [
     "GroupTallies",
     "ValidBallot",
     "VotingInputError",
+    "InconsistentTally",
     "InvalidChoice",
     "InvalidRating",
     "ReasonRequired",
@@ -135,6 +136,12 @@ class VotingInputError(InvalidInput, ValueError):
     """A ballot or override a person can fix; both a recdraft ``InvalidInput`` and a ``ValueError``."""
 
 
+class InconsistentTally(ValueError):
+    """The caller (a service, a test) passed a tally that cannot be: two ballots of one voter, more ballots than
+    eligible voters, a ballot that does not fit the round's mode. A programming error that never reaches a
+    person, so its message is plain English for the developer and not in the catalogues."""
+
+
 class InvalidChoice(VotingInputError):
     """The choice is missing, unknown or not allowed in this voting mode."""
 
@@ -157,25 +164,25 @@ class ReasonNotAllowed(VotingInputError):
 def _to_fraction(value: Any) -> Fraction:
     """Read a share or limit exactly: ints, Fractions, "2/3", and decimals as written (0.7 → 7/10)."""
     if isinstance(value, bool):
-        raise ValueError("must be a number, not true/false")
+        raise InvalidValue("svc.voting.rules.not_bool")
     if isinstance(value, Fraction):
         return value
     if isinstance(value, int):
         return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError("must be a finite number")
+            raise InvalidValue("svc.voting.rules.finite")
         return Fraction(repr(value))
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise ValueError("must be a finite number")
+            raise InvalidValue("svc.voting.rules.finite")
         return Fraction(value)
     if isinstance(value, str):
         try:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
-            raise ValueError("must be a number or a fraction such as 2/3") from None
-    raise ValueError("must be a number or a fraction such as 2/3")
+            raise InvalidValue("svc.voting.rules.number") from None
+    raise InvalidValue("svc.voting.rules.number")
 
 
 ExactNumber = Annotated[Fraction, BeforeValidator(_to_fraction)]
@@ -197,20 +204,17 @@ def _share(part: int, whole: int) -> Fraction:
 def _check_rating(rating: Any) -> int:
     """Return ``rating`` if it is an int from 1 to 9 (bool refused); raise InvalidRating otherwise."""
     if isinstance(rating, bool) or not isinstance(rating, int):
-        raise InvalidRating(
-            f"The rating must be a whole number from {MIN_RATING} to {MAX_RATING}.", field="rating"
-        )
+        raise InvalidRating("svc.voting.rating_whole", low=MIN_RATING, high=MAX_RATING, field="rating")
     if not MIN_RATING <= rating <= MAX_RATING:
-        raise InvalidRating(
-            f"The rating must be from {MIN_RATING} to {MAX_RATING}; got {rating}.", field="rating"
-        )
+        raise InvalidRating("svc.voting.rating_range", low=MIN_RATING, high=MAX_RATING, rating=rating,
+                            field="rating")
     return rating
 
 
 def _check_count(name: str, value: Any) -> int:
-    """Return ``value`` if it is a non-negative int (bool refused); raise ValueError otherwise."""
+    """Return ``value`` if it is a non-negative int (bool refused); raise InconsistentTally otherwise."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name} must be a whole number of at least 0; got {value!r}")
+        raise InconsistentTally(f"{name} must be a whole number of at least 0; got {value!r}")
     return value
 
 
@@ -243,7 +247,7 @@ class RoundRules(_Frozen):
     def _share_in_range(cls, value: Fraction, info: ValidationInfo) -> Fraction:
         """Shares must be greater than 0 and at most 1."""
         if not 0 < value <= 1:
-            raise ValueError(f"{info.field_name} must be greater than 0 and at most 1; got {_fmt(value)}")
+            raise InvalidValue("svc.voting.rules.share_range", name=Word(str(info.field_name)), value=_fmt(value))
         return value
 
     @field_validator("delphi_band_low", "delphi_band_high")
@@ -251,9 +255,8 @@ class RoundRules(_Frozen):
     def _band_in_scale(cls, value: int, info: ValidationInfo) -> int:
         """Band edges lie on the 1–9 scale."""
         if not MIN_RATING <= value <= MAX_RATING:
-            raise ValueError(
-                f"{info.field_name} must be from {MIN_RATING} to {MAX_RATING}; got {value}"
-            )
+            raise InvalidValue("svc.voting.rules.on_scale", name=Word(str(info.field_name)), low=MIN_RATING,
+                               high=MAX_RATING, value=value)
         return value
 
     @field_validator("delphi_max_iqr")
@@ -261,22 +264,17 @@ class RoundRules(_Frozen):
     def _iqr_not_negative(cls, value: Fraction) -> Fraction:
         """The largest allowed interquartile range is at least 0."""
         if value < 0:
-            raise ValueError(f"delphi_max_iqr must be at least 0; got {_fmt(value)}")
+            raise InvalidValue("svc.voting.rules.iqr_negative", value=_fmt(value))
         return value
 
     @model_validator(mode="after")
     def _band_ordered(self) -> RoundRules:
         """The agreement band runs low → high and stays clear of the rejection band when that is on."""
         if self.delphi_band_low > self.delphi_band_high:
-            raise ValueError(
-                f"delphi_band_low ({self.delphi_band_low}) must be at most "
-                f"delphi_band_high ({self.delphi_band_high})"
-            )
+            raise InvalidValue("svc.voting.rules.band_order", low=self.delphi_band_low, high=self.delphi_band_high)
         if self.delphi_rejection and self.delphi_band_low <= REJECTION_BAND[1]:
-            raise ValueError(
-                f"delphi_band_low must be at least {REJECTION_BAND[1] + 1} while delphi_rejection is on "
-                f"(ratings {REJECTION_BAND[0]}–{REJECTION_BAND[1]} mean reject); got {self.delphi_band_low}"
-            )
+            raise InvalidValue("svc.voting.rules.band_clear", least=REJECTION_BAND[1] + 1, reject_low=REJECTION_BAND[0],
+                               reject_high=REJECTION_BAND[1], value=self.delphi_band_low)
         return self
 
 
@@ -298,7 +296,8 @@ class Ballot(_Frozen):
     def _rating_in_scale(cls, value: int | None) -> int | None:
         """Ratings lie on the 1–9 scale."""
         if value is not None and not MIN_RATING <= value <= MAX_RATING:
-            raise ValueError(f"rating must be from {MIN_RATING} to {MAX_RATING}; got {value}")
+            raise InvalidValue("svc.voting.rules.on_scale", name=Word("rating"), low=MIN_RATING, high=MAX_RATING,
+                               value=value)
         return value
 
     @field_validator("group")
@@ -347,43 +346,27 @@ def validate_ballot(
         try:
             choice = Choice(choice)
         except ValueError:
-            raise InvalidChoice(
-                f"Unknown choice {choice!r}: choose agree, disagree, abstain or block.", field="choice"
-            ) from None
+            raise InvalidChoice("svc.voting.unknown_choice", choice=repr(choice), field="choice") from None
     text = _clean_reason(reason)
 
     if mode is VotingMode.SIMPLE:
         if rating is not None:
-            raise InvalidRating(
-                "A simple vote takes a choice (agree, disagree, abstain or block), not a rating.",
-                field="rating",
-            )
+            raise InvalidRating("svc.voting.simple_no_rating", field="rating")
         if choice is None:
-            raise InvalidChoice("Choose agree, disagree, abstain or block.", field="choice")
+            raise InvalidChoice("svc.vote_choose", field="choice")
         # An agree vote may carry a reason: when the text is rejected, that reason is the dissenting
         # opinion (``is_dissent``). An abstention takes no side, so it carries none.
         if choice is Choice.ABSTAIN and text is not None:
-            raise ReasonNotAllowed(
-                "An abstention takes no reason; a reason can be given with agree, disagree or block.",
-                field="reason",
-            )
+            raise ReasonNotAllowed("svc.record.abstain_no_reason", field="reason")
     else:
         if rating is None:
-            raise InvalidRating(
-                f"A Delphi vote needs a rating from {MIN_RATING} to {MAX_RATING}.", field="rating"
-            )
+            raise InvalidRating("svc.voting.delphi_needs_rating", low=MIN_RATING, high=MAX_RATING, field="rating")
         _check_rating(rating)
         if choice not in (None, Choice.BLOCK):
-            raise InvalidChoice(
-                "In a Delphi round the rating is the vote; the only choice that can be added is block.",
-                field="choice",
-            )
+            raise InvalidChoice("svc.voting.delphi_only_block", field="choice")
 
     if choice is Choice.BLOCK and text is None:
-        raise ReasonRequired(
-            "A block needs a reason: say what would have to change for you to lift it.",
-            field="reason",
-        )
+        raise ReasonRequired("svc.vote_block_reason", field="reason")
     return ValidBallot(choice=choice, rating=rating, reason=text)
 
 
@@ -393,10 +376,7 @@ def clean_override_reason(reason: str | None) -> str | None:
         return None
     text = _clean_reason(reason)
     if text is None:
-        raise ReasonRequired(
-            "Overriding a block needs a reason; it is kept with the result.",
-            field="block_override_reason",
-        )
+        raise ReasonRequired("svc.vote_override_reason", field="block_override_reason")
     return text
 
 
@@ -532,26 +512,26 @@ class GroupTallies(_Frozen):
 
 
 def _check_ballot_fits(ballot: Ballot, mode: VotingMode) -> None:
-    """Raise ValueError if a counted ballot does not have the shape its round's mode needs."""
+    """Raise InconsistentTally if a counted ballot does not have the shape its round's mode needs."""
     if mode is VotingMode.SIMPLE:
         if ballot.choice is None or ballot.rating is not None:
-            raise ValueError(
+            raise InconsistentTally(
                 f"ballot of voter {ballot.voter_id} does not fit a simple round: "
                 "it needs a choice and no rating"
             )
     elif ballot.rating is None or ballot.choice not in (None, Choice.BLOCK):
-        raise ValueError(
+        raise InconsistentTally(
             f"ballot of voter {ballot.voter_id} does not fit a Delphi round: "
             "it needs a rating and no choice other than block"
         )
 
 
 def _check_unique_voters(ballots: Sequence[Ballot]) -> None:
-    """Raise ValueError if a voter has more than one ballot."""
+    """Raise InconsistentTally if a voter has more than one ballot."""
     seen: set[int] = set()
     for ballot in ballots:
         if ballot.voter_id in seen:
-            raise ValueError(
+            raise InconsistentTally(
                 f"voter {ballot.voter_id} has more than one ballot; pass only each voter's current ballot"
             )
         seen.add(ballot.voter_id)
@@ -567,7 +547,7 @@ def _tally_checked(
     """Tally ballots already checked for uniqueness, with an already cleaned override reason."""
     if len(ballots) > eligible_count:
         where = f" in group {group!r}" if group is not None else ""
-        raise ValueError(
+        raise InconsistentTally(
             f"{len(ballots)} ballots{where} but only {eligible_count} eligible voters; "
             "every ballot must belong to an eligible voter"
         )
@@ -676,7 +656,7 @@ def tally(
     as staying away), so the caller need not know who recused. Stale ballots stay in the base
     (the voter is still expected to vote on the current text). Each
     voter has at most one ballot (their current one); a ballot both stale and recused counts as
-    recused. Raises ``ValueError`` for inconsistent input (duplicate voters, more ballots than
+    recused. Raises ``InconsistentTally`` (a ValueError) for inconsistent input (duplicate voters, more ballots than
     eligible voters, a counted ballot that does not fit the mode) and ``ReasonRequired`` for a
     blank override reason.
     """
@@ -714,13 +694,13 @@ def tally_by_group(
         group_total if eligible_count is None else _check_count("eligible_count", eligible_count)
     )
     if group_total > overall_eligible:
-        raise ValueError(
+        raise InconsistentTally(
             f"the groups have {group_total} eligible voters together, "
             f"more than eligible_count {overall_eligible}"
         )
     unknown = sorted({b.group for b in all_ballots if b.group is not None} - set(eligible_by_group))
     if unknown:
-        raise ValueError(f"ballots name groups with no eligible count: {', '.join(unknown)}")
+        raise InconsistentTally(f"ballots name groups with no eligible count: {', '.join(unknown)}")
 
     reason = clean_override_reason(block_override_reason)
     overall = _tally_checked(all_ballots, rules, overall_eligible, reason, None)

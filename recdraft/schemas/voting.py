@@ -7,10 +7,27 @@ fractions by ``recdraft.domain.voting`` and are reported as they were decided.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
+
+from pydantic import Field
 
 from recdraft.domain.voting import DelphiFeedback, RatingSummary
 from recdraft.schemas.views import View
+
+
+class RoundAction(StrEnum):
+    """What a viewer may do about voting, as the services computed it from ``domain.policy``: a page shows
+    exactly these controls (in a view's ``actions``)."""
+
+    VOTE = "vote"  # cast, change, confirm, recuse (the roundtable; on a round: it is open too)
+    RUN_ROUNDS = "run_rounds"  # open, close, carry forward rounds, override blocks (the phase allows it now)
+    OPEN_ROUND = "open_round"  # run rounds, and the phase lets people vote in a new one
+    MANAGE_ROUNDS = "manage_rounds"  # the role runs rounds: sees blind figures live, the round forms' data
+    CLOSE = "close"  # on an open round
+    OVERRIDE_BLOCK = "override_block"  # on an open round
+    CARRY_FORWARD = "carry_forward"  # on a closed round
+    EXPORT_VOTES = "export_votes"  # the round's vote record as CSV
 
 
 class RoundView(View):
@@ -30,6 +47,16 @@ class RoundView(View):
     closed_by: int | None  # None on a closed round: closed by its closing date
     carried_from_round_id: int | None
     recommendation_ids: list[int]  # in ballot order
+    actions: list[str] = Field(default_factory=list)  # RoundAction values: what the viewer may do with this round
+
+
+class RoundsView(View):
+    """Every round of a roundtable and what the viewer may do about voting there."""
+
+    roundtable_id: int
+    rounds: list[RoundView]
+    actions: list[str]  # RoundAction values for the roundtable (vote, run_rounds, open_round, manage_rounds)
+    open_round_candidates: list[int] = Field(default_factory=list)  # ids a new round may take (with open_round)
 
 
 class VoteView(View):
@@ -169,3 +196,4 @@ class MyBallotsView(View):
     eligible: bool  # False: the actor does not vote in this roundtable (rounds is then empty)
     rounds: list[BallotRoundView]
     to_do: int  # items needing a vote or a re-confirmation
+    actions: list[str] = Field(default_factory=list)  # RoundAction values for the roundtable: "vote" when the ballot forms apply

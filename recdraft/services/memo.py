@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import func, select
@@ -19,7 +19,15 @@ from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.memo_models import MemoSnapshot
-from recdraft.db.models import Comment, Membership, Recommendation, Revision, Roundtable, User, utcnow
+from recdraft.db.models import (
+    Comment,
+    Membership,
+    Recommendation,
+    Revision,
+    Roundtable,
+    User,
+    utcnow,
+)
 from recdraft.db.voting_models import VotingRound
 from recdraft.domain.policy import Action
 from recdraft.domain.roles import Role
@@ -40,9 +48,10 @@ from recdraft.services._base import (
     member_role,
     roundtable_open_for_writes,
 )
-from recdraft.services.results import results_for_memo, rules_of
 from recdraft.services.translations import states_for as translation_states
 from recdraft.services.translations import translation_blocker_text
+from recdraft.services.voting import results_for_memo
+from recdraft.services.voting._common import rules_of
 
 Variant = Literal["final", "review", "redline", "comparison"]
 MemoLanguage = Literal["en", "ru", "kk", "kk+ru"]
@@ -485,9 +494,8 @@ def _revisers(s: Session, rec_ids: list[int], since: datetime | None, names: _Na
 
 
 def _aware(moment: datetime) -> datetime:
-    from datetime import timezone
 
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _build(
@@ -690,7 +698,7 @@ def export_memo(
     variant: str = "final",
     against: int | str | None = None,
     progress: Callable[[float, str], None] | None = None,
-    format: str = "docx",  # noqa: A002  (the word the command line and the page use)
+    format: str = "docx",
     page_numbers: bool = False,
 ) -> ExportResult:
     """Build and render the memo (roundtable admins; the command line).

@@ -33,7 +33,17 @@ from sqlalchemy.orm import Session
 from recdraft import config
 from recdraft.db.engine import Database
 from recdraft.db.mail_models import MODES, MailAddress, MailPreference, OutboxMessage
-from recdraft.db.models import Amendment, Coauthor, Comment, Membership, Recommendation, Revision, Roundtable, User, utcnow
+from recdraft.db.models import (
+    Amendment,
+    Coauthor,
+    Comment,
+    Membership,
+    Recommendation,
+    Revision,
+    Roundtable,
+    User,
+    utcnow,
+)
 from recdraft.db.voting_models import Recusal, RoundItem, Vote, VotingRound
 from recdraft.errors import InvalidInput
 from recdraft.i18n import LANGS, t
@@ -263,7 +273,9 @@ def on_round_opened(s: Session, rnd: VotingRound) -> int:
     settings = settings_if_on()
     if settings is None:
         return 0
-    from recdraft.services.results import eligible_voters  # results calls on_round_closed
+    from recdraft.services.voting._common import (
+        eligible_voters,  # voting.results calls on_round_closed
+    )
 
     rt = _rt(s, rnd.roundtable_id)
     assert rt is not None
@@ -427,7 +439,9 @@ def queue_reminders(db: Database, *, now: datetime | None = None) -> int:
     settings = settings_if_on()
     if settings is None:
         return 0
-    from recdraft.services.results import eligible_voters  # results imports voting models only
+    from recdraft.services.voting._common import (
+        eligible_voters,  # voting imports this module
+    )
 
     moment = now or utcnow()
     horizon = moment + timedelta(hours=settings.reminder_hours)

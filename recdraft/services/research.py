@@ -37,7 +37,16 @@ from recdraft.domain.statuses import CommentStatus
 from recdraft.errors import InvalidInput
 from recdraft.i18n import LANGS
 from recdraft.schemas.content import FIELDS
-from recdraft.services._base import Actor, _System, actor, actor_ref, audit, deny_unless, get, member_role
+from recdraft.services._base import (
+    Actor,
+    _System,
+    actor,
+    actor_ref,
+    audit,
+    deny_unless,
+    get,
+    member_role,
+)
 
 # table → [(column, type, {lang: description})]; the order is the order of the columns in the files.
 Column = tuple[str, str, dict[str, str]]
@@ -164,8 +173,11 @@ def _iso(value: datetime | None) -> str:
 
 
 def _rows(s: Session, rt: Roundtable, lang: str) -> dict[str, list[list[Any]]]:
-    from recdraft.services.memo import names_for_export  # memo imports the services this one sits beside
-    from recdraft.services.results import _pseudonyms, rules_of
+    from recdraft.services.memo import (
+        names_for_export,  # memo imports the services this one sits beside
+    )
+    from recdraft.services.voting._common import rules_of
+    from recdraft.services.voting.csv import pseudonyms
 
     name_of = names_for_export(s, rt.id, lang)
     recs = list(s.scalars(select(Recommendation).where(Recommendation.roundtable_id == rt.id)
@@ -206,7 +218,7 @@ def _rows(s: Session, rt: Roundtable, lang: str) -> dict[str, list[list[Any]]]:
         votes = list(s.scalars(select(Vote).where(Vote.round_id == rnd.id)))
         recusals = list(s.scalars(select(Recusal).where(Recusal.round_id == rnd.id, Recusal.withdrawn_at.is_(None))))
         voters = {v.voter_id for v in votes} | {r.voter_id for r in recusals}
-        pseudonym = _pseudonyms(rnd.pseudonym_key, voters) if anonymous else {}
+        pseudonym = pseudonyms(rnd.pseudonym_key, voters) if anonymous else {}
         voted_revs = dict(s.execute(select(Revision.id, Revision.number).where(
             Revision.id.in_({v.revision_id for v in votes}))).all()) if votes else {}
 

@@ -327,11 +327,30 @@ def service_functions() -> dict[str, Callable[..., Any]]:
             continue
         module = importlib.import_module(f"recdraft.services.{info.name}")
         for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if name.startswith("_") or fn.__module__ != module.__name__:
+            if name.startswith("_") or not _defined_in(fn, module):
                 continue
             if "actor_id" in inspect.signature(fn).parameters:
                 found[f"{info.name}.{name}"] = fn
     return found
+
+
+def _defined_in(fn: Callable[..., Any], module: Any) -> bool:
+    """Whether ``fn`` is the module's own: defined in it or, for a package (services.voting), in one of its
+    modules — a package's public functions are named by the package (``voting.cast_vote``)."""
+    return fn.__module__ == module.__name__ or (hasattr(module, "__path__")
+                                                and fn.__module__.startswith(module.__name__ + "."))
+
+
+def _modules(package: Any) -> list[tuple[str, Any]]:
+    """(name, module) of every module of recdraft.services; a package's modules go by the package's name."""
+    out = []
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"recdraft.services.{info.name}")
+        out.append((info.name, module))
+        if info.ispkg:
+            out += [(info.name, importlib.import_module(f"{module.__name__}.{sub.name}"))
+                    for sub in pkgutil.iter_modules(module.__path__)]
+    return out
 
 
 def _called_names(fn: Callable[..., Any]) -> tuple[bool, set[str]]:
@@ -353,15 +372,15 @@ def write_functions() -> set[str]:
     import recdraft.services as package
 
     every: dict[str, Callable[..., Any]] = {}
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"recdraft.services.{info.name}")
+    for prefix, module in _modules(package):
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ == module.__name__:
-                every[f"{info.name}.{name}"] = fn
+                # A package's private helpers keep their module in the key (two modules may share a name).
+                every[f"{prefix}.{name}" if name[0] != "_" else f"{prefix}.{module.__name__}:{name}"] = fn
     facts = {key: _called_names(fn) for key, fn in every.items()}
     writing = {key for key, (writes, _) in facts.items() if writes}
     while True:
-        names = {key.split(".", 1)[1] for key in writing}
+        names = {key.split(".", 1)[1].rsplit(":", 1)[-1] for key in writing}
         grown = writing | {key for key, (_, called) in facts.items() if called & names}
         if grown == writing:
             break

@@ -19,7 +19,7 @@ import pytest
 from recdraft.domain.policy import Action
 from recdraft.domain.statuses import Frozen
 from recdraft.errors import Conflict
-from recdraft.services import activity, amendments, comments, memo, recommendations, results, voting
+from recdraft.services import activity, amendments, comments, memo, recommendations, voting
 from recdraft.services import memo_check, research, translations
 from recdraft.services.translations import TRANSLATION_PHASES
 from tests.factories import World, content
@@ -365,8 +365,8 @@ READS: list[Row] = [
       lambda w, c, uid: recommendations.list_detail_changes(w.db, actor_id=uid, recommendation_id=c["rec"].id)),
     R("memo_check.check_memo", "check a memo's SHA-256", None, MEMBERS, _rec,
       lambda w, c, uid: memo_check.check_memo(w.db, actor_id=uid, roundtable_id=w.roundtable_id, sha256="0" * 64)),
-    R("results.round_results", "results of an open round", None, MEMBERS, _round,
-      lambda w, c, uid: results.round_results(w.db, actor_id=uid, round_id=c["round"].id)),
+    R("voting.round_results", "results of an open round", None, MEMBERS, _round,
+      lambda w, c, uid: voting.round_results(w.db, actor_id=uid, round_id=c["round"].id)),
 ]
 
 # Functions that write only as a side effect nobody asked for: reading a round first closes the rounds whose
@@ -374,12 +374,13 @@ READS: list[Row] = [
 NOT_WRITES = {
     "voting.get_round": "closes rounds past their closing date, then reads",
     "voting.list_rounds": "closes rounds past their closing date, then reads",
+    "voting.rounds_overview": "closes rounds past their closing date, then reads",
     "memo.memo_status": "closes rounds past their closing date, then reads",
-    "results.round_results": "closes rounds past their closing date, then reads",
-    "results.recommendation_results": "closes rounds past their closing date, then reads",
-    "results.results_for_memo": "closes rounds past their closing date, then reads",
-    "results.my_ballots": "closes rounds past their closing date, then reads",
-    "results.export_votes_csv": "closes rounds past their closing date, then reads",
+    "voting.round_results": "closes rounds past their closing date, then reads",
+    "voting.recommendation_results": "closes rounds past their closing date, then reads",
+    "voting.results_for_memo": "closes rounds past their closing date, then reads",
+    "voting.my_ballots": "closes rounds past their closing date, then reads",
+    "voting.export_votes_csv": "closes rounds past their closing date, then reads",
 }
 
 

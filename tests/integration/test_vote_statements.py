@@ -74,7 +74,7 @@ def test_cast_change_confirm_and_repeat_each_take_at_most_five_statements(world)
 
     for label, statements in (("cast", first), ("change", change), ("repeat", repeat), ("confirm", confirm)):
         assert len(statements) <= MAX_STATEMENTS, (label, len(statements), statements)
-    # The same vote again only reads (one statement; two on PostgreSQL, see services.voting._cast_context).
+    # The same vote again only reads (one statement; two on PostgreSQL, see services.voting.ballots._cast_context).
     assert all(q.lstrip().upper().startswith("SELECT") for q in repeat) and len(repeat) <= 2, repeat
     print(f"{world.db.dialect}: statements per cast {len(first)}, change {len(change)}, confirm {len(confirm)}, "
           f"repeat {len(repeat)}")

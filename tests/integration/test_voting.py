@@ -596,3 +596,37 @@ def test_authorisation_matrix_every_role_times_every_voting_action(world, modera
             elif expected and action not in ("read results",) and _rows(world.db) == before:
                 wrong.append(f"{role} / {action}: allowed but wrote nothing")
     assert wrong == []
+
+
+def test_the_command_line_reads_results_as_an_administrator_and_holds_no_ballot(world):
+    (a,) = _recs(world)
+    rnd = _open(world, [a], rules={"blind": True})
+    _cast(world, "expert", rnd, a, choice="agree")
+    # A blind round's live figures: the command line reads them as the roundtable's administrators do.
+    shown = voting.round_results(world.db, actor_id=SYSTEM, round_id=rnd.id)
+    assert not shown.hidden and _item(shown, a).overall.voted == 1
+    assert voting.recommendation_results(world.db, actor_id=SYSTEM, recommendation_id=a)[0].overall.voted == 1
+    assert voting.get_round(world.db, actor_id=SYSTEM, round_id=rnd.id).id == rnd.id
+    with pytest.raises(PermissionDenied, match="the command line does not vote"):
+        voting.cast_vote(world.db, actor_id=SYSTEM, round_id=rnd.id, recommendation_id=a, choice="agree")
+    ballots = voting.my_ballots(world.db, actor_id=SYSTEM, roundtable_id=world.roundtable_id)
+    assert not ballots.eligible and "vote" not in ballots.actions
+    _close(world, rnd)
+    assert [v.overall.agree for v in voting.results_for_memo(world.db, actor_id=SYSTEM,
+                                                             roundtable_id=world.roundtable_id)[a]] == [1]
+    rows = list(csv.DictReader(io.StringIO(voting.export_votes_csv(world.db, actor_id=SYSTEM, round_id=rnd.id))))
+    assert [r["choice"] for r in rows] == ["agree"]
+
+
+def test_views_carry_what_the_viewer_may_do_about_voting(world):
+    (a,) = _recs(world)
+    rnd = _open(world, [a])
+    expert = voting.rounds_overview(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id)
+    assert expert.actions == ["vote"] and expert.rounds[0].actions == ["vote"]
+    moderator = voting.rounds_overview(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id)
+    assert moderator.actions == ["manage_rounds", "open_round", "run_rounds"]
+    assert moderator.rounds[0].actions == ["close", "export_votes", "override_block"]
+    assert voting.my_ballots(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id).actions == ["vote"]
+    closed = _close(world, rnd).round
+    assert closed.actions == ["carry_forward", "export_votes"]
+    assert voting.round_results(world.db, actor_id=world["observer"], round_id=rnd.id).round.actions == []

@@ -14,7 +14,7 @@ import zipfile
 from recdraft.services import comments, memo, recommendations, roundtables, voting
 from recdraft.services._base import SYSTEM
 from recdraft.services.memo import LANGUAGES, VARIANTS
-from recdraft.services.results import export_votes_csv
+from recdraft.services.voting import export_votes_csv
 from tests.factories import World, content, make_user, make_world
 
 WITHHELD = {"commenter": ("dauren.secretov", "Dauren Secretov"), "voter": ("saule.hiddenova", "Saule Hiddenova")}

@@ -98,7 +98,7 @@ def test_a_reply_to_a_hidden_comment_carries_no_trace_of_it_for_non_staff(world)
 @pytest.mark.parametrize("anonymous", [True, False])
 def test_results_of_an_anonymous_round_show_no_group_small_enough_to_name_a_vote(world, anonymous):
     """"ICRC: 1 voted, 1 disagree" would tell everyone how the one ICRC expert voted."""
-    from recdraft.services import results
+    from recdraft.services import voting as results
 
     rec_id = _rec(world)
     rnd = _round(world, rec_id, anonymous=anonymous)

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from recdraft.db.engine import Database
 from recdraft.db.models import Comment
 from recdraft.services import accounts, comments, voting
-from recdraft.ui.widgets.results_page import RESULTS_PAGE_SIZE
+from recdraft.ui.screens.results import RESULTS_PAGE_SIZE
 from tests.ui.test_query_count import APP, LIST_PAGE, PASSWORD, StatementCounter, app_engine, build_dataset
 
 RESULTS_PAGE = "recdraft/ui/pages/results.py"

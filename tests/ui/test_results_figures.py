@@ -8,7 +8,7 @@ and a table with the same figures, which a screen reader and the keyboard reach)
 from __future__ import annotations
 
 from recdraft.services import recommendations, voting
-from recdraft.ui.widgets.results_page import RESULTS_PAGE_SIZE
+from recdraft.ui.screens.results import RESULTS_PAGE_SIZE
 from tests.ui.conftest import user_id
 from tests.ui.test_results_page import charts, open_results
 

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from recdraft.services import recommendations, roundtables, voting
 from recdraft.services._base import SYSTEM
-from recdraft.ui.widgets.voting import votes_csv
+from recdraft.ui.screens.results.round_admin import votes_csv
 from tests.factories import make_user
 from tests.ui.conftest import LANG_KEY, ROOT, TOKEN_KEY, texts, token_for, user_id
 

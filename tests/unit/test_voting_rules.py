@@ -849,3 +849,19 @@ def test_property_group_tallies_sum_to_the_overall(
     for field in fields:
         assert sum(getattr(t, field) for t in result.groups.values()) == getattr(result.overall, field)
     assert result.overall == tally(ballots, rules=rules, eligible_count=sum(eligible.values()))
+
+
+def test_ballot_and_rule_errors_are_told_in_kazakh_and_russian_too():
+    """The domain's refusals carry catalogue keys: a Kazakh or Russian voter reads them in their language."""
+    with pytest.raises(ReasonRequired) as refused:
+        validate_ballot(VotingMode.SIMPLE, "block", None, "  ")
+    assert str(refused.value) == "A block needs a reason: say what would have to change for you to lift it."
+    assert {refused.value.text("kk"), refused.value.text("ru")}.isdisjoint({str(refused.value)})
+    with pytest.raises(InvalidRating) as rating:
+        validate_ballot(VotingMode.DELPHI, None, 12, None)
+    assert "12" in rating.value.text("ru") and rating.value.text("ru") != str(rating.value)
+    with pytest.raises(ValidationError) as rules:
+        RoundRules(quorum=0)
+    error = rules.value.errors()[0]["ctx"]["error"]
+    assert str(error) == "quorum must be greater than 0 and at most 1; got 0"
+    assert error.msg.render("ru").startswith("кворум")

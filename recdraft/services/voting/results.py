@@ -1,4 +1,4 @@
-"""Tallies, the frozen snapshot at close, and what people read: results, their ballots, the CSV export.
+"""Tallies, consensus, the frozen snapshot at close, and the results people read.
 
 The counting rules themselves are ``recdraft.domain.voting`` (pure, tested on their own); this module
 turns the rows of a round into ``Ballot``s and back into views.
@@ -19,16 +19,11 @@ Decisions:
   agreement band), for a rejected one the agree votes (Delphi: ratings outside 1–3). A name and
   organisation are shown only when the voter allowed it for that reason and the round is not
   anonymous; otherwise neither is shown.
-- CSV export of an anonymous round: voters become "Voter N", numbered in an order drawn from a
-  secret per-round key (not by user id or time, which would identify them); no organisation, no
-  times; the group only when at least 3 eligible voters belong to it.
+- Results are read by participants and by the command line (``SYSTEM``, as an admin: the memo export).
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -39,10 +34,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
-from recdraft.db.models import Membership, Recommendation, Revision, Roundtable, User, utcnow
-from recdraft.db.voting_models import Recusal, RoundItem, RoundResult, RoundVoter, Vote, VotingRound
-from recdraft.domain.csvsafe import neutralise
-from recdraft.domain.roles import Role, can_moderate
+from recdraft.db.models import Recommendation, Revision, Roundtable, User, utcnow
+from recdraft.db.voting_models import Recusal, RoundItem, RoundResult, Vote, VotingRound
 from recdraft.domain.statuses import RecStatus, check_transition
 from recdraft.domain.voting import (
     Ballot,
@@ -50,28 +43,33 @@ from recdraft.domain.voting import (
     Outcome,
     RoundRules,
     Tally,
-    VotingMode,
-    delphi_feedback,
     is_dissent,
     tally_by_group,
 )
 from recdraft.schemas.voting import (
-    BallotItemView,
-    BallotRoundView,
     CountsView,
     DissentView,
     ItemResultView,
-    MyBallotsView,
     RoundResultsView,
-    RoundView,
-    VoteView,
 )
 from recdraft.services import notifications
-from recdraft.services._base import actor, audit, deny_unless, get, member_role
-
-OPEN, CLOSED = "open", "closed"
-# A group smaller than this is not named in an anonymous export: it would point at its members.
-MIN_GROUP_FOR_ANONYMOUS_EXPORT = 3
+from recdraft.services._base import Actor, audit, get
+from recdraft.services.voting._common import (
+    CLOSED,
+    MIN_GROUP_FOR_ANONYMOUS_EXPORT,
+    OPEN,
+    Due,
+    eligible_voters,
+    is_due,
+    item_ids_of,
+    items_of,
+    manages_rounds,
+    raise_if_due,
+    reader_role,
+    round_view,
+    roundtable_actions,
+    rules_of,
+)
 
 OUTCOME_STATUS = {
     Outcome.ADOPTED: RecStatus.ADOPTED,
@@ -80,99 +78,6 @@ OUTCOME_STATUS = {
 }
 
 T = TypeVar("T")
-
-
-# --------------------------------------------------------------------------- small helpers
-
-
-def rules_of(rnd: VotingRound) -> RoundRules:
-    return RoundRules.model_validate(rnd.rules)
-
-
-def is_due(rnd: VotingRound, now: datetime) -> bool:
-    """Open in the table but past its closing date: closed for every purpose."""
-    return rnd.status == OPEN and rnd.closes_at is not None and rnd.closes_at <= now
-
-
-def voting_roles(rt: Roundtable) -> frozenset[str]:
-    """Membership roles that vote in this roundtable now."""
-    if (rt.settings or {}).get("moderators_vote", False):
-        return frozenset({Role.EXPERT.value, Role.MODERATOR.value, Role.ADMIN.value})
-    return frozenset({Role.EXPERT.value})
-
-
-@dataclass(frozen=True)
-class Voter:
-    user_id: int
-    name: str
-    organisation: str
-    group: str | None
-
-
-def eligible_voters(s: Session, rt: Roundtable, rnd: VotingRound | None = None) -> dict[int, Voter]:
-    """Everyone who votes in the roundtable now, by user id; for a round, only among those frozen in when it opened.
-
-    A round freezes the participants of its opening moment (``round_voters``); of them, those whose role votes
-    now count. So someone who joins during a round neither votes in it nor changes its eligible count, while
-    someone who has since left, been deactivated or become an observer is not counted either. A round from
-    before voters were frozen (``voters_frozen_at`` NULL, e.g. from an old backup) counts the membership now.
-    """
-    stmt = (
-        select(Membership.user_id, User.display_name, Membership.organisation, Membership.group)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.roundtable_id == rt.id, Membership.role.in_(voting_roles(rt)), User.is_active.is_(True))
-    )
-    if rnd is not None and rnd.voters_frozen_at is not None:
-        stmt = stmt.where(Membership.user_id.in_(select(RoundVoter.user_id).where(RoundVoter.round_id == rnd.id)))
-    rows = s.execute(stmt).all()
-    return {uid: Voter(uid, name, org or "", (grp or "").strip() or None) for uid, name, org, grp in rows}
-
-
-def items_of(s: Session, round_id: int, *, offset: int = 0, limit: int | None = None) -> list[RoundItem]:
-    """The round's items in order; ``offset``/``limit`` pick one page of them in SQL."""
-    stmt = select(RoundItem).where(RoundItem.round_id == round_id).order_by(RoundItem.position)
-    if offset or limit is not None:
-        stmt = stmt.offset(max(0, offset)).limit(limit)
-    return list(s.scalars(stmt))
-
-
-def item_ids_of(s: Session, round_id: int) -> list[int]:
-    """The round's recommendation ids in order (a column query: no ORM rows for a round of hundreds)."""
-    return list(s.scalars(select(RoundItem.recommendation_id).where(RoundItem.round_id == round_id)
-                          .order_by(RoundItem.position)))
-
-
-def round_view(rnd: VotingRound, rec_ids: list[int]) -> RoundView:
-    rules = rules_of(rnd)
-    return RoundView(
-        id=rnd.id, roundtable_id=rnd.roundtable_id, number=rnd.number, name=rnd.name, mode=rules.mode.value,
-        anonymous=rules.anonymous, blind=rules.blind, rules=rules.model_dump(mode="json"), status=rnd.status,
-        opened_by=rnd.opened_by, opened_at=rnd.opened_at, closes_at=rnd.closes_at, closed_at=rnd.closed_at,
-        closed_by=rnd.closed_by, carried_from_round_id=rnd.carried_from_round_id, recommendation_ids=rec_ids,
-    )
-
-
-def vote_view(v: Vote, current_revision_id: int | None) -> VoteView:
-    return VoteView(
-        id=v.id, round_id=v.round_id, recommendation_id=v.recommendation_id, voter_id=v.voter_id,
-        revision_id=v.revision_id, choice=v.choice, rating=v.rating, reason=v.reason, reason_named=v.reason_named,
-        stale=v.revision_id != current_revision_id, cast_at=v.cast_at, updated_at=v.updated_at,
-    )
-
-
-class _Due(Exception):
-    """Raised inside a read that met rounds past their closing date: close them, then read again."""
-
-    def __init__(self, round_ids: list[int]) -> None:
-        super().__init__(round_ids)
-        self.round_ids = round_ids
-
-
-def raise_if_due(rounds: Iterable[VotingRound], now: datetime | None = None) -> None:
-    now = now or utcnow()
-    due = [r.id for r in rounds if is_due(r, now)]
-    if due:
-        raise _Due(due)
 
 
 def run_after_closing_due(db: Database, body: Callable[[Session], T], *, write: bool = False) -> T:
@@ -184,7 +89,7 @@ def run_after_closing_due(db: Database, body: Callable[[Session], T], *, write: 
         try:
             with (db.write() if write else db.read()) as s:
                 return body(s)
-        except _Due as due:
+        except Due as due:
             close_rounds(db, due.round_ids)
     raise RuntimeError("voting rounds kept falling due while reading")  # pragma: no cover
 
@@ -413,50 +318,52 @@ def build_item_views(s: Session, rnd: VotingRound, *, staff: bool, only: int | N
 
 
 def build_round_results(s: Session, rnd: VotingRound, *, staff: bool, offset: int = 0,
-                        limit: int | None = None) -> RoundResultsView:
+                        limit: int | None = None, granted: frozenset[str] = frozenset()) -> RoundResultsView:
+    """The round's results as a viewer who may ``granted`` (``roundtable_actions``) sees them."""
     hidden, items = build_item_views(s, rnd, staff=staff, offset=offset, limit=limit)
-    view = round_view(rnd, item_ids_of(s, rnd.id))
+    view = round_view(rnd, item_ids_of(s, rnd.id), granted)
     return RoundResultsView(round=view, hidden=hidden, items=[] if hidden else items)
 
 
-def round_results(db: Database, *, actor_id: int, round_id: int, offset: int = 0,
+def round_results(db: Database, *, actor_id: Actor, round_id: int, offset: int = 0,
                   limit: int | None = None) -> RoundResultsView:
-    """A round's results for any participant (blind and open: ``hidden`` for non-moderators); with
-    ``limit``, only the items ``offset`` .. ``offset + limit`` in the round's order (``round.recommendation_ids``
-    still lists them all).
+    """A round's results for any participant or the command line (blind and open: ``hidden`` for those who
+    do not run rounds); with ``limit``, only the items ``offset`` .. ``offset + limit`` in the round's order
+    (``round.recommendation_ids`` still lists them all). ``round.actions`` is what the viewer may do with it.
 
-    Raises NotFound, PermissionDenied (not a participant).
+    Raises NotFound, NotSignedIn, PermissionDenied (not a participant).
     """
     def body(s: Session) -> RoundResultsView:
-        user = actor(s, actor_id)
         rnd = get(s, VotingRound, round_id, "Voting round")
-        role = member_role(s, user, rnd.roundtable_id)
+        role = reader_role(s, actor_id, rnd.roundtable_id)
         raise_if_due([rnd])
-        return build_round_results(s, rnd, staff=can_moderate(role), offset=offset, limit=limit)
+        rt = get(s, Roundtable, rnd.roundtable_id, "Roundtable")
+        return build_round_results(s, rnd, staff=manages_rounds(role), offset=offset, limit=limit,
+                                   granted=roundtable_actions(rt, role))
     return run_after_closing_due(db, body)
 
 
-def recommendation_results(db: Database, *, actor_id: int, recommendation_id: int) -> list[ItemResultView]:
-    """Every round a recommendation was put to, oldest first, as the actor may see it."""
+def recommendation_results(db: Database, *, actor_id: Actor, recommendation_id: int) -> list[ItemResultView]:
+    """Every round a recommendation was put to, oldest first, as the actor (or the command line) may see it."""
     def body(s: Session) -> list[ItemResultView]:
-        user = actor(s, actor_id)
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
-        role = member_role(s, user, rec.roundtable_id)
+        role = reader_role(s, actor_id, rec.roundtable_id)
         rounds = list(s.scalars(select(VotingRound).join(RoundItem, RoundItem.round_id == VotingRound.id)
                                 .where(RoundItem.recommendation_id == rec.id).order_by(VotingRound.number)))
         raise_if_due(rounds)
         out: list[ItemResultView] = []
         for rnd in rounds:
-            out.extend(build_item_views(s, rnd, staff=can_moderate(role), only=rec.id)[1])
+            out.extend(build_item_views(s, rnd, staff=manages_rounds(role), only=rec.id)[1])
         return out
     return run_after_closing_due(db, body)
 
 
-def results_for_memo(db: Database, *, actor_id: int, roundtable_id: int) -> dict[int, list[ItemResultView]]:
-    """Closed-round results per recommendation id (oldest round first): the memo's vote annex."""
+def results_for_memo(db: Database, *, actor_id: Actor, roundtable_id: int) -> dict[int, list[ItemResultView]]:
+    """Closed-round results per recommendation id (oldest round first): the memo's vote annex.
+
+    Any participant, or the command line (``SYSTEM``) exporting the memo."""
     def body(s: Session) -> dict[int, list[ItemResultView]]:
-        user = actor(s, actor_id)
-        member_role(s, user, roundtable_id)
+        reader_role(s, actor_id, roundtable_id)
         rounds = list(s.scalars(select(VotingRound).where(VotingRound.roundtable_id == roundtable_id)
                                 .order_by(VotingRound.number)))
         raise_if_due(rounds)
@@ -468,163 +375,3 @@ def results_for_memo(db: Database, *, actor_id: int, roundtable_id: int) -> dict
                 out[view.recommendation_id].append(view)
         return dict(out)
     return run_after_closing_due(db, body)
-
-
-# --------------------------------------------------------------------------- the actor's ballots
-
-
-def _previous_ratings(s: Session, rnd: VotingRound) -> dict[int, dict[int, int]]:
-    """Counted Delphi ratings of the round this one was carried from, per recommendation and voter."""
-    if rnd.carried_from_round_id is None or rules_of(rnd).mode is not VotingMode.DELPHI:
-        return {}
-    prev = s.get(VotingRound, rnd.carried_from_round_id)
-    if prev is None or prev.status != CLOSED or rules_of(prev).mode is not VotingMode.DELPHI:
-        return {}
-    out: dict[int, dict[int, int]] = {}
-    for res in s.scalars(select(RoundResult).where(RoundResult.round_id == prev.id)):
-        ballots = [Ballot.model_validate(b) for b in res.ballots]
-        out[res.recommendation_id] = {b.voter_id: b.rating for b in ballots if b.counted and b.rating is not None}
-    return out
-
-
-def my_ballots(db: Database, *, actor_id: int, roundtable_id: int) -> MyBallotsView:
-    """Open rounds the actor votes in, item by item: their vote, stale and recused flags, Delphi feedback."""
-    def body(s: Session) -> MyBallotsView:
-        user = actor(s, actor_id)
-        member_role(s, user, roundtable_id)
-        rt = get(s, Roundtable, roundtable_id, "Roundtable")
-        rounds = list(s.scalars(select(VotingRound).where(VotingRound.roundtable_id == roundtable_id,
-                                                          VotingRound.status == OPEN).order_by(VotingRound.number)))
-        raise_if_due(rounds)
-        if user.id not in eligible_voters(s, rt):
-            return MyBallotsView(roundtable_id=roundtable_id, eligible=False, rounds=[], to_do=0)
-        round_ids = [r.id for r in rounds]
-        mine = {(v.round_id, v.recommendation_id): v for v in s.scalars(
-            select(Vote).where(Vote.round_id.in_(round_ids), Vote.voter_id == user.id))}
-        frozen_in = set(s.scalars(select(RoundVoter.round_id).where(
-            RoundVoter.round_id.in_(round_ids), RoundVoter.user_id == user.id))) if round_ids else set()
-        recused = set(s.execute(select(Recusal.round_id, Recusal.recommendation_id).where(
-            Recusal.round_id.in_(round_ids), Recusal.voter_id == user.id, Recusal.withdrawn_at.is_(None))).all())
-        out, to_do = [], 0
-        for rnd in rounds:
-            items = items_of(s, rnd.id)
-            recs = {r.id: r for r in s.scalars(select(Recommendation).where(
-                Recommendation.id.in_([i.recommendation_id for i in items])))}
-            texts = dict(s.execute(select(Revision.id, Revision.content).where(
-                Revision.id.in_([r.current_revision_id for r in recs.values()]))).all())
-            previous = _previous_ratings(s, rnd)
-            # Someone who joined after the round opened votes in the next one.
-            in_round = rnd.voters_frozen_at is None or rnd.id in frozen_in
-            views = []
-            for item in items:
-                rec = recs[item.recommendation_id]
-                vote = mine.get((rnd.id, rec.id))
-                stale = vote is not None and vote.revision_id != rec.current_revision_id
-                is_recused = (rnd.id, rec.id) in recused
-                can_vote = rec.status == RecStatus.VOTING and in_round
-                needs = can_vote and not is_recused and (vote is None or stale)
-                to_do += needs
-                feedback = delphi_feedback(previous[rec.id], user.id) if rec.id in previous else None
-                views.append(BallotItemView(
-                    round_id=rnd.id, recommendation_id=rec.id, recommendation_number=rec.number,
-                    title={lang: f.get("title", "") for lang, f in (texts.get(rec.current_revision_id) or {}).items()},
-                    current_revision_id=rec.current_revision_id, recommendation_status=rec.status,
-                    vote=vote_view(vote, rec.current_revision_id) if vote else None, stale=stale, recused=is_recused,
-                    needs_action=needs, can_vote=can_vote, previous_round_feedback=feedback,
-                ))
-            out.append(BallotRoundView(round=round_view(rnd, [i.recommendation_id for i in items]), items=views))
-        return MyBallotsView(roundtable_id=roundtable_id, eligible=True, rounds=out, to_do=to_do)
-    return run_after_closing_due(db, body)
-
-
-# --------------------------------------------------------------------------- CSV export
-
-CSV_COLUMNS = ["round", "recommendation", "voter", "organisation", "group", "choice", "rating", "reason",
-               "reason_may_be_named", "status", "revision", "updated_at"]
-
-
-def _pseudonyms(key: str, voter_ids: Iterable[int]) -> dict[int, str]:
-    """"Voter N", numbered in an order only the round's secret key determines."""
-    order = sorted(set(voter_ids), key=lambda uid: hashlib.sha256(f"{key}:{uid}".encode()).hexdigest())
-    return {uid: f"Voter {n}" for n, uid in enumerate(order, start=1)}
-
-
-def export_votes_csv(db: Database, *, actor_id: int, round_id: int) -> str:
-    """Every current vote and recusal of a round as CSV text (moderators, admins); respects anonymity.
-
-    Cells a spreadsheet would run as formulas are neutralised. Encode with "utf-8-sig" for Excel.
-    Raises NotFound, PermissionDenied.
-    """
-    def body(s: Session) -> str:
-        user = actor(s, actor_id)
-        rnd = get(s, VotingRound, round_id, "Voting round")
-        role = member_role(s, user, rnd.roundtable_id)
-        deny_unless(can_moderate(role), "Only moderators and administrators can export the votes.")
-        raise_if_due([rnd])
-        rules = rules_of(rnd)
-        items = items_of(s, rnd.id)
-        recs = {r.id: r for r in s.scalars(select(Recommendation).where(
-            Recommendation.id.in_([i.recommendation_id for i in items])))}
-        if rnd.status == CLOSED:
-            ballots = {(res.recommendation_id, b["voter_id"]): Ballot.model_validate(b)
-                       for res in s.scalars(select(RoundResult).where(RoundResult.round_id == rnd.id))
-                       for b in res.ballots}
-        else:
-            live = compute(s, rnd, items, {rid: r.current_revision_id for rid, r in recs.items()})
-            ballots = {(rid, b.voter_id): b for rid, lv in live.items() for b in lv.ballots}
-        votes = {(v.recommendation_id, v.voter_id): v for v in s.scalars(select(Vote).where(Vote.round_id == rnd.id))}
-        recusals = {(r.recommendation_id, r.voter_id) for r in s.scalars(
-            select(Recusal).where(Recusal.round_id == rnd.id, Recusal.withdrawn_at.is_(None)))}
-        people = set(votes) | recusals
-        members = {m.user_id: (m, name) for m, name in s.execute(
-            select(Membership, User.display_name).join(User, User.id == Membership.user_id)
-            .where(Membership.roundtable_id == rnd.roundtable_id))}
-        rev_numbers = dict(s.execute(select(Revision.id, Revision.number).where(
-            Revision.id.in_({v.revision_id for v in votes.values()}))).all()) if votes else {}
-        voters = eligible_voters(s, get(s, Roundtable, rnd.roundtable_id, "Roundtable"), rnd)
-        group_sizes = Counter(v.group for v in voters.values() if v.group)
-        pseudonym = _pseudonyms(rnd.pseudonym_key, (uid for _, uid in people)) if rules.anonymous else {}
-        from recdraft.services.memo import names_for_export  # here: memo imports this module
-
-        # Someone who did not consent to be named is "Participant N" here too, as in the memo.
-        name_of = names_for_export(s, rnd.roundtable_id)
-        position = {i.recommendation_id: i.position for i in items}
-
-        def status(key: tuple[int, int]) -> str:
-            b = ballots.get(key)
-            if b is None:
-                return "recused" if key in recusals else "not counted (not eligible)"
-            return "recused" if b.recused else "stale" if b.stale else "counted"
-
-        rows = []
-        for key in people:
-            rid, uid = key
-            v = votes.get(key)
-            m, name = members.get(uid, (None, f"User {uid}"))
-            if m is None or not m.consent_named:
-                name = name_of(uid)
-            group = (m.group if m else "") or ""
-            if rules.anonymous:
-                who, org = pseudonym[uid], ""
-                group = group if group_sizes.get(group, 0) >= MIN_GROUP_FOR_ANONYMOUS_EXPORT else ""
-                named, updated = "", ""
-            else:
-                who, org = name, (m.organisation if m else "")
-                named = ("yes" if v.reason_named else "no") if v else ""
-                updated = v.updated_at.isoformat() if v else ""
-            order = (position[rid], int(who.split()[1]) if rules.anonymous else 0, name.casefold())
-            rows.append((order, [
-                str(rnd.number), str(recs[rid].number), who, org, group, (v.choice or "") if v else "",
-                str(v.rating) if v and v.rating is not None else "", (v.reason or "") if v else "", named,
-                status(key), str(rev_numbers.get(v.revision_id, "")) if v else "", updated,
-            ]))
-        rows.sort(key=lambda r: r[0])
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
-        for _, cells in rows:
-            writer.writerow([neutralise(c) for c in cells])
-        audit(s, actor_id=user.id, roundtable_id=rnd.roundtable_id, action="voting.export",
-              object_type="voting_round", object_id=rnd.id, visibility="staff", details={"rows": len(rows)})
-        return buffer.getvalue()
-    return run_after_closing_due(db, body, write=True)
