@@ -30,9 +30,13 @@ MAX_ITEMS = 1_000
 LANGUAGE_NAMES = {"kk": Msg("import.language.kk"), "ru": Msg("import.language.ru"), "en": Msg("import.language.en")}
 
 
-def content_hash(data: bytes) -> str:
-    """The SHA-256 of the file as uploaded (the same file is imported once per roundtable)."""
-    return hashlib.sha256(data).hexdigest()
+def content_hash(paragraphs: list[str]) -> str:
+    """The SHA-256 of a document's text, paragraph by paragraph: what makes two files "the same file".
+
+    Not of the bytes: Word and python-docx write the time of saving into the file, so the same memo saved
+    twice (or once as .docx and once as .odt) has other bytes but the same text, and is imported once.
+    """
+    return hashlib.sha256("\n".join(paragraphs).encode("utf-8")).hexdigest()
 
 
 def read_document(data: bytes, file_name: str) -> ImportPreview:
@@ -71,6 +75,6 @@ def read_document(data: bytes, file_name: str) -> ImportPreview:
     if untitled:
         notices.append(Msg("import.notice.untitled", items=", ".join(untitled)))
     notices.insert(0, Msg("import.notice.found", count=len(result.items), language=LANGUAGE_NAMES[language]))
-    return ImportPreview(file_name=file_name, content_hash=content_hash(data), language=language,
+    return ImportPreview(file_name=file_name, content_hash=content_hash([b.text for b in blocks]), language=language,
                          detected_language=language, items=tuple(result.items),
                          notices=tuple(n.to_json() for n in notices))

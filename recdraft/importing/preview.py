@@ -45,7 +45,7 @@ class ImportPreview(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     file_name: str
-    content_hash: str  # SHA-256 of the file as uploaded: the same file is imported once
+    content_hash: str  # SHA-256 of the document's text (importing.content_hash): imported once
     language: str
     detected_language: str | None = None
     items: tuple[PreviewItem, ...]

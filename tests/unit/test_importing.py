@@ -285,3 +285,10 @@ def test_the_reader_touches_no_database_services_or_ui():
             bad += [f"{path.name}: {n}" for n in names
                     if n.startswith(("sqlalchemy", "streamlit", "recdraft.db", "recdraft.services", "recdraft.ui"))]
     assert bad == []
+
+
+def test_the_same_memo_saved_twice_is_the_same_file_and_another_memo_is_not():
+    first = read_document(memo_bytes("ru"), "a.docx")
+    second = read_document(memo_bytes("ru"), "b.docx")
+    assert first.content_hash == second.content_hash
+    assert read_document(memo_bytes("kk"), "a.docx").content_hash != first.content_hash
