@@ -41,7 +41,8 @@ _ARTICLE = [
 ]
 _PARAGRAPH = re.compile(rf"^{_NUM}\.\s+(\S.*)$")
 _SUBPARAGRAPH = re.compile(rf"^{_NUM}\)\s+(\S.*)$")
-SAME_ARTICLE = 0.6  # how alike two articles' wording must be to be the same article in two versions
+SAME_ARTICLE = 0.6  # how alike two articles' words must be to be the same article in two versions
+WINDOW = 30  # how far (in articles) an article is looked for in the other version, beyond the change in length
 
 
 @dataclass
@@ -272,25 +273,51 @@ class ArticleChange:
 
 
 def _similarity(a: Article, b: Article) -> float:
-    return difflib.SequenceMatcher(None, a.wording(), b.wording(), autojunk=False).ratio()
+    """How alike two articles are, word by word (0 to 1)."""
+    return difflib.SequenceMatcher(None, a.wording().split(), b.wording().split(), autojunk=False).ratio()
 
 
 def carry_over(old: Law, new: Law) -> tuple[Law, list[ArticleChange]]:
     """The new version with the old version's anchors where its articles still exist, and the changes.
 
-    Articles are matched by wording, in order: an article keeps its anchor when it is the most alike of the
-    old articles not matched yet and at least ``SAME_ARTICLE`` alike (so a renumbered article keeps its
+    Articles are matched by wording: first those that come back word for word, in order; then an article
+    keeps its anchor when it is the most alike of the old articles not matched yet and at least
+    ``SAME_ARTICLE`` alike (so a renumbered article keeps its
     anchor, and recommendations on it follow it). An old article matched by none is ``removed``; a new
     article matched by none is ``added`` and gets an anchor no version has used.
     """
     new = copy.deepcopy(new)  # the new version is returned anchored; the one given is left as it was
-    scores = sorted(((_similarity(o, n), i, j) for i, o in enumerate(old.articles) for j, n in enumerate(new.articles)),
-                    reverse=True)
     old_to_new: dict[int, int] = {}
     new_to_old: dict[int, int] = {}
-    for score, i, j in scores:
-        if score < SAME_ARTICLE:
-            break
+    # Most articles come back word for word: match those first, in order, by their wording alone.
+    same: dict[str, list[int]] = {}
+    for i, article in enumerate(old.articles):
+        same.setdefault(article.wording(), []).append(i)
+    for j, article in enumerate(new.articles):
+        waiting = same.get(article.wording())
+        if waiting:
+            i = waiting.pop(0)
+            old_to_new[i], new_to_old[j] = j, i
+    # The rest (changed, added, removed: a few) by similarity, the most alike pairs first; the cheap upper
+    # bounds of difflib spare the full comparison of pairs that cannot reach SAME_ARTICLE.
+    rest_old = [i for i in range(len(old.articles)) if i not in old_to_new]
+    rest_new = [j for j in range(len(new.articles)) if j not in new_to_old]
+    scores = []
+    # Articles move a little (one removed or inserted shifts the rest by one), never across the bill: pairs
+    # further apart than the change in length plus WINDOW are not compared.
+    window = abs(len(old.articles) - len(new.articles)) + WINDOW
+    words = {("o", i): old.articles[i].wording().split() for i in rest_old}
+    words.update({("n", j): new.articles[j].wording().split() for j in rest_new})
+    for i in rest_old:
+        for j in rest_new:
+            if abs(i - j) > window:
+                continue
+            matcher = difflib.SequenceMatcher(None, words["o", i], words["n", j], autojunk=False)
+            if matcher.real_quick_ratio() >= SAME_ARTICLE and matcher.quick_ratio() >= SAME_ARTICLE:
+                score = matcher.ratio()
+                if score >= SAME_ARTICLE:
+                    scores.append((score, -abs(i - j), i, j))
+    for _score, _distance, i, j in sorted(scores, reverse=True):
         if i in old_to_new or j in new_to_old:
             continue
         old_to_new[i], new_to_old[j] = j, i
@@ -304,7 +331,8 @@ def carry_over(old: Law, new: Law) -> tuple[Law, list[ArticleChange]]:
             moved = before.number != article.number
             kind = ("renumbered" if moved else "unchanged") if same else ("changed_renumbered" if moved else "changed")
             changes.append(ArticleChange(anchor=article.anchor, kind=kind, old_number=before.number,
-                                         new_number=article.number, similarity=_similarity(before, article)))
+                                         new_number=article.number,
+                                         similarity=1.0 if same else round(_similarity(before, article), 3)))
         else:
             article.anchor = _unique(f"art-{article.number}", used)
             changes.append(ArticleChange(anchor=article.anchor, kind="added", old_number=None,
