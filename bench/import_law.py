@@ -24,9 +24,9 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import docx  # noqa: E402
+import docx
 
-from recdraft.importing.law import carry_over, read_law  # noqa: E402
+from recdraft.importing.law import carry_over, read_law
 
 WORDS_PER_PAGE = 450  # a printed page of a bill in 12 pt
 
