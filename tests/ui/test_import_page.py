@@ -63,3 +63,17 @@ def test_an_observer_is_told_why_there_is_no_upload(app_as, ui_db):
     assert not at.exception, [e.value for e in at.exception]
     assert "your role cannot do in this roundtable" in texts(at)
     assert not [w for w in at.button if w.key == "imp_read"]
+
+
+def test_the_preview_speaks_kazakh_to_a_kazakh_reader(app_as, ui_db):
+    _drafting(ui_db)
+    preview = imports.read_file(ui_db, actor_id=user_id(ui_db, "expert"), roundtable_id=1,
+                                data=memo_bytes("kk"), file_name="memo_kk.docx")
+    at = app_as("expert", PAGE, run=False, lang="kk")
+    at.session_state["imp_preview"] = preview
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = texts(at)
+    assert "Табылған тармақтар: 12. Тілі: қазақ тілі." in shown
+    assert "Жоба ретінде импорттау: 12" in shown
