@@ -341,6 +341,8 @@ from recdraft.db import voting_models as _voting_models  # noqa: E402,F401
 from recdraft.db import mail_models as _mail_models  # noqa: E402,F401
 from recdraft.db import translation_models as _translation_models  # noqa: E402,F401
 from recdraft.db import thread_models as _thread_models  # noqa: E402,F401
+from recdraft.db import import_models as _import_models  # noqa: E402,F401
+from recdraft.db import law_models as _law_models  # noqa: E402,F401
 
 
 class SignInFailure(Base):

@@ -105,6 +105,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "work", ":material/home:", _roles(ALL)),
     PageSpec("recommendations", "work", ":material/description:", _roles(ALL)),
     PageSpec("draft", "work", ":material/edit_note:", _roles(CONTRIBUTORS)),
+    PageSpec("import_recommendations", "work", ":material/upload_file:", _roles(CONTRIBUTORS), title="import.ui.nav"),
     PageSpec("vote", "work", ":material/how_to_vote:", _may_vote),
     PageSpec("results", "work", ":material/bar_chart:", _roles(ALL)),
     # Who translates: authors, moderators and admins (services.translations checks each recommendation).

@@ -20,10 +20,12 @@ def _expected(names: list[str]) -> set[str]:
 
 
 EXPECTED = {
-    "admin": ["overview", "recommendations", "draft", "results", "translations", "moderation", "memo", "participants",
-              "roundtables", "admin", "account"],
-    "moderator": ["overview", "recommendations", "draft", "results", "translations", "moderation", "account"],
-    "expert": ["overview", "recommendations", "draft", "vote", "results", "translations", "account"],
+    "admin": ["overview", "recommendations", "draft", "import_recommendations", "results", "translations", "moderation",
+              "memo", "participants", "roundtables", "admin", "account"],
+    "moderator": ["overview", "recommendations", "draft", "import_recommendations", "results", "translations",
+                  "moderation", "account"],
+    "expert": ["overview", "recommendations", "draft", "import_recommendations", "vote", "results", "translations",
+               "account"],
     "observer": ["overview", "recommendations", "results", "account"],
 }
 
