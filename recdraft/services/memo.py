@@ -32,13 +32,10 @@ from recdraft.schemas.views import View
 from recdraft.services._base import (
     Actor,
     _System,
-    actor,
     actor_ref,
     audit,
-    deny_unless,
     get,
-    member_role,
-    roundtable_open_for_writes,
+    require,
 )
 from recdraft.services.results import results_for_memo, rules_of
 from recdraft.services.translations import states_for as translation_states
@@ -104,16 +101,6 @@ class ExportResult:
     snapshot_id: int | None = None
     sha256: str | None = None
     media_type: str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _require_admin(s: Session, actor_id: Actor, roundtable_id: int) -> User | None:
-    if isinstance(actor_id, _System):
-        get(s, Roundtable, roundtable_id, "Roundtable")
-        return None
-    user = actor(s, actor_id)
-    deny_unless(member_role(s, user, roundtable_id) == Role.ADMIN,
-                "Only roundtable administrators can export the memo.")
-    return user
 
 
 def _included(s: Session, roundtable_id: int) -> list[Recommendation]:
@@ -242,7 +229,7 @@ def _results_actor(s: Session, actor_id: Actor, roundtable_id: int) -> int:
     admin = s.scalar(select(Membership.user_id).where(Membership.roundtable_id == roundtable_id,
                                                       Membership.role == Role.ADMIN.value).order_by(Membership.id))
     if admin is None:
-        raise NotFound("This roundtable has no administrator to export its memo.")
+        raise NotFound("svc.memo.no_admin")
     return admin
 
 
@@ -253,9 +240,9 @@ def memo_status(db: Database, *, actor_id: Actor, roundtable_id: int, lang: str 
     edition's language(s): a final memo is whole in its language (issue 10, item 7).
     """
     if lang is not None and lang not in LANGUAGES:
-        raise InvalidInput(f"Unknown memo language '{lang}'. Choose en, ru, kk or kk+ru.", field="lang")
+        raise InvalidInput("svc.memo.unknown_language", lang=lang, field="lang")
     with db.read() as s:
-        _require_admin(s, actor_id, roundtable_id)
+        require(s, actor_id, Action.EXPORT, roundtable_id)
         included, blocking, _ = _status(db, s, actor_id, roundtable_id, lang)
         return MemoStatusView(roundtable_id=roundtable_id, included=[r.id for r in included],
                               blockers=[b.message for b in blocking], can_be_final=not blocking, blocking=blocking)
@@ -350,11 +337,10 @@ def _baseline(s: Session, roundtable_id: int, against: int | str | None) -> Memo
     if against == FIRST_DRAFTS:
         return None
     if isinstance(against, bool) or not isinstance(against, int):
-        raise InvalidInput("Compare against a snapshot id, 'sent' (the last one sent to parliament) or 'first' "
-                           "(the first drafts).", field="against")
+        raise InvalidInput("svc.memo.against_kind", field="against")
     snap = s.get(MemoSnapshot, against)
     if snap is None or snap.roundtable_id != roundtable_id:
-        raise NotFound(f"Snapshot {against} does not exist for this roundtable.")
+        raise NotFound("svc.memo.snapshot_not_found", snapshot_id=against)
     return snap
 
 
@@ -704,11 +690,11 @@ def export_memo(
     PdfUnavailable, and MissingStyleError when the template lacks a style.
     """
     if format not in FORMATS:
-        raise InvalidInput(f"Unknown memo format '{format}'. Choose docx or pdf.", field="format")
+        raise InvalidInput("svc.memo.unknown_format", format=format, field="format")
     if lang not in LANGUAGES:
-        raise InvalidInput(f"Unknown memo language '{lang}'. Choose en, ru, kk or kk+ru.", field="lang")
+        raise InvalidInput("svc.memo.unknown_language", lang=lang, field="lang")
     if variant not in VARIANTS:
-        raise InvalidInput(f"Unknown memo variant '{variant}'. Choose final, review, redline or comparison.",
+        raise InvalidInput("svc.memo.unknown_variant", variant=variant,
                            field="variant")
     from recdraft.export import PdfUnavailable, render_memo, to_pdf
 
@@ -716,8 +702,7 @@ def export_memo(
     if progress:
         progress(0.02, "Reading the roundtable")
     with db.read() as s:
-        _require_admin(s, actor_id, roundtable_id)
-        rt = get(s, Roundtable, roundtable_id, "Roundtable")
+        rt = require(s, actor_id, Action.EXPORT, roundtable_id).roundtable
         data, number_to_id, blockers = _build(db, s, actor_id=actor_id, roundtable_id=roundtable_id,
                                               variant=variant, lang=lang, against=against, warnings=warnings)
         filename = _filename(rt, variant, lang, not blockers)
@@ -791,7 +776,7 @@ def _snapshot_view(r: MemoSnapshot) -> SnapshotView:
 def list_snapshots(db: Database, *, actor_id: Actor, roundtable_id: int) -> list[SnapshotView]:
     """Final-memo snapshots of a roundtable, newest first (admins)."""
     with db.read() as s:
-        _require_admin(s, actor_id, roundtable_id)
+        require(s, actor_id, Action.EXPORT, roundtable_id)
         rows = s.scalars(select(MemoSnapshot).where(MemoSnapshot.roundtable_id == roundtable_id)
                          .order_by(MemoSnapshot.id.desc()))
         return [_snapshot_view(r) for r in rows]
@@ -805,9 +790,7 @@ def mark_sent(db: Database, *, actor_id: Actor, snapshot_id: int, sent: bool = T
     """
     with db.write() as s:
         snap = get(s, MemoSnapshot, snapshot_id, "Snapshot")
-        user = _require_admin(s, actor_id, snap.roundtable_id)
-        roundtable_open_for_writes(s, snap.roundtable_id, Role.ADMIN if user is not None else None,
-                                   action=Action.EXPORT)
+        require(s, actor_id, Action.EXPORT, snap.roundtable_id)
         before = snap.sent_at
         if sent and snap.sent_at is None:
             snap.sent_at = utcnow()
@@ -827,7 +810,7 @@ def verify_snapshot(db: Database, *, actor_id: Actor, snapshot_id: int) -> bool:
     """True when the stored snapshot text still hashes to its recorded SHA-256."""
     with db.read() as s:
         snap = get(s, MemoSnapshot, snapshot_id, "Snapshot")
-        _require_admin(s, actor_id, snap.roundtable_id)
+        require(s, actor_id, Action.EXPORT, snap.roundtable_id)
         return sha256_of(snap.canonical) == snap.sha256
 
 
@@ -835,7 +818,7 @@ def snapshot_text(db: Database, *, actor_id: Actor, snapshot_id: int) -> str:
     """The canonical JSON a snapshot's SHA-256 is computed over (for independent checking)."""
     with db.read() as s:
         snap = get(s, MemoSnapshot, snapshot_id, "Snapshot")
-        _require_admin(s, actor_id, snap.roundtable_id)
+        require(s, actor_id, Action.EXPORT, snap.roundtable_id)
         return snap.canonical
 
 
@@ -844,5 +827,5 @@ def default_roundtable(db: Database) -> int:
     with db.read() as s:
         rt_id = s.scalar(select(Roundtable.id).order_by(Roundtable.held_on.desc(), Roundtable.id.desc()))
         if rt_id is None:
-            raise NotFound("There is no roundtable yet: run 'recdraft demo' or create one.")
+            raise NotFound("svc.memo.no_roundtable")
         return rt_id
