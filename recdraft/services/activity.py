@@ -41,6 +41,8 @@ from recdraft.domain.policy import ROLE_RULES, Action
 from recdraft.domain.roles import Role
 from recdraft.domain.statuses import CommentStatus
 from recdraft.errors import InvalidInput
+from recdraft.i18n import catalog, t
+from recdraft.i18n.messages import Msg, render_value
 from recdraft.schemas.views import AuditEventView
 from recdraft.services._base import Actor, actor, actor_ref, member_role
 from recdraft.services.roundtables import require_to_read
@@ -346,3 +348,90 @@ def concerning_me(
         out.sort(key=lambda e: e.at, reverse=True)
         return out[:limit]
 
+
+# --- the audit log in words (the Admin page) ------------------------------------------------------------------
+#
+# An audit row holds an action name and details as data (ids, numbers, names of fields, statuses; a sentence,
+# where one is stored, as ``Msg.to_json()``). These turn a row into what a person reads, in their language:
+# the action's label (``audit.action.<action>``), then each detail as "label: value" (``audit.detail.<key>``),
+# roles, phases and statuses by their names in the catalogue.
+
+# The catalogue family a detail's value is named by, per detail key (and, for before/after, per action).
+_VALUE_FAMILIES = {"role": "role.", "phase": "phase.", "kind": "mail.kind.", "mode": "mail.mode.",
+                   "variant": "memo.variant."}
+_FROM_TO_FAMILIES = (("roundtable.phase", "phase."), ("membership.", "role."), ("recommendation.", "recs.status."),
+                     ("comment.", "recs.comment_status."), ("mail.", "mail.mode."))
+
+
+def _word(family: str | None, value: str, lang: str) -> str:
+    if family and f"{family}{value}" in catalog():
+        return t(f"{family}{value}", lang)
+    if f"audit.value.{value}" in catalog():
+        return t(f"audit.value.{value}", lang)
+    return value
+
+
+def _value_text(value: Any, lang: str, family: str | None = None) -> str:
+    if Msg.is_json(value):
+        return Msg.from_json(value).render(lang)
+    if value is None:
+        return t("audit.value.none", lang)
+    if isinstance(value, bool):
+        return t("audit.value.yes" if value else "audit.value.no", lang)
+    if isinstance(value, str):
+        return _word(family, value, lang)
+    if isinstance(value, list | tuple):
+        if len(value) == 2 and family == "→":  # [before, after]
+            return " → ".join(_value_text(v, lang) for v in value)
+        return ", ".join(_value_text(v, lang, family) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_value_text(v, lang, family)}" for k, v in value.items())
+    return render_value(value, lang)
+
+
+def _family(action: str, key: str) -> str | None:
+    if key in {"from", "to", "status"}:
+        return next((family for prefix, family in _FROM_TO_FAMILIES if action.startswith(prefix)), None)
+    if key in {"numbers", "changed", "topic", "priority"}:
+        return "→"
+    if key == "outcomes":
+        return "vote.outcome."
+    return _VALUE_FAMILIES.get(key)
+
+
+def _detail_label(key: str, lang: str) -> str:
+    return t(f"audit.detail.{key}", lang) if f"audit.detail.{key}" in catalog() else key.replace("_", " ")
+
+
+def audit_action_text(action: str, lang: str) -> str:
+    """The label of an audit action in ``lang`` ("Phase changed")."""
+    key = f"audit.action.{action}"
+    return t(key if key in catalog() else "audit.action.other", lang)
+
+
+def audit_object_text(event: AuditEventView, lang: str) -> str:
+    """What the event is about in ``lang`` ("recommendation 12"), "" when it names nothing."""
+    if not event.object_type:
+        return ""
+    key = f"audit.object.{event.object_type}"
+    if key in catalog():
+        return t(key, lang, id="" if event.object_id is None else event.object_id).strip()
+    return t("audit.object.other", lang, kind=event.object_type.replace("_", " "),
+             id="" if event.object_id is None else event.object_id).strip()
+
+
+def audit_details_text(event: AuditEventView, lang: str) -> str:
+    """The event's details in ``lang``, "label: value; label: value" ("" when it has none)."""
+    details = event.details if isinstance(event.details, dict) else {}
+    if Msg.is_json(details):
+        return Msg.from_json(details).render(lang)
+    return "; ".join(f"{_detail_label(key, lang)}: {_value_text(value, lang, _family(event.action, key))}"
+                     for key, value in details.items())
+
+
+def audit_text(event: AuditEventView, lang: str) -> str:
+    """One audit row as a sentence in ``lang``: the action and its details ("Phase changed: Before: Drafting;
+    After: Voting"). The Admin page's audit log shows this; the row itself stays data."""
+    details = audit_details_text(event, lang)
+    action = audit_action_text(event.action, lang)
+    return t("audit.sentence", lang, action=action, details=details) if details else action
