@@ -22,7 +22,6 @@ from recdraft.db.memo_models import MemoSnapshot
 from recdraft.db.models import Comment, Membership, Recommendation, Revision, Roundtable, User, utcnow
 from recdraft.db.voting_models import VotingRound
 from recdraft.domain.policy import Action
-from recdraft.domain.roles import Role
 from recdraft.domain.statuses import CommentStatus, RecStatus
 from recdraft.errors import InvalidInput, NotFound
 from recdraft.export.wording import format_date, word
@@ -194,7 +193,7 @@ def _blocking(included: list[Recommendation], unmoderated: dict[int, int],
 def _status(db: Database, s: Session, actor_id: Actor, roundtable_id: int, lang: str | None = None
             ) -> tuple[list[Recommendation], list[BlockerView], dict[int, list[Any]]]:
     included = _included(s, roundtable_id)
-    results = results_for_memo(db, actor_id=_results_actor(s, actor_id, roundtable_id), roundtable_id=roundtable_id)
+    results = results_for_memo(db, actor_id=actor_id, roundtable_id=roundtable_id)
     blocking = _blocking(included, _unmoderated(s, [r.id for r in included]), results)
     if lang is not None and included:
         blocking += _translation_blocking(included, translation_states(s, included), lang)
@@ -220,17 +219,6 @@ def _memo_blockers(blocking: list[BlockerView], lang: str) -> list[str]:
             texts.append(f"{text} {word(code, f'cleared_by_{b.cleared_by}')}")
         out.append(" / ".join(texts))
     return out
-
-
-def _results_actor(s: Session, actor_id: Actor, roundtable_id: int) -> int:
-    """The results service names a person; the command line reads as the roundtable's first admin."""
-    if not isinstance(actor_id, _System):
-        return actor_id
-    admin = s.scalar(select(Membership.user_id).where(Membership.roundtable_id == roundtable_id,
-                                                      Membership.role == Role.ADMIN.value).order_by(Membership.id))
-    if admin is None:
-        raise NotFound("svc.memo.no_admin")
-    return admin
 
 
 def memo_status(db: Database, *, actor_id: Actor, roundtable_id: int, lang: str | None = None) -> MemoStatusView:
