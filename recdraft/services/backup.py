@@ -894,7 +894,7 @@ def restore(db: Database, *, actor_id: Actor, data: bytes, replace: bool = False
     with db.write() as session:
         _require_restorer(session, actor_id)
         by = None if isinstance(actor_id, _System) else session.get(User, actor_id)
-        replaced_by = "command line" if by is None else f"{by.display_name} ({by.username})"
+        replaced_by = "cli" if by is None else f"{by.display_name} ({by.username})"
         conn = session.connection()
         _check_database_tables(conn, tables)
         if replace:

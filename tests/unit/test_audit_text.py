@@ -117,3 +117,12 @@ def test_values_are_named_in_the_language_and_stored_messages_are_rendered():
         text = audit_text(note, lang)
         _clean(text)
         assert catalog()["svc.not_participant"][lang] in text
+
+
+def test_the_command_line_is_named_in_the_language():
+    event = AuditEventView(id=1, at=datetime(2026, 5, 1, tzinfo=UTC), actor_id=None, actor_name=None, roundtable_id=None,
+                           action="backup.restore", object_type="database", object_id=None,
+                           details={"replaced": True, "by": "cli", "rows": 12})
+    assert audit_text(event, "en") == "Backup restored: Replaced the data: yes; By: the command line; Rows: 12"
+    assert "командная строка" in audit_text(event, "ru") and "пәрмен жолы" in audit_text(event, "kk")
+    assert audit_object_text(event, "ru") == "база данных"
