@@ -22,6 +22,7 @@ from recdraft.db.memo_models import MemoSnapshot
 from recdraft.db.models import Comment, Membership, Recommendation, Revision, Roundtable, User, utcnow
 from recdraft.db.voting_models import VotingRound
 from recdraft.domain.policy import Action
+from recdraft.domain.roles import Role
 from recdraft.domain.statuses import CommentStatus, RecStatus
 from recdraft.errors import InvalidInput, NotFound
 from recdraft.export.wording import format_date, word
@@ -621,7 +622,7 @@ def _threads(rows: list[Comment]) -> list[Comment]:
 def _role_labels() -> dict[str, dict[str, str]]:
     from recdraft.i18n import catalog
 
-    return {role: dict(catalog()[f"memo.role.{role}"]) for role in ("admin", "moderator", "expert", "observer")}
+    return {role.value: dict(catalog()[f"memo.role.{role.value}"]) for role in Role}
 
 
 # How the participants annex names each role, in every language: from the catalogue (translations.json).

@@ -35,6 +35,7 @@ from recdraft.db.engine import Database
 from recdraft.db.mail_models import MODES, MailAddress, MailPreference, OutboxMessage
 from recdraft.db.models import Amendment, Coauthor, Comment, Membership, Recommendation, Revision, Roundtable, User, utcnow
 from recdraft.db.voting_models import Recusal, RoundItem, Vote, VotingRound
+from recdraft.domain.roles import Role
 from recdraft.errors import InvalidInput
 from recdraft.i18n import LANGS, t
 from recdraft.i18n.formats import format_date, format_datetime
@@ -198,7 +199,7 @@ def _authors(s: Session, rec: Recommendation) -> list[int]:
 
 def _staff(s: Session, roundtable_id: int) -> list[int]:
     return list(s.scalars(select(Membership.user_id).where(Membership.roundtable_id == roundtable_id,
-                                                           Membership.role.in_(("admin", "moderator")))))
+                                                           Membership.role.in_((Role.ADMIN.value, Role.MODERATOR.value)))))
 
 
 def _rt(s: Session, roundtable_id: int) -> Roundtable | None:

@@ -461,7 +461,7 @@ def create_roundtable(
     summary: Any = None,
     languages: Any = ("en", "ru", "kk"),
     moderation_mode: Any = "pre",
-    phase: str = "drafting",
+    phase: str = Phase.DRAFTING.value,
     settings: dict[str, Any] | None = None,
 ) -> RoundtableView:
     """Create a roundtable with its settings (organisers, system administrators); the creator becomes its admin.
