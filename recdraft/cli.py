@@ -1,4 +1,4 @@
-"""The ``recdraft`` command: database set-up, demo data, accounts, backups (and the memo, once built).
+"""The ``recdraft`` command: database set-up, demo data, accounts, backups, the memo and the research data.
 
 Every sub-command is documented in ``recdraft --help``; a test fails when one is not.
 """
@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence  # noqa: F401
 from pathlib import Path
 
 from recdraft import config
-from recdraft.errors import RecdraftError
+from recdraft.domain.roles import Role
+from recdraft.errors import Msg, RecdraftError
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -58,15 +59,13 @@ def _password_from(args: argparse.Namespace) -> str:
     if args.password_stdin or (not args.password and not sys.stdin.isatty()):
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
-            raise RecdraftError("No password given: standard input is not a terminal and was empty. Pipe the "
-                                "password in (printf '%s\\n' \"$PASSWORD\" | recdraft user add NAME --password-stdin) "
-                                "or run the command in a terminal to be asked for it.")
+            raise RecdraftError("h_rest.cli.no_password")
     elif args.password:
         password = args.password
     else:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Repeat password: ") != password:
-            raise RecdraftError("The passwords do not match.")
+            raise RecdraftError("h_rest.cli.passwords_differ")
     accounts.check_password_policy(password, relaxed=False)  # the same rule as the Admin page and sign-up
     return password
 
@@ -281,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--organiser", action="store_true", help="may create roundtables (and administers each one "
                    "they create)")
     p.add_argument("--roundtable", type=int, help="also add the person to this roundtable id")
-    p.add_argument("--role", default="expert", choices=["admin", "moderator", "expert", "observer"],
+    p.add_argument("--role", default=Role.EXPERT.value, choices=[r.value for r in Role],
                    help="role in --roundtable (default: expert)")
     p.add_argument("--organisation", default="", help="organisation shown in the participants annex")
     p.set_defaults(func=cmd_user_add)
@@ -290,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = usub.add_parser("set-role", help="set a person's role in a roundtable (takes effect on their next action)",
                         description="Set a person's role in a roundtable.")
     p.add_argument("username", help="the person's user name")
-    p.add_argument("role", choices=["admin", "moderator", "expert", "observer"], help="the new role")
+    p.add_argument("role", choices=[r.value for r in Role], help="the new role")
     p.add_argument("--roundtable", type=int, default=1, help="roundtable id (default: 1)")
     p.add_argument("--organisation", default=None, help="also set the organisation")
     p.set_defaults(func=cmd_user_set_role)
@@ -383,9 +382,8 @@ def _check_database_exists(command: str) -> None:
     if command in _CREATES_DATABASE or path is None or path.exists():
         return
     where = ("RECDRAFT_DATABASE_URL" if os.environ.get("RECDRAFT_DATABASE_URL", "").strip()
-             else f"the default data/recdraft.sqlite3 in the current folder ({Path.cwd()})")
-    raise RecdraftError(f"There is no database at {path.resolve()} (from {where}). Run recdraft in the folder that "
-                        "holds data/, set RECDRAFT_DATABASE_URL, or create a new database with `recdraft init-db`.")
+             else Msg("h_rest.cli.default_database", folder=str(Path.cwd())))
+    raise RecdraftError("h_rest.cli.no_database", path=str(path.resolve()), where=where)
 
 
 def _database_problem(exc: Exception) -> str | None:

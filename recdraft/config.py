@@ -7,13 +7,16 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from recdraft.errors import InvalidValue
+
 DEFAULT_SQLITE_PATH = Path("data") / "recdraft.sqlite3"
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-class ConfigError(ValueError):
-    """A setting has a value recdraft cannot use; the message names the variable and what it accepts."""
+class ConfigError(InvalidValue):
+    """A setting has a value recdraft cannot use; the message (a catalogue key) names the variable and what it
+    accepts. A ValueError, as before; ``str(error)`` is the English text."""
 
 
 def database_url() -> str:
@@ -27,12 +30,11 @@ def database_url() -> str:
         return f"sqlite:///{DEFAULT_SQLITE_PATH}"
     scheme, sep, rest = url.partition("://")
     if not sep:
-        raise ConfigError(f"RECDRAFT_DATABASE_URL must look like postgresql://user@host/db or sqlite:///path, "
-                          f"not {url!r}.")
+        raise ConfigError("h_rest.config.database_url_shape", value=repr(url))
     if scheme in {"postgresql", "postgres", "postgresql+psycopg2"}:
         return f"postgresql+psycopg://{rest}"
     if scheme not in {"postgresql+psycopg", "sqlite", "sqlite+pysqlite"}:
-        raise ConfigError(f"RECDRAFT_DATABASE_URL must be a PostgreSQL or SQLite URL, not one starting {scheme}://.")
+        raise ConfigError("h_rest.config.database_url_scheme", scheme=scheme)
     return url
 
 
@@ -58,8 +60,7 @@ def secret() -> str | None:
     if not raw:
         return None
     if len(raw) < MIN_SECRET_LENGTH:
-        raise ConfigError(f"RECDRAFT_SECRET must be at least {MIN_SECRET_LENGTH} characters long, not {len(raw)} "
-                          "(make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))').")
+        raise ConfigError("h_rest.config.secret_short", minimum=MIN_SECRET_LENGTH, length=str(len(raw)))
     return raw
 
 
@@ -67,7 +68,7 @@ def base_path() -> str:
     """``RECDRAFT_BASE_PATH``: the sub-path the app is served under (``/recdraft``), "" for the site's root."""
     raw = os.environ.get("RECDRAFT_BASE_PATH", "").strip().strip("/")
     if raw and not all(part and all(c.isalnum() or c in "-_." for c in part) for part in raw.split("/")):
-        raise ConfigError(f"RECDRAFT_BASE_PATH must be a path like /recdraft (letters, digits, - _ .), not {raw!r}.")
+        raise ConfigError("h_rest.config.base_path", value=repr(raw))
     return raw
 
 
@@ -95,9 +96,9 @@ def _positive_int(name: str, default: int, maximum: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+        raise ConfigError("h_rest.config.whole_number", name=name, value=repr(raw)) from None
     if not 1 <= value <= maximum:
-        raise ConfigError(f"{name} must be between 1 and {maximum}, not {value}.")
+        raise ConfigError("h_rest.config.between", name=name, maximum=str(maximum), value=str(value))
     return value
 
 
@@ -125,7 +126,7 @@ def public_url() -> str | None:
         return None
     parts = urlsplit(raw)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ConfigError(f"RECDRAFT_PUBLIC_URL must look like https://host[:port], not {raw!r}.")
+        raise ConfigError("h_rest.config.public_url", value=repr(raw))
     return raw.rstrip("/")
 
 
@@ -164,9 +165,7 @@ def trusted_proxies() -> tuple[IPNetwork, ...]:
         try:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
-            raise ConfigError(
-                f"RECDRAFT_TRUSTED_PROXIES must list IP addresses or networks, not {item!r}."
-            ) from None
+            raise ConfigError("h_rest.config.trusted_proxies", value=repr(item)) from None
     return tuple(networks)
 
 

@@ -41,7 +41,7 @@ def resource(name: str) -> Path:
     for candidate in (_CHECKOUT / name, _BUNDLE / name):
         if candidate.is_file():
             return candidate
-    raise ServeError(f"{name} is missing from this installation of recdraft ({_PACKAGE}); reinstall the package.")
+    raise ServeError("h_rest.serve.missing_file", name=name, package=str(_PACKAGE))
 
 
 def shipped_options() -> dict[str, Any]:
@@ -59,21 +59,19 @@ def check_database(url: str) -> str:
 
     path = config.sqlite_path(url)
     if path is not None and not path.exists():
-        raise ServeError(f"There is no database at {path.resolve()}: create it with `recdraft init-db` "
-                         "(or set RECDRAFT_DATABASE_URL to the database to use).")
+        raise ServeError("h_rest.serve.no_database", path=str(path.resolve()))
     engine = make_engine(url)
     try:
         current = current_revision(engine)
     except SQLAlchemyError as exc:
-        raise ServeError(f"Cannot reach the database {safe_url(url)}: {first_line(exc)}") from None
+        raise ServeError("h_rest.serve.unreachable", url=safe_url(url), problem=first_line(exc)) from None
     finally:
         engine.dispose()
     head = head_revision(url)
     if current is None:
-        raise ServeError(f"The database {safe_url(url)} has no recdraft tables yet: run `recdraft init-db` first.")
+        raise ServeError("h_rest.serve.no_tables", url=safe_url(url))
     if current != head:
-        raise ServeError(f"The database {safe_url(url)} is at schema revision {current}, this recdraft needs {head}: "
-                         "run `recdraft init-db` to upgrade it (take a backup first: `recdraft backup`).")
+        raise ServeError("h_rest.serve.old_schema", url=safe_url(url), revision=current, head=head)
     return current
 
 
@@ -119,12 +117,9 @@ def prepare(*, address: str, port: int) -> tuple[Path, list[str], dict[str, obje
     settings = config.check_settings()
     secret = config.secret()
     if secret is None:
-        raise ServeError(
-            "RECDRAFT_SECRET is not set. recdraft serve needs a persistent secret of at least "
-            f"{config.MIN_SECRET_LENGTH} characters, the same on every replica (make one with: "
-            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'), e.g. in /etc/recdraft/recdraft.env.")
+        raise ServeError("h_rest.serve.no_secret", minimum=config.MIN_SECRET_LENGTH)
     if not 1 <= port <= 65535:
-        raise ServeError(f"--port must be between 1 and 65535, not {port}.")
+        raise ServeError("h_rest.serve.port", port=str(port))
     settings["schema"] = check_database(config.database_url())
     script = resource("streamlit_app.py")
     os.environ["STREAMLIT_SERVER_COOKIE_SECRET"] = secret

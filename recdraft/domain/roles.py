@@ -1,4 +1,8 @@
-"""Roles and what each may do. The services ask these questions with roles read from the database."""
+"""The words of a roundtable: roles, phases and moderation modes.
+
+Who may do what is ``domain.policy`` (``can``, ``refusal``, ``actions``). The ``can_*`` questions below are
+its older form, still asked by a few services and pages; they go when the last of those asks the policy.
+"""
 
 from __future__ import annotations
 

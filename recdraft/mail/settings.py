@@ -16,6 +16,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from recdraft.config import ConfigError, public_url, secret
+from recdraft.errors import InvalidValue
 
 PREFIX = "RECDRAFT_SMTP_"
 
@@ -23,13 +24,13 @@ PREFIX = "RECDRAFT_SMTP_"
 def _address(value: str, name: str) -> str:
     value = value.strip()
     if "\r" in value or "\n" in value:
-        raise ValueError(f"{name} must be one line")
+        raise InvalidValue("h_rest.mail.one_line", name=name)
     try:
         Address(addr_spec=value)
     except (ValueError, IndexError) as exc:
-        raise ValueError(f"{name} must be an e-mail address like recdraft@school.kz, not {value!r}") from exc
+        raise InvalidValue("h_rest.mail.address", name=name, value=repr(value)) from exc
     if "@" not in value:
-        raise ValueError(f"{name} must be an e-mail address like recdraft@school.kz, not {value!r}")
+        raise InvalidValue("h_rest.mail.address", name=name, value=repr(value))
     return value
 
 
@@ -64,7 +65,7 @@ class MailSettings(BaseSettings):
     @classmethod
     def _one_line(cls, value: str, info) -> str:  # type: ignore[no-untyped-def]
         if "\r" in value or "\n" in value:
-            raise ValueError(f"{PREFIX}{info.field_name.upper()} must be one line")
+            raise InvalidValue("h_rest.mail.one_line", name=f"{PREFIX}{info.field_name.upper()}")
         return value.strip()
 
     @model_validator(mode="after")
@@ -72,9 +73,9 @@ class MailSettings(BaseSettings):
         if not self.host:
             return self
         if not self.sender:
-            raise ValueError(f"{PREFIX}SENDER (the From address) is needed when {PREFIX}HOST is set")
+            raise InvalidValue("h_rest.mail.sender_needed", prefix=PREFIX)
         if bool(self.user) != bool(self.password):
-            raise ValueError(f"{PREFIX}USER and {PREFIX}PASSWORD are set together or not at all")
+            raise InvalidValue("h_rest.mail.user_password", prefix=PREFIX)
         if not self.port:
             self.port = {"starttls": 587, "tls": 465, "none": 25}[self.security]
         return self
@@ -90,14 +91,12 @@ def mail_settings() -> MailSettings:
         settings = MailSettings()
     except ValidationError as exc:
         problems = "; ".join(_problem(err) for err in exc.errors())
-        raise ConfigError(f"Outgoing mail settings are not right: {problems}.") from None
+        raise ConfigError("h_rest.mail.settings_wrong", problems=problems) from None
     if settings.enabled:
         if public_url() is None:
-            raise ConfigError("RECDRAFT_PUBLIC_URL is needed when RECDRAFT_SMTP_HOST is set: the links in "
-                              "messages must point at the address people open.")
+            raise ConfigError("h_rest.mail.public_url_needed")
         if secret() is None:
-            raise ConfigError("RECDRAFT_SECRET is needed when RECDRAFT_SMTP_HOST is set: it signs the "
-                              "unsubscribe links.")
+            raise ConfigError("h_rest.mail.secret_needed")
     return settings
 
 

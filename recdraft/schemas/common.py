@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from recdraft.domain.text import clean_text, is_blank
-from recdraft.errors import InvalidInput, InvalidValue
+from recdraft.errors import InvalidInput, InvalidValue, Word
 
 Lang = Literal["kk", "ru", "en"]
 LANGS: tuple[Lang, ...] = ("kk", "ru", "en")
@@ -34,16 +34,16 @@ def _cleaner(label: str, limit: int, *, single_line: bool, required: bool):
         if value is None:
             value = ""
         if not isinstance(value, str):
-            raise ValueError(f"{label} must be text")
+            raise InvalidValue("svc.common.not_text", label=Word(label))
         value = clean_text(value, single_line=single_line, strip_bidi=single_line)
         if is_blank(value):
             if required:
-                raise ValueError(f"{label} cannot be empty")
+                raise InvalidValue("svc.common.empty", label=Word(label))
             return ""
         value = value.strip()
         if len(value) > limit:
-            raise ValueError(
-                f"{label} is too long: at most {limit:,} characters (this one has {len(value):,})"
+            raise InvalidValue(
+                "svc.common.too_long", label=Word(label), limit=limit, value=len(value)
             )
         return value
 

@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from recdraft.errors import InvalidValue
+
 MemoLang = Literal["en", "ru", "kk"]
 Localized = dict[MemoLang, str]
 Priority = Literal["high", "medium", "low"]
@@ -185,6 +187,6 @@ class MemoData(_Model):
         seen: set[int] = set()
         for rec in self.recommendations:
             if rec.number in seen:
-                raise ValueError(f"recommendation number {rec.number} appears twice")
+                raise InvalidValue("svc.memo.number_twice", number=rec.number)
             seen.add(rec.number)
         return self

@@ -46,11 +46,9 @@ from recdraft.services._base import (
     actor,
     actor_ref,
     audit,
-    deny_unless,
     get,
-    member_role,
+    require,
     require_system_admin,
-    roundtable_open_for_writes,
 )
 
 # OWASP Password Storage Cheat Sheet, argon2id minimum: m=19 MiB, t=2, p=1.
@@ -110,7 +108,7 @@ def normalise_username(username: str) -> str:
     value = (username or "").strip().lower()
     if not 2 <= len(value) <= 64 or not set(value) <= USERNAME_CHARS:
         raise InvalidInput(
-            "A user name has 2 to 64 characters: Latin letters, digits, '.', '_' or '-'.", field="username"
+            "svc.username_rule", field="username"
         )
     return value
 
@@ -119,12 +117,12 @@ def check_password_policy(password: str, *, relaxed: bool = False) -> None:
     """Raise InvalidInput unless ``password`` meets the policy (``relaxed``: no minimum length, for accounts the
     command line creates with a temporary password). The Admin page, sign-up and the command line share it."""
     if not isinstance(password, str) or not password.strip():
-        raise InvalidInput("The password cannot be empty.", field="password")
+        raise InvalidInput("svc.password_empty", field="password")
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password is too long: at most {MAX_PASSWORD_LENGTH} characters.", field="password")
+        raise InvalidInput("svc.accounts.password_too_long", max_password_length=MAX_PASSWORD_LENGTH, field="password")
     if not relaxed and len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            f"The password is too short: at least {MIN_PASSWORD_LENGTH} characters.", field="password"
+            "svc.accounts.password_too_short", min_password_length=MIN_PASSWORD_LENGTH, field="password"
         )
 
 
@@ -171,7 +169,7 @@ def _normalise_email(email: str | None) -> str | None:
         return None
     value = email.strip().lower()
     if "@" not in value or len(value) > 320 or any(c.isspace() for c in value):
-        raise InvalidInput("The e-mail address is not valid.", field="email")
+        raise InvalidInput("svc.email_invalid", field="email")
     return value
 
 
@@ -182,9 +180,9 @@ def _insert_user(
     data = parse(UserCreate, username=normalise_username(username), display_name=display_name, email=email)
     email_value = _normalise_email(data.email)
     if session.scalar(select(User.id).where(User.username == data.username)) is not None:
-        raise InvalidInput(f"The user name '{data.username}' is already taken.", field="username")
+        raise InvalidInput("svc.accounts.username_taken", username=data.username, field="username")
     if email_value and session.scalar(select(User.id).where(User.email == email_value)) is not None:
-        raise InvalidInput("An account with this e-mail address already exists.", field="email")
+        raise InvalidInput("svc.email_taken", field="email")
     password_hash = None
     if password is not None:
         check_password_policy(password, relaxed=relaxed_password)
@@ -236,7 +234,7 @@ def find_user(db: Database, *, username: str) -> UserView:
     with db.read() as s:
         user = s.scalar(select(User).where(User.username == (username or "").strip().lower()))
         if user is None:
-            raise NotFound(f"There is no user '{username}'.")
+            raise NotFound("svc.accounts.no_such_user", username=username)
         return _view(user)
 
 
@@ -245,7 +243,7 @@ def find_user_by_email(db: Database, *, email: str) -> UserView:
     with db.read() as s:
         user = s.scalar(select(User).where(User.email == (email or "").strip().lower(), User.is_active))
         if user is None:
-            raise NotFound("No active account uses this e-mail address.")
+            raise NotFound("svc.accounts.no_account_for_email")
         return _view(user)
 
 
@@ -269,7 +267,7 @@ def set_active(db: Database, *, actor_id: Actor, user_id: int, active: bool) -> 
         admin = require_system_admin(s, actor_id)
         user = get(s, User, user_id, "User", lock=True)
         if admin is not None and admin.id == user.id and not active:
-            raise PermissionDenied("You cannot deactivate your own account.")
+            raise PermissionDenied("svc.cannot_deactivate_self")
         user.is_active = active
         ended = 0 if active else _end_sessions(s, user.id)
         audit(s, actor_id=actor_ref(actor_id), action="user.activate" if active else "user.deactivate",
@@ -362,7 +360,7 @@ def sign_in(
     ok = _verify(stored, password)
     if wait:
         remaining = wait
-        raise TooManyAttempts(f"Too many failed attempts. Please wait {remaining} seconds and try again.",
+        raise TooManyAttempts("svc.accounts.too_many_attempts", remaining=remaining,
                               retry_after=remaining)
     if ok:
         assert row is not None and stored is not None
@@ -391,7 +389,7 @@ def sign_in(
 def authenticate(db: Database, *, token: str | None, now: datetime | None = None) -> UserView:
     """The user behind a session token. Raises NotSignedIn when missing, ended, expired or deactivated."""
     if not token:
-        raise NotSignedIn("Please sign in.")
+        raise NotSignedIn("svc.please_sign_in")
     now = now or utcnow()
     digest = _token_hash(token)
     with db.read() as s:
@@ -400,11 +398,11 @@ def authenticate(db: Database, *, token: str | None, now: datetime | None = None
             .where(SignInSession.token_hash == digest)
         ).first()
         if row is None:
-            raise NotSignedIn("Please sign in.")
+            raise NotSignedIn("svc.please_sign_in")
         sess, user = row
         too_old = now >= sess.created_at + timedelta(days=config.session_max_days())
         if sess.ended_at is not None or sess.expires_at <= now or too_old or not user.is_active:
-            raise NotSignedIn("Your session has ended. Please sign in again.")
+            raise NotSignedIn("svc.session_ended")
         view = _view(user)
         needs_touch = now - sess.last_seen_at >= SESSION_TOUCH_INTERVAL
         created = sess.created_at
@@ -458,9 +456,9 @@ def issue_claim(
     """
     now = now or utcnow()
     if not browser:
-        raise InvalidInput("This browser did not identify itself; reload the page and try again.", field="browser")
+        raise InvalidInput("svc.security.no_browser_id", field="browser")
     if purpose not in CLAIM_PURPOSES:
-        raise InvalidInput(f"Unknown claim purpose '{purpose}'.", field="purpose")
+        raise InvalidInput("svc.security.unknown_claim_purpose", purpose=purpose, field="purpose")
     if purpose == "sign_in":
         authenticate(db, token=token, now=now)
     code = secrets.token_urlsafe(24)
@@ -502,19 +500,19 @@ def redeem_claim(
 
 
 def change_password(
-    db: Database, *, actor_id: int, current_password: str, new_password: str, keep_token: str | None = None
+    db: Database, *, actor_id: Actor, current_password: str, new_password: str, keep_token: str | None = None
 ) -> None:
     """Change one's own password; other sessions end. Raises SignInFailed (wrong current password), InvalidInput."""
     check_password_policy(new_password, relaxed=False)
     with db.write() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))  # one's own password: the command line resets, it does not change
         try:
             _check(user.password_hash or _dummy_hash(), current_password or "")
             ok = user.password_hash is not None
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok:
-            raise SignInFailed("The current password is not correct.")
+            raise SignInFailed("svc.current_password_wrong")
         user.password_hash = _hash(new_password)
         ended = _end_sessions(s, user.id, keep_hash=_token_hash(keep_token) if keep_token else None)
         audit(s, actor_id=user.id, action="user.change_password", object_type="user", object_id=user.id,
@@ -537,7 +535,7 @@ def reset_password(db: Database, *, actor_id: Actor, user_id: int, new_password:
 def create_invitation(
     db: Database,
     *,
-    actor_id: int,
+    actor_id: Actor,
     roundtable_id: int,
     role: str = Role.EXPERT,
     display_name: str = "",
@@ -551,14 +549,13 @@ def create_invitation(
     try:
         role_value = Role(role)
     except ValueError:
-        raise InvalidInput(f"Unknown role '{role}'.", field="role") from None
+        raise InvalidInput("svc.accounts.unknown_role", role=role, field="role") from None
     if not 1 <= days <= 90:
-        raise InvalidInput("An invitation lasts between 1 and 90 days.", field="days")
+        raise InvalidInput("svc.invitation_days", field="days")
     with db.write() as s:
-        user = actor(s, actor_id)
-        deny_unless(member_role(s, user, roundtable_id) == Role.ADMIN, "Only roundtable administrators can invite people.")
-        # Inviting is configuring: not in an archive (domain.phases), like the participants page's invitations.
-        roundtable_open_for_writes(s, roundtable_id, Role.ADMIN, Action.CONFIGURE)
+        # Inviting is configuring: not in an archive (domain.policy), like the participants page's invitations.
+        require(s, actor_id, Action.CONFIGURE, roundtable_id)
+        user = actor(s, actor_ref(actor_id))  # an invitation names who invited: a person, not the command line
         token = secrets.token_urlsafe(32)
         inv = Invitation(
             roundtable_id=roundtable_id, role=role_value.value, organisation=(organisation or "").strip()[:200],
@@ -579,7 +576,7 @@ def describe_invitation(db: Database, *, token: str, now: datetime | None = None
     with db.read() as s:
         inv = s.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token or "")))
         if inv is None or inv.used_at or inv.revoked_at or inv.expires_at <= now:
-            raise NotFound("This invitation link is not valid any more. Ask the organisers for a new one.")
+            raise NotFound("svc.invitation_invalid")
         rt = s.get(Roundtable, inv.roundtable_id)
         return {"role": inv.role, "display_name": inv.display_name, "email": inv.email or "",
                 "roundtable": (rt.title.get("en") or next(iter(rt.title.values()), "")) if rt else ""}
@@ -594,10 +591,10 @@ def accept_invitation(
     with db.write() as s:
         inv = s.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token or "")).with_for_update())
         if inv is None or inv.used_at or inv.revoked_at or inv.expires_at <= now:
-            raise NotFound("This invitation link is not valid any more. Ask the organisers for a new one.")
+            raise NotFound("svc.invitation_invalid")
         # An archived roundtable takes nobody new, even with a link made before it was archived.
         if s.scalar(select(Roundtable.phase).where(Roundtable.id == inv.roundtable_id)) == Phase.ARCHIVED.value:
-            raise NotFound("This invitation link is not valid any more. Ask the organisers for a new one.")
+            raise NotFound("svc.invitation_invalid")
         user = _insert_user(
             s, username=username, display_name=display_name or inv.display_name, email=inv.email,
             password=password, relaxed_password=False,
@@ -608,7 +605,7 @@ def accept_invitation(
             .values(used_at=now, used_by=user.id)
         ).rowcount
         if claimed != 1:
-            raise NotFound("This invitation link is not valid any more. Ask the organisers for a new one.")
+            raise NotFound("svc.invitation_invalid")
         # What the organisers recorded (consent to be named, language) applies from the first sign-in.
         if inv.language and not user.preferred_language:
             user.preferred_language = inv.language
@@ -624,7 +621,7 @@ def accept_invitation(
 def set_organiser(db: Database, *, actor_id: Actor, user_id: int, organiser: bool) -> UserView:
     """Let an account create roundtables, or stop it (system administrators, the command line)."""
     if not isinstance(organiser, bool):
-        raise InvalidInput("Say yes or no: may this person create roundtables?", field="organiser")
+        raise InvalidInput("svc.setup.organiser_yes_no", field="organiser")
     with db.write() as s:
         require_system_admin(s, actor_id)
         user = get(s, User, user_id, "User", lock=True)

@@ -37,26 +37,30 @@ from recdraft.db.models import (
     utcnow,
 )
 from recdraft.db.voting_models import Recusal, Vote, VotingRound
-from recdraft.domain.roles import Role, can_administer, can_moderate
+from recdraft.domain.policy import ROLE_RULES, Action
+from recdraft.domain.roles import Role
 from recdraft.domain.statuses import CommentStatus
 from recdraft.errors import InvalidInput
+from recdraft.i18n import catalog, t
+from recdraft.i18n.messages import Msg, render_value
 from recdraft.schemas.views import AuditEventView
-from recdraft.services._base import actor, deny_unless, member_role
+from recdraft.services._base import Actor, actor, actor_ref, member_role
+from recdraft.services.roundtables import require_to_read
 
 MAX_LIMIT = 1_000
 
 
 def _aware(value: datetime | None, field: str) -> datetime | None:
     if value is not None and value.tzinfo is None:
-        raise InvalidInput("Give the time with its time zone (UTC is fine).", field=field)
+        raise InvalidInput("svc.activity.time_zone_needed", field=field)
     return value
 
 
 def _page(limit: int, offset: int) -> None:
     if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"Ask for 1 to {MAX_LIMIT} events at a time.", field="limit")
+        raise InvalidInput("svc.activity.limit_range", max_limit=MAX_LIMIT, field="limit")
     if offset < 0:
-        raise InvalidInput("The offset cannot be negative.", field="offset")
+        raise InvalidInput("svc.activity.negative_offset", field="offset")
 
 
 def _like_prefix(prefix: str) -> str:
@@ -124,7 +128,7 @@ def _base_select() -> Any:
 def audit_log(
     db: Database,
     *,
-    actor_id: int,
+    actor_id: Actor,
     roundtable_id: int,
     action_prefix: str | None = None,
     actor_filter: int | None = None,
@@ -141,8 +145,7 @@ def audit_log(
     _aware(since, "since")
     _aware(until, "until")
     with db.read() as s:
-        role = member_role(s, actor(s, actor_id), roundtable_id)
-        deny_unless(can_administer(role), "Only roundtable administrators can read the audit log.")
+        require_to_read(s, actor_id, Action.CONFIGURE, roundtable_id, refusal="svc.only_admin_audit")
         where: list[Any] = [AuditEvent.roundtable_id == roundtable_id]
         if action_prefix:
             where.append(AuditEvent.action.like(_like_prefix(action_prefix), escape="\\"))
@@ -157,9 +160,14 @@ def audit_log(
                       .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset))
 
 
-def _viewer(s: Session, actor_id: int, roundtable_id: int, since: datetime | None) -> tuple[User, Role, datetime | None]:
+def _sees_staff_events(role: Role) -> bool:
+    """Moderators' and administrators' events, unpublished comments and unnamed people: for those who moderate."""
+    return role in ROLE_RULES[Action.MODERATE]
+
+
+def _viewer(s: Session, actor_id: Actor, roundtable_id: int, since: datetime | None) -> tuple[User, Role, datetime | None]:
     """The member reading the feed, their role, and ``since`` (default: when they last marked the feed seen)."""
-    user = actor(s, actor_id)
+    user = actor(s, actor_ref(actor_id))  # a person's feed: the command line has none
     role = member_role(s, user, roundtable_id)
     if since is None:
         since = s.scalar(select(Membership.last_seen_at).where(
@@ -168,7 +176,7 @@ def _viewer(s: Session, actor_id: int, roundtable_id: int, since: datetime | Non
 
 
 def activity_feed(
-    db: Database, *, actor_id: int, roundtable_id: int, since: datetime | None = None, limit: int = 100
+    db: Database, *, actor_id: Actor, roundtable_id: int, since: datetime | None = None, limit: int = 100
 ) -> list[AuditEventView]:
     """What others did in the roundtable after ``since`` (default: when the viewer last marked it seen), newest first.
 
@@ -186,18 +194,18 @@ def activity_feed(
         ]
         if since is not None:
             where.append(AuditEvent.at > since)
-        if not can_moderate(role):
+        if not _sees_staff_events(role):
             stmt = stmt.outerjoin(Comment, and_(AuditEvent.object_type == "comment", Comment.id == AuditEvent.object_id))
             where.append(AuditEvent.visibility != "staff")
             # A comment event whose comment cannot be found fails closed (NULL status).
             where.append(or_(AuditEvent.object_type != "comment",
                              Comment.status == CommentStatus.PUBLISHED.value, Comment.author_id == user.id))
-        hide = None if can_moderate(role) else _unnamed_members(s, roundtable_id)
+        hide = None if _sees_staff_events(role) else _unnamed_members(s, roundtable_id)
         return _views(s, stmt.where(*where).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit),
                       hide_actors=hide)
 
 
-def mark_seen(db: Database, *, actor_id: int, roundtable_id: int, when: datetime | None = None) -> None:
+def mark_seen(db: Database, *, actor_id: Actor, roundtable_id: int, when: datetime | None = None) -> None:
     """Remember that the actor has looked at the feed up to ``when`` (default now). Raises PermissionDenied.
 
     Not audited: it records reading, not a change. System administrators without a membership have no
@@ -205,7 +213,7 @@ def mark_seen(db: Database, *, actor_id: int, roundtable_id: int, when: datetime
     """
     _aware(when, "when")
     with db.write() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         member_role(s, user, roundtable_id)
         m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id,
                                               Membership.user_id == user.id))
@@ -246,7 +254,7 @@ def _excerpt(text: str, words: int = 8) -> str:
 
 
 def concerning_me(
-    db: Database, *, actor_id: int, roundtable_id: int, since: datetime | None = None,
+    db: Database, *, actor_id: Actor, roundtable_id: int, since: datetime | None = None,
     limit: int = PERSONAL_LIMIT,
 ) -> list[PersonalEvent]:
     """What happened to the viewer's comments, amendments and recommendations after ``since`` (default: when
@@ -256,7 +264,7 @@ def concerning_me(
     with db.read() as s:
         user, role, since = _viewer(s, actor_id, roundtable_id, since)
         after = (lambda col: col > since) if since is not None else (lambda col: true())
-        hide = set() if can_moderate(role) else _unnamed_members(s, roundtable_id)
+        hide = set() if _sees_staff_events(role) else _unnamed_members(s, roundtable_id)
         in_rt = Recommendation.roundtable_id == roundtable_id
         out: list[PersonalEvent] = []
 
@@ -339,3 +347,91 @@ def concerning_me(
                                      reason=str(details.get("reason") or "")))
         out.sort(key=lambda e: e.at, reverse=True)
         return out[:limit]
+
+
+# --- the audit log in words (the Admin page) ------------------------------------------------------------------
+#
+# An audit row holds an action name and details as data (ids, numbers, names of fields, statuses; a sentence,
+# where one is stored, as ``Msg.to_json()``). These turn a row into what a person reads, in their language:
+# the action's label (``audit.action.<action>``), then each detail as "label: value" (``audit.detail.<key>``),
+# roles, phases and statuses by their names in the catalogue.
+
+# The catalogue family a detail's value is named by, per detail key (and, for before/after, per action).
+_VALUE_FAMILIES = {"role": "role.", "phase": "phase.", "kind": "mail.kind.", "mode": "mail.mode.",
+                   "variant": "memo.variant."}
+_FROM_TO_FAMILIES = (("roundtable.phase", "phase."), ("membership.", "role."), ("recommendation.", "recs.status."),
+                     ("comment.", "recs.comment_status."), ("mail.", "mail.mode."))
+
+
+def _word(family: str | None, value: str, lang: str) -> str:
+    if family and f"{family}{value}" in catalog():
+        return t(f"{family}{value}", lang)
+    if f"audit.value.{value}" in catalog():
+        return t(f"audit.value.{value}", lang)
+    return value
+
+
+def _value_text(value: Any, lang: str, family: str | None = None) -> str:
+    if Msg.is_json(value):
+        return Msg.from_json(value).render(lang)
+    if value is None:
+        return t("audit.value.none", lang)
+    if isinstance(value, bool):
+        return t("audit.value.yes" if value else "audit.value.no", lang)
+    if isinstance(value, str):
+        return _word(family, value, lang)
+    if isinstance(value, list | tuple):
+        if len(value) == 2 and family == "→":  # [before, after]
+            return " → ".join(_value_text(v, lang) for v in value)
+        return ", ".join(_value_text(v, lang, family) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_value_text(v, lang, family)}" for k, v in value.items())
+    return render_value(value, lang)
+
+
+def _family(action: str, key: str) -> str | None:
+    if key in {"from", "to", "status"}:
+        return next((family for prefix, family in _FROM_TO_FAMILIES if action.startswith(prefix)), None)
+    if key in {"numbers", "changed", "topic", "priority"}:
+        return "→"
+    if key == "outcomes":
+        return "vote.outcome."
+    return _VALUE_FAMILIES.get(key)
+
+
+def _detail_label(key: str, lang: str) -> str:
+    return t(f"audit.detail.{key}", lang) if f"audit.detail.{key}" in catalog() else key.replace("_", " ")
+
+
+def audit_action_text(action: str, lang: str) -> str:
+    """The label of an audit action in ``lang`` ("Phase changed")."""
+    key = f"audit.action.{action}"
+    return t(key if key in catalog() else "audit.action.other", lang)
+
+
+def audit_object_text(event: AuditEventView, lang: str) -> str:
+    """What the event is about in ``lang`` ("recommendation 12"), "" when it names nothing."""
+    if not event.object_type:
+        return ""
+    key = f"audit.object.{event.object_type}"
+    if key in catalog():
+        return t(key, lang, id="" if event.object_id is None else event.object_id).strip()
+    return t("audit.object.other", lang, kind=event.object_type.replace("_", " "),
+             id="" if event.object_id is None else event.object_id).strip()
+
+
+def audit_details_text(event: AuditEventView, lang: str) -> str:
+    """The event's details in ``lang``, "label: value; label: value" ("" when it has none)."""
+    details = event.details if isinstance(event.details, dict) else {}
+    if Msg.is_json(details):
+        return Msg.from_json(details).render(lang)
+    return "; ".join(f"{_detail_label(key, lang)}: {_value_text(value, lang, _family(event.action, key))}"
+                     for key, value in details.items())
+
+
+def audit_text(event: AuditEventView, lang: str) -> str:
+    """One audit row as a sentence in ``lang``: the action and its details ("Phase changed: Before: Drafting;
+    After: Voting"). The Admin page's audit log shows this; the row itself stays data."""
+    details = audit_details_text(event, lang)
+    action = audit_action_text(event.action, lang)
+    return t("audit.sentence", lang, action=action, details=details) if details else action

@@ -69,7 +69,7 @@ from recdraft.domain.roles import ModerationMode, Phase, Role
 from recdraft.domain.statuses import AmendmentStatus, CommentStatus, ModerationAction, Priority, RecStatus
 from recdraft.domain.text import xml_safe
 from recdraft.domain.voting import Ballot, Choice, Outcome, RoundRules, Tally
-from recdraft.errors import BackupError, InvalidInput, NotSignedIn, PermissionDenied
+from recdraft.errors import BackupError, InvalidInput, InvalidValue, NotSignedIn, PermissionDenied
 from recdraft.schemas.common import LANGS, LIMITS, CommentBody, Name, Note, OptionalReason, Quote, Topic, parse
 from recdraft.schemas.content import Content
 from recdraft.services._base import Actor, _System, actor_ref, audit, require_system_admin
@@ -105,27 +105,27 @@ def _iso(parse: Callable[[str], Any], value: str) -> Any:
         return parse(value)
     except (ValueError, OverflowError):
         shown = value[:40]
-        raise ValueError(f"'{shown}' is not a valid ISO 8601 date or time (years 1 to 9999)") from None
+        raise InvalidValue("svc.restore.bad_iso", value=shown) from None
 
 
 def _decode_utc(value: Any) -> datetime:
     if not isinstance(value, str):
-        raise ValueError("expected an ISO 8601 date and time")
+        raise InvalidValue("svc.backup.expected_datetime")
     parsed = _iso(datetime.fromisoformat, value)
     if parsed.tzinfo is None:
-        raise ValueError("a UTC date and time needs a 'Z' or an offset")
+        raise InvalidValue("svc.backup.utc_needs_offset")
     return _iso(lambda _: parsed.astimezone(timezone.utc), value)
 
 
 def _decode_naive(value: Any) -> datetime:
     if not isinstance(value, str):
-        raise ValueError("expected an ISO 8601 date and time")
+        raise InvalidValue("svc.backup.expected_datetime")
     return _iso(datetime.fromisoformat, value)
 
 
 def _decode_date(value: Any) -> date:
     if not isinstance(value, str):
-        raise ValueError("expected an ISO 8601 date")
+        raise InvalidValue("svc.backup.expected_date")
     return _iso(date.fromisoformat, value)
 
 
@@ -133,7 +133,7 @@ def _checked(kind: type | tuple[type, ...], label: str) -> Callable[[Any], Any]:
     def decode(value: Any) -> Any:
         # bool is an int in Python; an integer column must not accept true/false silently.
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise ValueError(f"expected {label}")
+            raise InvalidValue("svc.backup.expected_value", label=label)
         return value
 
     return decode
@@ -248,14 +248,12 @@ def _check_database_tables(conn: Connection, tables: list[Table]) -> None:
     missing = sorted(known - present)
     if missing:
         raise BackupError(
-            f"The database lacks tables this version of recdraft needs ({', '.join(missing)}); "
-            "run 'recdraft init-db' to bring its schema up to date first."
+            "svc.backup.tables_missing", missing=', '.join(missing)
         )
     unknown = sorted(present - known)
     if unknown:
         raise BackupError(
-            f"The database has tables this version of recdraft does not know ({', '.join(unknown)}); "
-            "a backup would leave them out. Use the recdraft version that created them."
+            "svc.backup.tables_unknown", unknown=', '.join(unknown)
         )
 
 
@@ -315,27 +313,25 @@ def _parse(data: bytes | str) -> dict[str, Any]:
         if where is not None:
             number, table, column, key = where
             raise BackupError(
-                f"This backup is damaged and was not restored: row {number} of '{table}', column '{column}' "
-                f"({key}): the value is nested more than {MAX_JSON_DEPTH} levels deep."
+                "svc.restore.bad_value.nested_value", number=number, table=table, column=column, key=key, limit=MAX_JSON_DEPTH
             ) from None
-        raise BackupError("This backup is damaged: its JSON is nested too deeply to be read.") from None
+        raise BackupError("svc.restore.too_deep") from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise BackupError(f"This file is not a recdraft backup: it is not valid JSON ({exc}).") from None
+        raise BackupError("svc.backup.invalid_json", exc=exc) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise BackupError("This file is not a recdraft backup (its 'format' is not 'recdraft-backup').")
+        raise BackupError("svc.backup.not_a_backup")
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise BackupError("This backup has no valid format version.")
+        raise BackupError("svc.backup.no_version")
     if version > VERSION:
         raise BackupError(
-            f"This backup has format version {version}, newer than this recdraft understands ({VERSION}). "
-            "Restore it with a newer version of recdraft."
+            "svc.backup.version_newer", version=version, version2=VERSION
         )
     if version != VERSION:
-        raise BackupError(f"Backup format version {version} is not supported (this recdraft reads version {VERSION}).")
+        raise BackupError("svc.backup.version_unsupported", version=version, version2=VERSION)
     tables = doc.get("tables")
     if not isinstance(tables, dict):
-        raise BackupError("This backup is damaged: it has no 'tables'.")
+        raise BackupError("svc.backup.no_tables")
     for name, body in tables.items():
         if (
             not isinstance(body, dict)
@@ -343,7 +339,7 @@ def _parse(data: bytes | str) -> dict[str, Any]:
             or not all(isinstance(c, str) for c in body["columns"])
             or not isinstance(body.get("rows"), list)
         ):
-            raise BackupError(f"This backup is damaged: table '{name}' needs a list of 'columns' and of 'rows'.")
+            raise BackupError("svc.backup.table_malformed", name=name)
     return doc
 
 
@@ -404,13 +400,10 @@ def _check_schema(doc: dict[str, Any], tables: list[Table]) -> None:
         for col in sorted(set(have) - set(cols)):
             problems.append(f"column '{name}.{col}' is missing from the backup")
     if problems:
-        raise BackupError(
-            "This backup does not match this version's database schema: " + "; ".join(problems) + "."
-        )
+        raise BackupError("h_rest.backup.schema_mismatch", problems="; ".join(problems))
     if doc.get("schema") != schema_fingerprint(tables):
         raise BackupError(
-            "This backup does not match this version's database schema: the column types differ "
-            "(its schema fingerprint is different). Restore it with the recdraft version that made it."
+            "svc.backup.schema_fingerprint"
         )
 
 
@@ -441,7 +434,7 @@ def _code_point(value: str) -> str | None:
 def _safe_text(value: str) -> None:
     code = _code_point(value)
     if code is not None:
-        raise ValueError(f"the text holds a character that is not allowed (U+{code})")
+        raise InvalidValue("svc.restore.bad_character", code=code)
 
 
 def _json_strings(value: Any) -> Iterator[str]:
@@ -450,7 +443,7 @@ def _json_strings(value: Any) -> Iterator[str]:
     while stack:
         item, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            raise ValueError(f"the value is nested more than {MAX_JSON_DEPTH} levels deep")
+            raise InvalidValue("svc.restore.nested_value", limit=MAX_JSON_DEPTH)
         if isinstance(item, str):
             yield item
         elif isinstance(item, dict):
@@ -467,7 +460,7 @@ def _generic_check(column: Column[Any]) -> Check | None:
     if kind is _INT:
         def check_int(value: Any) -> None:
             if not INT64[0] <= value <= INT64[1]:
-                raise ValueError("the whole number is outside the 64-bit range")
+                raise InvalidValue("svc.restore.int_range")
         return check_int
     if kind is _STR:
         length = getattr(column.type, "length", None)
@@ -475,7 +468,7 @@ def _generic_check(column: Column[Any]) -> Check | None:
         def check_str(value: str) -> None:
             if length is not None and len(value) > length:
                 size, limit = f"{len(value):,}", f"{length:,}"
-                raise ValueError(f"the text is too long: at most {limit} characters (this one has {size})")
+                raise InvalidValue("svc.restore.too_long", limit=limit, size=size)
             _safe_text(value)
         return check_str
     if kind is _JSON:
@@ -493,7 +486,7 @@ def _in_years(value: date) -> None:
     from recdraft.services.roundtables import EARLIEST_YEAR, LATEST_YEAR
 
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ValueError("The date must be between the years 2000 and 2100")
+        raise InvalidValue("svc.setup.date_range")
 
 
 def _pydantic(adapter: TypeAdapter[Any], limit: int | None = None) -> Check:
@@ -501,7 +494,7 @@ def _pydantic(adapter: TypeAdapter[Any], limit: int | None = None) -> Check:
     def check(value: Any) -> None:
         if limit is not None and isinstance(value, str) and len(value) > limit:
             size, most = f"{len(value):,}", f"{limit:,}"
-            raise ValueError(f"the text is too long: at most {most} characters (this one has {size})")
+            raise InvalidValue("svc.restore.too_long", limit=most, size=size)
         try:
             adapter.validate_python(value)
         except ValidationError as exc:
@@ -509,8 +502,9 @@ def _pydantic(adapter: TypeAdapter[Any], limit: int | None = None) -> Check:
             where = ".".join(str(p) for p in first.get("loc", ()))
             error = first.get("ctx", {}).get("error")
             message = str(error) if error else first.get("msg", "not valid")
-            detail = f"{where}: {message}" if where else message
-            raise ValueError(detail) from None
+            if where:
+                raise InvalidValue("h_rest.backup.invalid_at", where=where, problem=message) from None
+            raise InvalidValue("h_rest.backup.invalid", problem=message) from None
 
     return check
 
@@ -525,7 +519,7 @@ def _one_of(values: Iterable[str]) -> Check:
     def check(value: Any) -> None:
         if value not in allowed:
             shown, names = str(value)[:40], ", ".join(allowed)
-            raise ValueError(f"'{shown}' is not one of: {names}")
+            raise InvalidValue("svc.restore.not_one_of", value=shown, allowed=names)
 
     return check
 
@@ -533,7 +527,7 @@ def _one_of(values: Iterable[str]) -> Check:
 def _positive(value: Any) -> None:
     """A count that starts at 1 (an amendment's number within its recommendation)."""
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"'{str(value)[:40]}' is not a whole number from 1")
+        raise InvalidValue("svc.friction.not_positive", value=str(value)[:40])
 
 
 def _language(value: Any) -> None:
@@ -542,24 +536,24 @@ def _language(value: Any) -> None:
 
 def _languages(value: Any) -> None:
     if not isinstance(value, list) or not value or any(lang not in LANGS for lang in value):
-        raise ValueError("expected a list of languages (kk, ru, en)")
+        raise InvalidValue("svc.restore.languages")
 
 
 def _per_language(value: Any) -> None:
     """Text per language, as the roundtable form stores it: {"kk": "...", ...}. Only the shape is checked here;
     languages, lengths and the required title are checked by the form's own rules (``_roundtable_row``)."""
     if not isinstance(value, dict):
-        raise ValueError("expected a text per language (an object with kk, ru or en keys)")
+        raise InvalidValue("svc.restore.localized")
     for lang, written in value.items():
         if not isinstance(written, str):
-            raise ValueError(f"{str(lang)[:20]}: expected text")
+            raise InvalidValue("svc.restore.lang_expected_text", lang=str(lang)[:20])
         _safe_text(written)
 
 
 def _content(value: Any) -> None:
     """Revision and amendment text: {lang: {title, text, ...}} within the content limits."""
     if not isinstance(value, dict):
-        raise ValueError("expected the text per language (kk, ru or en, each with a title and a text)")
+        raise InvalidValue("svc.restore.content")
     for written in _json_strings(value):
         _safe_text(written)
     _CONTENT(value)
@@ -573,26 +567,26 @@ def _translated_fields(value: Any) -> None:
     from recdraft.domain.translations import TRANSLATED_FIELDS
 
     if not isinstance(value, dict) or any(key not in TRANSLATED_FIELDS for key in value):
-        raise ValueError("expected the translated fields (title, text, rationale, legal_basis, responsible_body)")
+        raise InvalidValue("svc.translations.backup_fields")
     for name, written in value.items():
         if not isinstance(written, str):
-            raise ValueError(f"{name}: expected text")
+            raise InvalidValue("svc.restore.lang_expected_text", lang=name)
         _safe_text(written)
         if len(written) > LIMITS[name]:
             size, most = f"{len(written):,}", f"{LIMITS[name]:,}"
-            raise ValueError(f"{name}: the text is too long: at most {most} characters (this one has {size})")
+            raise InvalidValue("svc.restore.lang_too_long", lang=name, limit=most, size=size)
 
 
 def _username(value: Any) -> None:
     from recdraft.services.accounts import normalise_username  # accounts is heavy (argon2); only a restore needs it
 
     if len(value) > 64:
-        raise ValueError("A user name has 2 to 64 characters: Latin letters, digits, '.', '_' or '-'.")
+        raise InvalidValue("svc.username_rule")
     try:
         if normalise_username(value) != value:
-            raise ValueError("A user name has 2 to 64 characters: Latin letters, digits, '.', '_' or '-'.")
+            raise InvalidValue("svc.username_rule")
     except InvalidInput as exc:
-        raise ValueError(str(exc)) from None
+        raise InvalidValue(exc.msg) from None
 
 
 class _Dissent(BaseModel):
@@ -615,8 +609,10 @@ def _memo_data(value: Any) -> None:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
-        raise ValueError(f"{where}: {first.get('msg', 'not valid')}" if where else first.get("msg", "not valid")) \
-            from None
+        problem = first.get("msg", "not valid")
+        if where:
+            raise InvalidValue("h_rest.backup.invalid_at", where=where, problem=problem) from None
+        raise InvalidValue("h_rest.backup.invalid", problem=problem) from None
 
 
 def _all(*checks: Check) -> Check:
@@ -753,7 +749,7 @@ def _decoded_rows(table: Table, columns: list[str], rows: list[Any]) -> Iterator
     width = len(columns)
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, list) or len(row) != width:
-            raise BackupError(f"This backup is damaged: row {number} of '{table.name}' does not have {width} values.")
+            raise BackupError("svc.backup.row_width", number=number, name=table.name, width=width)
         values: dict[str, Any] = {}
         for col, dec, col_checks, value in zip(columns, decoders, checks, row):
             if value is None:
@@ -766,8 +762,8 @@ def _decoded_rows(table: Table, columns: list[str], rows: list[Any]) -> Iterator
             except (TypeError, ValueError, OverflowError, RecursionError) as exc:
                 key = _row_key(table, columns, row)
                 raise BackupError(
-                    f"This backup is damaged and was not restored: row {number} of '{table.name}', "
-                    f"column '{col}' ({key}): {exc}."
+                    "svc.restore.bad_value", number=number, table=table.name, column=col, key=key,
+                    problem=exc.msg if isinstance(exc, InvalidValue) else exc,
                 ) from None
         for rule in row_rules:
             try:
@@ -775,8 +771,7 @@ def _decoded_rows(table: Table, columns: list[str], rows: list[Any]) -> Iterator
             except _RowFault as fault:
                 key = _row_key(table, columns, row)
                 raise BackupError(
-                    f"This backup is damaged and was not restored: row {number} of '{table.name}', "
-                    f"column '{fault.column}' ({key}): {fault}."
+                    "svc.restore.bad_value", number=number, table=table.name, column=fault.column, key=key, problem=fault
                 ) from None
         yield values
 
@@ -826,8 +821,7 @@ def _require_restorer(session: Session, actor_id: Actor) -> None:
     except NotSignedIn:
         # The usual case: the empty target has no accounts yet, so nobody can be signed in to it.
         raise PermissionDenied(
-            "Only a system administrator can restore a backup; into an empty database restore it "
-            "from the command line (recdraft restore FILE)."
+            "svc.backup.only_system_admin_restore"
         ) from None
 
 
@@ -836,10 +830,7 @@ def _lock_and_check_empty(conn: Connection, tables: list[Table], dialect: str) -
     filled = [t.name for t in tables if conn.execute(select(1).select_from(t).limit(1)).first() is not None]
     if filled:
         raise BackupError(
-            "A backup can only be restored into an empty database; this one already has data "
-            f"(in {', '.join(filled)}). Create a new database, run 'recdraft init-db', and restore into it; "
-            "or replace everything in this one with the backup ('recdraft restore --replace FILE', or the "
-            "admin page)."
+            "svc.backup.database_not_empty", filled=', '.join(filled)
         )
 
 
@@ -903,7 +894,7 @@ def restore(db: Database, *, actor_id: Actor, data: bytes, replace: bool = False
     with db.write() as session:
         _require_restorer(session, actor_id)
         by = None if isinstance(actor_id, _System) else session.get(User, actor_id)
-        replaced_by = "command line" if by is None else f"{by.display_name} ({by.username})"
+        replaced_by = "cli" if by is None else f"{by.display_name} ({by.username})"
         conn = session.connection()
         _check_database_tables(conn, tables)
         if replace:
@@ -946,7 +937,7 @@ def restore(db: Database, *, actor_id: Actor, data: bytes, replace: bool = False
                     conn.execute(stmt, chunk)
         except (IntegrityError, DataError) as exc:
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise BackupError(f"This backup's data is inconsistent and was not restored: {detail}") from None
+            raise BackupError("svc.backup.inconsistent", detail=detail) from None
         if db.dialect == "postgresql":
             _reset_sequences(conn, tables)
         _outbox_not_resent(conn)
@@ -973,7 +964,7 @@ def restore_from_file(db: Database, *, actor_id: Actor, path: str | Path, replac
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise BackupError(f"Cannot read the backup file {path}: {exc.strerror or exc}.") from None
+        raise BackupError("svc.backup.cannot_read_file", path=path, exc=exc.strerror or exc) from None
     return restore(db, actor_id=actor_id, data=data, replace=replace)
 
 

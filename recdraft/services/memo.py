@@ -40,13 +40,10 @@ from recdraft.schemas.views import View
 from recdraft.services._base import (
     Actor,
     _System,
-    actor,
     actor_ref,
     audit,
-    deny_unless,
     get,
-    member_role,
-    roundtable_open_for_writes,
+    require,
 )
 from recdraft.services.translations import states_for as translation_states
 from recdraft.services.translations import translation_blocker_text
@@ -113,16 +110,6 @@ class ExportResult:
     snapshot_id: int | None = None
     sha256: str | None = None
     media_type: str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _require_admin(s: Session, actor_id: Actor, roundtable_id: int) -> User | None:
-    if isinstance(actor_id, _System):
-        get(s, Roundtable, roundtable_id, "Roundtable")
-        return None
-    user = actor(s, actor_id)
-    deny_unless(member_role(s, user, roundtable_id) == Role.ADMIN,
-                "Only roundtable administrators can export the memo.")
-    return user
 
 
 def _included(s: Session, roundtable_id: int) -> list[Recommendation]:
@@ -216,7 +203,7 @@ def _blocking(included: list[Recommendation], unmoderated: dict[int, int],
 def _status(db: Database, s: Session, actor_id: Actor, roundtable_id: int, lang: str | None = None
             ) -> tuple[list[Recommendation], list[BlockerView], dict[int, list[Any]]]:
     included = _included(s, roundtable_id)
-    results = results_for_memo(db, actor_id=_results_actor(s, actor_id, roundtable_id), roundtable_id=roundtable_id)
+    results = results_for_memo(db, actor_id=actor_id, roundtable_id=roundtable_id)
     blocking = _blocking(included, _unmoderated(s, [r.id for r in included]), results)
     if lang is not None and included:
         blocking += _translation_blocking(included, translation_states(s, included), lang)
@@ -244,17 +231,6 @@ def _memo_blockers(blocking: list[BlockerView], lang: str) -> list[str]:
     return out
 
 
-def _results_actor(s: Session, actor_id: Actor, roundtable_id: int) -> int:
-    """The results service names a person; the command line reads as the roundtable's first admin."""
-    if not isinstance(actor_id, _System):
-        return actor_id
-    admin = s.scalar(select(Membership.user_id).where(Membership.roundtable_id == roundtable_id,
-                                                      Membership.role == Role.ADMIN.value).order_by(Membership.id))
-    if admin is None:
-        raise NotFound("This roundtable has no administrator to export its memo.")
-    return admin
-
-
 def memo_status(db: Database, *, actor_id: Actor, roundtable_id: int, lang: str | None = None) -> MemoStatusView:
     """What the memo includes (adopted recommendations) and what blocks a final version (admins).
 
@@ -262,9 +238,9 @@ def memo_status(db: Database, *, actor_id: Actor, roundtable_id: int, lang: str 
     edition's language(s): a final memo is whole in its language (issue 10, item 7).
     """
     if lang is not None and lang not in LANGUAGES:
-        raise InvalidInput(f"Unknown memo language '{lang}'. Choose en, ru, kk or kk+ru.", field="lang")
+        raise InvalidInput("svc.memo.unknown_language", lang=lang, field="lang")
     with db.read() as s:
-        _require_admin(s, actor_id, roundtable_id)
+        require(s, actor_id, Action.EXPORT, roundtable_id)
         included, blocking, _ = _status(db, s, actor_id, roundtable_id, lang)
         return MemoStatusView(roundtable_id=roundtable_id, included=[r.id for r in included],
                               blockers=[b.message for b in blocking], can_be_final=not blocking, blocking=blocking)
@@ -359,11 +335,10 @@ def _baseline(s: Session, roundtable_id: int, against: int | str | None) -> Memo
     if against == FIRST_DRAFTS:
         return None
     if isinstance(against, bool) or not isinstance(against, int):
-        raise InvalidInput("Compare against a snapshot id, 'sent' (the last one sent to parliament) or 'first' "
-                           "(the first drafts).", field="against")
+        raise InvalidInput("svc.memo.against_kind", field="against")
     snap = s.get(MemoSnapshot, against)
     if snap is None or snap.roundtable_id != roundtable_id:
-        raise NotFound(f"Snapshot {against} does not exist for this roundtable.")
+        raise NotFound("svc.memo.snapshot_not_found", snapshot_id=against)
     return snap
 
 
@@ -655,7 +630,7 @@ def _threads(rows: list[Comment]) -> list[Comment]:
 def _role_labels() -> dict[str, dict[str, str]]:
     from recdraft.i18n import catalog
 
-    return {role: dict(catalog()[f"memo.role.{role}"]) for role in ("admin", "moderator", "expert", "observer")}
+    return {role.value: dict(catalog()[f"memo.role.{role.value}"]) for role in Role}
 
 
 # How the participants annex names each role, in every language: from the catalogue (translations.json).
@@ -712,11 +687,11 @@ def export_memo(
     PdfUnavailable, and MissingStyleError when the template lacks a style.
     """
     if format not in FORMATS:
-        raise InvalidInput(f"Unknown memo format '{format}'. Choose docx or pdf.", field="format")
+        raise InvalidInput("svc.memo.unknown_format", format=format, field="format")
     if lang not in LANGUAGES:
-        raise InvalidInput(f"Unknown memo language '{lang}'. Choose en, ru, kk or kk+ru.", field="lang")
+        raise InvalidInput("svc.memo.unknown_language", lang=lang, field="lang")
     if variant not in VARIANTS:
-        raise InvalidInput(f"Unknown memo variant '{variant}'. Choose final, review, redline or comparison.",
+        raise InvalidInput("svc.memo.unknown_variant", variant=variant,
                            field="variant")
     from recdraft.export import PdfUnavailable, render_memo, to_pdf
 
@@ -724,8 +699,7 @@ def export_memo(
     if progress:
         progress(0.02, "Reading the roundtable")
     with db.read() as s:
-        _require_admin(s, actor_id, roundtable_id)
-        rt = get(s, Roundtable, roundtable_id, "Roundtable")
+        rt = require(s, actor_id, Action.EXPORT, roundtable_id).roundtable
         data, number_to_id, blockers = _build(db, s, actor_id=actor_id, roundtable_id=roundtable_id,
                                               variant=variant, lang=lang, against=against, warnings=warnings)
         filename = _filename(rt, variant, lang, not blockers)
@@ -799,7 +773,7 @@ def _snapshot_view(r: MemoSnapshot) -> SnapshotView:
 def list_snapshots(db: Database, *, actor_id: Actor, roundtable_id: int) -> list[SnapshotView]:
     """Final-memo snapshots of a roundtable, newest first (admins)."""
     with db.read() as s:
-        _require_admin(s, actor_id, roundtable_id)
+        require(s, actor_id, Action.EXPORT, roundtable_id)
         rows = s.scalars(select(MemoSnapshot).where(MemoSnapshot.roundtable_id == roundtable_id)
                          .order_by(MemoSnapshot.id.desc()))
         return [_snapshot_view(r) for r in rows]
@@ -813,9 +787,7 @@ def mark_sent(db: Database, *, actor_id: Actor, snapshot_id: int, sent: bool = T
     """
     with db.write() as s:
         snap = get(s, MemoSnapshot, snapshot_id, "Snapshot")
-        user = _require_admin(s, actor_id, snap.roundtable_id)
-        roundtable_open_for_writes(s, snap.roundtable_id, Role.ADMIN if user is not None else None,
-                                   action=Action.EXPORT)
+        require(s, actor_id, Action.EXPORT, snap.roundtable_id)
         before = snap.sent_at
         if sent and snap.sent_at is None:
             snap.sent_at = utcnow()
@@ -835,7 +807,7 @@ def verify_snapshot(db: Database, *, actor_id: Actor, snapshot_id: int) -> bool:
     """True when the stored snapshot text still hashes to its recorded SHA-256."""
     with db.read() as s:
         snap = get(s, MemoSnapshot, snapshot_id, "Snapshot")
-        _require_admin(s, actor_id, snap.roundtable_id)
+        require(s, actor_id, Action.EXPORT, snap.roundtable_id)
         return sha256_of(snap.canonical) == snap.sha256
 
 
@@ -843,7 +815,7 @@ def snapshot_text(db: Database, *, actor_id: Actor, snapshot_id: int) -> str:
     """The canonical JSON a snapshot's SHA-256 is computed over (for independent checking)."""
     with db.read() as s:
         snap = get(s, MemoSnapshot, snapshot_id, "Snapshot")
-        _require_admin(s, actor_id, snap.roundtable_id)
+        require(s, actor_id, Action.EXPORT, snap.roundtable_id)
         return snap.canonical
 
 
@@ -852,5 +824,5 @@ def default_roundtable(db: Database) -> int:
     with db.read() as s:
         rt_id = s.scalar(select(Roundtable.id).order_by(Roundtable.held_on.desc(), Roundtable.id.desc()))
         if rt_id is None:
-            raise NotFound("There is no roundtable yet: run 'recdraft demo' or create one.")
+            raise NotFound("svc.memo.no_roundtable")
         return rt_id

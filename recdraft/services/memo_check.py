@@ -27,7 +27,7 @@ from recdraft.db.memo_models import MemoSnapshot
 from recdraft.db.models import Roundtable, User
 from recdraft.errors import InvalidInput
 from recdraft.schemas.views import View
-from recdraft.services._base import actor, get, member_role
+from recdraft.services._base import Actor, _System, actor, get, member_role
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # Parts of a .docx whose text is searched, and the most they may hold once unpacked (a "zip bomb" stops here).
@@ -58,8 +58,7 @@ class MemoCheckView(View):
 def _normal_hash(value: str) -> str:
     cleaned = re.sub(r"[\s:]", "", value or "").lower()
     if not re.fullmatch(r"[0-9a-f]{64}", cleaned):
-        raise InvalidInput("A SHA-256 is 64 characters, the digits 0-9 and the letters a-f; copy it from the memo's "
-                           "last annex.", field="sha256")
+        raise InvalidInput("svc.friction.sha_format", field="sha256")
     return cleaned
 
 
@@ -73,13 +72,12 @@ def _docx_text(data: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = [n for n in zf.namelist() if n.startswith("word/") and n.endswith(".xml")]
             if "word/document.xml" not in names:
-                raise InvalidInput("This file is not a Word memo (.docx): upload the memo as exported, or paste the "
-                                   "SHA-256 printed in its last annex.", field="file")
+                raise InvalidInput("svc.friction.not_docx", field="file")
             total, parts = 0, []
             for name in names:
                 total += zf.getinfo(name).file_size
                 if total > MAX_UNPACKED_BYTES:
-                    raise InvalidInput("This file is too large to check.", field="file")
+                    raise InvalidInput("svc.friction.too_large", field="file")
                 xml = zf.read(name).decode("utf-8", errors="replace")
                 # Runs of one paragraph join without a space (Word splits words and the hash across runs);
                 # a paragraph, cell, tab or line break ends a word.
@@ -89,8 +87,7 @@ def _docx_text(data: bytes) -> str:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         if isinstance(exc, InvalidInput):
             raise
-        raise InvalidInput("This file could not be read as a Word memo (.docx): it may be damaged or of another "
-                           "kind. Upload the memo as exported, or paste the SHA-256 printed in its last annex.",
+        raise InvalidInput("svc.friction.unreadable",
                            field="file") from None
 
 
@@ -125,30 +122,30 @@ def _changed(snap: MemoSnapshot, document: str) -> list[int]:
 
 
 def check_memo(
-    db: Database, *, actor_id: int, roundtable_id: int, file: bytes | None = None, sha256: str | None = None
+    db: Database, *, actor_id: Actor, roundtable_id: int, file: bytes | None = None, sha256: str | None = None
 ) -> MemoCheckView:
     """Whether an uploaded memo (or a pasted SHA-256) is one of the roundtable's final-memo snapshots, and which.
 
     Any participant. Raises InvalidInput (nothing given, a malformed hash, an unreadable file), PermissionDenied.
     """
     if not file and not (sha256 or "").strip():
-        raise InvalidInput("Upload the memo file or paste its SHA-256.", field="file")
+        raise InvalidInput("svc.friction.nothing", field="file")
     if file and len(file) > MAX_FILE_BYTES:
-        raise InvalidInput("This file is too large to check.", field="file")
+        raise InvalidInput("svc.friction.too_large", field="file")
     document = None
     if file:
         if file.lstrip()[:1] == b"{":
             candidates = [hashlib.sha256(file).hexdigest()]  # the snapshot JSON itself
         elif file[:4] == b"%PDF":
-            raise InvalidInput("A PDF cannot be checked word for word: upload the Word file (.docx), or paste the "
-                               "SHA-256 printed in the memo's last annex.", field="file")
+            raise InvalidInput("svc.friction.pdf", field="file")
         else:
             document = _docx_text(file)
             candidates = _hashes_in(document)
     else:
         candidates = [_normal_hash(sha256 or "")]
     with db.read() as s:
-        member_role(s, actor(s, actor_id), roundtable_id)
+        if not isinstance(actor_id, _System):
+            member_role(s, actor(s, actor_id), roundtable_id)
         rt = get(s, Roundtable, roundtable_id, "Roundtable")
         if not candidates:
             return MemoCheckView(outcome="no_hash")

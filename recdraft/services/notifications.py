@@ -45,12 +45,13 @@ from recdraft.db.models import (
     utcnow,
 )
 from recdraft.db.voting_models import Recusal, RoundItem, Vote, VotingRound
+from recdraft.domain.roles import Role
 from recdraft.errors import InvalidInput
 from recdraft.i18n import LANGS, t
 from recdraft.i18n.formats import format_date, format_datetime
 from recdraft.mail import compose
 from recdraft.mail.settings import MailSettings, mail_settings
-from recdraft.services._base import actor, audit
+from recdraft.services._base import Actor, actor, actor_ref, audit
 
 # The kinds a person chooses for (My account); invitations and digests have no preference of their own.
 KINDS = ("round_opened", "reminder", "round_result", "comment_moderated", "comment_new", "amendment_new",
@@ -208,7 +209,7 @@ def _authors(s: Session, rec: Recommendation) -> list[int]:
 
 def _staff(s: Session, roundtable_id: int) -> list[int]:
     return list(s.scalars(select(Membership.user_id).where(Membership.roundtable_id == roundtable_id,
-                                                           Membership.role.in_(("admin", "moderator")))))
+                                                           Membership.role.in_((Role.ADMIN.value, Role.MODERATOR.value)))))
 
 
 def _rt(s: Session, roundtable_id: int) -> Roundtable | None:
@@ -546,10 +547,10 @@ def queue_digests(db: Database, *, now: datetime | None = None) -> int:
 # --- preferences and unsubscribing ---------------------------------------------------------------------------
 
 
-def my_preferences(db: Database, *, actor_id: int) -> dict[str, str]:
+def my_preferences(db: Database, *, actor_id: Actor) -> dict[str, str]:
     """The signed-in person's mode for each kind of message (``KINDS``)."""
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))  # a person's own choice: the command line has none
         return modes_all(s, user.id)
 
 
@@ -559,14 +560,14 @@ def modes_all(s: Session, user_id: int) -> dict[str, str]:
     return {kind: chosen.get(kind, DEFAULT_MODE) for kind in (*KINDS, "digest")}
 
 
-def set_preference(db: Database, *, actor_id: int, kind: str, mode: str) -> dict[str, str]:
+def set_preference(db: Database, *, actor_id: Actor, kind: str, mode: str) -> dict[str, str]:
     """Choose how one kind of message reaches me (now / digest / off). Raises InvalidInput."""
     if kind not in KINDS:
-        raise InvalidInput(f"Unknown kind of message '{kind}'.", field="kind")
+        raise InvalidInput("svc.mail.unknown_kind", kind=kind, field="kind")
     if mode not in MODES:
-        raise InvalidInput("Choose immediately, daily digest or off.", field="mode")
+        raise InvalidInput("svc.mail.mode", field="mode")
     with db.write() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         _set_mode(s, user.id, kind, mode)
         audit(s, actor_id=user.id, action="mail.preference", object_type="user", object_id=user.id,
               details={"kind": kind, "mode": mode}, visibility="staff")

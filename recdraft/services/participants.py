@@ -30,11 +30,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
-from recdraft.db.models import Invitation, Membership, Roundtable, User, utcnow
+from recdraft.db.models import Invitation, Membership, User, utcnow
 from recdraft.domain.policy import Action
 from recdraft.domain.roles import Role
 from recdraft.domain.text import clean_text, is_blank
-from recdraft.errors import InvalidInput, NotFound
+from recdraft.errors import InvalidInput, Msg, NotFound
 from recdraft.schemas.common import LIMITS
 from recdraft.schemas.views import (
     ImportResult,
@@ -45,16 +45,16 @@ from recdraft.schemas.views import (
     RowProblem,
 )
 from recdraft.services._base import (
-    _System,
+    Actor,
     actor,
+    actor_ref,
     audit,
     deny_unless,
     get,
-    member_role,
-    roundtable_open_for_writes,
+    require,
 )
 from recdraft.services import notifications
-from recdraft.services.roundtables import lock_admins
+from recdraft.services.roundtables import lock_admins, require_to_read
 
 MAX_ROWS = 10_000
 MAX_CHARS = 5_000_000
@@ -70,7 +70,7 @@ __all__ = [
 class ImportRejected(InvalidInput):
     """A pasted list with problems: nothing was imported. ``problems`` lists each (line, field, message)."""
 
-    def __init__(self, message: str, *, problems: list[RowProblem]) -> None:
+    def __init__(self, message: Msg, /, *, problems: list[RowProblem]) -> None:
         super().__init__(message, field="text")
         self.problems = problems
 
@@ -158,14 +158,13 @@ def _single_line(value: str) -> str:
 
 def _parse(text: Any) -> _Parsed:
     if not isinstance(text, str):
-        raise InvalidInput("Paste the list as text: one person a line.", field="text")
+        raise InvalidInput("svc.participants.as_text", field="text")
     if len(text) > MAX_CHARS:
-        raise InvalidInput(f"The list is too long: at most {MAX_CHARS:,} characters.", field="text")
+        raise InvalidInput("svc.participants.too_long", limit=MAX_CHARS, field="text")
     text = text.lstrip("\ufeff")
     records = _records(text)
     if not records:
-        raise InvalidInput("The list is empty: paste one person a line (name, e-mail, organisation, role, "
-                           "consent, language).", field="text")
+        raise InvalidInput("svc.participants.empty", field="text")
     columns = {name: i for i, name in enumerate(COLUMNS)}
     header = _header_map(records[0][1])
     problems: list[RowProblem] = []
@@ -175,8 +174,7 @@ def _parse(text: Any) -> _Parsed:
         if "name" not in header:
             problems.append(RowProblem(line=line, field="name", message="The header has no name column."))
     if len(records) > MAX_ROWS:
-        raise InvalidInput(f"At most {MAX_ROWS:,} people in one list (this one has {len(records):,}); "
-                           "split it into parts.", field="text")
+        raise InvalidInput("svc.participants.too_many", limit=MAX_ROWS, count=len(records), field="text")
     rows: list[dict[str, Any]] = []
     first_line_of: dict[str, int] = {}
     read = set(columns.values())
@@ -229,15 +227,9 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _require_admin(s: Session, actor_id: int, roundtable_id: int, *, write: bool) -> User:
-    user = actor(s, actor_id)
-    deny_unless(member_role(s, user, roundtable_id) == Role.ADMIN,
-                "Only roundtable administrators can manage participants.")
-    if write:
-        roundtable_open_for_writes(s, roundtable_id, Role.ADMIN, Action.CONFIGURE)
-    else:
-        get(s, Roundtable, roundtable_id, "Roundtable")
-    return user
+def _reader(s: Session, actor_id: Actor, roundtable_id: int) -> None:
+    """The list shows e-mails: the people who manage participants read it, in every phase."""
+    require_to_read(s, actor_id, Action.CONFIGURE, roundtable_id, refusal="svc.participants.only_admins")
 
 
 def _check_against_database(s: Session, roundtable_id: int, parsed: _Parsed, now: datetime) -> dict[str, int]:
@@ -280,11 +272,11 @@ def _preview_rows(parsed: _Parsed, accounts: dict[str, int]) -> list[Participant
                            user_id=accounts.get(r["email"])) for r in parsed.rows]
 
 
-def preview_participants(db: Database, *, actor_id: int, roundtable_id: int, text: str) -> ParticipantPreview:
+def preview_participants(db: Database, *, actor_id: Actor, roundtable_id: int, text: str) -> ParticipantPreview:
     """What importing ``text`` would do, line by line, with every problem found; writes nothing (admins)."""
     parsed = _parse(text)
     with db.read() as s:
-        _require_admin(s, actor_id, roundtable_id, write=False)
+        _reader(s, actor_id, roundtable_id)
         accounts = _check_against_database(s, roundtable_id, parsed, utcnow())
         rows = _preview_rows(parsed, accounts)
         members = sum(r.action == "member" for r in rows)
@@ -292,7 +284,7 @@ def preview_participants(db: Database, *, actor_id: int, roundtable_id: int, tex
                                   invitations=len(rows) - members)
 
 
-def import_participants(db: Database, *, actor_id: int, roundtable_id: int, text: str,
+def import_participants(db: Database, *, actor_id: Actor, roundtable_id: int, text: str,
                         days: int = INVITATION_DAYS) -> ImportResult:
     """Add everyone in ``text`` (roundtable admins): people with an account join, the others are invited.
 
@@ -300,16 +292,17 @@ def import_participants(db: Database, *, actor_id: int, roundtable_id: int, text
     for an empty or too long list, PermissionDenied.
     """
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
-        raise InvalidInput("An invitation lasts between 1 and 90 days.", field="days")
+        raise InvalidInput("svc.invitation_days", field="days")
     parsed = _parse(text)
     now = utcnow()
     with db.write() as s:
-        user = _require_admin(s, actor_id, roundtable_id, write=True)
+        require(s, actor_id, Action.CONFIGURE, roundtable_id)
+        user = actor(s, actor_ref(actor_id))  # an invitation names who invited: a person, not the command line
+        by = user.id
         accounts = _check_against_database(s, roundtable_id, parsed, now)
         if parsed.problems:
             count = len(parsed.problems)
-            raise ImportRejected(f"The list has {count} problem(s); nothing was imported. Correct them and "
-                                 "import again.", problems=parsed.problems)
+            raise ImportRejected(Msg("svc.participants.rejected", count=count), problems=parsed.problems)
         joining = [r for r in parsed.rows if r["email"] in accounts]
         inviting = [r for r in parsed.rows if r["email"] not in accounts]
         if joining:
@@ -326,30 +319,30 @@ def import_participants(db: Database, *, actor_id: int, roundtable_id: int, text
             s.execute(insert(Invitation), [
                 {"roundtable_id": roundtable_id, "role": r["role"], "organisation": r["organisation"],
                  "email": r["email"], "display_name": r["name"], "token_hash": digest,
-                 "created_by": user.id, "created_at": now, "expires_at": expires,
+                 "created_by": by, "created_at": now, "expires_at": expires,
                  "consent_named": r["consent_named"], "language": r["language"]}
                 for r, digest in zip(inviting, hashes)])
             ids = dict(s.execute(select(Invitation.token_hash, Invitation.id).where(
-                Invitation.roundtable_id == roundtable_id, Invitation.created_by == user.id,
+                Invitation.roundtable_id == roundtable_id, Invitation.created_by == by,
                 Invitation.created_at == now)).all())
             links = [InvitationLink(id=ids[digest], roundtable_id=roundtable_id, display_name=r["name"],
                                     email=r["email"], role=r["role"], token=token, expires_at=expires)
                      for r, token, digest in zip(inviting, tokens, hashes)]
-        notifications.on_invitations(s, roundtable_id=roundtable_id, inviter_id=user.id, invitations=links,
+        notifications.on_invitations(s, roundtable_id=roundtable_id, inviter_id=by, invitations=links,
                                      languages={link.id: r["language"] for link, r in zip(links, inviting)})
-        audit(s, actor_id=user.id, roundtable_id=roundtable_id, action="participants.import",
+        audit(s, actor_id=by, roundtable_id=roundtable_id, action="participants.import",
               object_type="roundtable", object_id=roundtable_id,
               details={"members": [accounts[r["email"]] for r in joining], "invitations": len(links),
                        "lines": len(parsed.rows)})
         return ImportResult(members_added=[accounts[r["email"]] for r in joining], invitations=links)
 
 
-def list_participants(db: Database, *, actor_id: int, roundtable_id: int, now: datetime | None = None
+def list_participants(db: Database, *, actor_id: Actor, roundtable_id: int, now: datetime | None = None
                       ) -> list[ParticipantView]:
     """Members and open invitations of the roundtable, by name (roundtable admins: it shows e-mails)."""
     now = now or utcnow()
     with db.read() as s:
-        _require_admin(s, actor_id, roundtable_id, write=False)
+        _reader(s, actor_id, roundtable_id)
         out = [ParticipantView(name=u.display_name, email=u.email, organisation=m.organisation, role=m.role,
                                consent_named=m.consent_named, language=u.preferred_language, joined=True,
                                user_id=u.id)
@@ -364,66 +357,63 @@ def list_participants(db: Database, *, actor_id: int, roundtable_id: int, now: d
         return sorted(out, key=lambda p: (p.name.casefold(), p.email or "", not p.joined))
 
 
-def _open_invitation(s: Session, actor_id: int, invitation_id: int) -> tuple[User, Invitation]:
+def _open_invitation(s: Session, actor_id: Actor, invitation_id: int) -> tuple[int | None, Invitation]:
+    """The open invitation and who acts on it (None for the command line), for its roundtable's admins."""
     inv = get(s, Invitation, invitation_id, "Invitation", lock=True)
-    user = _require_admin(s, actor_id, inv.roundtable_id, write=True)
+    require(s, actor_id, Action.CONFIGURE, inv.roundtable_id)
     if inv.used_at is not None:
-        raise InvalidInput("This invitation was already accepted: the person is a participant.")
+        raise InvalidInput("svc.participants.invitation_used")
     if inv.revoked_at is not None:
-        raise InvalidInput("This invitation was withdrawn; invite the person again.")
-    return user, inv
+        raise InvalidInput("svc.participants.invitation_revoked")
+    return actor_ref(actor_id), inv
 
 
-def reissue_invitation(db: Database, *, actor_id: int, invitation_id: int, days: int = INVITATION_DAYS
+def reissue_invitation(db: Database, *, actor_id: Actor, invitation_id: int, days: int = INVITATION_DAYS
                        ) -> InvitationLink:
     """A new link for an open invitation, valid ``days`` from now; the old link stops working (admins)."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
-        raise InvalidInput("An invitation lasts between 1 and 90 days.", field="days")
+        raise InvalidInput("svc.invitation_days", field="days")
     now = utcnow()
     with db.write() as s:
-        user, inv = _open_invitation(s, actor_id, invitation_id)
+        by, inv = _open_invitation(s, actor_id, invitation_id)
         token = secrets.token_urlsafe(32)
         inv.token_hash = _token_hash(token)
         inv.expires_at = now + timedelta(days=days)
-        audit(s, actor_id=user.id, roundtable_id=inv.roundtable_id, action="invitation.reissue",
+        audit(s, actor_id=by, roundtable_id=inv.roundtable_id, action="invitation.reissue",
               object_type="invitation", object_id=inv.id, details={"email": inv.email})
         link = InvitationLink(id=inv.id, roundtable_id=inv.roundtable_id, display_name=inv.display_name,
                               email=inv.email, role=inv.role, token=token, expires_at=inv.expires_at)
-        notifications.on_invitations(s, roundtable_id=inv.roundtable_id, inviter_id=user.id, invitations=[link],
+        notifications.on_invitations(s, roundtable_id=inv.roundtable_id, inviter_id=by or inv.created_by, invitations=[link],
                                      languages={inv.id: inv.language})
         return link
 
 
-def revoke_invitation(db: Database, *, actor_id: int, invitation_id: int) -> None:
+def revoke_invitation(db: Database, *, actor_id: Actor, invitation_id: int) -> None:
     """Withdraw an open invitation: its link stops working (roundtable admins)."""
     with db.write() as s:
-        user, inv = _open_invitation(s, actor_id, invitation_id)
+        by, inv = _open_invitation(s, actor_id, invitation_id)
         inv.revoked_at = utcnow()
-        audit(s, actor_id=user.id, roundtable_id=inv.roundtable_id, action="invitation.revoke",
+        audit(s, actor_id=by, roundtable_id=inv.roundtable_id, action="invitation.revoke",
               object_type="invitation", object_id=inv.id, details={"email": inv.email})
 
 
-def remove_participant(db: Database, *, actor_id: int | _System, roundtable_id: int, user_id: int) -> None:
+def remove_participant(db: Database, *, actor_id: Actor, roundtable_id: int, user_id: int) -> None:
     """Take a person out of the roundtable (roundtable admins); what they wrote stays, attributed to them.
 
     Raises InvalidInput (the last administrator), NotFound (not a participant), PermissionDenied.
     """
     with db.write() as s:
-        if isinstance(actor_id, _System):
-            roundtable_open_for_writes(s, roundtable_id, Role.ADMIN, Action.CONFIGURE)
-            by = None
-        else:
-            by = _require_admin(s, actor_id, roundtable_id, write=True).id
+        require(s, actor_id, Action.CONFIGURE, roundtable_id)
+        by = actor_ref(actor_id)
         admins = lock_admins(s, roundtable_id)
         if by is not None and not actor(s, by).is_system_admin:
-            deny_unless(by in admins, "Only roundtable administrators can manage participants.")
+            deny_unless(by in admins, "svc.participants.only_admins")
         m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == user_id)
                      .execution_options(populate_existing=True).with_for_update())
         if m is None:
-            raise NotFound("This person is not a participant of this roundtable.")
+            raise NotFound("svc.participants.not_member")
         if m.role == Role.ADMIN and [uid for uid in admins if uid != user_id] == []:
-            raise InvalidInput("A roundtable needs at least one administrator; make someone else administrator "
-                               "before removing this one.", field="user_id")
+            raise InvalidInput("svc.participants.last_admin", field="user_id")
         details = {"user_id": user_id, "role": m.role, "organisation": m.organisation}
         s.delete(m)
         audit(s, actor_id=by, roundtable_id=roundtable_id, action="membership.remove", object_type="membership",

@@ -32,21 +32,13 @@ from recdraft.db.engine import Database
 from recdraft.db.models import Comment, Membership, Recommendation, Revision, Roundtable
 from recdraft.db.voting_models import Recusal, Vote, VotingRound
 from recdraft.domain.csvsafe import neutralise
-from recdraft.domain.roles import can_moderate
+from recdraft.domain.policy import Action
 from recdraft.domain.statuses import CommentStatus
 from recdraft.errors import InvalidInput
 from recdraft.i18n import LANGS
 from recdraft.schemas.content import FIELDS
-from recdraft.services._base import (
-    Actor,
-    _System,
-    actor,
-    actor_ref,
-    audit,
-    deny_unless,
-    get,
-    member_role,
-)
+from recdraft.services._base import Actor, _System, actor_ref, audit
+from recdraft.services.roundtables import require_to_read
 
 # table → [(column, type, {lang: description})]; the order is the order of the columns in the files.
 Column = tuple[str, str, dict[str, str]]
@@ -284,12 +276,11 @@ def export_research(db: Database, *, actor_id: Actor, roundtable_id: int, lang: 
     ``lang`` is the language of the "Participant N" labels. Raises PermissionDenied, NotFound, InvalidInput.
     """
     if lang not in LANGS:
-        raise InvalidInput("Choose Kazakh, Russian or English.", field="lang")
+        raise InvalidInput("svc.friction.lang", field="lang")
     with db.write() as s:
-        rt = get(s, Roundtable, roundtable_id, "Roundtable")
-        if not isinstance(actor_id, _System):
-            role = member_role(s, actor(s, actor_id), roundtable_id)
-            deny_unless(can_moderate(role), "Only moderators and administrators can export the data for researchers.")
+        # Research data is read in every phase (an archived roundtable is the usual source).
+        rt = require_to_read(s, actor_id, Action.MODERATE, roundtable_id,
+                             refusal="svc.friction.research_denied").roundtable
         data = _rows(s, rt, lang)
         tables = {name: ([c[0] for c in TABLES[name]], data[name]) for name in TABLES}
         buffer = io.BytesIO()

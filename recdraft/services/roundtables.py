@@ -26,16 +26,17 @@ from sqlalchemy.orm import Session
 from recdraft.db.engine import Database
 from recdraft.db.models import Coauthor, Membership, Recommendation, Revision, Roundtable, User, utcnow
 from recdraft.domain.phases import is_read_only
-from recdraft.domain.policy import PHASE_REFUSALS, Action
+from recdraft.domain.policy import PHASE_REFUSALS, ROLE_REFUSALS, ROLE_RULES, Action
 from recdraft.domain.roles import ModerationMode, Phase, Role
 from recdraft.domain.statuses import RecStatus
 from recdraft.domain.text import clean_text, is_blank
 from recdraft.domain.voting import RoundRules
-from recdraft.errors import InvalidInput, NotFound, PermissionDenied
+from recdraft.errors import InvalidInput, InvalidValue, NotFound, PermissionDenied, Word
 from recdraft.schemas.common import LANGS, LIMITS, Input, parse
 from recdraft.schemas.views import MembershipView, RoundtableView
 from recdraft.services._base import (
     Actor,
+    Granted,
     _System,
     actor,
     actor_ref,
@@ -44,8 +45,8 @@ from recdraft.services._base import (
     get,
     member_role,
     require_system_admin,
+    require,
     role_of,
-    roundtable_open_for_writes,
 )
 
 # Settings every roundtable had before issue 9; merged under stored settings so old rows read complete.
@@ -97,23 +98,23 @@ def _localized(label: str, limit: int, *, single_line: bool):
         if isinstance(value, str):
             value = {"en": value}
         if not isinstance(value, dict):
-            raise ValueError(f"{label} must be text per language")
+            raise InvalidValue("svc.roundtables.text_per_language", label=Word(label))
         out: dict[str, str] = {}
         for lang in LANGS:
             raw = value.get(lang)
             if raw is None:
                 continue
             if not isinstance(raw, str):
-                raise ValueError(f"{label} must be text per language")
+                raise InvalidValue("svc.roundtables.text_per_language", label=Word(label))
             text = clean_text(raw, single_line=single_line, strip_bidi=single_line).strip()
             if is_blank(text):
                 continue
             if len(text) > limit:
-                raise ValueError(f"{label} is too long: at most {limit:,} characters (this one has {len(text):,})")
+                raise InvalidValue("svc.roundtables.localized_too_long", label=Word(label), limit=limit, length=len(text))
             out[lang] = text
         unknown = set(value) - set(LANGS)
         if unknown:
-            raise ValueError(f"{label}: unknown language {sorted(unknown)[0]!r}; use kk, ru or en")
+            raise InvalidValue("svc.roundtables.unknown_language", label=Word(label), unknown=repr(sorted(unknown)[0]))
         return out
 
     return check
@@ -129,11 +130,11 @@ def parse_held_on(value: Any) -> date:
         try:
             value = date.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError("The date is not valid; give it as YYYY-MM-DD") from None
+            raise InvalidValue("svc.setup.date_invalid") from None
     if not isinstance(value, date) or hasattr(value, "hour"):
-        raise ValueError("The date is not valid; give it as YYYY-MM-DD")
+        raise InvalidValue("svc.setup.date_invalid")
     if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ValueError("The date must be between the years 2000 and 2100")  # EARLIEST_YEAR, LATEST_YEAR
+        raise InvalidValue("svc.setup.date_range")  # EARLIEST_YEAR, LATEST_YEAR
     return value
 
 
@@ -141,8 +142,7 @@ def _moderation_mode(value: Any) -> ModerationMode:
     try:
         return ModerationMode(value)
     except ValueError:
-        raise ValueError("Moderation is 'pre' (a moderator approves each comment first) or 'post' "
-                         "(comments appear at once and can be hidden afterwards)") from None
+        raise InvalidValue("svc.setup.moderation_mode") from None
 
 
 class RoundtableInput(Input):
@@ -169,17 +169,17 @@ class RoundtableInput(Input):
     @classmethod
     def _title_required(cls, value: dict[str, str]) -> dict[str, str]:
         if not value:
-            raise ValueError("Title cannot be empty")
+            raise InvalidValue("svc.roundtables.title_empty")
         return value
 
     @field_validator("languages", mode="before")
     @classmethod
     def _langs(cls, value: Any) -> list[str]:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            raise ValueError("Languages must be one or more of kk, ru, en")
+            raise InvalidValue("svc.roundtables.languages")
         chosen = [lang for lang in LANGS if lang in value]
         if not chosen or set(value) - set(LANGS):
-            raise ValueError("Languages must be one or more of kk, ru, en")
+            raise InvalidValue("svc.roundtables.languages")
         return chosen
 
 
@@ -205,7 +205,7 @@ def _legal_references(value: Any, languages: list[str]) -> list[str | dict[str, 
     if isinstance(value, str):
         value = value.splitlines()
     if not isinstance(value, (list, tuple)):
-        raise ValueError("Legal references are a list of texts, one reference each")
+        raise InvalidValue("svc.roundtables.legal_references_list")
     out: list[str | dict[str, str]] = []
     for item in value:
         if isinstance(item, dict):
@@ -214,22 +214,21 @@ def _legal_references(value: Any, languages: list[str]) -> list[str | dict[str, 
                 out.append(per_language)
             continue
         if not isinstance(item, str):
-            raise ValueError("Each legal reference is a text")
+            raise InvalidValue("svc.roundtables.legal_reference_text")
         text = clean_text(item, single_line=True, strip_bidi=True).strip()
         if is_blank(text):
             continue
         if len(text) > LIMITS["title"]:
-            raise ValueError(f"A legal reference is too long: at most {LIMITS['title']:,} characters "
-                             f"(this one has {len(text):,})")
+            raise InvalidValue("svc.roundtables.legal_reference_too_long", title=LIMITS['title'], length=len(text))
         out.append(text)
     if len(out) > MAX_LEGAL_REFERENCES:
-        raise ValueError(f"At most {MAX_LEGAL_REFERENCES} legal references (this list has {len(out)})")
+        raise InvalidValue("svc.roundtables.legal_references_count", max_legal_references=MAX_LEGAL_REFERENCES, out=len(out))
     return out
 
 
 def _record_language(value: Any, languages: list[str]) -> str:
     if value not in languages:
-        raise ValueError(f"The language of record must be one of the roundtable's languages ({', '.join(languages)})")
+        raise InvalidValue("svc.setup.record_language", languages=', '.join(languages))
     return value
 
 
@@ -237,18 +236,16 @@ def _memo_languages(value: Any, languages: list[str]) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, (list, tuple)) or not value:
-        raise ValueError("Choose at least one memo language")
+        raise InvalidValue("svc.setup.memo_language_none")
     out: list[str] = []
     for item in value:
         if item not in MEMO_LANGUAGES:
-            raise ValueError(f"Unknown memo language '{item}'; choose kk, ru, en or kk+ru")
+            raise InvalidValue("svc.setup.memo_language_unknown", lang=item)
         if item == "kk+ru":
             if not {"kk", "ru"} <= set(languages):
-                raise ValueError("The Kazakh–Russian memo (kk+ru) needs both Kazakh and Russian "
-                                 "among the roundtable's languages")
+                raise InvalidValue("svc.setup.memo_bilingual")
         elif item not in languages:
-            raise ValueError(f"The memo language '{item}' is not one of the roundtable's languages "
-                             f"({', '.join(languages)})")
+            raise InvalidValue("svc.setup.memo_language_outside", lang=item, languages=', '.join(languages))
         if item not in out:
             out.append(item)
     return [code for code in MEMO_LANGUAGES if code in out]
@@ -275,27 +272,26 @@ def _topics(value: Any, languages: list[str]) -> list[dict[str, Any]]:
     if value is None:
         return []
     if not isinstance(value, (list, tuple)):
-        raise ValueError("Topics are a list, each with a key and labels per language")
+        raise InvalidValue("svc.setup.topics_list")
     if len(value) > MAX_TOPICS:
-        raise ValueError(f"At most {MAX_TOPICS} topics (this list has {len(value)})")
+        raise InvalidValue("svc.setup.topics_many", limit=MAX_TOPICS, count=len(value))
     out: list[dict[str, Any]] = []
     given: set[str] = set()
     for number, item in enumerate(value, start=1):
         if not isinstance(item, dict) or set(item) - {"key", "labels"}:
-            raise ValueError(f"Topic {number}: give a key and labels per language")
+            raise InvalidValue("svc.setup.topic_shape", number=number)
         labels = _topic_label(item.get("labels"))
         if not labels:
-            raise ValueError(f"Topic {number} needs a label in at least one language")
+            raise InvalidValue("svc.setup.topic_label", number=number)
         raw_key = item.get("key")
         if raw_key is not None and not isinstance(raw_key, str):
-            raise ValueError(f"Topic {number}: the key is a text")
+            raise InvalidValue("svc.setup.topic_key_text", number=number)
         key = (raw_key or "").strip().lower()
         if key:
             if not TOPIC_KEY.fullmatch(key) or len(key) > 64:
-                raise ValueError(f"Topic key '{key}' may hold only Latin letters, digits and single hyphens "
-                                 "(at most 64 characters)")
+                raise InvalidValue("svc.setup.topic_key_chars", key=key)
             if key in given:
-                raise ValueError(f"Two topics have the key '{key}'; each topic needs its own key")
+                raise InvalidValue("svc.setup.topic_key_twice", key=key)
             given.add(key)
         out.append({"key": key, "labels": labels})
     taken = set(given)
@@ -315,10 +311,10 @@ def _topics(value: Any, languages: list[str]) -> list[dict[str, Any]]:
 def _voting_defaults(value: Any, languages: list[str]) -> dict[str, Any]:
     """The rules a new round starts from, checked the way a round's rules are."""
     if not isinstance(value, dict):
-        raise ValueError("Voting defaults are named rules such as quorum and threshold")
+        raise InvalidValue("svc.setup.voting_defaults_shape")
     unknown = set(value) - set(RoundRules.model_fields)
     if unknown:
-        raise ValueError(f"Unknown voting default '{sorted(unknown)[0]}'")
+        raise InvalidValue("svc.setup.voting_default_unknown", key=sorted(unknown)[0])
     for key, label in VOTING_LABELS.items():
         if key not in value:
             continue
@@ -326,17 +322,17 @@ def _voting_defaults(value: Any, languages: list[str]) -> dict[str, Any]:
             RoundRules.model_validate({key: value[key]})
         except ValueError:
             if key == "delphi_max_iqr":
-                raise ValueError(f"The {label} must be a number of at least 0, such as 2 or 1.5") from None
-            raise ValueError(f"The {label} must be a share above 0 and at most 1, such as 1/2, 2/3 or 0.7") from None
+                raise InvalidValue("svc.setup.voting_iqr", label=Word(label)) from None
+            raise InvalidValue("svc.setup.voting_share", label=Word(label)) from None
     if "blocks_prevent_adoption" in value and not isinstance(value["blocks_prevent_adoption"], bool):
-        raise ValueError("Whether a block prevents adoption is yes or no")
+        raise InvalidValue("svc.setup.voting_blocks")
     try:
         rules = RoundRules.model_validate(value)
     except ValueError as exc:
         errors = getattr(exc, "errors", lambda: [])()
         first = errors[0] if errors else {}
         detail = str(first.get("ctx", {}).get("error") or first.get("msg") or exc)
-        raise ValueError(f"These voting defaults do not fit together: {detail}") from None
+        raise InvalidValue("svc.setup.voting_together", detail=detail) from None
     dumped = rules.model_dump(mode="json")
     return {key: dumped[key] for key in (*VOTING_DEFAULT_KEYS, *[k for k in RoundRules.model_fields
                                                                     if k in value and k not in VOTING_DEFAULT_KEYS])}
@@ -346,7 +342,7 @@ def _signatory(value: Any, languages: list[str]) -> dict[str, dict[str, str]]:
     if value is None:
         return {}
     if not isinstance(value, dict) or set(value) - {"name", "position"}:
-        raise ValueError("The signatory has a name and a position, each per language")
+        raise InvalidValue("svc.setup.signatory_shape")
     out = {"name": _signatory_name(value.get("name")), "position": _signatory_position(value.get("position"))}
     return {k: v for k, v in out.items() if v}
 
@@ -356,10 +352,10 @@ def _organisation_names(value: Any, languages: list[str]) -> list[dict[str, str]
     if value is None:
         return []
     if not isinstance(value, (list, tuple)) or any(not isinstance(item, dict) for item in value):
-        raise ValueError("Organisation names are a list, each item the name of one organisation per language")
+        raise InvalidValue("svc.translations.org_list")
     out = [names for names in (_organisation_name(item) for item in value) if names]
     if len(out) > MAX_LEGAL_REFERENCES:
-        raise ValueError(f"At most {MAX_LEGAL_REFERENCES} organisations (this list has {len(out)})")
+        raise InvalidValue("svc.translations.org_many", most=MAX_LEGAL_REFERENCES, count=len(out))
     return out
 
 
@@ -370,18 +366,18 @@ def _outgoing_number(value: Any, languages: list[str]) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValueError("The outgoing number is a text, such as № 01-12/345")
+        raise InvalidValue("svc.setup.outgoing_text")
     text = clean_text(value, single_line=True, strip_bidi=True).strip()
     if is_blank(text):
         return ""
     if len(text) > OUTGOING_NUMBER_LIMIT:
-        raise ValueError(f"The outgoing number is too long: at most {OUTGOING_NUMBER_LIMIT} characters")
+        raise InvalidValue("svc.setup.outgoing_long", limit=OUTGOING_NUMBER_LIMIT)
     return text
 
 
 def _moderators_vote(value: Any, languages: list[str]) -> bool:
     if not isinstance(value, bool):
-        raise ValueError("'moderators_vote' is yes or no.")
+        raise InvalidValue("svc.roundtables.moderators_vote_bool")
     return value
 
 
@@ -404,11 +400,11 @@ def checked_settings(settings: Any, languages: list[str]) -> dict[str, Any]:
     if settings is None:
         return {}
     if not isinstance(settings, dict):
-        raise InvalidInput("Settings are given by name.", field="settings")
+        raise InvalidInput("svc.setup.settings_by_name", field="settings")
     out: dict[str, Any] = {}
     for key in sorted(settings, key=str):
         if key not in SETTING_KEYS:
-            raise InvalidInput(f"Unknown setting '{key}'.", field=str(key))
+            raise InvalidInput("svc.roundtables.unknown_setting", key=key, field=str(key))
         try:
             out[key] = _CHECKS[key](settings[key], languages)
         except ValueError as exc:
@@ -442,13 +438,13 @@ def _require_creator(s: Session, actor_id: Actor) -> User | None:
     if isinstance(actor_id, _System):
         return None
     user = actor(s, actor_id)
-    deny_unless(may_create_roundtables(user), "Only organisers and system administrators can create roundtables.")
+    deny_unless(may_create_roundtables(user), "svc.setup.only_creators")
     return user
 
 
 def _starting_phase(phase: Any) -> str:
     if phase not in {p.value for p in STARTING_PHASES}:
-        raise InvalidInput(f"A new roundtable starts in set-up or drafting (not '{phase}').", field="phase")
+        raise InvalidInput("svc.setup.starting_phase", phase=phase, field="phase")
     return str(phase)
 
 
@@ -465,7 +461,7 @@ def create_roundtable(
     summary: Any = None,
     languages: Any = ("en", "ru", "kk"),
     moderation_mode: Any = "pre",
-    phase: str = "drafting",
+    phase: str = Phase.DRAFTING.value,
     settings: dict[str, Any] | None = None,
 ) -> RoundtableView:
     """Create a roundtable with its settings (organisers, system administrators); the creator becomes its admin.
@@ -530,7 +526,7 @@ def copy_roundtable(
         creator = _require_creator(s, actor_id)
         if creator is not None:
             deny_unless(role_of(s, creator, source_id) == Role.ADMIN,
-                        "Only administrators of a roundtable can start the next one from it.")
+                        "svc.setup.copy_admins")
         src = get(s, Roundtable, source_id, "Roundtable")
         rt = Roundtable(
             title=data.title, held_on=data.held_on, venue=data.venue, organisers=data.organisers,
@@ -590,12 +586,19 @@ def copy_roundtable(
 # --------------------------------------------------------------------------- reading
 
 
-def _require_admin(s: Session, actor_id: Actor, roundtable_id: int, action: Action = Action.CONFIGURE) -> None:
-    """Roundtable admins (system administrators, the command line); the phase must allow ``action``."""
-    if not isinstance(actor_id, _System):
-        user = actor(s, actor_id)
-        deny_unless(member_role(s, user, roundtable_id) == Role.ADMIN, "Only roundtable administrators can do this.")
-    roundtable_open_for_writes(s, roundtable_id, Role.ADMIN, action)
+def require_to_read(s: Session, actor_id: Actor, action: Action, roundtable_id: int, *,
+                    refusal: str | None = None) -> Granted:
+    """``require`` for reading what the people of ``action`` see in every phase (the participants' e-mails, the
+    audit log, the data for researchers): the policy's role rule for ``action``, whatever the phase, since an
+    archived roundtable is still read. ``refusal`` names what is refused more exactly than the policy's sentence.
+    """
+    rt = get(s, Roundtable, roundtable_id, "Roundtable")
+    if isinstance(actor_id, _System):
+        return Granted(user=None, role=Role.ADMIN, roundtable=rt)
+    user = actor(s, actor_id)
+    role = member_role(s, user, roundtable_id)
+    deny_unless(role in ROLE_RULES[action], refusal if refusal is not None else ROLE_REFUSALS[action])
+    return Granted(user=user, role=role, roundtable=rt)
 
 
 def get_roundtable(db: Database, *, actor_id: Actor, roundtable_id: int) -> RoundtableView:
@@ -644,12 +647,11 @@ def update_roundtable(db: Database, *, actor_id: Actor, roundtable_id: int, **ch
     record: change those settings first), PermissionDenied.
     """
     with db.write() as s:
-        _require_admin(s, actor_id, roundtable_id)
-        rt = get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
+        rt = require(s, actor_id, Action.CONFIGURE, roundtable_id, lock=True).roundtable
         current = _view(rt).model_dump(include=set(RoundtableInput.model_fields))
         unknown = set(changes) - set(RoundtableInput.model_fields)
         if unknown:
-            raise InvalidInput(f"Unknown roundtable field '{sorted(unknown)[0]}'.")
+            raise InvalidInput("svc.roundtables.unknown_field", unknown=sorted(unknown)[0])
         data = parse(RoundtableInput, **{**current, **changes})
         if "languages" in changes:
             _check_fits_languages(_complete(rt.settings, list(rt.languages)), data.languages)
@@ -673,8 +675,7 @@ def update_settings(db: Database, *, actor_id: Actor, roundtable_id: int, settin
     ``create_roundtable``.
     """
     with db.write() as s:
-        _require_admin(s, actor_id, roundtable_id)
-        rt = get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
+        rt = require(s, actor_id, Action.CONFIGURE, roundtable_id, lock=True).roundtable
         checked = checked_settings(settings, list(rt.languages))
         rt.settings = {**_complete(rt.settings, list(rt.languages)), **checked}
         audit(s, actor_id=actor_ref(actor_id), roundtable_id=rt.id, action="roundtable.settings",
@@ -687,10 +688,9 @@ def set_phase(db: Database, *, actor_id: Actor, roundtable_id: int, phase: str) 
     try:
         target = Phase(phase)
     except ValueError:
-        raise InvalidInput(f"Unknown phase '{phase}'. Phases: {', '.join(p.value for p in Phase)}.", field="phase") from None
+        raise InvalidInput("svc.roundtables.unknown_phase", phase=phase, phase2=', '.join(p.value for p in Phase), field="phase") from None
     with db.write() as s:
-        _require_admin(s, actor_id, roundtable_id, Action.CHANGE_PHASE)
-        rt = get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
+        rt = require(s, actor_id, Action.CHANGE_PHASE, roundtable_id, lock=True).roundtable
         before = rt.phase
         rt.phase = target.value
         audit(s, actor_id=actor_ref(actor_id), roundtable_id=rt.id, action="roundtable.phase",
@@ -720,7 +720,7 @@ def _still_admin(s: Session, actor_id: Actor, admins: list[int]) -> None:
     """After waiting for the admin locks: the actor may have been demoted by the change that went first."""
     if isinstance(actor_id, _System) or actor(s, actor_id).is_system_admin:
         return
-    deny_unless(actor_id in admins, "Only roundtable administrators can do this.")
+    deny_unless(actor_id in admins, "svc.only_rt_admin")
 
 
 def set_membership(
@@ -742,14 +742,14 @@ def set_membership(
     try:
         role_value = Role(role)
     except ValueError:
-        raise InvalidInput(f"Unknown role '{role}'. Roles: admin, moderator, expert, observer.", field="role") from None
+        raise InvalidInput("svc.roundtables.unknown_role", role=role, field="role") from None
     org = clean_text(organisation or "", single_line=True, strip_bidi=True).strip() if organisation is not None else None
     grp = clean_text(group or "", single_line=True, strip_bidi=True).strip() if group is not None else None
     for label, value in (("Organisation", org), ("Group", grp)):
         if value is not None and len(value) > LIMITS["name"]:
-            raise InvalidInput(f"{label} is too long: at most {LIMITS['name']} characters.")
+            raise InvalidInput("svc.roundtables.member_field_too_long", label=Word(label), name=LIMITS['name'])
     with db.write() as s:
-        _require_admin(s, actor_id, roundtable_id)
+        require(s, actor_id, Action.CONFIGURE, roundtable_id)
         user = get(s, User, user_id, "User")
         admins = lock_admins(s, roundtable_id)
         _still_admin(s, actor_id, admins)
@@ -758,8 +758,7 @@ def set_membership(
         before = m.role if m else None
         if m is None:
             if not isinstance(actor_id, _System) and not actor(s, actor_id).is_system_admin:
-                raise PermissionDenied("Add people by e-mail or with an invitation; only a system administrator "
-                                       "can add an existing account directly.")
+                raise PermissionDenied("svc.setup.add_by_id")
             m = Membership(roundtable_id=roundtable_id, user_id=user_id, role=role_value.value,
                            organisation=org or "", group=grp if grp is not None else (org or ""),
                            consent_named=bool(consent_named))
@@ -767,7 +766,7 @@ def set_membership(
         else:
             if before == Role.ADMIN and role_value != Role.ADMIN and not isinstance(actor_id, _System):
                 if [uid for uid in admins if uid != user_id] == []:
-                    raise InvalidInput("A roundtable needs at least one administrator.", field="role")
+                    raise InvalidInput("svc.one_admin", field="role")
             m.role = role_value.value
             if org is not None:
                 m.organisation = org
@@ -781,7 +780,7 @@ def set_membership(
         return _membership_view(m, user)
 
 
-def set_my_consent(db: Database, *, actor_id: int, roundtable_id: int, consent_named: bool) -> MembershipView:
+def set_my_consent(db: Database, *, actor_id: Actor, roundtable_id: int, consent_named: bool) -> MembershipView:
     """A participant chooses whether the memo may name them.
 
     In every phase but archived, including final (``closed``): consent to be named is the person's own, so
@@ -790,10 +789,10 @@ def set_my_consent(db: Database, *, actor_id: int, roundtable_id: int, consent_n
     archived roundtable is the settled record: nothing changes in it (an administrator can un-archive it).
     """
     with db.write() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))  # a person's own choice: the command line has none
         m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == user.id))
         if m is None:
-            raise NotFound("You are not a participant of this roundtable.")
+            raise NotFound("svc.not_participant")
         rt = get(s, Roundtable, roundtable_id, "Roundtable")
         if is_read_only(rt.phase) or rt.phase not in {p.value for p in Phase}:
             raise PermissionDenied(PHASE_REFUSALS[Phase.ARCHIVED])
@@ -816,15 +815,19 @@ def list_members(db: Database, *, actor_id: Actor, roundtable_id: int) -> list[M
         return [_membership_view(m, u) for m, u in rows]
 
 
-def my_role(db: Database, *, actor_id: int, roundtable_id: int) -> str | None:
-    """The actor's role in the roundtable now, or None."""
+def my_role(db: Database, *, actor_id: Actor, roundtable_id: int) -> str | None:
+    """The actor's role in the roundtable now, or None (the command line acts as an administrator)."""
+    if isinstance(actor_id, _System):
+        return Role.ADMIN.value
     with db.read() as s:
         role = role_of(s, actor(s, actor_id), roundtable_id)
         return role.value if role else None
 
 
-def touch_last_seen(db: Database, *, actor_id: int, roundtable_id: int, when=None) -> None:
+def touch_last_seen(db: Database, *, actor_id: Actor, roundtable_id: int, when=None) -> None:
     """Remember when the person last looked at the activity feed (an active account; nothing for a non-member)."""
+    if isinstance(actor_id, _System):
+        return  # the command line has no feed
     with db.write() as s:
         actor(s, actor_id)  # a deactivated account changes nothing, not even this
         m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == actor_id))
@@ -836,5 +839,5 @@ __all__ = [
     "DEFAULT_SETTINGS", "MEMO_LANGUAGES", "SETTING_KEYS", "checked_settings", "copy_roundtable", "create_roundtable",
     "default_settings", "get_roundtable", "list_members", "list_my_roundtables", "list_roundtables", "lock_admins",
     "may_create_roundtables", "my_role", "set_membership", "set_my_consent", "set_phase", "topic_key_from",
-    "touch_last_seen", "update_roundtable", "update_settings", "require_system_admin",
+    "touch_last_seen", "update_roundtable", "update_settings", "require_system_admin", "require_to_read",
 ]

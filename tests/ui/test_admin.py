@@ -300,11 +300,11 @@ def test_the_service_decides_even_when_the_page_offers_the_action(app_as, ui_db,
     monkeypatch.setattr(nav, "current_role", lambda user, rt_id: "admin")
     at.text_input(key="admin_set_venue_en").input("Somewhere else")
     at.button(key="admin_settings_submit").click().run()
-    assert "Only roundtable administrators can do this." in [e.value for e in at.error]
+    assert "Only administrators of this roundtable can change its settings and participants." in [e.value for e in at.error]
     assert "Somewhere else" not in roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1).venue.values()
     at.text_input(key="admin_invite_name").input("Should Not Exist")
     at.button(key="admin_invite_submit").click().run()
-    assert "Only roundtable administrators can invite people." in [e.value for e in at.error]
+    assert "Only administrators of this roundtable can change its settings and participants." in [e.value for e in at.error]
     assert not at.code
 
 

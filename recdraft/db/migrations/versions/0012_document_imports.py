@@ -13,7 +13,7 @@ import recdraft.db.models
 
 
 revision = '0012'
-down_revision = '0011'  # 0011 is reserved for the "content" helper: chain on it when both are merged
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
