@@ -225,12 +225,12 @@ def test_the_document_is_sorted_typed_and_deterministic(db):
         assert keys == sorted(keys)
 
     users = doc["tables"]["users"]
-    user = dict(zip(users["columns"], users["rows"][0]))
+    user = dict(zip(users["columns"], users["rows"][0], strict=True))
     assert user["is_active"] is True and user["is_system_admin"] is False
     assert user["created_at"].endswith("Z") and user["last_failed_at"] is None
-    failed = next(dict(zip(users["columns"], r)) for r in users["rows"] if r[1] == "expert2")
+    failed = next(dict(zip(users["columns"], r, strict=True)) for r in users["rows"] if r[1] == "expert2")
     assert failed["failed_sign_ins"] == 1 and failed["last_failed_at"].endswith("Z")
-    rt = dict(zip(doc["tables"]["roundtables"]["columns"], doc["tables"]["roundtables"]["rows"][0]))
+    rt = dict(zip(doc["tables"]["roundtables"]["columns"], doc["tables"]["roundtables"]["rows"][0], strict=True))
     assert rt["held_on"] == "2025-02-06"
     assert rt["settings"]["moderators_vote"] is True
     assert list(rt["title"]) == ["kk", "ru", "en"]  # JSON values keep their stored key order

@@ -187,7 +187,7 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(db, smtp, repeat)
         barrier = threading.Barrier(2)
         errors: list[BaseException] = []
 
-        def sender() -> None:
+        def sender(barrier: threading.Barrier = barrier, errors: list[BaseException] = errors) -> None:
             try:
                 barrier.wait()
                 outbox.send_outbox(db, settings=settings)

@@ -266,7 +266,7 @@ def test_the_dissent_of_a_rejected_recommendation_is_the_agree_reason_not_the_ma
     rnd = _to_vote(world, world.rec.id)
     choices = [("agree", "It is what the National Society needs"), ("disagree", "Duplicates the Civil Code"),
                ("disagree", "Too broad"), ("disagree", "Premature"), ("disagree", "Unclear"), ("abstain", None)]
-    for who, (choice, reason) in zip(voters, choices):
+    for who, (choice, reason) in zip(voters, choices, strict=True):
         voting.cast_vote(world.db, actor_id=world[who], round_id=rnd.id, recommendation_id=world.rec.id,
                          choice=choice, reason=reason, reason_named=bool(reason))
     item = _item(voting.close_round(world.db, actor_id=world["moderator"], round_id=rnd.id), world.rec.id)
@@ -296,7 +296,7 @@ def test_the_dissent_of_an_adopted_recommendation_is_the_disagree_votes_and_ever
 def test_delphi_dissent_is_the_ratings_outside_the_band_of_the_outcome(world):
     voters = _six_voters(world)
     rnd = _to_vote(world, world.rec.id, rules={"mode": "delphi"})
-    for who, rating in zip(voters, [8, 8, 9, 7, 8, 2]):
+    for who, rating in zip(voters, [8, 8, 9, 7, 8, 2], strict=True):
         voting.cast_vote(world.db, actor_id=world[who], round_id=rnd.id, recommendation_id=world.rec.id,
                          rating=rating, reason=f"Rated {rating}")
     item = _item(voting.close_round(world.db, actor_id=world["moderator"], round_id=rnd.id), world.rec.id)
@@ -307,7 +307,7 @@ def test_delphi_dissent_is_the_ratings_outside_the_band_of_the_outcome(world):
 def test_delphi_dissent_of_a_rejected_recommendation_is_the_rating_above_the_rejection_band(world):
     voters = _six_voters(world)
     rnd = _to_vote(world, world.rec.id, rules={"mode": "delphi"})
-    for who, rating in zip(voters, [1, 2, 2, 3, 2, 8]):
+    for who, rating in zip(voters, [1, 2, 2, 3, 2, 8], strict=True):
         voting.cast_vote(world.db, actor_id=world[who], round_id=rnd.id, recommendation_id=world.rec.id,
                          rating=rating, reason=f"Rated {rating}")
     item = _item(voting.close_round(world.db, actor_id=world["moderator"], round_id=rnd.id), world.rec.id)
