@@ -35,6 +35,10 @@ class World:
     def __getitem__(self, name: str) -> int:
         return self.users[name]
 
+    def in_roundtable(self, roundtable_id: int) -> World:
+        """The same people, making things in another roundtable (where they must be members)."""
+        return World(db=self.db, roundtable_id=roundtable_id, users=self.users)
+
     def id_of(self, who: str | int) -> int:
         """A person by name in this world, or an id as given."""
         return who if isinstance(who, int) else self.users[who]
@@ -101,22 +105,27 @@ FULL_SETTINGS: dict[str, Any] = {
 _content = content  # the parameters named ``content`` below shadow the function
 
 
-def add_member(world: World, name: str, role: str = "expert", *, organisation: str = "Faculty of Law",
-               consent_named: bool = True, **membership: Any) -> int:
-    """One more person in the world's roundtable (``world[name]`` afterwards)."""
-    uid = make_user(world.db, name)
+def add_member(world: World, name: str, role: str = "expert", *, username: str | None = None,
+               display_name: str | None = None, organisation: str = "Faculty of Law", consent_named: bool = True,
+               **membership: Any) -> int:
+    """One more person in the world's roundtable, ``world[name]`` afterwards (signing in as ``username``,
+    by default ``name``). ``membership`` go to ``set_membership`` (group, ...)."""
+    uid = make_user(world.db, username or name, display_name=display_name)
     roundtables.set_membership(world.db, actor_id=SYSTEM, roundtable_id=world.roundtable_id, user_id=uid, role=role,
                                organisation=organisation, consent_named=consent_named, **membership)
     world.users[name] = uid
     return uid
 
 
-def make_roundtable(db: Database, *, title: str = "Roundtable B", members: Mapping[int, str] | None = None,
-                    held_on: date = date(2026, 3, 1), **fields: Any) -> int:
-    """Another roundtable, with ``members`` ({user id: role}) in it; its id."""
+def make_roundtable(db: Database, *, title: str = "Roundtable B",
+                    members: Mapping[int, str | Mapping[str, Any]] | None = None, held_on: date = date(2026, 3, 1),
+                    **fields: Any) -> int:
+    """Another roundtable, with ``members`` in it: {user id: role} or {user id: set_membership's kw (role,
+    group, ...)}; its id. ``fields`` go to ``create_roundtable``."""
     rt = roundtables.create_roundtable(db, actor_id=SYSTEM, title={"en": title}, held_on=held_on, **fields)
-    for uid, role in (members or {}).items():
-        roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=rt.id, user_id=uid, role=role)
+    for uid, member in (members or {}).items():
+        kw = {"role": member} if isinstance(member, str) else dict(member)
+        roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=rt.id, user_id=uid, **kw)
     return rt.id
 
 
@@ -240,15 +249,18 @@ def make_comment(world: World, who: str | int = "expert2", body: str = "A commen
 # --------------------------------------------------------------------------- voting
 
 
-def make_round(world: World, recs: Iterable[int | RecommendationView], who: str | int = "moderator", *,
+def make_round(world: World, recs: Iterable[int | RecommendationView] | None, who: str | int = "moderator", *,
                rules: Mapping[str, Any] | None = None, **kw: Any) -> RoundView:
     """A voting round opened by ``who`` on ``recs``; drafts among them (views with status draft) are first
-    moved to discussion. ``kw`` go to ``open_round`` (name, closes_at, carry_from_round_id)."""
-    ids = []
-    for rec in recs:
-        if isinstance(rec, RecommendationView) and RecStatus(rec.status) == RecStatus.DRAFT:
-            move_to(world, rec, RecStatus.DISCUSSION, who=who, current=RecStatus.DRAFT)
-        ids.append(_rec_id(rec))
+    moved to discussion. ``kw`` go to ``open_round`` (name, closes_at, carry_from_round_id: with ``recs``
+    None the round takes that round's undecided items)."""
+    ids: list[int] | None = None
+    if recs is not None:
+        ids = []
+        for rec in recs:
+            if isinstance(rec, RecommendationView) and RecStatus(rec.status) == RecStatus.DRAFT:
+                move_to(world, rec, RecStatus.DISCUSSION, who=who, current=RecStatus.DRAFT)
+            ids.append(_rec_id(rec))
     return voting.open_round(world.db, actor_id=world.id_of(who), roundtable_id=world.roundtable_id,
                              recommendation_ids=ids, rules=rules, **kw)
 

@@ -15,34 +15,34 @@ from recdraft.errors import Conflict, InvalidInput, InvalidTransition, Permissio
 from recdraft.services import amendments as am
 from recdraft.services import comments as cm
 from recdraft.services import recommendations as recs
-from recdraft.services import roundtables, voting
-from recdraft.services._base import SYSTEM
-from tests.factories import content, make_user, make_world
+from recdraft.services import voting
+from tests.factories import (
+    add_member,
+    content,
+    make_amendment,
+    make_comment,
+    make_round,
+    move_to,
+    world_with_recommendation,
+)
 
 BLOCK_REASON = "Conflicts with Article 44 of the Geneva Convention"
 
 
 @pytest.fixture
 def world(db):
-    w = make_world(db)
-    w.rec = recs.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                       content=content(text="Parliament should adopt a law.", rationale="Because."),
-                                       topic="Legal status", priority="medium")
-    return w
+    return world_with_recommendation(db, content=content(text="Parliament should adopt a law.", rationale="Because."),
+                                     topic="Legal status", priority="medium")
 
 
 def _experts(world, *names: str) -> None:
     for name in names:
-        uid = make_user(world.db, name)
-        roundtables.set_membership(world.db, actor_id=SYSTEM, roundtable_id=world.roundtable_id, user_id=uid,
-                                   role="expert", organisation="Faculty of Law", consent_named=True)
-        world.users[name] = uid
+        add_member(world, name, "expert", organisation="Faculty of Law", consent_named=True)
 
 
 def _to_vote(world, rec_id: int, **kw):
-    recs.set_status(world.db, actor_id=world["moderator"], recommendation_id=rec_id, status="discussion")
-    return voting.open_round(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id,
-                             recommendation_ids=[rec_id], **kw)
+    move_to(world, rec_id, "discussion", current="draft")
+    return make_round(world, [rec_id], **kw)
 
 
 def _current(world, rec_id: int | None = None):
@@ -199,9 +199,8 @@ def test_a_conflict_names_who_saved_the_other_revision_and_when(world):
 
 @pytest.fixture
 def flagged(world):
-    c = cm.post_comment(world.db, actor_id=world["moderator"], recommendation_id=world.rec.id,
-                        body="Published at once")
-    cm.post_comment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id, body="Waits for approval")
+    c = make_comment(world, "moderator", "Published at once")
+    make_comment(world, "expert2", "Waits for approval")
     return c
 
 
@@ -338,9 +337,8 @@ def test_a_comment_is_addressed_only_by_a_revision_saved_after_it(world):
 @pytest.fixture
 def outdated(world):
     """expert2's amendment on revision 1, then the author saved revision 2."""
-    a = am.propose_amendment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id,
-                             content=content(text="Parliament should adopt a law within a year."),
-                             justification="A deadline")
+    a = make_amendment(world, world.rec, "expert2", text="Parliament should adopt a law within a year.",
+                       justification="A deadline")
     _save(world, content=content(text="Parliament should adopt a law.", rationale="Because it protects."))
     return a
 
