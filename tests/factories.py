@@ -105,6 +105,25 @@ FULL_SETTINGS: dict[str, Any] = {
 _content = content  # the parameters named ``content`` below shadow the function
 
 
+class _People(dict[str, int]):
+    """Ids by name, each found by its user name when first asked for (a database made elsewhere: the demo)."""
+
+    def __init__(self, db: Database, usernames: Mapping[str, str]) -> None:
+        super().__init__()
+        self._db, self._usernames = db, dict(usernames)
+
+    def __missing__(self, name: str) -> int:
+        uid = accounts.find_user(self._db, username=self._usernames.get(name, name)).id
+        self[name] = uid
+        return uid
+
+
+def world_of(db: Database, roundtable_id: int, usernames: Mapping[str, str] | None = None) -> World:
+    """An existing roundtable (the demo's) as a World: ``world["expert"]`` finds the account named
+    ``usernames["expert"]`` (or "expert") when first used."""
+    return World(db=db, roundtable_id=roundtable_id, users=_People(db, usernames or {}))
+
+
 def add_member(world: World, name: str, role: str = "expert", *, username: str | None = None,
                display_name: str | None = None, organisation: str = "Faculty of Law", consent_named: bool = True,
                **membership: Any) -> int:

@@ -24,7 +24,7 @@ from recdraft.services import recommendations as recs
 from recdraft.services._base import SYSTEM
 from tests.conftest import _truncate_pg, fresh_pg_database
 from tests.rowcounts import row_counts
-from tests.factories import PASSWORD, World, content, make_user, make_world
+from tests.factories import PASSWORD, World, content, make_user, make_world, world_with_recommendation
 
 KK = "Қазақстан Республикасының Қызыл Жарты Ай Қоғамы туралы заң қабылдансын: әғқңөұүһі ӘҒҚҢӨҰҮҺІ"
 RU = "Принять закон «Об Обществе Красного Полумесяца Республики Казахстан» — ёЁ"
@@ -68,9 +68,7 @@ def twin(db: Database, tmp_path, request: pytest.FixtureRequest) -> Iterator[Dat
 def small_backup(tmp_path_factory) -> bytes:
     """A valid backup of a small roundtable (made once: password hashing is slow on purpose)."""
     database = _fresh_sqlite(tmp_path_factory.mktemp("small") / "small.sqlite3")
-    world = make_world(database)
-    recs.create_recommendation(database, actor_id=world["expert"], roundtable_id=world.roundtable_id,
-                               content=content())
+    world_with_recommendation(database)
     data = bk.backup(database, actor_id=SYSTEM)
     database.dispose()
     return data
