@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from recdraft.errors import Conflict
 from recdraft.services import recommendations
-from tests.ui.conftest import page_alone, texts, user_id
+from tests.factories import make_recommendation
+from tests.ui.conftest import demo_world, page_alone, texts, user_id
 
 PAGE = "recdraft/ui/pages/draft.py"
 
@@ -26,8 +27,8 @@ def open_draft(app_as, role, rec_id: int | None = None, *, lang: str = "en"):
 
 def fresh(ui_db, author: str) -> int:
     """A new recommendation by ``author``: a draft, so editable (most demo recommendations are adopted)."""
-    return recommendations.create_recommendation(
-        ui_db, actor_id=user_id(ui_db, author), roundtable_id=1,
+    return make_recommendation(
+        demo_world(ui_db), author,
         content={"en": {"title": f"Fresh recommendation {uuid.uuid4().hex[:6]}", "text": "The first text.",
                         "rationale": "Because it matters."},
                  "ru": {"title": "Новая рекомендация", "text": "Первый текст."}}).id
