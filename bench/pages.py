@@ -119,7 +119,7 @@ def measure(pages: dict[str, tuple[AppTest, str]], repeat: int) -> dict[str, lis
 
 
 def paired(page: list[float], empty: list[float]) -> tuple[float, float, float]:
-    ratios = [p / e for p, e in zip(page, empty)]
+    ratios = [p / e for p, e in zip(page, empty, strict=True)]
     return statistics.median(ratios), min(ratios), max(ratios)
 
 

@@ -208,7 +208,7 @@ def run(label: str, db: Database, threads: int, items: int, repeat: int, limit: 
             runs.append(one_round(db, roundtable_id, moderator, voters, items))
             limits.append(limit())
     throughputs = [r["throughput"] for r in runs]
-    ratios = [p / lim for p, lim in zip(throughputs, limits)]
+    ratios = [p / lim for p, lim in zip(throughputs, limits, strict=True)]
     print(f"{label:<11} {threads:>4} voters x {items + 1} votes = {threads * (items + 1):>5} casts/round  "
           f"throughput {_spread(throughputs)} votes/s  limit {_spread(limits)} /s ({limit_name})  "
           f"ratio {_spread([100 * r for r in ratios], '{:.1f}')} % of the limit "

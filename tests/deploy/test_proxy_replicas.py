@@ -69,7 +69,7 @@ def test_a_sign_in_survives_a_reload_and_the_loss_of_its_replica_and_the_memo_do
         wait_idle(page)
 
         loads = [_page_loads(r.log()) for r in replicas]
-        served = [r for r, n in zip(replicas, loads) if n]
+        served = [r for r, n in zip(replicas, loads, strict=True) if n]
         assert len(served) == 1, f"sticky sessions: every page load goes to one replica (page loads: {loads})"
         gone, other = served[0], next(r for r in replicas if r is not served[0])
         gone.stop()

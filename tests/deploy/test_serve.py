@@ -27,7 +27,7 @@ def _status(url: str) -> int:
 def test_serve_runs_with_exactly_the_shipped_streamlit_settings_and_never_watches_files():
     shipped = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     flags = serve.streamlit_flags(address="127.0.0.1", port=8501, base_path="")
-    given = dict(zip(flags[::2], flags[1::2]))
+    given = dict(zip(flags[::2], flags[1::2], strict=True))
     for section, values in shipped.items():
         for key, value in values.items():
             expected = str(value).lower() if isinstance(value, bool) else str(value)

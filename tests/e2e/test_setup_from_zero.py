@@ -220,7 +220,7 @@ def test_a_school_goes_from_an_empty_database_to_the_memo_in_the_browser(browser
     assert set(links) == {email for _name, email, _org, _role in PEOPLE.values()}
 
     # 3. Each person opens their own link in a browser of their own and chooses a password.
-    for username, (name, email, _org, role) in PEOPLE.items():
+    for username, (_name, email, _org, _role) in PEOPLE.items():
         with browser_of(browser, base_url) as page:
             page.goto(links[email])
             page.wait_for_selector(".st-key-invite_username input")

@@ -13,15 +13,14 @@ from recdraft.services import activity
 from recdraft.services import comments as cm
 from recdraft.services import recommendations as recs
 from recdraft.services._base import audit
-from tests.factories import content, make_world
+from tests.factories import content, make_comment, make_world, world_with_recommendation
 
 
 
 @pytest.fixture
 def world(db):
     """A post-moderation roundtable with one recommendation by ``expert``; everyone has looked at the feed."""
-    w = make_world(db, moderation_mode="post")
-    w.rec = recs.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id, content=content())
+    w = world_with_recommendation(db, moderation_mode="post")
     for who in ("admin", "moderator", "expert", "expert2", "observer"):
         activity.mark_seen(db, actor_id=w[who], roundtable_id=w.roundtable_id)
     return w
@@ -36,7 +35,7 @@ def _about(events, comment_id):
 
 
 def _post(w, who="expert2", body="A comment", **kw):
-    return cm.post_comment(w.db, actor_id=w[who], recommendation_id=w.rec.id, body=body, **kw)
+    return make_comment(w, who, body, **kw)
 
 
 def test_the_feed_shows_what_others_did_newest_first_and_not_my_own_actions(world):

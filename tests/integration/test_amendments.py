@@ -7,14 +7,12 @@ import pytest
 from recdraft.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from recdraft.services import amendments as am
 from recdraft.services import recommendations as recs
-from tests.factories import content, make_world
+from tests.factories import content, world_with_recommendation
 
 
 @pytest.fixture
 def world(db):
-    w = make_world(db)
-    w.rec = recs.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id, content=content())
-    return w
+    return world_with_recommendation(db)
 
 
 def test_an_expert_proposes_and_the_author_accepts_it_as_a_new_revision(world):

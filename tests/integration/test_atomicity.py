@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recdraft.services import amendments, recommendations, roundtables
-from tests.factories import content, make_world
+from tests.factories import content, world_with_recommendation
 from tests.rowcounts import row_counts
 
 
@@ -19,10 +19,7 @@ def _explode(*args, **kwargs):
 
 @pytest.fixture
 def world(db):
-    w = make_world(db)
-    w.rec = recommendations.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                                  content=content())
-    return w
+    return world_with_recommendation(db)
 
 
 @pytest.mark.parametrize("module,call", [

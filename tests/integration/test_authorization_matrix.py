@@ -22,7 +22,17 @@ from recdraft.errors import Conflict
 from recdraft.services import activity, amendments, comments, memo, recommendations, voting
 from recdraft.services import memo_check, research, translations
 from recdraft.services.translations import TRANSLATION_PHASES
-from tests.factories import World, content
+from tests.factories import (
+    World,
+    content,
+    edit,
+    make_amendment,
+    make_comment,
+    make_recommendation,
+    make_round,
+    move_to,
+    vote,
+)
 from tests.integration.authorization import (
     ADMINS,
     AUTHOR_AND_STAFF,
@@ -53,22 +63,19 @@ def _nothing(w: World) -> dict[str, Any]:
 
 def _rec(w: World) -> dict[str, Any]:
     """A draft by expert."""
-    return {"rec": recommendations.create_recommendation(w.db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                                         content=content())}
+    return {"rec": make_recommendation(w, "expert")}
 
 
 def _rec_in_discussion(w: World) -> dict[str, Any]:
     ctx = _rec(w)
-    ctx["rec"] = recommendations.set_status(w.db, actor_id=w["moderator"], recommendation_id=ctx["rec"].id,
-                                            status="discussion")
+    ctx["rec"] = move_to(w, ctx["rec"], "discussion", current="draft")
     return ctx
 
 
 def _rec_with_two_revisions(w: World) -> dict[str, Any]:
     ctx = _rec(w)
     ctx["first"] = ctx["rec"].current_revision.id
-    ctx["rec"] = recommendations.edit_recommendation(w.db, actor_id=w["expert"], recommendation_id=ctx["rec"].id,
-                                                     base_revision_id=ctx["first"], content=content(text="v2"))
+    ctx["rec"] = edit(w, ctx["rec"], "expert", text="v2", base_revision_id=ctx["first"])
     return ctx
 
 
@@ -76,8 +83,7 @@ def _kept_text(w: World) -> dict[str, Any]:
     """Expert's edit lost a race against the moderator's: kept for expert to merge."""
     ctx = _rec(w)
     first = ctx["rec"].current_revision.id
-    won = recommendations.edit_recommendation(w.db, actor_id=w["moderator"], recommendation_id=ctx["rec"].id,
-                                              base_revision_id=first, content=content(text="Theirs"))
+    won = edit(w, ctx["rec"], "moderator", text="Theirs", base_revision_id=first)
     with pytest.raises(Conflict) as lost:
         recommendations.edit_recommendation(w.db, actor_id=w["expert"], recommendation_id=ctx["rec"].id,
                                             base_revision_id=first, content=content(text="Mine"))
@@ -87,23 +93,20 @@ def _kept_text(w: World) -> dict[str, Any]:
 def _amendment(w: World) -> dict[str, Any]:
     """expert2's open amendment to expert's text."""
     ctx = _rec(w)
-    ctx["amendment"] = amendments.propose_amendment(w.db, actor_id=w["expert2"], recommendation_id=ctx["rec"].id,
-                                                    content=content(text="Amended"))
+    ctx["amendment"] = make_amendment(w, ctx["rec"], "expert2", text="Amended")
     return ctx
 
 
 def _outdated_amendment(w: World) -> dict[str, Any]:
     ctx = _amendment(w)
-    ctx["later"] = recommendations.edit_recommendation(w.db, actor_id=w["expert"], recommendation_id=ctx["rec"].id,
-                                                       base_revision_id=ctx["rec"].current_revision.id,
-                                                       content=content(text="The author's revision 2"))
+    ctx["later"] = edit(w, ctx["rec"], "expert", text="The author's revision 2",
+                        base_revision_id=ctx["rec"].current_revision.id)
     return ctx
 
 
 def _pending_comment(w: World) -> dict[str, Any]:
     ctx = _rec(w)
-    ctx["comment"] = comments.post_comment(w.db, actor_id=w["expert2"], recommendation_id=ctx["rec"].id,
-                                           body="Awaiting moderation")
+    ctx["comment"] = make_comment(w, "expert2", "Awaiting moderation", rec=ctx["rec"])
     return ctx
 
 
@@ -118,9 +121,8 @@ def _comment(w: World) -> dict[str, Any]:
 def _comment_then_revision(w: World) -> dict[str, Any]:
     """A published comment, then revision 2: "addressed" may cite only a revision saved after the comment."""
     ctx = _comment(w)
-    ctx["later"] = recommendations.edit_recommendation(w.db, actor_id=w["expert"], recommendation_id=ctx["rec"].id,
-                                                       base_revision_id=ctx["rec"].current_revision.id,
-                                                       content=content(text="Revised after the comment"))
+    ctx["later"] = edit(w, ctx["rec"], "expert", text="Revised after the comment",
+                        base_revision_id=ctx["rec"].current_revision.id)
     return ctx
 
 
@@ -140,14 +142,12 @@ def _flagged_comment(w: World) -> dict[str, Any]:
 def _round(w: World) -> dict[str, Any]:
     """An open round on expert's text (in voting)."""
     ctx = _rec_in_discussion(w)
-    ctx["round"] = voting.open_round(w.db, actor_id=w["moderator"], roundtable_id=w.roundtable_id,
-                                     recommendation_ids=[ctx["rec"].id])
+    ctx["round"] = make_round(w, [ctx["rec"].id])
     return ctx
 
 
 def _vote(w: World, ctx: dict[str, Any], who: str, choice: str, **kw: Any) -> None:
-    voting.cast_vote(w.db, actor_id=w[who], round_id=ctx["round"].id, recommendation_id=ctx["rec"].id,
-                     choice=choice, **kw)
+    vote(w, ctx["round"], ctx["rec"], who, choice, **kw)
 
 
 def _blocked_round(w: World) -> dict[str, Any]:
@@ -161,9 +161,7 @@ def _stale_votes(w: World) -> dict[str, Any]:
     ctx = _round(w)
     for who in EXPERTS:
         _vote(w, ctx, who, "agree")
-    recommendations.edit_recommendation(w.db, actor_id=w["expert"], recommendation_id=ctx["rec"].id,
-                                        base_revision_id=ctx["rec"].current_revision.id,
-                                        content=content(text="Changed while voting"))
+    edit(w, ctx["rec"], "expert", text="Changed while voting", base_revision_id=ctx["rec"].current_revision.id)
     return ctx
 
 

@@ -24,7 +24,7 @@ from recdraft.services import recommendations as recs
 from recdraft.services._base import SYSTEM
 from tests.conftest import _truncate_pg, fresh_pg_database
 from tests.rowcounts import row_counts
-from tests.factories import PASSWORD, World, content, make_user, make_world
+from tests.factories import PASSWORD, World, content, make_user, make_world, world_with_recommendation
 
 KK = "Қазақстан Республикасының Қызыл Жарты Ай Қоғамы туралы заң қабылдансын: әғқңөұүһі ӘҒҚҢӨҰҮҺІ"
 RU = "Принять закон «Об Обществе Красного Полумесяца Республики Казахстан» — ёЁ"
@@ -68,9 +68,7 @@ def twin(db: Database, tmp_path, request: pytest.FixtureRequest) -> Iterator[Dat
 def small_backup(tmp_path_factory) -> bytes:
     """A valid backup of a small roundtable (made once: password hashing is slow on purpose)."""
     database = _fresh_sqlite(tmp_path_factory.mktemp("small") / "small.sqlite3")
-    world = make_world(database)
-    recs.create_recommendation(database, actor_id=world["expert"], roundtable_id=world.roundtable_id,
-                               content=content())
+    world_with_recommendation(database)
     data = bk.backup(database, actor_id=SYSTEM)
     database.dispose()
     return data
@@ -225,12 +223,12 @@ def test_the_document_is_sorted_typed_and_deterministic(db):
         assert keys == sorted(keys)
 
     users = doc["tables"]["users"]
-    user = dict(zip(users["columns"], users["rows"][0]))
+    user = dict(zip(users["columns"], users["rows"][0], strict=True))
     assert user["is_active"] is True and user["is_system_admin"] is False
     assert user["created_at"].endswith("Z") and user["last_failed_at"] is None
-    failed = next(dict(zip(users["columns"], r)) for r in users["rows"] if r[1] == "expert2")
+    failed = next(dict(zip(users["columns"], r, strict=True)) for r in users["rows"] if r[1] == "expert2")
     assert failed["failed_sign_ins"] == 1 and failed["last_failed_at"].endswith("Z")
-    rt = dict(zip(doc["tables"]["roundtables"]["columns"], doc["tables"]["roundtables"]["rows"][0]))
+    rt = dict(zip(doc["tables"]["roundtables"]["columns"], doc["tables"]["roundtables"]["rows"][0], strict=True))
     assert rt["held_on"] == "2025-02-06"
     assert rt["settings"]["moderators_vote"] is True
     assert list(rt["title"]) == ["kk", "ru", "en"]  # JSON values keep their stored key order

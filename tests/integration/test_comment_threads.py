@@ -15,29 +15,21 @@ from recdraft.db.models import AuditEvent, CommentEdit
 from recdraft.db.thread_models import CommentPendingEdit
 from recdraft.errors import InvalidInput, PermissionDenied
 from recdraft.services import comments as cm
-from recdraft.services import recommendations as recs
-from tests.factories import content, make_world
-
-
-def _world(db, mode):
-    w = make_world(db, moderation_mode=mode)
-    w.rec = recs.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                       content=content(text="Parliament should adopt a law on the Society."))
-    return w
+from tests.factories import make_comment, world_with_recommendation
 
 
 @pytest.fixture
 def world(db):
-    return _world(db, "pre")
+    return world_with_recommendation(db, moderation_mode="pre", text="Parliament should adopt a law on the Society.")
 
 
 @pytest.fixture
 def post_world(db):
-    return _world(db, "post")
+    return world_with_recommendation(db, moderation_mode="post", text="Parliament should adopt a law on the Society.")
 
 
 def _post(w, who="expert2", body="A comment", **kw):
-    return cm.post_comment(w.db, actor_id=w[who], recommendation_id=w.rec.id, body=body, **kw)
+    return make_comment(w, who, body, **kw)
 
 
 def _page(w, who, page=1, size=cm.THREADS_PER_PAGE):

@@ -15,7 +15,7 @@ from recdraft.services import activity, roundtables
 from recdraft.services import comments as cm
 from recdraft.services import recommendations as recs
 from recdraft.services._base import SYSTEM
-from tests.factories import content, make_world
+from tests.factories import content, make_comment, world_with_recommendation
 
 TEXT = "Parliament should adopt a law on the National Society of the Red Crescent."
 KK = "Қазақстан Республикасының Қызыл Жарты Ай Қоғамы туралы заң қабылдансын: әғқңөұүһі"
@@ -23,27 +23,20 @@ RU = "Принять закон «Об Обществе Красного Пол�
 
 
 
-def _world(db, mode):
-    w = make_world(db, moderation_mode=mode)
-    w.rec = recs.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                       content=content(text=TEXT))
-    return w
-
-
 @pytest.fixture
 def world(db):
     """A pre-moderation roundtable with one recommendation by ``expert``."""
-    return _world(db, "pre")
+    return world_with_recommendation(db, moderation_mode="pre", text=TEXT)
 
 
 @pytest.fixture
 def post_world(db):
     """A post-moderation roundtable with one recommendation by ``expert``."""
-    return _world(db, "post")
+    return world_with_recommendation(db, moderation_mode="post", text=TEXT)
 
 
 def _post(w, who="expert2", body="A comment", **kw):
-    return cm.post_comment(w.db, actor_id=w[who], recommendation_id=w.rec.id, body=body, **kw)
+    return make_comment(w, who, body, **kw)
 
 
 def _seen_by(w, who):

@@ -4,8 +4,6 @@ freezes what was adopted; a final roundtable still lets a person choose to be na
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from recdraft.errors import Conflict, InvalidInput, PermissionDenied
@@ -14,7 +12,17 @@ from recdraft.services import comments as cm
 from recdraft.services import recommendations as recs
 from recdraft.services import roundtables
 from recdraft.services._base import SYSTEM
-from tests.factories import content, make_user, make_world
+from tests.factories import (
+    content,
+    edit,
+    make_amendment,
+    make_comment,
+    make_recommendation,
+    make_roundtable,
+    make_user,
+    move_to,
+    world_with_recommendation,
+)
 from tests.rowcounts import row_counts
 
 KEY = "key-used-in-roundtable-a"
@@ -22,23 +30,15 @@ KEY = "key-used-in-roundtable-a"
 
 @pytest.fixture
 def world(db):
-    w = make_world(db)
-    w.rec = recs.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id, content=content(),
-                                       submission_key=KEY)
-    other = roundtables.create_roundtable(db, actor_id=SYSTEM, title={"en": "Roundtable B"},
-                                          held_on=date(2026, 3, 1))
-    w.other_id = other.id
+    w = world_with_recommendation(db, submission_key=KEY)
     w.users["bee"] = make_user(db, "bee")
-    roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=other.id, user_id=w["bee"], role="expert")
-    roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=other.id, user_id=w["expert"], role="expert")
-    w.other_rec = recs.create_recommendation(db, actor_id=w["bee"], roundtable_id=other.id,
-                                             content=content(title="B's own text"))
+    w.other_id = make_roundtable(db, title="Roundtable B", members={w["bee"]: "expert", w["expert"]: "expert"})
+    w.other_rec = make_recommendation(w.in_roundtable(w.other_id), "bee", title="B's own text")
     return w
 
 
 def _adopt(w, rec_id: int) -> None:
-    for status in ("discussion", "voting", "adopted"):
-        recs.set_status(w.db, actor_id=w["moderator"], recommendation_id=rec_id, status=status)
+    move_to(w, rec_id, "adopted", current="draft")
 
 
 # ---------------------------------------------------------------- item 12: submission keys
@@ -106,14 +106,10 @@ def test_a_comment_key_reused_on_another_recommendation_is_refused(world):
 
 @pytest.fixture
 def adopted(world):
-    a = am.propose_amendment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id,
-                             content=content(text="Open amendment"))
-    world.amendment = a
-    revised = recs.edit_recommendation(world.db, actor_id=world["expert"], recommendation_id=world.rec.id,
-                                       base_revision_id=world.rec.current_revision.id, content=content(text="v2"))
+    world.amendment = make_amendment(world, world.rec, "expert2", text="Open amendment")
+    revised = edit(world, world.rec, "expert", text="v2", base_revision_id=world.rec.current_revision.id)
     world.revision_id = revised.current_revision.id
-    c = cm.post_comment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id, body="A remark")
-    world.comment = cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
+    world.comment = make_comment(world, "expert2", "A remark", approve_by="moderator")
     _adopt(world, world.rec.id)
     return world
 

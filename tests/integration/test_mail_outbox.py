@@ -21,7 +21,7 @@ from recdraft.mail.settings import mail_settings
 from recdraft.services import comments, notifications, outbox, participants
 from recdraft.services import recommendations as recs
 from recdraft.services._base import SYSTEM
-from tests.factories import content, make_world
+from tests.factories import content, make_recommendation, make_world
 from tests.smtp_server import MAIL_ENV, SmtpServer, free_port
 
 
@@ -49,8 +49,7 @@ def mail_world(db, moderation_mode="post"):
 
 
 def _rec(world, who="expert", title="Recognise the Society by law"):
-    return recs.create_recommendation(world.db, actor_id=world[who], roundtable_id=world.roundtable_id,
-                                      content=content(title=title)).id
+    return make_recommendation(world, who, title=title).id
 
 
 def _outbox(db, **where):
@@ -187,7 +186,7 @@ def test_two_senders_at_once_deliver_each_message_exactly_once(db, smtp, repeat)
         barrier = threading.Barrier(2)
         errors: list[BaseException] = []
 
-        def sender() -> None:
+        def sender(barrier: threading.Barrier = barrier, errors: list[BaseException] = errors) -> None:
             try:
                 barrier.wait()
                 outbox.send_outbox(db, settings=settings)

@@ -14,8 +14,7 @@ from recdraft.db.mail_models import OutboxMessage
 from recdraft.db.models import AuditEvent, Recommendation, User, utcnow
 from recdraft.db.voting_models import RoundResult, VotingRound
 from recdraft.services import outbox, voting
-from recdraft.services import recommendations as recs
-from tests.factories import content, make_world
+from tests.factories import make_recommendations, make_round, make_world
 from tests.integration.test_mail_outbox import LANGS, smtp  # noqa: F401 - the SMTP server fixture
 
 
@@ -29,16 +28,9 @@ def _world(db):
 
 
 def _round(world, n=2, **rules):
-    ids = []
-    for i in range(n):
-        rec = recs.create_recommendation(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id,
-                                         content=content(title=f"Recommendation {i + 1}"))
-        recs.set_status(world.db, actor_id=world["moderator"], recommendation_id=rec.id, status="discussion")
-        ids.append(rec.id)
+    ids = [rec.id for rec in make_recommendations(world, n, status="discussion")]
     closes = utcnow() + timedelta(hours=10)
-    rnd = voting.open_round(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id,
-                            recommendation_ids=ids, closes_at=closes, rules=rules or None)
-    return rnd, ids, closes
+    return make_round(world, ids, closes_at=closes, rules=rules or None), ids, closes
 
 
 def _kinds(db):

@@ -17,7 +17,7 @@ from recdraft.demo import content as demo_content
 from recdraft.errors import InvalidInput, PermissionDenied
 from recdraft.services import comments, memo, recommendations
 from recdraft.services.demo import load_demo
-from tests.factories import content, make_world
+from tests.factories import cast_votes, content, edit, make_round, make_world, move_to
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -219,15 +219,13 @@ def _readopt_with(db, w, rec_id: int, text: str) -> None:
     """Reopen an adopted recommendation, let its author rewrite the text, and adopt it again."""
     from recdraft.services import voting
 
-    recommendations.set_status(db, actor_id=w["moderator"], recommendation_id=rec_id, status="discussion")
+    move_to(w, rec_id, "discussion", current="adopted")
     current = recommendations.get_recommendation(db, actor_id=w["admin"], recommendation_id=rec_id).current_revision
     edited = {lang: c.model_dump() for lang, c in current.content.items()}
     edited["en"]["text"] = text
-    recommendations.edit_recommendation(db, actor_id=w["expert"], recommendation_id=rec_id,
-                                        base_revision_id=current.id, content=edited, note="Clearer second sentence.")
-    rnd = voting.open_round(db, actor_id=w["moderator"], roundtable_id=w.roundtable_id, recommendation_ids=[rec_id])
-    for who in ("expert", "expert2", "commenter", "voter"):
-        voting.cast_vote(db, actor_id=w[who], round_id=rnd.id, recommendation_id=rec_id, choice="agree")
+    edit(w, rec_id, "expert", content=edited, base_revision_id=current.id, note="Clearer second sentence.")
+    rnd = make_round(w, [rec_id])
+    cast_votes(w, rnd, rec_id, dict.fromkeys(("expert", "expert2", "commenter", "voter"), "agree"))
     voting.close_round(db, actor_id=w["moderator"], round_id=rnd.id)
 
 

@@ -12,7 +12,7 @@ from recdraft.errors import Conflict, InvalidInput, InvalidTransition, NotFound,
 from recdraft.services import recommendations as recs
 from recdraft.services import roundtables
 from recdraft.services._base import SYSTEM
-from tests.factories import content, make_world
+from tests.factories import content, make_recommendation, make_world
 
 
 @pytest.fixture
@@ -21,8 +21,7 @@ def world(db):
 
 
 def _create(world, who="expert", **kw):
-    kw.setdefault("content", content())
-    return recs.create_recommendation(world.db, actor_id=world[who], roundtable_id=world.roundtable_id, **kw)
+    return make_recommendation(world, who, **kw)
 
 
 def test_an_expert_drafts_a_recommendation_with_number_one_and_revision_one(world):

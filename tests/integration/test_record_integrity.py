@@ -15,34 +15,34 @@ from recdraft.errors import Conflict, InvalidInput, InvalidTransition, Permissio
 from recdraft.services import amendments as am
 from recdraft.services import comments as cm
 from recdraft.services import recommendations as recs
-from recdraft.services import roundtables, voting
-from recdraft.services._base import SYSTEM
-from tests.factories import content, make_user, make_world
+from recdraft.services import voting
+from tests.factories import (
+    add_member,
+    content,
+    make_amendment,
+    make_comment,
+    make_round,
+    move_to,
+    world_with_recommendation,
+)
 
 BLOCK_REASON = "Conflicts with Article 44 of the Geneva Convention"
 
 
 @pytest.fixture
 def world(db):
-    w = make_world(db)
-    w.rec = recs.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                       content=content(text="Parliament should adopt a law.", rationale="Because."),
-                                       topic="Legal status", priority="medium")
-    return w
+    return world_with_recommendation(db, content=content(text="Parliament should adopt a law.", rationale="Because."),
+                                     topic="Legal status", priority="medium")
 
 
 def _experts(world, *names: str) -> None:
     for name in names:
-        uid = make_user(world.db, name)
-        roundtables.set_membership(world.db, actor_id=SYSTEM, roundtable_id=world.roundtable_id, user_id=uid,
-                                   role="expert", organisation="Faculty of Law", consent_named=True)
-        world.users[name] = uid
+        add_member(world, name, "expert", organisation="Faculty of Law", consent_named=True)
 
 
 def _to_vote(world, rec_id: int, **kw):
-    recs.set_status(world.db, actor_id=world["moderator"], recommendation_id=rec_id, status="discussion")
-    return voting.open_round(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id,
-                             recommendation_ids=[rec_id], **kw)
+    move_to(world, rec_id, "discussion", current="draft")
+    return make_round(world, [rec_id], **kw)
 
 
 def _current(world, rec_id: int | None = None):
@@ -199,9 +199,8 @@ def test_a_conflict_names_who_saved_the_other_revision_and_when(world):
 
 @pytest.fixture
 def flagged(world):
-    c = cm.post_comment(world.db, actor_id=world["moderator"], recommendation_id=world.rec.id,
-                        body="Published at once")
-    cm.post_comment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id, body="Waits for approval")
+    c = make_comment(world, "moderator", "Published at once")
+    make_comment(world, "expert2", "Waits for approval")
     return c
 
 
@@ -266,7 +265,7 @@ def test_the_dissent_of_a_rejected_recommendation_is_the_agree_reason_not_the_ma
     rnd = _to_vote(world, world.rec.id)
     choices = [("agree", "It is what the National Society needs"), ("disagree", "Duplicates the Civil Code"),
                ("disagree", "Too broad"), ("disagree", "Premature"), ("disagree", "Unclear"), ("abstain", None)]
-    for who, (choice, reason) in zip(voters, choices):
+    for who, (choice, reason) in zip(voters, choices, strict=True):
         voting.cast_vote(world.db, actor_id=world[who], round_id=rnd.id, recommendation_id=world.rec.id,
                          choice=choice, reason=reason, reason_named=bool(reason))
     item = _item(voting.close_round(world.db, actor_id=world["moderator"], round_id=rnd.id), world.rec.id)
@@ -296,7 +295,7 @@ def test_the_dissent_of_an_adopted_recommendation_is_the_disagree_votes_and_ever
 def test_delphi_dissent_is_the_ratings_outside_the_band_of_the_outcome(world):
     voters = _six_voters(world)
     rnd = _to_vote(world, world.rec.id, rules={"mode": "delphi"})
-    for who, rating in zip(voters, [8, 8, 9, 7, 8, 2]):
+    for who, rating in zip(voters, [8, 8, 9, 7, 8, 2], strict=True):
         voting.cast_vote(world.db, actor_id=world[who], round_id=rnd.id, recommendation_id=world.rec.id,
                          rating=rating, reason=f"Rated {rating}")
     item = _item(voting.close_round(world.db, actor_id=world["moderator"], round_id=rnd.id), world.rec.id)
@@ -307,7 +306,7 @@ def test_delphi_dissent_is_the_ratings_outside_the_band_of_the_outcome(world):
 def test_delphi_dissent_of_a_rejected_recommendation_is_the_rating_above_the_rejection_band(world):
     voters = _six_voters(world)
     rnd = _to_vote(world, world.rec.id, rules={"mode": "delphi"})
-    for who, rating in zip(voters, [1, 2, 2, 3, 2, 8]):
+    for who, rating in zip(voters, [1, 2, 2, 3, 2, 8], strict=True):
         voting.cast_vote(world.db, actor_id=world[who], round_id=rnd.id, recommendation_id=world.rec.id,
                          rating=rating, reason=f"Rated {rating}")
     item = _item(voting.close_round(world.db, actor_id=world["moderator"], round_id=rnd.id), world.rec.id)
@@ -338,9 +337,8 @@ def test_a_comment_is_addressed_only_by_a_revision_saved_after_it(world):
 @pytest.fixture
 def outdated(world):
     """expert2's amendment on revision 1, then the author saved revision 2."""
-    a = am.propose_amendment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id,
-                             content=content(text="Parliament should adopt a law within a year."),
-                             justification="A deadline")
+    a = make_amendment(world, world.rec, "expert2", text="Parliament should adopt a law within a year.",
+                       justification="A deadline")
     _save(world, content=content(text="Parliament should adopt a law.", rationale="Because it protects."))
     return a
 

@@ -14,9 +14,9 @@ import pytest
 from openpyxl import load_workbook
 
 from recdraft.errors import PermissionDenied
-from recdraft.services import comments, recommendations, research, voting
+from recdraft.services import comments, research
 from recdraft.services._base import SYSTEM
-from tests.factories import content
+from tests.factories import cast_votes, make_comment, make_recommendation, make_round
 from tests.integration.test_withheld_names import WITHHELD, _leaks, withheld_world
 
 FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"
@@ -26,17 +26,12 @@ TABLES = ("recommendations", "revisions", "comments", "votes")
 @pytest.fixture
 def exported(db):
     w, ids = withheld_world(db)
-    formula = comments.post_comment(db, actor_id=w["expert2"], recommendation_id=ids["rec2"], body=FORMULA).id
-    comments.moderate_comment(db, actor_id=w["moderator"], comment_id=formula, action="approve")
-    hidden = comments.post_comment(db, actor_id=w["expert2"], recommendation_id=ids["rec2"], body="Never exported").id
+    make_comment(w, "expert2", FORMULA, rec=ids["rec2"], approve_by="moderator")
+    hidden = make_comment(w, "expert2", "Never exported", rec=ids["rec2"]).id
     comments.moderate_comment(db, actor_id=w["moderator"], comment_id=hidden, action="reject", reason="Off topic")
-    rec3 = recommendations.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                                 content=content(title="Train volunteers")).id
-    recommendations.set_status(db, actor_id=w["moderator"], recommendation_id=rec3, status="discussion")
-    anonymous = voting.open_round(db, actor_id=w["moderator"], roundtable_id=w.roundtable_id,
-                                  recommendation_ids=[rec3], rules={"anonymous": True})
-    for who in ("expert", "voter", "commenter"):
-        voting.cast_vote(db, actor_id=w[who], round_id=anonymous.id, recommendation_id=rec3, choice="agree")
+    rec3 = make_recommendation(w, "expert", title="Train volunteers", status="discussion").id
+    anonymous = make_round(w, [rec3], rules={"anonymous": True})
+    cast_votes(w, anonymous, rec3, {"expert": "agree", "voter": "agree", "commenter": "agree"})
     out = research.export_research(db, actor_id=w["moderator"], roundtable_id=w.roundtable_id)
     return w, ids, out
 

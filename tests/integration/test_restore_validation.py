@@ -16,9 +16,16 @@ import pytest
 from recdraft.errors import BackupError
 from recdraft.i18n import translate_service_message
 from recdraft.services import backup as bk
-from recdraft.services import comments, recommendations as recs
+from recdraft.services import comments
 from recdraft.services._base import SYSTEM
-from tests.factories import content, make_world
+from tests.factories import (
+    cast_votes,
+    make_comment,
+    make_recommendation,
+    make_round,
+    make_world,
+    world_with_recommendation,
+)
 from tests.rowcounts import row_counts
 
 BODY = "The restore must check this comment."
@@ -32,10 +39,9 @@ class Backed:
 
 @pytest.fixture
 def backed(db) -> Backed:
-    world = make_world(db, moderation_mode="post")
-    rec = recs.create_recommendation(db, actor_id=world["expert"], roundtable_id=world.roundtable_id,
-                                     content=content())
-    comment = comments.post_comment(db, actor_id=world["expert2"], recommendation_id=rec.id, body=BODY)
+    world = world_with_recommendation(db, moderation_mode="post")
+    rec = world.rec
+    comment = make_comment(world, "expert2", BODY)
     ids = {"expert": world["expert"], "roundtable": world.roundtable_id, "recommendation": rec.id,
            "revision": rec.current_revision.id, "comment": comment.id}
     return Backed(data=bk.backup(db, actor_id=SYSTEM), ids=ids)
@@ -151,13 +157,9 @@ def full_backup(tmp_path_factory) -> bytes:
     try:
         w = make_world(source, languages=["kk", "ru", "en"],
                        settings={**FULL_SETTINGS, "memo_languages": ["en", "kk+ru"]})
-        rec = recs.create_recommendation(source, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                         content=content())
-        recs.set_status(source, actor_id=w["moderator"], recommendation_id=rec.id, status="discussion")
-        rnd = voting.open_round(source, actor_id=w["moderator"], roundtable_id=w.roundtable_id,
-                                recommendation_ids=[rec.id])
-        for expert in ("expert", "expert2"):
-            voting.cast_vote(source, actor_id=w[expert], round_id=rnd.id, recommendation_id=rec.id, choice="agree")
+        rec = make_recommendation(w, "expert", status="discussion")
+        rnd = make_round(w, [rec])
+        cast_votes(w, rnd, rec, {"expert": "agree", "expert2": "agree"})
         voting.close_round(source, actor_id=w["moderator"], round_id=rnd.id)
         final = memo.export_memo(source, actor_id=w["admin"], roundtable_id=w.roundtable_id, lang="en",
                                  variant="final")

@@ -408,10 +408,10 @@ def test_two_admins_demoting_or_removing_each_other_at_once_always_leave_one_adm
             roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=rt, user_id=uid, role="admin")
         pairs = [(a, b), (b, a)]
         if attempt % 2:
-            results = _race(2, lambda i: roundtables.set_membership(
+            results = _race(2, lambda i, pairs=pairs: roundtables.set_membership(
                 db, actor_id=pairs[i][0], roundtable_id=rt, user_id=pairs[i][1], role="expert"))
         else:
-            results = _race(2, lambda i: participants.remove_participant(
+            results = _race(2, lambda i, pairs=pairs: participants.remove_participant(
                 db, actor_id=pairs[i][0], roundtable_id=rt, user_id=pairs[i][1]))
         refused = [r for r in results if isinstance(r, Exception)]
         assert len(refused) == 1, (attempt, results)

@@ -18,8 +18,7 @@ from sqlalchemy import event, func, select
 from recdraft.db.models import AuditEvent
 from recdraft.db.voting_models import Vote, VoteHistory
 from recdraft.services import recommendations as recs
-from recdraft.services import voting
-from tests.factories import content, make_world
+from tests.factories import content, make_recommendation, make_round, make_world, vote
 
 MAX_STATEMENTS = 5
 TRANSACTION = ("BEGIN", "COMMIT", "ROLLBACK")
@@ -46,16 +45,12 @@ def world(db):
 
 
 def _round(world):
-    rec = recs.create_recommendation(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id,
-                                     content=content(title="Emblem protection"))
-    recs.set_status(world.db, actor_id=world["moderator"], recommendation_id=rec.id, status="discussion")
-    rnd = voting.open_round(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id,
-                            recommendation_ids=[rec.id])
-    return rnd, rec
+    rec = make_recommendation(world, title="Emblem protection", status="discussion")
+    return make_round(world, [rec]), rec
 
 
 def _cast(world, rnd, rec, **kw):
-    return voting.cast_vote(world.db, actor_id=world["expert"], round_id=rnd.id, recommendation_id=rec.id, **kw)
+    return vote(world, rnd, rec, "expert", **kw)
 
 
 def test_cast_change_confirm_and_repeat_each_take_at_most_five_statements(world):

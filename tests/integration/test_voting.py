@@ -17,7 +17,7 @@ from recdraft.services import recommendations as recs
 from recdraft.services import roundtables, voting
 from recdraft.services._base import SYSTEM
 from recdraft.services.voting import RoundClosed
-from tests.factories import content, make_world
+from tests.factories import edit, make_recommendations, make_round, make_world, vote
 
 ROLES = ["admin", "moderator", "expert", "observer", "outsider"]
 WATCHED = [VotingRound, RoundItem, Vote, VoteHistory, Recusal, RoundResult, AuditEvent]
@@ -33,23 +33,15 @@ def world(db):
 
 def _recs(world, n: int = 1, status: str = "discussion") -> list[int]:
     """n recommendations drafted by the expert and moved to ``status`` by the moderator."""
-    ids = []
-    for i in range(n):
-        rec = recs.create_recommendation(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id,
-                                         content=content(title=f"Recommendation {i + 1}"))
-        if status != "draft":
-            recs.set_status(world.db, actor_id=world["moderator"], recommendation_id=rec.id, status=status)
-        ids.append(rec.id)
-    return ids
+    return [rec.id for rec in make_recommendations(world, n, status=status)]
 
 
 def _open(world, rec_ids, who="moderator", **kw):
-    return voting.open_round(world.db, actor_id=world[who], roundtable_id=world.roundtable_id,
-                             recommendation_ids=rec_ids, **kw)
+    return make_round(world, rec_ids, who, **kw)
 
 
 def _cast(world, who, rnd, rec_id, **kw):
-    return voting.cast_vote(world.db, actor_id=world[who], round_id=rnd.id, recommendation_id=rec_id, **kw)
+    return vote(world, rnd, rec_id, who, **kw)
 
 
 def _close(world, rnd, who="moderator", **kw):
@@ -68,9 +60,7 @@ def _rows(db) -> dict[str, int]:
 
 
 def _edit(world, rec_id, text="Changed text", who="moderator"):
-    current = recs.get_recommendation(world.db, actor_id=world[who], recommendation_id=rec_id)
-    return recs.edit_recommendation(world.db, actor_id=world[who], recommendation_id=rec_id,
-                                    base_revision_id=current.current_revision.id, content=content(text=text))
+    return edit(world, rec_id, who, text=text)
 
 
 def _make_past(db, round_id):

@@ -136,7 +136,7 @@ def _race_once(db: Database, scene: Scene, repetition: int) -> None:
     pauses = {v: [jitter.uniform(0, 0.04) for _ in rec_ids] for v in scene.voters}
 
     def vote(voter: int) -> None:
-        for rec_id, pause in zip(rec_ids, pauses[voter]):
+        for rec_id, pause in zip(rec_ids, pauses[voter], strict=True):
             # Spread the casts out so the close lands among them rather than before or after all.
             threading.Event().wait(pause)
             try:

@@ -22,9 +22,8 @@ from recdraft.db.models import Base, User
 from recdraft.db.voting_models import Vote, VoteHistory
 from recdraft.errors import RecdraftError
 from recdraft.services import recommendations as recs
-from recdraft.services import roundtables, voting
-from recdraft.services._base import SYSTEM
-from tests.factories import content
+from recdraft.services import voting
+from tests.factories import World, content, make_recommendation, make_round, make_roundtable
 
 VOTERS = 4
 ITEMS = 2
@@ -56,21 +55,14 @@ def _fresh_round(scene: Scene, mode: str) -> tuple[int, list[int], int]:
     """A new roundtable with the same people, ITEMS recommendations in discussion, and an open round."""
     db = scene.db
     scene.made += 1
-    rt = roundtables.create_roundtable(db, actor_id=SYSTEM, title={"en": f"Property {scene.made}"},
-                                       held_on=date(2025, 2, 6))
-    roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=rt.id, user_id=scene.moderator, role="moderator")
-    for i, uid in enumerate(scene.voters):
-        roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=rt.id, user_id=uid, role="expert",
-                                   group="ICRC" if i % 2 else "Faculty")
-    rec_ids = []
-    for i in range(ITEMS):
-        rec = recs.create_recommendation(db, actor_id=scene.moderator, roundtable_id=rt.id,
-                                         content=content(title=f"Item {i}"))
-        recs.set_status(db, actor_id=scene.moderator, recommendation_id=rec.id, status="discussion")
-        rec_ids.append(rec.id)
-    rnd = voting.open_round(db, actor_id=scene.moderator, roundtable_id=rt.id, recommendation_ids=rec_ids,
-                            rules={"mode": mode})
-    return rt.id, rec_ids, rnd.id
+    members = {scene.moderator: "moderator"} | {
+        uid: {"role": "expert", "group": "ICRC" if i % 2 else "Faculty"} for i, uid in enumerate(scene.voters)}
+    world = World(db=db, roundtable_id=make_roundtable(db, title=f"Property {scene.made}", held_on=date(2025, 2, 6),
+                                                       members=members))
+    rec_ids = [make_recommendation(world, scene.moderator, title=f"Item {i}", status="discussion",
+                                   moderator=scene.moderator).id for i in range(ITEMS)]
+    rnd = make_round(world, rec_ids, scene.moderator, rules={"mode": mode})
+    return world.roundtable_id, rec_ids, rnd.id
 
 
 @dataclass

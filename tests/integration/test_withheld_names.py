@@ -15,7 +15,17 @@ from recdraft.services import comments, memo, recommendations, roundtables, voti
 from recdraft.services._base import SYSTEM
 from recdraft.services.memo import LANGUAGES, VARIANTS
 from recdraft.services.voting import export_votes_csv
-from tests.factories import World, content, make_user, make_world
+from tests.factories import (
+    World,
+    add_member,
+    edit,
+    make_comment,
+    make_recommendation,
+    make_round,
+    make_world,
+    move_to,
+    vote,
+)
 
 WITHHELD = {"commenter": ("dauren.secretov", "Dauren Secretov"), "voter": ("saule.hiddenova", "Saule Hiddenova")}
 SIGNATORY = {"name": {"en": "Aigerim Nurlanova", "ru": "Айгерим Нурланова", "kk": "Әйгерім Нұрланқызы"},
@@ -31,12 +41,10 @@ def withheld_world(db) -> tuple[World, dict[str, int]]:
     roundtables.update_settings(db, actor_id=SYSTEM, roundtable_id=w.roundtable_id,
                                 settings={"signatory": SIGNATORY, "outgoing_number": "№ 01-12/345"})
     for key, (username, name) in WITHHELD.items():
-        uid = make_user(db, username, display_name=name)
-        roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=w.roundtable_id, user_id=uid, role="expert",
-                                   organisation="Mazhilis", consent_named=False)
-        w.users[key] = uid
-    rec1 = recommendations.create_recommendation(
-        db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
+        add_member(w, key, "expert", username=username, display_name=name, organisation="Mazhilis",
+                   consent_named=False)
+    rec1 = make_recommendation(
+        w, "expert",
         content={"en": {"title": "Adopt a law on the National Society",
                         "text": "Parliament should adopt a law on the National Society. It should define its status.",
                         "rationale": "Recognition gives certainty."},
@@ -44,36 +52,29 @@ def withheld_world(db) -> tuple[World, dict[str, int]]:
                         "text": "Парламенту следует принять закон о Национальном обществе."},
                  "kk": {"title": "Ұлттық қоғам туралы заң қабылдау",
                         "text": "Парламент Ұлттық қоғам туралы заң қабылдауы тиіс."}}).id
-    rec2 = recommendations.create_recommendation(
-        db, actor_id=w["commenter"], roundtable_id=w.roundtable_id,
-        content=content(title="Protect the emblem", text="Regulate the use of the red crescent emblem.")).id
+    rec2 = make_recommendation(w, "commenter", title="Protect the emblem",
+                               text="Regulate the use of the red crescent emblem.").id
     for rec_id in (rec1, rec2):
-        recommendations.set_status(db, actor_id=w["moderator"], recommendation_id=rec_id, status="discussion")
-    comment = comments.post_comment(db, actor_id=w["commenter"], recommendation_id=rec1,
-                                    body="Say which law, please.", quote="adopt a law").id
-    comments.moderate_comment(db, actor_id=w["moderator"], comment_id=comment, action="approve")
-    reply = comments.post_comment(db, actor_id=w["expert"], recommendation_id=rec1, parent_id=comment,
-                                  body="The law on the Red Crescent Society.").id
-    comments.moderate_comment(db, actor_id=w["moderator"], comment_id=reply, action="approve")
+        move_to(w, rec_id, "discussion", current="draft")
+    comment = make_comment(w, "commenter", "Say which law, please.", rec=rec1, quote="adopt a law",
+                           approve_by="moderator").id
+    reply = make_comment(w, "expert", "The law on the Red Crescent Society.", rec=rec1, parent_id=comment,
+                         approve_by="moderator").id
     recommendations.set_coauthors(db, actor_id=w["expert"], recommendation_id=rec1, user_ids=[w["commenter"]])
     current = recommendations.get_recommendation(db, actor_id=w["admin"], recommendation_id=rec1).current_revision
     edited = {lang: c.model_dump() for lang, c in current.content.items()}
     edited["en"]["text"] = ("Parliament should adopt a law on the Red Crescent Society of Kazakhstan. "
                             "It should define its status.")
-    recommendations.edit_recommendation(db, actor_id=w["commenter"], recommendation_id=rec1,
-                                        base_revision_id=current.id, content=edited, note="Names the Society.")
-    revision = recommendations.get_recommendation(db, actor_id=w["admin"], recommendation_id=rec1).current_revision
+    revision = edit(w, rec1, "commenter", content=edited, base_revision_id=current.id,
+                    note="Names the Society.").current_revision
     comments.resolve_comment(db, actor_id=w["moderator"], comment_id=comment, resolution="addressed",
                              revision_id=revision.id)
-    rnd = voting.open_round(db, actor_id=w["moderator"], roundtable_id=w.roundtable_id,
-                            recommendation_ids=[rec1, rec2])
+    rnd = make_round(w, [rec1, rec2])
     for who in ("expert", "expert2", "commenter"):
         for rec_id in (rec1, rec2):
-            voting.cast_vote(db, actor_id=w[who], round_id=rnd.id, recommendation_id=rec_id, choice="agree")
-    voting.cast_vote(db, actor_id=w["voter"], round_id=rnd.id, recommendation_id=rec1, choice="disagree",
-                     reason="Too broad for a first law.", reason_named=True)
-    voting.cast_vote(db, actor_id=w["voter"], round_id=rnd.id, recommendation_id=rec2, choice="block",
-                     reason="The emblem belongs to the Geneva Conventions.", reason_named=True)
+            vote(w, rnd, rec_id, who, "agree")
+    vote(w, rnd, rec1, "voter", "disagree", reason="Too broad for a first law.", reason_named=True)
+    vote(w, rnd, rec2, "voter", "block", reason="The emblem belongs to the Geneva Conventions.", reason_named=True)
     voting.close_round(db, actor_id=w["moderator"], round_id=rnd.id,
                        block_overrides={rec2: "The concern is met by the reference to the Conventions."})
     return w, {"rec1": rec1, "rec2": rec2, "comment": comment, "reply": reply, "round": rnd.id}

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from recdraft.services import activity, comments, roundtables, voting
-from recdraft.services import recommendations as recs
-from tests.factories import content, make_world
+from tests.factories import make_recommendation, make_round, make_world
 
 VIEWERS = ("admin", "moderator", "expert2", "observer")
 
@@ -18,15 +17,11 @@ def world(db):
 
 
 def _rec(world) -> int:
-    rec = recs.create_recommendation(world.db, actor_id=world["expert2"], roundtable_id=world.roundtable_id,
-                                     content=content())
-    recs.set_status(world.db, actor_id=world["moderator"], recommendation_id=rec.id, status="discussion")
-    return rec.id
+    return make_recommendation(world, "expert2", status="discussion").id
 
 
 def _round(world, rec_id: int, *, anonymous: bool):
-    return voting.open_round(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id,
-                             recommendation_ids=[rec_id], rules={"anonymous": anonymous})
+    return make_round(world, [rec_id], rules={"anonymous": anonymous})
 
 
 def _events(world, viewer: str) -> list:

@@ -116,7 +116,7 @@ def test_two_requests_redeeming_one_code_at_once_get_one_cookie(db):
         results: list[str] = []
         barrier = threading.Barrier(2)
 
-        def redeem() -> None:
+        def redeem(barrier: threading.Barrier = barrier, results: list[str] = results, code: str = code) -> None:
             barrier.wait()
             try:
                 results.append(accounts.redeem_claim(db, code=code, browser="b"))

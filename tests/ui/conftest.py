@@ -25,6 +25,7 @@ from recdraft.db.engine import Database
 from recdraft.db.models import Base
 from recdraft.services import accounts
 from recdraft.services.demo import load_demo
+from tests.factories import World, world_of
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "streamlit_app.py"
@@ -161,3 +162,8 @@ def page_files(at: AppTest) -> set[str]:
         if script:
             out.add(Path(str(script)).resolve().relative_to(ROOT).as_posix())
     return out
+
+
+def demo_world(db: Database) -> World:
+    """The demo roundtable (id 1) for the factories: its people by the names of ACCOUNTS."""
+    return world_of(db, 1, ACCOUNTS)

@@ -65,7 +65,7 @@ def test_a_long_thread_is_paged_and_every_comment_has_one_actions_menu(app_as, u
     assert any(f"Page 1 of {pages}: {total} threads" in c.value for c in at.main.caption)
     # One menu per comment shown, each holding that comment's actions (no row of buttons per comment).
     menus = [str(b.proto.id) for b in _blocks(at.main, "popover")]
-    assert len(menus) == len(shown) and all(m.endswith(f"recs_c{i}_menu") for m, i in zip(menus, shown))
+    assert len(menus) == len(shown) and all(m.endswith(f"recs_c{i}_menu") for m, i in zip(menus, shown, strict=True))
     assert not [b for b in at.main.button if str(b.key).endswith("_reply") and not any(
         str(b.key) == f"recs_c{i}_reply" for i in shown)]
     # No form is open until an action is chosen.

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from recdraft.errors import Conflict
 from recdraft.services import recommendations
-from tests.ui.conftest import page_alone, texts, user_id
+from tests.factories import make_recommendation
+from tests.ui.conftest import demo_world, page_alone, texts, user_id
 
 PAGE = "recdraft/ui/pages/draft.py"
 
@@ -24,8 +27,8 @@ def open_draft(app_as, role, rec_id: int | None = None, *, lang: str = "en"):
 
 def fresh(ui_db, author: str) -> int:
     """A new recommendation by ``author``: a draft, so editable (most demo recommendations are adopted)."""
-    return recommendations.create_recommendation(
-        ui_db, actor_id=user_id(ui_db, author), roundtable_id=1,
+    return make_recommendation(
+        demo_world(ui_db), author,
         content={"en": {"title": f"Fresh recommendation {uuid.uuid4().hex[:6]}", "text": "The first text.",
                         "rationale": "Because it matters."},
                  "ru": {"title": "Новая рекомендация", "text": "Первый текст."}}).id
@@ -177,11 +180,9 @@ def test_kept_texts_are_listed_and_can_be_loaded_into_the_form(app_as, ui_db):
     recommendations.edit_recommendation(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=rec_id,
                                         base_revision_id=rec.current_revision.id, content=theirs, note="moderator")
     lost = {**content, "en": {**content["en"], "text": "A text that lost the race."}}
-    try:
+    with pytest.raises(Conflict):
         recommendations.edit_recommendation(ui_db, actor_id=author, recommendation_id=rec_id,
                                             base_revision_id=rec.current_revision.id, content=lost)
-    except Exception:  # noqa: BLE001 - the Conflict is the point
-        pass
     kept = recommendations.list_rejected_edits(ui_db, actor_id=author, recommendation_id=rec_id)[-1]
     at = open_draft(app_as, "expert3", rec_id)
     assert any("Kept texts from earlier conflicts" in e.label for e in at.expander)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from recdraft.errors import NotFound
 from recdraft.services import comments
 from tests.ui.conftest import page_alone, texts, user_id
 
@@ -111,7 +112,7 @@ def test_hiding_needs_a_reason_and_then_experts_no_longer_see_the_comment(app_as
     at.button(key=f"mod_hide_{flagged.id}").click().run()
     assert not at.error, [e.value for e in at.error]
     assert comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=flagged.id).status == "hidden"
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         comments.get_comment(ui_db, actor_id=user_id(ui_db, "expert2"), comment_id=flagged.id)
     # It is now listed for restoring, and the log shows the decision with its reason.
     assert at.button(key=f"mod_restore_{flagged.id}")

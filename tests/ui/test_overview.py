@@ -98,9 +98,9 @@ def _audited_actions() -> set[str]:
     found = set()
     for path in (ROOT / "recdraft" / "services").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.keyword) and node.arg == "action" and isinstance(node.value, ast.Constant):
-                if isinstance(node.value.value, str) and "." in node.value.value:
-                    found.add(node.value.value)
+            if (isinstance(node, ast.keyword) and node.arg == "action" and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str) and "." in node.value.value):
+                found.add(node.value.value)
     return found
 
 

@@ -167,7 +167,7 @@ def test_new_links_for_everyone_not_joined_need_a_confirmation(page, ui_db):
     at.button(key="participants_reissue_all").click().run()
     new = _links(at)
     assert set(new) == set(old) and all(new[name] != old[name] for name in old)
-    for name, link in old.items():
+    for link in old.values():
         with pytest.raises(NotFound):
             accounts.describe_invitation(ui_db, token=_token(link))
 

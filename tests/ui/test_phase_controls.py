@@ -14,9 +14,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recdraft.domain.policy import Action, can
-from recdraft.services import recommendations, roundtables
+from recdraft.services import roundtables
 from recdraft.services._base import SYSTEM
-from tests.ui.conftest import texts, user_id
+from tests.factories import make_recommendation
+from tests.ui.conftest import demo_world, texts
 
 RECS = "recdraft/ui/pages/recommendations.py"
 DRAFT = "recdraft/ui/pages/draft.py"
@@ -32,8 +33,8 @@ def set_phase(ui_db, phase: str) -> None:
 
 def fresh(ui_db, author: str) -> int:
     """A new draft by ``author`` (editable), made while the roundtable is still in drafting."""
-    return recommendations.create_recommendation(
-        ui_db, actor_id=user_id(ui_db, author), roundtable_id=1,
+    return make_recommendation(
+        demo_world(ui_db), author,
         content={"en": {"title": f"Fresh recommendation {uuid.uuid4().hex[:6]}",
                         "text": "Open a humanitarian corridor for the civilian population."}}).id
 

@@ -15,7 +15,8 @@ import pytest
 
 from recdraft.domain.statuses import REC_TRANSITIONS, RecStatus
 from recdraft.services import amendments, comments, recommendations, roundtables
-from tests.ui.conftest import texts, user_id
+from tests.factories import make_recommendation
+from tests.ui.conftest import demo_world, texts, user_id
 
 PAGE = "recdraft/ui/pages/recommendations.py"
 ROLES = ["admin", "moderator", "expert3", "expert2", "observer"]
@@ -42,16 +43,11 @@ def open_rec(app_as, role, rec_id: int, *, lang: str = "en"):
 
 def fresh(ui_db, author: str, *, revisions: int = 1) -> int:
     """A new recommendation (a draft, so editable) by ``author`` with ``revisions`` revisions."""
-    actor = user_id(ui_db, author)
-    rec = recommendations.create_recommendation(
-        ui_db, actor_id=actor, roundtable_id=1,
-        content={"en": {"title": f"Fresh recommendation {uuid.uuid4().hex[:6]}", "text": "The first text.",
-                        "rationale": "Because it matters."}})
-    for n in range(2, revisions + 1):
-        rec = recommendations.edit_recommendation(
-            ui_db, actor_id=actor, recommendation_id=rec.id, base_revision_id=rec.current_revision.id,
-            content={"en": {"title": rec.current_revision.content["en"].title, "text": f"The text, version {n}."}})
-    return rec.id
+    title = f"Fresh recommendation {uuid.uuid4().hex[:6]}"
+    return make_recommendation(
+        demo_world(ui_db), author,
+        content={"en": {"title": title, "text": "The first text.", "rationale": "Because it matters."}},
+        revisions=[{"en": {"title": title, "text": f"The text, version {n}."}} for n in range(2, revisions + 1)]).id
 
 
 def total(ui_db, **filters) -> int:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import uuid
 
 from recdraft.services import amendments, comments, recommendations, voting
-from tests.ui.conftest import texts, user_id
+from tests.factories import make_recommendation
+from tests.ui.conftest import demo_world, texts, user_id
 
 DRAFT = "recdraft/ui/pages/draft.py"
 RECS = "recdraft/ui/pages/recommendations.py"
@@ -26,8 +27,8 @@ def _open(app_as, role, page, rec_id, *, lang="en"):
 
 
 def _fresh(ui_db, author: str) -> int:
-    return recommendations.create_recommendation(
-        ui_db, actor_id=user_id(ui_db, author), roundtable_id=1,
+    return make_recommendation(
+        demo_world(ui_db), author,
         content={"en": {"title": f"Fresh recommendation {uuid.uuid4().hex[:6]}", "text": "The first text."}}).id
 
 

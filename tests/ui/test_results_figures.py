@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from recdraft.services import recommendations, voting
 from recdraft.ui.screens.results import RESULTS_PAGE_SIZE
-from tests.ui.conftest import user_id
+from tests.factories import make_recommendation, make_round, vote
+from tests.ui.conftest import demo_world, user_id
 from tests.ui.test_results_page import charts, open_results
 
 CHOICES = ("agree", "disagree", "abstain", "block")
@@ -69,18 +70,13 @@ def test_the_chart_itself_is_announced_with_its_figures(app_as, ui_db):
 
 
 def _big_closed_round(ui_db, items: int) -> int:
-    moderator = user_id(ui_db, "moderator")
-    ids = []
-    for i in range(items):
-        rec = recommendations.create_recommendation(
-            ui_db, actor_id=moderator, roundtable_id=1,
-            content={"en": {"title": f"Article {i + 1} of the draft law", "text": f"Provision {i + 1}."}})
-        recommendations.set_status(ui_db, actor_id=moderator, recommendation_id=rec.id, status="discussion")
-        ids.append(rec.id)
-    rnd = voting.open_round(ui_db, actor_id=moderator, roundtable_id=1, recommendation_ids=ids, name="Whole bill")
-    voting.cast_vote(ui_db, actor_id=user_id(ui_db, "expert"), round_id=rnd.id, recommendation_id=ids[-1],
-                     choice="agree")
-    voting.close_round(ui_db, actor_id=moderator, round_id=rnd.id)
+    w = demo_world(ui_db)
+    ids = [make_recommendation(w, "moderator", status="discussion",
+                               content={"en": {"title": f"Article {i + 1} of the draft law",
+                                               "text": f"Provision {i + 1}."}}).id for i in range(items)]
+    rnd = make_round(w, ids, name="Whole bill")
+    vote(w, rnd, ids[-1], "expert", "agree")
+    voting.close_round(ui_db, actor_id=w["moderator"], round_id=rnd.id)
     return rnd.id
 
 
