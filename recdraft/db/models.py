@@ -341,6 +341,7 @@ from recdraft.db import voting_models as _voting_models  # noqa: E402,F401
 from recdraft.db import mail_models as _mail_models  # noqa: E402,F401
 from recdraft.db import translation_models as _translation_models  # noqa: E402,F401
 from recdraft.db import thread_models as _thread_models  # noqa: E402,F401
+from recdraft.db import live_models as _live_models  # noqa: E402,F401
 
 
 class SignInFailure(Base):
