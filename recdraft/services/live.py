@@ -265,10 +265,12 @@ def version(db: Database, *, live_id: int) -> int:
         return value
 
 
-def state(db: Database, *, actor_id: int, live_id: int) -> LiveStateView:
+def state(db: Database, *, actor_id: int, live_id: int, with_tally: bool = True) -> LiveStateView:
     """What the projector and a phone show now: the recommendation, the live vote, the room's figures,
     and the viewer's own vote. Any participant; the figures follow the room's rules whoever asks (a blind
-    vote shows only how many have voted until it closes, even on the presenter's screen)."""
+    vote shows only how many have voted until it closes, even on the presenter's screen).
+
+    ``with_tally=False`` (a phone: it shows no figures) leaves ``tally`` None and skips the results."""
     with db.read() as s:
         live = get(s, LiveSession, live_id, "Meeting")
         user = actor(s, actor_id)
@@ -302,7 +304,9 @@ def state(db: Database, *, actor_id: int, live_id: int) -> LiveStateView:
         rec = recommendations.get_many(db, actor_id=user_id, roundtable_id=session_view.roundtable_id,
                                        ids=[rec_id]).get(rec_id)
     round_view = tally = None
-    if round_id is not None:
+    if round_id is not None and not with_tally:
+        round_view = voting.get_round(db, actor_id=user_id, round_id=round_id)
+    elif round_id is not None:
         results = voting.round_results(db, actor_id=user_id, round_id=round_id)
         round_view = results.round
         tally = _tally(results, blind_open=blind_open or (round_view.blind and round_view.status == "open"),

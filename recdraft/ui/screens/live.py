@@ -50,6 +50,7 @@ def _cast(user_id: int, round_id: int, rec_id: int, *, reason_key: str | None = 
     then shows what the server stored)."""
     if reason_key is not None:
         vote["reason"] = (st.session_state.get(reason_key) or "").strip() or None
+    st.session_state[CAST_KEY] = True
     try:
         voting.cast_vote(db(), actor_id=user_id, round_id=round_id, recommendation_id=rec_id, **vote)
     except RecdraftError as exc:
@@ -84,10 +85,26 @@ def _ballot(user_id: int, state) -> None:
                   kwargs={"choice": choice, "reason_key": reason_key})
 
 
+STATE_KEY = "live_phone_state"  # (version, state) last read: a poll that finds the same version reads nothing more
+CAST_KEY = "live_phone_cast"  # set by a tap: the next draw reads the state again (the acknowledgement)
+
+
+def _current(user_id: int, live_id: int):
+    """The meeting's state: read again only when its version changed or after my own tap; otherwise the
+    one read before (so a phone's poll costs one indexed read of the version)."""
+    now = live.version(db(), live_id=live_id)
+    kept = st.session_state.get(STATE_KEY)
+    if kept is not None and kept[0] == now and kept[1].session.id == live_id and not st.session_state.pop(CAST_KEY, False):
+        return kept[1]
+    fresh = live.state(db(), actor_id=user_id, live_id=live_id, with_tally=False)
+    st.session_state[STATE_KEY] = (fresh.session.version, fresh)
+    return fresh
+
+
 @st.fragment(run_every=REFRESH_SECONDS)
 def _follow(user_id: int, live_id: int) -> None:
     try:
-        state = live.state(db(), actor_id=user_id, live_id=live_id)
+        state = _current(user_id, live_id)
     except RecdraftError as exc:
         st.error(error_message(exc))
         return
