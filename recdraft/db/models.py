@@ -343,6 +343,7 @@ from recdraft.db import translation_models as _translation_models  # noqa: E402,
 from recdraft.db import thread_models as _thread_models  # noqa: E402,F401
 from recdraft.db import import_models as _import_models  # noqa: E402,F401
 from recdraft.db import law_models as _law_models  # noqa: E402,F401
+from recdraft.db import live_models as _live_models  # noqa: E402,F401
 
 
 class SignInFailure(Base):

@@ -35,7 +35,7 @@ from recdraft.errors import (
     SignInFailed,
     TooManyAttempts,
 )
-from recdraft.i18n import LANGS, best_language, t, translate_service_message
+from recdraft.i18n import LANGS, best_language, catalog, t, translate_service_message
 from recdraft.i18n.formats import format_date, format_datetime, format_number
 from recdraft.schemas.views import RoundtableView, UserView
 from recdraft.services import roundtables
@@ -290,8 +290,10 @@ def error_message(exc: RecdraftError) -> str:
     template: see ``recdraft.i18n.translate_service_message``) are translated; any other message gets a
     translated headline for its kind, then the English detail, so nothing the person needs is lost.
     """
-    text = str(exc)
     code = lang()
+    if exc.key in catalog():
+        return exc.text(code)
+    text = str(exc)
     if code == "en":
         return text
     translated = translate_service_message(text, code)

@@ -108,9 +108,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("import_recommendations", "work", ":material/upload_file:", _roles(CONTRIBUTORS), title="import.ui.nav"),
     PageSpec("vote", "work", ":material/how_to_vote:", _may_vote),
     PageSpec("results", "work", ":material/bar_chart:", _roles(ALL)),
+    PageSpec("live", "work", ":material/smartphone:", _roles(ALL)),
     # Who translates: authors, moderators and admins (services.translations checks each recommendation).
     PageSpec("translations", "work", ":material/translate:", _roles(CONTRIBUTORS)),
     PageSpec("moderation", "manage", ":material/shield_person:", _roles(STAFF)),
+    PageSpec("presenter", "manage", ":material/co_present:", _roles(STAFF)),
     PageSpec("memo", "manage", ":material/article:", _roles(ADMINS)),
     PageSpec("participants", "manage", ":material/group:", _roles(ADMINS), title="participants.nav"),
     PageSpec("roundtables", "manage", ":material/table_restaurant:", _roles(ADMINS), needs_roundtable=False,
