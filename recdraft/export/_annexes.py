@@ -86,7 +86,7 @@ def annexes(ctx: Ctx, body: etree._Element) -> None:
 
 def _rec_titles(ctx: Ctx) -> dict[int, tuple[str, str]]:
     """number -> (title, the language it is written in)."""
-    titles = {}
+    titles: dict[int, tuple[str, str]] = {}
     for rec in ctx.data.recommendations:
         for lang in ctx.langs:
             if lang in rec.content:
@@ -135,6 +135,8 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
         out.append("</w:p></w:tc></w:tr>")
         for vote in sorted(by_rec[number], key=lambda v: v.round_number):
             name = ctx.text(vote.round_name) or ctx.label("round_n", n=vote.round_number)
+            if vote.in_meeting_at is not None:
+                name = f"{name} ({ctx.in_meeting(vote.in_meeting_at)})"
             if vote.mode == "delphi":
                 any_delphi = True
                 name = f"{name} ({ctx.label('mode_delphi')})"
@@ -209,6 +211,8 @@ def _round_rules(ctx: Ctx, body: etree._Element) -> None:
             if not rule:
                 continue
             name = ctx.text(vote.round_name, lang) or word(lang, "round_n", n=number)
+            if vote.in_meeting_at is not None:
+                name = f"{name} ({ctx.in_meeting(vote.in_meeting_at, lang)})"
             p = paragraph(body, ctx.s("Memo Table Note"))
             run(p, f"{name}. ", fmt=BOLD, lang=ctx.run_lang(lang))
             run(p, rule, lang=ctx.run_lang(lang))

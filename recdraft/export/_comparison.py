@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from recdraft.export._content import write_markup
-from recdraft.export._context import Ctx
+from recdraft.export._context import Ctx, by_lang
 from recdraft.export._ooxml import (
     BOLD,
     ITALIC,
@@ -74,7 +74,7 @@ def _comparison_row(ctx: Ctx, tbl: etree._Element, widths: list[int], rec: Recom
             merge.set(w("val"), "restart")
     simple_paragraph(number, text_style, str(rec.number) if first else "")
     content, used = ctx.content(rec, lang)
-    earlier = rec.previous.get(used) if rec.previous is not None and used else None
+    earlier = by_lang(rec.previous, used) if rec.previous is not None and used else None
 
     def version(tc: etree._Element, version_content) -> None:
         # Text borrowed from another language is tagged as that language.

@@ -112,8 +112,9 @@ def block_ppr_xml(ctx: Ctx, block: Block, state: ListState, *, compact: bool, bo
         return ppr_xml(style, extra=numpr_xml(num_id, block.level) if num_id is not None else ""), 0
     if kind == "bullet":
         style = ctx.s(body_style if compact else "Memo List Bullet")
-        numbered = numbering.bullet_id is not None and (compact or block.level)
-        return ppr_xml(style, extra=numpr_xml(numbering.bullet_id, block.level) if numbered else ""), 0
+        bullet_id = numbering.bullet_id
+        numbered = bullet_id is not None and (compact or block.level)
+        return ppr_xml(style, extra=numpr_xml(bullet_id, block.level) if numbered and bullet_id is not None else ""), 0
     if kind == "quote":
         if compact:
             return ppr_xml(ctx.s(body_style), extra='<w:ind w:left="284" w:firstLine="0"/>'), ITALIC

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from lxml import etree
 
 from recdraft.export._ooxml import AUTHOR, DATE, ID, Splicer, clean
 from recdraft.export.wording import FALLBACK, LANG_TAGS, format_date, word
+from recdraft.i18n.formats import format_datetime
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from recdraft.export._template import Numbering, StyleMap
-    from recdraft.schemas.memo import MemoData, Recommendation, RecommendationContent
+    from recdraft.schemas.memo import MemoData, MemoLang, Recommendation, RecommendationContent
+
+    # Texts by language: the memo's views key them by its language literal, other callers by plain codes.
+    TextByLang: TypeAlias = Mapping[str, str] | Mapping[MemoLang, str]
+
+_V = TypeVar("_V")
+
+
+def by_lang(values: Mapping[str, _V] | Mapping[MemoLang, _V], lang: str) -> _V | None:
+    """``values.get(lang)`` for a mapping keyed by language codes, typed as ``MemoLang`` or as ``str``."""
+    return cast("Mapping[str, _V]", values).get(lang)
 
 
 @dataclass(slots=True)
@@ -76,6 +89,12 @@ class Ctx:
         langs = (lang,) if lang else self.langs
         return " / ".join(format_date(value, code).replace(" ", "\u00a0") for code in langs)
 
+    def in_meeting(self, value: dt.datetime, lang: str | None = None) -> str:
+        """"taken in the meeting, 6 February 2025, 14:05" for a live vote, in every language of the edition."""
+        langs = (lang,) if lang else self.langs
+        return " / ".join(word(code, "in_meeting", at=format_datetime(value, code).replace(" ", "\u00a0"))
+                          for code in langs)
+
     @property
     def prepared_on(self) -> dt.date:
         """The memo's own date: when it was prepared (exported), not when the roundtable met."""
@@ -85,18 +104,18 @@ class Ctx:
     def tag(self, lang: str) -> str:
         return LANG_TAGS[lang]
 
-    def pick(self, values: dict[str, str], lang: str | None = None) -> tuple[str, str | None]:
+    def pick(self, values: TextByLang, lang: str | None = None) -> tuple[str, str | None]:
         """(text, language it came from) using the fallback order; ("", None) when none."""
         for candidate in FALLBACK[lang or self.lang]:
-            text = values.get(candidate)
+            text = by_lang(values, candidate)
             if text and text.strip():
                 return text, candidate
         return "", None
 
-    def text(self, values: dict[str, str], lang: str | None = None) -> str:
+    def text(self, values: TextByLang, lang: str | None = None) -> str:
         return self.pick(values, lang)[0]
 
-    def joined(self, values: dict[str, str]) -> str:
+    def joined(self, values: TextByLang) -> str:
         """One line in every language of the edition, duplicates removed."""
         return " / ".join(dict.fromkeys(t for t in (self.text(values, lang) for lang in self.langs) if t))
 

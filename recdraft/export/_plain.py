@@ -84,7 +84,8 @@ SPEC: dict[str, dict[str, tuple[Any, Any]]] = {  # model -> field -> (kind, defa
     },
     "VoteResult": {
         "recommendation_number": ("int", _REQUIRED), "round_number": (("ge1",), _REQUIRED),
-        "round_name": (LOC, _empty), "mode": (("lit", ("simple", "delphi")), "simple"),
+        "round_name": (LOC, _empty), "in_meeting_at": (("opt", "datetime"), None),
+        "mode": (("lit", ("simple", "delphi")), "simple"),
         "votes_for": (("opt", "int"), None), "votes_against": (("opt", "int"), None),
         "abstain": (("opt", "int"), None), "block": (("opt", "int"), None),
         "eligible": ("int", _REQUIRED), "voted": ("int", _REQUIRED), "quorum_met": ("bool", _REQUIRED),

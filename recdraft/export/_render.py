@@ -26,6 +26,7 @@ from recdraft.export._package import (
 )
 from recdraft.export._result import RenderResult
 from recdraft.export._template import (
+    Expander,
     Numbering,
     StyleMap,
     base_headings_on_builtin,
@@ -215,7 +216,7 @@ def _open(path: pathlib.Path, *, review: bool) -> _Template | _DocxTemplate:
 def _fill_header_footer(ctx: Ctx, document: _Template | _DocxTemplate) -> None:
     rt = ctx.data.roundtable
     draft = "" if ctx.data.is_final else ctx.label("draft_mark")
-    values = {
+    values: dict[str, str | Expander] = {
         "letterhead": ctx.text(rt.organisers),
         "title": ctx.text(rt.title),
         "draft_mark": draft,

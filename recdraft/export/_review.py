@@ -9,7 +9,7 @@ who withheld their name is "Participant N" there and in the initials.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -58,6 +58,7 @@ def add_comments(ctx: Ctx, document: Document) -> None:
     anchors: dict[int, tuple] = {}
     for index, comment in enumerate(ctx.data.comments):
         parent = comment.parent if comment.parent is not None and comment.parent in placed else None
+        anchor: tuple[Any, ...] | None
         if parent is not None:  # a reply sits where its parent sits, so Word shows them as one thread
             anchor = anchors[parent]
         else:

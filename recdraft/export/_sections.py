@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from recdraft.export._content import markup_xml, write_markup
-from recdraft.export._context import Ctx, TocEntry
+from recdraft.export._context import Ctx, TocEntry, by_lang
 from recdraft.export._ooxml import (
     SE,
     R,
@@ -28,6 +28,7 @@ from recdraft.export._ooxml import (
 )
 
 if TYPE_CHECKING:
+    from recdraft.export._context import TextByLang
     from recdraft.schemas.memo import Recommendation, RecommendationContent
 
 SPACING = w("spacing")
@@ -189,7 +190,7 @@ def parallel_row(ctx: Ctx, parent: etree._Element, *, header: bool = False) -> l
     return [cell(tr, width) for width in widths]
 
 
-def localized_text(ctx: Ctx, body: etree._Element, values: dict[str, str], *, header: bool = False) -> None:
+def localized_text(ctx: Ctx, body: etree._Element, values: TextByLang, *, header: bool = False) -> None:
     """Markdown text in the memo language, or side by side in the kk+ru edition."""
     if not ctx.bilingual:
         text, used = ctx.pick(values)
@@ -201,7 +202,7 @@ def localized_text(ctx: Ctx, body: etree._Element, values: dict[str, str], *, he
                      body_style="Memo Parallel Text")
 
 
-def section(ctx: Ctx, body: etree._Element, key: str, values: dict[str, str], *,
+def section(ctx: Ctx, body: etree._Element, key: str, values: TextByLang, *,
             page_break: bool = False, header: bool = False) -> None:
     heading(ctx, body, "Memo Heading 1", ctx.label(key), level=1, numbered=True, page_break=page_break)
     localized_text(ctx, body, values, header=header)
@@ -282,7 +283,7 @@ def _previous(ctx: Ctx, rec: Recommendation, lang: str | None) -> tuple[bool, Re
         return False, None
     if rec.previous is None:
         return True, None  # a new recommendation: everything is an insertion
-    earlier = rec.previous.get(lang)
+    earlier = by_lang(rec.previous, lang)
     if earlier is None:
         ctx.warnings.append(
             f"Recommendation {rec.number} has no earlier '{lang}' text; shown without tracked changes."
@@ -310,7 +311,7 @@ def _recommendation_heading(ctx: Ctx, body: etree._Element, rec: Recommendation,
         if title:
             run(ins, title, lang=lang)
         mark_paragraph(ctx, p, "insert")
-    elif diff:
+    elif diff and earlier is not None:  # (diff without an earlier text is the branch above)
         write_inline_diff(ctx, p, [(clean(earlier.title, single_line=True), 0)], [(title, 0)], lang=lang)
     elif title:
         run(p, title, lang=lang)
@@ -462,7 +463,7 @@ def _recommendation_parallel(ctx: Ctx, body: etree._Element, rec: Recommendation
             ins = SE(p, w("ins"), ctx.revision_attrs())
             run(ins, title, lang=title_lang, single_line=True)
             mark_paragraph(ctx, p, "insert")
-        elif diff:
+        elif diff and earlier is not None:  # (diff without an earlier text is the branch above)
             write_inline_diff(ctx, p, [(clean(earlier.title, single_line=True), 0)],
                               [(clean(title, single_line=True), 0)], lang=title_lang)
         else:

@@ -197,6 +197,8 @@ class Numbering:
 
 def text_width(sect_pr: etree._Element | None) -> int:
     """Usable width in twips from the section's page size and margins (A4 default)."""
+    if sect_pr is None:
+        return 9354
     try:
         size, margins = sect_pr.find(w("pgSz")), sect_pr.find(w("pgMar"))
         return int(size.get(w("w"))) - int(margins.get(w("left"))) - int(margins.get(w("right")))

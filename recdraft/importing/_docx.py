@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from recdraft.errors import InvalidInput
 
@@ -81,7 +83,7 @@ def read_docx(data: bytes, file_name: str) -> Document:
     return out
 
 
-def _count_comments(document) -> int:  # type: ignore[no-untyped-def]
+def _count_comments(document) -> int:
     for rel in document.part.rels.values():
         if rel.reltype.endswith("/comments"):
             return sum(1 for _ in rel.target_part.element.iter(_W + "comment")) if hasattr(
@@ -89,7 +91,7 @@ def _count_comments(document) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-def _formats(document) -> dict[tuple[str, int], str]:  # type: ignore[no-untyped-def]
+def _formats(document) -> dict[tuple[str, int], str]:
     try:
         root = document.part.numbering_part.element
     except (KeyError, NotImplementedError, AttributeError):
@@ -112,7 +114,7 @@ def _formats(document) -> dict[tuple[str, int], str]:  # type: ignore[no-untyped
     return out
 
 
-def _walk(parent, styles: _Styles, out: Document, *, in_table: bool) -> None:  # type: ignore[no-untyped-def]
+def _walk(parent, styles: _Styles, out: Document, *, in_table: bool) -> None:
     for child in parent.iterchildren():
         tag = child.tag
         if tag == _W + "p":
@@ -125,7 +127,7 @@ def _walk(parent, styles: _Styles, out: Document, *, in_table: bool) -> None:  #
             _walk(child, styles, out, in_table=in_table)
 
 
-def _table(tbl, styles: _Styles, out: Document) -> None:  # type: ignore[no-untyped-def]
+def _table(tbl, styles: _Styles, out: Document) -> None:
     rows: list[list[str]] = []
     cells_blocks: list[Block] = []
     for tr in tbl.iterchildren(_W + "tr"):
@@ -143,7 +145,7 @@ def _table(tbl, styles: _Styles, out: Document) -> None:  # type: ignore[no-unty
     out.parts.append(Table(rows=rows, blocks=cells_blocks))
 
 
-def paragraph_text(p) -> str:  # type: ignore[no-untyped-def]
+def paragraph_text(p) -> str:
     """The accepted text of a ``w:p``: tracked insertions in, deletions out, tabs and breaks as spaces."""
     pieces: list[str] = []
     for node in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr", _W + "noBreakHyphen"):
@@ -161,7 +163,7 @@ def paragraph_text(p) -> str:  # type: ignore[no-untyped-def]
     return " ".join("".join(pieces).replace("\xa0", " ").split())
 
 
-def _belongs_to(node, p) -> bool:  # type: ignore[no-untyped-def]
+def _belongs_to(node, p) -> bool:
     """Whether ``node`` is text of ``p`` itself (not deleted, not a text box's own paragraph)."""
     parent = node.getparent()
     while parent is not None and parent is not p:
@@ -174,8 +176,8 @@ def _belongs_to(node, p) -> bool:  # type: ignore[no-untyped-def]
 class _Styles:
     """Heading levels and list numbering of paragraph styles, following ``basedOn``."""
 
-    def __init__(self, document) -> None:  # type: ignore[no-untyped-def]
-        self._by_id: dict[str, object] = {}
+    def __init__(self, document) -> None:
+        self._by_id: dict[str, Any] = {}
         try:
             root = document.styles.element
         except (KeyError, ValueError):
@@ -185,38 +187,38 @@ class _Styles:
             if sid:
                 self._by_id[sid] = style
 
-    def _chain(self, style_id: str | None):  # type: ignore[no-untyped-def]
+    def _chain(self, style_id: str | None) -> Iterator[Any]:
         seen = set()
         while style_id and style_id not in seen and style_id in self._by_id:
             seen.add(style_id)
             style = self._by_id[style_id]
             yield style
-            based = style.find(_W + "basedOn")  # type: ignore[attr-defined]
+            based = style.find(_W + "basedOn")
             style_id = based.get(_W + "val") if based is not None else None
 
     def heading(self, style_id: str | None) -> int:
         for style in self._chain(style_id):
-            name = style.find(_W + "name")  # type: ignore[attr-defined]
+            name = style.find(_W + "name")
             value = (name.get(_W + "val") if name is not None else "") or ""
             if value.casefold() == "title":
                 return -1
             match = _HEADING_NAME.match(value.strip())
             if match:
                 return int(match.group(1))
-            level = style.find(f"{_W}pPr/{_W}outlineLvl")  # type: ignore[attr-defined]
+            level = style.find(f"{_W}pPr/{_W}outlineLvl")
             if level is not None and (level.get(_W + "val") or "9").isdigit() and int(level.get(_W + "val")) < 9:
                 return int(level.get(_W + "val")) + 1
         return 0
 
     def numbering(self, style_id: str | None) -> tuple[str, int] | None:
         for style in self._chain(style_id):
-            num = style.find(f"{_W}pPr/{_W}numPr")  # type: ignore[attr-defined]
+            num = style.find(f"{_W}pPr/{_W}numPr")
             if num is not None:
                 return _num(num)
         return None
 
 
-def _num(num) -> tuple[str, int] | None:  # type: ignore[no-untyped-def]
+def _num(num) -> tuple[str, int] | None:
     num_id = num.find(_W + "numId")
     if num_id is None or num_id.get(_W + "val") in (None, "0"):
         return None
@@ -225,7 +227,7 @@ def _num(num) -> tuple[str, int] | None:  # type: ignore[no-untyped-def]
     return (num_id.get(_W + "val"), level)
 
 
-def _block(p, styles: _Styles, *, in_table: bool) -> Block:  # type: ignore[no-untyped-def]
+def _block(p, styles: _Styles, *, in_table: bool) -> Block:
     text = paragraph_text(p)
     ppr = p.find(_W + "pPr")
     style_id = None

@@ -290,11 +290,11 @@ def carry_over(old: Law, new: Law) -> tuple[Law, list[ArticleChange]]:
     old_to_new: dict[int, int] = {}
     new_to_old: dict[int, int] = {}
     # Most articles come back word for word: match those first, in order, by their wording alone.
-    same: dict[str, list[int]] = {}
+    by_wording: dict[str, list[int]] = {}
     for i, article in enumerate(old.articles):
-        same.setdefault(article.wording(), []).append(i)
+        by_wording.setdefault(article.wording(), []).append(i)
     for j, article in enumerate(new.articles):
-        waiting = same.get(article.wording())
+        waiting = by_wording.get(article.wording())
         if waiting:
             i = waiting.pop(0)
             old_to_new[i], new_to_old[j] = j, i

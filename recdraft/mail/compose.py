@@ -113,7 +113,7 @@ def new_message_id(sender: str) -> str:
 
 
 def build(*, sender: str, sender_name: str, reply_to: str, to_addr: str, to_name: str, subject: str,
-          text: str, html_body: str, message_id: str, lang: str, unsubscribe_url: str, date) -> EmailMessage:  # type: ignore[no-untyped-def]
+          text: str, html_body: str, message_id: str, lang: str, unsubscribe_url: str, date) -> EmailMessage:
     """The message as sent: multipart/alternative (plain text, then HTML) with its headers."""
     msg = EmailMessage()
     msg["From"] = Address(display_name=one_line(sender_name), addr_spec=sender)

@@ -13,6 +13,7 @@ from email.headerregistry import Address
 from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from recdraft.config import ConfigError, public_url, secret
@@ -58,12 +59,12 @@ class MailSettings(BaseSettings):
 
     @field_validator("sender", "reply_to")
     @classmethod
-    def _one_address(cls, value: str, info) -> str:  # type: ignore[no-untyped-def]
+    def _one_address(cls, value: str, info) -> str:
         return _address(value, f"{PREFIX}{info.field_name.upper()}") if value.strip() else ""
 
     @field_validator("host", "user", "sender_name")
     @classmethod
-    def _one_line(cls, value: str, info) -> str:  # type: ignore[no-untyped-def]
+    def _one_line(cls, value: str, info) -> str:
         if "\r" in value or "\n" in value:
             raise InvalidValue("h_rest.mail.one_line", name=f"{PREFIX}{info.field_name.upper()}")
         return value.strip()
@@ -100,7 +101,7 @@ def mail_settings() -> MailSettings:
     return settings
 
 
-def _problem(err: dict) -> str:  # type: ignore[type-arg]
+def _problem(err: ErrorDetails) -> str:
     loc = ".".join(str(p) for p in err.get("loc", ()))
     message = str(err.get("msg", "")).removeprefix("Value error, ")
     if loc:

@@ -50,12 +50,17 @@ def _cleaner(label: str, limit: int, *, single_line: bool, required: bool):
     return clean
 
 
+def text_check(label: str, limit_key: str, *, single_line: bool = False, required: bool = True) -> BeforeValidator:
+    """The validator of ``text_type``: cleans, rejects blank text (when required) and enforces a limit.
+
+    For a type the type checker can read, write ``Annotated[str, text_check(...)]`` (a call's result is not
+    a type to it)."""
+    return BeforeValidator(_cleaner(label, LIMITS[limit_key], single_line=single_line, required=required))
+
+
 def text_type(label: str, limit_key: str, *, single_line: bool = False, required: bool = True) -> Any:
     """An ``Annotated[str, ...]`` that cleans, rejects blank text (when required) and enforces a limit."""
-    return Annotated[
-        str,
-        BeforeValidator(_cleaner(label, LIMITS[limit_key], single_line=single_line, required=required)),
-    ]
+    return Annotated[str, text_check(label, limit_key, single_line=single_line, required=required)]
 
 
 Name = text_type("Name", "name", single_line=True)

@@ -90,6 +90,8 @@ class VoteResult(_Model):
     recommendation_number: int
     round_number: int = Field(ge=1)
     round_name: Localized = Field(default_factory=dict)  # empty: "Round N" in the memo language
+    # Set for a vote taken in the room (live mode): when the presenter opened it there (UTC).
+    in_meeting_at: dt.datetime | None = None
     mode: RoundMode = "simple"
     votes_for: int | None = None
     votes_against: int | None = None

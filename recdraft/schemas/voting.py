@@ -48,6 +48,7 @@ class RoundView(View):
     carried_from_round_id: int | None
     recommendation_ids: list[int]  # in ballot order
     actions: list[str] = Field(default_factory=list)  # RoundAction values: what the viewer may do with this round
+    in_meeting_at: datetime | None = None  # a live vote: when it was opened in the meeting (services.live)
 
 
 class RoundsView(View):

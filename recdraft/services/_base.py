@@ -109,6 +109,7 @@ def require(session: Session, actor_id: Actor | None, action: Action | str, roun
     co-authors) the recommendation the action is on. ``lock`` locks the roundtable row (PostgreSQL).
     """
     rt = get(session, Roundtable, roundtable_id, "Roundtable", lock=lock)
+    role: Role | None
     if isinstance(actor_id, _System):
         user, role = None, Role.ADMIN
     else:

@@ -7,10 +7,12 @@ import hmac
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from recdraft import config
@@ -258,7 +260,7 @@ def _end_sessions(session: Session, user_id: int, *, keep_hash: str | None = Non
     stmt = update(SignInSession).where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
     if keep_hash:
         stmt = stmt.where(SignInSession.token_hash != keep_hash)
-    return session.execute(stmt.values(ended_at=utcnow())).rowcount
+    return cast("CursorResult[Any]", session.execute(stmt.values(ended_at=utcnow()))).rowcount
 
 
 def set_active(db: Database, *, actor_id: Actor, user_id: int, active: bool) -> UserView:
@@ -494,7 +496,7 @@ def redeem_claim(
                 or not hmac.compare_digest(claim.browser_hash, _token_hash(browser))):
             raise NotFound(CLAIM_INVALID)
         # Single use even under a race: only one transaction deletes the row.
-        if s.execute(delete(BrowserClaim).where(BrowserClaim.id == claim.id)).rowcount != 1:
+        if cast("CursorResult[Any]", s.execute(delete(BrowserClaim).where(BrowserClaim.id == claim.id))).rowcount != 1:
             raise NotFound(CLAIM_INVALID)
         return _unseal(claim.sealed_token, code) if claim.sealed_token else ""
 
@@ -600,10 +602,10 @@ def accept_invitation(
             password=password, relaxed_password=False,
         )
         # Single use even under a race: only one transaction flips used_at from NULL.
-        claimed = s.execute(
+        claimed = cast("CursorResult[Any]", s.execute(
             update(Invitation).where(Invitation.id == inv.id, Invitation.used_at.is_(None))
             .values(used_at=now, used_by=user.id)
-        ).rowcount
+        )).rowcount
         if claimed != 1:
             raise NotFound("svc.invitation_invalid")
         # What the organisers recorded (consent to be named, language) applies from the first sign-in.

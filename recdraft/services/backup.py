@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, TypeAdapter, ValidationError
 from sqlalchemy import (
@@ -353,6 +353,7 @@ def _where_too_deep(data: bytes | str) -> tuple[int, str, str, str] | None:
     """(row number, table, column, key) of the first too-deeply nested value in a file laid out as
     ``backup`` writes it (one row per line); None when the file is laid out otherwise."""
     text_ = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    columns: list[str]
     table, columns, number = None, [], 0
     for line in text_.splitlines():
         if (match := _TABLE_LINE.match(line)) is not None:
@@ -954,7 +955,7 @@ def _outbox_not_resent(conn: Any) -> None:
     reissued since. Those rows stay, marked dropped, as a record of what was not sent."""
     from recdraft.db.mail_models import OutboxMessage
 
-    conn.execute(update(OutboxMessage.__table__)
+    conn.execute(update(cast(Table, OutboxMessage.__table__))
                  .where(OutboxMessage.__table__.c.status.in_(("queued", "sending", "digest")))
                  .values(status="dropped", claim=None, last_error="restored from a backup: not sent again"))
 

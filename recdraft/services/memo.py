@@ -28,6 +28,7 @@ from recdraft.db.models import (
     User,
     utcnow,
 )
+from recdraft.db.live_models import LiveVote
 from recdraft.db.voting_models import VotingRound
 from recdraft.domain.policy import Action
 from recdraft.domain.roles import Role
@@ -409,6 +410,14 @@ def _fraction(value: Any) -> str:
     return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
 
 
+def _in_meeting(s: Session, round_ids: set[int]) -> dict[int, datetime]:
+    """When each of these rounds was opened in a meeting (live mode), for those taken in the room."""
+    if not round_ids:
+        return {}
+    return dict(s.execute(select(LiveVote.round_id, LiveVote.opened_at).where(LiveVote.round_id.in_(round_ids)))
+                .tuples().all())
+
+
 def _round_rules(s: Session, round_ids: set[int]) -> dict[int, Any]:
     if not round_ids:
         return {}
@@ -525,7 +534,9 @@ def _build(
 
     memo_number = {rec_id: int(n) for n, rec_id in number_to_id.items()}
     organisation = _organisation_namer(rt.settings or {}, lang)  # names in the memo's language(s)
-    rules = _round_rules(s, {r.round_id for rec in included for r in results.get(rec.id, [])})
+    round_ids = {r.round_id for rec in included for r in results.get(rec.id, [])}
+    rules = _round_rules(s, round_ids)
+    in_meeting = _in_meeting(s, round_ids)
     votes: list[m.VoteResult] = []
     dissents: list[m.DissentingOpinion] = []
     for rec in included:
@@ -542,6 +553,7 @@ def _build(
             is_delphi = result.mode == "delphi"
             votes.append(m.VoteResult(
                 recommendation_number=memo_number[rec.id], round_number=result.round_number, mode=result.mode,
+                in_meeting_at=in_meeting.get(result.round_id),
                 votes_for=o.agree if result.mode == "simple" else None,
                 votes_against=o.disagree if result.mode == "simple" else None,
                 abstain=o.abstain if result.mode == "simple" else None, block=o.block,

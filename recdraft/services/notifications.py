@@ -162,7 +162,7 @@ def modes_of(s: Session, user_ids: Iterable[int], kind: str) -> dict[int, str]:
     """Each user's mode for ``kind`` (the default when they never chose)."""
     ids = sorted(set(user_ids))
     chosen = dict(s.execute(select(MailPreference.user_id, MailPreference.mode).where(
-        MailPreference.user_id.in_(ids), MailPreference.kind == kind)).all()) if ids else {}
+        MailPreference.user_id.in_(ids), MailPreference.kind == kind)).tuples().all()) if ids else {}
     return {uid: chosen.get(uid, DEFAULT_MODE) for uid in ids}
 
 
@@ -517,7 +517,7 @@ def queue_digests(db: Database, *, now: datetime | None = None) -> int:
                                       .order_by(OutboxMessage.id).with_for_update()))
                 comment_ids = [r.comment_id for r in rows if r.comment_id is not None]
                 status = dict(s.execute(select(Comment.id, Comment.status)
-                                        .where(Comment.id.in_(comment_ids))).all()) if comment_ids else {}
+                                        .where(Comment.id.in_(comment_ids))).tuples().all()) if comment_ids else {}
                 keep = [r for r in rows if r.comment_id is None
                         or comment_still_shown(r.kind, status.get(r.comment_id))]
                 for r in rows:
@@ -556,7 +556,7 @@ def my_preferences(db: Database, *, actor_id: Actor) -> dict[str, str]:
 
 def modes_all(s: Session, user_id: int) -> dict[str, str]:
     chosen = dict(s.execute(select(MailPreference.kind, MailPreference.mode)
-                            .where(MailPreference.user_id == user_id)).all())
+                            .where(MailPreference.user_id == user_id)).tuples().all())
     return {kind: chosen.get(kind, DEFAULT_MODE) for kind in (*KINDS, "digest")}
 
 

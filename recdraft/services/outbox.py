@@ -215,13 +215,13 @@ def mail_status(db: Database, *, actor_id: Actor) -> MailStatusView:
     settings = mail_settings()
     with db.read() as s:
         require_system_admin(s, actor_id)
-        counts = dict(s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+        counts = dict(s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).tuples().all())
         names = {}
         refused = list(s.scalars(select(MailAddress).where(MailAddress.bounced_at.is_not(None))
                                  .order_by(MailAddress.bounced_at.desc()).limit(500)))
         if refused:
             names = dict(s.execute(select(User.email, User.display_name)
-                                   .where(User.email.in_([a.email for a in refused]))).all())
+                                   .where(User.email.in_([a.email for a in refused]))).tuples().all())
         return MailStatusView(
             enabled=settings.enabled, server=f"{settings.host}:{settings.port}" if settings.enabled else "",
             counts={str(k): int(v) for k, v in counts.items()},

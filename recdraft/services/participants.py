@@ -324,7 +324,7 @@ def import_participants(db: Database, *, actor_id: Actor, roundtable_id: int, te
                 for r, digest in zip(inviting, hashes)])
             ids = dict(s.execute(select(Invitation.token_hash, Invitation.id).where(
                 Invitation.roundtable_id == roundtable_id, Invitation.created_by == by,
-                Invitation.created_at == now)).all())
+                Invitation.created_at == now)).tuples().all())
             links = [InvitationLink(id=ids[digest], roundtable_id=roundtable_id, display_name=r["name"],
                                     email=r["email"], role=r["role"], token=token, expires_at=expires)
                      for r, token, digest in zip(inviting, tokens, hashes)]

@@ -177,7 +177,7 @@ def _rows(s: Session, rt: Roundtable, lang: str) -> dict[str, list[list[Any]]]:
     number = {r.id: r.number for r in recs}
     revisions = list(s.scalars(select(Revision).where(Revision.recommendation_id.in_(list(number)))
                                .order_by(Revision.recommendation_id, Revision.number))) if recs else []
-    rev_number = {r.id: r.number for r in revisions}
+    rev_number: dict[int | None, int] = {r.id: r.number for r in revisions}  # read with current_revision_id
     out: dict[str, list[list[Any]]] = {name: [] for name in TABLES}
 
     def content_cells(content: dict[str, Any]) -> list[list[Any]]:
@@ -212,7 +212,7 @@ def _rows(s: Session, rt: Roundtable, lang: str) -> dict[str, list[list[Any]]]:
         voters = {v.voter_id for v in votes} | {r.voter_id for r in recusals}
         pseudonym = pseudonyms(rnd.pseudonym_key, voters) if anonymous else {}
         voted_revs = dict(s.execute(select(Revision.id, Revision.number).where(
-            Revision.id.in_({v.revision_id for v in votes}))).all()) if votes else {}
+            Revision.id.in_({v.revision_id for v in votes}))).tuples().all()) if votes else {}
 
         def who(uid: int) -> tuple[str, str]:
             if anonymous:
@@ -220,16 +220,16 @@ def _rows(s: Session, rt: Roundtable, lang: str) -> dict[str, list[list[Any]]]:
             m = memberships.get(uid)
             return name_of(uid), (m.organisation if m else "")
 
-        rows = []
-        for v in votes:
-            voter, org = who(v.voter_id)
-            rows.append([rnd.number, "yes" if anonymous else "no", number.get(v.recommendation_id), voter, org,
-                         v.choice or "", v.rating, v.reason or "", voted_revs.get(v.revision_id), "no",
-                         "" if anonymous else _iso(v.updated_at)])
-        for r in recusals:
-            voter, org = who(r.voter_id)
-            rows.append([rnd.number, "yes" if anonymous else "no", number.get(r.recommendation_id), voter, org,
-                         "", None, r.reason or "", None, "yes", "" if anonymous else _iso(r.recused_at)])
+        rows: list[list[Any]] = []
+        for vote in votes:
+            voter, org = who(vote.voter_id)
+            rows.append([rnd.number, "yes" if anonymous else "no", number.get(vote.recommendation_id), voter, org,
+                         vote.choice or "", vote.rating, vote.reason or "", voted_revs.get(vote.revision_id), "no",
+                         "" if anonymous else _iso(vote.updated_at)])
+        for recusal in recusals:
+            voter, org = who(recusal.voter_id)
+            rows.append([rnd.number, "yes" if anonymous else "no", number.get(recusal.recommendation_id), voter, org,
+                         "", None, recusal.reason or "", None, "yes", "" if anonymous else _iso(recusal.recused_at)])
         # Sorted by what the file shows, never by database ids or times (they would undo the pseudonyms).
         rows.sort(key=lambda row: (row[2] or 0, int(row[3].split()[-1]) if anonymous else 0, str(row[3]).casefold()))
         out["votes"].extend(rows)

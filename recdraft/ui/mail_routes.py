@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse
 from recdraft.i18n import best_language, t
 
 
-def _db():  # type: ignore[no-untyped-def]
+def _db():
     from recdraft.ui.state import database
 
     return database()

@@ -109,6 +109,13 @@ def test_a_live_vote_is_a_real_round_the_phones_vote_in_and_the_projector_counts
     assert results.items[0].overall.agree == 1 and results.items[0].overall.outcome == closed.tally.outcome
     assert live.meeting_rounds(world.db, actor_id=world["observer"], roundtable_id=world.roundtable_id) \
         == {rnd.id: projector.in_meeting_at}
+    # The Results page's rounds say it was taken in the meeting, and when; a round opened elsewhere does not.
+    other = voting.open_round(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id,
+                              recommendation_ids=[world["rec2"]])
+    marks = {r.id: r.in_meeting_at for r in voting.rounds_overview(world.db, actor_id=world["observer"],
+                                                                   roundtable_id=world.roundtable_id).rounds}
+    assert marks == {rnd.id: projector.in_meeting_at, other.id: None}
+    assert results.round.in_meeting_at == projector.in_meeting_at
 
 
 def test_a_blind_live_vote_shows_only_how_many_have_voted_until_it_closes_even_on_the_projector(world):
@@ -161,3 +168,36 @@ def test_ending_the_meeting_waits_for_the_vote_and_then_the_code_no_longer_joins
     # A new meeting later is a new meeting with a new code.
     again = _start(world)
     assert again.id != meeting.id and again.code != meeting.code
+
+
+@pytest.mark.parametrize("lang, words", [("en", "taken in the meeting"), ("ru", "проведено на заседании"),
+                                         ("kk", "отырыста өткізілді")])
+def test_a_live_vote_is_in_the_memos_vote_annex_marked_as_taken_in_the_meeting_with_its_time(world, lang, words):
+    from recdraft.services import memo
+
+    meeting = _start(world)
+    opened = live.open_vote(world.db, actor_id=world["moderator"], live_id=meeting.id)
+    for who in ("expert", "expert2"):
+        voting.cast_vote(world.db, actor_id=world[who], round_id=opened.current_round_id,
+                         recommendation_id=world["rec1"], choice="agree")
+    live.close_vote(world.db, actor_id=world["moderator"], live_id=meeting.id)
+    assert recs.get_recommendation(world.db, actor_id=world["admin"], recommendation_id=world["rec1"]).status \
+        == "adopted"
+    result = memo.export_memo(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id, lang=lang,
+                              variant="final")
+    text = _docx_text(result.content)
+    assert words in text
+    at = live.meeting_rounds(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id)
+    from recdraft.i18n.formats import format_datetime
+
+    assert format_datetime(next(iter(at.values())), lang) in text
+
+
+def _docx_text(content: bytes) -> str:
+    """Every text of the document (tables included), non-breaking spaces read as spaces."""
+    import io
+
+    from docx import Document
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+    return "".join(t.text or "" for t in Document(io.BytesIO(content)).element.body.iter(w)).replace("\u00a0", " ")

@@ -154,15 +154,28 @@ def item_ids_of(s: Session, round_id: int) -> list[int]:
                           .order_by(RoundItem.position)))
 
 
-def round_view(rnd: VotingRound, rec_ids: list[int], granted: frozenset[str] = frozenset()) -> RoundView:
-    """The round as a view; ``granted`` (``roundtable_actions``) gives the viewer's ``actions`` on it."""
+def meeting_times(s: Session, round_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each of these rounds was opened in a meeting (live mode), for those taken in the room."""
+    from recdraft.db.live_models import LiveVote
+
+    ids = list(round_ids)
+    if not ids:
+        return {}
+    return dict(s.execute(select(LiveVote.round_id, LiveVote.opened_at).where(LiveVote.round_id.in_(ids)))
+                .tuples().all())
+
+
+def round_view(rnd: VotingRound, rec_ids: list[int], granted: frozenset[str] = frozenset(),
+               in_meeting_at: datetime | None = None) -> RoundView:
+    """The round as a view; ``granted`` (``roundtable_actions``) gives the viewer's ``actions`` on it;
+    ``in_meeting_at`` marks a vote taken in a meeting (``meeting_times``)."""
     rules = rules_of(rnd)
     return RoundView(
         id=rnd.id, roundtable_id=rnd.roundtable_id, number=rnd.number, name=rnd.name, mode=rules.mode.value,
         anonymous=rules.anonymous, blind=rules.blind, rules=rules.model_dump(mode="json"), status=rnd.status,
         opened_by=rnd.opened_by, opened_at=rnd.opened_at, closes_at=rnd.closes_at, closed_at=rnd.closed_at,
         closed_by=rnd.closed_by, carried_from_round_id=rnd.carried_from_round_id, recommendation_ids=rec_ids,
-        actions=round_actions(rnd, granted),
+        actions=round_actions(rnd, granted), in_meeting_at=in_meeting_at,
     )
 
 

@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, insert, select, text
+from sqlalchemy import Table, and_, bindparam, insert, select, text
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from recdraft.db.engine import Database
 from recdraft.db.models import (
@@ -185,7 +186,9 @@ def _cast_statements(dialect: str) -> tuple[Any, Any, Any]:
 
     On SQLite the shared part is None: one statement reads everything (see ``_cast_context``).
     """
-    round_id, rec_id, actor = bindparam("round_id"), bindparam("rec_id"), bindparam("actor_id")
+    round_id: BindParameter[Any] = bindparam("round_id")
+    rec_id: BindParameter[Any] = bindparam("rec_id")
+    actor: BindParameter[Any] = bindparam("actor_id")
     shared = select(
         VotingRound.id.label("round_id"), VotingRound.number, VotingRound.status, VotingRound.closes_at,
         VotingRound.rules, VotingRound.voters_frozen_at, VotingRound.roundtable_id,
@@ -251,6 +254,7 @@ def _cast_context(s: Session, actor_id: Actor | None, round_id: int, recommendat
     shared, personal, _ = _cast_statements(s.get_bind().dialect.name)
     conn = s.connection()  # Core rows: the ORM's per-column loading is not needed for plain columns
     params: dict[str, Any] = {"round_id": round_id, "rec_id": recommendation_id, "actor_id": actor_id}
+    base: Row[Any] | None = None  # the shared part, read first on PostgreSQL only
     if pg:
         base = conn.execute(shared, params).first()
         if base is None:
@@ -261,7 +265,7 @@ def _cast_context(s: Session, actor_id: Actor | None, round_id: int, recommendat
     if me is None:
         _voter_context(s, actor_id, round_id, recommendation_id)
         raise NotFound("svc.voting.round_not_found", round_id=round_id)
-    row = me if not pg else _Merged(base, me)
+    row = me if base is None else _Merged(base, me)
     if not row.is_active:
         raise NotSignedIn("svc.account_inactive")
     if not row.is_system_admin and row.role is None:
@@ -287,6 +291,9 @@ class _Merged:
     def __init__(self, *rows: Row[Any]) -> None:
         for r in rows:
             self.__dict__.update(r._mapping)
+
+    def __getattr__(self, name: str) -> Any:  # only for names not in the rows: typed reads of the columns
+        raise AttributeError(name)
 
 
 def _active_recusal(s: Session, round_id: int, recommendation_id: int, voter_id: int) -> Recusal | None:
@@ -369,7 +376,7 @@ def cast_vote(
                   "reason_named": wanted[3], "cast_at": now, "updated_at": now, "version": 1}
         conn = s.connection()
         vote_id, cast_at = conn.execute(_cast_statements(s.get_bind().dialect.name)[2], values).one()
-        conn.execute(insert(VoteHistory.__table__), {
+        conn.execute(insert(cast(Table, VoteHistory.__table__)), {
             "vote_id": vote_id, "action": action, "revision_id": current, "choice": wanted[0], "rating": wanted[1],
             "reason": wanted[2], "reason_named": wanted[3], "at": now})
         # No choice in the details: the audit feed must not reveal a vote.
@@ -532,7 +539,7 @@ def my_ballots(db: Database, *, actor_id: Actor, roundtable_id: int) -> MyBallot
             recs = {r.id: r for r in s.scalars(select(Recommendation).where(
                 Recommendation.id.in_([i.recommendation_id for i in items])))}
             texts = dict(s.execute(select(Revision.id, Revision.content).where(
-                Revision.id.in_([r.current_revision_id for r in recs.values()]))).all())
+                Revision.id.in_([r.current_revision_id for r in recs.values()]))).tuples().all())
             previous = _previous_ratings(s, rnd)
             # Someone who joined after the round opened votes in the next one.
             in_round = rnd.voters_frozen_at is None or rnd.id in frozen_in

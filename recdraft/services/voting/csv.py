@@ -15,6 +15,7 @@ import hashlib
 import io
 from collections import Counter
 from collections.abc import Iterable
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -68,7 +69,8 @@ def export_votes_csv(db: Database, *, actor_id: Actor, round_id: int) -> str:
                        for res in s.scalars(select(RoundResult).where(RoundResult.round_id == rnd.id))
                        for b in res.ballots}
         else:
-            live = compute(s, rnd, items, {rid: r.current_revision_id for rid, r in recs.items()})
+            # A saved recommendation always has a current revision (empty only while it is created).
+            live = compute(s, rnd, items, cast("dict[int, int]", {rid: r.current_revision_id for rid, r in recs.items()}))
             ballots = {(rid, b.voter_id): b for rid, lv in live.items() for b in lv.ballots}
         votes = {(v.recommendation_id, v.voter_id): v for v in s.scalars(select(Vote).where(Vote.round_id == rnd.id))}
         recusals = {(r.recommendation_id, r.voter_id) for r in s.scalars(
@@ -78,7 +80,7 @@ def export_votes_csv(db: Database, *, actor_id: Actor, round_id: int) -> str:
             select(Membership, User.display_name).join(User, User.id == Membership.user_id)
             .where(Membership.roundtable_id == rnd.roundtable_id))}
         rev_numbers = dict(s.execute(select(Revision.id, Revision.number).where(
-            Revision.id.in_({v.revision_id for v in votes.values()}))).all()) if votes else {}
+            Revision.id.in_({v.revision_id for v in votes.values()}))).tuples().all()) if votes else {}
         voters = eligible_voters(s, get(s, Roundtable, rnd.roundtable_id, "Roundtable"), rnd)
         group_sizes = Counter(v.group for v in voters.values() if v.group)
         pseudonym = pseudonyms(rnd.pseudonym_key, (uid for _, uid in people)) if rules.anonymous else {}

@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -66,6 +66,7 @@ from recdraft.services.voting._common import (
     manages_rounds,
     raise_if_due,
     reader_role,
+    meeting_times,
     round_view,
     roundtable_actions,
     rules_of,
@@ -164,7 +165,7 @@ def _revisions_at(s: Session, recs: dict[int, Recommendation], cutoff: datetime 
         select(Revision.recommendation_id, func.max(Revision.id))
         .where(Revision.recommendation_id.in_(list(recs)), Revision.created_at <= cutoff)
         .group_by(Revision.recommendation_id)
-    ).all())
+    ).tuples().all())
     return {rid: before.get(rid, current[rid]) for rid in recs}  # type: ignore[misc]
 
 
@@ -250,7 +251,7 @@ def counts_view(t: Tally) -> CountsView:
 
 def _dissent_views(s: Session, rows: list[dict[str, Any]], rules: RoundRules) -> list[DissentView]:
     named_ids = [d["voter_id"] for d in rows if d["named"] and not rules.anonymous]
-    names = dict(s.execute(select(User.id, User.display_name).where(User.id.in_(named_ids))).all()) if named_ids else {}
+    names = dict(s.execute(select(User.id, User.display_name).where(User.id.in_(named_ids))).tuples().all()) if named_ids else {}
     views = []
     for d in rows:
         named = bool(d["named"]) and not rules.anonymous
@@ -301,8 +302,9 @@ def build_item_views(s: Session, rnd: VotingRound, *, staff: bool, only: int | N
             figures[res.recommendation_id] = (Tally.model_validate(res.tally),
                                               [Tally.model_validate(g) for g in res.group_tallies], res.dissents)
     else:
-        current = dict(s.execute(select(Recommendation.id, Recommendation.current_revision_id)
-                                 .where(Recommendation.id.in_(list(numbers)))).all())
+        # A saved recommendation always has a current revision (the column is empty only while it is created).
+        current = cast("dict[int, int]", dict(s.execute(select(Recommendation.id, Recommendation.current_revision_id)
+                                                        .where(Recommendation.id.in_(list(numbers)))).tuples().all()))
         for rid, live in compute(s, rnd, items, current, page=paged).items():
             figures[rid] = (live.tallies.overall, list(live.tallies.groups.values()), live.dissents)
     views = []
@@ -321,7 +323,7 @@ def build_round_results(s: Session, rnd: VotingRound, *, staff: bool, offset: in
                         limit: int | None = None, granted: frozenset[str] = frozenset()) -> RoundResultsView:
     """The round's results as a viewer who may ``granted`` (``roundtable_actions``) sees them."""
     hidden, items = build_item_views(s, rnd, staff=staff, offset=offset, limit=limit)
-    view = round_view(rnd, item_ids_of(s, rnd.id), granted)
+    view = round_view(rnd, item_ids_of(s, rnd.id), granted, meeting_times(s, [rnd.id]).get(rnd.id))
     return RoundResultsView(round=view, hidden=hidden, items=[] if hidden else items)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -36,7 +36,7 @@ from recdraft.errors import (
     PermissionDenied,
     Word,
 )
-from recdraft.schemas.common import LIMITS, Input, parse, text_type
+from recdraft.schemas.common import LIMITS, Input, parse, text_check
 from recdraft.schemas.voting import (
     ItemResultView,
     RoundAction,
@@ -62,6 +62,7 @@ from recdraft.services.voting._common import (
     raise_if_due,
     reader_role,
     require_open,
+    meeting_times,
     round_view,
     roundtable_actions,
 )
@@ -75,7 +76,7 @@ from recdraft.services.voting.results import (
 
 VOTABLE_FOR_OPENING = frozenset({RecStatus.DISCUSSION, RecStatus.VOTING})
 
-RoundName = text_type("Round name", "name", single_line=True, required=False)
+RoundName = Annotated[str, text_check("Round name", "name", single_line=True, required=False)]
 
 
 class _RoundInput(Input):
@@ -356,8 +357,9 @@ def rounds_overview(db: Database, *, actor_id: Actor, roundtable_id: int) -> Rou
                 Recommendation.roundtable_id == roundtable_id,
                 Recommendation.status.in_([st.value for st in VOTABLE_FOR_OPENING]),
                 Recommendation.id.not_in(busy)).order_by(Recommendation.position, Recommendation.id)))
+        met = meeting_times(s, [r.id for r in rounds])
         return RoundsView(roundtable_id=roundtable_id, actions=sorted(granted), open_round_candidates=candidates,
-                          rounds=[round_view(r, item_ids_of(s, r.id), granted) for r in rounds])
+                          rounds=[round_view(r, item_ids_of(s, r.id), granted, met.get(r.id)) for r in rounds])
     return run_after_closing_due(db, body)
 
 

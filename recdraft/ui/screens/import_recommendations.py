@@ -31,7 +31,7 @@ MAX_UPLOAD_MB = 20  # as recdraft.importing._safety.MAX_FILE_BYTES: a bigger fil
 
 
 @contextmanager
-def _shown(where=None) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def _shown(where=None) -> Iterator[None]:
     """A RecdraftError shown in the reader's language (its catalogue key), next to what caused it."""
     try:
         yield
@@ -53,7 +53,7 @@ def _key(index: int, name: str) -> str:
     return f"imp_{st.session_state.get(GENERATION, 0)}_{index}_{name}"
 
 
-def _upload(member) -> None:  # type: ignore[no-untyped-def]
+def _upload(member) -> None:
     uploaded = st.file_uploader(tr("import.ui.upload"), type=["docx", "odt", "doc"], key="imp_file",
                                 help=tr("import.ui.upload_help"), max_upload_size=MAX_UPLOAD_MB)
     if uploaded is not None and st.button(tr("import.ui.read"), key="imp_read", type="primary",
@@ -84,7 +84,7 @@ def _set_skip(index: int) -> None:
         _store(pv.set_skip(preview, index, st.session_state[_key(index, "skip")]))
 
 
-def _restructure(change) -> None:  # type: ignore[no-untyped-def]
+def _restructure(change) -> None:
     preview = _preview()
     if preview is not None:
         _store(change(preview), structural=True)
@@ -146,7 +146,7 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _preview_section(member, page: service.ImportPageView, preview: pv.ImportPreview) -> None:  # type: ignore[no-untyped-def]
+def _preview_section(member, page: service.ImportPageView, preview: pv.ImportPreview) -> None:
     st.subheader(tr("import.ui.preview", file=preview.file_name), anchor=False)
     for message in preview.messages():
         (st.warning if message.key in WARNINGS else st.info)(message.render(lang()))

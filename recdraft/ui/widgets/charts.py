@@ -52,7 +52,7 @@ class RatingWords:
 
 def choice_chart(counts: Mapping[str, int], words: ChoiceWords) -> Spec:
     """Horizontal bars, one per choice (agree, disagree, abstain, block), with the number at each bar's end."""
-    rows = [{"key": key, "label": words.labels[key], "votes": int(counts.get(key, 0)), "order": i}
+    rows: list[dict[str, Any]] = [{"key": key, "label": words.labels[key], "votes": int(counts.get(key, 0)), "order": i}
             for i, key in enumerate(CHOICES)]
     order = [row["label"] for row in rows]
     most = max([row["votes"] for row in rows] + [1])
@@ -80,7 +80,7 @@ def choice_chart(counts: Mapping[str, int], words: ChoiceWords) -> Spec:
     }
 
 
-def rating_chart(distribution: Mapping[int | str, int], words: RatingWords, *, band: tuple[int, int],
+def rating_chart(distribution: Mapping[int, int] | Mapping[str, int], words: RatingWords, *, band: tuple[int, int],
                  median: float | None = None, yours: int | None = None,
                  reject_band: tuple[int, int] | None = (1, 3), height: int = 180) -> Spec:
     """A 1–9 histogram; the agreement band shaded green (the rejection band faintly red), the median dashed,

@@ -256,7 +256,8 @@ def _resolve_form(c: CommentView, member: Member, revisions: list[RevisionView])
         with errors_shown():
             comment_service.resolve_comment(
                 db(), actor_id=member.user.id, comment_id=c.id, resolution=choice,
-                revision_id=numbers.get(number) if choice == "addressed" else None, reason=reason or "",
+                revision_id=numbers.get(number) if choice == "addressed" and number is not None else None,
+                reason=reason or "",
             )
             _set_action(None, None)
             flash("recs.comment.resolved")

@@ -101,6 +101,8 @@ def round_facts(rnd: RoundView) -> str:
         parts.append(badge(tr("vote.anonymous"), "gray"))
     if rnd.blind:
         parts.append(badge(tr("vote.blind"), "gray"))
+    if rnd.in_meeting_at is not None:
+        parts.append(badge(tr("live.in_meeting", when=fmt_datetime(rnd.in_meeting_at)), "orange"))
     if rnd.status == OPEN and rnd.closes_at is not None:
         parts.append(escape_markdown(tr("vote.closes_at", when=fmt_datetime(rnd.closes_at))))
     if rnd.status != OPEN and rnd.closed_at is not None:

@@ -125,7 +125,8 @@ def _simple_ballot(user_id: int, rnd: RoundView, item: BallotItemView, key: str)
             same = vote is not None and vote.choice == choice
             reason = st.text_area(
                 tr("vote.reason_block") if choice == "block" else tr("vote.reason_disagree"),
-                value=(vote.reason or "") if same else "", key=f"vote_reason_{key}_{choice}", height=90,
+                value=(vote.reason or "") if same and vote is not None else "", key=f"vote_reason_{key}_{choice}",
+                height=90,
                 placeholder=tr({"block": "vote.reason_block_hint", "agree": "vote.reason_agree_hint"}.get(
                     choice, "vote.reason_hint")),
             )

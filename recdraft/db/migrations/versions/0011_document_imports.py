@@ -1,7 +1,7 @@
 """issue 16, documents imported as first drafts and the draft law (renumber after 0011 at merge)
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-01 15:30:00
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 import recdraft.db.models
 
 
-revision = '0012'
-down_revision = '0011'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

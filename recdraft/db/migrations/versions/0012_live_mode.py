@@ -1,7 +1,7 @@
 """issue 19, live mode: meetings in the room and the votes taken in them
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01 15:30:00
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 import recdraft.db.models
 
 
-revision = '0013'
-down_revision = '0012'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
