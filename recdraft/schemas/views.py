@@ -146,8 +146,14 @@ class RevisionView(View):
     author_name: str
     created_at: datetime
     base_revision_id: int | None
-    note: str
+    note: str  # as typed, or a note of the program stored as a message (domain.revisions.program_note)
     kind: str
+
+    def note_in(self, lang: str) -> str:
+        """The note for a reader of ``lang``: the program's notes translated, people's as typed."""
+        from recdraft.domain.revisions import note_text
+
+        return note_text(self.note, lang)
 
 
 class RecommendationView(View):

@@ -12,6 +12,7 @@ from recdraft import demo_content as demo
 from recdraft.db.engine import Database
 from recdraft.db.models import Roundtable, User
 from recdraft.services import accounts, amendments, comments, recommendations, roundtables
+from recdraft.services import moderation
 from recdraft.services._base import SYSTEM
 
 STATUS_PATH = {"discussion": ["discussion"], "voting": ["discussion", "voting"]}
@@ -189,16 +190,16 @@ def _post_comment(db: Database, ids: dict[str, int], rec: Any, item: dict[str, A
                               quote=item.get("quote", ""), parent_id=parent)
     state = item["state"]
     if c.status == "pending" and state in {"published", "flagged", "hidden"}:
-        comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="approve")
+        moderation.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="approve")
     if state == "hidden":
-        comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="hide",
+        moderation.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="hide",
                                   reason=item.get("moderation_reason") or "Off-topic")
     elif state == "rejected":
         if c.status != "pending":
-            comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="hide",
+            moderation.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="hide",
                                       reason=item.get("moderation_reason") or "Off-topic")
         else:
-            comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="reject",
+            moderation.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="reject",
                                       reason=item.get("moderation_reason") or "Off-topic")
     elif state == "flagged":
         flagger = next(ids[p["username"]] for p in demo.PEOPLE

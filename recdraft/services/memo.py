@@ -21,6 +21,7 @@ from recdraft.db.engine import Database
 from recdraft.db.memo_models import MemoSnapshot
 from recdraft.db.models import Comment, Membership, Recommendation, Revision, Roundtable, User, utcnow
 from recdraft.db.voting_models import VotingRound
+from recdraft.domain.revisions import note_text
 from recdraft.domain.policy import Action
 from recdraft.domain.roles import Role
 from recdraft.domain.statuses import CommentStatus, RecStatus
@@ -521,7 +522,7 @@ def _build(
             if snap is None:
                 previous.setdefault(rev.recommendation_id, rev.content)
             if rev.number > 1 and rev.note:
-                notes.setdefault(rev.recommendation_id, []).append(rev.note)
+                notes.setdefault(rev.recommendation_id, []).append(note_text(rev.note, memo_languages(lang)[0]))
         revisers = _revisers(s, ids, snap.created_at if snap is not None else None, names)
 
     memo_recs: list[m.Recommendation] = []

@@ -10,6 +10,7 @@ import pytest
 
 from recdraft.errors import Conflict, InvalidInput, PermissionDenied
 from recdraft.services import amendments as am
+from recdraft.services import moderation
 from recdraft.services import comments as cm
 from recdraft.services import recommendations as recs
 from recdraft.services import roundtables
@@ -113,7 +114,7 @@ def adopted(world):
                                        base_revision_id=world.rec.current_revision.id, content=content(text="v2"))
     world.revision_id = revised.current_revision.id
     c = cm.post_comment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id, body="A remark")
-    world.comment = cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
+    world.comment = moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
     _adopt(world, world.rec.id)
     return world
 

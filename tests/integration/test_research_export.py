@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from recdraft.errors import PermissionDenied
 from recdraft.services import comments, recommendations, research, voting
+from recdraft.services import moderation
 from recdraft.services._base import SYSTEM
 from tests.factories import content
 from tests.integration.test_withheld_names import WITHHELD, _leaks, withheld_world
@@ -27,9 +28,9 @@ TABLES = ("recommendations", "revisions", "comments", "votes")
 def exported(db):
     w, ids = withheld_world(db)
     formula = comments.post_comment(db, actor_id=w["expert2"], recommendation_id=ids["rec2"], body=FORMULA).id
-    comments.moderate_comment(db, actor_id=w["moderator"], comment_id=formula, action="approve")
+    moderation.moderate_comment(db, actor_id=w["moderator"], comment_id=formula, action="approve")
     hidden = comments.post_comment(db, actor_id=w["expert2"], recommendation_id=ids["rec2"], body="Never exported").id
-    comments.moderate_comment(db, actor_id=w["moderator"], comment_id=hidden, action="reject", reason="Off topic")
+    moderation.moderate_comment(db, actor_id=w["moderator"], comment_id=hidden, action="reject", reason="Off topic")
     rec3 = recommendations.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
                                                  content=content(title="Train volunteers")).id
     recommendations.set_status(db, actor_id=w["moderator"], recommendation_id=rec3, status="discussion")

@@ -12,6 +12,7 @@ import io
 import zipfile
 
 from recdraft.services import comments, memo, recommendations, roundtables, voting
+from recdraft.services import moderation
 from recdraft.services._base import SYSTEM
 from recdraft.services.memo import LANGUAGES, VARIANTS
 from recdraft.services.results import export_votes_csv
@@ -51,10 +52,10 @@ def withheld_world(db) -> tuple[World, dict[str, int]]:
         recommendations.set_status(db, actor_id=w["moderator"], recommendation_id=rec_id, status="discussion")
     comment = comments.post_comment(db, actor_id=w["commenter"], recommendation_id=rec1,
                                     body="Say which law, please.", quote="adopt a law").id
-    comments.moderate_comment(db, actor_id=w["moderator"], comment_id=comment, action="approve")
+    moderation.moderate_comment(db, actor_id=w["moderator"], comment_id=comment, action="approve")
     reply = comments.post_comment(db, actor_id=w["expert"], recommendation_id=rec1, parent_id=comment,
                                   body="The law on the Red Crescent Society.").id
-    comments.moderate_comment(db, actor_id=w["moderator"], comment_id=reply, action="approve")
+    moderation.moderate_comment(db, actor_id=w["moderator"], comment_id=reply, action="approve")
     recommendations.set_coauthors(db, actor_id=w["expert"], recommendation_id=rec1, user_ids=[w["commenter"]])
     current = recommendations.get_recommendation(db, actor_id=w["admin"], recommendation_id=rec1).current_revision
     edited = {lang: c.model_dump() for lang, c in current.content.items()}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from recdraft.services import activity, comments, roundtables, voting
+from recdraft.services import moderation
 from recdraft.services import recommendations as recs
 from tests.factories import content, make_world
 
@@ -80,7 +81,7 @@ def test_a_reply_to_a_hidden_comment_carries_no_trace_of_it_for_non_staff(world)
     reply = comments.post_comment(world.db, actor_id=world["expert2"], recommendation_id=rec_id, body="A reply",
                                   parent_id=parent.id)
     assert reply.parent_id == parent.id
-    comments.moderate_comment(world.db, actor_id=world["moderator"], comment_id=parent.id, action="hide",
+    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=parent.id, action="hide",
                               reason="Off topic")
     for viewer in ("expert2", "observer"):
         seen = comments.list_comments(world.db, actor_id=world[viewer], recommendation_id=rec_id)

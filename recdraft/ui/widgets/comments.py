@@ -21,6 +21,7 @@ from recdraft.domain.sentences import split_sentences
 from recdraft.domain.statuses import Frozen, is_frozen
 from recdraft.schemas.views import CommentPageView, CommentView, RecommendationView, RevisionView
 from recdraft.services import comments as comment_service
+from recdraft.services import moderation
 from recdraft.ui.context import db, errors_shown, fmt_datetime, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
 from recdraft.ui.widgets.labels import COMMENT_COLOURS, badge, comment_status_label, labels_for, shown_language
@@ -214,7 +215,7 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
                               required=action != "approve")
         if reason is not None:
             with errors_shown():
-                comment_service.moderate_comment(database, actor_id=actor, comment_id=c.id, action=action,
+                moderation.moderate_comment(database, actor_id=actor, comment_id=c.id, action=action,
                                                  reason=reason)
                 _set_action(None, None)
                 flash(f"mod.done.{action}")
@@ -225,7 +226,7 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
                               required=decision == "reject")
         if reason is not None:
             with errors_shown():
-                comment_service.decide_comment_edit(database, actor_id=actor, comment_id=c.id, decision=decision,
+                moderation.decide_comment_edit(database, actor_id=actor, comment_id=c.id, decision=decision,
                                                     reason=reason)
                 _set_action(None, None)
                 flash(f"threads.done.{action}")

@@ -24,6 +24,7 @@ from recdraft.errors import Conflict
 from recdraft.schemas.content import FIELDS
 from recdraft.schemas.views import RecommendationView, RoundtableView
 from recdraft.services import recommendations as rec_service
+from recdraft.services import revisions
 from recdraft.i18n.formats import zone
 from recdraft.ui.context import browser_timezone, db, errors_shown, fmt_datetime, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
@@ -272,7 +273,7 @@ def conflict_message(conflict: dict[str, Any]) -> str:
 
 def _number_of(member: Member, rec_id: int, revision_id: int | None) -> int | str:
     try:
-        for rev in rec_service.list_revisions(db(), actor_id=member.user.id, recommendation_id=rec_id):
+        for rev in revisions.list_revisions(db(), actor_id=member.user.id, recommendation_id=rec_id):
             if rev.id == revision_id:
                 return rev.number
     except Exception:  # noqa: BLE001 - only a label

@@ -15,6 +15,7 @@ import streamlit as st
 from recdraft.errors import RecdraftError
 from recdraft.schemas.views import CommentView, FlagReportView, RecommendationView
 from recdraft.services import comments as comment_service
+from recdraft.services import moderation
 from recdraft.services import recommendations as rec_service
 from recdraft.ui.context import db, errors_shown, fmt_datetime, fmt_number, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
@@ -100,10 +101,10 @@ def _decision(c: CommentView, actions: list[str], member: Member) -> None:
     with errors_shown():
         if pressed == "dismiss":
             # A report is resolved on its own: the comment stays published and the reason is logged.
-            comment_service.dismiss_flags(db(), actor_id=member.user.id, comment_id=c.id, reason=reason or "")
+            moderation.dismiss_flags(db(), actor_id=member.user.id, comment_id=c.id, reason=reason or "")
             flash("record.mod.dismissed")
         else:
-            comment_service.moderate_comment(db(), actor_id=member.user.id, comment_id=c.id, action=pressed,
+            moderation.moderate_comment(db(), actor_id=member.user.id, comment_id=c.id, action=pressed,
                                              reason=reason or "")
             flash(f"mod.done.{pressed}")
         st.rerun()
@@ -162,7 +163,7 @@ def _edit_card(c: CommentView, recs: dict[int, RecommendationView], member: Memb
         return
     decision = "approve" if approve else "reject"
     with errors_shown():
-        comment_service.decide_comment_edit(db(), actor_id=member.user.id, comment_id=c.id, decision=decision,
+        moderation.decide_comment_edit(db(), actor_id=member.user.id, comment_id=c.id, decision=decision,
                                             reason=reason or "")
         flash(f"threads.done.{decision}_edit")
         st.rerun()
@@ -235,9 +236,9 @@ def render() -> None:
     log: list[Any] = []
     reports: dict[int, list[FlagReportView]] = {}
     with errors_shown():
-        queue = comment_service.moderation_queue(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
-        log = comment_service.moderation_log(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
-        reports = comment_service.open_flag_reports(db(), actor_id=member.user.id,
+        queue = moderation.moderation_queue(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+        log = moderation.moderation_log(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+        reports = moderation.open_flag_reports(db(), actor_id=member.user.id,
                                                     roundtable_id=member.roundtable.id)
     removed = _removed(member, log)
     recs: dict[int, RecommendationView] = {}

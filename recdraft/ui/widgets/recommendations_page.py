@@ -18,6 +18,7 @@ from recdraft.domain.statuses import EDITABLE_STATUSES, REC_TRANSITIONS, RecStat
 from recdraft.errors import RecdraftError
 from recdraft.schemas.views import MembershipView, RecommendationView, RoundtableView
 from recdraft.services import amendments as amendment_service
+from recdraft.services import revisions as revision_service
 from recdraft.services import comments as comment_service
 from recdraft.services import recommendations as rec_service
 from recdraft.services import roundtables as roundtable_service
@@ -323,7 +324,7 @@ def _history(member: Member, rec: RecommendationView, revisions: list, code: str
             line.append(badge(tr("recs.current"), "green"))
         st.markdown(" · ".join(line))
         if rev.note:
-            st.caption(user_text_markdown(rev.note))
+            st.caption(user_text_markdown(rev.note_in(lang())))
     _detail_changes(member, rec)
     if len(revisions) < 2:
         return
@@ -339,7 +340,7 @@ def _history(member: Member, rec: RecommendationView, revisions: list, code: str
                           format_func=revision_label)
     diff_legend()
     with errors_shown():
-        diff = rec_service.diff_revisions(db(), actor_id=member.user.id, recommendation_id=rec.id,
+        diff = revision_service.diff_revisions(db(), actor_id=member.user.id, recommendation_id=rec.id,
                                           old_revision_id=by_number[old].id, new_revision_id=by_number[new].id)
         show_revision_diff(diff, code)
     if _may_edit(member, rec) and RecStatus(rec.status) in EDITABLE_STATUSES:
@@ -350,7 +351,7 @@ def _history(member: Member, rec: RecommendationView, revisions: list, code: str
                                 format_func=revision_label)
         if button.button(tr("recs.restore"), key=f"recs_restore_btn_{rec.id}", icon=":material/history:"):
             with errors_shown():
-                rec_service.restore_revision(db(), actor_id=member.user.id, recommendation_id=rec.id,
+                revision_service.restore_revision(db(), actor_id=member.user.id, recommendation_id=rec.id,
                                              revision_id=by_number[number].id)
                 flash("recs.restored", number=number)
                 st.session_state[f"{HISTORY_NEXT}{rec.id}"] = True  # stay on the History tab after the rerun
@@ -370,7 +371,7 @@ def _detail_changes(member: Member, rec: RecommendationView) -> None:
     """Topic and priority changes (not voted on, so no revision), oldest first."""
     changes = []
     with errors_shown():
-        changes = rec_service.list_detail_changes(db(), actor_id=member.user.id, recommendation_id=rec.id)
+        changes = revision_service.list_detail_changes(db(), actor_id=member.user.id, recommendation_id=rec.id)
     if not changes:
         return
     st.markdown(f"**{escape_markdown(tr('friction.history.details'))}**")
@@ -545,7 +546,7 @@ def _detail(member: Member, rec_id: int) -> None:
 
     revisions, amendments, thread = [], [], None
     with errors_shown():
-        revisions = rec_service.list_revisions(db(), actor_id=member.user.id, recommendation_id=rec.id)
+        revisions = revision_service.list_revisions(db(), actor_id=member.user.id, recommendation_id=rec.id)
         amendments = amendment_service.list_amendments(db(), actor_id=member.user.id, recommendation_id=rec.id)
         # One page of threads, not every comment (issue 15: the page costs the same for 500 or 5,000).
         thread = comment_service.comment_page(db(), actor_id=member.user.id, recommendation_id=rec.id,
