@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from recdraft.domain.policy import Action
 from recdraft.schemas.content import LangContent
 
 
@@ -171,6 +172,9 @@ class RecommendationView(View):
     coauthor_ids: list[int]
     merged_into_id: int | None
     current_revision: RevisionView
+    # What the viewer may do with this recommendation now (``domain.policy.actions`` for their role, the
+    # roundtable's phase and whether they are its author or a co-author): the page offers exactly these.
+    actions: frozenset[Action] = frozenset()
 
 
 class RecommendationPage(View):
@@ -257,6 +261,9 @@ class CommentView(View):
     pending_quote: str | None = None
     pending_since: datetime | None = None
     moderation_reason: str | None = None
+    # What the viewer may do with this comment now (``services.comments.COMMENT_ACTIONS``): reply, edit,
+    # flag, resolve, history, approve, hide, approve_edit, reject_edit. The page offers exactly these.
+    actions: frozenset[str] = frozenset()
 
 
 class ThreadEntryView(View):

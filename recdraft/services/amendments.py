@@ -11,14 +11,32 @@ from recdraft.db.engine import Database
 from recdraft.db.models import Amendment, Recommendation, Revision, User, utcnow
 from recdraft.domain.policy import Action
 from recdraft.domain.revisions import program_note, voted_text_changed
-from recdraft.domain.statuses import EDITABLE_STATUSES, AmendmentStatus, Frozen, is_frozen
-from recdraft.errors import Conflict, InvalidInput, InvalidTransition, Msg, PermissionDenied, Word
+from recdraft.domain.statuses import (
+    EDITABLE_STATUSES,
+    AmendmentStatus,
+    Frozen,
+    is_frozen,
+)
+from recdraft.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    Msg,
+    PermissionDenied,
+    Word,
+)
 from recdraft.schemas.common import Input, Note, OptionalReason, Reason, parse
 from recdraft.schemas.content import Content, content_from_json, content_to_json
 from recdraft.schemas.views import AmendmentView
 from recdraft.services import notifications
 from recdraft.services._base import Actor, actor, audit, deny_unless, get, member_role
-from recdraft.services.recommendations import KEY_TAKEN, _check_key, add_revision, load_for_write, same_submission
+from recdraft.services.recommendations import (
+    KEY_TAKEN,
+    _check_key,
+    add_revision,
+    load_for_write,
+    same_submission,
+)
 
 
 class AmendmentInput(Input):

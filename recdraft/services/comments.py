@@ -52,7 +52,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from recdraft.db.engine import Database
-from recdraft.db.thread_models import CommentPendingEdit
 from recdraft.db.models import (
     Comment,
     CommentEdit,
@@ -60,20 +59,42 @@ from recdraft.db.models import (
     ModerationEntry,
     Recommendation,
     Revision,
+    Roundtable,
     User,
     utcnow,
 )
-from recdraft.domain import csvsafe
-from recdraft.domain import policy
+from recdraft.db.thread_models import CommentPendingEdit
+from recdraft.domain import csvsafe, policy
 from recdraft.domain.policy import Action
 from recdraft.domain.roles import ModerationMode, Role
 from recdraft.domain.statuses import CommentStatus, Frozen, is_frozen
 from recdraft.errors import InvalidInput, NotFound, PermissionDenied, Word
-from recdraft.schemas.common import CommentBody, Input, OptionalReason, Quote, Reason, parse
+from recdraft.schemas.common import (
+    CommentBody,
+    Input,
+    OptionalReason,
+    Quote,
+    Reason,
+    parse,
+)
 from recdraft.schemas.content import FIELDS
-from recdraft.schemas.views import CommentEditView, CommentPageView, CommentView, FlagView, ThreadEntryView
+from recdraft.schemas.views import (
+    CommentEditView,
+    CommentPageView,
+    CommentView,
+    FlagView,
+    ThreadEntryView,
+)
 from recdraft.services import notifications
-from recdraft.services._base import Actor, actor, audit, deny_unless, get, member_role, roundtable_open_for_writes
+from recdraft.services._base import (
+    Actor,
+    actor,
+    audit,
+    deny_unless,
+    get,
+    member_role,
+    roundtable_open_for_writes,
+)
 from recdraft.services.recommendations import _check_key, is_author, require_as
 
 PUBLISHED = CommentStatus.PUBLISHED.value
@@ -206,6 +227,46 @@ def _with_extras(s: Session, views: list[CommentView], *, viewer_id: int | None,
             extra["moderation_reason"] = reasons[v.id]
         out.append(v.model_copy(update=extra) if extra else v)
     return out
+
+
+def comment_actions(c: CommentView, *, viewer_id: int, role: Role | None, phase: str, is_author: bool,
+                    rec_status: str) -> frozenset[str]:
+    """What the viewer may do with comment ``c`` now, as this module's services decide it (the page offers
+    exactly these): ``policy.actions`` for their role and the phase, and the rules about one comment."""
+    acts = policy.actions(role=role, phase=phase, is_author=is_author)
+    open_phase = policy.PHASE_RULES[policy.phase_of(phase)]
+    own, published = c.author_id == viewer_id, c.status == PUBLISHED
+    out: set[str] = set()
+    if Action.COMMENT in acts:
+        if published:
+            out.add("reply")
+        if own:
+            out.add("edit")
+    if not own and published and role is not None and Action.COMMENT in open_phase:
+        out.add("flag")  # any member, observers included (``flag_comment``)
+    author_resolves = is_author and role in policy.ROLE_RULES[Action.DRAFT] and Action.MODERATE in open_phase
+    if published and not is_frozen(rec_status, Frozen.RESOLUTIONS) and (Action.MODERATE in acts or author_resolves):
+        out.add("resolve")
+    if c.edited and (own or is_staff(role)):
+        out.add("history")
+    if Action.MODERATE in acts:
+        if c.status == PENDING:
+            out.add("approve")
+        if c.status in (PUBLISHED, PENDING):
+            out.add("hide")
+        if c.pending_body is not None and published:
+            out.update(("approve_edit", "reject_edit"))
+    return frozenset(out)
+
+
+def _with_actions(s: Session, views: list[CommentView], *, viewer_id: int, role: Role | None,
+                  rec: Recommendation) -> list[CommentView]:
+    """``views`` carrying what the viewer may do with each (``comment_actions``); one query at most."""
+    rt = get(s, Roundtable, rec.roundtable_id, "Roundtable")
+    author = is_author(rec, viewer_id)
+    return [v.model_copy(update={"actions": comment_actions(v, viewer_id=viewer_id, role=role, phase=rt.phase,
+                                                            is_author=author, rec_status=rec.status)})
+            for v in views]
 
 
 def _thread_order(rows: Sequence[Any]) -> list[Any]:
@@ -440,8 +501,9 @@ def resolve_comment(
 def get_comment(db: Database, *, actor_id: Actor, comment_id: int) -> CommentView:
     """One comment the actor may see. Raises NotFound, PermissionDenied."""
     with db.read() as s:
-        user, role, c, _rec = _load(s, actor_id, comment_id)
-        return _one_view(s, c.id, staff=is_staff(role), viewer_id=user.id)
+        user, role, c, rec = _load(s, actor_id, comment_id)
+        view = _one_view(s, c.id, staff=is_staff(role), viewer_id=user.id)
+        return _with_actions(s, [view], viewer_id=user.id, role=role, rec=rec)[0]
 
 
 def list_comments(db: Database, *, actor_id: Actor, recommendation_id: int) -> list[CommentView]:
@@ -452,7 +514,8 @@ def list_comments(db: Database, *, actor_id: Actor, recommendation_id: int) -> l
         role = member_role(s, user, rec.roundtable_id)
         rows = _rows(s, Comment.recommendation_id == rec.id, _visible_clause(user.id, role))
         visible = {r[0].id for r in rows}
-        return [_view(r, staff=is_staff(role), visible_ids=visible) for r in _thread_order(rows)]
+        views = [_view(r, staff=is_staff(role), visible_ids=visible) for r in _thread_order(rows)]
+        return _with_actions(s, views, viewer_id=user.id, role=role, rec=rec)
 
 
 THREADS_PER_PAGE = 10
@@ -543,6 +606,7 @@ def comment_page(db: Database, *, actor_id: Actor, recommendation_id: int, page:
         # A reply's parent id is shown only where the viewer may read the parent (see ``_view``).
         views = _with_extras(s, [_view(rows[cid], staff=staff, visible_ids=readable) for cid in wanted],
                              viewer_id=user.id, staff=staff)
+        views = _with_actions(s, views, viewer_id=user.id, role=role, rec=rec)
         by_id = {v.id: v for v in views}
         status_of = {cid: status for cid, _p, status, _a in shape}
         entries = [ThreadEntryView(depth=depth, comment=by_id[cid]) if cid in by_id
@@ -596,7 +660,9 @@ def export_comments_csv(db: Database, *, actor_id: Actor, roundtable_id: int) ->
 
     Returns text; save it as UTF-8 with a BOM (``utf-8-sig``) so Excel reads Kazakh and Russian correctly.
     """
-    from recdraft.services.memo import names_for_export  # here: memo imports the results service
+    from recdraft.services.memo import (
+        names_for_export,  # here: memo imports the results service
+    )
 
     with db.read() as s:
         _staff_only(s, actor_id, roundtable_id, "svc.content.export_staff_only")

@@ -17,7 +17,15 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
-from recdraft.db.models import Comment, CommentEdit, CommentFlag, ModerationEntry, Recommendation, User, utcnow
+from recdraft.db.models import (
+    Comment,
+    CommentEdit,
+    CommentFlag,
+    ModerationEntry,
+    Recommendation,
+    User,
+    utcnow,
+)
 from recdraft.db.thread_models import CommentPendingEdit
 from recdraft.domain.policy import Action
 from recdraft.domain.statuses import CommentStatus, ModerationAction, moderation_target

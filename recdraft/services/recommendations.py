@@ -3,30 +3,57 @@ co-authors, kept texts. Their revisions (list, diff, restore, history): ``servic
 
 from __future__ import annotations
 
-from datetime import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.models import (
-    AuditEvent, Coauthor, Membership, Recommendation, RejectedEdit, Revision, Roundtable, User, utcnow,
+    Coauthor,
+    Membership,
+    Recommendation,
+    RejectedEdit,
+    Revision,
+    Roundtable,
+    User,
+    utcnow,
 )
-from recdraft.domain.diff import Segment, word_diff
-from recdraft.domain.revisions import voted_text_changed
 from recdraft.domain import policy
 from recdraft.domain.policy import Action
+from recdraft.domain.revisions import voted_text_changed
 from recdraft.domain.roles import Role
-from recdraft.domain.statuses import EDITABLE_STATUSES, Frozen, Priority, RecStatus, check_transition, is_frozen
+from recdraft.domain.statuses import (
+    EDITABLE_STATUSES,
+    Frozen,
+    Priority,
+    RecStatus,
+    check_transition,
+    is_frozen,
+)
 from recdraft.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Word
 from recdraft.schemas.common import Input, Note, OptionalReason, Topic, parse
 from recdraft.schemas.content import FIELDS, Content, content_from_json, content_to_json
-from recdraft.schemas.views import RecommendationPage, RecommendationView, RejectedEditView, RevisionView
-from recdraft.services._base import Actor, Granted, actor, actor_ref, audit, get, member_role, require, role_of
+from recdraft.schemas.views import (
+    RecommendationPage,
+    RecommendationView,
+    RejectedEditView,
+    RevisionView,
+)
+from recdraft.services._base import (
+    Actor,
+    Granted,
+    actor,
+    actor_ref,
+    audit,
+    get,
+    member_role,
+    moderators_vote,
+    require,
+    role_of,
+)
 
 MAX_PAGE_SIZE = 200
 
@@ -368,12 +395,29 @@ def _conflict(s: Session, rec: Recommendation, user: User, current: Revision, ba
     )
 
 
+def with_actions(s: Session, actor_id: Actor, roundtable_id: int, views: list[RecommendationView],
+                 role: Role | None) -> list[RecommendationView]:
+    """``views`` carrying what the actor (whose ``role`` it is) may do with each (``policy.actions``, with
+    ``is_author``). One query (the roundtable, when not already in the session)."""
+    if not views:
+        return views
+    rt = get(s, Roundtable, roundtable_id, "Roundtable")
+    mv = moderators_vote(rt)
+    out = []
+    for view in views:
+        author = isinstance(actor_id, int) and (view.created_by == actor_id or actor_id in view.coauthor_ids)
+        out.append(view.model_copy(update={"actions": policy.actions(role=role, phase=rt.phase, moderators_vote=mv,
+                                                                     is_author=author)}))
+    return out
+
+
 def get_recommendation(db: Database, *, actor_id: Actor, recommendation_id: int) -> RecommendationView:
-    """One recommendation with its current text (any participant). Raises NotFound, PermissionDenied."""
+    """One recommendation with its current text and what the actor may do with it (any participant).
+    Raises NotFound, PermissionDenied."""
     with db.read() as s:
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
-        member_role(s, actor(s, actor_id), rec.roundtable_id)
-        return load_view(s, rec)
+        role = member_role(s, actor(s, actor_id), rec.roundtable_id)
+        return with_actions(s, actor_id, rec.roundtable_id, [load_view(s, rec)], role)[0]
 
 
 def _like_escape(value: str) -> str:
@@ -399,7 +443,7 @@ def list_recommendations(
     page = max(1, int(page))
     page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
     with db.read() as s:
-        member_role(s, actor(s, actor_id), roundtable_id)
+        role = member_role(s, actor(s, actor_id), roundtable_id)
         where = [Recommendation.roundtable_id == roundtable_id]
         if status:
             statuses = [status] if isinstance(status, str) else list(status)
@@ -420,7 +464,7 @@ def list_recommendations(
             .order_by(Recommendation.position, Recommendation.id)
             .limit(page_size).offset((page - 1) * page_size)
         ).all()
-        items = _views(s, rows)
+        items = with_actions(s, actor_id, roundtable_id, _views(s, rows), role)
         return RecommendationPage(items=items, total=total, page=page, page_size=page_size)
 
 
@@ -444,7 +488,7 @@ def get_many(db: Database, *, actor_id: Actor, roundtable_id: int, ids: Iterable
     """
     wanted = sorted({int(i) for i in ids})
     with db.read() as s:
-        member_role(s, actor(s, actor_id), roundtable_id)
+        role = member_role(s, actor(s, actor_id), roundtable_id)
         if not wanted:
             return {}
         rows = s.execute(
@@ -454,7 +498,7 @@ def get_many(db: Database, *, actor_id: Actor, roundtable_id: int, ids: Iterable
             .where(Recommendation.roundtable_id == roundtable_id, Recommendation.id.in_(wanted))
             .order_by(Recommendation.position, Recommendation.id)
         ).all()
-        return {view.id: view for view in _views(s, rows)}
+        return {view.id: view for view in with_actions(s, actor_id, roundtable_id, _views(s, rows), role)}
 
 
 def list_topics(db: Database, *, actor_id: Actor, roundtable_id: int) -> list[str]:

@@ -25,7 +25,12 @@ from recdraft.i18n.messages import Msg
 from recdraft.schemas.content import FIELDS
 from recdraft.schemas.views import RecommendationView, RevisionView
 from recdraft.services._base import Actor, actor, audit, get, member_role
-from recdraft.services.recommendations import _revision_view, add_revision, load_for_write, load_view
+from recdraft.services.recommendations import (
+    _revision_view,
+    add_revision,
+    load_for_write,
+    load_view,
+)
 
 
 def list_revisions(db: Database, *, actor_id: Actor, recommendation_id: int) -> list[RevisionView]:

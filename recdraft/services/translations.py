@@ -26,7 +26,7 @@ from recdraft.db.engine import Database
 from recdraft.db.models import Recommendation, Revision, Roundtable, User, utcnow
 from recdraft.db.translation_models import Translation
 from recdraft.domain import policy
-from recdraft.domain.policy import Action
+from recdraft.domain.policy import PHASE_REFUSALS, Action
 from recdraft.domain.roles import Phase
 from recdraft.domain.statuses import RecStatus
 from recdraft.domain.translations import (
@@ -41,7 +41,6 @@ from recdraft.domain.translations import (
 from recdraft.errors import InvalidInput
 from recdraft.schemas.common import LANGS, Input, Note, parse, text_type
 from recdraft.schemas.views import View
-from recdraft.domain.policy import PHASE_REFUSALS
 from recdraft.services._base import Actor, actor, audit, deny_unless, get, member_role
 from recdraft.services.recommendations import is_author
 

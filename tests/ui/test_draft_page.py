@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from recdraft.errors import Conflict
 from recdraft.services import recommendations
 from tests.ui.conftest import page_alone, texts, user_id
 
@@ -177,11 +179,9 @@ def test_kept_texts_are_listed_and_can_be_loaded_into_the_form(app_as, ui_db):
     recommendations.edit_recommendation(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=rec_id,
                                         base_revision_id=rec.current_revision.id, content=theirs, note="moderator")
     lost = {**content, "en": {**content["en"], "text": "A text that lost the race."}}
-    try:
+    with pytest.raises(Conflict):  # the point: the author's text loses the race and is kept
         recommendations.edit_recommendation(ui_db, actor_id=author, recommendation_id=rec_id,
                                             base_revision_id=rec.current_revision.id, content=lost)
-    except Exception:  # noqa: BLE001 - the Conflict is the point
-        pass
     kept = recommendations.list_rejected_edits(ui_db, actor_id=author, recommendation_id=rec_id)[-1]
     at = open_draft(app_as, "expert3", rec_id)
     assert any("Kept texts from earlier conflicts" in e.label for e in at.expander)

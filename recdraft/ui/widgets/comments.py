@@ -18,15 +18,25 @@ import streamlit as st
 
 from recdraft.domain.policy import Action
 from recdraft.domain.sentences import split_sentences
-from recdraft.domain.statuses import Frozen, is_frozen
-from recdraft.schemas.views import CommentPageView, CommentView, RecommendationView, RevisionView
+from recdraft.schemas.views import (
+    CommentPageView,
+    CommentView,
+    RecommendationView,
+    RevisionView,
+)
 from recdraft.services import comments as comment_service
 from recdraft.services import moderation
 from recdraft.ui.context import db, errors_shown, fmt_datetime, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
-from recdraft.ui.widgets.labels import COMMENT_COLOURS, badge, comment_status_label, labels_for, shown_language
+from recdraft.ui.widgets.labels import (
+    COMMENT_COLOURS,
+    badge,
+    comment_status_label,
+    labels_for,
+    shown_language,
+)
 from recdraft.ui.widgets.page import Member, flash, form_nonce, submission_key
-from recdraft.ui.widgets.phase_gate import may, note_key, phase_is_open_for, phase_name
+from recdraft.ui.widgets.phase_gate import may, note_key, phase_name
 
 ACTION_KEY = "recs_comment_action"
 MAX_DEPTH = 3
@@ -82,41 +92,15 @@ def _header(c: CommentView, member: Member) -> str:
     return " · ".join(parts)
 
 
-def _may_resolve(member: Member, rec: RecommendationView) -> bool:
-    is_author = rec.created_by == member.user.id or member.user.id in rec.coauthor_ids
-    if is_frozen(rec.status, Frozen.RESOLUTIONS):  # an adopted text's resolutions are frozen (domain.statuses)
-        return False
-    return member.is_staff or (member.contributes and is_author)
-
-
-def _may_flag(member: Member) -> bool:
-    """Any member may report a comment, observers included, while the phase takes comments (services/comments.py)."""
-    return phase_is_open_for(member.roundtable, Action.COMMENT)
+# The choices of a comment's menu, in order; the service says which the viewer has (``CommentView.actions``).
+MENU = (("reply", "recs.comment.reply"), ("edit", "recs.comment.edit"), ("flag", "recs.comment.flag"),
+        ("resolve", "recs.comment.resolve"), ("history", "recs.comment.history"), ("approve", "mod.action.approve"),
+        ("hide", "mod.action.hide"), ("approve_edit", "threads.action.approve_edit"),
+        ("reject_edit", "threads.action.reject_edit"))
 
 
 def _buttons(c: CommentView, member: Member, rec: RecommendationView) -> None:
-    own = c.author_id == member.user.id
-    published = c.status == "published"
-    commenting = may(member, Action.COMMENT)  # replying and editing close with the phase
-    actions: list[tuple[str, str]] = []
-    if member.contributes and published and commenting:
-        actions.append(("reply", tr("recs.comment.reply")))
-    if own and member.contributes and commenting:
-        actions.append(("edit", tr("recs.comment.edit")))
-    if not own and published and _may_flag(member):
-        actions.append(("flag", tr("recs.comment.flag")))
-    if published and _may_resolve(member, rec):
-        actions.append(("resolve", tr("recs.comment.resolve")))
-    if c.edited and (own or member.is_staff):
-        actions.append(("history", tr("recs.comment.history")))
-    if member.is_staff and may(member, Action.MODERATE):
-        if c.status == "pending":
-            actions.append(("approve", tr("mod.action.approve")))
-        if c.status in {"published", "pending"}:
-            actions.append(("hide", tr("mod.action.hide")))
-        if c.pending_body is not None and published:
-            actions.append(("approve_edit", tr("threads.action.approve_edit")))
-            actions.append(("reject_edit", tr("threads.action.reject_edit")))
+    actions = [(action, tr(label)) for action, label in MENU if action in c.actions]
     if not actions:
         return
     # One actions menu per comment (issue 15): a single button on the page, its choices inside. Each choice
@@ -162,16 +146,16 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
     if not state or state[0] != c.id:
         return
     action = state[1]
-    if action == "reply" and not (member.contributes and may(member, Action.COMMENT)):
+    if action == "reply" and "reply" not in c.actions:
         # Chosen before the person's role was lowered or the phase closed commenting: say why, keep the text.
         kept_text(member, f"recs_body_comment_{rec.id}_{c.id}_{_generation(f'comment_{rec.id}_{c.id}')}",
                   tr("recs.comment.reply_body"))
         return
-    if action == "edit" and not (member.contributes and may(member, Action.COMMENT)):
+    if action == "edit" and "edit" not in c.actions:
         kept_text(member, f"recs_edit_body_c{c.id}", tr("recs.comment.body"),
                   unchanged=c.pending_body if c.pending_body is not None else c.body)
         return
-    if action == "flag" and not _may_flag(member):
+    if action == "flag" and "flag" not in c.actions:
         return  # chosen before the phase closed commenting
     actor = member.user.id
     database = db()

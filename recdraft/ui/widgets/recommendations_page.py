@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import replace
 
 import streamlit as st
 
@@ -18,17 +17,36 @@ from recdraft.domain.statuses import EDITABLE_STATUSES, REC_TRANSITIONS, RecStat
 from recdraft.errors import RecdraftError
 from recdraft.schemas.views import MembershipView, RecommendationView, RoundtableView
 from recdraft.services import amendments as amendment_service
-from recdraft.services import revisions as revision_service
 from recdraft.services import comments as comment_service
 from recdraft.services import recommendations as rec_service
+from recdraft.services import results as results_service
+from recdraft.services import revisions as revision_service
 from recdraft.services import roundtables as roundtable_service
 from recdraft.ui.a11y import in_language
-from recdraft.ui.context import db, errors_shown, fmt_date, fmt_datetime, fmt_number, lang, tr
-from recdraft.ui.render import escape_markdown, format_recommendation_text, plain_markdown, user_text_markdown
+from recdraft.ui.context import (
+    db,
+    errors_shown,
+    fmt_date,
+    fmt_datetime,
+    fmt_number,
+    lang,
+    tr,
+)
+from recdraft.ui.render import (
+    escape_markdown,
+    format_recommendation_text,
+    plain_markdown,
+    user_text_markdown,
+)
 from recdraft.ui.widgets import content_form
 from recdraft.ui.widgets.coauthors import coauthors_editor
 from recdraft.ui.widgets.comments import comment_thread, thread_page_key
-from recdraft.ui.widgets.diff import content_changes, diff_legend, show_changes, show_revision_diff
+from recdraft.ui.widgets.diff import (
+    content_changes,
+    diff_legend,
+    show_changes,
+    show_revision_diff,
+)
 from recdraft.ui.widgets.labels import (
     CONTENT_LANGS,
     badge,
@@ -215,14 +233,8 @@ def _members(member: Member) -> list[MembershipView]:
 
 
 def _may_edit(member: Member, rec: RecommendationView) -> bool:
-    is_author = rec.created_by == member.user.id or member.user.id in rec.coauthor_ids
-    return (member.is_staff or (member.role == "expert" and is_author)) and may(member, Action.DRAFT)
-
-
-def _reader(member: Member) -> Member:
-    """The person as a reader only (what an observer is offered): for parts of the page whose actions the
-    roundtable's phase has closed, so they are shown without their controls."""
-    return replace(member, role="observer")
+    """The service says (``RecommendationView.actions``: authors, moderators, admins, while drafting is open)."""
+    return Action.EDIT in rec.actions
 
 
 def _text_block(rec: RecommendationView, code: str) -> None:
@@ -236,16 +248,9 @@ def _text_block(rec: RecommendationView, code: str) -> None:
 
 
 def _vote_line(member: Member, rec: RecommendationView) -> None:
-    """The person's own vote on this recommendation, when voting exists and they vote."""
+    """The person's own vote on this recommendation, when they vote in this roundtable."""
     try:
-        from recdraft.services import voting
-    except ImportError:
-        return
-    ballots_of = getattr(voting, "my_ballots", None)
-    if ballots_of is None:
-        return
-    try:
-        ballots = ballots_of(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+        ballots = results_service.my_ballots(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
     except RecdraftError:
         return
     if not getattr(ballots, "eligible", False):
@@ -270,8 +275,7 @@ def _vote_line(member: Member, rec: RecommendationView) -> None:
 def _status_controls(member: Member, rec: RecommendationView) -> None:
     current = RecStatus(rec.status)
     targets = sorted(REC_TRANSITIONS[current], key=lambda s: list(RecStatus).index(s))
-    is_author = rec.created_by == member.user.id or member.user.id in rec.coauthor_ids
-    if member.is_staff and targets and may(member, Action.MODERATE):
+    if targets and Action.MODERATE in rec.actions:
         with st.expander(tr("recs.status.change"), icon=":material/swap_horiz:"):
             values = [t.value for t in targets]
             target = st.selectbox(tr("recs.status.new"), values, key=f"recs_status_to_{rec.id}",
@@ -295,7 +299,7 @@ def _status_controls(member: Member, rec: RecommendationView) -> None:
                                            reason=reason or "", merged_into_id=merged_into)
                     flash("recs.status.changed", status=status_label(target))
                     st.rerun()
-    elif is_author and member.contributes and RecStatus.WITHDRAWN in targets and may(member, Action.DRAFT):
+    elif RecStatus.WITHDRAWN in targets and Action.EDIT in rec.actions:  # its authors withdraw it
         confirm_key = f"recs_withdraw_confirm_{rec.id}"
         if not st.session_state.get(confirm_key):
             if st.button(tr("recs.withdraw"), key=f"recs_withdraw_{rec.id}", icon=":material/undo:"):
@@ -385,13 +389,14 @@ def _detail_changes(member: Member, rec: RecommendationView) -> None:
 
 def _amendments(member: Member, rec: RecommendationView, items: list, revisions: list) -> None:
     editable = RecStatus(rec.status) in EDITABLE_STATUSES
-    if member.contributes and editable:
+    drafting = Action.DRAFT in rec.actions  # contributors, while the phase takes drafts (the service says)
+    if drafting and editable:
         _propose_form(member, rec)
     if not items:
         st.caption(tr("recs.amend.none"))
         return
     numbers = {r.id: r.number for r in revisions}
-    decider = _may_edit(member, rec) and member.contributes
+    decider = Action.EDIT in rec.actions  # its authors, moderators, admins decide
     for a in reversed(items):
         with st.container(border=True, key=f"recs_amendment_{a.id}"):
             colour = {"open": "blue", "accepted": "green", "rejected": "red"}.get(a.status, "gray")
@@ -407,7 +412,7 @@ def _amendments(member: Member, rec: RecommendationView, items: list, revisions:
                     st.caption(tr("recs.amend.outdated", number=numbers.get(a.base_revision_id, "?")))
                 st.caption(tr("recs.amend.diff_caption"))
                 show_changes(content_changes(rec.current_revision.content, a.content))
-                if outdated and editable and member.contributes and a.proposer_id == member.user.id:
+                if outdated and editable and drafting and a.proposer_id == member.user.id:
                     _rebase(member, rec, a, revisions)
                 if decider and editable:
                     _decide(member, a)
@@ -564,7 +569,7 @@ def _detail(member: Member, rec_id: int) -> None:
     with tabs[1]:
         # Proposing and deciding amendments is drafting: when the phase has closed drafting, the amendments
         # are listed as a reader sees them.
-        _amendments(member if may(member, Action.DRAFT) else _reader(member), rec, amendments, revisions)
+        _amendments(member, rec, amendments, revisions)
     with tabs[2]:
         _history(member, rec, revisions, code)
 
