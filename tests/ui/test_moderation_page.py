@@ -189,7 +189,7 @@ def test_the_log_shows_the_comments_opening_words_and_recommendation_and_pages(a
     newest = log[0]
     assert f"recommendation {newest.recommendation_number}" in shown
     assert newest.comment_excerpt.split()[0] in shown and f"#{newest.comment_id}" not in shown
-    from recdraft.ui.widgets.moderation_page import LOG_PAGE
+    from recdraft.ui.screens.moderation import LOG_PAGE
 
     assert shown.count("→") == min(LOG_PAGE, len(log))
     if len(log) > LOG_PAGE:

@@ -1,4 +1,4 @@
-"""Page body — Moderation (moderators and administrators): pending and flagged comments, hidden ones, the log.
+"""Moderation (moderators and administrators): pending and flagged comments, hidden ones, the log.
 
 Anyone else who opens the page directly sees a refusal and nothing else; the comments service
 checks the role again on every decision. A reason is required to hide, reject or restore, and to
@@ -12,6 +12,8 @@ from typing import Any
 
 import streamlit as st
 
+from recdraft.domain.roles import ModerationMode
+from recdraft.domain.statuses import CommentStatus
 from recdraft.errors import RecdraftError
 from recdraft.schemas.views import CommentView, FlagReportView, RecommendationView
 from recdraft.services import comments as comment_service
@@ -84,7 +86,7 @@ def _decision(c: CommentView, actions: list[str], member: Member) -> None:
         row = st.container(horizontal=True, gap="small")
         pressed = None
         for action in actions:
-            label = tr("mod.action.dismiss") if action == "approve" and c.status == "published" else \
+            label = tr("mod.action.dismiss") if action == "approve" and c.status == CommentStatus.PUBLISHED else \
                 tr(f"mod.action.{action}")
             if row.form_submit_button(label, key=f"mod_{action}_{c.id}",
                                       type="primary" if action in {"approve", "dismiss"} else "secondary"):
@@ -111,9 +113,9 @@ def _queue(member: Member, queue: list[CommentView], recs: dict[int, Recommendat
     if not queue:
         st.success(tr("mod.queue_empty"), icon=":material/done_all:")
         return
-    pending = [c for c in queue if c.status == "pending"]
-    reported = [c for c in queue if c.status != "pending" and c.open_flags]
-    edits = [c for c in queue if c.status == "published" and c.pending_body is not None]
+    pending = [c for c in queue if c.status == CommentStatus.PENDING]
+    reported = [c for c in queue if c.status != CommentStatus.PENDING and c.open_flags]
+    edits = [c for c in queue if c.status == CommentStatus.PUBLISHED and c.pending_body is not None]
     # Two kinds of work: pending comments hold the final memo back; reports never do (services/comments.py).
     if pending:
         st.subheader(tr("record.mod.pending_title", count=len(pending)))
@@ -226,7 +228,7 @@ def render() -> None:
     """The whole page."""
     member = require_staff()
     st.title(tr("mod.title"))
-    st.caption(tr("mod.mode_pre") if member.roundtable.moderation_mode == "pre" else tr("mod.mode_post"))
+    st.caption(tr("mod.mode_pre") if member.roundtable.moderation_mode == ModerationMode.PRE else tr("mod.mode_post"))
     show_flash()
     queue: list[CommentView] = []
     log: list[Any] = []

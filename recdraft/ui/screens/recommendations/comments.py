@@ -17,7 +17,9 @@ from typing import Any
 import streamlit as st
 
 from recdraft.domain.policy import Action
+from recdraft.domain.roles import ModerationMode
 from recdraft.domain.sentences import split_sentences
+from recdraft.domain.statuses import CommentStatus
 from recdraft.schemas.views import (
     CommentPageView,
     CommentView,
@@ -79,7 +81,7 @@ def _quote_markdown(quote: str) -> str:
 def _header(c: CommentView, member: Member) -> str:
     """The comment's first line: author, date, status, edited, reports (staff), resolution (Markdown)."""
     parts = [f"**{plain_markdown(c.author_name)}**", escape_markdown(fmt_datetime(c.created_at))]
-    if c.status != "published":
+    if c.status != CommentStatus.PUBLISHED:
         parts.append(badge(comment_status_label(c.status), COMMENT_COLOURS.get(c.status, "gray")))
     if c.edited:
         parts.append(f"*{escape_markdown(tr('recs.comment.edited'))}*")
@@ -275,7 +277,7 @@ def _comment_form(member: Member, rec: RecommendationView, *, parent: CommentVie
             _set_action(None, None)
             if parent is None:  # threads run oldest first: show the last page, where the new one is
                 st.session_state[thread_page_key(rec.id)] = LAST_PAGE
-            flash("recs.comment.sent_pending" if view.status == "pending" else "recs.comment.sent")
+            flash("recs.comment.sent_pending" if view.status == CommentStatus.PENDING else "recs.comment.sent")
             st.rerun()
 
 
@@ -304,7 +306,7 @@ def kept_text(member: Member, key: str, label: str, *, unchanged: str = "") -> b
 
 def _new_comment_box(member: Member, rec: RecommendationView) -> None:
     if member.contributes and may(member, Action.COMMENT):
-        if member.roundtable.moderation_mode == "pre" and not member.is_staff:
+        if member.roundtable.moderation_mode == ModerationMode.PRE and not member.is_staff:
             st.caption(tr("recs.comment.premoderation"))
         _comment_form(member, rec)
         return
@@ -319,7 +321,7 @@ def _new_comment_box(member: Member, rec: RecommendationView) -> None:
 def _placeholder(status: str, key: str, level: int) -> None:
     holder: Any = st.columns([0.04 * level, 1 - 0.04 * level])[1] if level else st
     with holder.container(border=True, key=key):
-        st.caption(tr("threads.placeholder.pending" if status == "pending" else "threads.placeholder.hidden"))
+        st.caption(tr("threads.placeholder.pending" if status == CommentStatus.PENDING else "threads.placeholder.hidden"))
 
 
 def _own_notes(c: CommentView, member: Member) -> None:

@@ -1,4 +1,4 @@
-"""Page body — Draft a new recommendation, or edit one (``?rec=<id>``) from the revision the edit started from.
+"""Draft a new recommendation, or edit one (``?rec=<id>``) from the revision the edit started from.
 
 Why the state is kept as it is:
 - ``base_revision_id`` is remembered when editing starts and never re-read at save time, so a save
