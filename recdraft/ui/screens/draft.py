@@ -25,7 +25,7 @@ from recdraft.i18n.formats import zone
 from recdraft.schemas.content import FIELDS
 from recdraft.schemas.views import RecommendationView, RoundtableView
 from recdraft.services import recommendations as rec_service
-from recdraft.ui.context import browser_timezone, db, errors_shown, fmt_datetime, tr
+from recdraft.ui.context import browser_timezone, db, errors_shown, fmt_datetime, lang, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
 from recdraft.ui.widgets import content_form
 from recdraft.ui.widgets.diff import content_changes, diff_legend, show_changes
@@ -235,7 +235,7 @@ def _save_edit(member: Member, rec: RecommendationView, state: dict[str, Any], t
         except Conflict as conflict:
             number = conflict.current_revision_number  # every Conflict names the other revision and its author
             state["conflict"] = {
-                "message": str(conflict), "current": _as_json(conflict.current), "yours": _as_json(conflict.yours),
+                "message": conflict.text(lang()), "current": _as_json(conflict.current), "yours": _as_json(conflict.yours),
                 "current_revision_id": conflict.current_revision_id, "current_number": number,
                 "author": conflict.current_author_name, "saved_at": conflict.current_saved_at,
             }
