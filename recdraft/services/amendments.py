@@ -29,7 +29,15 @@ from recdraft.schemas.common import Input, Note, OptionalReason, Reason, parse
 from recdraft.schemas.content import Content, content_from_json, content_to_json
 from recdraft.schemas.views import AmendmentView
 from recdraft.services import notifications
-from recdraft.services._base import Actor, actor, audit, deny_unless, get, member_role
+from recdraft.services._base import (
+    Actor,
+    actor,
+    actor_ref,
+    audit,
+    deny_unless,
+    get,
+    member_role,
+)
 from recdraft.services.recommendations import (
     KEY_TAKEN,
     _check_key,
@@ -242,7 +250,7 @@ def list_amendments(db: Database, *, actor_id: Actor, recommendation_id: int, st
     """Amendments of a recommendation, oldest first (any participant)."""
     with db.read() as s:
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
-        member_role(s, actor(s, actor_id), rec.roundtable_id)
+        member_role(s, actor(s, actor_ref(actor_id)), rec.roundtable_id)
         stmt = (select(Amendment, User.display_name).join(User, User.id == Amendment.proposer_id)
                 .where(Amendment.recommendation_id == rec.id).order_by(Amendment.id))
         if status:

@@ -89,6 +89,7 @@ from recdraft.services import notifications
 from recdraft.services._base import (
     Actor,
     actor,
+    actor_ref,
     audit,
     deny_unless,
     get,
@@ -152,7 +153,7 @@ def _visible_clause(user_id: int, role: Role) -> Any:
 
 def _load(s: Session, actor_id: Actor, comment_id: int, *, lock: bool = False) -> tuple[User, Role, Comment, Recommendation]:
     """Actor, role, comment (row-locked when ``lock``) and its recommendation; NotFound when not visible."""
-    user = actor(s, actor_id)
+    user = actor(s, actor_ref(actor_id))
     c = get(s, Comment, comment_id, "Comment", lock=lock)
     rec = get(s, Recommendation, c.recommendation_id, "Recommendation")
     role = member_role(s, user, rec.roundtable_id)
@@ -319,7 +320,7 @@ def post_comment(
             rec = get(s, Recommendation, recommendation_id, "Recommendation")
             granted = require_as(s, actor_id, Action.COMMENT, rec.roundtable_id,
                                  refused="svc.comments.observers_cannot_comment")
-            user, role, rt = actor(s, actor_id), granted.role, granted.roundtable
+            user, role, rt = actor(s, actor_ref(actor_id)), granted.role, granted.roundtable
             if key:
                 existing = s.scalar(select(Comment).where(Comment.submission_key == key))
                 if existing is not None:
@@ -350,7 +351,7 @@ def post_comment(
             existing = s.scalar(select(Comment).where(Comment.submission_key == key))
             if existing is None:
                 raise
-            user = actor(s, actor_id)
+            user = actor(s, actor_ref(actor_id))
             rec = get(s, Recommendation, existing.recommendation_id, "Recommendation")
             return _same_submission(s, existing, user.id, member_role(s, user, rec.roundtable_id), recommendation_id)
 
@@ -509,7 +510,7 @@ def get_comment(db: Database, *, actor_id: Actor, comment_id: int) -> CommentVie
 def list_comments(db: Database, *, actor_id: Actor, recommendation_id: int) -> list[CommentView]:
     """The comments of a recommendation the actor may see, in thread order. Raises PermissionDenied, NotFound."""
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         role = member_role(s, user, rec.roundtable_id)
         rows = _rows(s, Comment.recommendation_id == rec.id, _visible_clause(user.id, role))
@@ -553,7 +554,7 @@ def comment_page(db: Database, *, actor_id: Actor, recommendation_id: int, page:
     """
     page_size = min(max(1, int(page_size)), MAX_THREADS_PER_PAGE)
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         role = member_role(s, user, rec.roundtable_id)
         staff = is_staff(role)
@@ -630,7 +631,7 @@ def comment_history(db: Database, *, actor_id: Actor, comment_id: int) -> list[C
 def _staff_only(s: Session, actor_id: Actor, roundtable_id: int, key: str) -> Role:
     """The reader's role, when they are staff of the roundtable (reading staff-only lists is a right of the
     role, in every phase: an archived roundtable's moderation log stays readable)."""
-    role = member_role(s, actor(s, actor_id), roundtable_id)
+    role = member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
     deny_unless(is_staff(role), key)
     return role
 
@@ -640,7 +641,7 @@ def published_comments_for_export(
 ) -> list[CommentView]:
     """Published comments only, by recommendation number and thread (any participant; the memo's review copy)."""
     with db.read() as s:
-        member_role(s, actor(s, actor_id), roundtable_id)
+        member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
         rows = _rows(s, Recommendation.roundtable_id == roundtable_id, Comment.status == PUBLISHED,
                      *_in_recommendations(recommendation_ids))
         published = {r[0].id for r in rows}

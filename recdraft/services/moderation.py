@@ -33,7 +33,7 @@ from recdraft.errors import InvalidInput
 from recdraft.schemas.common import parse
 from recdraft.schemas.views import CommentView, FlagReportView, ModerationEntryView
 from recdraft.services import notifications
-from recdraft.services._base import Actor, actor, audit, member_role
+from recdraft.services._base import Actor, actor, actor_ref, audit, member_role
 from recdraft.services.comments import (
     PENDING,
     PUBLISHED,
@@ -262,7 +262,7 @@ def unmoderated_count(
     (``dismiss_flags`` or hiding) and never holds the memo back (see the module notes).
     """
     with db.read() as s:
-        member_role(s, actor(s, actor_id), roundtable_id)
+        member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
         return s.scalar(
             select(func.count(Comment.id))
             .join(Recommendation, Recommendation.id == Comment.recommendation_id)

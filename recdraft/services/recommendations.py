@@ -86,7 +86,7 @@ def _check_key(key: str | None) -> str | None:
 KEY_TAKEN = "svc.frozen.key_taken"
 
 
-def same_submission(owner_id: int, recommendation_id: int, *, user_id: int, expected_recommendation_id: int) -> bool:
+def same_submission(owner_id: int, recommendation_id: int, *, user_id: Actor, expected_recommendation_id: int) -> bool:
     """Whether a stored object with a submission key is the actor's own earlier copy of this very submission.
 
     Keys are scoped to the actor and the recommendation (hence its roundtable): a key someone else used, or
@@ -156,7 +156,7 @@ def require_as(s: Session, actor_id: Actor, action: Action, roundtable_id: int, 
         if or_author and not isinstance(actor_id, int):  # pragma: no cover - SYSTEM is never refused
             raise
         if or_author:
-            user = actor(s, actor_id)
+            user = actor(s, actor_ref(actor_id))
             role = role_of(s, user, roundtable_id)
             if role in policy.ROLE_RULES[Action.DRAFT]:
                 return Granted(user=user, role=role, roundtable=get(s, Roundtable, roundtable_id, "Roundtable"))
@@ -416,7 +416,7 @@ def get_recommendation(db: Database, *, actor_id: Actor, recommendation_id: int)
     Raises NotFound, PermissionDenied."""
     with db.read() as s:
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
-        role = member_role(s, actor(s, actor_id), rec.roundtable_id)
+        role = member_role(s, actor(s, actor_ref(actor_id)), rec.roundtable_id)
         return with_actions(s, actor_id, rec.roundtable_id, [load_view(s, rec)], role)[0]
 
 
@@ -443,7 +443,7 @@ def list_recommendations(
     page = max(1, int(page))
     page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
     with db.read() as s:
-        role = member_role(s, actor(s, actor_id), roundtable_id)
+        role = member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
         where = [Recommendation.roundtable_id == roundtable_id]
         if status:
             statuses = [status] if isinstance(status, str) else list(status)
@@ -488,7 +488,7 @@ def get_many(db: Database, *, actor_id: Actor, roundtable_id: int, ids: Iterable
     """
     wanted = sorted({int(i) for i in ids})
     with db.read() as s:
-        role = member_role(s, actor(s, actor_id), roundtable_id)
+        role = member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
         if not wanted:
             return {}
         rows = s.execute(
@@ -504,7 +504,7 @@ def get_many(db: Database, *, actor_id: Actor, roundtable_id: int, ids: Iterable
 def list_topics(db: Database, *, actor_id: Actor, roundtable_id: int) -> list[str]:
     """The distinct topics used in a roundtable."""
     with db.read() as s:
-        member_role(s, actor(s, actor_id), roundtable_id)
+        member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
         return [t for t in s.scalars(
             select(Recommendation.topic).where(Recommendation.roundtable_id == roundtable_id, Recommendation.topic != "")
             .distinct().order_by(Recommendation.topic)
@@ -640,7 +640,7 @@ def _rejected_view(d: RejectedEdit) -> RejectedEditView:
 def list_rejected_edits(db: Database, *, actor_id: Actor, recommendation_id: int) -> list[RejectedEditView]:
     """Texts that lost an edit race: one's own, or everyone's for moderators."""
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         role = member_role(s, user, rec.roundtable_id)
         stmt = select(RejectedEdit).where(RejectedEdit.recommendation_id == rec.id).order_by(RejectedEdit.id)
@@ -652,7 +652,7 @@ def list_rejected_edits(db: Database, *, actor_id: Actor, recommendation_id: int
 def get_rejected_edit(db: Database, *, actor_id: Actor, draft_id: int) -> RejectedEditView:
     """One kept text from a lost edit race (its author or a moderator)."""
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         d = get(s, RejectedEdit, draft_id, "Kept text")
         rec = get(s, Recommendation, d.recommendation_id, "Recommendation")
         role = member_role(s, user, rec.roundtable_id)
@@ -668,7 +668,7 @@ def resolve_rejected_edit(db: Database, *, actor_id: Actor, draft_id: int, revis
     archived: the record of the drafting is then settled).
     """
     with db.write() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         d = get(s, RejectedEdit, draft_id, "Kept text", lock=True)
         if d.author_id != user.id:
             raise NotFound("svc.recommendations.kept_text_not_found", draft_id=draft_id)

@@ -24,7 +24,7 @@ from recdraft.i18n import LANGS
 from recdraft.i18n.messages import Msg
 from recdraft.schemas.content import FIELDS
 from recdraft.schemas.views import RecommendationView, RevisionView
-from recdraft.services._base import Actor, actor, audit, get, member_role
+from recdraft.services._base import Actor, actor, actor_ref, audit, get, member_role
 from recdraft.services.recommendations import (
     _revision_view,
     add_revision,
@@ -37,7 +37,7 @@ def list_revisions(db: Database, *, actor_id: Actor, recommendation_id: int) -> 
     """Every revision, oldest first."""
     with db.read() as s:
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
-        member_role(s, actor(s, actor_id), rec.roundtable_id)
+        member_role(s, actor(s, actor_ref(actor_id)), rec.roundtable_id)
         rows = s.execute(
             select(Revision, User.display_name).join(User, User.id == Revision.author_id)
             .where(Revision.recommendation_id == rec.id).order_by(Revision.number)
@@ -63,7 +63,7 @@ def list_detail_changes(db: Database, *, actor_id: Actor, recommendation_id: int
     """Topic and priority changes of one recommendation, oldest first (from its audit rows). Raises PermissionDenied."""
     with db.read() as s:
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
-        member_role(s, actor(s, actor_id), rec.roundtable_id)
+        member_role(s, actor(s, actor_ref(actor_id)), rec.roundtable_id)
         rows = s.execute(
             select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
             .where(AuditEvent.object_type == "recommendation", AuditEvent.object_id == rec.id,
@@ -105,7 +105,7 @@ def diff_revisions(
     """Word-level differences of every language and field between two revisions of one recommendation."""
     with db.read() as s:
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
-        member_role(s, actor(s, actor_id), rec.roundtable_id)
+        member_role(s, actor(s, actor_ref(actor_id)), rec.roundtable_id)
         old = get(s, Revision, old_revision_id, "Revision")
         new = get(s, Revision, new_revision_id, "Revision")
         if old.recommendation_id != rec.id or new.recommendation_id != rec.id:

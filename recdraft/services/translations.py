@@ -41,7 +41,15 @@ from recdraft.domain.translations import (
 from recdraft.errors import InvalidInput
 from recdraft.schemas.common import LANGS, Input, Note, parse, text_type
 from recdraft.schemas.views import View
-from recdraft.services._base import Actor, actor, audit, deny_unless, get, member_role
+from recdraft.services._base import (
+    Actor,
+    actor,
+    actor_ref,
+    audit,
+    deny_unless,
+    get,
+    member_role,
+)
 from recdraft.services.recommendations import is_author
 
 # Phases in which translating is open: all but archived (read-only). Final (closed) is when most of it is done.
@@ -191,7 +199,7 @@ def _view(s: Session, rec: Recommendation, state: TranslationState, rows: dict[i
 def get_translations(db: Database, *, actor_id: Actor, recommendation_id: int) -> RecommendationTranslationsView:
     """Each language's status and text, field by field (any participant). Raises NotFound, PermissionDenied."""
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         member_role(s, user, rec.roundtable_id)
         revisions, translations, rows = _records(s, [rec.id])
@@ -232,7 +240,7 @@ def save_translation(
     if not wanted:
         raise InvalidInput("svc.translations.empty", field="text")
     with db.write() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         rec = get(s, Recommendation, recommendation_id, "Recommendation", lock=True)
         can, why = _may_translate_here(s, user, rec)
         deny_unless(can, why)
@@ -277,7 +285,7 @@ def needs_translation(db: Database, *, actor_id: Actor, roundtable_id: int, lang
     """Per language (the roundtable's, or ``langs``): the recommendations with a field needed or outdated,
     adopted ones first (they hold the final memo), then by number. Any participant may read it."""
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         member_role(s, user, roundtable_id)
         rt = get(s, Roundtable, roundtable_id, "Roundtable")
         wanted = [lang for lang in LANGS if lang in (langs or rt.languages or LANGS)]
