@@ -119,7 +119,7 @@ def test_an_action_that_rolls_back_leaves_no_message(db, smtp, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away half-way")
 
-    monkeypatch.setattr(comments, "_one_view", broken)  # fails after the hide and its message were written
+    monkeypatch.setattr(moderation, "_one_view", broken)  # fails after the hide and its message were written
     with pytest.raises(RuntimeError):
         moderation.moderate_comment(db, actor_id=world["moderator"], comment_id=c.id, action="hide",
                                   reason="Off topic")
