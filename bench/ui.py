@@ -40,7 +40,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from recdraft.db.engine import Database  # noqa: E402
 from recdraft.services import accounts  # noqa: E402
 from recdraft.ui import nav  # noqa: E402
-from recdraft.ui.widgets.recommendations_page import PAGE_SIZE  # noqa: E402
+from recdraft.ui.screens.recommendations.list import PAGE_SIZE  # noqa: E402
 from tests.e2e.conftest import _free_port, _healthy  # noqa: E402
 from tests.ui.test_query_count import LIST_PAGE, PASSWORD, build_dataset  # noqa: E402
 

@@ -17,7 +17,7 @@ from recdraft.db.engine import Database
 from recdraft.domain.statuses import RecStatus
 from recdraft.schemas.views import AmendmentView, CommentView, RecommendationView
 from recdraft.schemas.voting import RoundView, VoteView
-from recdraft.services import accounts, amendments, comments, recommendations, roundtables, voting
+from recdraft.services import accounts, amendments, comments, moderation, recommendations, roundtables, voting
 from recdraft.services._base import SYSTEM
 
 PASSWORD = "correct horse battery"
@@ -261,7 +261,7 @@ def make_comment(world: World, who: str | int = "expert2", body: str = "A commen
     c = comments.post_comment(world.db, actor_id=world.id_of(who), recommendation_id=_rec_id(rec or world.rec),
                               body=body, **kw)
     if approve_by is not None:
-        c = comments.moderate_comment(world.db, actor_id=world.id_of(approve_by), comment_id=c.id, action="approve")
+        c = moderation.moderate_comment(world.db, actor_id=world.id_of(approve_by), comment_id=c.id, action="approve")
     return c
 
 

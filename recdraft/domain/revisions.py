@@ -19,8 +19,11 @@ leaves every vote — blocks included — counting.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
+
+from recdraft.i18n.messages import Msg
 
 # The per-language fields a vote approves (every field of a recommendation's text: see the module notes).
 VOTED_FIELDS: tuple[str, ...] = ("title", "text", "rationale", "legal_basis", "responsible_body")
@@ -51,3 +54,35 @@ def voted_text(content: Mapping[str, Any] | None) -> dict[str, dict[str, str]]:
 def voted_text_changed(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> bool:
     """True when ``new`` changes a word a vote approves: only then is a new revision made."""
     return voted_text(old) != voted_text(new)
+
+
+# A revision's note: what its author typed ("tightened the rationale"), kept as typed, or a note the program
+# wrote ("Restored revision 1", "Amendment 6 accepted"), stored as a catalogue message in JSON so that every
+# reader sees it in their language. Rows from before keep their English sentence and are shown as they are.
+
+
+def program_note(msg: Msg) -> str:
+    """The text to store in a revision's ``note`` column for a note written by the program."""
+    return json.dumps(msg.to_json(), ensure_ascii=False, sort_keys=True)
+
+
+def note_message(note: str | None) -> Msg | None:
+    """The program's message stored in ``note``, or None for a note a person typed (or none)."""
+    text = (note or "").strip()
+    if not text.startswith("{"):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not Msg.is_json(data):
+        return None
+    from recdraft.i18n import catalog
+
+    return Msg.from_json(data) if data["key"] in catalog() else None
+
+
+def note_text(note: str | None, lang: str) -> str:
+    """A revision's note for a reader of ``lang``: the program's notes translated, people's as typed."""
+    msg = note_message(note)
+    return msg.render(lang) if msg is not None else (note or "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from recdraft.errors import InvalidTransition
+from recdraft.errors import InvalidTransition, Word
 
 
 class RecStatus(StrEnum):
@@ -40,10 +40,8 @@ EDITABLE_STATUSES = frozenset({RecStatus.DRAFT, RecStatus.DISCUSSION, RecStatus.
 def check_transition(current: RecStatus, target: RecStatus) -> None:
     """Raise InvalidTransition unless ``current → target`` is a defined path."""
     if target not in REC_TRANSITIONS[current]:
-        allowed = ", ".join(sorted(REC_TRANSITIONS[current])) or "none"
-        raise InvalidTransition(
-            f"A recommendation cannot go from '{current}' to '{target}'. Allowed from '{current}': {allowed}."
-        )
+        allowed = ", ".join(sorted(REC_TRANSITIONS[current])) or Word("none")
+        raise InvalidTransition("svc.content.rec_transition", status=current, target=target, allowed=allowed)
 
 
 class Priority(StrEnum):
@@ -86,7 +84,7 @@ def moderation_target(current: CommentStatus, action: ModerationAction) -> Comme
     """The status ``action`` leads to from ``current``; raise InvalidTransition when not allowed."""
     sources, target = MODERATION_PATHS[action]
     if current not in sources:
-        raise InvalidTransition(f"Cannot {action} a comment that is {current}.")
+        raise InvalidTransition("svc.content.moderation_path", action=action, status=current)
     return target
 
 

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from recdraft.domain.revisions import VOTED_FIELDS
+from recdraft.i18n import LANGS
 
-LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
+LANGUAGES: tuple[str, ...] = LANGS  # the languages of the program (recdraft.i18n)
 # The fields a translator translates: exactly the voted fields, all printed in the memo.
 TRANSLATED_FIELDS: tuple[str, ...] = VOTED_FIELDS
 # A language's version needs at least these to stand in the memo as a recommendation.

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from recdraft.errors import InvalidValue
 from recdraft.schemas.common import LANGS, Lang, text_type
 
 LangTitle = text_type("Title", "title", single_line=True)
@@ -32,7 +33,7 @@ FIELDS = ("title", "text", "rationale", "legal_basis", "responsible_body")
 
 def _at_least_one(value: dict[Lang, LangContent]) -> dict[Lang, LangContent]:
     if not value:
-        raise ValueError("Write the recommendation in at least one language (Kazakh, Russian or English)")
+        raise InvalidValue("svc.content.no_language")
     # Keep a stable language order so stored JSON and backups are deterministic.
     return {lang: value[lang] for lang in LANGS if lang in value}
 

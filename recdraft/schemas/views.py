@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from recdraft.domain.policy import Action
 from recdraft.schemas.content import LangContent
 
 
@@ -146,8 +147,14 @@ class RevisionView(View):
     author_name: str
     created_at: datetime
     base_revision_id: int | None
-    note: str
+    note: str  # as typed, or a note of the program stored as a message (domain.revisions.program_note)
     kind: str
+
+    def note_in(self, lang: str) -> str:
+        """The note for a reader of ``lang``: the program's notes translated, people's as typed."""
+        from recdraft.domain.revisions import note_text
+
+        return note_text(self.note, lang)
 
 
 class RecommendationView(View):
@@ -165,6 +172,9 @@ class RecommendationView(View):
     coauthor_ids: list[int]
     merged_into_id: int | None
     current_revision: RevisionView
+    # What the viewer may do with this recommendation now (``domain.policy.actions`` for their role, the
+    # roundtable's phase and whether they are its author or a co-author): the page offers exactly these.
+    actions: frozenset[Action] = frozenset()
 
 
 class RecommendationPage(View):
@@ -251,6 +261,9 @@ class CommentView(View):
     pending_quote: str | None = None
     pending_since: datetime | None = None
     moderation_reason: str | None = None
+    # What the viewer may do with this comment now (``services.comments.COMMENT_ACTIONS``): reply, edit,
+    # flag, resolve, history, approve, hide, approve_edit, reject_edit. The page offers exactly these.
+    actions: frozenset[str] = frozenset()
 
 
 class ThreadEntryView(View):

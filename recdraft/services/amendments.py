@@ -9,16 +9,42 @@ from sqlalchemy.exc import IntegrityError
 
 from recdraft.db.engine import Database
 from recdraft.db.models import Amendment, Recommendation, Revision, User, utcnow
-from recdraft.domain.revisions import voted_text_changed
-from recdraft.domain.roles import can_contribute, can_moderate
-from recdraft.domain.statuses import EDITABLE_STATUSES, AmendmentStatus, Frozen, is_frozen
-from recdraft.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
+from recdraft.domain.policy import Action
+from recdraft.domain.revisions import program_note, voted_text_changed
+from recdraft.domain.statuses import (
+    EDITABLE_STATUSES,
+    AmendmentStatus,
+    Frozen,
+    is_frozen,
+)
+from recdraft.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    Msg,
+    PermissionDenied,
+    Word,
+)
 from recdraft.schemas.common import Input, Note, OptionalReason, Reason, parse
 from recdraft.schemas.content import Content, content_from_json, content_to_json
 from recdraft.schemas.views import AmendmentView
 from recdraft.services import notifications
-from recdraft.services._base import actor, audit, deny_unless, get, member_role
-from recdraft.services.recommendations import KEY_TAKEN, _check_key, add_revision, is_author, load_for_write, same_submission
+from recdraft.services._base import (
+    Actor,
+    actor,
+    actor_ref,
+    audit,
+    deny_unless,
+    get,
+    member_role,
+)
+from recdraft.services.recommendations import (
+    KEY_TAKEN,
+    _check_key,
+    add_revision,
+    load_for_write,
+    same_submission,
+)
 
 
 class AmendmentInput(Input):
@@ -46,7 +72,7 @@ def _view(a: Amendment, proposer_name: str) -> AmendmentView:
 def propose_amendment(
     db: Database,
     *,
-    actor_id: int,
+    actor_id: Actor,
     recommendation_id: int,
     content: dict[str, Any],
     justification: str = "",
@@ -57,18 +83,17 @@ def propose_amendment(
     key = _check_key(submission_key)
     try:
         with db.write() as s:
-            user, role, rec = load_for_write(s, actor_id, recommendation_id)
-            deny_unless(can_contribute(role), "Observers cannot propose amendments.")
+            user, _role, rec = load_for_write(s, actor_id, recommendation_id, Action.DRAFT,
+                                              refused="svc.amendments.observers_cannot_propose")
             _refuse_if_frozen(rec)
             if rec.status not in EDITABLE_STATUSES:
-                raise PermissionDenied(f"A recommendation that is {rec.status} cannot be amended.")
+                raise PermissionDenied("svc.amendments.status_not_amendable", status=Word(rec.status))
             if key:
                 existing = s.scalar(select(Amendment).where(Amendment.submission_key == key))
                 if existing is not None:
                     if not same_submission(existing.proposer_id, existing.recommendation_id, user_id=user.id,
                                            expected_recommendation_id=rec.id):
-                        raise InvalidInput("This submission key belongs to another submission; reload the page "
-                                           "and send it again.", field="submission_key")
+                        raise InvalidInput(KEY_TAKEN, field="submission_key")
                     return _view(existing, user.display_name)
             # The recommendation is locked (load_for_write: FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on
             # SQLite), so the next number is read and used by one writer at a time; the unique pair backs it.
@@ -101,39 +126,35 @@ def propose_amendment(
 def _refuse_if_frozen(rec: Recommendation) -> None:
     """An adopted text's amendments are settled (``domain.statuses.FROZEN_BY_STATUS``)."""
     if is_frozen(rec.status, Frozen.AMENDMENTS):
-        raise PermissionDenied("This recommendation was adopted: its amendments are frozen. A moderator can reopen "
-                               "it for discussion to amend it.")
+        raise PermissionDenied("svc.frozen.amendments")
 
 
-def _decidable(s, actor_id: int, amendment_id: int):
+def _decidable(s, actor_id: Actor, amendment_id: int):
+    """Deciding on an amendment is changing the recommendation's text: its authors, moderators, admins."""
     a = get(s, Amendment, amendment_id, "Amendment", lock=True)
-    user, role, rec = load_for_write(s, actor_id, a.recommendation_id)
-    deny_unless(can_moderate(role) or (can_contribute(role) and is_author(rec, user.id)),
-                "Only the recommendation's authors, moderators and administrators decide on amendments.")
+    user, _role, rec = load_for_write(s, actor_id, a.recommendation_id, Action.EDIT,
+                                      refused="svc.amendments.who_decides")
     _refuse_if_frozen(rec)
     if a.status != AmendmentStatus.OPEN:
-        raise InvalidTransition(f"This amendment is already {a.status}.")
+        raise InvalidTransition("svc.amendments.already_decided", status=Word(a.status))
     return a, user, rec
 
 
-def accept_amendment(db: Database, *, actor_id: int, amendment_id: int, note: str = "") -> AmendmentView:
+def accept_amendment(db: Database, *, actor_id: Actor, amendment_id: int, note: str = "") -> AmendmentView:
     """Accept: the amendment's text becomes a new revision. Raises Conflict when the text changed since it was proposed."""
     data = parse(AcceptInput, note=note)
     with db.write() as s:
         a, user, rec = _decidable(s, actor_id, amendment_id)
         if rec.status not in EDITABLE_STATUSES:
-            raise PermissionDenied(f"A recommendation that is {rec.status} cannot be amended.")
+            raise PermissionDenied("svc.amendments.status_not_amendable", status=Word(rec.status))
         current = s.get(Revision, rec.current_revision_id)
         assert current is not None
         if rec.current_revision_id != a.base_revision_id:
-            raise _current_conflict(
-                s, current, a,
-                f"The text changed (now revision {current.number}) since this amendment was proposed. "
-                "Ask the proposer to update it against the current text, or edit the text yourself.")
+            raise _current_conflict(s, current, a, "svc.amendments.text_changed")
         proposer = s.get(User, a.proposer_id)
         if voted_text_changed(current.content, a.content):
             rev = add_revision(s, rec, author_id=a.proposer_id, content=dict(a.content), kind="amendment",
-                               note=data.note or f"Amendment {a.number} accepted", base_revision_id=a.base_revision_id)
+                               note=data.note or program_note(Msg("svc.content.note_amendment_accepted", number=a.number)), base_revision_id=a.base_revision_id)
         else:
             rev = current  # the same words: no revision, so no vote goes stale (domain.revisions)
         a.status = AmendmentStatus.ACCEPTED.value
@@ -144,7 +165,7 @@ def accept_amendment(db: Database, *, actor_id: int, amendment_id: int, note: st
         return _view(a, proposer.display_name if proposer else "")
 
 
-def reject_amendment(db: Database, *, actor_id: int, amendment_id: int, reason: str) -> AmendmentView:
+def reject_amendment(db: Database, *, actor_id: Actor, amendment_id: int, reason: str) -> AmendmentView:
     """Reject with a reason the proposer will see. Raises InvalidInput when the reason is missing."""
     data = parse(RejectInput, reason=reason)
     with db.write() as s:
@@ -158,20 +179,21 @@ def reject_amendment(db: Database, *, actor_id: int, amendment_id: int, reason: 
         return _view(a, proposer.display_name if proposer else "")
 
 
-def _own_open_amendment(s, actor_id: int, amendment_id: int) -> tuple[Amendment, User, Recommendation]:
+def _own_open_amendment(s, actor_id: Actor, amendment_id: int) -> tuple[Amendment, User, Recommendation]:
     """The actor's own open amendment and its recommendation, locked, where drafting is open; refused otherwise
     (PermissionDenied: not the proposer, a phase without drafting, an adopted text; InvalidTransition: decided)."""
     a = get(s, Amendment, amendment_id, "Amendment", lock=True)
-    user, role, rec = load_for_write(s, actor_id, a.recommendation_id)
-    deny_unless(a.proposer_id == user.id and can_contribute(role), "Only the proposer can change an amendment.")
+    user, _role, rec = load_for_write(s, actor_id, a.recommendation_id, Action.DRAFT,
+                                      refused="svc.amendments.only_proposer")
+    deny_unless(a.proposer_id == user.id, "svc.amendments.only_proposer")
     _refuse_if_frozen(rec)
     if a.status != AmendmentStatus.OPEN:
-        raise InvalidTransition(f"This amendment is already {a.status}.")
+        raise InvalidTransition("svc.amendments.already_decided", status=Word(a.status))
     return a, user, rec
 
 
 def update_amendment(
-    db: Database, *, actor_id: int, amendment_id: int, content: dict[str, Any], justification: str | None = None
+    db: Database, *, actor_id: Actor, amendment_id: int, content: dict[str, Any], justification: str | None = None
 ) -> AmendmentView:
     """The proposer revises an open amendment; it is re-based on the current text."""
     data = parse(AmendmentInput, content=content, justification=justification or "")
@@ -187,7 +209,7 @@ def update_amendment(
 
 
 def rebase_amendment(
-    db: Database, *, actor_id: int, amendment_id: int, content: dict[str, Any], base_revision_id: int
+    db: Database, *, actor_id: Actor, amendment_id: int, content: dict[str, Any], base_revision_id: int
 ) -> AmendmentView:
     """The proposer updates an outdated open amendment onto the current text (``base_revision_id``).
 
@@ -199,17 +221,13 @@ def rebase_amendment(
     with db.write() as s:
         a, user, rec = _own_open_amendment(s, actor_id, amendment_id)
         if rec.status not in EDITABLE_STATUSES:
-            raise PermissionDenied(f"A recommendation that is {rec.status} cannot be amended.")
+            raise PermissionDenied("svc.amendments.status_not_amendable", status=Word(rec.status))
         if a.base_revision_id == rec.current_revision_id:
-            raise InvalidInput("This amendment is already based on the current text; there is nothing to update.",
-                               field="amendment_id")
+            raise InvalidInput("svc.record.amendment_current", field="amendment_id")
         current = s.get(Revision, rec.current_revision_id)
         assert current is not None
         if base_revision_id != current.id:
-            raise _current_conflict(
-                s, current, a,
-                f"The text changed again (now revision {current.number}) while you were updating the amendment. "
-                "Compare your amendment with the current text and update it again.")
+            raise _current_conflict(s, current, a, "svc.record.amendment_changed_again")
         old_base = s.get(Revision, a.base_revision_id)
         a.content = content_to_json(data.content)
         a.base_revision_id = current.id
@@ -220,22 +238,23 @@ def rebase_amendment(
         return _view(a, user.display_name)
 
 
-def _current_conflict(s, current: Revision, a: Amendment, message: str) -> Conflict:
+def _current_conflict(s, current: Revision, a: Amendment, key: str) -> Conflict:
+    """The conflict with the text that is current now: its number (the message's ``number``), author, time."""
     author = s.get(User, current.author_id)
-    return Conflict(message, current=content_from_json(current.content), yours=content_from_json(a.content),
+    return Conflict(key, number=current.number, current=content_from_json(current.content), yours=content_from_json(a.content),
                     current_revision_id=current.id, current_revision_number=current.number,
                     current_author_name=author.display_name if author else None, current_saved_at=current.created_at)
 
 
-def list_amendments(db: Database, *, actor_id: int, recommendation_id: int, status: str | None = None) -> list[AmendmentView]:
+def list_amendments(db: Database, *, actor_id: Actor, recommendation_id: int, status: str | None = None) -> list[AmendmentView]:
     """Amendments of a recommendation, oldest first (any participant)."""
     with db.read() as s:
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
-        member_role(s, actor(s, actor_id), rec.roundtable_id)
+        member_role(s, actor(s, actor_ref(actor_id)), rec.roundtable_id)
         stmt = (select(Amendment, User.display_name).join(User, User.id == Amendment.proposer_id)
                 .where(Amendment.recommendation_id == rec.id).order_by(Amendment.id))
         if status:
             if status not in {s_.value for s_ in AmendmentStatus}:
-                raise InvalidInput(f"Unknown amendment status '{status}'.")
+                raise InvalidInput("svc.amendments.unknown_status", status=status)
             stmt = stmt.where(Amendment.status == status)
         return [_view(a, name) for a, name in s.execute(stmt)]

@@ -1,4 +1,4 @@
-"""Comments on recommendations: post, edit with history, flag, moderate, resolve, list, export.
+"""Comments on recommendations: post, edit with history, flag, resolve, list, export (moderation: ``services.moderation``).
 
 Decisions (each is tested in tests/integration/test_comments.py):
 
@@ -47,12 +47,11 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select, true, update
+from sqlalchemy import and_, case, func, literal, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from recdraft.db.engine import Database
-from recdraft.db.thread_models import CommentPendingEdit
 from recdraft.db.models import (
     Comment,
     CommentEdit,
@@ -60,27 +59,44 @@ from recdraft.db.models import (
     ModerationEntry,
     Recommendation,
     Revision,
+    Roundtable,
     User,
     utcnow,
 )
-from recdraft.domain import csvsafe
-from recdraft.domain.roles import ModerationMode, Role, can_contribute, can_moderate
-from recdraft.domain.statuses import CommentStatus, Frozen, ModerationAction, is_frozen, moderation_target
-from recdraft.errors import InvalidInput, NotFound, PermissionDenied
-from recdraft.schemas.common import CommentBody, Input, OptionalReason, Quote, Reason, parse
+from recdraft.db.thread_models import CommentPendingEdit
+from recdraft.domain import csvsafe, policy
+from recdraft.domain.policy import Action
+from recdraft.domain.roles import ModerationMode, Role
+from recdraft.domain.statuses import CommentStatus, Frozen, is_frozen
+from recdraft.errors import InvalidInput, NotFound, PermissionDenied, Word
+from recdraft.schemas.common import (
+    CommentBody,
+    Input,
+    OptionalReason,
+    Quote,
+    Reason,
+    parse,
+)
 from recdraft.schemas.content import FIELDS
 from recdraft.schemas.views import (
     CommentEditView,
     CommentPageView,
     CommentView,
-    FlagReportView,
     FlagView,
-    ModerationEntryView,
     ThreadEntryView,
 )
 from recdraft.services import notifications
-from recdraft.services._base import actor, audit, deny_unless, get, member_role, roundtable_open_for_writes
-from recdraft.services.recommendations import _check_key, is_author
+from recdraft.services._base import (
+    Actor,
+    actor,
+    actor_ref,
+    audit,
+    deny_unless,
+    get,
+    member_role,
+    roundtable_open_for_writes,
+)
+from recdraft.services.recommendations import _check_key, is_author, require_as
 
 PUBLISHED = CommentStatus.PUBLISHED.value
 PENDING = CommentStatus.PENDING.value
@@ -116,28 +132,33 @@ def _check_quote(s: Session, rec: Recommendation, quote: str) -> None:
     for fields in (rev.content if rev else {}).values():
         if any(quote in _squash(fields.get(name, "")) for name in FIELDS):
             return
-    raise InvalidInput("The quoted passage is not in the recommendation's current text; copy it from the text.",
-                       field="quote")
+    raise InvalidInput("svc.comments.quote_not_found", field="quote")
+
+
+def is_staff(role: Role | None) -> bool:
+    """Moderators and administrators: they read every comment, flags and reasons included (a reading
+    right of the role, whatever the phase; what they may change is ``Action.MODERATE``)."""
+    return role in policy.ROLE_RULES[Action.MODERATE]
 
 
 def _can_see(c: Comment, user_id: int, role: Role) -> bool:
-    return can_moderate(role) or c.status == PUBLISHED or c.author_id == user_id
+    return is_staff(role) or c.status == PUBLISHED or c.author_id == user_id
 
 
 def _visible_clause(user_id: int, role: Role) -> Any:
-    if can_moderate(role):
+    if is_staff(role):
         return true()
     return or_(Comment.status == PUBLISHED, Comment.author_id == user_id)
 
 
-def _load(s: Session, actor_id: int, comment_id: int, *, lock: bool = False) -> tuple[User, Role, Comment, Recommendation]:
+def _load(s: Session, actor_id: Actor, comment_id: int, *, lock: bool = False) -> tuple[User, Role, Comment, Recommendation]:
     """Actor, role, comment (row-locked when ``lock``) and its recommendation; NotFound when not visible."""
-    user = actor(s, actor_id)
+    user = actor(s, actor_ref(actor_id))
     c = get(s, Comment, comment_id, "Comment", lock=lock)
     rec = get(s, Recommendation, c.recommendation_id, "Recommendation")
     role = member_role(s, user, rec.roundtable_id)
     if not _can_see(c, user.id, role):
-        raise NotFound(f"Comment {comment_id} does not exist.")
+        raise NotFound("svc.comments.comment_not_found", comment_id=comment_id)
     return user, role, c, rec
 
 
@@ -209,6 +230,46 @@ def _with_extras(s: Session, views: list[CommentView], *, viewer_id: int | None,
     return out
 
 
+def comment_actions(c: CommentView, *, viewer_id: int, role: Role | None, phase: str, is_author: bool,
+                    rec_status: str) -> frozenset[str]:
+    """What the viewer may do with comment ``c`` now, as this module's services decide it (the page offers
+    exactly these): ``policy.actions`` for their role and the phase, and the rules about one comment."""
+    acts = policy.actions(role=role, phase=phase, is_author=is_author)
+    open_phase = policy.PHASE_RULES[policy.phase_of(phase)]
+    own, published = c.author_id == viewer_id, c.status == PUBLISHED
+    out: set[str] = set()
+    if Action.COMMENT in acts:
+        if published:
+            out.add("reply")
+        if own:
+            out.add("edit")
+    if not own and published and role is not None and Action.COMMENT in open_phase:
+        out.add("flag")  # any member, observers included (``flag_comment``)
+    author_resolves = is_author and role in policy.ROLE_RULES[Action.DRAFT] and Action.MODERATE in open_phase
+    if published and not is_frozen(rec_status, Frozen.RESOLUTIONS) and (Action.MODERATE in acts or author_resolves):
+        out.add("resolve")
+    if c.edited and (own or is_staff(role)):
+        out.add("history")
+    if Action.MODERATE in acts:
+        if c.status == PENDING:
+            out.add("approve")
+        if c.status in (PUBLISHED, PENDING):
+            out.add("hide")
+        if c.pending_body is not None and published:
+            out.update(("approve_edit", "reject_edit"))
+    return frozenset(out)
+
+
+def _with_actions(s: Session, views: list[CommentView], *, viewer_id: int, role: Role | None,
+                  rec: Recommendation) -> list[CommentView]:
+    """``views`` carrying what the viewer may do with each (``comment_actions``); one query at most."""
+    rt = get(s, Roundtable, rec.roundtable_id, "Roundtable")
+    author = is_author(rec, viewer_id)
+    return [v.model_copy(update={"actions": comment_actions(v, viewer_id=viewer_id, role=role, phase=rt.phase,
+                                                            is_author=author, rec_status=rec.status)})
+            for v in views]
+
+
 def _thread_order(rows: Sequence[Any]) -> list[Any]:
     """Each recommendation's comments as threads: a comment, then its replies (by time), depth first.
 
@@ -239,7 +300,7 @@ def _in_recommendations(recommendation_ids: list[int] | None) -> list[Any]:
 def post_comment(
     db: Database,
     *,
-    actor_id: int,
+    actor_id: Actor,
     recommendation_id: int,
     body: str,
     quote: str = "",
@@ -256,11 +317,10 @@ def post_comment(
     key = _check_key(submission_key)
     try:
         with db.write() as s:
-            user = actor(s, actor_id)
             rec = get(s, Recommendation, recommendation_id, "Recommendation")
-            role = member_role(s, user, rec.roundtable_id)
-            deny_unless(can_contribute(role), "Observers cannot comment; an administrator can make you an expert.")
-            rt = roundtable_open_for_writes(s, rec.roundtable_id, role, "comment")
+            granted = require_as(s, actor_id, Action.COMMENT, rec.roundtable_id,
+                                 refused="svc.comments.observers_cannot_comment")
+            user, role, rt = actor(s, actor_ref(actor_id)), granted.role, granted.roundtable
             if key:
                 existing = s.scalar(select(Comment).where(Comment.submission_key == key))
                 if existing is not None:
@@ -268,11 +328,11 @@ def post_comment(
             if parent_id is not None:
                 parent = s.get(Comment, parent_id)
                 if parent is None or parent.recommendation_id != rec.id or not _can_see(parent, user.id, role):
-                    raise NotFound(f"Comment {parent_id} does not exist on this recommendation.")
-                if parent.status != PUBLISHED and not can_moderate(role):
-                    raise InvalidInput("You can reply only to published comments.", field="parent_id")
+                    raise NotFound("svc.comments.parent_not_found", parent_id=parent_id)
+                if parent.status != PUBLISHED and not is_staff(role):
+                    raise InvalidInput("svc.comments.reply_published_only", field="parent_id")
             _check_quote(s, rec, quote_text)
-            published = rt.moderation_mode == ModerationMode.POST or can_moderate(role)
+            published = rt.moderation_mode == ModerationMode.POST or is_staff(role)
             now = utcnow()
             c = Comment(recommendation_id=rec.id, parent_id=parent_id, author_id=user.id, body=data.body,
                         quote=quote_text, status=PUBLISHED if published else PENDING, created_at=now,
@@ -282,7 +342,7 @@ def post_comment(
             audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.post", object_type="comment",
                   object_id=c.id, details={"recommendation_id": rec.id, "parent_id": parent_id, "status": c.status})
             notifications.on_comment_posted(s, c, rec)
-            return _one_view(s, c.id, staff=can_moderate(role))
+            return _one_view(s, c.id, staff=is_staff(role))
     except IntegrityError:
         # The same submission raced itself past the key check: the other copy is stored.
         if not key:
@@ -291,7 +351,7 @@ def post_comment(
             existing = s.scalar(select(Comment).where(Comment.submission_key == key))
             if existing is None:
                 raise
-            user = actor(s, actor_id)
+            user = actor(s, actor_ref(actor_id))
             rec = get(s, Recommendation, existing.recommendation_id, "Recommendation")
             return _same_submission(s, existing, user.id, member_role(s, user, rec.roundtable_id), recommendation_id)
 
@@ -300,11 +360,11 @@ def _same_submission(s: Session, existing: Comment, user_id: int, role: Role, re
     # Someone else's key, or one used on another recommendation (or roundtable), is refused rather than
     # answered with that (perhaps pending) comment.
     if existing.author_id != user_id or existing.recommendation_id != recommendation_id:
-        raise InvalidInput("This submission key was already used; send the comment again.", field="submission_key")
-    return _one_view(s, existing.id, staff=can_moderate(role))
+        raise InvalidInput("svc.comments.submission_key_used", field="submission_key")
+    return _one_view(s, existing.id, staff=is_staff(role))
 
 
-def edit_comment(db: Database, *, actor_id: int, comment_id: int, body: str, quote: str | None = None) -> CommentView:
+def edit_comment(db: Database, *, actor_id: Actor, comment_id: int, body: str, quote: str | None = None) -> CommentView:
     """Change one's own comment; the earlier text is kept. ``quote=None`` keeps the quote.
 
     In pre-moderation an expert's edit of a published comment waits for a moderator while everyone else
@@ -314,26 +374,26 @@ def edit_comment(db: Database, *, actor_id: int, comment_id: int, body: str, quo
     data = parse(CommentInput, body=body, quote=quote or "")
     with db.write() as s:
         user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
-        deny_unless(c.author_id == user.id, "Only the author can edit a comment.")
-        deny_unless(can_contribute(role), "Observers cannot edit comments.")
-        rt = roundtable_open_for_writes(s, rec.roundtable_id, role, "comment")
+        deny_unless(c.author_id == user.id, "svc.comments.only_author_edits")
+        rt = require_as(s, actor_id, Action.COMMENT, rec.roundtable_id,
+                        refused="svc.comments.observers_cannot_edit").roundtable
         new_quote = c.quote if quote is None else _squash(data.quote)
         if new_quote != c.quote:
             # An unchanged quote is not re-checked: it was taken from the text current back then.
             _check_quote(s, rec, new_quote)
         now = utcnow()
-        if c.status == PUBLISHED and rt.moderation_mode == ModerationMode.PRE and not can_moderate(role):
+        if c.status == PUBLISHED and rt.moderation_mode == ModerationMode.PRE and not is_staff(role):
             _hold_edit(s, c, rec, user.id, data.body, new_quote, now)
             return _one_view(s, c.id, staff=False, viewer_id=user.id)
         if data.body == c.body and new_quote == c.quote:
-            return _one_view(s, c.id, staff=can_moderate(role), viewer_id=user.id)
+            return _one_view(s, c.id, staff=is_staff(role), viewer_id=user.id)
         s.add(CommentEdit(comment_id=c.id, editor_id=user.id, previous_body=c.body, previous_quote=c.quote,
                           edited_at=now))
         before = c.status
         c.body, c.quote, c.updated_at = data.body, new_quote, now
         audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.edit", object_type="comment",
               object_id=c.id, details={"recommendation_id": rec.id, "from": before, "to": c.status})
-        return _one_view(s, c.id, staff=can_moderate(role), viewer_id=user.id)
+        return _one_view(s, c.id, staff=is_staff(role), viewer_id=user.id)
 
 
 def _hold_edit(s: Session, c: Comment, rec: Recommendation, user_id: int, body: str, quote: str, now: Any) -> None:
@@ -358,61 +418,23 @@ def _hold_edit(s: Session, c: Comment, rec: Recommendation, user_id: int, body: 
                                    "edit": change})
 
 
-def _apply_waiting_edit(s: Session, c: Comment, pending: CommentPendingEdit, now: Any) -> None:
-    """The waiting text becomes the comment's text; the approved one goes to its history."""
-    s.add(CommentEdit(comment_id=c.id, editor_id=c.author_id, previous_body=c.body, previous_quote=c.quote,
-                      edited_at=pending.submitted_at))
-    c.body, c.quote, c.updated_at = pending.body, pending.quote, now
-    s.delete(pending)
-
-
-EDIT_DECISIONS = ("approve", "reject")
-
-
-def decide_comment_edit(db: Database, *, actor_id: int, comment_id: int, decision: str,
-                        reason: str = "") -> CommentView:
-    """Approve or reject the edit waiting on a published comment (moderators, admins); a reason to reject.
-
-    Approving makes the waiting text the comment's text (the approved one goes to its history);
-    rejecting drops it and the approved text stays. Staff-only audit row, without the texts.
-    Raises InvalidInput (no edit waiting, no reason), PermissionDenied, NotFound.
-    """
-    if decision not in EDIT_DECISIONS:
-        raise InvalidInput("Approve or reject the edit.", field="decision")
-    model = OptionalReasonInput if decision == "approve" else ReasonInput
-    reason_text = parse(model, reason=reason).reason
-    with db.write() as s:
-        user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
-        deny_unless(can_moderate(role), "Only moderators and administrators can approve or reject an edit.")
-        roundtable_open_for_writes(s, rec.roundtable_id, role, "moderate")
-        pending = s.scalar(select(CommentPendingEdit).where(CommentPendingEdit.comment_id == c.id))
-        if pending is None:
-            raise InvalidInput("This comment has no edit waiting for a moderator.", field="comment_id")
-        if decision == "approve":
-            _apply_waiting_edit(s, c, pending, utcnow())
-        else:
-            s.delete(pending)
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action=f"comment.{decision}_edit",
-              object_type="comment", object_id=c.id, visibility="staff",
-              details={"recommendation_id": rec.id, "reason": reason_text})
-        return _one_view(s, c.id, staff=True)
-
-
-def flag_comment(db: Database, *, actor_id: int, comment_id: int, reason: str) -> FlagView:
+def flag_comment(db: Database, *, actor_id: Actor, comment_id: int, reason: str) -> FlagView:
     """Report a published comment to the moderators, once per person: any member but its author, observers
     included (see the module notes). The report never blocks the memo; a moderator resolves it.
 
     Raises InvalidInput (no reason, already flagged, not published), PermissionDenied, NotFound.
     """
     data = parse(ReasonInput, reason=reason)
-    already = InvalidInput("You have already flagged this comment; a moderator will look at it.", field="comment_id")
+    already = InvalidInput("svc.comments.already_flagged", field="comment_id")
     try:
         with db.write() as s:
             user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
-            deny_unless(c.author_id != user.id, "You cannot flag your own comment; edit it instead.")
-            roundtable_open_for_writes(s, rec.roundtable_id, role, "comment")
+            deny_unless(c.author_id != user.id, "svc.comments.cannot_flag_own")
+            # Any member may report, observers included (the policy's COMMENT is for contributors): only the
+            # phase must still take comments.
+            roundtable_open_for_writes(s, rec.roundtable_id, role, Action.COMMENT)
             if c.status != PUBLISHED:
-                raise InvalidInput(f"Only published comments can be flagged; this one is {c.status}.")
+                raise InvalidInput("svc.comments.flag_published_only", status=Word(c.status))
             if s.scalar(select(CommentFlag.id).where(CommentFlag.comment_id == c.id,
                                                      CommentFlag.user_id == user.id)) is not None:
                 raise already
@@ -429,83 +451,10 @@ def flag_comment(db: Database, *, actor_id: int, comment_id: int, reason: str) -
         raise already from None  # a double click raced past the check: the unique (comment, user) held
 
 
-def moderate_comment(db: Database, *, actor_id: int, comment_id: int, action: str, reason: str = "") -> CommentView:
-    """Approve, hide, reject or restore a comment (moderators, admins); resolves its open flags.
-
-    A reason is required to hide, reject or restore. ``approve`` on a published comment whose edit waits
-    approves that edit (as ``decide_comment_edit`` does; kept for callers that approve whatever waits).
-    Raises InvalidInput, InvalidTransition, PermissionDenied.
-    """
-    try:
-        act = ModerationAction(action)
-    except ValueError:
-        raise InvalidInput(f"Unknown moderation action '{action}'; use approve, hide, reject or restore.",
-                           field="action") from None
-    model = OptionalReasonInput if act == ModerationAction.APPROVE else ReasonInput
-    reason_text = parse(model, reason=reason).reason
-    with db.write() as s:
-        # The row lock makes a moderator and an author editing at the same moment take turns.
-        user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
-        deny_unless(can_moderate(role), "Only moderators and administrators can moderate comments.")
-        roundtable_open_for_writes(s, rec.roundtable_id, role, "moderate")
-        current = CommentStatus(c.status)
-        now = utcnow()
-        waiting = (s.scalar(select(CommentPendingEdit).where(CommentPendingEdit.comment_id == c.id))
-                   if act == ModerationAction.APPROVE and current == CommentStatus.PUBLISHED else None)
-        if act == ModerationAction.APPROVE and current == CommentStatus.PUBLISHED and (c.open_flags > 0
-                                                                                      or waiting is not None):
-            target = current  # keep it and dismiss the flags; approve the edit that waits, if one does
-            if waiting is not None:
-                _apply_waiting_edit(s, c, waiting, now)
-        else:
-            target = moderation_target(current, act)
-        resolved = s.execute(
-            update(CommentFlag).where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
-            .values(resolved_at=now), execution_options={"synchronize_session": False}
-        ).rowcount
-        c.status, c.open_flags = target.value, 0
-        s.add(ModerationEntry(comment_id=c.id, moderator_id=user.id, action=act.value, from_status=current.value,
-                              to_status=target.value, reason=reason_text, created_at=now))
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action=f"comment.{act.value}",
-              object_type="comment", object_id=c.id, visibility="staff",
-              details={"recommendation_id": rec.id, "from": current.value, "to": target.value,
-                       "reason": reason_text, "flags_resolved": resolved})
-        notifications.on_comment_moderated(s, c, rec, moderator_id=user.id, from_status=current.value,
-                                           to_status=target.value, reason=reason_text)
-        return _one_view(s, c.id, staff=True)
-
-
-def dismiss_flags(db: Database, *, actor_id: int, comment_id: int, reason: str) -> CommentView:
-    """Close a published comment's open reports and keep it published, with a reason (moderators, admins).
-
-    The decision is in the moderation log and the audit trail (staff only). Raises InvalidInput (no
-    reason, no open report), PermissionDenied, NotFound.
-    """
-    reason_text = parse(ReasonInput, reason=reason).reason
-    with db.write() as s:
-        user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
-        deny_unless(can_moderate(role), "Only moderators and administrators can dismiss reports.")
-        roundtable_open_for_writes(s, rec.roundtable_id, role, "moderate")
-        now = utcnow()
-        resolved = s.execute(
-            update(CommentFlag).where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
-            .values(resolved_at=now), execution_options={"synchronize_session": False}
-        ).rowcount
-        if not resolved:
-            raise InvalidInput("This comment has no open reports to dismiss.", field="comment_id")
-        c.open_flags = 0
-        s.add(ModerationEntry(comment_id=c.id, moderator_id=user.id, action="dismiss", from_status=c.status,
-                              to_status=c.status, reason=reason_text, created_at=now))
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.dismiss_flags",
-              object_type="comment", object_id=c.id, visibility="staff",
-              details={"recommendation_id": rec.id, "reason": reason_text, "flags_resolved": resolved})
-        return _one_view(s, c.id, staff=True)
-
-
 def resolve_comment(
     db: Database,
     *,
-    actor_id: int,
+    actor_id: Actor,
     comment_id: int,
     resolution: str,
     revision_id: int | None = None,
@@ -516,59 +465,58 @@ def resolve_comment(
     Recommendation authors and co-authors, moderators, admins. Raises InvalidInput, PermissionDenied, NotFound.
     """
     if resolution not in RESOLUTIONS:
-        raise InvalidInput("A comment is resolved as 'addressed' or 'declined'.", field="resolution")
+        raise InvalidInput("svc.comments.resolution_values", field="resolution")
     if resolution == "declined":
         reason_text = parse(ReasonInput, reason=reason).reason
     else:
         reason_text = parse(OptionalReasonInput, reason=reason).reason
         if revision_id is None:
-            raise InvalidInput("Say which revision addresses the comment.", field="revision_id")
+            raise InvalidInput("svc.comments.revision_needed", field="revision_id")
     with db.write() as s:
         user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
-        deny_unless(can_moderate(role) or (can_contribute(role) and is_author(rec, user.id)),
-                    "Only the recommendation's authors, moderators and administrators can resolve its comments.")
-        roundtable_open_for_writes(s, rec.roundtable_id, role, "moderate")
+        # Staff resolve as moderation (open in the final phase too); authors as a change of their text.
+        require_as(s, actor_id, Action.MODERATE, rec.roundtable_id, or_author=is_author(rec, user.id),
+                   refused="svc.comments.who_resolves")
         if is_frozen(rec.status, Frozen.RESOLUTIONS):
-            raise PermissionDenied("This recommendation was adopted: how its comments were resolved is frozen. A "
-                                   "moderator can reopen it for discussion to change that.")
+            raise PermissionDenied("svc.frozen.resolutions")
         if c.status != PUBLISHED:
-            raise InvalidInput(f"Only published comments can be resolved; this one is {c.status}.")
+            raise InvalidInput("svc.comments.resolve_published_only", status=Word(c.status))
         rev_number = None
         if resolution == "addressed":
             rev = s.get(Revision, revision_id)
             if rev is None or rev.recommendation_id != rec.id:
-                raise InvalidInput("That revision is not a revision of this recommendation.", field="revision_id")
+                raise InvalidInput("svc.comments.revision_other_rec", field="revision_id")
             if rev.created_at <= c.created_at:
-                raise InvalidInput(f"Revision {rev.number} was saved before this comment was written, so it cannot "
-                                   "have addressed it; choose a later revision, or decline with a reason.",
-                                   field="revision_id")
+                raise InvalidInput("svc.record.revision_before_comment", field="revision_id", number=rev.number)
             rev_number = rev.number
         c.resolution, c.resolution_reason, c.resolved_by = resolution, reason_text, user.id
         c.addressed_revision_id = revision_id if resolution == "addressed" else None
         audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.resolve", object_type="comment",
               object_id=c.id, details={"recommendation_id": rec.id, "resolution": resolution, "revision": rev_number})
-        return _one_view(s, c.id, staff=can_moderate(role))
+        return _one_view(s, c.id, staff=is_staff(role))
 
 
 # ---------------------------------------------------------------- reads
 
 
-def get_comment(db: Database, *, actor_id: int, comment_id: int) -> CommentView:
+def get_comment(db: Database, *, actor_id: Actor, comment_id: int) -> CommentView:
     """One comment the actor may see. Raises NotFound, PermissionDenied."""
     with db.read() as s:
-        user, role, c, _rec = _load(s, actor_id, comment_id)
-        return _one_view(s, c.id, staff=can_moderate(role), viewer_id=user.id)
+        user, role, c, rec = _load(s, actor_id, comment_id)
+        view = _one_view(s, c.id, staff=is_staff(role), viewer_id=user.id)
+        return _with_actions(s, [view], viewer_id=user.id, role=role, rec=rec)[0]
 
 
-def list_comments(db: Database, *, actor_id: int, recommendation_id: int) -> list[CommentView]:
+def list_comments(db: Database, *, actor_id: Actor, recommendation_id: int) -> list[CommentView]:
     """The comments of a recommendation the actor may see, in thread order. Raises PermissionDenied, NotFound."""
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         role = member_role(s, user, rec.roundtable_id)
         rows = _rows(s, Comment.recommendation_id == rec.id, _visible_clause(user.id, role))
         visible = {r[0].id for r in rows}
-        return [_view(r, staff=can_moderate(role), visible_ids=visible) for r in _thread_order(rows)]
+        views = [_view(r, staff=is_staff(role), visible_ids=visible) for r in _thread_order(rows)]
+        return _with_actions(s, views, viewer_id=user.id, role=role, rec=rec)
 
 
 THREADS_PER_PAGE = 10
@@ -593,7 +541,7 @@ def _threads_of(where_first: Any, user_id: int, staff: bool) -> Any:
                            .where(reply.parent_id == first.c.id))
 
 
-def comment_page(db: Database, *, actor_id: int, recommendation_id: int, page: int = 1,
+def comment_page(db: Database, *, actor_id: Actor, recommendation_id: int, page: int = 1,
                  page_size: int = THREADS_PER_PAGE) -> CommentPageView:
     """One page of a recommendation's threads as the actor sees them: threads oldest first (as the whole
     list is ordered), each with all its replies. Raises PermissionDenied, NotFound.
@@ -606,10 +554,10 @@ def comment_page(db: Database, *, actor_id: int, recommendation_id: int, page: i
     """
     page_size = min(max(1, int(page_size)), MAX_THREADS_PER_PAGE)
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         role = member_role(s, user, rec.roundtable_id)
-        staff = can_moderate(role)
+        staff = is_staff(role)
         first_comment = and_(Comment.recommendation_id == rec.id, Comment.parent_id.is_(None))
         readable_here = _readable_flag(Comment, user.id, staff) == 1
         # Threads listed: those whose first comment the viewer reads, and those whose first comment they may
@@ -659,6 +607,7 @@ def comment_page(db: Database, *, actor_id: int, recommendation_id: int, page: i
         # A reply's parent id is shown only where the viewer may read the parent (see ``_view``).
         views = _with_extras(s, [_view(rows[cid], staff=staff, visible_ids=readable) for cid in wanted],
                              viewer_id=user.id, staff=staff)
+        views = _with_actions(s, views, viewer_id=user.id, role=role, rec=rec)
         by_id = {v.id: v for v in views}
         status_of = {cid: status for cid, _p, status, _a in shape}
         entries = [ThreadEntryView(depth=depth, comment=by_id[cid]) if cid in by_id
@@ -668,146 +617,35 @@ def comment_page(db: Database, *, actor_id: int, recommendation_id: int, page: i
                                comments=readable_count)
 
 
-def comment_history(db: Database, *, actor_id: int, comment_id: int) -> list[CommentEditView]:
+def comment_history(db: Database, *, actor_id: Actor, comment_id: int) -> list[CommentEditView]:
     """Earlier texts of a comment, oldest first (its author, moderators, admins)."""
     with db.read() as s:
         user, role, c, _rec = _load(s, actor_id, comment_id)
-        deny_unless(c.author_id == user.id or can_moderate(role),
-                    "Only the author and moderators can see earlier versions of a comment.")
+        deny_unless(c.author_id == user.id or is_staff(role), "svc.comments.earlier_versions")
         edits = s.scalars(select(CommentEdit).where(CommentEdit.comment_id == c.id)
                           .order_by(CommentEdit.edited_at, CommentEdit.id))
         return [CommentEditView(previous_body=e.previous_body, previous_quote=e.previous_quote,
                                 edited_at=e.edited_at, editor_id=e.editor_id) for e in edits]
 
 
-def _staff_only(s: Session, actor_id: int, roundtable_id: int, message: str) -> Role:
-    role = member_role(s, actor(s, actor_id), roundtable_id)
-    deny_unless(can_moderate(role), message)
+def _staff_only(s: Session, actor_id: Actor, roundtable_id: int, key: str) -> Role:
+    """The reader's role, when they are staff of the roundtable (reading staff-only lists is a right of the
+    role, in every phase: an archived roundtable's moderation log stays readable)."""
+    role = member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
+    deny_unless(is_staff(role), key)
     return role
 
 
-def _needs_moderation() -> Any:
-    """What the moderation queue lists: pending comments, published ones with open reports, and published
-    ones whose edit waits for a moderator (issue 18)."""
-    return or_(_awaiting_approval(), _reported(), _edit_waiting())
-
-
-def _edit_waiting() -> Any:
-    """Published comments with an edit waiting: the approved text is what everyone reads (and what the memo
-    holds), so these do not block the memo either."""
-    return and_(Comment.status == PUBLISHED,
-                select(CommentPendingEdit.id).where(CommentPendingEdit.comment_id == Comment.id).exists())
-
-
-def _awaiting_approval() -> Any:
-    """Comments that wait for a moderator's decision before anyone reads them: these block a final memo."""
-    return Comment.status == PENDING
-
-
-def _reported() -> Any:
-    """Published comments with open reports: moderators resolve them; they do not block the memo."""
-    return and_(Comment.status == PUBLISHED, Comment.open_flags > 0)
-
-
-def awaiting_moderation(s: Session, recommendation_ids: list[int]) -> dict[int, int]:
-    """Comments awaiting moderation by recommendation id — the memo's blockers (pending only; see the notes).
-
-    For services that already hold a session (the memo); moderators and administrators clear them.
-    """
-    if not recommendation_ids:
-        return {}
-    return dict(s.execute(
-        select(Comment.recommendation_id, func.count(Comment.id))
-        .where(Comment.recommendation_id.in_(list(recommendation_ids)), _awaiting_approval())
-        .group_by(Comment.recommendation_id)
-    ).all())
-
-
-def moderation_queue(db: Database, *, actor_id: int, roundtable_id: int) -> list[CommentView]:
-    """Pending and flagged comments of the roundtable, oldest first (moderators, admins)."""
-    with db.read() as s:
-        _staff_only(s, actor_id, roundtable_id, "Only moderators and administrators see the moderation queue.")
-        rows = _rows(s, Recommendation.roundtable_id == roundtable_id, _needs_moderation())
-        rows = sorted(rows, key=lambda r: (r[0].created_at, r[0].id))
-        return _with_extras(s, [_view(r, staff=True) for r in rows], viewer_id=None, staff=True)
-
-
-def open_flag_reports(db: Database, *, actor_id: int, roundtable_id: int) -> dict[int, list[FlagReportView]]:
-    """The reports not yet dealt with, by comment id, oldest first (moderators, admins).
-
-    Reporters and their reasons are for the moderators only (see the module's notes on flags).
-    """
-    with db.read() as s:
-        _staff_only(s, actor_id, roundtable_id, "Only moderators and administrators see why comments were reported.")
-        rows = s.execute(
-            select(CommentFlag, User.display_name)
-            .join(User, User.id == CommentFlag.user_id)
-            .join(Comment, Comment.id == CommentFlag.comment_id)
-            .join(Recommendation, Recommendation.id == Comment.recommendation_id)
-            .where(Recommendation.roundtable_id == roundtable_id, CommentFlag.resolved_at.is_(None))
-            .order_by(CommentFlag.created_at, CommentFlag.id)
-        ).all()
-        reports: dict[int, list[FlagReportView]] = defaultdict(list)
-        for flag, name in rows:
-            reports[flag.comment_id].append(FlagReportView(
-                id=flag.id, comment_id=flag.comment_id, user_id=flag.user_id, user_name=name, reason=flag.reason,
-                created_at=flag.created_at))
-        return dict(reports)
-
-
-def moderation_log(db: Database, *, actor_id: int, roundtable_id: int) -> list[ModerationEntryView]:
-    """Every moderation decision in the roundtable, newest first (moderators, admins)."""
-    with db.read() as s:
-        _staff_only(s, actor_id, roundtable_id, "Only moderators and administrators see the moderation log.")
-        rows = s.execute(
-            select(ModerationEntry, User.display_name, Comment.body, Recommendation.id, Recommendation.number)
-            .join(User, User.id == ModerationEntry.moderator_id)
-            .join(Comment, Comment.id == ModerationEntry.comment_id)
-            .join(Recommendation, Recommendation.id == Comment.recommendation_id)
-            .where(Recommendation.roundtable_id == roundtable_id)
-            .order_by(ModerationEntry.created_at.desc(), ModerationEntry.id.desc())
-        ).all()
-        return [ModerationEntryView(id=m.id, comment_id=m.comment_id, moderator_id=m.moderator_id, moderator_name=name,
-                                    action=m.action, from_status=m.from_status, to_status=m.to_status,
-                                    reason=m.reason, created_at=m.created_at, comment_excerpt=_opening(body),
-                                    recommendation_id=rec_id, recommendation_number=number)
-                for m, name, body, rec_id, number in rows]
-
-
-def _opening(body: str, words: int = 12) -> str:
-    """A comment's opening words, for the moderation log (staff only, who may read the whole comment)."""
-    parts = (body or "").split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
-
-
 def published_comments_for_export(
-    db: Database, *, actor_id: int, roundtable_id: int, recommendation_ids: list[int] | None = None
+    db: Database, *, actor_id: Actor, roundtable_id: int, recommendation_ids: list[int] | None = None
 ) -> list[CommentView]:
     """Published comments only, by recommendation number and thread (any participant; the memo's review copy)."""
     with db.read() as s:
-        member_role(s, actor(s, actor_id), roundtable_id)
+        member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
         rows = _rows(s, Recommendation.roundtable_id == roundtable_id, Comment.status == PUBLISHED,
                      *_in_recommendations(recommendation_ids))
         published = {r[0].id for r in rows}
         return [_view(r, staff=False, visible_ids=published) for r in _thread_order(rows)]
-
-
-def unmoderated_count(
-    db: Database, *, actor_id: int, roundtable_id: int, recommendation_ids: list[int] | None = None
-) -> int:
-    """Comments awaiting moderation, which block a final memo: pending ones only (any participant).
-
-    Published comments with open flags are not counted: a report is resolved by a moderator
-    (``dismiss_flags`` or hiding) and never holds the memo back (see the module notes).
-    """
-    with db.read() as s:
-        member_role(s, actor(s, actor_id), roundtable_id)
-        return s.scalar(
-            select(func.count(Comment.id))
-            .join(Recommendation, Recommendation.id == Comment.recommendation_id)
-            .where(Recommendation.roundtable_id == roundtable_id, _awaiting_approval(),
-                   *_in_recommendations(recommendation_ids))
-        ) or 0
 
 
 def _resolution_cell(view: CommentView) -> str:
@@ -818,15 +656,17 @@ def _resolution_cell(view: CommentView) -> str:
     return ""
 
 
-def export_comments_csv(db: Database, *, actor_id: int, roundtable_id: int) -> str:
+def export_comments_csv(db: Database, *, actor_id: Actor, roundtable_id: int) -> str:
     """Every comment of the roundtable as CSV, safe to open in a spreadsheet (moderators, admins).
 
     Returns text; save it as UTF-8 with a BOM (``utf-8-sig``) so Excel reads Kazakh and Russian correctly.
     """
-    from recdraft.services.memo import names_for_export  # here: memo imports the results service
+    from recdraft.services.memo import (
+        names_for_export,  # here: memo imports the results service
+    )
 
     with db.read() as s:
-        _staff_only(s, actor_id, roundtable_id, "Only moderators and administrators can export comments.")
+        _staff_only(s, actor_id, roundtable_id, "svc.content.export_staff_only")
         rows = _thread_order(_rows(s, Recommendation.roundtable_id == roundtable_id))
         # Someone who did not consent to be named is "Participant N" here too, as in the memo.
         name_of = names_for_export(s, roundtable_id)

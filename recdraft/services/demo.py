@@ -16,6 +16,7 @@ from recdraft.db.models import Roundtable, User
 from recdraft.demo import Comment, Demo, content
 from recdraft.domain.roles import Role
 from recdraft.services import accounts, amendments, comments, recommendations, roundtables
+from recdraft.services import moderation
 from recdraft.services._base import SYSTEM
 
 
@@ -173,12 +174,12 @@ def _post_comment(db: Database, demo: Demo, ids: dict[str, int], rec: Any, item:
                               quote=item.quote, parent_id=parent)
     state = item.state
     if c.status == "pending" and state in {"published", "flagged", "hidden"}:
-        comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="approve")
+        moderation.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="approve")
     if state == "hidden" or (state == "rejected" and c.status != "pending"):
-        comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="hide",
+        moderation.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="hide",
                                   reason=item.moderation_reason or "")
     elif state == "rejected":
-        comments.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="reject",
+        moderation.moderate_comment(db, actor_id=moderator, comment_id=c.id, action="reject",
                                   reason=item.moderation_reason or "")
     elif state == "flagged":
         flagger = next(ids[name] for name in demo.experts if ids[name] != ids[item.author])

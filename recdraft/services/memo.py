@@ -30,6 +30,7 @@ from recdraft.db.models import (
 )
 from recdraft.db.live_models import LiveVote
 from recdraft.db.voting_models import VotingRound
+from recdraft.domain.revisions import note_text
 from recdraft.domain.policy import Action
 from recdraft.domain.roles import Role
 from recdraft.domain.statuses import CommentStatus, RecStatus
@@ -513,7 +514,7 @@ def _build(
             if snap is None:
                 previous.setdefault(rev.recommendation_id, rev.content)
             if rev.number > 1 and rev.note:
-                notes.setdefault(rev.recommendation_id, []).append(rev.note)
+                notes.setdefault(rev.recommendation_id, []).append(note_text(rev.note, memo_languages(lang)[0]))
         revisers = _revisers(s, ids, snap.created_at if snap is not None else None, names)
 
     memo_recs: list[m.Recommendation] = []

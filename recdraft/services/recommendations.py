@@ -1,29 +1,59 @@
-"""Recommendations and their revisions: create, edit with conflict detection, list, diff, restore."""
+"""Recommendations: create, edit with conflict detection (one Save, one call), list, details, status, numbers,
+co-authors, kept texts. Their revisions (list, diff, restore, history): ``services.revisions``."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.models import (
-    AuditEvent, Coauthor, Membership, Recommendation, RejectedEdit, Revision, Roundtable, User, utcnow,
+    Coauthor,
+    Membership,
+    Recommendation,
+    RejectedEdit,
+    Revision,
+    Roundtable,
+    User,
+    utcnow,
 )
-from recdraft.domain.diff import Segment, word_diff
+from recdraft.domain import policy
+from recdraft.domain.policy import Action
 from recdraft.domain.revisions import voted_text_changed
-from recdraft.domain.roles import Role, can_contribute, can_edit_recommendation, can_moderate
-from recdraft.domain.statuses import EDITABLE_STATUSES, Frozen, Priority, RecStatus, check_transition, is_frozen
-from recdraft.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from recdraft.domain.roles import Role
+from recdraft.domain.statuses import (
+    EDITABLE_STATUSES,
+    Frozen,
+    Priority,
+    RecStatus,
+    check_transition,
+    is_frozen,
+)
+from recdraft.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Word
 from recdraft.schemas.common import Input, Note, OptionalReason, Topic, parse
 from recdraft.schemas.content import FIELDS, Content, content_from_json, content_to_json
-from recdraft.schemas.views import RecommendationPage, RecommendationView, RejectedEditView, RevisionView
-from recdraft.services._base import actor, audit, deny_unless, get, member_role, roundtable_open_for_writes
+from recdraft.schemas.views import (
+    RecommendationPage,
+    RecommendationView,
+    RejectedEditView,
+    RevisionView,
+)
+from recdraft.services._base import (
+    Actor,
+    Granted,
+    actor,
+    actor_ref,
+    audit,
+    get,
+    member_role,
+    moderators_vote,
+    require,
+    role_of,
+)
 
 MAX_PAGE_SIZE = 200
 
@@ -49,14 +79,14 @@ def _check_key(key: str | None) -> str | None:
         return None
     key = str(key).strip()
     if not 8 <= len(key) <= 64 or not key.isascii():
-        raise InvalidInput("A submission key has 8 to 64 ASCII characters.", field="submission_key")
+        raise InvalidInput("svc.recommendations.submission_key_format", field="submission_key")
     return key
 
 
-KEY_TAKEN = "This submission key belongs to another submission; reload the page and send it again."
+KEY_TAKEN = "svc.frozen.key_taken"
 
 
-def same_submission(owner_id: int, recommendation_id: int, *, user_id: int, expected_recommendation_id: int) -> bool:
+def same_submission(owner_id: int, recommendation_id: int, *, user_id: Actor, expected_recommendation_id: int) -> bool:
     """Whether a stored object with a submission key is the actor's own earlier copy of this very submission.
 
     Keys are scoped to the actor and the recommendation (hence its roundtable): a key someone else used, or
@@ -108,14 +138,43 @@ def is_author(rec: Recommendation, user_id: int) -> bool:
     return rec.created_by == user_id or any(c.user_id == user_id for c in rec.coauthors)
 
 
-def load_for_write(s: Session, actor_id: int, recommendation_id: int,
-                   action: str = "draft") -> tuple[User, Role, Recommendation]:
-    """Actor, their role and the locked recommendation; the roundtable's phase must allow ``action``."""
-    user = actor(s, actor_id)
+def require_as(s: Session, actor_id: Actor, action: Action, roundtable_id: int, *, is_author: bool = False,
+               or_author: bool = False, refused: str | None = None, lock: bool = False) -> Granted:
+    """``_base.require`` for the content services: the policy decides who may do ``action``.
+
+    ``refused``: when the policy refuses because of the role (not the phase, not membership), the message
+    names this very action ("Only moderators and administrators can dismiss reports.") instead of the
+    policy's general sentence. ``or_author``: the recommendation's authors who contribute may do ``action``
+    too, wherever its phase leaves it open (authors resolve the comments on their text and withdraw it).
+    """
+    act = Action(action)
+    try:
+        return require(s, actor_id, act, roundtable_id, is_author=is_author, lock=lock)
+    except PermissionDenied as refusal:
+        if refusal.key != policy.ROLE_REFUSALS[act]:
+            raise
+        if or_author and not isinstance(actor_id, int):  # pragma: no cover - SYSTEM is never refused
+            raise
+        if or_author:
+            user = actor(s, actor_ref(actor_id))
+            role = role_of(s, user, roundtable_id)
+            if role in policy.ROLE_RULES[Action.DRAFT]:
+                return Granted(user=user, role=role, roundtable=get(s, Roundtable, roundtable_id, "Roundtable"))
+        if refused is not None:
+            raise PermissionDenied(refused) from None
+        raise
+
+
+def load_for_write(s: Session, actor_id: Actor, recommendation_id: int, action: Action = Action.EDIT, *,
+                   refused: str | None = None, or_author: bool = False) -> tuple[User, Role, Recommendation]:
+    """Actor, their role and the locked recommendation, when the policy lets the actor do ``action`` on it
+    (``require_as``: for EDIT, experts on their own recommendation). Raises PermissionDenied, NotFound."""
     rec = get(s, Recommendation, recommendation_id, "Recommendation", lock=True)
-    role = member_role(s, user, rec.roundtable_id)
-    roundtable_open_for_writes(s, rec.roundtable_id, role, action)
-    return user, role, rec
+    author = isinstance(actor_id, int) and is_author(rec, actor_id)
+    granted = require_as(s, actor_id, action, rec.roundtable_id, is_author=author, or_author=or_author and author,
+                         refused=refused)
+    user = granted.user if granted.user is not None else actor(s, actor_ref(actor_id))
+    return user, granted.role, rec
 
 
 def add_revision(
@@ -138,7 +197,7 @@ def add_revision(
 def create_recommendation(
     db: Database,
     *,
-    actor_id: int,
+    actor_id: Actor,
     roundtable_id: int,
     content: dict[str, Any],
     topic: str = "",
@@ -150,19 +209,16 @@ def create_recommendation(
     data = parse(RecommendationInput, content=content, topic=topic, priority=priority, note=note)
     key = _check_key(submission_key)
     with db.write() as s:
-        user = actor(s, actor_id)
-        role = member_role(s, user, roundtable_id)
-        deny_unless(can_contribute(role), "Observers cannot draft recommendations.")
         # Lock the roundtable row so two creations cannot take the same number (PostgreSQL).
-        get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
-        roundtable_open_for_writes(s, roundtable_id, role, "draft")
+        require_as(s, actor_id, Action.DRAFT, roundtable_id, refused="svc.recommendations.observers_cannot_draft",
+                   lock=True)
+        user = actor(s, actor_ref(actor_id))
         if key:
             existing = s.scalar(select(Revision).where(Revision.submission_key == key))
             if existing is not None:
                 earlier = get(s, Recommendation, existing.recommendation_id, "Recommendation")
                 if existing.kind != "create" or existing.author_id != user.id or earlier.roundtable_id != roundtable_id:
-                    raise InvalidInput("This submission key belongs to another submission; reload the page and "
-                                       "send it again.", field="submission_key")
+                    raise InvalidInput(KEY_TAKEN, field="submission_key")
                 return load_view(s, earlier)
         top = s.execute(
             select(func.max(Recommendation.number), func.max(Recommendation.position))
@@ -220,7 +276,7 @@ def _checked_details(topic: str | None, priority: str | None) -> tuple[str | Non
     try:
         return topic_value, Priority(priority).value
     except ValueError:
-        raise InvalidInput("Priority is high, medium or low.", field="priority") from None
+        raise InvalidInput("svc.recommendations.priority_values", field="priority") from None
 
 
 def _resolve_kept(s: Session, rec: Recommendation, user_id: int, draft_ids: list[int], revision_id: int) -> None:
@@ -228,14 +284,14 @@ def _resolve_kept(s: Session, rec: Recommendation, user_id: int, draft_ids: list
     for draft_id in draft_ids:
         d = s.get(RejectedEdit, draft_id)
         if d is None or d.author_id != user_id or d.recommendation_id != rec.id:
-            raise NotFound(f"Kept text {draft_id} does not exist.")
+            raise NotFound("svc.recommendations.kept_text_not_found", draft_id=draft_id)
         d.resolved_revision_id = revision_id
 
 
 def edit_recommendation(
     db: Database,
     *,
-    actor_id: int,
+    actor_id: Actor,
     recommendation_id: int,
     base_revision_id: int,
     content: dict[str, Any],
@@ -263,20 +319,17 @@ def edit_recommendation(
     conflict: Conflict | None = None
     try:
         with db.write() as s:
-            user, role, rec = load_for_write(s, actor_id, recommendation_id)
-            deny_unless(can_edit_recommendation(role, is_author=is_author(rec, user.id)),
-                        "Only the authors, moderators and administrators can edit this recommendation; "
-                        "propose an amendment instead.")
+            user, _role, rec = load_for_write(s, actor_id, recommendation_id, Action.EDIT,
+                                              refused="svc.recommendations.who_edits")
             if rec.status not in EDITABLE_STATUSES:
-                raise PermissionDenied(f"A recommendation that is {rec.status} cannot be edited.")
+                raise PermissionDenied("svc.recommendations.status_not_editable", status=Word(rec.status))
             if key:
                 existing = s.scalar(select(Revision).where(Revision.submission_key == key))
                 if existing is not None:
                     if existing.kind != "edit" or not same_submission(
                             existing.author_id, existing.recommendation_id, user_id=user.id,
                             expected_recommendation_id=rec.id):
-                        raise InvalidInput("This submission key belongs to another submission; reload the page "
-                                           "and send it again.", field="submission_key")
+                        raise InvalidInput(KEY_TAKEN, field="submission_key")
                     return _outcome(load_view(s, rec), revision_saved=True, details=[])
             current = s.get(Revision, rec.current_revision_id)
             assert current is not None
@@ -335,20 +388,36 @@ def _conflict(s: Session, rec: Recommendation, user: User, current: Revision, ba
           details={"draft_id": draft.id, "base_revision_id": base_revision_id, "current_revision": current.number})
     author = s.get(User, current.author_id)
     return Conflict(
-        f"Someone saved a newer version (revision {current.number}) while you were editing. "
-        "Your text is kept: compare both and save again.",
+        "svc.recommendations.edit_conflict", number=current.number,
         current=content_from_json(current.content), yours=data.content,
         current_revision_id=current.id, saved_draft_id=draft.id, current_revision_number=current.number,
         current_author_name=author.display_name if author else None, current_saved_at=current.created_at,
     )
 
 
-def get_recommendation(db: Database, *, actor_id: int, recommendation_id: int) -> RecommendationView:
-    """One recommendation with its current text (any participant). Raises NotFound, PermissionDenied."""
+def with_actions(s: Session, actor_id: Actor, roundtable_id: int, views: list[RecommendationView],
+                 role: Role | None) -> list[RecommendationView]:
+    """``views`` carrying what the actor (whose ``role`` it is) may do with each (``policy.actions``, with
+    ``is_author``). One query (the roundtable, when not already in the session)."""
+    if not views:
+        return views
+    rt = get(s, Roundtable, roundtable_id, "Roundtable")
+    mv = moderators_vote(rt)
+    out = []
+    for view in views:
+        author = isinstance(actor_id, int) and (view.created_by == actor_id or actor_id in view.coauthor_ids)
+        out.append(view.model_copy(update={"actions": policy.actions(role=role, phase=rt.phase, moderators_vote=mv,
+                                                                     is_author=author)}))
+    return out
+
+
+def get_recommendation(db: Database, *, actor_id: Actor, recommendation_id: int) -> RecommendationView:
+    """One recommendation with its current text and what the actor may do with it (any participant).
+    Raises NotFound, PermissionDenied."""
     with db.read() as s:
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
-        member_role(s, actor(s, actor_id), rec.roundtable_id)
-        return load_view(s, rec)
+        role = member_role(s, actor(s, actor_ref(actor_id)), rec.roundtable_id)
+        return with_actions(s, actor_id, rec.roundtable_id, [load_view(s, rec)], role)[0]
 
 
 def _like_escape(value: str) -> str:
@@ -358,7 +427,7 @@ def _like_escape(value: str) -> str:
 def list_recommendations(
     db: Database,
     *,
-    actor_id: int,
+    actor_id: Actor,
     roundtable_id: int,
     status: str | list[str] | None = None,
     topic: str | None = None,
@@ -374,7 +443,7 @@ def list_recommendations(
     page = max(1, int(page))
     page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
     with db.read() as s:
-        member_role(s, actor(s, actor_id), roundtable_id)
+        role = member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
         where = [Recommendation.roundtable_id == roundtable_id]
         if status:
             statuses = [status] if isinstance(status, str) else list(status)
@@ -395,7 +464,7 @@ def list_recommendations(
             .order_by(Recommendation.position, Recommendation.id)
             .limit(page_size).offset((page - 1) * page_size)
         ).all()
-        items = _views(s, rows)
+        items = with_actions(s, actor_id, roundtable_id, _views(s, rows), role)
         return RecommendationPage(items=items, total=total, page=page, page_size=page_size)
 
 
@@ -412,14 +481,14 @@ def _views(s: Session, rows: Any) -> list[RecommendationView]:
     return [_rec_view(rec, rev, name, coauthors[rec.id]) for rec, rev, name in rows]
 
 
-def get_many(db: Database, *, actor_id: int, roundtable_id: int, ids: Iterable[int]) -> dict[int, RecommendationView]:
+def get_many(db: Database, *, actor_id: Actor, roundtable_id: int, ids: Iterable[int]) -> dict[int, RecommendationView]:
     """The recommendations of ``roundtable_id`` among ``ids``, by id, with their current texts (any participant).
 
     Ids of other roundtables or of nothing are left out. Three queries whatever the number of ids.
     """
     wanted = sorted({int(i) for i in ids})
     with db.read() as s:
-        member_role(s, actor(s, actor_id), roundtable_id)
+        role = member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
         if not wanted:
             return {}
         rows = s.execute(
@@ -429,135 +498,21 @@ def get_many(db: Database, *, actor_id: int, roundtable_id: int, ids: Iterable[i
             .where(Recommendation.roundtable_id == roundtable_id, Recommendation.id.in_(wanted))
             .order_by(Recommendation.position, Recommendation.id)
         ).all()
-        return {view.id: view for view in _views(s, rows)}
+        return {view.id: view for view in with_actions(s, actor_id, roundtable_id, _views(s, rows), role)}
 
 
-def list_topics(db: Database, *, actor_id: int, roundtable_id: int) -> list[str]:
+def list_topics(db: Database, *, actor_id: Actor, roundtable_id: int) -> list[str]:
     """The distinct topics used in a roundtable."""
     with db.read() as s:
-        member_role(s, actor(s, actor_id), roundtable_id)
+        member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
         return [t for t in s.scalars(
             select(Recommendation.topic).where(Recommendation.roundtable_id == roundtable_id, Recommendation.topic != "")
             .distinct().order_by(Recommendation.topic)
         )]
 
 
-def list_revisions(db: Database, *, actor_id: int, recommendation_id: int) -> list[RevisionView]:
-    """Every revision, oldest first."""
-    with db.read() as s:
-        rec = get(s, Recommendation, recommendation_id, "Recommendation")
-        member_role(s, actor(s, actor_id), rec.roundtable_id)
-        rows = s.execute(
-            select(Revision, User.display_name).join(User, User.id == Revision.author_id)
-            .where(Revision.recommendation_id == rec.id).order_by(Revision.number)
-        ).all()
-        return [_revision_view(rev, name) for rev, name in rows]
-
-
-class DetailChange(BaseModel):
-    """A change of a detail that is not voted on (topic, priority): no revision, but part of the history."""
-
-    at: datetime
-    actor_name: str
-    field: str  # "topic" or "priority"
-    before: str
-    after: str
-    revision: int | None = None  # the revision saved in the same edit, if any
-
-
-DETAIL_FIELDS = ("topic", "priority")
-
-
-def list_detail_changes(db: Database, *, actor_id: int, recommendation_id: int) -> list[DetailChange]:
-    """Topic and priority changes of one recommendation, oldest first (from its audit rows). Raises PermissionDenied."""
-    with db.read() as s:
-        rec = get(s, Recommendation, recommendation_id, "Recommendation")
-        member_role(s, actor(s, actor_id), rec.roundtable_id)
-        rows = s.execute(
-            select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
-            .where(AuditEvent.object_type == "recommendation", AuditEvent.object_id == rec.id,
-                   AuditEvent.action.in_(("recommendation.details", "recommendation.edit")))
-            .order_by(AuditEvent.at, AuditEvent.id)
-        ).all()
-        out: list[DetailChange] = []
-        for event, name in rows:
-            details = event.details if isinstance(event.details, dict) else {}
-            changed = details.get("changed", {}) if event.action == "recommendation.edit" else details
-            if not isinstance(changed, dict):
-                continue
-            for field in DETAIL_FIELDS:
-                pair = changed.get(field)
-                if isinstance(pair, list) and len(pair) == 2:
-                    revision = details.get("revision") if event.action == "recommendation.edit" else None
-                    out.append(DetailChange(at=event.at, actor_name=name or "", field=field, before=str(pair[0]),
-                                            after=str(pair[1]),
-                                            revision=revision if isinstance(revision, int) else None))
-        return out
-
-
-class FieldDiff(BaseModel):
-    lang: str
-    field: str
-    segments: list[Segment]
-    changed: bool
-
-
-class RevisionDiff(BaseModel):
-    old_number: int
-    new_number: int
-    fields: list[FieldDiff]
-
-
-def diff_revisions(
-    db: Database, *, actor_id: int, recommendation_id: int, old_revision_id: int, new_revision_id: int
-) -> RevisionDiff:
-    """Word-level differences of every language and field between two revisions of one recommendation."""
-    with db.read() as s:
-        rec = get(s, Recommendation, recommendation_id, "Recommendation")
-        member_role(s, actor(s, actor_id), rec.roundtable_id)
-        old = get(s, Revision, old_revision_id, "Revision")
-        new = get(s, Revision, new_revision_id, "Revision")
-        if old.recommendation_id != rec.id or new.recommendation_id != rec.id:
-            raise NotFound("Both revisions must belong to this recommendation.")
-        fields: list[FieldDiff] = []
-        for lang in ("kk", "ru", "en"):
-            a, b = old.content.get(lang), new.content.get(lang)
-            if a is None and b is None:
-                continue
-            for name in FIELDS:
-                before = (a or {}).get(name, "")
-                after = (b or {}).get(name, "")
-                if not before and not after:
-                    continue
-                fields.append(FieldDiff(lang=lang, field=name, segments=word_diff(before, after), changed=before != after))
-        return RevisionDiff(old_number=old.number, new_number=new.number, fields=fields)
-
-
-def restore_revision(db: Database, *, actor_id: int, recommendation_id: int, revision_id: int) -> RecommendationView:
-    """Make an old revision's text current again, as a new revision (history is never rewritten)."""
-    with db.write() as s:
-        user, role, rec = load_for_write(s, actor_id, recommendation_id)
-        deny_unless(can_edit_recommendation(role, is_author=is_author(rec, user.id)),
-                    "Only the authors, moderators and administrators can restore a revision.")
-        if rec.status not in EDITABLE_STATUSES:
-            raise PermissionDenied(f"A recommendation that is {rec.status} cannot be edited.")
-        old = get(s, Revision, revision_id, "Revision")
-        if old.recommendation_id != rec.id:
-            raise NotFound("That revision belongs to another recommendation.")
-        current = s.get(Revision, rec.current_revision_id)
-        # Restoring the same words would only make every vote stale (domain.revisions).
-        if old.id == rec.current_revision_id or not voted_text_changed(current.content if current else {},
-                                                                      old.content):
-            raise InvalidInput("This revision is already the current text.")
-        rev = add_revision(s, rec, author_id=user.id, content=dict(old.content), kind="restore",
-                           note=f"Restored revision {old.number}", base_revision_id=rec.current_revision_id)
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.restore",
-              object_type="recommendation", object_id=rec.id, details={"from": old.number, "revision": rev.number})
-        return load_view(s, rec)
-
-
 def set_status(
-    db: Database, *, actor_id: int, recommendation_id: int, status: str, reason: str = "",
+    db: Database, *, actor_id: Actor, recommendation_id: int, status: str, reason: str = "",
     merged_into_id: int | None = None,
 ) -> RecommendationView:
     """Move a recommendation along a defined path (moderators, admins; authors may withdraw their own).
@@ -567,22 +522,21 @@ def set_status(
     try:
         target = RecStatus(status)
     except ValueError:
-        raise InvalidInput(f"Unknown status '{status}'.", field="status") from None
+        raise InvalidInput("svc.recommendations.unknown_status", field="status", status=status) from None
     reason_text = parse(_ReasonInput, reason=reason).reason
     with db.write() as s:
-        user, role, rec = load_for_write(s, actor_id, recommendation_id, "moderate")
-        own_withdrawal = target == RecStatus.WITHDRAWN and is_author(rec, user.id) and can_contribute(role)
-        deny_unless(can_moderate(role) or own_withdrawal,
-                    "Only moderators and administrators can change the status of a recommendation.")
+        # Moderation; besides, the authors may withdraw their own recommendation.
+        user, _role, rec = load_for_write(s, actor_id, recommendation_id, Action.MODERATE,
+                                          or_author=target == RecStatus.WITHDRAWN,
+                                          refused="svc.recommendations.who_changes_status")
         current = RecStatus(rec.status)
         check_transition(current, target)
         if target == RecStatus.MERGED:
             if merged_into_id is None:
-                raise InvalidInput("Say which recommendation this one is merged into.", field="merged_into_id")
+                raise InvalidInput("svc.recommendations.merge_target_needed", field="merged_into_id")
             other = get(s, Recommendation, merged_into_id, "Recommendation")
             if other.roundtable_id != rec.roundtable_id or other.id == rec.id:
-                raise InvalidInput("A recommendation is merged into another one of the same roundtable.",
-                                   field="merged_into_id")
+                raise InvalidInput("svc.recommendations.merge_same_roundtable", field="merged_into_id")
             rec.merged_into_id = other.id
         rec.status = target.value
         rec.updated_at = utcnow()
@@ -598,17 +552,15 @@ class _ReasonInput(Input):
 
 
 def set_details(
-    db: Database, *, actor_id: int, recommendation_id: int, topic: str | None = None, priority: str | None = None
+    db: Database, *, actor_id: Actor, recommendation_id: int, topic: str | None = None, priority: str | None = None
 ) -> RecommendationView:
     """Change topic or priority (authors, moderators, admins): details not voted on, so no revision."""
     new_topic, new_priority = _checked_details(topic, priority)
     with db.write() as s:
-        user, role, rec = load_for_write(s, actor_id, recommendation_id)
-        deny_unless(can_edit_recommendation(role, is_author=is_author(rec, user.id)),
-                    "Only the authors, moderators and administrators can change this recommendation.")
+        user, _role, rec = load_for_write(s, actor_id, recommendation_id, Action.EDIT,
+                                          refused="svc.recommendations.who_changes")
         if is_frozen(rec.status, Frozen.DETAILS):
-            raise PermissionDenied("This recommendation was adopted: its topic and priority are frozen. A moderator "
-                                   "can reopen it for discussion to change them.")
+            raise PermissionDenied("svc.frozen.details")
         changed = _apply_details(rec, s.get(Revision, rec.current_revision_id), topic=new_topic,
                                  priority=new_priority)
         if changed:
@@ -622,19 +574,16 @@ class _TopicInput(Input):
     topic: Topic = ""
 
 
-def renumber(db: Database, *, actor_id: int, roundtable_id: int, order: list[int]) -> list[RecommendationView]:
+def renumber(db: Database, *, actor_id: Actor, roundtable_id: int, order: list[int]) -> list[RecommendationView]:
     """Give the roundtable's recommendations the numbers 1..n in ``order`` (all of them, each once)."""
     with db.write() as s:
-        user = actor(s, actor_id)
-        role = member_role(s, user, roundtable_id)
-        deny_unless(can_moderate(role), "Only moderators and administrators can renumber recommendations.")
-        get(s, Roundtable, roundtable_id, "Roundtable", lock=True)
-        roundtable_open_for_writes(s, roundtable_id, role, "moderate")
+        require_as(s, actor_id, Action.MODERATE, roundtable_id, refused="svc.recommendations.who_renumbers", lock=True)
+        user = actor(s, actor_ref(actor_id))
         recs = {r.id: r for r in s.scalars(
             select(Recommendation).where(Recommendation.roundtable_id == roundtable_id).with_for_update()
         )}
         if sorted(order) != sorted(recs) or len(set(order)) != len(order):
-            raise InvalidInput("Give every recommendation of the roundtable exactly once.", field="order")
+            raise InvalidInput("svc.recommendations.order_each_once", field="order")
         before = {rid: recs[rid].number for rid in order}
         # Two passes: negative numbers first, so swapping never trips the unique (roundtable, number).
         s.execute(update(Recommendation).where(Recommendation.roundtable_id == roundtable_id)
@@ -652,23 +601,23 @@ def renumber(db: Database, *, actor_id: int, roundtable_id: int, order: list[int
         return [load_view(s, r) for r in rows]
 
 
-def set_coauthors(db: Database, *, actor_id: int, recommendation_id: int, user_ids: list[int]) -> RecommendationView:
+def set_coauthors(db: Database, *, actor_id: Actor, recommendation_id: int, user_ids: list[int]) -> RecommendationView:
     """Replace the co-authors (the creator, moderators, admins); co-authors must be contributing participants."""
     with db.write() as s:
-        user, role, rec = load_for_write(s, actor_id, recommendation_id)
-        deny_unless(can_moderate(role) or (rec.created_by == user.id and can_contribute(role)),
-                    "Only the author, moderators and administrators can choose co-authors.")
+        # Choosing the co-authors is the creator's change (co-authors do not choose each other), or staff's.
+        rec = get(s, Recommendation, recommendation_id, "Recommendation", lock=True)
+        require_as(s, actor_id, Action.EDIT, rec.roundtable_id, is_author=rec.created_by == actor_id,
+                   refused="svc.recommendations.who_chooses_coauthors")
+        user = actor(s, actor_ref(actor_id))
         if is_frozen(rec.status, Frozen.COAUTHORS):
-            raise PermissionDenied("This recommendation was adopted: its authors are frozen. A moderator can reopen "
-                                   "it for discussion to change them.")
+            raise PermissionDenied("svc.frozen.coauthors")
         wanted = sorted(set(user_ids) - {rec.created_by})
         if wanted:
             roles = dict(s.execute(select(Membership.user_id, Membership.role).where(
                 Membership.roundtable_id == rec.roundtable_id, Membership.user_id.in_(wanted))).all())
             for uid in wanted:
-                if roles.get(uid) not in {Role.ADMIN, Role.MODERATOR, Role.EXPERT}:
-                    raise InvalidInput(f"User {uid} is not a contributing participant of this roundtable.",
-                                       field="user_ids")
+                if roles.get(uid) not in policy.ROLE_RULES[Action.DRAFT]:
+                    raise InvalidInput("svc.recommendations.coauthor_not_contributor", field="user_ids", uid=uid)
         before = sorted(c.user_id for c in rec.coauthors)
         rec.coauthors = [c for c in rec.coauthors if c.user_id in wanted]
         have = {c.user_id for c in rec.coauthors}
@@ -688,46 +637,46 @@ def _rejected_view(d: RejectedEdit) -> RejectedEditView:
     )
 
 
-def list_rejected_edits(db: Database, *, actor_id: int, recommendation_id: int) -> list[RejectedEditView]:
+def list_rejected_edits(db: Database, *, actor_id: Actor, recommendation_id: int) -> list[RejectedEditView]:
     """Texts that lost an edit race: one's own, or everyone's for moderators."""
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         role = member_role(s, user, rec.roundtable_id)
         stmt = select(RejectedEdit).where(RejectedEdit.recommendation_id == rec.id).order_by(RejectedEdit.id)
-        if not can_moderate(role):
+        if role not in policy.ROLE_RULES[Action.MODERATE]:
             stmt = stmt.where(RejectedEdit.author_id == user.id)
         return [_rejected_view(d) for d in s.scalars(stmt)]
 
 
-def get_rejected_edit(db: Database, *, actor_id: int, draft_id: int) -> RejectedEditView:
+def get_rejected_edit(db: Database, *, actor_id: Actor, draft_id: int) -> RejectedEditView:
     """One kept text from a lost edit race (its author or a moderator)."""
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         d = get(s, RejectedEdit, draft_id, "Kept text")
         rec = get(s, Recommendation, d.recommendation_id, "Recommendation")
         role = member_role(s, user, rec.roundtable_id)
-        if d.author_id != user.id and not can_moderate(role):
-            raise NotFound(f"Kept text {draft_id} does not exist.")
+        if d.author_id != user.id and role not in policy.ROLE_RULES[Action.MODERATE]:
+            raise NotFound("svc.recommendations.kept_text_not_found", draft_id=draft_id)
         return _rejected_view(d)
 
 
-def resolve_rejected_edit(db: Database, *, actor_id: int, draft_id: int, revision_id: int) -> None:
+def resolve_rejected_edit(db: Database, *, actor_id: Actor, draft_id: int, revision_id: int) -> None:
     """Mark a kept text as merged into ``revision_id`` (its author).
 
     Merging a kept text is drafting, so the roundtable's phase must allow drafting (not when final or
     archived: the record of the drafting is then settled).
     """
     with db.write() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         d = get(s, RejectedEdit, draft_id, "Kept text", lock=True)
         if d.author_id != user.id:
-            raise NotFound(f"Kept text {draft_id} does not exist.")
+            raise NotFound("svc.recommendations.kept_text_not_found", draft_id=draft_id)
         owner = get(s, Recommendation, d.recommendation_id, "Recommendation")
-        roundtable_open_for_writes(s, owner.roundtable_id, member_role(s, user, owner.roundtable_id), "draft")
+        require(s, actor_id, Action.DRAFT, owner.roundtable_id)
         rev = get(s, Revision, revision_id, "Revision")
         if rev.recommendation_id != d.recommendation_id:
-            raise InvalidInput("That revision belongs to another recommendation.")
+            raise InvalidInput("svc.recommendations.revision_other_rec")
         d.resolved_revision_id = rev.id
         rec = get(s, Recommendation, d.recommendation_id, "Recommendation")
         audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.conflict_resolved",

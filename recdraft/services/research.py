@@ -33,6 +33,7 @@ from recdraft.db.models import Comment, Membership, Recommendation, Revision, Ro
 from recdraft.db.voting_models import Recusal, Vote, VotingRound
 from recdraft.domain.csvsafe import neutralise
 from recdraft.domain.policy import Action
+from recdraft.domain.revisions import note_text
 from recdraft.domain.statuses import CommentStatus
 from recdraft.errors import InvalidInput
 from recdraft.i18n import LANGS
@@ -191,7 +192,7 @@ def _rows(s: Session, rt: Roundtable, lang: str) -> dict[str, list[list[Any]]]:
     for v in revisions:
         for cells in content_cells(v.content):
             out["revisions"].append([number[v.recommendation_id], v.number, v.kind, name_of(v.author_id),
-                                     _iso(v.created_at), v.note, *cells])
+                                     _iso(v.created_at), note_text(v.note, "en"), *cells])
 
     comments = list(s.scalars(select(Comment).where(Comment.recommendation_id.in_(list(number)),
                                                     Comment.status == CommentStatus.PUBLISHED.value)

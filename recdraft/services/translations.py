@@ -1,7 +1,7 @@
 """Translating recommendations into the roundtable's other languages (issue 10, item 7).
 
 Who translates: the recommendation's authors and co-authors, moderators and administrators — the people who
-may edit its text (``domain.roles.can_edit_recommendation``); the roundtable has no separate translator role,
+may edit its text (``domain.policy``: ``Action.EDIT`` with ``is_author``); the roundtable has no separate translator role,
 so a translator is invited as a moderator or made a co-author. Observers never translate.
 
 When: in every phase but an archived roundtable, and whatever the recommendation's status (merged aside):
@@ -25,7 +25,9 @@ from sqlalchemy.orm import Session
 from recdraft.db.engine import Database
 from recdraft.db.models import Recommendation, Revision, Roundtable, User, utcnow
 from recdraft.db.translation_models import Translation
-from recdraft.domain.roles import Phase, can_edit_recommendation
+from recdraft.domain import policy
+from recdraft.domain.policy import PHASE_REFUSALS, Action
+from recdraft.domain.roles import Phase
 from recdraft.domain.statuses import RecStatus
 from recdraft.domain.translations import (
     TRANSLATED_FIELDS,
@@ -39,8 +41,15 @@ from recdraft.domain.translations import (
 from recdraft.errors import InvalidInput
 from recdraft.schemas.common import LANGS, Input, Note, parse, text_type
 from recdraft.schemas.views import View
-from recdraft.domain.policy import PHASE_REFUSALS
-from recdraft.services._base import actor, audit, deny_unless, get, member_role
+from recdraft.services._base import (
+    Actor,
+    actor,
+    actor_ref,
+    audit,
+    deny_unless,
+    get,
+    member_role,
+)
 from recdraft.services.recommendations import is_author
 
 # Phases in which translating is open: all but archived (read-only). Final (closed) is when most of it is done.
@@ -155,9 +164,11 @@ def _may_translate_here(s: Session, user: User, rec: Recommendation) -> tuple[bo
     if phase not in TRANSLATION_PHASES:
         return False, PHASE_REFUSALS.get(phase, PHASE_REFUSALS[Phase.ARCHIVED])
     if rec.status == RecStatus.MERGED.value:
-        return False, "This recommendation was merged into another one: translate that one instead."
-    if not can_edit_recommendation(role, is_author=is_author(rec, user.id)):
-        return False, "Only the authors, moderators and administrators can translate this recommendation."
+        return False, "svc.translations.archived_or_merged"
+    # Translating has its own phases (above); who translates is who may change the text (the policy's EDIT
+    # rule for the role, asked of a working phase).
+    if not policy.can(Action.EDIT, role=role, phase=Phase.DRAFTING, is_author=is_author(rec, user.id)):
+        return False, "svc.translations.who"
     return True, ""
 
 
@@ -185,10 +196,10 @@ def _view(s: Session, rec: Recommendation, state: TranslationState, rows: dict[i
         sources=state.sources(), can_translate=can)
 
 
-def get_translations(db: Database, *, actor_id: int, recommendation_id: int) -> RecommendationTranslationsView:
+def get_translations(db: Database, *, actor_id: Actor, recommendation_id: int) -> RecommendationTranslationsView:
     """Each language's status and text, field by field (any participant). Raises NotFound, PermissionDenied."""
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         member_role(s, user, rec.roundtable_id)
         revisions, translations, rows = _records(s, [rec.id])
@@ -201,12 +212,12 @@ def get_translations(db: Database, *, actor_id: int, recommendation_id: int) -> 
 
 def _check_lang(value: Any, field: str) -> str:
     if value not in LANGS:
-        raise InvalidInput("Choose Kazakh, Russian or English.", field=field)
+        raise InvalidInput("svc.translations.lang", field=field)
     return str(value)
 
 
 def save_translation(
-    db: Database, *, actor_id: int, recommendation_id: int, lang: str, source_lang: str,
+    db: Database, *, actor_id: Actor, recommendation_id: int, lang: str, source_lang: str,
     texts: dict[str, str], base_revision_id: int | None = None, note: str = "",
 ) -> RecommendationTranslationsView:
     """Save ``texts`` (field → text) as the ``lang`` translation of the recommendation, made from ``source_lang``.
@@ -220,16 +231,16 @@ def save_translation(
     target = _check_lang(lang, "lang")
     source = _check_lang(source_lang, "source_lang")
     if target == source:
-        raise InvalidInput("A translation is made from another language.", field="source_lang")
+        raise InvalidInput("svc.translations.same_lang", field="source_lang")
     unknown = sorted(set(texts) - set(TRANSLATED_FIELDS))
     if unknown:
-        raise InvalidInput(f"Unknown field '{unknown[0]}'.", field=unknown[0])
+        raise InvalidInput("svc.translations.unknown_field", field=unknown[0], name=unknown[0])
     data = parse(_Texts, **{k: v for k, v in texts.items()}, note=note)
     wanted = {name: getattr(data, name) for name in TRANSLATED_FIELDS if getattr(data, name)}
     if not wanted:
-        raise InvalidInput("Write the translation of at least one field.", field="text")
+        raise InvalidInput("svc.translations.empty", field="text")
     with db.write() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         rec = get(s, Recommendation, recommendation_id, "Recommendation", lock=True)
         can, why = _may_translate_here(s, user, rec)
         deny_unless(can, why)
@@ -239,19 +250,16 @@ def save_translation(
         if base_revision_id is not None and base_revision_id != current.id:
             base = s.get(Revision, base_revision_id)
             if base is None or base.recommendation_id != rec.id:
-                raise InvalidInput("That revision belongs to another recommendation.", field="base_revision_id")
+                raise InvalidInput("svc.translations.other_rec", field="base_revision_id")
             if (base.content or {}).get(source) != (current.content or {}).get(source):
-                raise InvalidInput("The source text has changed since you opened it: nothing was saved. Reload "
-                                   "the page, compare with the new source and save again.", field="base_revision_id")
+                raise InvalidInput("svc.translations.source_changed", field="base_revision_id")
         source_texts: dict[str, str] = {}
         for name in wanted:
             if not may_translate(state, target, name):
-                raise InvalidInput("This text is the authors' original wording in that language: it is not "
-                                   "replaced by a translation (edit the recommendation instead).", field=name)
+                raise InvalidInput("svc.translations.original", field=name)
             src = state.get(source, name)
             if src is None or not src.current or not src.text:
-                raise InvalidInput("The source language has no current text for this field: choose another "
-                                   "source language.", field=name)
+                raise InvalidInput("svc.translations.no_source", field=name)
             source_texts[name] = src.text
         unchanged = all((st := state.get(target, name)) is not None and st.status == TextStatus.TRANSLATED
                         and st.text == text and st.source_lang == source for name, text in wanted.items())
@@ -272,12 +280,12 @@ def save_translation(
 # ------------------------------------------------------------------------------------------ the work list
 
 
-def needs_translation(db: Database, *, actor_id: int, roundtable_id: int, langs: list[str] | None = None,
+def needs_translation(db: Database, *, actor_id: Actor, roundtable_id: int, langs: list[str] | None = None,
                       adopted_only: bool = False) -> dict[str, list[NeedsTranslationItem]]:
     """Per language (the roundtable's, or ``langs``): the recommendations with a field needed or outdated,
     adopted ones first (they hold the final memo), then by number. Any participant may read it."""
     with db.read() as s:
-        user = actor(s, actor_id)
+        user = actor(s, actor_ref(actor_id))
         member_role(s, user, roundtable_id)
         rt = get(s, Roundtable, roundtable_id, "Roundtable")
         wanted = [lang for lang in LANGS if lang in (langs or rt.languages or LANGS)]

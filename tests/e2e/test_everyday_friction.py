@@ -15,6 +15,7 @@ import pytest
 
 from recdraft.db.engine import Database
 from recdraft.services import accounts, comments, memo, recommendations
+from recdraft.services import moderation
 from tests.e2e.conftest import DESKTOP, IDLE_TIMEOUT_MS, open_page, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -53,8 +54,8 @@ def test_my_hidden_comment_stays_in_the_feed_until_i_mark_it_read(page, base_url
     c = comments.post_comment(demo, actor_id=uid(demo, "expert2"), recommendation_id=rec_id,
                               body="The chair clearly did not read the draft at all.")
     if c.status == "pending":
-        comments.moderate_comment(demo, actor_id=uid(demo, "moderator"), comment_id=c.id, action="approve")
-    comments.moderate_comment(demo, actor_id=uid(demo, "moderator"), comment_id=c.id, action="hide", reason=reason)
+        moderation.moderate_comment(demo, actor_id=uid(demo, "moderator"), comment_id=c.id, action="approve")
+    moderation.moderate_comment(demo, actor_id=uid(demo, "moderator"), comment_id=c.id, action="hide", reason=reason)
     number = recommendations.get_recommendation(demo, actor_id=uid(demo, "expert2"), recommendation_id=rec_id).number
 
     open_page(page, base_url)
@@ -129,7 +130,7 @@ def _published(demo: Database, author: str, rec_id: int, body: str, parent_id: i
     c = comments.post_comment(demo, actor_id=uid(demo, author), recommendation_id=rec_id, body=body,
                               parent_id=parent_id)
     if c.status == "pending":
-        comments.moderate_comment(demo, actor_id=uid(demo, "moderator"), comment_id=c.id, action="approve")
+        moderation.moderate_comment(demo, actor_id=uid(demo, "moderator"), comment_id=c.id, action="approve")
     return c.id
 
 
@@ -148,7 +149,7 @@ def test_a_reply_to_a_hidden_comment_stays_in_place_and_an_edit_waits_while_othe
     rec_id = _fresh(demo, "expert1", "The Society should protect the emblem in peacetime.")
     parent = _published(demo, "expert2", rec_id, f"An insulting remark about a colleague {tag}.")
     _published(demo, "expert3", rec_id, f"I answer the point on the emblem {tag}.", parent_id=parent)
-    comments.moderate_comment(demo, actor_id=uid(demo, "moderator"), comment_id=parent, action="hide",
+    moderation.moderate_comment(demo, actor_id=uid(demo, "moderator"), comment_id=parent, action="hide",
                               reason="Personal remark")
     approved = f"Article 4 should name the Ministry of Health {tag}."
     edited_id = _published(demo, "expert4", rec_id, approved)

@@ -24,7 +24,7 @@ from recdraft.services import accounts, live, roundtables, voting
 from recdraft.services import recommendations as recs
 from recdraft.services._base import SYSTEM
 from recdraft.services.demo import load_demo
-from tests.e2e.conftest import IDLE_TIMEOUT_MS, open_page, running_app, screenshot, sign_in, wait_idle
+from tests.e2e.conftest import open_page, running_app, screenshot, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from recdraft.db.models import AuditEvent, Membership
 from recdraft.errors import InvalidInput, PermissionDenied
 from recdraft.services import activity
+from recdraft.services import moderation
 from recdraft.services import comments as cm
 from recdraft.services import recommendations as recs
 from recdraft.services._base import audit
@@ -67,7 +68,7 @@ def test_pending_comments_reach_only_their_author_and_the_moderators(db):
     c = _post(w)
     assert _about(_feed(w, "expert"), c.id) == [] and _about(_feed(w, "observer"), c.id) == []
     assert _about(_feed(w, "moderator"), c.id) == ["comment.post"]
-    cm.moderate_comment(db, actor_id=w["moderator"], comment_id=c.id, action="approve")
+    moderation.moderate_comment(db, actor_id=w["moderator"], comment_id=c.id, action="approve")
     assert _about(_feed(w, "expert"), c.id) == ["comment.post"]  # the approval itself is staff-only
     assert _about(_feed(w, "expert2"), c.id) == []  # staff-only, and the post was my own
 
@@ -76,7 +77,7 @@ def test_a_hidden_comment_leaves_everyone_elses_feed_but_not_the_moderators(worl
     c = _post(world, body="Rude words")
     assert _about(_feed(world, "expert"), c.id) == ["comment.post"]
     cm.edit_comment(world.db, actor_id=world["expert2"], comment_id=c.id, body="Ruder words")
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="hide", reason="Rude")
+    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="hide", reason="Rude")
     for who in ("expert", "observer"):
         assert _about(_feed(world, who), c.id) == []
     assert _about(_feed(world, "admin"), c.id) == ["comment.hide", "comment.edit", "comment.post"]
@@ -102,7 +103,7 @@ def test_no_audit_row_holds_the_text_of_a_comment_or_a_flag(world):
     c = _post(world, body="Unique body words")
     cm.edit_comment(world.db, actor_id=world["expert2"], comment_id=c.id, body="Unique edited words")
     cm.flag_comment(world.db, actor_id=world["expert"], comment_id=c.id, reason="Unique flag words")
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="hide", reason="Rude")
+    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="hide", reason="Rude")
     with world.db.read() as s:
         details = str(s.scalars(select(AuditEvent.details)).all())
     assert "Unique" not in details
@@ -120,7 +121,7 @@ def test_the_audit_log_filters_by_action_prefix_actor_and_time_and_pages(world):
     before = datetime.now(timezone.utc)
     first = _post(world)
     _post(world, who="expert", body="Second")
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=first.id, action="hide", reason="Rude")
+    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=first.id, action="hide", reason="Rude")
 
     def log(**kw):
         return [(e.action, e.actor_id) for e in
@@ -147,7 +148,7 @@ def test_my_hidden_comment_its_reason_and_a_reply_concern_me_and_stay_until_i_di
     mine = _post(world, who="expert2", body="The draft forgets the emblem law of 2003 entirely")
     reply = _post(world, who="expert", body="It is in Art. 4", parent_id=mine.id)
     hidden = _post(world, who="expert2", body="Something rude about the chair")
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=hidden.id, action="hide",
+    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=hidden.id, action="hide",
                         reason="Personal remarks are not allowed")
     proposal = am.propose_amendment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id,
                                     content=content(text="Better words"))

@@ -77,7 +77,8 @@ def test_amendments_are_numbered_within_each_recommendation(world):
     out = am.accept_amendment(world.db, actor_id=world["expert"], amendment_id=second.id)
     rec = recs.get_recommendation(world.db, actor_id=world["expert"], recommendation_id=world.rec.id)
     assert out.resulting_revision_id == rec.current_revision.id
-    assert rec.current_revision.note == "Amendment 2 accepted"
+    assert rec.current_revision.note_in("en") == "Amendment 2 accepted"  # stored as a message, shown translated
+    assert rec.current_revision.note_in("ru") == "Поправка 2 принята"
 
 
 def test_amendments_sent_at_the_same_moment_get_distinct_numbers(world):

@@ -20,6 +20,8 @@ from recdraft.domain.policy import Action
 from recdraft.domain.statuses import Frozen
 from recdraft.errors import Conflict
 from recdraft.services import activity, amendments, comments, memo, recommendations, voting
+from recdraft.services import revisions
+from recdraft.services import moderation
 from recdraft.services import memo_check, research, translations
 from recdraft.services.translations import TRANSLATION_PHASES
 from tests.factories import (
@@ -113,7 +115,7 @@ def _pending_comment(w: World) -> dict[str, Any]:
 def _comment(w: World) -> dict[str, Any]:
     """expert2's published comment on expert's text."""
     ctx = _pending_comment(w)
-    ctx["comment"] = comments.moderate_comment(w.db, actor_id=w["moderator"], comment_id=ctx["comment"].id,
+    ctx["comment"] = moderation.moderate_comment(w.db, actor_id=w["moderator"], comment_id=ctx["comment"].id,
                                                action="approve")
     return ctx
 
@@ -219,9 +221,9 @@ ROWS: list[Row] = [
                                                               content=content())),
     R("recommendations.edit_recommendation", "edit expert's text", Action.DRAFT, AUTHOR_AND_STAFF, _rec, _edit,
       adopted=Frozen.TEXT),
-    R("recommendations.restore_revision", "restore expert's first revision", Action.DRAFT, AUTHOR_AND_STAFF,
+    R("revisions.restore_revision", "restore expert's first revision", Action.DRAFT, AUTHOR_AND_STAFF,
       _rec_with_two_revisions,
-      lambda w, c, uid: recommendations.restore_revision(w.db, actor_id=uid, recommendation_id=c["rec"].id,
+      lambda w, c, uid: revisions.restore_revision(w.db, actor_id=uid, recommendation_id=c["rec"].id,
                                                          revision_id=c["first"]), adopted=Frozen.TEXT),
     R("recommendations.set_details", "change topic and priority", Action.DRAFT, AUTHOR_AND_STAFF, _rec,
       lambda w, c, uid: recommendations.set_details(w.db, actor_id=uid, recommendation_id=c["rec"].id,
@@ -277,23 +279,23 @@ ROWS: list[Row] = [
     R("comments.flag_comment", "report someone else's comment", Action.COMMENT, MEMBERS - {"expert2"}, _comment,
       lambda w, c, uid: comments.flag_comment(w.db, actor_id=uid, comment_id=c["comment"].id, reason="Rude"),
       adopted=UNFROZEN),
-    R("comments.moderate_comment", "approve a pending comment", Action.MODERATE, STAFF, _pending_comment,
-      lambda w, c, uid: comments.moderate_comment(w.db, actor_id=uid, comment_id=c["comment"].id,
+    R("moderation.moderate_comment", "approve a pending comment", Action.MODERATE, STAFF, _pending_comment,
+      lambda w, c, uid: moderation.moderate_comment(w.db, actor_id=uid, comment_id=c["comment"].id,
                                                   action="approve"), adopted=UNFROZEN),
-    R("comments.moderate_comment", "hide a comment", Action.MODERATE, STAFF, _comment,
-      lambda w, c, uid: comments.moderate_comment(w.db, actor_id=uid, comment_id=c["comment"].id, action="hide",
+    R("moderation.moderate_comment", "hide a comment", Action.MODERATE, STAFF, _comment,
+      lambda w, c, uid: moderation.moderate_comment(w.db, actor_id=uid, comment_id=c["comment"].id, action="hide",
                                                   reason="Off-topic"), adopted=UNFROZEN),
     R("comments.resolve_comment", "mark a comment addressed", Action.MODERATE, AUTHOR_AND_STAFF,
       _comment_then_revision,
       lambda w, c, uid: comments.resolve_comment(w.db, actor_id=uid, comment_id=c["comment"].id,
                                                  resolution="addressed", revision_id=c["later"].current_revision.id),
       adopted=Frozen.RESOLUTIONS),
-    R("comments.dismiss_flags", "dismiss a report on a comment", Action.MODERATE, STAFF, _flagged_comment,
-      lambda w, c, uid: comments.dismiss_flags(w.db, actor_id=uid, comment_id=c["comment"].id,
+    R("moderation.dismiss_flags", "dismiss a report on a comment", Action.MODERATE, STAFF, _flagged_comment,
+      lambda w, c, uid: moderation.dismiss_flags(w.db, actor_id=uid, comment_id=c["comment"].id,
                                                reason="Not abusive"), adopted=UNFROZEN),
-    R("comments.decide_comment_edit", "approve a comment's waiting edit", Action.MODERATE, STAFF,
+    R("moderation.decide_comment_edit", "approve a comment's waiting edit", Action.MODERATE, STAFF,
       _comment_with_waiting_edit,
-      lambda w, c, uid: comments.decide_comment_edit(w.db, actor_id=uid, comment_id=c["comment"].id,
+      lambda w, c, uid: moderation.decide_comment_edit(w.db, actor_id=uid, comment_id=c["comment"].id,
                                                      decision="approve"), adopted=UNFROZEN),
     # Voting: staff run rounds; experts vote (moderators too only when the roundtable lets them).
     R("voting.open_round", "open a round", Action.RUN_ROUNDS, STAFF, _rec_in_discussion,
@@ -347,10 +349,10 @@ READS: list[Row] = [
       lambda w, c, uid: comments.list_comments(w.db, actor_id=uid, recommendation_id=c["rec"].id)),
     R("comments.comment_page", "read a page of comment threads", None, MEMBERS, _comment,
       lambda w, c, uid: comments.comment_page(w.db, actor_id=uid, recommendation_id=c["rec"].id)),
-    R("comments.moderation_queue", "moderation queue", None, STAFF, _pending_comment,
-      lambda w, c, uid: comments.moderation_queue(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
-    R("comments.open_flag_reports", "who reported a comment and why", None, STAFF, _flagged_comment,
-      lambda w, c, uid: comments.open_flag_reports(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
+    R("moderation.moderation_queue", "moderation queue", None, STAFF, _pending_comment,
+      lambda w, c, uid: moderation.moderation_queue(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
+    R("moderation.open_flag_reports", "who reported a comment and why", None, STAFF, _flagged_comment,
+      lambda w, c, uid: moderation.open_flag_reports(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
     R("comments.export_comments_csv", "comments CSV", None, STAFF, _comment,
       lambda w, c, uid: comments.export_comments_csv(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
     R("activity.audit_log", "audit log", None, ADMINS, _rec,
@@ -359,8 +361,8 @@ READS: list[Row] = [
       lambda w, c, uid: activity.activity_feed(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
     R("activity.concerning_me", "what concerns me", None, MEMBERS, _rec,
       lambda w, c, uid: activity.concerning_me(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
-    R("recommendations.list_detail_changes", "topic and priority history", None, MEMBERS, _rec,
-      lambda w, c, uid: recommendations.list_detail_changes(w.db, actor_id=uid, recommendation_id=c["rec"].id)),
+    R("revisions.list_detail_changes", "topic and priority history", None, MEMBERS, _rec,
+      lambda w, c, uid: revisions.list_detail_changes(w.db, actor_id=uid, recommendation_id=c["rec"].id)),
     R("memo_check.check_memo", "check a memo's SHA-256", None, MEMBERS, _rec,
       lambda w, c, uid: memo_check.check_memo(w.db, actor_id=uid, roundtable_id=w.roundtable_id, sha256="0" * 64)),
     R("voting.round_results", "results of an open round", None, MEMBERS, _round,

@@ -18,6 +18,8 @@ from recdraft.db.engine import Database
 from recdraft.db.models import AuditEvent, Base, Recommendation, Revision, SignInSession, User, UTCDateTime, utcnow
 from recdraft.errors import BackupError, Conflict, InvalidInput, NotSignedIn, PermissionDenied, SignInFailed
 from recdraft.services import accounts, roundtables
+from recdraft.services import revisions as revision_service
+from recdraft.services import moderation
 from recdraft.services import amendments as am
 from recdraft.services import backup as bk
 from recdraft.services import recommendations as recs
@@ -124,7 +126,7 @@ def populate(db: Database) -> Scenario:
     rejected = am.propose_amendment(db, actor_id=w["expert2"], recommendation_id=rec1.id,
                                     content=content(text="Too broad"))
     am.reject_amendment(db, actor_id=w["moderator"], amendment_id=rejected.id, reason="Слишком широко")
-    recs.restore_revision(db, actor_id=w["expert"], recommendation_id=rec1.id, revision_id=first)
+    revision_service.restore_revision(db, actor_id=w["expert"], recommendation_id=rec1.id, revision_id=first)
 
     rec2 = recs.create_recommendation(db, actor_id=w["expert2"], roundtable_id=rt,
                                       content=content(title="Второе", text=RU, lang="ru"))
@@ -497,11 +499,11 @@ def test_comments_and_a_closed_voting_round_round_trip_too(db, twin):
     recs.set_status(db, actor_id=w["moderator"], recommendation_id=rec.id, status="discussion")
     first = comments.post_comment(db, actor_id=w["expert"], recommendation_id=rec.id, body=RU + " " + EMOJI,
                                   quote="Қазақстан")
-    comments.moderate_comment(db, actor_id=w["moderator"], comment_id=first.id, action="approve")
+    moderation.moderate_comment(db, actor_id=w["moderator"], comment_id=first.id, action="approve")
     comments.post_comment(db, actor_id=w["moderator"], recommendation_id=rec.id, body="Ответ модератора",
                           parent_id=first.id)
     comments.edit_comment(db, actor_id=w["expert"], comment_id=first.id, body="Исправлено " + EMOJI)
-    comments.moderate_comment(db, actor_id=w["moderator"], comment_id=first.id, action="approve")
+    moderation.moderate_comment(db, actor_id=w["moderator"], comment_id=first.id, action="approve")
     comments.flag_comment(db, actor_id=w["expert2"], comment_id=first.id, reason="Не по теме")
 
     rnd = voting.open_round(db, actor_id=w["moderator"], roundtable_id=w.roundtable_id,

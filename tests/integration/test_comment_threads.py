@@ -15,6 +15,7 @@ from recdraft.db.models import AuditEvent, CommentEdit
 from recdraft.db.thread_models import CommentPendingEdit
 from recdraft.errors import InvalidInput, PermissionDenied
 from recdraft.services import comments as cm
+from recdraft.services import moderation
 from tests.factories import make_comment, world_with_recommendation
 
 
@@ -93,7 +94,7 @@ def test_a_reply_to_a_hidden_comment_stays_in_place_under_a_placeholder(post_wor
     first = _post(w, body="Rude words")
     reply = _post(w, who="expert", body="Please stay polite", parent_id=first.id)
     other = _post(w, body="Another thread")
-    cm.moderate_comment(w.db, actor_id=w["moderator"], comment_id=first.id, action="hide", reason="Insulting")
+    moderation.moderate_comment(w.db, actor_id=w["moderator"], comment_id=first.id, action="hide", reason="Insulting")
     seen = _page(w, "observer")
     assert _shape(seen) == [(0, "<hidden>"), (1, "Please stay polite"), (0, "Another thread")]
     placeholder = seen.entries[0]
@@ -104,21 +105,21 @@ def test_a_reply_to_a_hidden_comment_stays_in_place_under_a_placeholder(post_wor
     # Moderators see the comment itself.
     assert _shape(_page(w, "moderator"))[0] == (0, "Rude words")
     # A hidden comment nobody answered leaves no placeholder.
-    cm.moderate_comment(w.db, actor_id=w["moderator"], comment_id=other.id, action="hide", reason="Spam")
+    moderation.moderate_comment(w.db, actor_id=w["moderator"], comment_id=other.id, action="hide", reason="Spam")
     assert _shape(_page(w, "observer")) == [(0, "<hidden>"), (1, "Please stay polite")]
 
 
 def test_the_author_of_a_hidden_comment_sees_it_with_the_moderators_reason(post_world):
     w = post_world
     c = _post(w, body="My strong words")
-    cm.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="hide", reason="Personal attack")
+    moderation.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="hide", reason="Personal attack")
     mine = _page(w, "expert2").entries[0].comment
     assert (mine.body, mine.status, mine.moderation_reason) == ("My strong words", "hidden", "Personal attack")
     assert cm.get_comment(w.db, actor_id=w["expert2"], comment_id=c.id).moderation_reason == "Personal attack"
     # Restored, then hidden again: the latest reason is the one shown.
-    cm.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="restore", reason="Appeal granted")
+    moderation.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="restore", reason="Appeal granted")
     assert _page(w, "expert2").entries[0].comment.moderation_reason is None
-    cm.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="hide", reason="Again rude")
+    moderation.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="hide", reason="Again rude")
     assert _page(w, "expert2").entries[0].comment.moderation_reason == "Again rude"
     # Nobody else reads the reason (or the comment).
     assert _page(w, "expert").entries == []
@@ -129,7 +130,7 @@ def test_the_author_of_a_hidden_comment_sees_it_with_the_moderators_reason(post_
 
 def _approved(world, body="Approved words"):
     c = _post(world, body=body)
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
+    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
     return c
 
 
@@ -147,14 +148,14 @@ def test_others_read_the_approved_text_the_author_and_moderators_see_the_waiting
     with world.db.read() as s:
         assert list(s.scalars(select(CommentPendingEdit.body))) == ["Second try"]
     cm.edit_comment(world.db, actor_id=world["expert2"], comment_id=c.id, body="Approved words")
-    assert cm.moderation_queue(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id) == []
+    assert moderation.moderation_queue(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id) == []
 
 
 def test_approving_the_edit_makes_it_the_text_and_keeps_the_approved_one_in_the_history(world):
     c = _approved(world)
     cm.edit_comment(world.db, actor_id=world["expert2"], comment_id=c.id, body="Better words")
-    assert cm.unmoderated_count(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id) == 0
-    out = cm.decide_comment_edit(world.db, actor_id=world["moderator"], comment_id=c.id, decision="approve")
+    assert moderation.unmoderated_count(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id) == 0
+    out = moderation.decide_comment_edit(world.db, actor_id=world["moderator"], comment_id=c.id, decision="approve")
     assert (out.body, out.pending_body, out.edited) == ("Better words", None, True)
     assert _page(world, "observer").entries[0].comment.body == "Better words"
     history = cm.comment_history(world.db, actor_id=world["expert2"], comment_id=c.id)
@@ -162,22 +163,22 @@ def test_approving_the_edit_makes_it_the_text_and_keeps_the_approved_one_in_the_
     with world.db.read() as s:
         event_ = s.scalars(select(AuditEvent).where(AuditEvent.action == "comment.approve_edit")).one()
         assert event_.visibility == "staff" and "Better words" not in str(event_.details)
-    assert cm.moderation_queue(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id) == []
+    assert moderation.moderation_queue(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id) == []
 
 
 def test_rejecting_the_edit_needs_a_reason_and_keeps_the_approved_text(world):
     c = _approved(world)
     cm.edit_comment(world.db, actor_id=world["expert2"], comment_id=c.id, body="Insulting words")
     with pytest.raises(InvalidInput):
-        cm.decide_comment_edit(world.db, actor_id=world["moderator"], comment_id=c.id, decision="reject")
-    out = cm.decide_comment_edit(world.db, actor_id=world["moderator"], comment_id=c.id, decision="reject",
+        moderation.decide_comment_edit(world.db, actor_id=world["moderator"], comment_id=c.id, decision="reject")
+    out = moderation.decide_comment_edit(world.db, actor_id=world["moderator"], comment_id=c.id, decision="reject",
                                  reason="Not acceptable")
     assert (out.body, out.pending_body) == ("Approved words", None)
     with world.db.read() as s:
         assert s.scalar(select(func.count()).select_from(CommentPendingEdit)) == 0
         assert s.scalar(select(func.count()).select_from(CommentEdit)) == 0
     with pytest.raises(InvalidInput):  # nothing waits any more
-        cm.decide_comment_edit(world.db, actor_id=world["moderator"], comment_id=c.id, decision="approve")
+        moderation.decide_comment_edit(world.db, actor_id=world["moderator"], comment_id=c.id, decision="approve")
 
 
 def test_only_moderators_decide_an_edit_and_a_refusal_changes_nothing(world):
@@ -185,7 +186,7 @@ def test_only_moderators_decide_an_edit_and_a_refusal_changes_nothing(world):
     cm.edit_comment(world.db, actor_id=world["expert2"], comment_id=c.id, body="Waiting words")
     for who in ("expert", "expert2", "observer"):
         with pytest.raises(PermissionDenied):
-            cm.decide_comment_edit(world.db, actor_id=world[who], comment_id=c.id, decision="approve")
+            moderation.decide_comment_edit(world.db, actor_id=world[who], comment_id=c.id, decision="approve")
     assert _page(world, "moderator").entries[0].comment.pending_body == "Waiting words"
     assert _page(world, "observer").entries[0].comment.body == "Approved words"
 
@@ -207,6 +208,6 @@ def test_a_moderators_edit_changes_the_text_at_once_even_in_pre_moderation(world
 def test_approving_the_comment_as_before_approves_its_waiting_edit(world):
     c = _approved(world)
     cm.edit_comment(world.db, actor_id=world["expert2"], comment_id=c.id, body="Words approved the old way")
-    out = cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
+    out = moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
     assert (out.status, out.body, out.pending_body) == ("published", "Words approved the old way", None)
     assert _page(world, "expert").entries[0].comment.body == "Words approved the old way"

@@ -1,4 +1,4 @@
-"""Comments: moderation modes, who sees what, edits, flags, moderation, resolution, CSV export."""
+"""Comments: moderation modes, who sees what, edits, flags, resolution, CSV export (moderating them: test_moderation.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,16 @@ import threading
 import pytest
 from sqlalchemy import event, func, select
 
-from recdraft.db.models import AuditEvent, Comment, CommentEdit, CommentFlag, ModerationEntry
-from recdraft.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from recdraft.services import activity, roundtables
+from recdraft.db.models import (
+    AuditEvent,
+    Comment,
+    CommentEdit,
+    CommentFlag,
+    ModerationEntry,
+)
+from recdraft.errors import InvalidInput, NotFound, PermissionDenied
 from recdraft.services import comments as cm
+from recdraft.services import moderation, roundtables
 from recdraft.services import recommendations as recs
 from recdraft.services._base import SYSTEM
 from tests.factories import content, make_comment, world_with_recommendation
@@ -63,7 +69,7 @@ def test_in_pre_moderation_a_comment_is_pending_seen_by_its_author_and_hidden_fr
     assert c.id in _seen_by(world, "moderator")
     with pytest.raises(NotFound):
         cm.get_comment(world.db, actor_id=world["expert"], comment_id=c.id)
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
+    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
     assert _seen_by(world, "observer")[c.id].status == "published"
 
 
@@ -114,79 +120,6 @@ def test_when_the_transaction_fails_neither_the_comment_nor_its_audit_row_is_sto
     assert (_count(world, Comment), _count(world, AuditEvent)) == before
 
 
-# ---------------------------------------------------------------- hide, reject, restore
-
-
-def test_hiding_with_a_reason_removes_it_from_experts_observers_the_export_and_others_feeds(post_world):
-    w = post_world
-    c = _post(w, body="Offensive remark")
-    assert c.id in _published(w)
-    hidden = cm.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="hide", reason="Insulting")
-    assert hidden.status == "hidden"
-    assert c.id not in _seen_by(w, "expert") and c.id not in _seen_by(w, "observer")
-    assert c.id not in _published(w)
-    assert _seen_by(w, "expert2")[c.id].status == "hidden"  # the author learns what happened
-    assert c.id in _seen_by(w, "moderator")
-    for who in ("expert", "observer"):
-        feed = activity.activity_feed(w.db, actor_id=w[who], roundtable_id=w.roundtable_id)
-        assert not [e for e in feed if e.object_type == "comment" and e.object_id == c.id]
-        assert "Offensive" not in str([e.details for e in feed])
-
-
-def test_a_moderator_rejects_a_pending_comment_and_can_restore_it(world):
-    c = _post(world)
-    out = cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="reject",
-                              reason="Off topic")
-    assert out.status == "rejected" and c.id not in _seen_by(world, "expert")
-    assert _seen_by(world, "expert2")[c.id].status == "rejected"
-    out = cm.moderate_comment(world.db, actor_id=world["admin"], comment_id=c.id, action="restore",
-                              reason="It is on topic after all")
-    assert out.status == "published" and c.id in _seen_by(world, "expert")
-
-
-def test_hide_reject_and_restore_need_a_reason(world):
-    pending, published = _post(world), _post(world, who="moderator")
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=published.id, action="hide", reason="Rude")
-    for action, comment in (("hide", pending), ("reject", pending), ("restore", published)):
-        with pytest.raises(InvalidInput, match="Reason cannot be empty"):
-            cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=comment.id, action=action,
-                                reason="  ")
-    assert _count(world, ModerationEntry) == 1
-
-
-def test_approve_needs_no_reason_and_moderation_follows_the_defined_paths(world):
-    c = _post(world)
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
-    with pytest.raises(InvalidTransition):
-        cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="reject", reason="Late")
-    with pytest.raises(InvalidInput, match="Unknown moderation action"):
-        cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="delete", reason="x")
-
-
-def test_only_moderators_moderate_and_a_refusal_writes_nothing(post_world):
-    c = _post(post_world)
-    before = (_count(post_world, ModerationEntry), _count(post_world, AuditEvent))
-    for who in ("expert", "expert2", "observer"):
-        with pytest.raises(PermissionDenied):
-            cm.moderate_comment(post_world.db, actor_id=post_world[who], comment_id=c.id, action="hide", reason="x")
-    assert (_count(post_world, ModerationEntry), _count(post_world, AuditEvent)) == before
-    assert _seen_by(post_world, "observer")[c.id].status == "published"
-
-
-def test_the_moderation_log_records_each_decision_with_moderator_and_reason(world):
-    c = _post(world)
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
-    cm.moderate_comment(world.db, actor_id=world["admin"], comment_id=c.id, action="hide", reason="Personal data")
-    log = cm.moderation_log(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id)
-    assert [(e.action, e.from_status, e.to_status, e.reason, e.moderator_name) for e in log] == [
-        ("hide", "published", "hidden", "Personal data", "Admin"),
-        ("approve", "pending", "published", "", "Moderator"),
-    ]
-    assert _count(world, AuditEvent, AuditEvent.action.in_(["comment.approve", "comment.hide"])) == 2
-    with pytest.raises(PermissionDenied):
-        cm.moderation_log(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id)
-
-
 # ---------------------------------------------------------------- flags and the queue
 
 
@@ -204,36 +137,6 @@ def test_each_person_flags_a_comment_once_with_a_reason_and_the_author_cannot(po
     assert _count(w, CommentFlag) == 2
     assert _seen_by(w, "moderator")[c.id].open_flags == 2
     assert _seen_by(w, "expert")[c.id].open_flags == 0  # who reported what is for moderators
-
-
-def test_the_queue_lists_pending_and_flagged_comments_oldest_first_until_moderated(world):
-    flagged = _post(world, who="moderator", body="Published at once")
-    pending = _post(world, body="Waiting")
-    cm.flag_comment(world.db, actor_id=world["expert"], comment_id=flagged.id, reason="Wrong facts")
-    queue = cm.moderation_queue(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id)
-    assert [c.id for c in queue] == [flagged.id, pending.id]
-    # Only the pending comment awaits moderation: a report never holds the memo back (issue 10, item 2).
-    assert cm.unmoderated_count(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id) == 1
-    kept = cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=flagged.id, action="approve",
-                               reason="The facts are right")
-    assert kept.status == "published" and kept.open_flags == 0
-    with world.db.read() as s:
-        assert s.scalar(select(CommentFlag.resolved_at).where(CommentFlag.comment_id == flagged.id)) is not None
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=pending.id, action="approve")
-    assert cm.moderation_queue(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id) == []
-    assert cm.unmoderated_count(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id) == 0
-    with pytest.raises(PermissionDenied):
-        cm.moderation_queue(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id)
-
-
-def test_hiding_a_flagged_comment_resolves_its_flags(post_world):
-    w = post_world
-    c = _post(w)
-    cm.flag_comment(w.db, actor_id=w["expert"], comment_id=c.id, reason="Rude")
-    cm.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="hide", reason="Rude")
-    assert _count(w, CommentFlag, CommentFlag.resolved_at.is_(None)) == 0
-    assert cm.unmoderated_count(w.db, actor_id=w["moderator"], roundtable_id=w.roundtable_id,
-                                recommendation_ids=[w.rec.id]) == 0
 
 
 # ---------------------------------------------------------------- edits
@@ -264,7 +167,7 @@ def test_in_pre_moderation_an_edited_published_comment_waits_for_a_moderator_and
     # Issue 18 item 4: the edit waits for a moderator (it used to send the whole comment back to pending,
     # so it vanished from its thread for everyone else until re-approved).
     c = _post(world, body="Harmless text")
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
+    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
     out = cm.edit_comment(world.db, actor_id=world["expert2"], comment_id=c.id, body="Text never approved")
     assert out.pending_body == "Text never approved" and out.body == "Harmless text"
     for who in ("expert", "observer"):  # the new text cannot slip past the moderators...
@@ -273,7 +176,7 @@ def test_in_pre_moderation_an_edited_published_comment_waits_for_a_moderator_and
     memo = [v.body for v in cm.published_comments_for_export(world.db, actor_id=world["expert"],
                                                              roundtable_id=world.roundtable_id)]
     assert memo == ["Harmless text"]
-    queue = cm.moderation_queue(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id)
+    queue = moderation.moderation_queue(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id)
     assert [(q.id, q.pending_body) for q in queue] == [(c.id, "Text never approved")]  # ...who see it waiting
 
 
@@ -286,14 +189,14 @@ def test_in_post_moderation_an_edit_keeps_the_comment_published(post_world):
 def test_editing_a_hidden_comment_keeps_it_hidden(post_world):
     w = post_world
     c = _post(w)
-    cm.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="hide", reason="Rude")
+    moderation.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="hide", reason="Rude")
     out = cm.edit_comment(w.db, actor_id=w["expert2"], comment_id=c.id, body="Now polite")
     assert out.status == "hidden" and c.id not in _seen_by(w, "expert")
 
 
 def test_a_moderator_hiding_while_the_author_edits_take_turns_and_the_comment_ends_hidden(world):
     c = _post(world, body="Original")
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
+    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -306,7 +209,7 @@ def test_a_moderator_hiding_while_the_author_edits_take_turns_and_the_comment_en
 
     threads = [threading.Thread(target=run, args=(cm.edit_comment,), kwargs={"actor_id": world["expert2"],
                                                                              "body": "Edited"}),
-               threading.Thread(target=run, args=(cm.moderate_comment,),
+               threading.Thread(target=run, args=(moderation.moderate_comment,),
                                 kwargs={"actor_id": world["moderator"], "action": "hide", "reason": "Rude"})]
     for t in threads:
         t.start()
@@ -324,7 +227,7 @@ def test_a_moderator_hiding_while_the_author_edits_take_turns_and_the_comment_en
 def test_a_reply_to_a_hidden_comment_is_refused_for_non_moderators(post_world):
     w = post_world
     c = _post(w)
-    cm.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="hide", reason="Rude")
+    moderation.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="hide", reason="Rude")
     with pytest.raises(NotFound):
         _post(w, who="expert", parent_id=c.id)
     with pytest.raises(InvalidInput, match="only to published"):
@@ -348,7 +251,7 @@ def test_replies_follow_their_parent_in_thread_order(post_world):
     a1x = _post(w, body="Reply to the reply", parent_id=a1.id)
     a2 = _post(w, who="moderator", body="Another reply to first", parent_id=a.id)
     assert list(_seen_by(w, "observer")) == [a.id, a1.id, a1x.id, a2.id, b.id]
-    cm.moderate_comment(w.db, actor_id=w["moderator"], comment_id=a.id, action="hide", reason="Rude")
+    moderation.moderate_comment(w.db, actor_id=w["moderator"], comment_id=a.id, action="hide", reason="Rude")
     # Replies outlive a hidden parent; for those who cannot see it they start threads of their own.
     assert list(_seen_by(w, "observer")) == [b.id, a1.id, a1x.id, a2.id]
 

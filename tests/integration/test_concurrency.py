@@ -10,6 +10,8 @@ import pytest
 
 from recdraft.errors import Conflict
 from recdraft.services import recommendations as recs
+from recdraft.services import revisions as revision_service
+from recdraft.services import moderation
 from tests.factories import content, make_world
 
 REPEAT = 5
@@ -58,7 +60,7 @@ def test_two_editors_from_the_same_base_one_wins_the_other_gets_a_conflict_and_b
     assert conflicts[0].current["en"].text == texts[1 - loser]
     kept = recs.get_rejected_edit(world.db, actor_id=editors[loser], draft_id=conflicts[0].saved_draft_id)
     assert kept.content["en"].text == texts[loser]
-    revisions = recs.list_revisions(world.db, actor_id=world["expert"], recommendation_id=rec.id)
+    revisions = revision_service.list_revisions(world.db, actor_id=world["expert"], recommendation_id=rec.id)
     assert [r.number for r in revisions] == [1, 2]
 
 
@@ -71,7 +73,7 @@ def test_the_same_submission_sent_twice_at_once_stores_one_revision(world, attem
         world.db, actor_id=world["expert"], recommendation_id=rec.id, base_revision_id=rec.current_revision.id,
         content=content(text="Once only"), submission_key=key))
     assert not [r for r in results if isinstance(r, Exception)], results
-    revisions = recs.list_revisions(world.db, actor_id=world["expert"], recommendation_id=rec.id)
+    revisions = revision_service.list_revisions(world.db, actor_id=world["expert"], recommendation_id=rec.id)
     assert len(revisions) == 2
     assert {r.current_revision.id for r in results} == {revisions[-1].id}
 
@@ -93,10 +95,10 @@ def test_comment_moderation_racing_the_authors_edit_ends_hidden_with_the_edit_in
     rec = recs.create_recommendation(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id,
                                      content=content())
     c = comments.post_comment(world.db, actor_id=world["expert2"], recommendation_id=rec.id, body="Original")
-    comments.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
+    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="approve")
     calls = [
         lambda: comments.edit_comment(world.db, actor_id=world["expert2"], comment_id=c.id, body="Edited"),
-        lambda: comments.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="hide",
+        lambda: moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=c.id, action="hide",
                                           reason="Personal remark"),
     ]
     results = race(2, lambda i: calls[i]())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recdraft.services import amendments, comments, recommendations, voting
+from recdraft.services import amendments, comments, revisions, voting
 from tests.factories import (
     cast_votes,
     make_amendment,
@@ -27,7 +27,7 @@ def test_a_recommendation_with_revisions_and_a_status(world):
     rec = make_recommendation(world, "expert2", title="Emblem", revisions=["Second", "Third"], status="adopted")
     assert (rec.status, rec.current_revision.number) == ("adopted", 3)
     assert rec.current_revision.content["en"].text == "Third"
-    history = recommendations.list_revisions(world.db, actor_id=world["admin"], recommendation_id=rec.id)
+    history = revisions.list_revisions(world.db, actor_id=world["admin"], recommendation_id=rec.id)
     assert {r.author_id for r in history} == {world["expert2"]}
 
 

@@ -12,7 +12,7 @@ from recdraft.db.models import AuditEvent, Recommendation, Revision
 from recdraft.domain.policy import Action
 from recdraft.errors import InvalidInput, PermissionDenied
 from recdraft.importing import preview as pv
-from recdraft.services import imports
+from recdraft.services import imports, revisions
 from recdraft.services import recommendations as recs
 from recdraft.services._base import SYSTEM
 from tests.factories import content, make_world
@@ -54,7 +54,7 @@ def test_a_12_item_memo_becomes_12_first_drafts_with_every_field_in_place(world,
         for field in FIELDS:
             assert getattr(got, field) == getattr(want, field), (view.number, field)
         assert view.current_revision.number == 1 and view.current_revision.kind == "create"
-    first = recs.list_revisions(world.db, actor_id=world["observer"], recommendation_id=result.recommendation_ids[4])
+    first = revisions.list_revisions(world.db, actor_id=world["observer"], recommendation_id=result.recommendation_ids[4])
     assert first[0].note == imports.provenance_note(f"memo_{lang}.docx", (5,), lang)
     where = imports.provenance(world.db, actor_id=world["observer"], recommendation_id=result.recommendation_ids[4])
     assert where is not None and where.render("en") == f"Imported from memo_{lang}.docx, item 5"

@@ -19,6 +19,7 @@ from recdraft.db.models import Comment, Invitation, User, utcnow
 from recdraft.mail import compose
 from recdraft.mail.settings import mail_settings
 from recdraft.services import comments, notifications, outbox, participants
+from recdraft.services import moderation
 from recdraft.services import recommendations as recs
 from recdraft.services._base import SYSTEM
 from tests.factories import content, make_recommendation, make_world
@@ -117,9 +118,9 @@ def test_an_action_that_rolls_back_leaves_no_message(db, smtp, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away half-way")
 
-    monkeypatch.setattr(comments, "_one_view", broken)  # fails after the hide and its message were written
+    monkeypatch.setattr(moderation, "_one_view", broken)  # fails after the hide and its message were written
     with pytest.raises(RuntimeError):
-        comments.moderate_comment(db, actor_id=world["moderator"], comment_id=c.id, action="hide",
+        moderation.moderate_comment(db, actor_id=world["moderator"], comment_id=c.id, action="hide",
                                   reason="Off topic")
     monkeypatch.undo()
     with db.read() as s:
@@ -132,7 +133,7 @@ def test_a_hidden_comment_reaches_its_author_with_the_reason_in_their_language(d
     world = mail_world(db)
     rec_id = _rec(world, who="admin")
     c = comments.post_comment(db, actor_id=world["expert"], recommendation_id=rec_id, body="My <b>own</b> words")
-    comments.moderate_comment(db, actor_id=world["moderator"], comment_id=c.id, action="hide",
+    moderation.moderate_comment(db, actor_id=world["moderator"], comment_id=c.id, action="hide",
                               reason='Personal remarks <script>alert("x")</script> & insults')
     report = _send(db)
     assert report.failed == 0
@@ -289,7 +290,7 @@ def test_preferences_off_digest_and_a_hidden_comment_never_in_the_digest(db, smt
     notifications.set_preference(db, actor_id=world["moderator"], kind="moderation", mode="off")
     kept = comments.post_comment(db, actor_id=world["expert2"], recommendation_id=rec_id, body="Keep this one")
     gone = comments.post_comment(db, actor_id=world["admin"], recommendation_id=rec_id, body="Secret remark")
-    comments.moderate_comment(db, actor_id=world["moderator"], comment_id=gone.id, action="hide", reason="Private")
+    moderation.moderate_comment(db, actor_id=world["moderator"], comment_id=gone.id, action="hide", reason="Private")
     assert _send(db).sent == 1  # only the hide notice to the admin, who wrote the hidden comment
     assert smtp.to("expert@example.org") == []
     morning = utcnow().replace(hour=8)
@@ -399,7 +400,7 @@ def test_moderators_hear_of_a_waiting_or_reported_comment_but_not_who_reported_i
     assert smtp.to("expert@example.org") == []  # the author hears of it once it is published
     assert sorted(r.rcpt_tos[0] for r in smtp.received) == ["admin@example.org", "moderator@example.org"]
     assert "Мақұлдауыңызды күтуде" in smtp.to("moderator@example.org")[0].message["Subject"]
-    comments.moderate_comment(db, actor_id=pre["moderator"], comment_id=waiting.id, action="approve")
+    moderation.moderate_comment(db, actor_id=pre["moderator"], comment_id=waiting.id, action="approve")
     comments.flag_comment(db, actor_id=pre["observer"], comment_id=waiting.id, reason="Contains a phone number")
     _send(db)
     assert "Please look" in smtp.to("expert@example.org")[0].part("plain")
@@ -447,7 +448,7 @@ def test_a_comment_hidden_before_its_notices_went_out_is_never_mailed(db, smtp):
     pre = mail_world(db, moderation_mode="pre")
     rec_id = _rec(pre)
     c = comments.post_comment(db, actor_id=pre["expert2"], recommendation_id=rec_id, body="Call me on +7 701 …")
-    comments.moderate_comment(db, actor_id=pre["moderator"], comment_id=c.id, action="reject", reason="A phone number")
+    moderation.moderate_comment(db, actor_id=pre["moderator"], comment_id=c.id, action="reject", reason="A phone number")
     report = _send(db)
     # The moderators' "waiting" notices (admin, moderator) were dropped; the author hears of the rejection.
     assert report.dropped == 2 and report.sent == 1

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from recdraft.db.models import AuditEvent, RejectedEdit, Revision
 from recdraft.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from recdraft.services import recommendations as recs
+from recdraft.services import revisions
 from recdraft.services import roundtables
 from recdraft.services._base import SYSTEM
 from tests.factories import content, make_recommendation, make_world
@@ -84,7 +85,7 @@ def test_the_same_submission_twice_stores_one_revision(world):
         recs.edit_recommendation(world.db, actor_id=world["expert"], recommendation_id=rec.id,
                                  base_revision_id=rec.current_revision.id, content=content(text="Once"),
                                  submission_key="key-123456")
-    assert len(recs.list_revisions(world.db, actor_id=world["expert"], recommendation_id=rec.id)) == 2
+    assert len(revisions.list_revisions(world.db, actor_id=world["expert"], recommendation_id=rec.id)) == 2
 
 
 def test_list_filters_by_status_topic_language_and_search_in_cyrillic(world):
@@ -106,12 +107,12 @@ def test_word_diff_and_restore_make_a_new_revision(world):
     r2 = recs.edit_recommendation(world.db, actor_id=world["expert"], recommendation_id=rec.id,
                                   base_revision_id=rec.current_revision.id,
                                   content=content(text="Parliament must adopt a law in 2026."))
-    d = recs.diff_revisions(world.db, actor_id=world["observer"], recommendation_id=rec.id,
+    d = revisions.diff_revisions(world.db, actor_id=world["observer"], recommendation_id=rec.id,
                             old_revision_id=rec.current_revision.id, new_revision_id=r2.current_revision.id)
     text_diff = next(f for f in d.fields if f.field == "text")
     ops = [(s.op, s.text) for s in text_diff.segments]
     assert ("delete", "should") in ops and ("insert", "must") in ops  # words, without the space (issue 18)
-    r3 = recs.restore_revision(world.db, actor_id=world["expert"], recommendation_id=rec.id,
+    r3 = revisions.restore_revision(world.db, actor_id=world["expert"], recommendation_id=rec.id,
                                revision_id=rec.current_revision.id)
     assert r3.current_revision.number == 3 and r3.current_revision.kind == "restore"
     assert r3.current_revision.content["en"].text == "Parliament should adopt a law soon."
@@ -175,7 +176,7 @@ def test_history_lists_priority_and_topic_changes_with_who_and_the_values(world)
     recs.edit_recommendation(world.db, actor_id=world["expert"], recommendation_id=rec.id,
                              base_revision_id=rec.current_revision.id,
                              content=content(text="A wholly new text of the recommendation."), topic="Emblem")
-    changes = recs.list_detail_changes(world.db, actor_id=world["observer"], recommendation_id=rec.id)
+    changes = revisions.list_detail_changes(world.db, actor_id=world["observer"], recommendation_id=rec.id)
     assert [(c.field, c.before, c.after) for c in changes] == [("priority", rec.priority, "high"),
                                                                ("topic", rec.topic, "Emblem")]
     assert changes[1].revision == 2 and changes[0].revision is None

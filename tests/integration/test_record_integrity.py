@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from recdraft.db.models import AuditEvent, CommentFlag, ModerationEntry, RejectedEdit, Revision
 from recdraft.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from recdraft.services import amendments as am
+from recdraft.services import revisions
+from recdraft.services import moderation
 from recdraft.services import comments as cm
 from recdraft.services import recommendations as recs
 from recdraft.services import voting
@@ -151,7 +153,7 @@ def test_restoring_a_revision_with_the_same_words_as_the_current_one_is_refused(
     _save(world, content=content(text="Second words"))
     _save(world, content=content(text="Parliament should adopt a law.", rationale="Because."))
     with pytest.raises(InvalidInput, match="already the current text"):
-        recs.restore_revision(world.db, actor_id=world["expert"], recommendation_id=world.rec.id,
+        revisions.restore_revision(world.db, actor_id=world["expert"], recommendation_id=world.rec.id,
                               revision_id=first.id)
     assert _count(world.db, Revision) == 3
 
@@ -205,28 +207,28 @@ def flagged(world):
 
 
 def test_an_observer_flags_a_comment_and_what_blocks_the_memo_does_not_change(world, flagged):
-    before = cm.unmoderated_count(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id)
+    before = moderation.unmoderated_count(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id)
     assert before == 1  # the pending comment
     cm.flag_comment(world.db, actor_id=world["observer"], comment_id=flagged.id, reason="Insulting")
-    assert cm.unmoderated_count(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id) == before
-    assert cm.unmoderated_count(world.db, actor_id=world["observer"], roundtable_id=world.roundtable_id,
+    assert moderation.unmoderated_count(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id) == before
+    assert moderation.unmoderated_count(world.db, actor_id=world["observer"], roundtable_id=world.roundtable_id,
                                 recommendation_ids=[world.rec.id]) == before
     with world.db.read() as s:
-        assert cm.awaiting_moderation(s, [world.rec.id]) == {world.rec.id: 1}
+        assert moderation.awaiting_moderation(s, [world.rec.id]) == {world.rec.id: 1}
     # The moderators still see the report in their queue, with its own resolution.
-    queue = cm.moderation_queue(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id)
+    queue = moderation.moderation_queue(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id)
     assert flagged.id in [c.id for c in queue]
 
 
 def test_a_moderator_dismisses_a_report_with_a_reason_and_it_is_closed_and_audited(world, flagged):
     cm.flag_comment(world.db, actor_id=world["observer"], comment_id=flagged.id, reason="Insulting")
     with pytest.raises(InvalidInput, match="Reason"):
-        cm.dismiss_flags(world.db, actor_id=world["moderator"], comment_id=flagged.id, reason="  ")
+        moderation.dismiss_flags(world.db, actor_id=world["moderator"], comment_id=flagged.id, reason="  ")
     with pytest.raises(PermissionDenied, match="dismiss reports"):
-        cm.dismiss_flags(world.db, actor_id=world["expert"], comment_id=flagged.id, reason="Fine")
+        moderation.dismiss_flags(world.db, actor_id=world["expert"], comment_id=flagged.id, reason="Fine")
     assert _count(world.db, CommentFlag, CommentFlag.resolved_at.is_(None)) == 1  # refusals changed nothing
 
-    view = cm.dismiss_flags(world.db, actor_id=world["moderator"], comment_id=flagged.id,
+    view = moderation.dismiss_flags(world.db, actor_id=world["moderator"], comment_id=flagged.id,
                             reason="Robust criticism, not an insult")
     assert view.status == "published" and view.open_flags == 0
     assert _count(world.db, CommentFlag, CommentFlag.resolved_at.is_(None)) == 0
@@ -239,15 +241,15 @@ def test_a_moderator_dismisses_a_report_with_a_reason_and_it_is_closed_and_audit
     assert event.visibility == "staff" and event.actor_id == world["moderator"]
     assert event.details["reason"] == "Robust criticism, not an insult" and event.details["flags_resolved"] == 1
     assert "Insulting" not in str(event.details)  # the reporter's words stay out of the audit trail
-    assert flagged.id not in [c.id for c in cm.moderation_queue(world.db, actor_id=world["moderator"],
+    assert flagged.id not in [c.id for c in moderation.moderation_queue(world.db, actor_id=world["moderator"],
                                                                 roundtable_id=world.roundtable_id)]
     with pytest.raises(InvalidInput, match="no open reports"):
-        cm.dismiss_flags(world.db, actor_id=world["moderator"], comment_id=flagged.id, reason="Again")
+        moderation.dismiss_flags(world.db, actor_id=world["moderator"], comment_id=flagged.id, reason="Again")
 
 
 def test_hiding_a_reported_comment_also_resolves_the_report(world, flagged):
     cm.flag_comment(world.db, actor_id=world["observer"], comment_id=flagged.id, reason="Personal data")
-    cm.moderate_comment(world.db, actor_id=world["moderator"], comment_id=flagged.id, action="hide",
+    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=flagged.id, action="hide",
                         reason="Names a volunteer")
     assert _count(world.db, CommentFlag, CommentFlag.resolved_at.is_(None)) == 0
 

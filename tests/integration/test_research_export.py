@@ -14,7 +14,8 @@ import pytest
 from openpyxl import load_workbook
 
 from recdraft.errors import PermissionDenied
-from recdraft.services import comments, research
+from recdraft.services import research
+from recdraft.services import moderation
 from recdraft.services._base import SYSTEM
 from tests.factories import cast_votes, make_comment, make_recommendation, make_round
 from tests.integration.test_withheld_names import WITHHELD, _leaks, withheld_world
@@ -28,7 +29,7 @@ def exported(db):
     w, ids = withheld_world(db)
     make_comment(w, "expert2", FORMULA, rec=ids["rec2"], approve_by="moderator")
     hidden = make_comment(w, "expert2", "Never exported", rec=ids["rec2"]).id
-    comments.moderate_comment(db, actor_id=w["moderator"], comment_id=hidden, action="reject", reason="Off topic")
+    moderation.moderate_comment(db, actor_id=w["moderator"], comment_id=hidden, action="reject", reason="Off topic")
     rec3 = make_recommendation(w, "expert", title="Train volunteers", status="discussion").id
     anonymous = make_round(w, [rec3], rules={"anonymous": True})
     cast_votes(w, anonymous, rec3, {"expert": "agree", "voter": "agree", "commenter": "agree"})

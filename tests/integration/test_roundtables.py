@@ -11,6 +11,7 @@ from sqlalchemy import select
 from recdraft.db.models import AuditEvent, Membership, Roundtable
 from recdraft.errors import InvalidInput, NotFound, NotSignedIn, PermissionDenied
 from recdraft.services import accounts, comments, participants, recommendations, roundtables, voting
+from recdraft.services import moderation
 from recdraft.services._base import SYSTEM
 from tests.factories import FULL_SETTINGS, content, make_organiser, make_user, make_world
 from tests.rowcounts import row_counts
@@ -315,7 +316,7 @@ def test_once_final_nobody_drafts_or_votes_but_moderators_still_clear_what_block
         voting.open_round(db, actor_id=world["moderator"], roundtable_id=world.roundtable_id,
                           recommendation_ids=[later.id])
     assert row_counts(db) == before
-    assert comments.moderate_comment(db, actor_id=world["moderator"], comment_id=pending.id,
+    assert moderation.moderate_comment(db, actor_id=world["moderator"], comment_id=pending.id,
                                      action="approve").status == "published"
     assert voting.close_round(db, actor_id=world["moderator"], round_id=rnd.id).round.status == "closed"
 

@@ -7,6 +7,7 @@ import pytest
 
 from recdraft.services import activity, comments, roundtables, voting
 from tests.factories import make_recommendation, make_round, make_world
+from recdraft.services import moderation
 
 VIEWERS = ("admin", "moderator", "expert2", "observer")
 
@@ -75,7 +76,7 @@ def test_a_reply_to_a_hidden_comment_carries_no_trace_of_it_for_non_staff(world)
     reply = comments.post_comment(world.db, actor_id=world["expert2"], recommendation_id=rec_id, body="A reply",
                                   parent_id=parent.id)
     assert reply.parent_id == parent.id
-    comments.moderate_comment(world.db, actor_id=world["moderator"], comment_id=parent.id, action="hide",
+    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=parent.id, action="hide",
                               reason="Off topic")
     for viewer in ("expert2", "observer"):
         seen = comments.list_comments(world.db, actor_id=world[viewer], recommendation_id=rec_id)

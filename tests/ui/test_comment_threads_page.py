@@ -9,6 +9,7 @@ arrangements other than the ones they post.
 from __future__ import annotations
 
 from recdraft.services import comments, roundtables
+from recdraft.services import moderation
 from recdraft.services._base import SYSTEM
 from tests.ui.conftest import texts, user_id
 from tests.ui.test_recommendations_pages import open_rec
@@ -109,7 +110,7 @@ def test_a_new_comment_shows_on_the_last_page_where_it_landed(app_as, ui_db):
 def test_a_reply_to_a_hidden_comment_shows_the_placeholder_in_its_place(app_as, ui_db):
     rude = _post(ui_db, "moderator", "An insulting remark about the Society.")
     answer = _post(ui_db, "moderator", "Please keep to the text of the law.", parent_id=rude.id)
-    comments.moderate_comment(ui_db, actor_id=user_id(ui_db, "admin"), comment_id=rude.id, action="hide",
+    moderation.moderate_comment(ui_db, actor_id=user_id(ui_db, "admin"), comment_id=rude.id, action="hide",
                               reason="Insulting")
     at = open_rec(app_as, "expert2", REC)
     page = plain(at)
@@ -128,8 +129,8 @@ def test_a_reply_to_a_hidden_comment_shows_the_placeholder_in_its_place(app_as, 
 def test_the_author_of_a_hidden_comment_sees_it_with_the_moderators_reason(app_as, ui_db):
     mine = comments.post_comment(ui_db, actor_id=user_id(ui_db, "expert4"), recommendation_id=REC,
                                  body="My sharp words on the emblem.")
-    comments.moderate_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=mine.id, action="approve")
-    comments.moderate_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=mine.id, action="hide",
+    moderation.moderate_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=mine.id, action="approve")
+    moderation.moderate_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=mine.id, action="hide",
                               reason="Personal attack on a participant")
     page = plain(open_rec(app_as, "expert4", REC))
     assert "My sharp words on the emblem." in page
@@ -144,7 +145,7 @@ def test_the_author_of_a_hidden_comment_sees_it_with_the_moderators_reason(app_a
 def test_an_edit_waits_for_a_moderator_and_others_keep_reading_the_approved_text(app_as, ui_db):
     mine = comments.post_comment(ui_db, actor_id=user_id(ui_db, "expert4"), recommendation_id=REC,
                                  body="The first, approved wording.")
-    comments.moderate_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=mine.id, action="approve")
+    moderation.moderate_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=mine.id, action="approve")
     author = open_rec(app_as, "expert4", REC)
     author.button(key=f"recs_c{mine.id}_edit").click().run()
     author.text_area(key=f"recs_edit_body_c{mine.id}").input("A second wording, not yet approved.")
@@ -168,7 +169,7 @@ def test_an_edit_waits_for_a_moderator_and_others_keep_reading_the_approved_text
 def test_the_moderation_queue_lists_a_waiting_edit_and_rejecting_it_needs_a_reason(app_as, ui_db):
     mine = comments.post_comment(ui_db, actor_id=user_id(ui_db, "expert4"), recommendation_id=REC,
                                  body="Wording everyone reads.")
-    comments.moderate_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=mine.id, action="approve")
+    moderation.moderate_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=mine.id, action="approve")
     comments.edit_comment(ui_db, actor_id=user_id(ui_db, "expert4"), comment_id=mine.id, body="Wording with insults.")
     at = app_as("moderator", "recdraft/ui/pages/moderation.py")
     assert not at.exception, [e.value for e in at.exception]

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from recdraft.errors import NotFound
 from recdraft.services import comments
+from recdraft.services import moderation
 from tests.ui.conftest import page_alone, texts, user_id
 
 PAGE = "recdraft/ui/pages/moderation.py"
@@ -29,7 +30,7 @@ def open_directly(ui_db, role: str) -> AppTest:
 
 
 def queue_ids(ui_db) -> list[int]:
-    return [c.id for c in comments.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)]
+    return [c.id for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)]
 
 
 @pytest.mark.parametrize("role", ["expert", "expert2", "observer"])
@@ -53,7 +54,7 @@ def test_staff_see_the_queue_with_the_recommendation_and_the_quoted_passage(app_
     assert "8. " in page and "The second sentence should refer" in page
     assert "> protected persons" in page  # the quoted passage
     assert "reported 1×" in page
-    statuses = {c.id: c.status for c in comments.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"),
+    statuses = {c.id: c.status for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"),
                                                                   roundtable_id=1)}
     for cid in waiting:
         # A pending comment is approved; a report on a published one has its own control (issue 10 item 2).
@@ -67,7 +68,7 @@ def test_moderators_see_who_reported_a_comment_and_why(app_as, ui_db):
     assert "Reported by" in page
     assert "Raises a political question beyond the scope of the recommendation" in page
     assert "May identify an individual volunteer; please check before it stays public" in page
-    reports = comments.open_flag_reports(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+    reports = moderation.open_flag_reports(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
     assert sum(len(r) for r in reports.values()) == 2
     assert all(r.user_name in page for rs in reports.values() for r in rs)
 
@@ -76,21 +77,21 @@ def test_experts_cannot_read_the_reports(ui_db):
     from recdraft.errors import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        comments.open_flag_reports(ui_db, actor_id=user_id(ui_db, "expert"), roundtable_id=1)
+        moderation.open_flag_reports(ui_db, actor_id=user_id(ui_db, "expert"), roundtable_id=1)
 
 
 def test_a_decision_clears_the_reports_from_the_page(app_as, ui_db):
-    reports = comments.open_flag_reports(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+    reports = moderation.open_flag_reports(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
     flagged = next(iter(reports))
     at = open_moderation(app_as, "moderator")
     at.text_input(key=f"mod_reason_{flagged}_published").input("The report is unfounded.")
     at.button(key=f"mod_dismiss_{flagged}").click().run()
-    assert flagged not in comments.open_flag_reports(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+    assert flagged not in moderation.open_flag_reports(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
     assert reports[flagged][0].reason not in texts(at).replace("\\", "")
 
 
 def test_approving_a_pending_comment_publishes_it(app_as, ui_db):
-    pending = next(c for c in comments.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+    pending = next(c for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
                    if c.status == "pending")
     at = open_moderation(app_as, "moderator")
     at.button(key=f"mod_approve_{pending.id}").click().run()
@@ -101,7 +102,7 @@ def test_approving_a_pending_comment_publishes_it(app_as, ui_db):
 
 
 def test_hiding_needs_a_reason_and_then_experts_no_longer_see_the_comment(app_as, ui_db):
-    flagged = next(c for c in comments.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+    flagged = next(c for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
                    if c.status == "published")
     at = open_moderation(app_as, "moderator")
     at.button(key=f"mod_hide_{flagged.id}").click().run()
@@ -120,7 +121,7 @@ def test_hiding_needs_a_reason_and_then_experts_no_longer_see_the_comment(app_as
 
 
 def test_rejecting_and_restoring(app_as, ui_db):
-    pending = next(c for c in comments.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+    pending = next(c for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
                    if c.status == "pending")
     at = open_moderation(app_as, "moderator")
     at.text_input(key=f"mod_reason_{pending.id}_pending").input("Off-topic.")
@@ -150,9 +151,9 @@ def test_the_moderation_page_in_kazakh(app_as):
 
 def test_reports_are_listed_apart_from_pending_comments_and_dismissing_one_needs_a_reason(app_as, ui_db):
     moderator = user_id(ui_db, "moderator")
-    reports = comments.open_flag_reports(ui_db, actor_id=moderator, roundtable_id=1)
+    reports = moderation.open_flag_reports(ui_db, actor_id=moderator, roundtable_id=1)
     flagged = next(iter(reports))
-    blockers = comments.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1)
+    blockers = moderation.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1)
     at = open_moderation(app_as, "moderator")
     headings = [h.value for h in at.subheader]
     assert any(h.startswith("Awaiting approval (") for h in headings)
@@ -161,14 +162,14 @@ def test_reports_are_listed_apart_from_pending_comments_and_dismissing_one_needs
     assert f"mod_approve_{flagged}" not in [b.key for b in at.button]  # a report is not "approved"
     at.button(key=f"mod_dismiss_{flagged}").click().run()
     assert at.error and "reason" in at.error[0].value.lower()
-    assert flagged in comments.open_flag_reports(ui_db, actor_id=moderator, roundtable_id=1)
+    assert flagged in moderation.open_flag_reports(ui_db, actor_id=moderator, roundtable_id=1)
     at.text_input(key=f"mod_reason_{flagged}_published").input("Robust criticism, not abuse.")
     at.button(key=f"mod_dismiss_{flagged}").click().run()
     assert not at.error, [e.value for e in at.error]
     assert any("report is dismissed" in s.value for s in at.success)
-    assert flagged not in comments.open_flag_reports(ui_db, actor_id=moderator, roundtable_id=1)
+    assert flagged not in moderation.open_flag_reports(ui_db, actor_id=moderator, roundtable_id=1)
     assert comments.get_comment(ui_db, actor_id=moderator, comment_id=flagged).status == "published"
-    assert comments.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1) == blockers
+    assert moderation.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1) == blockers
     assert "Robust criticism, not abuse." in _log(at)  # in the moderation log
 
 
@@ -182,14 +183,14 @@ def _log(at) -> str:
 def test_the_log_shows_the_comments_opening_words_and_recommendation_and_pages(app_as, ui_db):
     # Issue 18: not "#25", and a long log is paged.
     moderator = user_id(ui_db, "moderator")
-    log = comments.moderation_log(ui_db, actor_id=moderator, roundtable_id=1)
+    log = moderation.moderation_log(ui_db, actor_id=moderator, roundtable_id=1)
     assert log and all(e.comment_excerpt and e.recommendation_number for e in log)
     at = open_moderation(app_as, "moderator")
     shown = _log(at)
     newest = log[0]
     assert f"recommendation {newest.recommendation_number}" in shown
     assert newest.comment_excerpt.split()[0] in shown and f"#{newest.comment_id}" not in shown
-    from recdraft.ui.widgets.moderation_page import LOG_PAGE
+    from recdraft.ui.screens.moderation import LOG_PAGE
 
     assert shown.count("→") == min(LOG_PAGE, len(log))
     if len(log) > LOG_PAGE:

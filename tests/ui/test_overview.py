@@ -9,7 +9,8 @@ from pathlib import Path
 
 from recdraft.i18n import catalog
 from recdraft.schemas.views import AuditEventView
-from recdraft.services import activity, comments
+from recdraft.services import activity
+from recdraft.services import moderation
 from tests.ui.conftest import texts, user_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +45,7 @@ def test_an_expert_sees_comments_waiting_for_a_response_on_their_recommendations
 
 def test_moderators_see_how_many_comments_wait_for_moderation(app_as, ui_db):
     moderator = user_id(ui_db, "moderator")
-    pending = comments.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1)
+    pending = moderation.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1)
     assert pending > 0
     at = app_as("moderator")
     assert f"Comments waiting for moderation: {pending}" in [t.value for t in at.text]

@@ -24,7 +24,7 @@ from recdraft.db.models import Base, Comment, Membership, Recommendation, Revisi
 from recdraft.services import accounts, roundtables
 from recdraft.services._base import SYSTEM
 from recdraft.services.recommendations import languages_of, search_text_of
-from recdraft.ui.widgets.recommendations_page import PAGE_SIZE
+from recdraft.ui.screens.recommendations.list import PAGE_SIZE
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "streamlit_app.py"

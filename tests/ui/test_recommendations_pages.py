@@ -17,6 +17,7 @@ from recdraft.domain.statuses import REC_TRANSITIONS, RecStatus
 from recdraft.services import amendments, comments, recommendations, roundtables
 from tests.factories import make_recommendation
 from tests.ui.conftest import demo_world, texts, user_id
+from recdraft.services import revisions as revision_service
 
 PAGE = "recdraft/ui/pages/recommendations.py"
 ROLES = ["admin", "moderator", "expert3", "expert2", "observer"]
@@ -309,7 +310,7 @@ def test_restoring_an_old_revision_makes_a_new_one(app_as, ui_db):
     at.selectbox(key=f"recs_restore_{rec_id}").set_value(1)
     at.button(key=f"recs_restore_btn_{rec_id}").click().run()
     assert not at.error, [e.value for e in at.error]
-    after = recommendations.list_revisions(ui_db, actor_id=user_id(ui_db, "expert1"), recommendation_id=rec_id)
+    after = revision_service.list_revisions(ui_db, actor_id=user_id(ui_db, "expert1"), recommendation_id=rec_id)
     assert after[-1].kind == "restore" and after[-1].content["en"].text == "The first text."
     assert any("Revision 1 is the current text again" in s.value for s in at.success)
 

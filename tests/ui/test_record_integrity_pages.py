@@ -11,6 +11,7 @@ import uuid
 from recdraft.services import amendments, comments, recommendations, voting
 from tests.factories import make_recommendation
 from tests.ui.conftest import demo_world, texts, user_id
+from recdraft.services import moderation
 
 DRAFT = "recdraft/ui/pages/draft.py"
 RECS = "recdraft/ui/pages/recommendations.py"
@@ -153,12 +154,12 @@ def test_an_observer_flags_a_comment_in_the_page_and_the_memo_is_not_held_back(a
     moderator = user_id(ui_db, "moderator")
     first = next(c for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "observer"), recommendation_id=9)
                  if c.status == "published" and c.parent_id is None)
-    blockers = comments.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1)
+    blockers = moderation.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1)
     at = _open(app_as, "observer", RECS, 9)
     at.button(key=f"recs_c{first.id}_flag").click().run()
     at.text_area(key=f"recs_reason_c{first.id}_flag").input("This names a volunteer.")
     at.button(key=f"recs_send_c{first.id}_flag").click().run()
     assert not at.error, [e.value for e in at.error]
     assert any("moderator will look" in s.value for s in at.success)
-    assert first.id in comments.open_flag_reports(ui_db, actor_id=moderator, roundtable_id=1)
-    assert comments.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1) == blockers
+    assert first.id in moderation.open_flag_reports(ui_db, actor_id=moderator, roundtable_id=1)
+    assert moderation.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1) == blockers

@@ -10,6 +10,6 @@ Why the state is kept as it is:
   the kept text is then marked as merged. Kept texts from earlier conflicts are listed below.
 """
 
-from recdraft.ui.widgets.draft_page import render
+from recdraft.ui.screens.draft import render
 
 render()

@@ -4,6 +4,6 @@ Anyone else who opens the page directly sees a refusal and nothing else; the com
 checks the role again on every decision. A reason is required to hide, reject or restore.
 """
 
-from recdraft.ui.widgets.moderation_page import render
+from recdraft.ui.screens.moderation import render
 
 render()

@@ -12,6 +12,7 @@ from recdraft.errors import RecdraftError
 from recdraft.i18n import catalog
 from recdraft.schemas.views import AuditEventView, RecommendationView, RoundtableView, UserView
 from recdraft.services import activity, amendments, comments, recommendations
+from recdraft.services import moderation
 from recdraft.ui.context import (
     db,
     errors_shown,
@@ -72,7 +73,7 @@ def _todos(user: UserView, rt: RoundtableView, role: str) -> list[Todo]:
                 todos.append(Todo(tr("overview.todo.amendments", count=fmt_number(len(open_)), number=rec.number,
                                      title=_title_of(rec)), "recommendations", {"rec": str(rec.id)}))
     if role in STAFF:
-        pending = comments.unmoderated_count(db(), actor_id=user.id, roundtable_id=rt.id)
+        pending = moderation.unmoderated_count(db(), actor_id=user.id, roundtable_id=rt.id)
         if pending:
             todos.append(Todo(tr("overview.todo.moderation", count=fmt_number(pending)), "moderation"))
     todos.extend(_ballot_todos(user, rt))

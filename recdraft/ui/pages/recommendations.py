@@ -5,6 +5,6 @@ The list page issues a fixed number of SQL statements whatever the number of rec
 comments or votes (tests/ui/test_query_count.py): one page of rows, topics, and the context.
 """
 
-from recdraft.ui.widgets.recommendations_page import render
+from recdraft.ui.screens.recommendations import render
 
 render()

@@ -1,4 +1,4 @@
-"""Page body — Moderation (moderators and administrators): pending and flagged comments, hidden ones, the log.
+"""Moderation (moderators and administrators): pending and flagged comments, hidden ones, the log.
 
 Anyone else who opens the page directly sees a refusal and nothing else; the comments service
 checks the role again on every decision. A reason is required to hide, reject or restore, and to
@@ -12,30 +12,29 @@ from typing import Any
 
 import streamlit as st
 
+from recdraft.domain.roles import ModerationMode
+from recdraft.domain.statuses import CommentStatus
 from recdraft.errors import RecdraftError
 from recdraft.schemas.views import CommentView, FlagReportView, RecommendationView
 from recdraft.services import comments as comment_service
+from recdraft.services import moderation
 from recdraft.services import recommendations as rec_service
 from recdraft.ui.context import db, errors_shown, fmt_datetime, fmt_number, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
-from recdraft.ui.widgets.labels import COMMENT_COLOURS, badge, comment_status_label, title_of
+from recdraft.ui.widgets.labels import (
+    COMMENT_COLOURS,
+    badge,
+    comment_status_label,
+    title_of,
+)
 from recdraft.ui.widgets.page import Member, flash, go_to, require_staff, show_flash
 
 RESTORE_LIMIT = 100
 
 
 def _recommendations(member: Member, wanted: set[int]) -> dict[int, RecommendationView]:
-    """The recommendations the listed comments belong to (a few pages of 200 at most)."""
-    found: dict[int, RecommendationView] = {}
-    page = 1
-    while wanted - set(found):
-        result = rec_service.list_recommendations(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
-                                                  page=page, page_size=200)
-        found.update({r.id: r for r in result.items if r.id in wanted})
-        if page * 200 >= result.total:
-            break
-        page += 1
-    return found
+    """The recommendations the listed comments belong to (one call, three queries)."""
+    return rec_service.get_many(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id, ids=wanted)
 
 
 def _quote(text: str) -> str:
@@ -87,7 +86,7 @@ def _decision(c: CommentView, actions: list[str], member: Member) -> None:
         row = st.container(horizontal=True, gap="small")
         pressed = None
         for action in actions:
-            label = tr("mod.action.dismiss") if action == "approve" and c.status == "published" else \
+            label = tr("mod.action.dismiss") if action == "approve" and c.status == CommentStatus.PUBLISHED else \
                 tr(f"mod.action.{action}")
             if row.form_submit_button(label, key=f"mod_{action}_{c.id}",
                                       type="primary" if action in {"approve", "dismiss"} else "secondary"):
@@ -100,10 +99,10 @@ def _decision(c: CommentView, actions: list[str], member: Member) -> None:
     with errors_shown():
         if pressed == "dismiss":
             # A report is resolved on its own: the comment stays published and the reason is logged.
-            comment_service.dismiss_flags(db(), actor_id=member.user.id, comment_id=c.id, reason=reason or "")
+            moderation.dismiss_flags(db(), actor_id=member.user.id, comment_id=c.id, reason=reason or "")
             flash("record.mod.dismissed")
         else:
-            comment_service.moderate_comment(db(), actor_id=member.user.id, comment_id=c.id, action=pressed,
+            moderation.moderate_comment(db(), actor_id=member.user.id, comment_id=c.id, action=pressed,
                                              reason=reason or "")
             flash(f"mod.done.{pressed}")
         st.rerun()
@@ -114,9 +113,9 @@ def _queue(member: Member, queue: list[CommentView], recs: dict[int, Recommendat
     if not queue:
         st.success(tr("mod.queue_empty"), icon=":material/done_all:")
         return
-    pending = [c for c in queue if c.status == "pending"]
-    reported = [c for c in queue if c.status != "pending" and c.open_flags]
-    edits = [c for c in queue if c.status == "published" and c.pending_body is not None]
+    pending = [c for c in queue if c.status == CommentStatus.PENDING]
+    reported = [c for c in queue if c.status != CommentStatus.PENDING and c.open_flags]
+    edits = [c for c in queue if c.status == CommentStatus.PUBLISHED and c.pending_body is not None]
     # Two kinds of work: pending comments hold the final memo back; reports never do (services/comments.py).
     if pending:
         st.subheader(tr("record.mod.pending_title", count=len(pending)))
@@ -162,7 +161,7 @@ def _edit_card(c: CommentView, recs: dict[int, RecommendationView], member: Memb
         return
     decision = "approve" if approve else "reject"
     with errors_shown():
-        comment_service.decide_comment_edit(db(), actor_id=member.user.id, comment_id=c.id, decision=decision,
+        moderation.decide_comment_edit(db(), actor_id=member.user.id, comment_id=c.id, decision=decision,
                                             reason=reason or "")
         flash(f"threads.done.{decision}_edit")
         st.rerun()
@@ -229,15 +228,15 @@ def render() -> None:
     """The whole page."""
     member = require_staff()
     st.title(tr("mod.title"))
-    st.caption(tr("mod.mode_pre") if member.roundtable.moderation_mode == "pre" else tr("mod.mode_post"))
+    st.caption(tr("mod.mode_pre") if member.roundtable.moderation_mode == ModerationMode.PRE else tr("mod.mode_post"))
     show_flash()
     queue: list[CommentView] = []
     log: list[Any] = []
     reports: dict[int, list[FlagReportView]] = {}
     with errors_shown():
-        queue = comment_service.moderation_queue(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
-        log = comment_service.moderation_log(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
-        reports = comment_service.open_flag_reports(db(), actor_id=member.user.id,
+        queue = moderation.moderation_queue(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+        log = moderation.moderation_log(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+        reports = moderation.open_flag_reports(db(), actor_id=member.user.id,
                                                     roundtable_id=member.roundtable.id)
     removed = _removed(member, log)
     recs: dict[int, RecommendationView] = {}

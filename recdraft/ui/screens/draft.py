@@ -1,4 +1,4 @@
-"""Page body — Draft a new recommendation, or edit one (``?rec=<id>``) from the revision the edit started from.
+"""Draft a new recommendation, or edit one (``?rec=<id>``) from the revision the edit started from.
 
 Why the state is kept as it is:
 - ``base_revision_id`` is remembered when editing starts and never re-read at save time, so a save
@@ -21,11 +21,11 @@ import streamlit as st
 from recdraft.domain.policy import Action
 from recdraft.domain.statuses import EDITABLE_STATUSES, Priority, RecStatus
 from recdraft.errors import Conflict
+from recdraft.i18n.formats import zone
 from recdraft.schemas.content import FIELDS
 from recdraft.schemas.views import RecommendationView, RoundtableView
 from recdraft.services import recommendations as rec_service
-from recdraft.i18n.formats import zone
-from recdraft.ui.context import browser_timezone, db, errors_shown, fmt_datetime, tr
+from recdraft.ui.context import browser_timezone, db, errors_shown, fmt_datetime, lang, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
 from recdraft.ui.widgets import content_form
 from recdraft.ui.widgets.diff import content_changes, diff_legend, show_changes
@@ -38,7 +38,14 @@ from recdraft.ui.widgets.labels import (
     priority_label,
     title_of,
 )
-from recdraft.ui.widgets.page import Member, forget_topics, go_to, query_int, require_member, submission_key
+from recdraft.ui.widgets.page import (
+    Member,
+    forget_topics,
+    go_to,
+    query_int,
+    require_member,
+    submission_key,
+)
 from recdraft.ui.widgets.phase_gate import may, note_key, phase_name, phase_note
 from recdraft.ui.widgets.topics import topic_label, topic_options
 
@@ -226,9 +233,9 @@ def _save_edit(member: Member, rec: RecommendationView, state: dict[str, Any], t
                 merged_draft_ids=list(state["kept_ids"]), submission_key=key,
             )
         except Conflict as conflict:
-            number = conflict.current_revision_number or _number_of(member, rec.id, conflict.current_revision_id)
+            number = conflict.current_revision_number  # every Conflict names the other revision and its author
             state["conflict"] = {
-                "message": str(conflict), "current": _as_json(conflict.current), "yours": _as_json(conflict.yours),
+                "message": conflict.text(lang()), "current": _as_json(conflict.current), "yours": _as_json(conflict.yours),
                 "current_revision_id": conflict.current_revision_id, "current_number": number,
                 "author": conflict.current_author_name, "saved_at": conflict.current_saved_at,
             }
@@ -270,23 +277,12 @@ def conflict_message(conflict: dict[str, Any]) -> str:
     return tr("record.draft.conflict_earlier", name=name, number=number, when=fmt_datetime(when))
 
 
-def _number_of(member: Member, rec_id: int, revision_id: int | None) -> int | str:
-    try:
-        for rev in rec_service.list_revisions(db(), actor_id=member.user.id, recommendation_id=rec_id):
-            if rev.id == revision_id:
-                return rev.number
-    except Exception:  # noqa: BLE001 - only a label
-        pass
-    return "?"
-
-
 def _edit(member: Member, rec_id: int) -> None:
     rec = None
     with errors_shown():
         rec = rec_service.get_recommendation(db(), actor_id=member.user.id, recommendation_id=rec_id)
     if rec is None:
         return
-    is_author = rec.created_by == member.user.id or member.user.id in rec.coauthor_ids
     title = title_of(rec.current_revision.content)
     st.title(tr("draft.edit_title", number=rec.number))
     st.markdown(f"**{plain_markdown(title)}**")
@@ -296,7 +292,7 @@ def _edit(member: Member, rec_id: int) -> None:
 
         language_statuses(translation_service.get_translations(db(), actor_id=member.user.id,
                                                                recommendation_id=rec.id))
-    if not (member.is_staff or (member.role == "expert" and is_author)):
+    if Action.EDIT not in rec.actions:  # the service says: authors, moderators, admins
         st.warning(tr("draft.not_author"))
         return
     if RecStatus(rec.status) not in EDITABLE_STATUSES:

@@ -17,15 +17,28 @@ from typing import Any
 import streamlit as st
 
 from recdraft.domain.policy import Action
+from recdraft.domain.roles import ModerationMode
 from recdraft.domain.sentences import split_sentences
-from recdraft.domain.statuses import Frozen, is_frozen
-from recdraft.schemas.views import CommentPageView, CommentView, RecommendationView, RevisionView
+from recdraft.domain.statuses import CommentStatus
+from recdraft.schemas.views import (
+    CommentPageView,
+    CommentView,
+    RecommendationView,
+    RevisionView,
+)
 from recdraft.services import comments as comment_service
+from recdraft.services import moderation
 from recdraft.ui.context import db, errors_shown, fmt_datetime, tr
 from recdraft.ui.render import escape_markdown, plain_markdown, user_text_markdown
-from recdraft.ui.widgets.labels import COMMENT_COLOURS, badge, comment_status_label, labels_for, shown_language
+from recdraft.ui.widgets.labels import (
+    COMMENT_COLOURS,
+    badge,
+    comment_status_label,
+    labels_for,
+    shown_language,
+)
 from recdraft.ui.widgets.page import Member, flash, form_nonce, submission_key
-from recdraft.ui.widgets.phase_gate import may, note_key, phase_is_open_for, phase_name
+from recdraft.ui.widgets.phase_gate import may, note_key, phase_name
 
 ACTION_KEY = "recs_comment_action"
 MAX_DEPTH = 3
@@ -68,7 +81,7 @@ def _quote_markdown(quote: str) -> str:
 def _header(c: CommentView, member: Member) -> str:
     """The comment's first line: author, date, status, edited, reports (staff), resolution (Markdown)."""
     parts = [f"**{plain_markdown(c.author_name)}**", escape_markdown(fmt_datetime(c.created_at))]
-    if c.status != "published":
+    if c.status != CommentStatus.PUBLISHED:
         parts.append(badge(comment_status_label(c.status), COMMENT_COLOURS.get(c.status, "gray")))
     if c.edited:
         parts.append(f"*{escape_markdown(tr('recs.comment.edited'))}*")
@@ -81,41 +94,15 @@ def _header(c: CommentView, member: Member) -> str:
     return " · ".join(parts)
 
 
-def _may_resolve(member: Member, rec: RecommendationView) -> bool:
-    is_author = rec.created_by == member.user.id or member.user.id in rec.coauthor_ids
-    if is_frozen(rec.status, Frozen.RESOLUTIONS):  # an adopted text's resolutions are frozen (domain.statuses)
-        return False
-    return member.is_staff or (member.contributes and is_author)
-
-
-def _may_flag(member: Member) -> bool:
-    """Any member may report a comment, observers included, while the phase takes comments (services/comments.py)."""
-    return phase_is_open_for(member.roundtable, Action.COMMENT)
+# The choices of a comment's menu, in order; the service says which the viewer has (``CommentView.actions``).
+MENU = (("reply", "recs.comment.reply"), ("edit", "recs.comment.edit"), ("flag", "recs.comment.flag"),
+        ("resolve", "recs.comment.resolve"), ("history", "recs.comment.history"), ("approve", "mod.action.approve"),
+        ("hide", "mod.action.hide"), ("approve_edit", "threads.action.approve_edit"),
+        ("reject_edit", "threads.action.reject_edit"))
 
 
 def _buttons(c: CommentView, member: Member, rec: RecommendationView) -> None:
-    own = c.author_id == member.user.id
-    published = c.status == "published"
-    commenting = may(member, Action.COMMENT)  # replying and editing close with the phase
-    actions: list[tuple[str, str]] = []
-    if member.contributes and published and commenting:
-        actions.append(("reply", tr("recs.comment.reply")))
-    if own and member.contributes and commenting:
-        actions.append(("edit", tr("recs.comment.edit")))
-    if not own and published and _may_flag(member):
-        actions.append(("flag", tr("recs.comment.flag")))
-    if published and _may_resolve(member, rec):
-        actions.append(("resolve", tr("recs.comment.resolve")))
-    if c.edited and (own or member.is_staff):
-        actions.append(("history", tr("recs.comment.history")))
-    if member.is_staff and may(member, Action.MODERATE):
-        if c.status == "pending":
-            actions.append(("approve", tr("mod.action.approve")))
-        if c.status in {"published", "pending"}:
-            actions.append(("hide", tr("mod.action.hide")))
-        if c.pending_body is not None and published:
-            actions.append(("approve_edit", tr("threads.action.approve_edit")))
-            actions.append(("reject_edit", tr("threads.action.reject_edit")))
+    actions = [(action, tr(label)) for action, label in MENU if action in c.actions]
     if not actions:
         return
     # One actions menu per comment (issue 15): a single button on the page, its choices inside. Each choice
@@ -161,16 +148,16 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
     if not state or state[0] != c.id:
         return
     action = state[1]
-    if action == "reply" and not (member.contributes and may(member, Action.COMMENT)):
+    if action == "reply" and "reply" not in c.actions:
         # Chosen before the person's role was lowered or the phase closed commenting: say why, keep the text.
         kept_text(member, f"recs_body_comment_{rec.id}_{c.id}_{_generation(f'comment_{rec.id}_{c.id}')}",
                   tr("recs.comment.reply_body"))
         return
-    if action == "edit" and not (member.contributes and may(member, Action.COMMENT)):
+    if action == "edit" and "edit" not in c.actions:
         kept_text(member, f"recs_edit_body_c{c.id}", tr("recs.comment.body"),
                   unchanged=c.pending_body if c.pending_body is not None else c.body)
         return
-    if action == "flag" and not _may_flag(member):
+    if action == "flag" and "flag" not in c.actions:
         return  # chosen before the phase closed commenting
     actor = member.user.id
     database = db()
@@ -214,7 +201,7 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
                               required=action != "approve")
         if reason is not None:
             with errors_shown():
-                comment_service.moderate_comment(database, actor_id=actor, comment_id=c.id, action=action,
+                moderation.moderate_comment(database, actor_id=actor, comment_id=c.id, action=action,
                                                  reason=reason)
                 _set_action(None, None)
                 flash(f"mod.done.{action}")
@@ -225,7 +212,7 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
                               required=decision == "reject")
         if reason is not None:
             with errors_shown():
-                comment_service.decide_comment_edit(database, actor_id=actor, comment_id=c.id, decision=decision,
+                moderation.decide_comment_edit(database, actor_id=actor, comment_id=c.id, decision=decision,
                                                     reason=reason)
                 _set_action(None, None)
                 flash(f"threads.done.{action}")
@@ -291,7 +278,7 @@ def _comment_form(member: Member, rec: RecommendationView, *, parent: CommentVie
             _set_action(None, None)
             if parent is None:  # threads run oldest first: show the last page, where the new one is
                 st.session_state[thread_page_key(rec.id)] = LAST_PAGE
-            flash("recs.comment.sent_pending" if view.status == "pending" else "recs.comment.sent")
+            flash("recs.comment.sent_pending" if view.status == CommentStatus.PENDING else "recs.comment.sent")
             st.rerun()
 
 
@@ -320,7 +307,7 @@ def kept_text(member: Member, key: str, label: str, *, unchanged: str = "") -> b
 
 def _new_comment_box(member: Member, rec: RecommendationView) -> None:
     if member.contributes and may(member, Action.COMMENT):
-        if member.roundtable.moderation_mode == "pre" and not member.is_staff:
+        if member.roundtable.moderation_mode == ModerationMode.PRE and not member.is_staff:
             st.caption(tr("recs.comment.premoderation"))
         _comment_form(member, rec)
         return
@@ -335,7 +322,7 @@ def _new_comment_box(member: Member, rec: RecommendationView) -> None:
 def _placeholder(status: str, key: str, level: int) -> None:
     holder: Any = st.columns([0.04 * level, 1 - 0.04 * level])[1] if level else st
     with holder.container(border=True, key=key):
-        st.caption(tr("threads.placeholder.pending" if status == "pending" else "threads.placeholder.hidden"))
+        st.caption(tr("threads.placeholder.pending" if status == CommentStatus.PENDING else "threads.placeholder.hidden"))
 
 
 def _own_notes(c: CommentView, member: Member) -> None:

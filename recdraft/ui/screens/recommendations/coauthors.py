@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from recdraft.domain.roles import Role
 from recdraft.domain.statuses import Frozen, is_frozen
 from recdraft.schemas.views import MembershipView, RecommendationView
 from recdraft.services import recommendations as rec_service
 from recdraft.ui.context import db, errors_shown, tr
 from recdraft.ui.widgets.page import Member, flash
 
-CONTRIBUTING = frozenset({"admin", "moderator", "expert"})
+CONTRIBUTING = frozenset({Role.ADMIN, Role.MODERATOR, Role.EXPERT})
 
 
 def may_choose(member: Member, rec: RecommendationView) -> bool:
