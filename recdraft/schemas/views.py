@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from recdraft.domain.policy import Action
+from recdraft.domain.roles import Role
 from recdraft.schemas.content import LangContent
 
 
@@ -52,6 +54,16 @@ class RoundtableView(View):
     phase: str
     moderation_mode: str
     settings: dict[str, Any]
+
+
+class StandingView(View):
+    """A person's standing in one roundtable: their role, the actions open to them now (from
+    ``domain.policy.actions`` with the roundtable's ``moderators_vote``) and the actions its phase leaves
+    open to anyone (e.g. "votes can be cast now", whoever casts them)."""
+
+    role: Role
+    actions: frozenset[Action]
+    open_actions: frozenset[Action]
 
 
 class MembershipView(View):
