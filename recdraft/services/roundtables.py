@@ -623,7 +623,8 @@ def _standing(view: RoundtableView, role: Role) -> StandingView:
     moderators_vote = bool((view.settings or {}).get("moderators_vote"))
     mine = policy.actions(role=role, phase=view.phase, moderators_vote=moderators_vote)
     anyone = frozenset().union(*(policy.actions(role=r, phase=view.phase, moderators_vote=True) for r in Role))
-    return StandingView(role=role, actions=mine, open_actions=anyone)
+    voter = role in policy.voting_roles(moderators_vote=moderators_vote)
+    return StandingView(role=role, actions=mine, open_actions=anyone, voter=voter)
 
 
 def list_my_roundtables(db: Database, *, actor_id: int) -> list[tuple[RoundtableView, StandingView]]:

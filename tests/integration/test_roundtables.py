@@ -67,13 +67,15 @@ def test_each_roundtable_comes_with_the_actions_open_to_the_person_and_to_anyone
     assert observer.actions == frozenset() and Action.VOTE in observer.open_actions
     assert {Action.DRAFT, Action.COMMENT, Action.VOTE} <= expert.actions and Action.CONFIGURE not in expert.actions
     assert Action.VOTE not in moderator.actions and Action.MODERATE in moderator.actions
+    assert expert.voter and not moderator.voter and not observer.voter
     roundtables.update_settings(db, actor_id=SYSTEM, roundtable_id=world.roundtable_id,
                                 settings={"moderators_vote": True})
     [(_, moderator)] = roundtables.list_my_roundtables(db, actor_id=world["moderator"])
-    assert Action.VOTE in moderator.actions
+    assert Action.VOTE in moderator.actions and moderator.voter
     roundtables.set_phase(db, actor_id=SYSTEM, roundtable_id=world.roundtable_id, phase="archived")
     [(_, expert)] = roundtables.list_my_roundtables(db, actor_id=world["expert"])
     assert expert.actions == frozenset() and expert.open_actions == {Action.EXPORT, Action.CHANGE_PHASE}
+    assert expert.voter  # the Vote page stays, to show past votes
 
 
 def test_a_deactivated_person_gets_no_roundtables(db):
