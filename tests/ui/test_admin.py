@@ -221,7 +221,7 @@ def test_the_audit_log_reads_as_sentences_in_each_language(app_as, ui_db, lang, 
     at.text_input(key="admin_audit_prefix").input("roundtable.phase")
     at.button(key="admin_audit_submit").click().run()
     table = at.dataframe[-1].value
-    actions, details, objects = (list(table[c]) for c in table.columns[2:5])
+    actions, objects, details = (list(table[c]) for c in table.columns[2:5])
     assert any(sentence in a for a in actions), actions
     assert not any("roundtable.phase" in a for a in actions)
     assert any(detail in d for d in details), details

@@ -13,7 +13,7 @@ import streamlit as st
 
 from recdraft.domain.phases import PHASE_ORDER
 from recdraft.domain.policy import Action
-from recdraft.domain.roles import Role
+from recdraft.domain.roles import ModerationMode, Role
 from recdraft.errors import RecdraftError
 from recdraft.i18n import LANGS, LANGUAGE_NAMES, catalog
 from recdraft.i18n.messages import Msg, render_value
@@ -45,18 +45,23 @@ from recdraft.ui.context import (
     tr,
 )
 from recdraft.ui.render import plain_markdown
-from recdraft.ui.widgets.labels import date_help, upload_help
+from recdraft.ui.widgets.labels import date_help, labels_for, upload_help
 from recdraft.ui.widgets.mail_admin import mail_tab
 
 ROLES = tuple(Role)
 # Every phase, in the order a roundtable moves through them (domain.phases.PHASE_ORDER).
 PHASES = tuple(PHASE_ORDER)
 PENDING_PHASE = "admin_pending_phase"  # a phase change waiting for its confirmation: (roundtable id, from, to)
-MODES = ("pre", "post")
+MODES = tuple(ModerationMode)
 AUDIT_LIMIT = 200
 AUDIT_PAGE_KEY = "admin_audit_page"
 DESCRIPTIVE = ("title", "venue", "organisers", "addressee", "background", "summary")
 MULTILINE = {"organisers", "addressee", "background", "summary"}
+
+
+def _role_names():
+    """A ``format_func`` naming the roles in this run's language (see ``labels_for``)."""
+    return labels_for(ROLES, lambda r: tr(f"role.{r}"))
 
 
 def _user_label(user: UserView | MembershipView) -> str:
@@ -101,7 +106,7 @@ def _create_user_form(me: UserView, rt: RoundtableView | None) -> None:
         role = None
         if rt is not None:
             role = st.selectbox(tr("admin.users.role_here"), ("", *ROLES), key="admin_new_role",
-                                format_func=lambda r: tr(f"role.{r}") if r else tr("admin.users.no_role"))
+                                format_func=labels_for(("", *ROLES), lambda r: tr(f"role.{r}") if r else tr("admin.users.no_role")))
         submitted = st.form_submit_button(tr("admin.users.create_submit"), key="admin_create_user_submit",
                                           type="primary")
         problem = st.empty()
@@ -205,7 +210,7 @@ def _roles_tab(me: UserView, rt: RoundtableView) -> None:
         st.caption(tr("admin.roles.help"))
         person = st.selectbox(tr("admin.users.person"), list(people), format_func=people.__getitem__,
                               key="admin_role_person")
-        role = st.selectbox(tr("admin.col.role"), ROLES, format_func=lambda r: tr(f"role.{r}"), key="admin_role_value")
+        role = st.selectbox(tr("admin.col.role"), ROLES, format_func=_role_names(), key="admin_role_value")
         organisation = st.text_input(tr("admin.roles.organisation"), key="admin_role_org",
                                      help=tr("admin.roles.organisation_help"))
         submitted = st.form_submit_button(tr("admin.roles.submit"), key="admin_role_submit", type="primary")
@@ -241,7 +246,7 @@ def _invitations_tab(me: UserView, rt: RoundtableView) -> None:
     narrow, _ = st.columns([3, 2])
     with narrow.form("admin_invite"):
         role = st.selectbox(tr("admin.col.role"), ROLES, index=ROLES.index(Role.EXPERT),
-                            format_func=lambda r: tr(f"role.{r}"), key="admin_invite_role")
+                            format_func=_role_names(), key="admin_invite_role")
         name = st.text_input(tr("admin.invite.name"), key="admin_invite_name")
         email = st.text_input(tr("admin.users.email"), key="admin_invite_email")
         organisation = st.text_input(tr("admin.roles.organisation"), key="admin_invite_org")
@@ -267,7 +272,7 @@ def _invitations_tab(me: UserView, rt: RoundtableView) -> None:
 
 def _phase_select(rt: RoundtableView) -> str:
     return st.selectbox(tr("admin.settings.phase"), PHASES, index=PHASES.index(rt.phase) if rt.phase in PHASES else 0,
-                        format_func=lambda p: tr(f"phase.{p}"), key="admin_set_phase",
+                        format_func=labels_for(PHASES, lambda p: tr(f"phase.{p}")), key="admin_set_phase",
                         help=tr("setup.admin.phase_help"))
 
 
@@ -304,7 +309,8 @@ def _settings_tab(me: UserView, rt: RoundtableView) -> None:
         st.subheader(tr("admin.settings.process"))
         phase = _phase_select(rt)
         mode = st.radio(tr("admin.settings.moderation"), MODES, index=MODES.index(rt.moderation_mode),
-                        format_func=lambda m: tr(f"admin.settings.moderation_{m}"), key="admin_set_mode")
+                        format_func=labels_for(MODES, lambda m: tr(f"admin.settings.moderation_{m}")),
+                        key="admin_set_mode")
         moderators_vote = st.toggle(tr("admin.settings.moderators_vote"),
                                     value=bool(rt.settings.get("moderators_vote")), key="admin_set_modvote",
                                     help=tr("admin.settings.moderators_vote_help"))
