@@ -9,6 +9,8 @@ locale, else English. Signing in switches to the person's preferred language. Ev
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from recdraft.i18n import LANGS, LANGUAGE_NAMES, best_language, t
@@ -95,7 +97,7 @@ def localized(values: dict[str, str] | None, *, fallback: str = "") -> str:
     return next((v for v in values.values() if v), fallback)
 
 
-def language_switch(where: object = None) -> None:
+def language_switch(where: Any = None) -> None:
     """The kk / ru / en switch (each language named in itself); every label follows it on the next run."""
     current = lang()
 

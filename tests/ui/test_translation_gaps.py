@@ -70,3 +70,19 @@ def test_the_browser_script_puts_the_file_box_words_in_each_language_and_widens_
     assert "Upload" in a11y._SCRIPT and "per file" in a11y._SCRIPT  # the English words it replaces
     # "По 10 на странице" no longer ends in "По 10 на страни…": the box is wide enough for it.
     assert ".st-key-recs_page_size { width: 13.5rem" in a11y.HEAD
+
+
+def test_a_link_naming_a_language_opens_the_app_in_it_once(app_as):
+    """``?lang=ru`` (a link in a message) switches the interface, is taken off the address, and stays chosen."""
+    at = app_as("expert", lang="en", run=False)
+    at.query_params["lang"] = "ru"
+    at.run()
+    assert "Выйти" in [b.label for b in at.button]
+    assert "lang" not in at.query_params
+    assert at.session_state["recdraft_lang"] == "ru"
+    at.run()
+    assert "Выйти" in [b.label for b in at.button]
+    other = app_as(None, run=False)
+    other.query_params["lang"] = "de"  # not a language of the interface: ignored
+    other.run()
+    assert [w.label for w in other.text_input] == ["Username", "Password"]
