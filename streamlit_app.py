@@ -4,7 +4,7 @@
 it: Streamlit's own routes plus recdraft's /auth/* routes, which set and delete the HttpOnly session
 cookie, all behind recdraft's security middleware (origin checks, headers, the pre-session cookie: see
 recdraft/ui/asgi.py). Streamlit then runs this same file as the page script (``__main__``) on every run;
-that run only builds the navigation for the signed-in person's role.
+that run only builds the navigation for the signed-in person's standing (recdraft/ui/nav.py).
 """
 
 import streamlit as st

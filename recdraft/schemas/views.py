@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from recdraft.domain.policy import Action
+from recdraft.domain.roles import Role
 from recdraft.schemas.content import LangContent
 
 
@@ -53,6 +54,18 @@ class RoundtableView(View):
     phase: str
     moderation_mode: str
     settings: dict[str, Any]
+
+
+class StandingView(View):
+    """A person's standing in one roundtable: their role, the actions open to them now (from
+    ``domain.policy.actions`` with the roundtable's ``moderators_vote``) and the actions its phase leaves
+    open to anyone (e.g. "votes can be cast now", whoever casts them). ``voter``: whether they vote in this
+    roundtable when votes are open, whatever the phase now (the Vote page stays theirs, to show past votes)."""
+
+    role: Role
+    actions: frozenset[Action]
+    open_actions: frozenset[Action]
+    voter: bool = False
 
 
 class MembershipView(View):

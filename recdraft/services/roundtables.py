@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from recdraft.db.engine import Database
 from recdraft.db.models import Coauthor, Membership, Recommendation, Revision, Roundtable, User, utcnow
 from recdraft.domain.phases import is_read_only
+from recdraft.domain import policy
 from recdraft.domain.policy import PHASE_REFUSALS, ROLE_REFUSALS, ROLE_RULES, Action
 from recdraft.domain.roles import ModerationMode, Phase, Role
 from recdraft.domain.statuses import RecStatus
@@ -33,7 +34,7 @@ from recdraft.domain.text import clean_text, is_blank
 from recdraft.domain.voting import RoundRules
 from recdraft.errors import InvalidInput, InvalidValue, NotFound, PermissionDenied, Word
 from recdraft.schemas.common import LANGS, LIMITS, Input, parse
-from recdraft.schemas.views import MembershipView, RoundtableView
+from recdraft.schemas.views import MembershipView, RoundtableView, StandingView
 from recdraft.services._base import (
     Actor,
     Granted,
@@ -620,21 +621,33 @@ def list_roundtables(db: Database, *, actor_id: Actor) -> list[RoundtableView]:
         return [_view(rt) for rt in s.scalars(select(Roundtable).order_by(*_NEWEST_FIRST))]
 
 
-def list_my_roundtables(db: Database, *, actor_id: int) -> list[tuple[RoundtableView, str]]:
-    """The roundtables the actor takes part in, each with the actor's role there, newest first.
+def _standing(view: RoundtableView, role: Role) -> StandingView:
+    """What ``role`` may do in the roundtable now, and what its phase leaves open to anyone."""
+    moderators_vote = bool((view.settings or {}).get("moderators_vote"))
+    mine = policy.actions(role=role, phase=view.phase, moderators_vote=moderators_vote)
+    anyone = frozenset().union(*(policy.actions(role=r, phase=view.phase, moderators_vote=True) for r in Role))
+    voter = role in policy.voting_roles(moderators_vote=moderators_vote)
+    return StandingView(role=role, actions=mine, open_actions=anyone, voter=voter)
 
+
+def list_my_roundtables(db: Database, *, actor_id: int) -> list[tuple[RoundtableView, StandingView]]:
+    """The roundtables the actor takes part in, each with the actor's standing there, newest first.
+
+    The standing is the actor's role and the actions open to them now (``policy.actions``), with what the
+    phase leaves open to anyone: the pages show exactly those controls and decide nothing by themselves.
     One read, two statements: the pages' router calls it on every run (system administrators get every
     roundtable, as admins). Archived roundtables are included (``phase`` says so).
     """
     with db.read() as s:
         user = actor(s, actor_id)
         if user.is_system_admin:
-            return [(_view(rt), Role.ADMIN.value) for rt in s.scalars(select(Roundtable).order_by(*_NEWEST_FIRST))]
+            views = [_view(rt) for rt in s.scalars(select(Roundtable).order_by(*_NEWEST_FIRST))]
+            return [(view, _standing(view, Role.ADMIN)) for view in views]
         rows = s.execute(
             select(Roundtable, Membership.role).join(Membership, Membership.roundtable_id == Roundtable.id)
             .where(Membership.user_id == user.id).order_by(*_NEWEST_FIRST)
         ).all()
-        return [(_view(rt), Role(role).value) for rt, role in rows]
+        return [(view, _standing(view, Role(role))) for view, role in ((_view(rt), role) for rt, role in rows)]
 
 
 # --------------------------------------------------------------------------- changing

@@ -9,25 +9,63 @@ Streamlit serves one ``index.html`` with ``<html lang="en">`` and has no API to 
   the script follows it, so ``<html lang>`` changes as soon as the person switches the language;
 - text shown in another language (a recommendation in its original language) sits in a container keyed
   ``lang_<code>_<id>`` (``in_language``); the script gives that element ``lang="<code>"``; Streamlit's own
-  English-only hints under text boxes ("Press Enter to submit form") get ``lang="en"``.
+  English-only hints under text boxes ("Press Enter to submit form") get ``lang="en"``;
+- Streamlit's file box writes its own words in English and takes no text for them (1.67: "Upload",
+  "200MB per file", "Drag and drop a file here"): the script puts the page language's words from the
+  catalogue (``ui.upload.*``, in ``_UPLOADER_WORDS``) in their place, and the uploader's help says the
+  same in words (``widgets.labels.upload_help``).
 
-The script only reads class names and sets ``lang`` attributes: no user text passes through it.
+The script reads class names, sets ``lang`` attributes and replaces only those fixed words of Streamlit's:
+no user text passes through it.
 See docs/accessibility.md for what axe-core reports and what is known about Streamlit's own markup.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
-from recdraft.i18n import LANGS
+from recdraft.i18n import LANGS, t
 
 PAGE_MARKER = "page_lang_"
 PART_MARKER = "lang_"
 
+def _uploader_words() -> str:
+    """The file box's words in every language, as a JSON object the script reads (safe inside <script>)."""
+    words = {code: {"upload": t("ui.upload.button", code), "drop": t("ui.upload.drop", code),
+                    "per_file": t("ui.upload.per_file", code, size="{size}")} for code in LANGS}
+    return json.dumps(words, ensure_ascii=True).replace("</", "<\\/")
+
+
 _SCRIPT = r"""
 (function () {
   "use strict";
+  var WORDS = __UPLOADER_WORDS__;
+  var ENGLISH = {upload: "Upload", drop: "Drag and drop a file here"};
+  var PER_FILE = /^(.+) per file$/;
+  function uploaderWords(code) {
+    var words = WORDS[code];
+    if (!words) return;
+    var boxes = document.querySelectorAll('[data-testid="stFileUploaderDropzone"]');
+    for (var b = 0; b < boxes.length; b++) {
+      var walk = document.createTreeWalker(boxes[b], NodeFilter.SHOW_TEXT, null);
+      for (var node = walk.nextNode(); node; node = walk.nextNode()) {
+        var source = node.recdraftSource || node.nodeValue;
+        var wanted = null;
+        if (source === ENGLISH.upload) wanted = words.upload;
+        else if (source === ENGLISH.drop) wanted = words.drop;
+        else {
+          var m = PER_FILE.exec(source);
+          if (m) wanted = words.per_file.replace("{size}", m[1]);
+        }
+        if (wanted !== null && node.nodeValue !== wanted) {
+          node.recdraftSource = source;
+          node.nodeValue = wanted;
+        }
+      }
+    }
+  }
   var PAGE = /(?:^|\s)st-key-page_lang_(kk|ru|en)(?:\s|$)/;
   var PART = /(?:^|\s)st-key-lang_(kk|ru|en)_/;
   function apply() {
@@ -50,15 +88,16 @@ _SCRIPT = r"""
     // to scroll it (axe: scrollable-region-focusable).
     var codes = document.querySelectorAll('.stCode pre:not([tabindex])');
     for (var k = 0; k < codes.length; k++) codes[k].setAttribute("tabindex", "0");
+    uploaderWords(document.documentElement.getAttribute("lang"));
   }
   function start() {
     apply();
     new MutationObserver(apply).observe(document.body, {subtree: true, childList: true, attributes: true,
-                                                        attributeFilter: ["class"]});
+                                                        characterData: true, attributeFilter: ["class"]});
   }
   if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
 })();
-"""
+""".replace("__UPLOADER_WORDS__", _uploader_words())
 
 # Only what the theme (.streamlit/config.toml) cannot say. Selectors use Streamlit's data-testid and
 # recdraft's own st-key-* classes, never the generated class names.
@@ -67,6 +106,8 @@ _STYLE = """
 [data-testid="stLayoutWrapper"]:has(> [class*="st-key-page_lang_"]),
 [data-testid="stElementContainer"]:has(> [class*="st-key-page_lang_"]),
 [class*="st-key-page_lang_"] { display: none !important; }
+/* The rows-per-page box holds its longest label ("По 10 на странице", "Бетте 50"), not "По 10 на страни…". */
+.st-key-recs_page_size { width: 13.5rem !important; min-width: 13.5rem !important; }
 a:focus-visible, button:focus-visible, [role="tab"]:focus-visible, [role="radio"]:focus-visible,
 [role="checkbox"]:focus-visible, [role="switch"]:focus-visible, summary:focus-visible,
 [data-testid="stTextInputRootElement"]:has(input:focus-visible),

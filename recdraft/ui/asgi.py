@@ -34,9 +34,9 @@ from starlette.routing import Route
 from recdraft import config
 from recdraft.errors import RecdraftError
 from recdraft.i18n import LANGS, best_language
-from recdraft.ui import a11y
-from recdraft.ui import mail_routes
-from recdraft.ui.auth import BROWSER_COOKIE, LANG_COOKIE, SESSION_COOKIE, forwarded_proto_is_https
+from recdraft.ui import a11y, mail_routes
+from recdraft.ui.auth import BROWSER_COOKIE, SESSION_COOKIE, forwarded_proto_is_https
+from recdraft.ui.language import LANG_COOKIE
 
 log = logging.getLogger("recdraft")
 

@@ -20,7 +20,8 @@ Streamlit pages cannot set cookies, so the cookie is set by recdraft's own HTTP 
 
 Signing out ends the session on the server first; the page then loads ``/auth/logout?code=<code>`` with a
 single-use sign-out code bound to this browser in the same way, which deletes the cookie. A bare
-``/auth/logout`` link changes nothing. The chosen language is remembered in ``recdraft_lang``.
+``/auth/logout`` link changes nothing. The chosen language is remembered in ``recdraft_lang`` (see
+``recdraft/ui/language.py``; its frame is rendered here with the others).
 """
 
 from __future__ import annotations
@@ -36,19 +37,18 @@ from recdraft.errors import NotFound, RecdraftError
 from recdraft.i18n import LANGS
 from recdraft.schemas.views import SignedIn, UserView
 from recdraft.services import accounts
+from recdraft.ui.language import LANG_COOKIE_KEY, set_language
 from recdraft.ui.state import database
 
 log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "recdraft_session"
 BROWSER_COOKIE = "recdraft_browser"
-LANG_COOKIE = "recdraft_lang"
 CLAIM_SECONDS = accounts.CLAIM_SECONDS
 TOKEN_KEY = "recdraft_token"
 CLAIM_KEY = "recdraft_claim"
 CLEAR_COOKIE_KEY = "recdraft_clear_cookie"
 LOGOUT_CODE_KEY = "recdraft_logout_code"
-LANG_COOKIE_KEY = "recdraft_lang_cookie"
 SSO_FAILED_KEY = "recdraft_sso_failed"
 
 
@@ -117,12 +117,6 @@ def browser_id() -> str | None:
     return _cookie(BROWSER_COOKIE)
 
 
-def cookie_language() -> str | None:
-    """The language remembered in the browser, if any."""
-    value = _cookie(LANG_COOKIE)
-    return value if value in LANGS else None
-
-
 def authenticated_user() -> UserView | None:
     """The signed-in person: session state's token, else the cookie's; checked against the server."""
     token = st.session_state.get(TOKEN_KEY)
@@ -166,8 +160,6 @@ def start_session(signed: SignedIn) -> None:
     st.session_state.pop(CLEAR_COOKIE_KEY, None)
     st.session_state.pop(LOGOUT_CODE_KEY, None)
     if signed.user.preferred_language in LANGS:
-        from recdraft.ui.context import set_language
-
         set_language(signed.user.preferred_language)
 
 
@@ -212,12 +204,6 @@ def render_cookie_frames() -> None:
         frames.append(config.app_path(f"/auth/language?value={lang}"))
     for src in frames:
         st.iframe(src, height=1, width=1, tab_index=-1)
-
-
-def remember_language(lang: str) -> None:
-    """Have the browser remember the chosen language for the next visit."""
-    if lang in LANGS:
-        st.session_state[LANG_COOKIE_KEY] = lang
 
 
 # --- single sign-on (optional) -----------------------------------------------------------------------

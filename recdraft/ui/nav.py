@@ -1,13 +1,15 @@
 """The router: which pages each person gets, built on every run from their role read fresh.
 
-Pages are files in ``recdraft/ui/pages/`` (AppTest's ``switch_page`` takes file paths). A page that is
-not written yet is left out (``Path.exists``). Who sees which page:
+Pages are files in ``recdraft/ui/pages/`` (AppTest's ``switch_page`` takes file paths), each a thin entry
+running ``recdraft.ui.screens.<name>.render``. Who sees which page, from their standing in the current
+roundtable (``StandingView``: role, actions, whether they vote), read fresh on every run:
 
 ==================  =============================================================
 overview            every member
 recommendations     every member
 draft               contributors: admin, moderator, expert
-vote                experts; moderators and admins when the roundtable lets moderators vote
+vote                whoever votes in the roundtable (``StandingView.voter``: experts; moderators and admins
+                    when it lets moderators vote), in every phase (past votes stay readable)
 results             every member
 moderation          moderators and admins
 memo                admins
@@ -31,40 +33,38 @@ from pathlib import Path
 
 import streamlit as st
 
-from recdraft.domain import policy
-from recdraft.domain.roles import Phase
-from recdraft.i18n import LANGS, LANGUAGE_NAMES
-from recdraft.schemas.views import RoundtableView, UserView
+from recdraft.domain.policy import Action
+from recdraft.domain.roles import Role
+from recdraft.schemas.views import RoundtableView, StandingView, UserView
 from recdraft.ui import a11y, auth
 from recdraft.ui.context import (
     choose_roundtable,
     current_role,
     current_roundtable,
     current_user,
-    lang,
     list_my_roundtables,
-    localized,
     page_run,
-    set_language,
     show_unexpected_error,
-    tr,
+    standing,
 )
+from recdraft.ui.language import lang, language_switch, localized, tr
+from recdraft.ui.screens import signin
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
 # The browser tab's icon: an emoji, which Streamlit's browser code draws itself (a Material icon would be
 # fetched from Google; an image file costs a media request and ~0.2 s on every first render).
 FAVICON = "⚖️"
-ALL = frozenset({"admin", "moderator", "expert", "observer"})
-CONTRIBUTORS = frozenset({"admin", "moderator", "expert"})
-STAFF = frozenset({"admin", "moderator"})
-ADMINS = frozenset({"admin"})
+ALL = frozenset(Role)
+CONTRIBUTORS = frozenset({Role.ADMIN, Role.MODERATOR, Role.EXPERT})
+STAFF = frozenset({Role.ADMIN, Role.MODERATOR})
+ADMINS = frozenset({Role.ADMIN})
+Allowed = Callable[[StandingView | None, RoundtableView | None], bool]
 
 
-def _may_vote(role: str | None, rt: RoundtableView | None) -> bool:
-    """The Vote page: whoever the domain lets vote in a voting phase (it stays in the menu once final, to
-    show past votes; the page itself then offers no ballot)."""
-    moderators_vote = rt is not None and bool(rt.settings.get("moderators_vote"))
-    return policy.can(policy.Action.VOTE, role=role, phase=Phase.VOTING, moderators_vote=moderators_vote)
+def _may_vote(standing: StandingView | None, _rt: RoundtableView | None) -> bool:
+    """The Vote page: whoever the service says votes in this roundtable (it stays in the menu once final, to
+    show past votes; the page itself then offers a ballot only when ``Action.VOTE`` is in their actions)."""
+    return standing is not None and (standing.voter or Action.VOTE in standing.actions)
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class PageSpec:
     name: str
     section: str
     icon: str
-    allowed: Callable[[str | None, RoundtableView | None], bool]
+    allowed: Allowed
     needs_roundtable: bool = True
     title: str | None = None  # the menu title's catalogue key, when not ``nav.<name>``
     # Offered to this person whatever their role in the current roundtable (and without one).
@@ -89,8 +89,8 @@ class PageSpec:
         return self.title or f"nav.{self.name}"
 
 
-def _roles(roles: frozenset[str]) -> Callable[[str | None, RoundtableView | None], bool]:
-    return lambda role, _rt: role in roles
+def _roles(roles: frozenset[Role]) -> Allowed:
+    return lambda standing, _rt: standing is not None and standing.role in roles
 
 
 def _manages_roundtables(user: UserView) -> bool:
@@ -98,7 +98,7 @@ def _manages_roundtables(user: UserView) -> bool:
     if user.is_system_admin or user.is_organiser:
         return True
     tables = list_my_roundtables(user)
-    return not tables or any(current_role(user, rt.id) == "admin" for rt in tables)
+    return not tables or any(current_role(user, rt.id) == Role.ADMIN for rt in tables)
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -118,17 +118,15 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("roundtables", "manage", ":material/table_restaurant:", _roles(ADMINS), needs_roundtable=False,
              title="roundtables.nav", for_person=_manages_roundtables),
     PageSpec("admin", "manage", ":material/admin_panel_settings:", _roles(ADMINS), needs_roundtable=False),
-    PageSpec("account", "personal", ":material/person:", lambda role, rt: True, needs_roundtable=False),
+    PageSpec("account", "personal", ":material/person:", lambda standing, rt: True, needs_roundtable=False),
 )
 SECTIONS = ("work", "manage", "personal")
 
 
-def visible_pages(user: UserView, rt: RoundtableView | None, role: str | None) -> list[PageSpec]:
-    """The pages this person gets now, in menu order (only those whose file exists)."""
+def visible_pages(user: UserView, rt: RoundtableView | None, found: StandingView | None) -> list[PageSpec]:
+    """The pages this person gets now, in menu order."""
     out = []
     for spec in PAGES:
-        if not spec.path.exists():
-            continue
         if spec.for_person is not None and spec.for_person(user):
             out.append(spec)
             continue
@@ -139,7 +137,7 @@ def visible_pages(user: UserView, rt: RoundtableView | None, role: str | None) -
             elif not spec.needs_roundtable:
                 out.append(spec)
             continue
-        if spec.allowed(role, rt):
+        if spec.allowed(found, rt):
             out.append(spec)
     return out
 
@@ -170,24 +168,7 @@ def _hidden(spec: PageSpec, render: Callable[[], None]) -> st.Page:
     return st.Page(render, title=tr(spec.title_key), url_path=spec.name, visibility="hidden")
 
 
-def language_switch(where: object = None) -> None:
-    """The kk / ru / en switch; every label follows it on the next run."""
-    current = lang()
-
-    def changed() -> None:
-        set_language(st.session_state["nav_language"])
-
-    # Keep the widget in step when the language was set elsewhere (sign-in, another tab's cookie): a
-    # widget whose state disagrees starts afresh from ``index``.
-    if "nav_language" in st.session_state and st.session_state["nav_language"] != current:
-        del st.session_state["nav_language"]
-    (where or st.sidebar).selectbox(
-        tr("nav.language"), LANGS, index=LANGS.index(current), format_func=LANGUAGE_NAMES.__getitem__,
-        key="nav_language", on_change=changed,
-    )
-
-
-def _who_am_i(user: UserView, rt: RoundtableView | None, role: str | None) -> None:
+def _who_am_i(user: UserView, rt: RoundtableView | None, role: Role | None) -> None:
     box = st.sidebar.container(key="nav_user")
     box.caption(tr("nav.signed_in_as"))
     box.text(user.display_name)
@@ -215,10 +196,8 @@ def build_navigation() -> st.navigation:
     """Pages and sidebar for this run: the sign-in page when signed out, else the person's pages."""
     user = current_user()
     if user is None:
-        from recdraft.ui.pages import signin
-
         # Every page's address shows the sign-in form; after signing in the same address opens the page.
-        hidden = [_hidden(spec, signin.render) for spec in PAGES if spec.path.exists()]
+        hidden = [_hidden(spec, signin.render) for spec in PAGES]
         return st.navigation([signin_page(), *hidden], position="hidden")
     try:
         rt = current_roundtable(user)
@@ -228,8 +207,8 @@ def build_navigation() -> st.navigation:
         # A system administrator still gets the Admin page (and its restore control) without it.
         show_unexpected_error(exc)
         rt = None
-    role = current_role(user, rt.id) if rt is not None else None
-    specs = visible_pages(user, rt, role)
+    found = standing(user, rt.id) if rt is not None else None
+    specs = visible_pages(user, rt, found)
     sections: dict[str, list[st.Page]] = {}
     menu: dict[str, list[tuple[PageSpec, st.Page]]] = {}
     own_address = _own_address(specs[0]) if specs else None
@@ -241,14 +220,14 @@ def build_navigation() -> st.navigation:
         # on it, another page becomes the first one (creating the first roundtable makes Overview the first).
         menu.setdefault(section, []).append((spec, own_address if i == 0 and own_address else page))
     offered = {spec.name for spec in specs}
-    refused = [_hidden(spec, _not_allowed) for spec in PAGES if spec.path.exists() and spec.name not in offered]
+    refused = [_hidden(spec, _not_allowed) for spec in PAGES if spec.name not in offered]
     if sections and own_address is not None:
         next(iter(sections.values())).extend([own_address, *refused])
     # Streamlit's own sidebar menu is a list whose items axe reports as misplaced (list / listitem, serious):
     # the menu is recdraft's own: page links under section captions (see docs/accessibility.md).
     nav = st.navigation(sections, position="hidden")
     _menu(menu)
-    _who_am_i(user, rt, role)
+    _who_am_i(user, rt, found.role if found is not None else None)
     language_switch(st.sidebar)
     return nav
 

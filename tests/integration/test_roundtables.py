@@ -31,12 +31,12 @@ def test_members_get_their_roundtables_newest_first_with_their_role(db):
 
     mine = roundtables.list_my_roundtables(db, actor_id=world["expert"])
 
-    assert [(rt.id, role) for rt, role in mine] == [(newer, "moderator"), (world.roundtable_id, "expert"),
-                                                    (older, "observer")]
+    assert [(rt.id, standing.role) for rt, standing in mine] == [(newer, "moderator"),
+                                                                (world.roundtable_id, "expert"), (older, "observer")]
     assert mine[1][0].title["en"] == "National Societies: Legal Foundations"
     # The same answers as the one-roundtable calls.
-    for rt, role in mine:
-        assert roundtables.my_role(db, actor_id=world["expert"], roundtable_id=rt.id) == role
+    for rt, standing in mine:
+        assert roundtables.my_role(db, actor_id=world["expert"], roundtable_id=rt.id) == standing.role
     assert [rt.id for rt, _ in mine] == [rt.id for rt in roundtables.list_roundtables(db, actor_id=world["expert"])]
 
 
@@ -44,7 +44,7 @@ def test_role_changes_show_on_the_next_call(db):
     world = make_world(db)
     roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=world.roundtable_id, user_id=world["observer"],
                                role="expert")
-    assert roundtables.list_my_roundtables(db, actor_id=world["observer"])[0][1] == "expert"
+    assert roundtables.list_my_roundtables(db, actor_id=world["observer"])[0][1].role == "expert"
 
 
 def test_outsiders_get_nothing_and_system_administrators_get_everything_as_admin(db):
@@ -52,8 +52,31 @@ def test_outsiders_get_nothing_and_system_administrators_get_everything_as_admin
     other = _second_roundtable(db, date(2025, 9, 1))
     assert roundtables.list_my_roundtables(db, actor_id=world["outsider"]) == []
     root = make_user(db, "root", system_admin=True)
-    assert [(rt.id, role) for rt, role in roundtables.list_my_roundtables(db, actor_id=root)] == [
+    assert [(rt.id, standing.role) for rt, standing in roundtables.list_my_roundtables(db, actor_id=root)] == [
         (other, "admin"), (world.roundtable_id, "admin")]
+
+
+def test_each_roundtable_comes_with_the_actions_open_to_the_person_and_to_anyone(db):
+    """The standing is the policy's answer: what the page may offer, never decided by the page."""
+    from recdraft.domain.policy import Action
+
+    world = make_world(db)
+    roundtables.set_phase(db, actor_id=SYSTEM, roundtable_id=world.roundtable_id, phase="voting")
+    [(_, observer)] = roundtables.list_my_roundtables(db, actor_id=world["observer"])
+    [(_, expert)] = roundtables.list_my_roundtables(db, actor_id=world["expert"])
+    [(_, moderator)] = roundtables.list_my_roundtables(db, actor_id=world["moderator"])
+    assert observer.actions == frozenset() and Action.VOTE in observer.open_actions
+    assert {Action.DRAFT, Action.COMMENT, Action.VOTE} <= expert.actions and Action.CONFIGURE not in expert.actions
+    assert Action.VOTE not in moderator.actions and Action.MODERATE in moderator.actions
+    assert expert.voter and not moderator.voter and not observer.voter
+    roundtables.update_settings(db, actor_id=SYSTEM, roundtable_id=world.roundtable_id,
+                                settings={"moderators_vote": True})
+    [(_, moderator)] = roundtables.list_my_roundtables(db, actor_id=world["moderator"])
+    assert Action.VOTE in moderator.actions and moderator.voter
+    roundtables.set_phase(db, actor_id=SYSTEM, roundtable_id=world.roundtable_id, phase="archived")
+    [(_, expert)] = roundtables.list_my_roundtables(db, actor_id=world["expert"])
+    assert expert.actions == frozenset() and expert.open_actions == {Action.EXPORT, Action.CHANGE_PHASE}
+    assert expert.voter  # the Vote page stays, to show past votes
 
 
 def test_a_deactivated_person_gets_no_roundtables(db):

@@ -204,7 +204,29 @@ def test_the_audit_log_filters_by_action(admin_page):
     at.button(key="admin_audit_submit").click().run()
     table = next(d.value for d in at.dataframe if "Action" in d.value.columns)
     assert len(table) > 0
-    assert set(table["Action"]) <= {"membership.set", "membership.consent"}
+    # Only membership.set and membership.consent events, each shown as its sentence (not the raw key).
+    assert all("set a participant's role to" in a or "updated their consent to be named" in a
+               for a in table["Action"]), list(table["Action"])
+
+
+@pytest.mark.parametrize(("lang", "sentence", "detail"), [
+    ("en", "moved the roundtable to the phase “Voting”", "To: Voting"),
+    ("ru", "круглый стол переведён на этап «Голосование»", "To: Голосование"),
+    ("kk", "дөңгелек үстелді «Дауыс беру» кезеңіне көшірді", "To: Дауыс беру"),
+])
+def test_the_audit_log_reads_as_sentences_in_each_language(app_as, ui_db, lang, sentence, detail):
+    """Who did what, in the interface language: no raw action keys, no JSON braces."""
+    roundtables.set_phase(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1, phase="voting")
+    at = app_as("admin", ADMIN_PAGE, lang=lang)
+    at.text_input(key="admin_audit_prefix").input("roundtable.phase")
+    at.button(key="admin_audit_submit").click().run()
+    table = at.dataframe[-1].value
+    actions, objects, details = (list(table[c]) for c in table.columns[2:5])
+    assert any(sentence in a for a in actions), actions
+    assert not any("roundtable.phase" in a for a in actions)
+    assert any(detail in d for d in details), details
+    assert not any("{" in d or "}" in d for d in details + actions)
+    assert objects[0].split()[0] in {"Roundtable", "Круглый", "Дөңгелек"}
 
 
 def test_the_backup_tab_downloads_and_replaces_the_data_only_once_confirmed(admin_page, ui_db):
@@ -291,13 +313,15 @@ def test_losing_the_admin_role_removes_the_page_at_the_next_click(app_as, ui_db,
 
 def test_the_service_decides_even_when_the_page_offers_the_action(app_as, ui_db, roundtable_admin, monkeypatch):
     """The page is drawn from a stale role (simulated): the click still goes to a service that checks."""
-    from recdraft.ui import context, nav
+    from recdraft.domain.roles import Role
+    from recdraft.ui import context
 
     roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=roundtable_admin, role="admin")
     at = _as_rt_admin(app_as, ui_db)
     roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=roundtable_admin, role="observer")
-    monkeypatch.setattr(context, "current_role", lambda user, rt_id: "admin")
-    monkeypatch.setattr(nav, "current_role", lambda user, rt_id: "admin")
+    stale = roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1)
+    monkeypatch.setattr(context, "_my_roundtables",
+                        lambda user: [(stale, roundtables._standing(stale, Role.ADMIN))])
     at.text_input(key="admin_set_venue_en").input("Somewhere else")
     at.button(key="admin_settings_submit").click().run()
     assert "Only administrators of this roundtable can change its settings and participants." in [e.value for e in at.error]
@@ -343,7 +367,7 @@ def test_a_system_administrator_reaches_the_restore_control_through_the_app_when
 def test_the_audit_log_pages_through_more_than_one_page_of_events(app_as, ui_db):
     # Issue 18: the audit log stopped at 200 rows; now "Older" shows the next page, "Newer" goes back.
     from recdraft.services._base import audit
-    from recdraft.ui.pages.admin import AUDIT_LIMIT
+    from recdraft.ui.screens.admin import AUDIT_LIMIT
 
     with ui_db.write() as s:
         for i in range(AUDIT_LIMIT + 30):
@@ -358,6 +382,6 @@ def test_the_audit_log_pages_through_more_than_one_page_of_events(app_as, ui_db)
     at.button(key="admin_audit_next").click().run()
     second = next(d.value for d in at.dataframe if "Action" in d.value.columns)
     assert len(second) == 30 and at.button(key="admin_audit_next").disabled
-    assert '{"i": 0}' in set(second["Details"])  # the oldest event is on the last page
+    assert "I: 0" in set(second["Details"])  # the oldest event is on the last page (details as "name: value")
     at.button(key="admin_audit_prev").click().run()
     assert len(next(d.value for d in at.dataframe if "Action" in d.value.columns)) == AUDIT_LIMIT

@@ -65,17 +65,23 @@ def test_a_role_change_changes_the_menu_on_the_next_run(app_as, ui_db):
         roundtables.set_membership(ui_db, actor_id=admin, roundtable_id=1, user_id=target, role="expert")
 
 
-def test_moderators_get_the_vote_page_only_when_the_roundtable_lets_them_vote():
-    class Rt:
-        settings = {"moderators_vote": False}
+@pytest.mark.parametrize("phase", ["setup", "voting", "closed"])
+def test_moderators_get_the_vote_page_only_when_the_roundtable_lets_them_vote(ui_db, phase):
+    from recdraft.domain.roles import Role
+    from recdraft.services._base import SYSTEM
 
-    rt = Rt()
-    assert nav._may_vote("expert", rt)
-    assert not nav._may_vote("moderator", rt) and not nav._may_vote("admin", rt)
-    assert not nav._may_vote("observer", rt)
-    rt.settings = {"moderators_vote": True}
-    assert nav._may_vote("moderator", rt) and nav._may_vote("admin", rt)
-    assert not nav._may_vote("observer", rt)
+    rt = roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1).model_copy(
+        update={"settings": {"moderators_vote": False}, "phase": phase})
+
+    def may_vote(role: str) -> bool:  # the page menu's answer from the standing the service computes
+        return nav._may_vote(roundtables._standing(rt, Role(role)), rt)
+
+    assert may_vote("expert")
+    assert not may_vote("moderator") and not may_vote("admin")
+    assert not may_vote("observer")
+    rt = rt.model_copy(update={"settings": {"moderators_vote": True}})
+    assert may_vote("moderator") and may_vote("admin")
+    assert not may_vote("observer")
 
 
 def test_page_titles_come_from_the_catalogue_in_the_chosen_language(app_as):

@@ -11,7 +11,7 @@ import pytest
 from recdraft.errors import NotFound, PermissionDenied
 from recdraft.services import accounts, participants, recommendations, roundtables
 from recdraft.services._base import SYSTEM
-from recdraft.ui.pages.participants import links_csv
+from recdraft.ui.screens.participants import links_csv
 from tests.rowcounts import row_counts
 from tests.ui.conftest import page_alone, page_files, user_id
 

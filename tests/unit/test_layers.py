@@ -63,3 +63,22 @@ def test_the_database_layer_imports_no_services_or_ui():
 
 def test_the_ui_does_not_touch_the_database_directly():
     assert _offenders("ui", ("sqlalchemy", "recdraft.db.models")) == []
+
+
+def test_the_ui_never_decides_who_may():
+    """recdraft/ui shows the actions the services computed (``StandingView``, views' ``actions``): it may name
+    an ``Action`` but never asks the policy itself (``can``, ``actions``, ``refusal``, ``voting_roles``)."""
+    asking = {"can", "actions", "refusal", "voting_roles"}
+    offenders = []
+    for path in _modules("ui"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        rel = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "recdraft.domain.policy":
+                offenders += [f"{rel}:{node.lineno} imports {a.name}" for a in node.names if a.name in asking]
+            elif isinstance(node, ast.ImportFrom) and node.module == "recdraft.domain":
+                offenders += [f"{rel}:{node.lineno} imports the policy module" for a in node.names if a.name == "policy"]
+            elif isinstance(node, ast.Import):
+                offenders += [f"{rel}:{node.lineno} imports the policy module" for a in node.names
+                              if a.name == "recdraft.domain.policy"]
+    assert offenders == []

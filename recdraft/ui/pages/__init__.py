@@ -1,7 +1,10 @@
-"""Page scripts. Each file is run by st.navigation as a script and starts with the shared guard::
+"""Page entries: each file is run by st.navigation as a script and is only::
 
-    from recdraft.ui.context import require_member
-    user, rt, role = require_member()
+    \"\"\"What the page is for.\"\"\"
 
-Shared pieces a page file needs import from ``recdraft.ui.context`` (never from another page).
+    from recdraft.ui.screens.<name> import render
+
+    render()
+
+The page's code is in ``recdraft/ui/screens/<name>`` (tests/unit/test_page_shape.py holds every file to it).
 """

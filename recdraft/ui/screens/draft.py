@@ -46,7 +46,7 @@ from recdraft.ui.widgets.page import (
     require_member,
     submission_key,
 )
-from recdraft.ui.widgets.phase_gate import may, note_key, phase_name, phase_note
+from recdraft.ui.widgets.phase_gate import may, note_key, phase_is_open_for, phase_name, phase_note
 from recdraft.ui.widgets.topics import topic_label, topic_options
 
 NEW_PREFIX = "draft_new"
@@ -344,7 +344,7 @@ def _edit(member: Member, rec_id: int) -> None:
 def render() -> None:
     """The whole page."""
     member = require_member()
-    if not member.contributes:
+    if not may(member, Action.DRAFT) and phase_is_open_for(member, Action.DRAFT):
         st.warning(tr("draft.observer"))
         st.stop()
     if not may(member, Action.DRAFT):

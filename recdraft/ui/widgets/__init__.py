@@ -1,1 +1,1 @@
-"""Pieces the recommendation, draft and moderation pages share: page guard, labels, forms, diffs, comments."""
+"""Pieces two or more screens share: labels, phase notes and gates, forms, diffs, comments, charts, flashes."""

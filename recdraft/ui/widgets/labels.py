@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from recdraft.i18n import LANGUAGE_NAMES
+from recdraft.i18n import LANGS, LANGUAGE_NAMES
 from recdraft.schemas.content import LangContent
-from recdraft.ui.context import lang, tr
+from recdraft.ui.language import lang, tr
 
-CONTENT_LANGS = ("kk", "ru", "en")
+CONTENT_LANGS = LANGS
+UPLOAD_LIMIT_MB = 200  # Streamlit's server.maxUploadSize (not changed in .streamlit/config.toml)
 STATUS_COLOURS = {
     "draft": "gray", "discussion": "blue", "voting": "violet", "adopted": "green", "rejected": "red",
     "withdrawn": "gray", "merged": "orange",
@@ -34,7 +35,25 @@ def comment_status_label(status: str) -> str:
 
 
 def language_name(code: str) -> str:
+    """A language named in itself (Қазақша, Русский, English): tabs and labels of text written in it."""
     return LANGUAGE_NAMES.get(code, code)
+
+
+def language_in_words(code: str) -> str:
+    """A language named in the interface language, for a sentence ("…мына тілде жазылған: ағылшын тілі.")."""
+    return tr(f"ui.language.{code}") if code in LANGS else code
+
+
+def date_help(*, span: bool = False) -> str:
+    """How to type a date (or a span of dates), in the interface language: the box itself shows only
+    Streamlit's English placeholder (DD.MM.YYYY)."""
+    return tr("ui.date.range_help" if span else "ui.date.help")
+
+
+def upload_help(types: list[str] | tuple[str, ...]) -> str:
+    """What a file box takes, in the interface language (Streamlit writes its box's own words in English;
+    ``recdraft.ui.a11y``'s script translates them in the browser)."""
+    return tr("ui.upload.help", types=", ".join(t.upper() for t in types), size=UPLOAD_LIMIT_MB)
 
 
 def badge(text: str, colour: str) -> str:

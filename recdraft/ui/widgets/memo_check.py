@@ -6,10 +6,11 @@ from typing import Any
 
 import streamlit as st
 
+from recdraft.i18n import LANGS
 from recdraft.services import research
 from recdraft.services.memo_check import check_memo
 from recdraft.ui.context import db, errors_shown, fmt_datetime, lang, localized, tr
-from recdraft.ui.widgets.labels import language_name
+from recdraft.ui.widgets.labels import language_name, upload_help
 
 CHECK_KEY = "memo_check_result"
 
@@ -47,7 +48,9 @@ def memo_check(member: Any) -> None:
     st.subheader(tr("friction.check.title"), anchor=False)
     st.caption(tr("friction.check.help"))
     with st.form("memo_check_form", border=True):
-        upload = st.file_uploader(tr("friction.check.file"), type=["docx", "json", "pdf"], key="memo_check_file")
+        types = ["docx", "json", "pdf"]
+        upload = st.file_uploader(tr("friction.check.file"), type=types, key="memo_check_file",
+                                  help=upload_help(types))
         pasted = st.text_input(tr("friction.check.hash"), key="memo_check_hash", max_chars=200)
         sent = st.form_submit_button(tr("friction.check.button"), icon=":material/fact_check:", type="primary",
                                      key="memo_check_go")
@@ -67,7 +70,7 @@ def research_download(member: Any) -> None:
     """The roundtable's data for researchers, as one ZIP built when the button is pressed."""
     st.subheader(tr("friction.research.title"), anchor=False)
     st.caption(tr("friction.research.help"))
-    code = lang() if lang() in ("kk", "ru", "en") else "en"
+    code = lang() if lang() in LANGS else "en"
 
     def build() -> bytes:
         return research.export_research(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,

@@ -1,51 +1,31 @@
-"""The page guard and small navigation helpers the recommendation pages share."""
+"""Small navigation helpers the recommendation pages share (and, re-exported, their page guard).
+
+``Member`` and ``require_member`` are ``recdraft.ui.context``'s (one Member for every page): what the
+person may do is ``member.actions`` (``phase_gate.may``), never a check of their role here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from recdraft.domain.roles import Role, can_contribute, can_moderate
-from recdraft.schemas.views import RoundtableView, UserView
-from recdraft.ui import context
-from recdraft.ui.context import tr
+from recdraft.domain.roles import Role
+from recdraft.ui.context import Member, require_member, require_role, tr
+
+__all__ = ["Member", "flash", "forget_topics", "form_nonce", "go_to", "query_int", "require_member",
+           "require_staff", "show_flash", "submission_key"]
 
 TOPICS_CACHE = "recs_topics_"  # session-state prefix of the cached topic lists (see the list page)
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 PAGES = {name: PAGES_DIR / f"{name}.py" for name in ("recommendations", "draft", "moderation")}
 
 
-@dataclass(frozen=True)
-class Member:
-    """Who is looking at the page: the signed-in person, their roundtable and their role there now."""
-
-    user: UserView
-    roundtable: RoundtableView
-    role: str
-
-    @property
-    def is_staff(self) -> bool:
-        return can_moderate(Role(self.role))
-
-    @property
-    def contributes(self) -> bool:
-        return can_contribute(Role(self.role))
-
-
-def require_member() -> Member:
-    """The signed-in participant of the current roundtable; otherwise the sign-in page or a notice, and stop."""
-    user, roundtable, role = context.require_member()
-    return Member(user=user, roundtable=roundtable, role=str(role))
-
-
 def require_staff() -> Member:
-    """A moderator or administrator of the current roundtable; anyone else sees a refusal and nothing more."""
-    user, roundtable, role = context.require_role(Role.ADMIN.value, Role.MODERATOR.value)
-    return Member(user=user, roundtable=roundtable, role=str(role))
+    """The moderation page's audience, moderators and administrators; anyone else sees a refusal and nothing more."""
+    return require_role(Role.ADMIN, Role.MODERATOR)
 
 
 def go_to(page: str, **params: Any) -> None:

@@ -1,9 +1,10 @@
 """What the roundtable's phase lets this person do now: the pages' one question, and the note saying why not.
 
-Pages ask ``may(member, Action.X)`` before drawing a control; it asks ``recdraft.domain.phases.allowed``
-with the person's role read on this run and the roundtable's phase, exactly as the services do on submit,
-so a control that is shown works and a refused one is not shown at all. ``phase_note`` says in one line
-why the usual controls are missing in the final and archived phases.
+Pages ask ``may(member, Action.X)`` before drawing a control: it looks the action up in ``member.actions``,
+which the service computed from the one policy (``domain.policy.actions``) with the person's role read on
+this run and the roundtable's phase — exactly what the services check on submit, so a control that is
+shown works and a refused one is not shown at all. ``phase_note`` says in one line why the usual controls
+are missing in the final and archived phases.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from typing import Any
 
 import streamlit as st
 
-from recdraft.domain.policy import Action, actions, can
+from recdraft.domain.policy import Action
 from recdraft.domain.roles import Phase
 from recdraft.schemas.views import RoundtableView
-from recdraft.ui.context import tr
+from recdraft.ui.context import current_user, standing, tr
 
 # The order a person reads "what you can do now" in.
 ACTION_ORDER: tuple[Action, ...] = (
@@ -24,30 +25,28 @@ ACTION_ORDER: tuple[Action, ...] = (
 )
 
 
-def _moderators_vote(rt: RoundtableView) -> bool:
-    return bool((rt.settings or {}).get("moderators_vote", False))
-
-
-def may_in(rt: RoundtableView, role: str | None, action: Action | str) -> bool:
-    """Whether ``role`` may do ``action`` in ``rt`` in its current phase (the services' own rule)."""
-    return can(action, role=role, phase=rt.phase, moderators_vote=_moderators_vote(rt))
-
-
 def may(member: Any, action: Action | str) -> bool:
-    """Whether the person looking at the page (anything with ``.roundtable`` and ``.role``) may do ``action`` now."""
-    return may_in(member.roundtable, member.role, action)
+    """Whether the person looking at the page (a ``context.Member``) may do ``action`` now."""
+    return Action(action) in member.actions
 
 
-def actions_now(rt: RoundtableView, role: str | None) -> list[Action]:
-    """Everything ``role`` may do in ``rt`` now, in reading order."""
-    open_ = actions(role=role, phase=rt.phase, moderators_vote=_moderators_vote(rt))
-    return [a for a in ACTION_ORDER if a in open_]
+def actions_now(member: Any) -> list[Action]:
+    """Everything the person may do now, in reading order."""
+    return [a for a in ACTION_ORDER if a in member.actions]
 
 
-def phase_is_open_for(rt: RoundtableView, action: Action | str) -> bool:
-    """Whether the phase leaves ``action`` open to someone (e.g. votes can be cast by experts now)."""
-    return any(can(action, role=role, phase=rt.phase, moderators_vote=True)
-               for role in ("admin", "moderator", "expert"))
+def phase_is_open_for(where: Any, action: Action | str) -> bool:
+    """Whether the phase leaves ``action`` open to someone (e.g. votes can be cast by experts now).
+
+    ``where`` is a ``context.Member`` (its ``open_actions``) or the roundtable itself (the signed-in person's
+    standing there, read on this run).
+    """
+    open_actions = getattr(where, "open_actions", None)
+    if open_actions is None and isinstance(where, RoundtableView):
+        user = current_user()
+        found = standing(user, where.id) if user is not None else None
+        open_actions = found.open_actions if found is not None else frozenset()
+    return Action(action) in (open_actions or frozenset())
 
 
 def phase_name(phase: str) -> str:

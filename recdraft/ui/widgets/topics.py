@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from recdraft.i18n import LANGS
 from recdraft.schemas.views import RoundtableView
-from recdraft.ui.context import lang
+from recdraft.ui.language import lang
 
-_FALLBACK = ("en", "ru", "kk")
+_FALLBACK = tuple(reversed(LANGS))  # en, ru, kk
 
 
 def defined_topics(rt: RoundtableView) -> list[dict[str, Any]]:

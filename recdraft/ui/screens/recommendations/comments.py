@@ -38,7 +38,7 @@ from recdraft.ui.widgets.labels import (
     shown_language,
 )
 from recdraft.ui.widgets.page import Member, flash, form_nonce, submission_key
-from recdraft.ui.widgets.phase_gate import may, note_key, phase_name
+from recdraft.ui.widgets.phase_gate import may, note_key, phase_is_open_for, phase_name
 
 ACTION_KEY = "recs_comment_action"
 MAX_DEPTH = 3
@@ -85,7 +85,7 @@ def _header(c: CommentView, member: Member) -> str:
         parts.append(badge(comment_status_label(c.status), COMMENT_COLOURS.get(c.status, "gray")))
     if c.edited:
         parts.append(f"*{escape_markdown(tr('recs.comment.edited'))}*")
-    if member.is_staff and c.open_flags:
+    if may(member, Action.MODERATE) and c.open_flags:
         parts.append(badge(tr("recs.comment.flags", count=c.open_flags), "red"))
     if c.resolution == "addressed":
         parts.append(badge(tr("recs.comment.addressed", number=c.addressed_revision_number or "?"), "green"))
@@ -288,7 +288,7 @@ def thread_page_key(rec_id: int) -> str:
 
 
 def _why_not_sent(member: Member) -> str:
-    if not member.contributes:
+    if phase_is_open_for(member, Action.COMMENT):  # open to others now: it is the role that does not comment
         return tr("threads.not_sent.role", role=tr(f"role.{member.role}"))
     return tr("threads.not_sent.phase", phase=phase_name(member.roundtable.phase))
 

@@ -41,6 +41,7 @@ from recdraft.ui.widgets.labels import (
     badge,
     field_label,
     labels_for,
+    language_in_words,
     language_name,
     priority_badge,
     shown_language,
@@ -196,7 +197,7 @@ def _detail(member: Member, rec_id: int) -> None:
                              format_func=language_name, required=True)
         code = shown_language(content, st.session_state.get(view_key))
     elif code != lang():
-        st.caption(tr("recs.only_in", language=language_name(code)))
+        st.caption(tr("recs.only_in", language=language_in_words(code)))
     authors = [names.get(rec.created_by, "?"), *[names.get(uid, "?") for uid in rec.coauthor_ids]]
     st.caption(" · ".join([
         escape_markdown(tr("recs.authors", names=", ".join(authors))),

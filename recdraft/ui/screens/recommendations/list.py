@@ -158,7 +158,7 @@ def _list(member: Member) -> None:
     head, action = st.columns([5, 1.3], vertical_alignment="bottom")
     head.title(tr("recs.title"))
     phase_note(member.roundtable)
-    if member.contributes and may(member, Action.DRAFT) and action.button(
+    if may(member, Action.DRAFT) and action.button(
             tr("recs.new"), key="recs_new", type="primary", icon=":material/add:", width="stretch"):
         go_to("draft")
     show_flash()
