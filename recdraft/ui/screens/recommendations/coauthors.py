@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from recdraft.domain.policy import Action
 from recdraft.domain.roles import Role
 from recdraft.domain.statuses import Frozen, is_frozen
 from recdraft.schemas.views import MembershipView, RecommendationView
 from recdraft.services import recommendations as rec_service
 from recdraft.ui.context import db, errors_shown, tr
 from recdraft.ui.widgets.page import Member, flash
+from recdraft.ui.widgets.phase_gate import may
 
 CONTRIBUTING = frozenset({Role.ADMIN, Role.MODERATOR, Role.EXPERT})
 
@@ -24,7 +26,7 @@ def may_choose(member: Member, rec: RecommendationView) -> bool:
     """The author and the roundtable's staff choose co-authors (as the service allows)."""
     if is_frozen(rec.status, Frozen.COAUTHORS):  # an adopted text's authors are frozen (domain.statuses)
         return False
-    return member.is_staff or (member.contributes and rec.created_by == member.user.id)
+    return may(member, Action.MODERATE) or (Action.EDIT in rec.actions and rec.created_by == member.user.id)
 
 
 def candidates(members: list[MembershipView], rec: RecommendationView) -> list[MembershipView]:

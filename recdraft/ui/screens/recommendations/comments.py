@@ -306,15 +306,15 @@ def kept_text(member: Member, key: str, label: str, *, unchanged: str = "") -> b
 
 
 def _new_comment_box(member: Member, rec: RecommendationView) -> None:
-    if member.contributes and may(member, Action.COMMENT):
-        if member.roundtable.moderation_mode == ModerationMode.PRE and not member.is_staff:
+    if may(member, Action.COMMENT):
+        if member.roundtable.moderation_mode == ModerationMode.PRE and not may(member, Action.MODERATE):
             st.caption(tr("recs.comment.premoderation"))
         _comment_form(member, rec)
         return
     name = f"comment_{rec.id}_0"
     if kept_text(member, f"recs_body_{name}_{_generation(name)}", tr("recs.comment.body")):
         return
-    if member.contributes and note_key(member.roundtable) is None:
+    if not phase_is_open_for(member, Action.COMMENT) and note_key(member.roundtable) is None:
         # Final and archived roundtables say why at the top of the page; other phases say it here.
         st.caption(tr("phase_ui.comments_not_yet", phase=phase_name(member.roundtable.phase)))
 
