@@ -13,7 +13,7 @@ from recdraft.schemas.views import MembershipView, RecommendationView
 from recdraft.services import amendments as amendment_service
 from recdraft.services import comments as comment_service
 from recdraft.services import recommendations as rec_service
-from recdraft.services import results as results_service
+from recdraft.services import voting as voting_service
 from recdraft.services import revisions as revision_service
 from recdraft.services import roundtables as roundtable_service
 from recdraft.ui.a11y import in_language
@@ -89,7 +89,7 @@ def _text_block(rec: RecommendationView, code: str) -> None:
 def _vote_line(member: Member, rec: RecommendationView) -> None:
     """The person's own vote on this recommendation, when they vote in this roundtable."""
     try:
-        ballots = results_service.my_ballots(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
+        ballots = voting_service.my_ballots(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
     except RecdraftError:
         return
     if not getattr(ballots, "eligible", False):
