@@ -22,5 +22,6 @@ else:
     configure_logging()
     # A bad setting stops the start with its message, not the first request or sign-in.
     config.check_settings()
-    app = st.App("streamlit_app.py", routes=ROUTES, middleware=[Middleware(SecurityMiddleware)],
-                 on_script_error=on_script_error)
+    app = st.App(
+        "streamlit_app.py", routes=ROUTES, middleware=[Middleware(SecurityMiddleware)], on_script_error=on_script_error
+    )

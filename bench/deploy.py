@@ -41,12 +41,12 @@ from tests.deploy.harness import (  # noqa: E402
 )
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, sign_in, wait_idle  # noqa: E402
 
-BARE_APP = '''import streamlit as st
+BARE_APP = """import streamlit as st
 st.title("Sign in")
 st.text_input("User name", key="signin_username")
 st.text_input("Password", type="password", key="signin_password")
 st.button("Sign in", key="signin_submit")
-'''
+"""
 PEOPLE = ["expert1", "expert2", "expert3", "expert4", "expert5", "expert6", "moderator", "observer", "admin"]
 
 
@@ -120,8 +120,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each requests/s run (default 3)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (default 8)")
     parser.add_argument("--repeat", type=int, default=3, help="interleaved requests/s pairs (default 3)")
-    parser.add_argument("--default-malloc", action="store_true",
-                        help="run the replica without MALLOC_ARENA_MAX=2 (glibc's default arenas)")
+    parser.add_argument(
+        "--default-malloc",
+        action="store_true",
+        help="run the replica without MALLOC_ARENA_MAX=2 (glibc's default arenas)",
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -157,21 +160,30 @@ def main() -> int:
             order = ("bare", "recdraft") if k % 2 == 0 else ("recdraft", "bare")
             got = {name: requests_per_second(https[name], args.seconds, args.clients) for name in order}
             rps_pairs.append((got["recdraft"], got["bare"]))
-        rps = {"recdraft": statistics.median(r for r, _ in rps_pairs), "bare": statistics.median(b for _, b in rps_pairs)}
+        rps = {
+            "recdraft": statistics.median(r for r, _ in rps_pairs),
+            "bare": statistics.median(b for _, b in rps_pairs),
+        }
         for name in ("bare", "recdraft"):
-            idle[name], per[name] = memory_per_session(browser, f"https://localhost:{https[name]}",
-                                                        servers[name].popen.pid, args.sessions, name == "recdraft")
+            idle[name], per[name] = memory_per_session(
+                browser, f"https://localhost:{https[name]}", servers[name].popen.pid, args.sessions, name == "recdraft"
+            )
         # The same replica, tabs that stay on the sign-in page: what a session costs before anyone signs in.
-        _, per["signin"] = memory_per_session(browser, f"https://localhost:{https['recdraft']}",
-                                              servers["recdraft"].popen.pid, args.sessions, False)
+        _, per["signin"] = memory_per_session(
+            browser, f"https://localhost:{https['recdraft']}", servers["recdraft"].popen.pid, args.sessions, False
+        )
 
-    print(f"one replica behind Caddy (https, loopback), {args.clients} clients x {args.seconds:g} s, "
-          f"{args.sessions} browser sessions each, replica malloc: "
-          f"{'glibc default' if args.default_malloc else 'MALLOC_ARENA_MAX=2 (as deployed)'}")
+    print(
+        f"one replica behind Caddy (https, loopback), {args.clients} clients x {args.seconds:g} s, "
+        f"{args.sessions} browser sessions each, replica malloc: "
+        f"{'glibc default' if args.default_malloc else 'MALLOC_ARENA_MAX=2 (as deployed)'}"
+    )
     print(f"{'':24}{'recdraft':>12}{'bare':>12}{'ratio':>8}")
     ratios = [r / b for r, b in rps_pairs]
-    print(f"{'GET / requests/s':24}{rps['recdraft']:12.0f}{rps['bare']:12.0f}{statistics.median(ratios):8.2f}"
-          f"   (medians; paired ratio min–max {min(ratios):.2f}–{max(ratios):.2f} over {len(ratios)} interleaved pairs)")
+    print(
+        f"{'GET / requests/s':24}{rps['recdraft']:12.0f}{rps['bare']:12.0f}{statistics.median(ratios):8.2f}"
+        f"   (medians; paired ratio min–max {min(ratios):.2f}–{max(ratios):.2f} over {len(ratios)} interleaved pairs)"
+    )
     print(f"{'warmed RSS MiB':24}{idle['recdraft']:12.1f}{idle['bare']:12.1f}{idle['recdraft'] / idle['bare']:8.2f}")
     ratio = per["recdraft"] / per["bare"] if per["bare"] > 0 else float("nan")
     print(f"{'RSS MiB per session':24}{per['recdraft']:12.2f}{per['bare']:12.2f}{ratio:8.2f}")
@@ -179,9 +191,11 @@ def main() -> int:
     print(f"{'  (sign-in page only)':24}{per['signin']:12.2f}{per['bare']:12.2f}{ratio:8.2f}")
     people = 200
     replica = idle["recdraft"] + per["recdraft"] * people / 2
-    print(f"sizing: {people} people on 2 replicas ~ {replica:.0f} MiB RSS per replica "
-          f"({idle['recdraft']:.0f} warmed + {people // 2} x {per['recdraft']:.2f}), "
-          f"{2 * replica / 1024:.1f} GiB for both")
+    print(
+        f"sizing: {people} people on 2 replicas ~ {replica:.0f} MiB RSS per replica "
+        f"({idle['recdraft']:.0f} warmed + {people // 2} x {per['recdraft']:.2f}), "
+        f"{2 * replica / 1024:.1f} GiB for both"
+    )
     return 0
 
 

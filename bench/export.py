@@ -46,15 +46,34 @@ from recdraft.export._markup import BOLD, ITALIC, parse_blocks  # noqa: E402
 from recdraft.schemas.memo import MemoData  # noqa: E402
 from tests.unit.export.factories import large_memo  # noqa: E402
 
-VOTE_COLUMNS = ["Round", "For", "Against", "Abstain", "Block", "Voted / eligible", "Quorum", "Rule met",
-                "Median (IQR)", "Outcome"]
+VOTE_COLUMNS = [
+    "Round",
+    "For",
+    "Against",
+    "Abstain",
+    "Block",
+    "Voted / eligible",
+    "Quorum",
+    "Rule met",
+    "Median (IQR)",
+    "Outcome",
+]
 
 
 def _vote_cells(vote) -> list[str]:
     median = f"{vote.delphi.median:g} ({vote.delphi.iqr:g})" if vote.delphi else "—"
-    return [f"Round {vote.round_number}", str(vote.votes_for), str(vote.votes_against), str(vote.abstain),
-            str(vote.block), f"{vote.voted} / {vote.eligible}", "yes" if vote.quorum_met else "no",
-            "yes" if vote.rule_met else "no", median, vote.outcome]
+    return [
+        f"Round {vote.round_number}",
+        str(vote.votes_for),
+        str(vote.votes_against),
+        str(vote.abstain),
+        str(vote.block),
+        f"{vote.voted} / {vote.eligible}",
+        "yes" if vote.quorum_met else "no",
+        "yes" if vote.rule_met else "no",
+        median,
+        vote.outcome,
+    ]
 
 
 def _sections(data: MemoData):
@@ -80,14 +99,22 @@ def _sections(data: MemoData):
     rows = [_vote_cells(v) for v in data.votes]
     yield "table", (VOTE_COLUMNS, rows)
     yield "h1", "Annex 2. Dissenting opinions"
-    yield "table", (["No.", "Member", "Organisation", "Reason"],
-                    [[str(d.recommendation_number), d.name or "Name withheld", d.organisation or "—", d.reason]
-                     for d in data.dissents])
+    yield (
+        "table",
+        (
+            ["No.", "Member", "Organisation", "Reason"],
+            [
+                [str(d.recommendation_number), d.name or "Name withheld", d.organisation or "—", d.reason]
+                for d in data.dissents
+            ],
+        ),
+    )
     yield "h1", "Annex 3. Participants"
     yield "table", (["Name", "Role"], [[p.name, p.role] for p in data.participants if p.consent_to_be_named])
 
 
 # --------------------------------------------------------------------------- (a) plain python-docx
+
 
 def plain_python_docx(data: MemoData) -> bytes:
     document = docx.Document()
@@ -137,10 +164,9 @@ class StringFloor:
             texts: list[str] = []
             pos = 0
             for m in _TEXT.finditer(data):
-                markup.append(data[pos:m.start(1)].decode("utf-8"))
+                markup.append(data[pos : m.start(1)].decode("utf-8"))
                 # What the renderer knows: the plain text; escaping it is part of the floor's work.
-                texts.append(m.group(1).decode("utf-8").replace("&lt;", "<").replace("&gt;", ">")
-                             .replace("&amp;", "&"))
+                texts.append(m.group(1).decode("utf-8").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
                 pos = m.end(1)
             markup.append(data[pos:].decode("utf-8"))
             self.skeletons[name] = (markup, texts)
@@ -167,6 +193,7 @@ class StringFloor:
 
 
 # --------------------------------------------------------------------------- (c) processes
+
 
 def markdown(data: MemoData) -> str:
     out = []
@@ -220,8 +247,10 @@ def spread(values: list[float], fmt: str = "{:.2f}") -> str:
 def report(label: str, ours: list[float], baseline: list[float], names: tuple[str, str], goal: str) -> None:
     ratios = [x / y for x, y in zip(ours, baseline, strict=True)]
     ms = [1000 * x for x in ours], [1000 * y for y in baseline]
-    print(f"{label} {names[0]} {spread(ms[0], '{:.1f}')} ms / {names[1]} {spread(ms[1], '{:.1f}')} ms "
-          f"= {spread(ratios)}   ({goal}; median (min–max) of {len(ratios)} interleaved pairs)")
+    print(
+        f"{label} {names[0]} {spread(ms[0], '{:.1f}')} ms / {names[1]} {spread(ms[1], '{:.1f}')} ms "
+        f"= {spread(ratios)}   ({goal}; median (min–max) of {len(ratios)} interleaved pairs)"
+    )
 
 
 def no_bytecode_cache_env(prefix: pathlib.Path) -> dict[str, str]:
@@ -233,16 +262,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--recommendations", type=int, default=200)
-    parser.add_argument("--cpu", action="store_true",
-                        help="time (a) and (b) in CPU time of this process (a loaded machine's wall time wanders)")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time (a) and (b) in CPU time of this process (a loaded machine's wall time wanders)",
+    )
     args = parser.parse_args()
     global CLOCK
     if args.cpu:
         CLOCK = time.process_time
 
     data = large_memo(args.recommendations, rounds=3, people=40)
-    print(f"memo: {len(data.recommendations)} recommendations, {len(data.votes)} vote rows, "
-          f"{len(data.dissents)} dissents, {len(data.participants)} participants; {args.runs} pairs each\n")
+    print(
+        f"memo: {len(data.recommendations)} recommendations, {len(data.votes)} vote rows, "
+        f"{len(data.dissents)} dissents, {len(data.participants)} participants; {args.runs} pairs each\n"
+    )
 
     render = lambda: render_memo(data, lang="en", variant="final").content  # noqa: E731
     product = render()  # also warms imports and caches for every contender alike
@@ -265,8 +299,17 @@ def main() -> None:
         source.write_text(data.model_dump_json(), encoding="utf-8")
         md = tmp_path / "memo.md"
         md.write_text(markdown(data), encoding="utf-8")
-        ours_cmd = [sys.executable, "-m", "recdraft.export", str(source), str(tmp_path / "ours.docx"),
-                    "--lang", "en", "--variant", "final"]
+        ours_cmd = [
+            sys.executable,
+            "-m",
+            "recdraft.export",
+            str(source),
+            str(tmp_path / "ours.docx"),
+            "--lang",
+            "en",
+            "--variant",
+            "final",
+        ]
         run_process(ours_cmd)
         if pandoc is None:
             print("(c) skipped: pandoc is not installed (apt-get install pandoc)")
@@ -274,14 +317,12 @@ def main() -> None:
         pandoc_cmd = [pandoc, str(md), "-o", str(tmp_path / "pandoc.docx")]
         run_process(pandoc_cmd)
         ours, theirs = paired(lambda: run_process(ours_cmd), lambda: run_process(pandoc_cmd), args.runs)
-        report("(c) process, bytecode cache   ", ours, theirs, ("python -m recdraft.export", "pandoc"),
-               "goal <= 0.3")
+        report("(c) process, bytecode cache   ", ours, theirs, ("python -m recdraft.export", "pandoc"), "goal <= 0.3")
         empty = tmp_path / "no-pycache"
         empty.mkdir()
         cold = no_bytecode_cache_env(empty)
         ours, theirs = paired(lambda: run_process(ours_cmd, cold), lambda: run_process(pandoc_cmd), args.runs)
-        report("(c) process, no bytecode cache", ours, theirs, ("python -m recdraft.export", "pandoc"),
-               "goal <= 0.3")
+        report("(c) process, no bytecode cache", ours, theirs, ("python -m recdraft.export", "pandoc"), "goal <= 0.3")
         # What no export can go below: the interpreter starting (site, the editable install's finder) and
         # doing nothing, in the same two settings.
         bare = [sys.executable, "-c", "pass"]

@@ -24,9 +24,9 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import docx
+import docx  # noqa: E402 - after the path to the checkout
 
-from recdraft.importing.law import carry_over, read_law
+from recdraft.importing.law import carry_over, read_law  # noqa: E402
 
 WORDS_PER_PAGE = 450  # a printed page of a bill in 12 pt
 
@@ -44,9 +44,11 @@ def _bill(pages: int, *, variant: int = 1) -> bytes:
         d.add_heading(f"{n}-бап. Қоғамның {n}-міндеті", level=2)
         for k in range(1, 4):
             change = " Төтенше жағдайлар министрлігімен бірлесіп." if variant == 2 and n % 25 == 0 else ""
-            text = (f"{k}. Қоғам {n}.{k}-міндетті бейбіт уақытта және қарулы қақтығыс кезінде мемлекеттік "
-                    f"органдармен, халықаралық ұйымдармен және еріктілермен бірлесіп орындайды, ал оның "
-                    f"тәртібін Қоғамның жарғысы мен осы Заң белгілейді.{change}")
+            text = (
+                f"{k}. Қоғам {n}.{k}-міндетті бейбіт уақытта және қарулы қақтығыс кезінде мемлекеттік "
+                f"органдармен, халықаралық ұйымдармен және еріктілермен бірлесіп орындайды, ал оның "
+                f"тәртібін Қоғамның жарғысы мен осы Заң белгілейді.{change}"
+            )
             d.add_paragraph(text)
             words += len(text.split())
         for s in range(1, 4):
@@ -83,8 +85,10 @@ def main() -> None:
         ours.append(a)
         base.append(b)
         ratios.append(a / b)
-    print(f"(a) read_law {statistics.median(ours):.2f} s / plain python-docx {statistics.median(base):.2f} s = "
-          f"{statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f}) (goal <= 3)")
+    print(
+        f"(a) read_law {statistics.median(ours):.2f} s / plain python-docx {statistics.median(base):.2f} s = "
+        f"{statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f}) (goal <= 3)"
+    )
     new, _ = read_law(second, "bill2.docx")
     spent = _time(carry_over, law, new)
     print(f"(b) carry_over of a second version: {spent:.2f} s = {spent / statistics.median(base):.2f} x (a)'s baseline")

@@ -99,14 +99,23 @@ def main() -> int:
         load_demo(db, password=PASSWORD)
         people = []
         for n in range(1, max(args.phones, args.casts) + 1):
-            uid = accounts.create_user(db, actor_id=SYSTEM, username=f"phone{n:03d}", display_name=f"Phone {n}",
-                                       password=PASSWORD).id
-            roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=1, user_id=uid, role="expert",
-                                       organisation="Bench", consent_named=True)
+            uid = accounts.create_user(
+                db, actor_id=SYSTEM, username=f"phone{n:03d}", display_name=f"Phone {n}", password=PASSWORD
+            ).id
+            roundtables.set_membership(
+                db,
+                actor_id=SYSTEM,
+                roundtable_id=1,
+                user_id=uid,
+                role="expert",
+                organisation="Bench",
+                consent_named=True,
+            )
             people.append(uid)
         moderator = accounts.find_user(db, username="moderator").id
-        rec = recommendations.create_recommendation(db, actor_id=people[0], roundtable_id=1,
-                                                    content={"en": {"title": "A bench item", "text": "Text."}})
+        rec = recommendations.create_recommendation(
+            db, actor_id=people[0], roundtable_id=1, content={"en": {"title": "A bench item", "text": "Text."}}
+        )
         recommendations.set_status(db, actor_id=moderator, recommendation_id=rec.id, status="discussion")
         meeting = live.start(db, actor_id=moderator, roundtable_id=1, language="en")
         live.show(db, actor_id=moderator, live_id=meeting.id, recommendation_id=rec.id)
@@ -117,16 +126,24 @@ def main() -> int:
         import io
 
         sink = io.StringIO()
-        with contextlib.redirect_stdout(sink), running_app(url, folder / "streamlit.log") as base, \
-                sync_playwright() as pw:
+        with (
+            contextlib.redirect_stdout(sink),
+            running_app(url, folder / "streamlit.log") as base,
+            sync_playwright() as pw,
+        ):
             pid = _server_pid(base)
             time.sleep(2)
             idle_rss, idle_cpu = rss_mib(pid), cpu_share(pid, args.window)
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            proj_ctx, projector = _signed_in(browser, base, "presenter", "moderator", PASSWORD,
-                                             {"width": 1920, "height": 1080})
-            phones = [_signed_in(browser, base, f"live?code={meeting.code}", f"phone{n:03d}", PASSWORD,
-                                 {"width": 360, "height": 780}) for n in range(1, args.phones + 1)]
+            proj_ctx, projector = _signed_in(
+                browser, base, "presenter", "moderator", PASSWORD, {"width": 1920, "height": 1080}
+            )
+            phones = [
+                _signed_in(
+                    browser, base, f"live?code={meeting.code}", f"phone{n:03d}", PASSWORD, {"width": 360, "height": 780}
+                )
+                for n in range(1, args.phones + 1)
+            ]
             time.sleep(3)
             room_rss, room_cpu = rss_mib(pid), cpu_share(pid, args.window)
             delays = []
@@ -146,13 +163,19 @@ def main() -> int:
         return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
 
     print(f"live mode, {args.phones} phones + 1 projector, SQLite, one streamlit process")
-    print(f"  server RSS      idle {idle_rss:7.1f} MiB   room {room_rss:7.1f} MiB   ratio {room_rss / idle_rss:5.2f}"
-          f"   (+{(room_rss - idle_rss) / max(args.phones, 1):.2f} MiB per phone)")
-    print(f"  server CPU      idle {idle_cpu:7.1%} of a core   room {room_cpu:7.1%} of a core"
-          f"   ratio {room_cpu / max(idle_cpu, 0.001):6.1f}")
-    print(f"  cast → projector  {spread(delays)} over {args.casts} votes; "
-          f"median / refresh interval ({REFRESH_SECONDS:.1f} s) = {statistics.median(delays) / REFRESH_SECONDS:.2f}"
-          f"; goal ≤ 2 s: {'met' if max(delays) <= 2 else 'NOT met'}")
+    print(
+        f"  server RSS      idle {idle_rss:7.1f} MiB   room {room_rss:7.1f} MiB   ratio {room_rss / idle_rss:5.2f}"
+        f"   (+{(room_rss - idle_rss) / max(args.phones, 1):.2f} MiB per phone)"
+    )
+    print(
+        f"  server CPU      idle {idle_cpu:7.1%} of a core   room {room_cpu:7.1%} of a core"
+        f"   ratio {room_cpu / max(idle_cpu, 0.001):6.1f}"
+    )
+    print(
+        f"  cast → projector  {spread(delays)} over {args.casts} votes; "
+        f"median / refresh interval ({REFRESH_SECONDS:.1f} s) = {statistics.median(delays) / REFRESH_SECONDS:.2f}"
+        f"; goal ≤ 2 s: {'met' if max(delays) <= 2 else 'NOT met'}"
+    )
     return 0
 
 

@@ -120,7 +120,8 @@ def main() -> int:
                 for sign_in in order:
                     name = f"{'signed' if sign_in else 'anon'}-{len(extra)}-{k}"
                     results.setdefault((label, sign_in), []).append(
-                        one(work, db_url, name, extra, args.sessions, sign_in))
+                        one(work, db_url, name, extra, args.sessions, sign_in)
+                    )
 
     def per(label: str, sign_in: bool) -> list[float]:
         return [(loaded - idle) / args.sessions for idle, loaded in results[(label, sign_in)]]
@@ -128,8 +129,10 @@ def main() -> int:
     def fmt(values: list[float]) -> str:
         return f"{statistics.median(values):6.2f} ({min(values):.2f}–{max(values):.2f})"
 
-    print(f"recdraft serve behind Caddy, {args.sessions} browser sessions per measurement, "
-          f"{args.repeat} pair(s) per setting; MiB, median (min–max)")
+    print(
+        f"recdraft serve behind Caddy, {args.sessions} browser sessions per measurement, "
+        f"{args.repeat} pair(s) per setting; MiB, median (min–max)"
+    )
     print(f"{'':24}{'idle RSS':>10}{'RSS, sessions':>15}{'per session':>22}")
     for label in settings:
         for sign_in in (False, True):

@@ -58,8 +58,7 @@ def detail_data(base: Path, comments: int) -> str:
 
 def results_data(base: Path, items: int) -> str:
     """One closed round of ``items`` recommendations, six votes on each."""
-    data = build_dataset(base / f"results-{items}.sqlite3", recommendations=items, comments=0,
-                         votes=items * VOTERS)
+    data = build_dataset(base / f"results-{items}.sqlite3", recommendations=items, comments=0, votes=items * VOTERS)
     db = Database(data.url)
     from recdraft.db.voting_models import VotingRound
 
@@ -112,7 +111,7 @@ def measure(pages: dict[str, tuple[AppTest, str]], repeat: int) -> dict[str, lis
     for name in names:  # warm-up
         render(*pages[name])
     for i in range(repeat):
-        order = names[i % len(names):] + names[:i % len(names)]
+        order = names[i % len(names) :] + names[: i % len(names)]
         for name in order:
             samples[name].append(render(*pages[name]))
     return samples
@@ -139,8 +138,10 @@ def main() -> int:
         start = time.perf_counter()
         urls = {("detail", n): detail_data(base, n) for n in args.sizes}
         urls |= {("results", n): results_data(base, n) for n in args.sizes}
-        print(f"data: detail pages with {args.sizes} comments, results of closed rounds of {args.sizes} items "
-              f"(built in {time.perf_counter() - start:.1f} s)")
+        print(
+            f"data: detail pages with {args.sizes} comments, results of closed rounds of {args.sizes} items "
+            f"(built in {time.perf_counter() - start:.1f} s)"
+        )
         # Every page's own empty baseline runs against the same database file as the page (the same engine).
         for size in args.sizes:
             pages: dict[str, tuple[AppTest, str]] = {}
@@ -153,12 +154,16 @@ def main() -> int:
             samples = measure(pages, args.repeat)
             empty = statistics.median(samples["empty"])
             print(f"size {size}: empty page {empty * 1000:.1f} ms (median of {args.repeat})")
-            for name, baseline, goal in (("detail expert", "empty", "goal <= 5 at 500"),
-                                         ("detail moderator", "empty", "goal <= 5 at 500"),
-                                         ("results expert", "empty (results db)", "goal <= 10 at 500")):
+            for name, baseline, goal in (
+                ("detail expert", "empty", "goal <= 5 at 500"),
+                ("detail moderator", "empty", "goal <= 5 at 500"),
+                ("results expert", "empty (results db)", "goal <= 10 at 500"),
+            ):
                 ratio, low, high = paired(samples[name], samples[baseline])
-                print(f"  {name:<17} {statistics.median(samples[name]) * 1000:8.1f} ms  ratio {ratio:6.2f} "
-                      f"(spread {low:.2f}-{high:.2f}; {goal})")
+                print(
+                    f"  {name:<17} {statistics.median(samples[name]) * 1000:8.1f} ms  ratio {ratio:6.2f} "
+                    f"(spread {low:.2f}-{high:.2f}; {goal})"
+                )
     return 0
 
 

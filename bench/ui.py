@@ -138,8 +138,17 @@ def register_empty_page(base: Path) -> Path:
     """Write a one-heading page and add it to the app's pages (in this process: AppTest runs here)."""
     page = base / "empty_page.py"
     page.write_text(EMPTY_APP, encoding="utf-8")
-    nav.PAGES = (*nav.PAGES, _EmptyPage("bench_empty", "personal", ":material/crop_square:",
-                                          lambda role, rt: True, needs_roundtable=False, file=page))
+    nav.PAGES = (
+        *nav.PAGES,
+        _EmptyPage(
+            "bench_empty",
+            "personal",
+            ":material/crop_square:",
+            lambda role, rt: True,
+            needs_roundtable=False,
+            file=page,
+        ),
+    )
     return page
 
 
@@ -150,7 +159,9 @@ def median_seconds(samples: list[float]) -> float:
 def paired(ours: list[float], baseline: list[float]) -> str:
     """The per-pair ratios of two interleaved sample lists: median (min–max)."""
     ratios = [a / b for a, b in zip(ours, baseline, strict=True)]
-    return f"paired ratio {statistics.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f}) over {len(ratios)} pairs"
+    return (
+        f"paired ratio {statistics.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f}) over {len(ratios)} pairs"
+    )
 
 
 def _signed_in_app(url: str, page: str) -> AppTest:
@@ -176,10 +187,13 @@ def apptest_runs(url: str, base: Path, repeat: int) -> dict[str, list[float]]:
     bare, static = base / "empty_app.py", base / "static_list.py"
     bare.write_text(EMPTY_APP, encoding="utf-8")
     static.write_text(STATIC_LIST, encoding="utf-8")
-    apps = {"list": _signed_in_app(url, LIST_PAGE), "empty page": _signed_in_app(url, str(empty_page)),
-            "light": _signed_in_app(url, LIGHT_PAGE),
-            "bare": AppTest.from_file(str(bare), default_timeout=60),
-            "static": AppTest.from_file(str(static), default_timeout=60)}
+    apps = {
+        "list": _signed_in_app(url, LIST_PAGE),
+        "empty page": _signed_in_app(url, str(empty_page)),
+        "light": _signed_in_app(url, LIGHT_PAGE),
+        "bare": AppTest.from_file(str(bare), default_timeout=60),
+        "static": AppTest.from_file(str(static), default_timeout=60),
+    }
     for at in apps.values():  # warm: the first runs import modules
         for _ in range(3):
             at.run()
@@ -202,9 +216,23 @@ def apptest_runs(url: str, base: Path, repeat: int) -> dict[str, list[float]]:
 def start_server(script: Path, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("streamlit")), "run", str(script), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).with_name("streamlit")),
+            "run",
+            str(script),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -249,9 +277,12 @@ def browser_runs(urls: dict[str, str], repeat: int) -> dict[str, list[float]]:
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
 
     empty = "h1:has-text('Empty')"
-    targets = {"list": (f"{urls['app']}/recommendations", f".st-key-recs_open_{PAGE_SIZE}"),
-               "empty": (urls["empty"], empty), "empty page": (f"{urls['pages']}/second", empty),
-               "static": (f"{urls['static']}/recommendations", f".st-key-open_{PAGE_SIZE}")}
+    targets = {
+        "list": (f"{urls['app']}/recommendations", f".st-key-recs_open_{PAGE_SIZE}"),
+        "empty": (urls["empty"], empty),
+        "empty page": (f"{urls['pages']}/second", empty),
+        "static": (f"{urls['static']}/recommendations", f".st-key-open_{PAGE_SIZE}"),
+    }
     samples: dict[str, list[float]] = {name: [] for name in targets}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -279,18 +310,25 @@ def main() -> int:
         base = Path(tmp)
         start = time.perf_counter()
         data = build_dataset(base / "big.sqlite3", recommendations=500, comments=20_000, votes=5_000)
-        print(f"data: {data.recommendations} recommendations, {data.comments:,} comments, {data.votes:,} votes "
-              f"(built in {time.perf_counter() - start:.1f} s)")
+        print(
+            f"data: {data.recommendations} recommendations, {data.comments:,} comments, {data.votes:,} votes "
+            f"(built in {time.perf_counter() - start:.1f} s)"
+        )
         runs = apptest_runs(data.url, base, args.repeat)
-        listed, empty, light, bare, static = (median_seconds(runs[name]) for name in
-                                              ("list", "empty page", "light", "bare", "static"))
-        print(f"AppTest render, median of {args.repeat}: list page {listed * 1000:.1f} ms; empty page of the app "
-              f"(same router, sign-in check and sidebar) {empty * 1000:.1f} ms -> ratio {listed / empty:.2f} "
-              f"(goal <= 3); {paired(runs['list'], runs['empty page'])}")
-        print(f"  for reading it: the account page {light * 1000:.1f} ms (list/account {listed / light:.2f}); a bare "
-              f"one-line Streamlit script {bare * 1000:.1f} ms (list/bare {listed / bare:.2f}); the list page's "
-              f"elements from constants, no database, no router {static * 1000:.1f} ms (static/bare "
-              f"{static / bare:.2f}: Streamlit's own cost of those elements)")
+        listed, empty, light, bare, static = (
+            median_seconds(runs[name]) for name in ("list", "empty page", "light", "bare", "static")
+        )
+        print(
+            f"AppTest render, median of {args.repeat}: list page {listed * 1000:.1f} ms; empty page of the app "
+            f"(same router, sign-in check and sidebar) {empty * 1000:.1f} ms -> ratio {listed / empty:.2f} "
+            f"(goal <= 3); {paired(runs['list'], runs['empty page'])}"
+        )
+        print(
+            f"  for reading it: the account page {light * 1000:.1f} ms (list/account {listed / light:.2f}); a bare "
+            f"one-line Streamlit script {bare * 1000:.1f} ms (list/bare {listed / bare:.2f}); the list page's "
+            f"elements from constants, no database, no router {static * 1000:.1f} ms (static/bare "
+            f"{static / bare:.2f}: Streamlit's own cost of those elements)"
+        )
 
         if args.no_browser or not Path("/usr/bin/chromium").exists():
             print("browser: skipped (no /usr/bin/chromium or --no-browser)")
@@ -299,10 +337,12 @@ def main() -> int:
         (base / "empty_pages_app.py").write_text(EMPTY_PAGES_APP, encoding="utf-8")
         servers, urls = [], {}
         try:
-            for name, script, env in (("app", APP, {"RECDRAFT_DATABASE_URL": data.url}),
-                                      ("empty", base / "empty_app.py", {}),
-                                      ("pages", base / "empty_pages_app.py", {}),
-                                      ("static", base / "static_app.py", {})):
+            for name, script, env in (
+                ("app", APP, {"RECDRAFT_DATABASE_URL": data.url}),
+                ("empty", base / "empty_app.py", {}),
+                ("pages", base / "empty_pages_app.py", {}),
+                ("static", base / "static_app.py", {}),
+            ):
                 process, urls[name] = start_server(script, env, base / f"{name}.log")
                 servers.append(process)
             runs = browser_runs(urls, args.browser_repeat)
@@ -310,14 +350,18 @@ def main() -> int:
             for process in servers:
                 stop_server(process)
         shown, bare, deep, static = (median_seconds(runs[name]) for name in ("list", "empty", "empty page", "static"))
-        print(f"Chromium first render, median of {args.browser_repeat}: list page {shown * 1000:.0f} ms; empty "
-              f"Streamlit app {bare * 1000:.0f} ms -> ratio {shown / bare:.2f} (goal <= 1.5); "
-              f"{paired(runs['list'], runs['empty'])}")
-        print(f"  for reading it: the empty app opened at a page address (/second) {deep * 1000:.0f} ms ({deep / bare:.2f}: "
-              f"Streamlit's browser code first looks for the server under the page's path, fails, and retries at "
-              f"the root 100 ms later); the same sidebar and list elements drawn from constants by a static app, "
-              f"opened at /recommendations, {static * 1000:.0f} ms (static/empty {static / bare:.2f}: Streamlit's "
-              f"own cost of those elements; list/static {shown / static:.2f})")
+        print(
+            f"Chromium first render, median of {args.browser_repeat}: list page {shown * 1000:.0f} ms; empty "
+            f"Streamlit app {bare * 1000:.0f} ms -> ratio {shown / bare:.2f} (goal <= 1.5); "
+            f"{paired(runs['list'], runs['empty'])}"
+        )
+        print(
+            f"  for reading it: the empty app opened at a page address (/second) {deep * 1000:.0f} ms ({deep / bare:.2f}: "
+            f"Streamlit's browser code first looks for the server under the page's path, fails, and retries at "
+            f"the root 100 ms later); the same sidebar and list elements drawn from constants by a static app, "
+            f"opened at /recommendations, {static * 1000:.0f} ms (static/empty {static / bare:.2f}: Streamlit's "
+            f"own cost of those elements; list/static {shown / static:.2f})"
+        )
     return 0
 
 

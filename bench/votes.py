@@ -72,16 +72,19 @@ def setup(db: Database, voters: int) -> tuple[int, int, list[int]]:
         s.flush()
         s.add(Membership(roundtable_id=rt.id, user_id=people[0].id, role="moderator"))
         groups = ("ICRC", "Red Crescent Society", "Faculty", "Parliament")
-        s.add_all(Membership(roundtable_id=rt.id, user_id=p.id, role="expert", group=groups[i % 4])
-                  for i, p in enumerate(people[1:]))
+        s.add_all(
+            Membership(roundtable_id=rt.id, user_id=p.id, role="expert", group=groups[i % 4])
+            for i, p in enumerate(people[1:])
+        )
         return rt.id, people[0].id, [p.id for p in people[1:]]
 
 
 def one_round(db: Database, roundtable_id: int, moderator: int, voters: list[int], items: int) -> dict[str, float]:
     rec_ids = []
     for i in range(items):
-        rec = recs.create_recommendation(db, actor_id=moderator, roundtable_id=roundtable_id,
-                                         content={"en": {"title": f"Item {i}", "text": "Text"}})
+        rec = recs.create_recommendation(
+            db, actor_id=moderator, roundtable_id=roundtable_id, content={"en": {"title": f"Item {i}", "text": "Text"}}
+        )
         recs.set_status(db, actor_id=moderator, recommendation_id=rec.id, status="discussion")
         rec_ids.append(rec.id)
     round_id = voting.open_round(db, actor_id=moderator, roundtable_id=roundtable_id, recommendation_ids=rec_ids).id
@@ -98,8 +101,14 @@ def one_round(db: Database, roundtable_id: int, moderator: int, voters: list[int
                 voting.cast_vote(db, actor_id=uid, round_id=round_id, recommendation_id=rec_id, choice="agree")
                 done += 1
             # And one change of mind each: a second write to an existing vote.
-            voting.cast_vote(db, actor_id=uid, round_id=round_id, recommendation_id=rec_ids[0],
-                             choice="disagree", reason="Changed my mind")
+            voting.cast_vote(
+                db,
+                actor_id=uid,
+                round_id=round_id,
+                recommendation_id=rec_ids[0],
+                choice="disagree",
+                reason="Changed my mind",
+            )
             done += 1
         except BaseException as exc:  # noqa: BLE001 - reported below
             with lock:
@@ -117,14 +126,21 @@ def one_round(db: Database, roundtable_id: int, moderator: int, voters: list[int
     expected = len(voters) * items
     with db.read() as s:
         rows = s.scalar(select(func.count()).select_from(Vote).where(Vote.round_id == round_id))
-        distinct = s.execute(select(func.count()).select_from(
-            select(Vote.recommendation_id, Vote.voter_id).where(Vote.round_id == round_id).distinct().subquery()
-        )).scalar()
+        distinct = s.execute(
+            select(func.count()).select_from(
+                select(Vote.recommendation_id, Vote.voter_id).where(Vote.round_id == round_id).distinct().subquery()
+            )
+        ).scalar()
     result = voting.close_round(db, actor_id=moderator, round_id=round_id)
     counted = sum(item.overall.voted for item in result.items)
     return {
-        "seconds": elapsed, "calls": calls[0], "throughput": calls[0] / elapsed, "errors": len(errors),
-        "lost": expected - distinct, "duplicated": rows - distinct, "counted_missing": expected - counted,
+        "seconds": elapsed,
+        "calls": calls[0],
+        "throughput": calls[0] / elapsed,
+        "errors": len(errors),
+        "lost": expected - distinct,
+        "duplicated": rows - distinct,
+        "counted_missing": expected - counted,
         "first_error": repr(errors[0]) if errors else "",
     }
 
@@ -180,9 +196,24 @@ def pgbench_limit(url: str, clients: int, seconds: float) -> float:
     """TPC-B transactions per second from ``pgbench -c clients -j 2`` on the scratch database ``url``."""
     conn_args, env = _pg_env(url)
     database = make_url(url).database or "postgres"
-    done = subprocess.run(["pgbench", *conn_args, "-n", "-c", str(clients), "-j", str(min(2, clients)),
-                           "-T", str(max(1, round(seconds))), database],
-                          capture_output=True, text=True, env=env, check=True)
+    done = subprocess.run(
+        [
+            "pgbench",
+            *conn_args,
+            "-n",
+            "-c",
+            str(clients),
+            "-j",
+            str(min(2, clients)),
+            "-T",
+            str(max(1, round(seconds))),
+            database,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     match = re.search(r"tps = ([0-9.]+)", done.stdout)
     if match is None:
         raise RuntimeError(f"pgbench printed no tps: {done.stdout[-500:]} {done.stderr[-500:]}")
@@ -190,12 +221,12 @@ def pgbench_limit(url: str, clients: int, seconds: float) -> float:
 
 
 def _spread(values: list[float], fmt: str = "{:.0f}") -> str:
-    return (f"{fmt.format(statistics.median(values))} "
-            f"({fmt.format(min(values))}–{fmt.format(max(values))})")
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
 
 
-def run(label: str, db: Database, threads: int, items: int, repeat: int, limit: Callable[[], float],
-        limit_name: str) -> None:
+def run(
+    label: str, db: Database, threads: int, items: int, repeat: int, limit: Callable[[], float], limit_name: str
+) -> None:
     """Interleaved pairs (limit, product / product, limit, …); prints medians with min–max and the ratio."""
     roundtable_id, moderator, voters = setup(db, threads)
     runs: list[dict[str, float]] = []
@@ -209,12 +240,14 @@ def run(label: str, db: Database, threads: int, items: int, repeat: int, limit: 
             limits.append(limit())
     throughputs = [r["throughput"] for r in runs]
     ratios = [p / lim for p, lim in zip(throughputs, limits, strict=True)]
-    print(f"{label:<11} {threads:>4} voters x {items + 1} votes = {threads * (items + 1):>5} casts/round  "
-          f"throughput {_spread(throughputs)} votes/s  limit {_spread(limits)} /s ({limit_name})  "
-          f"ratio {_spread([100 * r for r in ratios], '{:.1f}')} % of the limit "
-          f"(median, min–max of {repeat} interleaved pairs; goal >= {100 * GOAL:.0f} %)  "
-          f"lost {sum(int(r['lost']) for r in runs)}  duplicated {sum(int(r['duplicated']) for r in runs)}  "
-          f"uncounted {sum(int(r['counted_missing']) for r in runs)}  errors {sum(int(r['errors']) for r in runs)}")
+    print(
+        f"{label:<11} {threads:>4} voters x {items + 1} votes = {threads * (items + 1):>5} casts/round  "
+        f"throughput {_spread(throughputs)} votes/s  limit {_spread(limits)} /s ({limit_name})  "
+        f"ratio {_spread([100 * r for r in ratios], '{:.1f}')} % of the limit "
+        f"(median, min–max of {repeat} interleaved pairs; goal >= {100 * GOAL:.0f} %)  "
+        f"lost {sum(int(r['lost']) for r in runs)}  duplicated {sum(int(r['duplicated']) for r in runs)}  "
+        f"uncounted {sum(int(r['counted_missing']) for r in runs)}  errors {sum(int(r['errors']) for r in runs)}"
+    )
     for r in runs:
         if r["first_error"]:
             print(f"  first error: {r['first_error']}")
@@ -234,9 +267,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="recdraft_bench_") as tmp:
         db = Database(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", pool_size=args.sqlite_threads, max_overflow=0)
         try:
-            run("SQLite", db, args.sqlite_threads, args.items, args.repeat,
+            run(
+                "SQLite",
+                db,
+                args.sqlite_threads,
+                args.items,
+                args.repeat,
                 lambda: sqlite_limit(Path(tmp) / "limit.sqlite3", args.sqlite_threads, args.limit_seconds),
-                f"single-row WAL transactions, {args.sqlite_threads} threads")
+                f"single-row WAL transactions, {args.sqlite_threads} threads",
+            )
         finally:
             db.dispose()
 
@@ -257,14 +296,21 @@ def main() -> None:
         url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
         scratch_url = PG_ADMIN.rsplit("/", 1)[0] + f"/{scratch}"
         conn_args, env = _pg_env(scratch_url)
-        subprocess.run(["pgbench", *conn_args, "-i", "-q", "-s", "1", scratch], capture_output=True, env=env,
-                       check=True)
+        subprocess.run(
+            ["pgbench", *conn_args, "-i", "-q", "-s", "1", scratch], capture_output=True, env=env, check=True
+        )
         # The server allows 100 connections: the threads share a bounded pool and queue for it.
         db = Database(url, pool_size=args.pg_pool, max_overflow=0, pool_timeout=300)
         try:
-            run("PostgreSQL", db, args.pg_threads, args.items, args.repeat,
+            run(
+                "PostgreSQL",
+                db,
+                args.pg_threads,
+                args.items,
+                args.repeat,
                 lambda: pgbench_limit(scratch_url, args.pgbench_clients, args.limit_seconds),
-                f"pgbench -c {args.pgbench_clients} -j 2 TPC-B")
+                f"pgbench -c {args.pgbench_clients} -j 2 TPC-B",
+            )
         finally:
             db.dispose()
     finally:

@@ -95,16 +95,18 @@ def streamlit_flags(*, address: str, port: int, base_path: str) -> list[str]:
     """The ``streamlit run`` options: the shipped settings, then the production ones (the cookie secret goes
     through the environment: Streamlit has no flag for it, and a flag would show in ``ps``)."""
     options: dict[str, Any] = shipped_options()
-    options.update({
-        "server.address": address,
-        "server.port": port,
-        "server.headless": True,
-        "server.baseUrlPath": base_path,
-        "server.fileWatcherType": "none",
-        "server.runOnSave": False,
-        "browser.gatherUsageStats": False,
-        "global.developmentMode": False,
-    })
+    options.update(
+        {
+            "server.address": address,
+            "server.port": port,
+            "server.headless": True,
+            "server.baseUrlPath": base_path,
+            "server.fileWatcherType": "none",
+            "server.runOnSave": False,
+            "browser.gatherUsageStats": False,
+            "global.developmentMode": False,
+        }
+    )
     flags: list[str] = []
     for name, value in options.items():
         text = str(value).lower() if isinstance(value, bool) else str(value)
@@ -131,11 +133,13 @@ def serve(*, address: str = "127.0.0.1", port: int = 8501) -> int:
     os.environ.pop("RECDRAFT_DEMO", None)  # before any check: the app reads it per run
     script, flags, settings = prepare(address=address, port=port)
     base = settings["base_path"]
-    print(f"recdraft serve: http://{address}:{port}{base if base != '/' else ''} "
-          f"database {safe_url(str(settings['database']))} (schema {settings['schema']}), "
-          f"public URL {settings['public_url'] or 'not set'}, trusted proxies {settings['trusted_proxies'] or 'none'}, "
-          f"mail {settings.get('mail', 'off')}",
-          flush=True)
+    print(
+        f"recdraft serve: http://{address}:{port}{base if base != '/' else ''} "
+        f"database {safe_url(str(settings['database']))} (schema {settings['schema']}), "
+        f"public URL {settings['public_url'] or 'not set'}, trusted proxies {settings['trusted_proxies'] or 'none'}, "
+        f"mail {settings.get('mail', 'off')}",
+        flush=True,
+    )
     from recdraft.ui.launch import run_streamlit
 
     return run_streamlit(script, flags)

@@ -67,6 +67,7 @@ def root(tag: str) -> etree._Element:
 # --------------------------------------------------------------------------- style specs
 # Each spec: (name, style_id, based_on, pPr dict, rPr dict). Small dict vocabulary, see _ppr/_rpr.
 
+
 def _ppr(parent, spec: dict) -> None:
     ppr = el(parent, "pPr")
     if spec.get("keep_next"):
@@ -140,88 +141,198 @@ BODY = {"widow_control": True, "spacing": (0, 120, 276), "jc": "both", "ind": {"
 
 PARAGRAPH_STYLES: list[tuple[str, str, str | None, dict, dict]] = [
     ("Memo Body", "MemoBody", "Normal", BODY, {}),
-    ("Memo Organisers", "MemoOrganisers", "Normal",
-     {"jc": "center", "spacing": (0, 60, 0)}, {"small_caps": True, "size": 24, "spacing": 10}),
-    ("Memo Subtitle", "MemoSubtitle", "Normal",
-     {"jc": "center", "spacing": (3200, 240, 0), "keep_next": True},
-     {"caps": True, "size": 24, "spacing": 30, "color": GREY}),
-    ("Memo Title", "MemoTitle", "Normal",
-     {"jc": "center", "spacing": (0, 360, 264), "keep_next": True,
-      "border": {"bottom": ("single", 8, ACCENT, 12)}},
-     {"bold": True, "size": 36, "color": ACCENT}),
-    ("Memo Title Place", "MemoTitlePlace", "Normal",
-     {"jc": "center", "spacing": (2400, 60, 0)}, {"size": 26}),
-    ("Memo Title Meta", "MemoTitleMeta", "Normal",
-     {"jc": "center", "spacing": (0, 60, 0)}, {"size": 26}),
-    ("Memo Title Note", "MemoTitleNote", "Normal",
-     {"jc": "center", "spacing": (360, 60, 0)}, {"italic": True, "size": 22, "color": GREY}),
-    ("Memo Notice", "MemoNotice", "Normal",
-     {"spacing": (0, 0, 264), "jc": "left", "shade": "FDF1F0", "ind": {"left": 170, "right": 170},
-      "border": {side: ("single", 6, DRAFT_RED, 6) for side in ("top", "left", "bottom", "right")}},
-     {"size": 22}),
-    ("Memo Addressee Label", "MemoAddresseeLabel", "Normal",
-     {"ind": {"left": 5103}, "spacing": (0, 40, 0)}, {"size": 22, "color": GREY, "small_caps": True}),
-    ("Memo Addressee", "MemoAddressee", "Normal",
-     {"ind": {"left": 5103}, "spacing": (0, 600, 264)}, {"bold": True, "size": 26}),
-    ("Memo Contents Heading", "MemoContentsHeading", "Normal",
-     {"spacing": (240, 240, 0), "keep_next": True}, {"bold": True, "size": 28, "color": ACCENT}),
+    (
+        "Memo Organisers",
+        "MemoOrganisers",
+        "Normal",
+        {"jc": "center", "spacing": (0, 60, 0)},
+        {"small_caps": True, "size": 24, "spacing": 10},
+    ),
+    (
+        "Memo Subtitle",
+        "MemoSubtitle",
+        "Normal",
+        {"jc": "center", "spacing": (3200, 240, 0), "keep_next": True},
+        {"caps": True, "size": 24, "spacing": 30, "color": GREY},
+    ),
+    (
+        "Memo Title",
+        "MemoTitle",
+        "Normal",
+        {"jc": "center", "spacing": (0, 360, 264), "keep_next": True, "border": {"bottom": ("single", 8, ACCENT, 12)}},
+        {"bold": True, "size": 36, "color": ACCENT},
+    ),
+    ("Memo Title Place", "MemoTitlePlace", "Normal", {"jc": "center", "spacing": (2400, 60, 0)}, {"size": 26}),
+    ("Memo Title Meta", "MemoTitleMeta", "Normal", {"jc": "center", "spacing": (0, 60, 0)}, {"size": 26}),
+    (
+        "Memo Title Note",
+        "MemoTitleNote",
+        "Normal",
+        {"jc": "center", "spacing": (360, 60, 0)},
+        {"italic": True, "size": 22, "color": GREY},
+    ),
+    (
+        "Memo Notice",
+        "MemoNotice",
+        "Normal",
+        {
+            "spacing": (0, 0, 264),
+            "jc": "left",
+            "shade": "FDF1F0",
+            "ind": {"left": 170, "right": 170},
+            "border": {side: ("single", 6, DRAFT_RED, 6) for side in ("top", "left", "bottom", "right")},
+        },
+        {"size": 22},
+    ),
+    (
+        "Memo Addressee Label",
+        "MemoAddresseeLabel",
+        "Normal",
+        {"ind": {"left": 5103}, "spacing": (0, 40, 0)},
+        {"size": 22, "color": GREY, "small_caps": True},
+    ),
+    (
+        "Memo Addressee",
+        "MemoAddressee",
+        "Normal",
+        {"ind": {"left": 5103}, "spacing": (0, 600, 264)},
+        {"bold": True, "size": 26},
+    ),
+    (
+        "Memo Contents Heading",
+        "MemoContentsHeading",
+        "Normal",
+        {"spacing": (240, 240, 0), "keep_next": True},
+        {"bold": True, "size": 28, "color": ACCENT},
+    ),
     # No right indent: LibreOffice drops a right tab that lies beyond the indent (the page number).
-    ("toc 1", "TOC1", "Normal",
-     {"spacing": (120, 40, 0), "tabs": [("left", 567, None), ("right", TEXT_W, "dot")]},
-     {"size": 24}),
-    ("toc 2", "TOC2", "Normal",
-     {"spacing": (0, 40, 0), "tabs": [("right", TEXT_W, "dot")], "ind": {"left": 567}},
-     {"size": 22}),
-    ("Memo Heading 1", "MemoHeading1", "Normal",
-     {"keep_next": True, "keep_lines": True, "spacing": (480, 160, 0), "outline": 0, "num": (1, 0),
-      "border": {"bottom": ("single", 4, ACCENT, 4)}},
-     {"bold": True, "size": 28, "color": ACCENT}),
-    ("Recommendation Heading", "RecommendationHeading", "Normal",
-     {"keep_next": True, "keep_lines": True, "spacing": (320, 120, 0), "outline": 1},
-     {"bold": True, "size": 24}),
-    ("Memo Annex Heading", "MemoAnnexHeading", "Normal",
-     {"keep_next": True, "keep_lines": True, "page_break_before": True, "spacing": (0, 240, 0),
-      "outline": 0, "border": {"bottom": ("single", 4, ACCENT, 4)}},
-     {"bold": True, "size": 28, "color": ACCENT}),
-    ("Memo Quote", "MemoQuote", "MemoBody",
-     {"ind": {"left": 567, "right": 567, "firstLine": 0}, "spacing": (60, 120, 264),
-      "border": {"left": ("single", 12, RULE, 8)}},
-     {"italic": True, "size": 22}),
+    (
+        "toc 1",
+        "TOC1",
+        "Normal",
+        {"spacing": (120, 40, 0), "tabs": [("left", 567, None), ("right", TEXT_W, "dot")]},
+        {"size": 24},
+    ),
+    (
+        "toc 2",
+        "TOC2",
+        "Normal",
+        {"spacing": (0, 40, 0), "tabs": [("right", TEXT_W, "dot")], "ind": {"left": 567}},
+        {"size": 22},
+    ),
+    (
+        "Memo Heading 1",
+        "MemoHeading1",
+        "Normal",
+        {
+            "keep_next": True,
+            "keep_lines": True,
+            "spacing": (480, 160, 0),
+            "outline": 0,
+            "num": (1, 0),
+            "border": {"bottom": ("single", 4, ACCENT, 4)},
+        },
+        {"bold": True, "size": 28, "color": ACCENT},
+    ),
+    (
+        "Recommendation Heading",
+        "RecommendationHeading",
+        "Normal",
+        {"keep_next": True, "keep_lines": True, "spacing": (320, 120, 0), "outline": 1},
+        {"bold": True, "size": 24},
+    ),
+    (
+        "Memo Annex Heading",
+        "MemoAnnexHeading",
+        "Normal",
+        {
+            "keep_next": True,
+            "keep_lines": True,
+            "page_break_before": True,
+            "spacing": (0, 240, 0),
+            "outline": 0,
+            "border": {"bottom": ("single", 4, ACCENT, 4)},
+        },
+        {"bold": True, "size": 28, "color": ACCENT},
+    ),
+    (
+        "Memo Quote",
+        "MemoQuote",
+        "MemoBody",
+        {
+            "ind": {"left": 567, "right": 567, "firstLine": 0},
+            "spacing": (60, 120, 264),
+            "border": {"left": ("single", 12, RULE, 8)},
+        },
+        {"italic": True, "size": 22},
+    ),
     # "hanging" alone: it overrides the body's first-line indent (both together confuse LibreOffice).
-    ("Memo List Bullet", "MemoListBullet", "MemoBody",
-     {"num": (2, 0), "ind": {"left": 964, "hanging": 397}, "spacing": (0, 60, 276)}, {}),
-    ("Memo List Number", "MemoListNumber", "MemoBody",
-     {"num": (3, 0), "ind": {"left": 964, "hanging": 397}, "spacing": (0, 60, 276)}, {}),
-    ("Memo Meta", "MemoMeta", "Normal",
-     {"spacing": (0, 40, 264), "jc": "left", "ind": {"left": 567}}, {"size": 22}),
-    ("Memo Note", "MemoNote", "Normal",
-     {"spacing": (0, 120, 0), "ind": {"left": 567},
-      "border": {"left": ("single", 12, "C55A11", 6)}},
-     {"italic": True, "size": 20, "color": "843C0C"}),
+    (
+        "Memo List Bullet",
+        "MemoListBullet",
+        "MemoBody",
+        {"num": (2, 0), "ind": {"left": 964, "hanging": 397}, "spacing": (0, 60, 276)},
+        {},
+    ),
+    (
+        "Memo List Number",
+        "MemoListNumber",
+        "MemoBody",
+        {"num": (3, 0), "ind": {"left": 964, "hanging": 397}, "spacing": (0, 60, 276)},
+        {},
+    ),
+    ("Memo Meta", "MemoMeta", "Normal", {"spacing": (0, 40, 264), "jc": "left", "ind": {"left": 567}}, {"size": 22}),
+    (
+        "Memo Note",
+        "MemoNote",
+        "Normal",
+        {"spacing": (0, 120, 0), "ind": {"left": 567}, "border": {"left": ("single", 12, "C55A11", 6)}},
+        {"italic": True, "size": 20, "color": "843C0C"},
+    ),
     # The closing formula stays on the page of the signature that follows it.
-    ("Memo Closing", "MemoClosing", "MemoBody",
-     {"keep_next": True, "keep_lines": True, "widow_control": True, "spacing": (480, 120, 276)}, {}),
-    ("Memo Signature", "MemoSignature", "Normal",
-     {"keep_lines": True, "widow_control": True, "jc": "right", "spacing": (360, 0, 264)}, {"size": 24}),
-    ("Memo Table Text", "MemoTableText", "Normal",
-     {"spacing": (0, 0, 240), "jc": "left"}, {"size": 20}),
+    (
+        "Memo Closing",
+        "MemoClosing",
+        "MemoBody",
+        {"keep_next": True, "keep_lines": True, "widow_control": True, "spacing": (480, 120, 276)},
+        {},
+    ),
+    (
+        "Memo Signature",
+        "MemoSignature",
+        "Normal",
+        {"keep_lines": True, "widow_control": True, "jc": "right", "spacing": (360, 0, 264)},
+        {"size": 24},
+    ),
+    ("Memo Table Text", "MemoTableText", "Normal", {"spacing": (0, 0, 240), "jc": "left"}, {"size": 20}),
     # No "keep with next" inside tables: LibreOffice then moves the whole table to the next page.
     ("Memo Table Heading", "MemoTableHeading", "MemoTableText", {}, {"bold": True, "size": 18}),
     ("Memo Table Number", "MemoTableNumber", "MemoTableText", {"jc": "center"}, {}),
     ("Memo Table Group", "MemoTableGroup", "MemoTableText", {"spacing": (40, 0, 240)}, {"bold": True}),
-    ("Memo Table Note", "MemoTableNote", "Normal",
-     {"spacing": (80, 120, 0)}, {"italic": True, "size": 18, "color": GREY}),
+    (
+        "Memo Table Note",
+        "MemoTableNote",
+        "Normal",
+        {"spacing": (80, 120, 0)},
+        {"italic": True, "size": 18, "color": GREY},
+    ),
     # Ragged right: justified text in a half-width column opens wide gaps between words.
-    ("Memo Parallel Text", "MemoParallelText", "Normal",
-     {"widow_control": True, "spacing": (0, 80, 264), "jc": "left"}, {"size": 22}),
-    ("Memo Parallel Heading", "MemoParallelHeading", "MemoParallelText",
-     {"spacing": (0, 100, 264)}, {"bold": True}),
-    ("Memo Header", "MemoHeader", "Normal",
-     {"spacing": (0, 0, 0), "tabs": [("right", TEXT_W, None)],
-      "border": {"bottom": ("single", 4, RULE, 4)}},
-     {"size": 17, "color": GREY}),
-    ("Memo Footer", "MemoFooter", "Normal", {"spacing": (0, 0, 0), "jc": "center"},
-     {"size": 18, "color": GREY}),
+    (
+        "Memo Parallel Text",
+        "MemoParallelText",
+        "Normal",
+        {"widow_control": True, "spacing": (0, 80, 264), "jc": "left"},
+        {"size": 22},
+    ),
+    ("Memo Parallel Heading", "MemoParallelHeading", "MemoParallelText", {"spacing": (0, 100, 264)}, {"bold": True}),
+    (
+        "Memo Header",
+        "MemoHeader",
+        "Normal",
+        {"spacing": (0, 0, 0), "tabs": [("right", TEXT_W, None)], "border": {"bottom": ("single", 4, RULE, 4)}},
+        {"size": 17, "color": GREY},
+    ),
+    ("Memo Footer", "MemoFooter", "Normal", {"spacing": (0, 0, 0), "jc": "center"}, {"size": 18, "color": GREY}),
     ("annotation text", "CommentText", "Normal", {"spacing": (0, 0, 0)}, {"size": 20}),
 ]
 
@@ -233,8 +344,9 @@ CHARACTER_STYLES: list[tuple[str, str, dict]] = [
 ]
 
 
-def _table_style(styles, name: str, style_id: str, borders: dict, header_fill: str | None,
-                 margins=(40, 85, 40, 85)) -> None:
+def _table_style(
+    styles, name: str, style_id: str, borders: dict, header_fill: str | None, margins=(40, 85, 40, 85)
+) -> None:
     st = el(styles, "style", type="table", styleId=style_id)
     el(st, "name", val=name)
     el(st, "basedOn", val="TableNormal")
@@ -338,24 +450,44 @@ def build_styles() -> etree._Element:
         el(st, "uiPriority", val=10)
         _rpr(st, rpr_spec)
 
-    _table_style(styles, "Annex Table", "AnnexTable",
-                 {"top": ("single", 8, "000000"), "bottom": ("single", 8, "000000"),
-                  "insideH": ("single", 2, RULE)}, header_fill="EDEDED", margins=(40, 71, 40, 71))
-    _table_style(styles, "Parallel Table", "ParallelTable",
-                 {"top": ("single", 4, RULE), "bottom": ("single", 4, RULE),
-                  "insideV": ("single", 4, RULE), "insideH": ("single", 2, RULE)},
-                 header_fill=None, margins=(60, 113, 40, 113))
-    _table_style(styles, "Comparison Table", "ComparisonTable",
-                 {side: ("single", 4, "000000")
-                  for side in ("top", "left", "bottom", "right", "insideH", "insideV")},
-                 header_fill="EDEDED", margins=(60, 85, 60, 85))
+    _table_style(
+        styles,
+        "Annex Table",
+        "AnnexTable",
+        {"top": ("single", 8, "000000"), "bottom": ("single", 8, "000000"), "insideH": ("single", 2, RULE)},
+        header_fill="EDEDED",
+        margins=(40, 71, 40, 71),
+    )
+    _table_style(
+        styles,
+        "Parallel Table",
+        "ParallelTable",
+        {
+            "top": ("single", 4, RULE),
+            "bottom": ("single", 4, RULE),
+            "insideV": ("single", 4, RULE),
+            "insideH": ("single", 2, RULE),
+        },
+        header_fill=None,
+        margins=(60, 113, 40, 113),
+    )
+    _table_style(
+        styles,
+        "Comparison Table",
+        "ComparisonTable",
+        {side: ("single", 4, "000000") for side in ("top", "left", "bottom", "right", "insideH", "insideV")},
+        header_fill="EDEDED",
+        margins=(60, 85, 60, 85),
+    )
     return styles
 
 
 # --------------------------------------------------------------------------- numbering
 
-def _lvl(abstract, ilvl: int, fmt: str, text: str, left: int, hanging: int,
-         style: str | None = None, font: str | None = None) -> None:
+
+def _lvl(
+    abstract, ilvl: int, fmt: str, text: str, left: int, hanging: int, style: str | None = None, font: str | None = None
+) -> None:
     lvl = el(abstract, "lvl", ilvl=ilvl)
     el(lvl, "start", val=1)
     el(lvl, "numFmt", val=fmt)
@@ -380,16 +512,14 @@ def build_numbering() -> etree._Element:
     el(headings, "multiLevelType", val="multilevel")
     _lvl(headings, 0, "decimal", "%1.", 567, 567, style="MemoHeading1")
     for i in range(1, 9):
-        _lvl(headings, i, "decimal", "%1." + "".join(f"%{k + 1}." for k in range(1, i + 1)),
-             567 * (i + 1), 567)
+        _lvl(headings, i, "decimal", "%1." + "".join(f"%{k + 1}." for k in range(1, i + 1)), 567 * (i + 1), 567)
     # 20: bullets — attached to "Memo List Bullet".
     bullets = el(numbering, "abstractNum", abstractNumId=20)
     el(bullets, "nsid", val="5A1E0D20")
     el(bullets, "multiLevelType", val="hybridMultilevel")
     for i, char in enumerate(["•", "–", "•", "–", "•", "–", "•", "–", "•"]):
         # Bullet and number at the body's first-line indent (1 cm), text at 1.7 cm.
-        _lvl(bullets, i, "bullet", char, 964 + 567 * i, 397, style="MemoListBullet" if i == 0 else None,
-             font=FONT)
+        _lvl(bullets, i, "bullet", char, 964 + 567 * i, 397, style="MemoListBullet" if i == 0 else None, font=FONT)
     # 30: numbered lists "1.", "a)", "i." — attached to "Memo List Number".
     numbers = el(numbering, "abstractNum", abstractNumId=30)
     el(numbers, "nsid", val="5A1E0D30")
@@ -404,6 +534,7 @@ def build_numbering() -> etree._Element:
 
 
 # --------------------------------------------------------------------------- parts
+
 
 def build_settings() -> etree._Element:
     settings = root("settings")
@@ -449,10 +580,12 @@ def _p(parent, style: str, *runs: tuple[str, str | None], ppr_extra=None) -> etr
 def build_header(first_page: bool) -> etree._Element:
     hdr = root("hdr")
     if first_page:
+
         def no_rule(ppr):
             bdr = el(ppr, "pBdr")
             el(bdr, "bottom", val="nil")
             el(ppr, "jc", val="right")
+
         _p(hdr, "MemoHeader", ("{{draft_mark}}", "DraftWatermark"), ppr_extra=no_rule)
     else:
         _p(hdr, "MemoHeader", ("{{letterhead}}", None), ("\t", None), ("{{draft_mark}}", "DraftWatermark"))
@@ -512,8 +645,13 @@ def build_document() -> etree._Element:
     _p(body, "TOC1", ("toc 1: 1.\tExecutive summary", None), ("\t", None), ("3", None))
     _p(body, "TOC2", ("toc 2: Recommendation 1. Recognition of the Society", None), ("\t", None), ("4", None))
     _p(body, "MemoHeading1", ("Memo Heading 1 (numbered by the template)", None))
-    _p(body, "MemoBody", ("Memo Body: justified text with a first-line indent. ", None),
-       ("Memo Label", "MemoLabel"), (" marks a label such as Rationale.", None))
+    _p(
+        body,
+        "MemoBody",
+        ("Memo Body: justified text with a first-line indent. ", None),
+        ("Memo Label", "MemoLabel"),
+        (" marks a label such as Rationale.", None),
+    )
     _p(body, "RecommendationHeading", ("Recommendation Heading: Recommendation 1. Title", None))
     _p(body, "MemoListBullet", ("Memo List Bullet", None))
     _p(body, "MemoListNumber", ("Memo List Number", None))
@@ -523,15 +661,19 @@ def build_document() -> etree._Element:
     _p(body, "MemoClosing", ("Memo Closing: the closing formula.", None))
     _p(body, "MemoSignature", ("Memo Signature", None))
     _p(body, "MemoAnnexHeading", ("Memo Annex Heading: Annex 1. Voting results", None))
-    _specimen_table(body, "AnnexTable", ["Annex Table", "Memo Table Heading", "For"],
-                    [["Memo Table Text", "row", "12"], ["Memo Table Text", "row", "3"]])
+    _specimen_table(
+        body,
+        "AnnexTable",
+        ["Annex Table", "Memo Table Heading", "For"],
+        [["Memo Table Text", "row", "12"], ["Memo Table Text", "row", "3"]],
+    )
     _p(body, "MemoTableNote", ("Memo Table Note", None))
     _p(body, "MemoParallelHeading", ("Parallel Table (kk | ru) follows", None))
-    _specimen_table(body, "ParallelTable", ["Қазақ тілінде", "На русском языке"],
-                    [["Memo Parallel Text", "Memo Parallel Text"]])
+    _specimen_table(
+        body, "ParallelTable", ["Қазақ тілінде", "На русском языке"], [["Memo Parallel Text", "Memo Parallel Text"]]
+    )
     _p(body, "MemoBody", ("Comparison Table follows.", None))
-    _specimen_table(body, "ComparisonTable", ["Earlier text", "Proposed text", "Justification"],
-                    [["…", "…", "…"]])
+    _specimen_table(body, "ComparisonTable", ["Earlier text", "Proposed text", "Justification"], [["…", "…", "…"]])
     _p(body, "MemoBody", ("Snapshot SHA-256: ", "MemoLabel"), ("Memo Code character style", "MemoCode"))
 
     sect = el(body, "sectPr")
@@ -542,8 +684,17 @@ def build_document() -> etree._Element:
         ref = el(sect, "footerReference", type=kind)
         ref.set(f"{{{R_NS}}}id", rid)
     el(sect, "pgSz", w=PAGE_W, h=PAGE_H)
-    el(sect, "pgMar", top=MARGIN_TOP, right=MARGIN_RIGHT, bottom=MARGIN_BOTTOM, left=MARGIN_LEFT,
-       header=567, footer=567, gutter=0)
+    el(
+        sect,
+        "pgMar",
+        top=MARGIN_TOP,
+        right=MARGIN_RIGHT,
+        bottom=MARGIN_BOTTOM,
+        left=MARGIN_LEFT,
+        header=567,
+        footer=567,
+        gutter=0,
+    )
     el(sect, "cols", space=708)
     el(sect, "titlePg")
     el(sect, "docGrid", linePitch=360)
@@ -559,8 +710,12 @@ def _rels(entries: list[tuple[str, str, str]]) -> etree._Element:
 
 def _content_types() -> etree._Element:
     types = etree.Element(f"{{{CT_NS}}}Types", nsmap={None: CT_NS})
-    etree.SubElement(types, f"{{{CT_NS}}}Default", Extension="rels",
-                     ContentType="application/vnd.openxmlformats-package.relationships+xml")
+    etree.SubElement(
+        types,
+        f"{{{CT_NS}}}Default",
+        Extension="rels",
+        ContentType="application/vnd.openxmlformats-package.relationships+xml",
+    )
     etree.SubElement(types, f"{{{CT_NS}}}Default", Extension="xml", ContentType="application/xml")
     wml = "application/vnd.openxmlformats-officedocument.wordprocessingml"
     for part, ct in (
@@ -598,6 +753,7 @@ def build_theme() -> etree._Element:
 
     Colours and fonts follow the styles (Times New Roman throughout); nothing in the memo uses theme colours.
     """
+
     def a(parent, tag: str, **attrs) -> etree._Element:
         return etree.SubElement(parent, f"{{{A_NS}}}{tag}", **{k: str(v) for k, v in attrs.items()})
 
@@ -606,9 +762,18 @@ def build_theme() -> etree._Element:
     colours = a(elements, "clrScheme", name="recdraft")
     a(a(colours, "dk1"), "sysClr", val="windowText", lastClr="000000")
     a(a(colours, "lt1"), "sysClr", val="window", lastClr="FFFFFF")
-    for name, value in (("dk2", "1F3864"), ("lt2", "E7E6E6"), ("accent1", "1F3864"), ("accent2", "C55A11"),
-                        ("accent3", "7F7F7F"), ("accent4", "BF9000"), ("accent5", "2E75B6"), ("accent6", "548235"),
-                        ("hlink", "0563C1"), ("folHlink", "954F72")):
+    for name, value in (
+        ("dk2", "1F3864"),
+        ("lt2", "E7E6E6"),
+        ("accent1", "1F3864"),
+        ("accent2", "C55A11"),
+        ("accent3", "7F7F7F"),
+        ("accent4", "BF9000"),
+        ("accent5", "2E75B6"),
+        ("accent6", "548235"),
+        ("hlink", "0563C1"),
+        ("folHlink", "954F72"),
+    ):
         a(a(colours, name), "srgbClr", val=value)
     fonts = a(elements, "fontScheme", name="recdraft")
     for kind in ("majorFont", "minorFont"):
@@ -644,26 +809,33 @@ def build(path: pathlib.Path = OUT) -> pathlib.Path:
     office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     parts = {
         "[Content_Types].xml": _content_types(),
-        "_rels/.rels": _rels([
-            ("rId1", f"{office}/officeDocument", "word/document.xml"),
-            ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
-             "docProps/core.xml"),
-            ("rId3", f"{office}/extended-properties", "docProps/app.xml"),
-        ]),
+        "_rels/.rels": _rels(
+            [
+                ("rId1", f"{office}/officeDocument", "word/document.xml"),
+                (
+                    "rId2",
+                    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+                    "docProps/core.xml",
+                ),
+                ("rId3", f"{office}/extended-properties", "docProps/app.xml"),
+            ]
+        ),
         "docProps/core.xml": _core(),
         "docProps/app.xml": _app(),
         "word/document.xml": build_document(),
-        "word/_rels/document.xml.rels": _rels([
-            ("rIdStyles", f"{office}/styles", "styles.xml"),
-            ("rIdNumbering", f"{office}/numbering", "numbering.xml"),
-            ("rIdSettings", f"{office}/settings", "settings.xml"),
-            ("rIdFonts", f"{office}/fontTable", "fontTable.xml"),
-            ("rIdTheme", f"{office}/theme", "theme/theme1.xml"),
-            ("rIdHeaderDefault", f"{office}/header", "header1.xml"),
-            ("rIdHeaderFirst", f"{office}/header", "header2.xml"),
-            ("rIdFooterDefault", f"{office}/footer", "footer1.xml"),
-            ("rIdFooterFirst", f"{office}/footer", "footer2.xml"),
-        ]),
+        "word/_rels/document.xml.rels": _rels(
+            [
+                ("rIdStyles", f"{office}/styles", "styles.xml"),
+                ("rIdNumbering", f"{office}/numbering", "numbering.xml"),
+                ("rIdSettings", f"{office}/settings", "settings.xml"),
+                ("rIdFonts", f"{office}/fontTable", "fontTable.xml"),
+                ("rIdTheme", f"{office}/theme", "theme/theme1.xml"),
+                ("rIdHeaderDefault", f"{office}/header", "header1.xml"),
+                ("rIdHeaderFirst", f"{office}/header", "header2.xml"),
+                ("rIdFooterDefault", f"{office}/footer", "footer1.xml"),
+                ("rIdFooterFirst", f"{office}/footer", "footer2.xml"),
+            ]
+        ),
         "word/styles.xml": build_styles(),
         "word/numbering.xml": build_numbering(),
         "word/settings.xml": build_settings(),
@@ -679,8 +851,7 @@ def build(path: pathlib.Path = OUT) -> pathlib.Path:
             # Fixed timestamp: rebuilding without changes gives a byte-identical file.
             info = zipfile.ZipInfo(name, date_time=(2025, 2, 6, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, etree.tostring(element, xml_declaration=True, encoding="UTF-8",
-                                             standalone=True))
+            zf.writestr(info, etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True))
     return path
 
 

@@ -27,20 +27,48 @@ class Expected:
 
 
 _SUBJECTS = {
-    "en": ["the legal status of the Society", "the emblem and its protection", "auxiliary status to public authorities",
-           "volunteer insurance", "state funding of first aid training", "tax relief for donations",
-           "the Society's role in disaster response", "restoring family links", "access to detention places",
-           "cooperation with the armed forces", "reporting to Parliament", "the entry into force of the law"],
-    "ru": ["правовом статусе Общества", "эмблеме и её защите", "вспомогательной роли при органах власти",
-           "страховании добровольцев", "финансировании обучения первой помощи", "налоговых льготах для пожертвований",
-           "роли Общества при ликвидации чрезвычайных ситуаций", "восстановлении семейных связей",
-           "доступе в места содержания под стражей", "сотрудничестве с Вооружёнными силами",
-           "отчётности перед Парламентом", "вступлении закона в силу"],
-    "kk": ["Қоғамның құқықтық мәртебесі", "эмблема және оны қорғау", "мемлекеттік органдар жанындағы көмекші рөл",
-           "еріктілерді сақтандыру", "алғашқы көмек оқытуын қаржыландыру", "қайырмалдықтарға салық жеңілдіктері",
-           "төтенше жағдайларды жоюдағы Қоғамның рөлі", "отбасылық байланыстарды қалпына келтіру",
-           "қамауда ұстау орындарына кіру", "Қарулы Күштермен ынтымақтастық", "Парламент алдындағы есептілік",
-           "заңның күшіне енуі"],
+    "en": [
+        "the legal status of the Society",
+        "the emblem and its protection",
+        "auxiliary status to public authorities",
+        "volunteer insurance",
+        "state funding of first aid training",
+        "tax relief for donations",
+        "the Society's role in disaster response",
+        "restoring family links",
+        "access to detention places",
+        "cooperation with the armed forces",
+        "reporting to Parliament",
+        "the entry into force of the law",
+    ],
+    "ru": [
+        "правовом статусе Общества",
+        "эмблеме и её защите",
+        "вспомогательной роли при органах власти",
+        "страховании добровольцев",
+        "финансировании обучения первой помощи",
+        "налоговых льготах для пожертвований",
+        "роли Общества при ликвидации чрезвычайных ситуаций",
+        "восстановлении семейных связей",
+        "доступе в места содержания под стражей",
+        "сотрудничестве с Вооружёнными силами",
+        "отчётности перед Парламентом",
+        "вступлении закона в силу",
+    ],
+    "kk": [
+        "Қоғамның құқықтық мәртебесі",
+        "эмблема және оны қорғау",
+        "мемлекеттік органдар жанындағы көмекші рөл",
+        "еріктілерді сақтандыру",
+        "алғашқы көмек оқытуын қаржыландыру",
+        "қайырмалдықтарға салық жеңілдіктері",
+        "төтенше жағдайларды жоюдағы Қоғамның рөлі",
+        "отбасылық байланыстарды қалпына келтіру",
+        "қамауда ұстау орындарына кіру",
+        "Қарулы Күштермен ынтымақтастық",
+        "Парламент алдындағы есептілік",
+        "заңның күшіне енуі",
+    ],
 }
 _TOPICS = {
     "en": ["Status and emblem", "Volunteers and funding", "Humanitarian activities"],
@@ -48,7 +76,9 @@ _TOPICS = {
     "kk": ["Мәртебе және эмблема", "Еріктілер және қаржыландыру", "Гуманитарлық қызмет"],
 }
 _BODIES = {
-    "en": "Ministry of Justice", "ru": "Министерство юстиции", "kk": "Әділет министрлігі",
+    "en": "Ministry of Justice",
+    "ru": "Министерство юстиции",
+    "kk": "Әділет министрлігі",
 }
 
 
@@ -59,28 +89,31 @@ def _item(lang: str, n: int) -> Expected:
         return Expected(
             title=f"Clarify the provisions on {s}",
             text=f"Article {art} of the draft law should set out {s} in plain terms.\n\n"
-                 f"The wording proposed for {s} follows the model law of the Movement.",
+            f"The wording proposed for {s} follows the model law of the Movement.",
             rationale=f"Without this change, {s} remains open to conflicting readings by the authorities.",
             legal_basis=f"Article {art} of the draft law; Geneva Conventions of 1949, common Article 26.",
             responsible_body=_BODIES[lang] if n % 3 == 0 else "",
-            topic=_TOPICS[lang][(n - 1) // 4])
+            topic=_TOPICS[lang][(n - 1) // 4],
+        )
     if lang == "ru":
         return Expected(
             title=f"Уточнить положения о {s}",
             text=f"В статье {art} проекта закона следует ясно изложить нормы о {s}.\n\n"
-                 f"Предлагаемая редакция норм о {s} следует типовому закону Движения.",
+            f"Предлагаемая редакция норм о {s} следует типовому закону Движения.",
             rationale=f"Без этого изменения нормы о {s} допускают противоречивое толкование органами власти.",
             legal_basis=f"Статья {art} проекта закона; Женевские конвенции 1949 года, общая статья 26.",
             responsible_body=_BODIES[lang] if n % 3 == 0 else "",
-            topic=_TOPICS[lang][(n - 1) // 4])
+            topic=_TOPICS[lang][(n - 1) // 4],
+        )
     return Expected(
         title=f"{s.capitalize()} туралы ережелерді нақтылау",
         text=f"Заң жобасының {art}-бабында {s} туралы нормаларды анық жазу қажет.\n\n"
-             f"{s.capitalize()} туралы ұсынылған редакция Қозғалыстың үлгілік заңына сәйкес келеді.",
+        f"{s.capitalize()} туралы ұсынылған редакция Қозғалыстың үлгілік заңына сәйкес келеді.",
         rationale=f"Бұл өзгеріссіз {s} туралы нормалар мемлекеттік органдардың әртүрлі түсіндіруіне жол береді.",
         legal_basis=f"Заң жобасының {art}-бабы; 1949 жылғы Женева конвенциялары, ортақ 26-бап.",
         responsible_body=_BODIES[lang] if n % 3 == 0 else "",
-        topic=_TOPICS[lang][(n - 1) // 4])
+        topic=_TOPICS[lang][(n - 1) // 4],
+    )
 
 
 EXPECTED = {lang: [_item(lang, n) for n in range(1, 13)] for lang in ("kk", "ru", "en")}
@@ -90,12 +123,18 @@ LABELS = {
     "kk": ("Негіздеме", "Құқықтық негіз", "Жауапты орган"),
 }
 _HEAD = {
-    "en": ("Recommendations of the roundtable on the draft law on the National Red Crescent Society",
-           "The roundtable was held at the School of Law on 12 November. The participants agreed on the following."),
-    "ru": ("Рекомендации круглого стола по проекту закона о Национальном обществе Красного Полумесяца",
-           "Круглый стол прошёл в Школе права 12 ноября. Участники согласовали следующие рекомендации."),
-    "kk": ("Ұлттық Қызыл Жарты Ай қоғамы туралы заң жобасы бойынша дөңгелек үстелдің ұсынымдары",
-           "Дөңгелек үстел 12 қарашада Құқық мектебінде өтті. Қатысушылар келесі ұсынымдарды келісті."),
+    "en": (
+        "Recommendations of the roundtable on the draft law on the National Red Crescent Society",
+        "The roundtable was held at the School of Law on 12 November. The participants agreed on the following.",
+    ),
+    "ru": (
+        "Рекомендации круглого стола по проекту закона о Национальном обществе Красного Полумесяца",
+        "Круглый стол прошёл в Школе права 12 ноября. Участники согласовали следующие рекомендации.",
+    ),
+    "kk": (
+        "Ұлттық Қызыл Жарты Ай қоғамы туралы заң жобасы бойынша дөңгелек үстелдің ұсынымдары",
+        "Дөңгелек үстел 12 қарашада Құқық мектебінде өтті. Қатысушылар келесі ұсынымдарды келісті.",
+    ),
 }
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import docx
 
 CHAPTERS = {  # first article of each chapter
-    1: 1, 2: 9, 3: 18,
+    1: 1,
+    2: 9,
+    3: 18,
 }
 _CH_TITLES = {
     "en": ["General provisions", "Activities of the Society", "Final provisions"],
@@ -26,25 +28,28 @@ def _article_head(lang: str, number: int, title: str) -> str:
 
 
 def article_title(lang: str, n: int) -> str:
-    return {"en": f"Provision {n} on the Society", "ru": f"Положение {n} об Обществе",
-            "kk": f"Қоғам туралы {n}-ереже"}[lang]
+    return {"en": f"Provision {n} on the Society", "ru": f"Положение {n} об Обществе", "kk": f"Қоғам туралы {n}-ереже"}[
+        lang
+    ]
 
 
 def paragraph_text(lang: str, n: int, k: int, version: int = 1) -> str:
     changed = version == 2 and n == 5 and k == 1
     if lang == "en":
-        return (f"The Society shall carry out task {n}.{k} in peacetime and in armed conflict"
-                + (", in cooperation with the Ministry of Emergency Situations." if changed else "."))
+        return f"The Society shall carry out task {n}.{k} in peacetime and in armed conflict" + (
+            ", in cooperation with the Ministry of Emergency Situations." if changed else "."
+        )
     if lang == "ru":
-        return (f"Общество выполняет задачу {n}.{k} в мирное время и в период вооружённого конфликта"
-                + (" во взаимодействии с Министерством по чрезвычайным ситуациям." if changed else "."))
-    return (f"Қоғам {n}.{k}-міндетті бейбіт уақытта және қарулы қақтығыс кезінде орындайды"
-            + (", Төтенше жағдайлар министрлігімен бірлесіп." if changed else "."))
+        return f"Общество выполняет задачу {n}.{k} в мирное время и в период вооружённого конфликта" + (
+            " во взаимодействии с Министерством по чрезвычайным ситуациям." if changed else "."
+        )
+    return f"Қоғам {n}.{k}-міндетті бейбіт уақытта және қарулы қақтығыс кезінде орындайды" + (
+        ", Төтенше жағдайлар министрлігімен бірлесіп." if changed else "."
+    )
 
 
 def sub_text(lang: str, n: int, s: int) -> str:
-    return {"en": f"measure {s} of article {n};", "ru": f"мера {s} статьи {n};",
-            "kk": f"{n}-баптың {s}-шарасы;"}[lang]
+    return {"en": f"measure {s} of article {n};", "ru": f"мера {s} статьи {n};", "kk": f"{n}-баптың {s}-шарасы;"}[lang]
 
 
 def shape(n: int) -> tuple[int, bool]:
@@ -54,10 +59,14 @@ def shape(n: int) -> tuple[int, bool]:
 
 def bill(lang: str, version: int = 1) -> docx.Document:
     d = docx.Document()
-    d.add_paragraph({"en": "Law of the Republic of Kazakhstan on the National Red Crescent Society (draft)",
-                     "ru": "Закон Республики Казахстан о Национальном обществе Красного Полумесяца (проект)",
-                     "kk": "Ұлттық Қызыл Жарты Ай қоғамы туралы Қазақстан Республикасының Заңы (жоба)"}[lang],
-                    style="Title")
+    d.add_paragraph(
+        {
+            "en": "Law of the Republic of Kazakhstan on the National Red Crescent Society (draft)",
+            "ru": "Закон Республики Казахстан о Национальном обществе Красного Полумесяца (проект)",
+            "kk": "Ұлттық Қызыл Жарты Ай қоғамы туралы Қазақстан Республикасының Заңы (жоба)",
+        }[lang],
+        style="Title",
+    )
     originals = [n for n in range(1, 26) if not (version == 2 and n == 23)]
     for printed, n in enumerate(originals, start=1):
         chapter = next((c for c, first in CHAPTERS.items() if first == n), None)

@@ -31,8 +31,9 @@ class OutboxMessage(Base):
 
     __tablename__ = "mail_outbox"
     __table_args__ = (
-        CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed', 'digest', 'digested', 'dropped')",
-                        name="status"),
+        CheckConstraint(
+            "status IN ('queued', 'sending', 'sent', 'failed', 'digest', 'digested', 'dropped')", name="status"
+        ),
         Index("ix_mail_outbox_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_mail_outbox_user_id_status", "user_id", "status"),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -34,7 +34,7 @@ NAMING = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -48,12 +48,12 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
@@ -336,14 +336,14 @@ class Invitation(Base):
 
 
 # Voting and memo tables live in their own modules; importing them registers them on Base.metadata.
-from recdraft.db import memo_models as _memo_models  # noqa: E402,F401
-from recdraft.db import voting_models as _voting_models  # noqa: E402,F401
-from recdraft.db import mail_models as _mail_models  # noqa: E402,F401
-from recdraft.db import translation_models as _translation_models  # noqa: E402,F401
-from recdraft.db import thread_models as _thread_models  # noqa: E402,F401
 from recdraft.db import import_models as _import_models  # noqa: E402,F401
 from recdraft.db import law_models as _law_models  # noqa: E402,F401
 from recdraft.db import live_models as _live_models  # noqa: E402,F401
+from recdraft.db import mail_models as _mail_models  # noqa: E402,F401
+from recdraft.db import memo_models as _memo_models  # noqa: E402,F401
+from recdraft.db import thread_models as _thread_models  # noqa: E402,F401
+from recdraft.db import translation_models as _translation_models  # noqa: E402,F401
+from recdraft.db import voting_models as _voting_models  # noqa: E402,F401
 
 
 class SignInFailure(Base):

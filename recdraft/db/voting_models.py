@@ -113,9 +113,7 @@ class Vote(Base):
             ["round_items.round_id", "round_items.recommendation_id"],
             name="fk_votes_round_item",
         ),
-        CheckConstraint(
-            "choice IN ('agree', 'disagree', 'abstain', 'block') OR choice IS NULL", name="choice"
-        ),
+        CheckConstraint("choice IN ('agree', 'disagree', 'abstain', 'block') OR choice IS NULL", name="choice"),
         CheckConstraint("rating BETWEEN 1 AND 9 OR rating IS NULL", name="rating"),
         CheckConstraint("choice IS NOT NULL OR rating IS NOT NULL", name="has_content"),
     )

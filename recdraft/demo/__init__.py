@@ -94,11 +94,14 @@ class Roundtable(_Data):
     def localised(self) -> list[tuple[str, Localised]]:
         """Every value that must read in each of the roundtable's languages."""
         fields = ("title", "venue", "organisers", "addressee", "background", "summary", "closing_formula")
-        return [*((f, getattr(self, f)) for f in fields), ("signatory name", self.signatory.name),
-                ("signatory position", self.signatory.position),
-                *((f"topic {t.key}", t.labels) for t in self.topics),
-                *((f"legal reference {i}", r) for i, r in enumerate(self.legal_references)),
-                *((f"organisation {i}", o) for i, o in enumerate(self.organisation_names))]
+        return [
+            *((f, getattr(self, f)) for f in fields),
+            ("signatory name", self.signatory.name),
+            ("signatory position", self.signatory.position),
+            *((f"topic {t.key}", t.labels) for t in self.topics),
+            *((f"legal reference {i}", r) for i, r in enumerate(self.legal_references)),
+            *((f"organisation {i}", o) for i, o in enumerate(self.organisation_names)),
+        ]
 
 
 class Person(_Data):
@@ -142,8 +145,9 @@ class Recommendation(_Data):
         """The first draft and every later revision, each with its full text."""
         out = [Version(author=self.author, content=self.content)]
         for revision in self.revisions:
-            out.append(Version(author=revision.author, note=revision.note,
-                               content=apply(out[-1].content, revision.changes)))
+            out.append(
+                Version(author=revision.author, note=revision.note, content=apply(out[-1].content, revision.changes))
+            )
         return out
 
 
@@ -270,8 +274,10 @@ def _check(demo: Demo) -> None:
         final[rec.key] = rec.versions[-1].content
     for amendment in demo.amendments:
         _need(amendment.rec in final and amendment.proposer in users, f"amendment on {amendment.rec}: unknown names")
-        _need(not amendment.languages or set(amendment.changes) <= set(amendment.languages),
-              f"amendment on {amendment.rec}: changes a language it does not propose")
+        _need(
+            not amendment.languages or set(amendment.changes) <= set(amendment.languages),
+            f"amendment on {amendment.rec}: changes a language it does not propose",
+        )
         _need((amendment.outcome == "rejected") == bool(amendment.reason), f"amendment on {amendment.rec}: reason")
         amendment._content = apply(final[amendment.rec], amendment.changes, amendment.languages)
         _check_content(amendment.content, amendment.rec, rt.languages)
@@ -283,8 +289,10 @@ def _check(demo: Demo) -> None:
         if c.reply_to is not None:
             parent = next((p for p in demo.comments[:index] if p.id == c.reply_to), None)
             _need(parent is not None and parent.rec == c.rec, f"{where}: replies to no earlier comment on it")
-        _need(not c.quote or any(c.quote in text for fields in final[c.rec].values() for text in fields.values()),
-              f"{where}: the quote is not in the final text")
+        _need(
+            not c.quote or any(c.quote in text for fields in final[c.rec].values() for text in fields.values()),
+            f"{where}: the quote is not in the final text",
+        )
         _need((c.state in {"hidden", "rejected"}) == bool(c.moderation_reason), f"{where}: moderation reason")
         _need((c.state == "flagged") == bool(c.flag_reason), f"{where}: flag reason")
         _need((c.resolution == "declined") == bool(c.resolution_reason), f"{where}: resolution reason")
@@ -299,21 +307,33 @@ def _check(demo: Demo) -> None:
 def _check_content(content: Content, key: str, languages: Sequence[str]) -> None:
     _need(bool(content) and set(content) <= set(languages), f"{key}: languages {list(content)}")
     for lang, fields in content.items():
-        _need(bool(fields.get("title", "").strip() and fields.get("text", "").strip()),
-              f"{key}: {lang} lacks a title or text")
+        _need(
+            bool(fields.get("title", "").strip() and fields.get("text", "").strip()),
+            f"{key}: {lang} lacks a title or text",
+        )
 
 
 def _check_rounds(demo: Demo, keys: set[str]) -> None:
     rounds, experts = demo.rounds, set(demo.experts)
     later = {*rounds.still_open, *rounds.delphi.ratings}
-    used = {rounds.rejected, *later, *rounds.simple.ballots, *rounds.simple.block_overrides, *rounds.open.ballots,
-            *rounds.delphi.comments, rounds.carried_forward.key}
+    used = {
+        rounds.rejected,
+        *later,
+        *rounds.simple.ballots,
+        *rounds.simple.block_overrides,
+        *rounds.open.ballots,
+        *rounds.delphi.comments,
+        rounds.carried_forward.key,
+    }
     _need(used <= keys, f"rounds name unknown recommendations {sorted(used - keys)}")
     _need(rounds.rejected not in later and not set(rounds.simple.ballots) & later, "round 1 votes on a later item")
     _need(set(rounds.open.ballots) <= set(rounds.still_open), "round 4 votes on an item it does not hold")
     _need(rounds.carried_forward.key in rounds.delphi.ratings, "round 3 carries an item round 2 did not rate")
-    voters = {*(w for b in [*rounds.simple.ballots.values(), *rounds.open.ballots.values()] for w in b),
-              *(w for r in rounds.delphi.ratings.values() for w in r), *rounds.carried_forward.ratings}
+    voters = {
+        *(w for b in [*rounds.simple.ballots.values(), *rounds.open.ballots.values()] for w in b),
+        *(w for r in rounds.delphi.ratings.values() for w in r),
+        *rounds.carried_forward.ratings,
+    }
     _need(voters <= experts, f"voters who are not experts: {sorted(voters - experts)}")
     # Pending comments, open flags and open amendments only where the discussion is still open: the memo is whole.
     unfinished = {c.rec for c in demo.comments if c.state in {"pending", "flagged"}}

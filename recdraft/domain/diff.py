@@ -62,8 +62,8 @@ def _space_after(segments: list[Segment]) -> list[Segment]:
             continue
         space = ws.group(0)
         out[i - 1] = Segment("equal", out[i - 1].text + space)
-        out[i] = Segment(change.op, change.text[len(space):] + space)
-        rest = after.text[len(space):]
+        out[i] = Segment(change.op, change.text[len(space) :] + space)
+        rest = after.text[len(space) :]
         out[i + 1] = Segment("equal", rest)
     return [seg for seg in out if seg.text]
 

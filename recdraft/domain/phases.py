@@ -14,7 +14,12 @@ from recdraft.domain.roles import Phase
 
 # The order a roundtable normally moves in (a phase change may also go back, e.g. to reopen discussion).
 PHASE_ORDER: tuple[Phase, ...] = (
-    Phase.SETUP, Phase.DRAFTING, Phase.DISCUSSION, Phase.VOTING, Phase.CLOSED, Phase.ARCHIVED,
+    Phase.SETUP,
+    Phase.DRAFTING,
+    Phase.DISCUSSION,
+    Phase.VOTING,
+    Phase.CLOSED,
+    Phase.ARCHIVED,
 )
 
 

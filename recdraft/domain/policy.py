@@ -59,14 +59,14 @@ _WORKING = frozenset(Action)
 # Which actions a phase leaves open.
 PHASE_RULES: dict[Phase, frozenset[Action]] = {
     # The organisers prepare: settings, participants, first drafts; nobody comments or votes yet.
-    Phase.SETUP: frozenset({Action.DRAFT, Action.EDIT, Action.MODERATE, Action.EXPORT, Action.CONFIGURE,
-                            Action.CHANGE_PHASE}),
+    Phase.SETUP: frozenset(
+        {Action.DRAFT, Action.EDIT, Action.MODERATE, Action.EXPORT, Action.CONFIGURE, Action.CHANGE_PHASE}
+    ),
     Phase.DRAFTING: _WORKING,
     Phase.DISCUSSION: _WORKING,
     Phase.VOTING: _WORKING,
     # Final: the texts and votes are settled; what blocks the memo can still be cleared, and rounds closed.
-    Phase.CLOSED: frozenset({Action.MODERATE, Action.RUN_ROUNDS, Action.EXPORT, Action.CONFIGURE,
-                             Action.CHANGE_PHASE}),
+    Phase.CLOSED: frozenset({Action.MODERATE, Action.RUN_ROUNDS, Action.EXPORT, Action.CONFIGURE, Action.CHANGE_PHASE}),
     # Archived: read-only for everyone; still exportable; an admin can un-archive.
     Phase.ARCHIVED: frozenset({Action.EXPORT, Action.CHANGE_PHASE}),
 }
@@ -102,8 +102,14 @@ def phase_of(value: Phase | str) -> Phase:
         return Phase.ARCHIVED
 
 
-def refusal(action: Action | str, *, role: Role | str | None, phase: Phase | str,
-            moderators_vote: bool = False, is_author: bool = False) -> Msg | None:
+def refusal(
+    action: Action | str,
+    *,
+    role: Role | str | None,
+    phase: Phase | str,
+    moderators_vote: bool = False,
+    is_author: bool = False,
+) -> Msg | None:
     """Why ``role`` may not do ``action`` in a roundtable in ``phase`` (None: they may)."""
     act, who, when = Action(action), role_of(role), phase_of(phase)
     if who is None:
@@ -119,17 +125,25 @@ def refusal(action: Action | str, *, role: Role | str | None, phase: Phase | str
     return Msg(ROLE_REFUSALS[act])
 
 
-def can(action: Action | str, *, role: Role | str | None, phase: Phase | str,
-        moderators_vote: bool = False, is_author: bool = False) -> bool:
+def can(
+    action: Action | str,
+    *,
+    role: Role | str | None,
+    phase: Phase | str,
+    moderators_vote: bool = False,
+    is_author: bool = False,
+) -> bool:
     """Whether ``role`` may do ``action`` in a roundtable in ``phase`` (unknown values: no)."""
     return refusal(action, role=role, phase=phase, moderators_vote=moderators_vote, is_author=is_author) is None
 
 
-def actions(*, role: Role | str | None, phase: Phase | str, moderators_vote: bool = False,
-            is_author: bool = False) -> frozenset[Action]:
+def actions(
+    *, role: Role | str | None, phase: Phase | str, moderators_vote: bool = False, is_author: bool = False
+) -> frozenset[Action]:
     """Every action open to ``role`` in ``phase``: what a page offers."""
-    return frozenset(a for a in Action if can(a, role=role, phase=phase, moderators_vote=moderators_vote,
-                                              is_author=is_author))
+    return frozenset(
+        a for a in Action if can(a, role=role, phase=phase, moderators_vote=moderators_vote, is_author=is_author)
+    )
 
 
 def voting_roles(*, moderators_vote: bool) -> frozenset[Role]:

@@ -10,18 +10,106 @@ from __future__ import annotations
 import re
 
 # Lower-cased, without the full stop. Kept short and specific to legal and academic writing.
-ABBREVIATIONS = frozenset({
-    # Russian
-    "ст", "стст", "п", "пп", "ч", "чч", "подп", "абз", "гл", "разд", "прил", "т", "тт", "см", "ср", "напр",
-    "г", "гг", "в", "вв", "др", "проф", "им", "обл", "р-н", "т.е", "т.д", "т.п", "т.к", "и.о", "млн", "млрд",
-    "тыс", "руб", "№", "ред", "изд", "с", "стр", "рис", "табл",
-    # Kazakh
-    "бап", "тарм", "тармақ", "тармақш", "бөл", "б", "т.б", "т.с.с", "ж", "жж", "қ", "обл", "мыс", "млн",
-    # English
-    "art", "arts", "para", "paras", "no", "nos", "p", "pp", "e.g", "i.e", "etc", "cf", "sec", "ch", "vol",
-    "ed", "eds", "al", "v", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "op", "cit", "ibid", "fig",
-    "sub", "subpara", "annex", "approx", "inc", "ltd", "u.s", "u.n", "un", "ref",
-})
+ABBREVIATIONS = frozenset(
+    {
+        # Russian
+        "ст",
+        "стст",
+        "п",
+        "пп",
+        "ч",
+        "чч",
+        "подп",
+        "абз",
+        "гл",
+        "разд",
+        "прил",
+        "т",
+        "тт",
+        "см",
+        "ср",
+        "напр",
+        "г",
+        "гг",
+        "в",
+        "вв",
+        "др",
+        "проф",
+        "им",
+        "обл",
+        "р-н",
+        "т.е",
+        "т.д",
+        "т.п",
+        "т.к",
+        "и.о",
+        "млн",
+        "млрд",
+        "тыс",
+        "руб",
+        "№",
+        "ред",
+        "изд",
+        "с",
+        "стр",
+        "рис",
+        "табл",
+        # Kazakh
+        "бап",
+        "тарм",
+        "тармақ",
+        "тармақш",
+        "бөл",
+        "б",
+        "т.б",
+        "т.с.с",
+        "ж",
+        "жж",
+        "қ",
+        "мыс",
+        # English
+        "art",
+        "arts",
+        "para",
+        "paras",
+        "no",
+        "nos",
+        "p",
+        "pp",
+        "e.g",
+        "i.e",
+        "etc",
+        "cf",
+        "sec",
+        "ch",
+        "vol",
+        "ed",
+        "eds",
+        "al",
+        "v",
+        "vs",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "op",
+        "cit",
+        "ibid",
+        "fig",
+        "sub",
+        "subpara",
+        "annex",
+        "approx",
+        "inc",
+        "ltd",
+        "u.s",
+        "u.n",
+        "un",
+        "ref",
+    }
+)
 
 # A candidate end: ., !, ?, ;, … (possibly repeated), then closing quotes/brackets, then space or the end.
 _END = re.compile(r"[.!?;\u2026]+[\"'\u00bb\u201d\u2019)\]]*(?=\s|$)|\n+")
@@ -48,9 +136,9 @@ def split_sentences(text: str) -> list[str]:
     for match in _END.finditer(text):
         mark = match.group(0)
         if mark.startswith(".") and mark.rstrip("\"'\u00bb\u201d\u2019)]") == ".":
-            if _is_abbreviation(text[start:match.start()]):
+            if _is_abbreviation(text[start : match.start()]):
                 continue
-        piece = " ".join(text[start:match.end()].split())
+        piece = " ".join(text[start : match.end()].split())
         if piece:
             out.append(piece)
         start = match.end()

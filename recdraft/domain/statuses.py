@@ -22,12 +22,8 @@ class RecStatus(StrEnum):
 # text now lives in another recommendation.
 REC_TRANSITIONS: dict[RecStatus, frozenset[RecStatus]] = {
     RecStatus.DRAFT: frozenset({RecStatus.DISCUSSION, RecStatus.WITHDRAWN, RecStatus.MERGED}),
-    RecStatus.DISCUSSION: frozenset(
-        {RecStatus.VOTING, RecStatus.DRAFT, RecStatus.WITHDRAWN, RecStatus.MERGED}
-    ),
-    RecStatus.VOTING: frozenset(
-        {RecStatus.ADOPTED, RecStatus.REJECTED, RecStatus.DISCUSSION, RecStatus.WITHDRAWN}
-    ),
+    RecStatus.DISCUSSION: frozenset({RecStatus.VOTING, RecStatus.DRAFT, RecStatus.WITHDRAWN, RecStatus.MERGED}),
+    RecStatus.VOTING: frozenset({RecStatus.ADOPTED, RecStatus.REJECTED, RecStatus.DISCUSSION, RecStatus.WITHDRAWN}),
     RecStatus.ADOPTED: frozenset({RecStatus.DISCUSSION}),
     RecStatus.REJECTED: frozenset({RecStatus.DISCUSSION}),
     RecStatus.WITHDRAWN: frozenset({RecStatus.DRAFT}),

@@ -27,7 +27,6 @@ same text again for an *outdated* translation is how a translator confirms it st
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -140,13 +139,19 @@ class TranslationState:
 
     def originals(self) -> list[str]:
         """Languages holding at least one current original field (what the authors wrote)."""
-        return [lang for lang in LANGUAGES
-                if any(s.status == TextStatus.ORIGINAL for s in self.fields.get(lang, {}).values())]
+        return [
+            lang
+            for lang in LANGUAGES
+            if any(s.status == TextStatus.ORIGINAL for s in self.fields.get(lang, {}).values())
+        ]
 
     def sources(self) -> list[str]:
         """Languages a translator may translate from (title and text current), the authors' languages first."""
-        ok = [lang for lang in LANGUAGES if all((st := self.get(lang, name)) is not None and st.current
-                                                 for name in REQUIRED_FIELDS)]
+        ok = [
+            lang
+            for lang in LANGUAGES
+            if all((st := self.get(lang, name)) is not None and st.current for name in REQUIRED_FIELDS)
+        ]
         originals = self.originals()
         return [lang for lang in ok if lang in originals] + [lang for lang in ok if lang not in originals]
 
@@ -200,8 +205,11 @@ def derive(revisions: Sequence[RevisionRecord], translations: Sequence[Translati
             words = _text(current, lang, name)
             before = next((_text(r.content, lang, name) for r in reversed(revs) if r.number < n), "")
             earlier = latest.get((lang, name))
-            if (before and before != words) or (earlier is not None and earlier.source_revision < n
-                                                 and str(earlier.texts.get(name) or "").strip() != words):
+            if (before and before != words) or (
+                earlier is not None
+                and earlier.source_revision < n
+                and str(earlier.texts.get(name) or "").strip() != words
+            ):
                 changed[lang] = n
         states: dict[str, FieldState] = {}
         for lang, n in originals.items():
@@ -215,15 +223,31 @@ def derive(revisions: Sequence[RevisionRecord], translations: Sequence[Translati
                 source = states.get(tr.source_lang)
                 if source is None and tr.source_lang in pending:
                     continue  # its source is decided in a later round
-                fresh = (source is not None and source.current
-                         and source.text == str(tr.source_texts.get(name) or "").strip())
-                states[lang] = FieldState(lang, name, TextStatus.TRANSLATED if fresh else TextStatus.OUTDATED,
-                                          str(tr.texts.get(name) or "").strip(), source_lang=tr.source_lang,
-                                          revision=tr.source_revision, translation_id=tr.id)
+                fresh = (
+                    source is not None
+                    and source.current
+                    and source.text == str(tr.source_texts.get(name) or "").strip()
+                )
+                states[lang] = FieldState(
+                    lang,
+                    name,
+                    TextStatus.TRANSLATED if fresh else TextStatus.OUTDATED,
+                    str(tr.texts.get(name) or "").strip(),
+                    source_lang=tr.source_lang,
+                    revision=tr.source_revision,
+                    translation_id=tr.id,
+                )
                 del pending[lang]
         for lang, tr in pending.items():  # a cycle of translations: none of them rests on an original
-            states[lang] = FieldState(lang, name, TextStatus.OUTDATED, str(tr.texts.get(name) or "").strip(),
-                                      source_lang=tr.source_lang, revision=tr.source_revision, translation_id=tr.id)
+            states[lang] = FieldState(
+                lang,
+                name,
+                TextStatus.OUTDATED,
+                str(tr.texts.get(name) or "").strip(),
+                source_lang=tr.source_lang,
+                revision=tr.source_revision,
+                translation_id=tr.id,
+            )
         if not states:
             continue  # no language has this field (an empty rationale): nothing to translate
         for lang in LANGUAGES:

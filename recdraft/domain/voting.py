@@ -206,8 +206,7 @@ def _check_rating(rating: Any) -> int:
     if isinstance(rating, bool) or not isinstance(rating, int):
         raise InvalidRating("svc.voting.rating_whole", low=MIN_RATING, high=MAX_RATING, field="rating")
     if not MIN_RATING <= rating <= MAX_RATING:
-        raise InvalidRating("svc.voting.rating_range", low=MIN_RATING, high=MAX_RATING, rating=rating,
-                            field="rating")
+        raise InvalidRating("svc.voting.rating_range", low=MIN_RATING, high=MAX_RATING, rating=rating, field="rating")
     return rating
 
 
@@ -255,8 +254,13 @@ class RoundRules(_Frozen):
     def _band_in_scale(cls, value: int, info: ValidationInfo) -> int:
         """Band edges lie on the 1–9 scale."""
         if not MIN_RATING <= value <= MAX_RATING:
-            raise InvalidValue("svc.voting.rules.on_scale", name=Word(str(info.field_name)), low=MIN_RATING,
-                               high=MAX_RATING, value=value)
+            raise InvalidValue(
+                "svc.voting.rules.on_scale",
+                name=Word(str(info.field_name)),
+                low=MIN_RATING,
+                high=MAX_RATING,
+                value=value,
+            )
         return value
 
     @field_validator("delphi_max_iqr")
@@ -273,8 +277,13 @@ class RoundRules(_Frozen):
         if self.delphi_band_low > self.delphi_band_high:
             raise InvalidValue("svc.voting.rules.band_order", low=self.delphi_band_low, high=self.delphi_band_high)
         if self.delphi_rejection and self.delphi_band_low <= REJECTION_BAND[1]:
-            raise InvalidValue("svc.voting.rules.band_clear", least=REJECTION_BAND[1] + 1, reject_low=REJECTION_BAND[0],
-                               reject_high=REJECTION_BAND[1], value=self.delphi_band_low)
+            raise InvalidValue(
+                "svc.voting.rules.band_clear",
+                least=REJECTION_BAND[1] + 1,
+                reject_low=REJECTION_BAND[0],
+                reject_high=REJECTION_BAND[1],
+                value=self.delphi_band_low,
+            )
         return self
 
 
@@ -296,8 +305,9 @@ class Ballot(_Frozen):
     def _rating_in_scale(cls, value: int | None) -> int | None:
         """Ratings lie on the 1–9 scale."""
         if value is not None and not MIN_RATING <= value <= MAX_RATING:
-            raise InvalidValue("svc.voting.rules.on_scale", name=Word("rating"), low=MIN_RATING, high=MAX_RATING,
-                               value=value)
+            raise InvalidValue(
+                "svc.voting.rules.on_scale", name=Word("rating"), low=MIN_RATING, high=MAX_RATING, value=value
+            )
         return value
 
     @field_validator("group")
@@ -516,8 +526,7 @@ def _check_ballot_fits(ballot: Ballot, mode: VotingMode) -> None:
     if mode is VotingMode.SIMPLE:
         if ballot.choice is None or ballot.rating is not None:
             raise InconsistentTally(
-                f"ballot of voter {ballot.voter_id} does not fit a simple round: "
-                "it needs a choice and no rating"
+                f"ballot of voter {ballot.voter_id} does not fit a simple round: it needs a choice and no rating"
             )
     elif ballot.rating is None or ballot.choice not in (None, Choice.BLOCK):
         raise InconsistentTally(
@@ -600,12 +609,7 @@ def _tally_checked(
         iqr_met = exact_iqr is not None and exact_iqr <= rules.delphi_max_iqr
         delphi = dict(ratings=summary, band_share=band_share, reject_share=reject_share, iqr_met=iqr_met)
         threshold_met = n > 0 and iqr_met and band_share >= rules.delphi_agreement_share
-        rejects = (
-            rules.delphi_rejection
-            and n > 0
-            and iqr_met
-            and reject_share >= rules.delphi_agreement_share
-        )
+        rejects = rules.delphi_rejection and n > 0 and iqr_met and reject_share >= rules.delphi_agreement_share
 
     rule_met = quorum_met and threshold_met and not block_stands
     if rule_met:
@@ -690,13 +694,10 @@ def tally_by_group(
     for name, count in eligible_by_group.items():
         _check_count(f"eligible count of group {name!r}", count)
     group_total = sum(eligible_by_group.values())
-    overall_eligible = (
-        group_total if eligible_count is None else _check_count("eligible_count", eligible_count)
-    )
+    overall_eligible = group_total if eligible_count is None else _check_count("eligible_count", eligible_count)
     if group_total > overall_eligible:
         raise InconsistentTally(
-            f"the groups have {group_total} eligible voters together, "
-            f"more than eligible_count {overall_eligible}"
+            f"the groups have {group_total} eligible voters together, more than eligible_count {overall_eligible}"
         )
     unknown = sorted({b.group for b in all_ballots if b.group is not None} - set(eligible_by_group))
     if unknown:
@@ -705,9 +706,7 @@ def tally_by_group(
     reason = clean_override_reason(block_override_reason)
     overall = _tally_checked(all_ballots, rules, overall_eligible, reason, None)
     groups = {
-        name: _tally_checked(
-            tuple(b for b in all_ballots if b.group == name), rules, count, reason, name
-        )
+        name: _tally_checked(tuple(b for b in all_ballots if b.group == name), rules, count, reason, name)
         for name, count in eligible_by_group.items()
     }
     return GroupTallies(overall=overall, groups=groups)
@@ -716,8 +715,7 @@ def tally_by_group(
 # --------------------------------------------------------------------------- dissent
 
 
-def is_dissent(choice: Choice | str | None, rating: int | None, *, outcome: Outcome | str,
-               rules: RoundRules) -> bool:
+def is_dissent(choice: Choice | str | None, rating: int | None, *, outcome: Outcome | str, rules: RoundRules) -> bool:
     """Whether a counted ballot's reason is a dissenting opinion: the minority against the outcome.
 
     - Every block is dissent, whatever the outcome (a block overridden to adopt is the plainest case).

@@ -54,8 +54,7 @@ def _annex_heading(ctx: Ctx, body: etree._Element, n: int, key: str) -> None:
     heading(ctx, body, "Memo Annex Heading", text, level=1)
 
 
-def _header(ctx: Ctx, tbl: etree._Element, widths: list[int], keys: list[str],
-            centered: tuple[int, ...] = ()) -> None:
+def _header(ctx: Ctx, tbl: etree._Element, widths: list[int], keys: list[str], centered: tuple[int, ...] = ()) -> None:
     """The repeated header row; ``centered`` columns hold numbers and centre their heading too."""
     tr = row(tbl, header=True)
     for k, (width, key) in enumerate(zip(widths, keys, strict=True)):
@@ -103,8 +102,18 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
     if not ctx.data.votes:
         simple_paragraph(body, ctx.s("Memo Body"), ctx.label("no_votes"))
         return
-    keys = ["col_round", "col_for", "col_against", "col_abstain", "col_block", "col_turnout",
-            "col_quorum", "col_rule", "col_median", "col_outcome"]
+    keys = [
+        "col_round",
+        "col_for",
+        "col_against",
+        "col_abstain",
+        "col_block",
+        "col_turnout",
+        "col_quorum",
+        "col_rule",
+        "col_median",
+        "col_outcome",
+    ]
     # Minimum widths measured for the longest header word in en/ru/kk at 9 pt bold.
     widths = _widths(ctx, [1250, 850, 800, 900, 820, 900, 820, 880, 900, 1234])
     _round_rules(ctx, body)
@@ -146,9 +155,18 @@ def votes(ctx: Ctx, body: etree._Element, n: int) -> None:
             outcome = outcomes.get(vote.outcome)
             if outcome is None:
                 outcome = outcomes[vote.outcome] = ctx.label(f"outcome_{vote.outcome}")
-            values = [name, _count(vote.votes_for), _count(vote.votes_against), _count(vote.abstain),
-                      _count(vote.block), f"{vote.voted} / {vote.eligible}", yes if vote.quorum_met else no,
-                      yes if vote.rule_met else no, median, outcome]
+            values = [
+                name,
+                _count(vote.votes_for),
+                _count(vote.votes_against),
+                _count(vote.abstain),
+                _count(vote.block),
+                f"{vote.voted} / {vote.eligible}",
+                yes if vote.quorum_met else no,
+                yes if vote.rule_met else no,
+                median,
+                outcome,
+            ]
             out.append(rows.xml(values))
             reason = _override_note(ctx, vote)
             if reason:  # the recorded reason is a person's own words: words in another script keep their language
@@ -177,11 +195,17 @@ def _rule_text(vote: VoteResult, lang: str) -> str:
         blocks = word(lang, "rule_blocks_stop" if vote.blocks_prevent_adoption else "rule_blocks_count")
     if vote.mode == "delphi":
         low, high = vote.delphi_band or (7, 9)
-        return word(lang, "rule_delphi", quorum=quorum, share=_fraction(vote.delphi_agreement_share or "7/10", lang),
-                    low=low, high=high, iqr=_number(float(_as_number(vote.delphi_max_iqr or "2")), lang),
-                    blocks=blocks)
-    return word(lang, "rule_simple", quorum=quorum, threshold=_fraction(vote.threshold or "2/3", lang),
-                blocks=blocks)
+        return word(
+            lang,
+            "rule_delphi",
+            quorum=quorum,
+            share=_fraction(vote.delphi_agreement_share or "7/10", lang),
+            low=low,
+            high=high,
+            iqr=_number(float(_as_number(vote.delphi_max_iqr or "2")), lang),
+            blocks=blocks,
+        )
+    return word(lang, "rule_simple", quorum=quorum, threshold=_fraction(vote.threshold or "2/3", lang), blocks=blocks)
 
 
 def _as_number(value: str) -> float:
@@ -225,8 +249,7 @@ def dissents(ctx: Ctx, body: etree._Element, n: int) -> None:
         return
     widths = _widths(ctx, [8, 24, 24, 44])
     tbl = table(body, ctx.s("Annex Table"), widths)
-    _header(ctx, tbl, widths, ["col_recommendation", "col_member", "col_organisation", "col_reason"],
-            centered=(0,))
+    _header(ctx, tbl, widths, ["col_recommendation", "col_member", "col_organisation", "col_reason"], centered=(0,))
     text_style = ctx.s("Memo Table Text")
     number_style = ctx.s("Memo Table Number")
     out: list[str] = []  # the rows as one string (see _ooxml.Splicer)
@@ -269,8 +292,14 @@ def participants(ctx: Ctx, body: etree._Element, n: int) -> None:
         _header(ctx, tbl, widths, ["col_name", "col_role"])
         text_style, group_style = ctx.s("Memo Table Text"), ctx.s("Memo Table Group")
         for organisation, people in groups.items():
-            text_cell(row(tbl), ctx.width, group_style, organisation or ctx.label("no_organisation"),
-                      span=2, lang=ctx.foreign_lang(organisation) if organisation else None)
+            text_cell(
+                row(tbl),
+                ctx.width,
+                group_style,
+                organisation or ctx.label("no_organisation"),
+                span=2,
+                lang=ctx.foreign_lang(organisation) if organisation else None,
+            )
             for person in people:
                 tr = row(tbl)
                 name = clean(person.name, single_line=True)
@@ -309,9 +338,9 @@ def record(ctx: Ctx, body: etree._Element, n: int) -> None:
     widths = _widths(ctx, [35, 65])
     tbl = table(body, ctx.s("Annex Table"), widths, header_row=False)
     text_style = ctx.s("Memo Table Text")
-    prepared = data.prepared_at or dt.datetime.now(dt.timezone.utc)
+    prepared = data.prepared_at or dt.datetime.now(dt.UTC)
     if prepared.tzinfo is not None:
-        prepared = prepared.astimezone(dt.timezone.utc)
+        prepared = prepared.astimezone(dt.UTC)
     rows = [
         ("record_status", ctx.label("status_final" if data.is_final else "status_draft")),
         ("record_meeting", ctx.date(data.roundtable.held_on)),

@@ -62,8 +62,9 @@ def comparison(ctx: Ctx, body: etree._Element) -> None:
             _comparison_row(ctx, tbl, widths, rec, lang, first=k == 0, merged=ctx.bilingual)
 
 
-def _comparison_row(ctx: Ctx, tbl: etree._Element, widths: list[int], rec: Recommendation, lang: str, *,
-                    first: bool, merged: bool) -> None:
+def _comparison_row(
+    ctx: Ctx, tbl: etree._Element, widths: list[int], rec: Recommendation, lang: str, *, first: bool, merged: bool
+) -> None:
     text_style = ctx.s("Memo Table Text")
     run_lang = ctx.tag(lang) if ctx.bilingual else None
     tr = row(tbl, cant_split=False)
@@ -79,8 +80,9 @@ def _comparison_row(ctx: Ctx, tbl: etree._Element, widths: list[int], rec: Recom
     def version(tc: etree._Element, version_content) -> None:
         # Text borrowed from another language is tagged as that language.
         text_lang = used or lang
-        simple_paragraph(tc, text_style, version_content.title, fmt=BOLD, lang=ctx.run_lang(text_lang),
-                         single_line=True)
+        simple_paragraph(
+            tc, text_style, version_content.title, fmt=BOLD, lang=ctx.run_lang(text_lang), single_line=True
+        )
         write_markup(ctx, tc, version_content.text, lang=text_lang, compact=True, body_style="Memo Table Text")
 
     tc = cell(tr, widths[1])
@@ -95,8 +97,7 @@ def _comparison_row(ctx: Ctx, tbl: etree._Element, widths: list[int], rec: Recom
     if content is not None:
         if used != lang:
             fallback = ctx.word(f"lang_name_{used}", lang)
-            simple_paragraph(tc, text_style, ctx.word("missing_in", lang, fallback=fallback), fmt=ITALIC,
-                             lang=run_lang)
+            simple_paragraph(tc, text_style, ctx.word("missing_in", lang, fallback=fallback), fmt=ITALIC, lang=run_lang)
         version(tc, content)
     else:
         simple_paragraph(tc, text_style, "—")

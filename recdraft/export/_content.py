@@ -7,7 +7,6 @@ from lxml import etree
 from recdraft.domain.translations import foreign_segments
 from recdraft.export._context import Ctx
 from recdraft.export._markup import Block, Span, parse_blocks
-from recdraft.export.wording import LANG_TAGS
 from recdraft.export._ooxml import (
     ITALIC,
     SE,
@@ -21,6 +20,7 @@ from recdraft.export._ooxml import (
     set_numbering,
     w,
 )
+from recdraft.export.wording import LANG_TAGS
 
 IND = w("ind")
 
@@ -41,8 +41,9 @@ class ListState:
             self.num_id = None
 
 
-def block_paragraph(ctx: Ctx, parent: etree._Element, block: Block, state: ListState, *,
-                    compact: bool, body_style: str) -> tuple[etree._Element, int]:
+def block_paragraph(
+    ctx: Ctx, parent: etree._Element, block: Block, state: ListState, *, compact: bool, body_style: str
+) -> tuple[etree._Element, int]:
     """The paragraph for ``block`` with list numbering; returns it and extra run formatting.
 
     ``compact`` (table cells, the side-by-side edition) keeps the cell's text style and attaches
@@ -73,8 +74,9 @@ def block_paragraph(ctx: Ctx, parent: etree._Element, block: Block, state: ListS
     return paragraph(parent, ctx.s(body_style)), 0
 
 
-def _pieces(spans: list[Span], *, lang: str | None, cuts: tuple[int, ...] = (),
-            base: str | None = None) -> list[tuple[int, int, str, int, str | None]]:
+def _pieces(
+    spans: list[Span], *, lang: str | None, cuts: tuple[int, ...] = (), base: str | None = None
+) -> list[tuple[int, int, str, int, str | None]]:
     """(start, end, text, format, language) of each run ``write_spans`` writes (see there)."""
     out: list[tuple[int, int, str, int, str | None]] = []
     pos = 0
@@ -122,42 +124,61 @@ def block_ppr_xml(ctx: Ctx, block: Block, state: ListState, *, compact: bool, bo
     return ppr_xml(ctx.s(body_style)), 0
 
 
-def write_spans(p: etree._Element, spans: list[Span], *, lang: str | None, fmt_extra: int = 0,
-                cuts: tuple[int, ...] = (), base: str | None = None) -> list[tuple[int, int, etree._Element]]:
+def write_spans(
+    p: etree._Element,
+    spans: list[Span],
+    *,
+    lang: str | None,
+    fmt_extra: int = 0,
+    cuts: tuple[int, ...] = (),
+    base: str | None = None,
+) -> list[tuple[int, int, etree._Element]]:
     """Runs for ``spans``; split at character offsets ``cuts``. Returns (start, end, run) triples.
 
     With ``base`` (the paragraph's language code), words in another script — a Latin name or quotation in a
     Kazakh or Russian paragraph, Cyrillic in an English one — get runs of their own tagged with their
     language, so spell-checkers and screen readers read them right (issue 10, item 7).
     """
-    return [(start, end, run(p, text, fmt=fmt | fmt_extra, lang=current))
-            for start, end, text, fmt, current in _pieces(spans, lang=lang, cuts=cuts, base=base)]
+    return [
+        (start, end, run(p, text, fmt=fmt | fmt_extra, lang=current))
+        for start, end, text, fmt, current in _pieces(spans, lang=lang, cuts=cuts, base=base)
+    ]
 
 
-def spans_xml(spans: list[Span], *, lang: str | None, fmt_extra: int = 0, base: str | None = None,
-              cleaned: bool = False) -> str:
+def spans_xml(
+    spans: list[Span], *, lang: str | None, fmt_extra: int = 0, base: str | None = None, cleaned: bool = False
+) -> str:
     """``write_spans`` as a string. ``cleaned``: the texts already passed through ``clean`` (the
     blocks of ``parse_blocks(clean(text))``; cleaning a piece of a clean text changes nothing)."""
     if base is not None:
         full = spans[0][0] if len(spans) == 1 else "".join(text for text, _ in spans)
         if foreign_segments(full, base):
-            return "".join(run_xml(text, fmt=fmt | fmt_extra, lang=current, cleaned=cleaned)
-                           for _, _, text, fmt, current in _pieces(spans, lang=lang, base=base))
+            return "".join(
+                run_xml(text, fmt=fmt | fmt_extra, lang=current, cleaned=cleaned)
+                for _, _, text, fmt, current in _pieces(spans, lang=lang, base=base)
+            )
     # Nothing in another script: one run per span, in the paragraph's language.
     return "".join([run_xml(text, fmt=fmt | fmt_extra, lang=lang, cleaned=cleaned) for text, fmt in spans if text])
 
 
-def write_markup(ctx: Ctx, parent: etree._Element, text: str, *, lang: str, compact: bool = False,
-                 body_style: str = "Memo Body", prefix: str | None = None,
-                 quotes: dict[int, str] | None = None) -> None:
+def write_markup(
+    ctx: Ctx,
+    parent: etree._Element,
+    text: str,
+    *,
+    lang: str,
+    compact: bool = False,
+    body_style: str = "Memo Body",
+    prefix: str | None = None,
+    quotes: dict[int, str] | None = None,
+) -> None:
     """Paragraphs for Markdown-subset ``text``. ``prefix`` is a run-in bold label ("Rationale.").
 
     ``quotes`` maps review-comment indexes to passages; a passage found inside one paragraph gets
     its own runs, recorded in ``ctx.comment_anchors`` so the comment can be anchored on it.
     """
     if not quotes:  # nothing to anchor a comment on: the paragraphs as one string, parsed at once
-        ctx.splicer.add(parent, markup_xml(ctx, text, lang=lang, compact=compact, body_style=body_style,
-                                           prefix=prefix))
+        ctx.splicer.add(parent, markup_xml(ctx, text, lang=lang, compact=compact, body_style=body_style, prefix=prefix))
         return
     blocks = parse_blocks(clean(text))
     run_lang = ctx.run_lang(lang)
@@ -182,8 +203,9 @@ def write_markup(ctx: Ctx, parent: etree._Element, text: str, *, lang: str, comp
                 del quotes[index]
 
 
-def markup_xml(ctx: Ctx, text: str, *, lang: str, compact: bool = False, body_style: str = "Memo Body",
-               prefix: str | None = None) -> str:
+def markup_xml(
+    ctx: Ctx, text: str, *, lang: str, compact: bool = False, body_style: str = "Memo Body", prefix: str | None = None
+) -> str:
     """``write_markup`` (without review quotes) as a string of paragraphs."""
     blocks = parse_blocks(clean(text))
     run_lang = ctx.run_lang(lang)
@@ -223,7 +245,6 @@ def _find_quotes(ctx: Ctx, text: str, quotes: dict[int, str]) -> dict[int, tuple
     return out
 
 
-def write_labeled(ctx: Ctx, parent: etree._Element, label: str, text: str, *, lang: str,
-                  style: str) -> None:
-    """"Label: text" lines (legal basis, responsible body) — the text may hold the markup too."""
+def write_labeled(ctx: Ctx, parent: etree._Element, label: str, text: str, *, lang: str, style: str) -> None:
+    """ "Label: text" lines (legal basis, responsible body) — the text may hold the markup too."""
     write_markup(ctx, parent, text, lang=lang, compact=True, body_style=style, prefix=f"{label}:")

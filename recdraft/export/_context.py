@@ -90,15 +90,16 @@ class Ctx:
         return " / ".join(format_date(value, code).replace(" ", "\u00a0") for code in langs)
 
     def in_meeting(self, value: dt.datetime, lang: str | None = None) -> str:
-        """"taken in the meeting, 6 February 2025, 14:05" for a live vote, in every language of the edition."""
+        """ "taken in the meeting, 6 February 2025, 14:05" for a live vote, in every language of the edition."""
         langs = (lang,) if lang else self.langs
-        return " / ".join(word(code, "in_meeting", at=format_datetime(value, code).replace(" ", "\u00a0"))
-                          for code in langs)
+        return " / ".join(
+            word(code, "in_meeting", at=format_datetime(value, code).replace(" ", "\u00a0")) for code in langs
+        )
 
     @property
     def prepared_on(self) -> dt.date:
         """The memo's own date: when it was prepared (exported), not when the roundtable met."""
-        moment = self.data.prepared_at or dt.datetime.now(dt.timezone.utc)
+        moment = self.data.prepared_at or dt.datetime.now(dt.UTC)
         return moment.date()
 
     def tag(self, lang: str) -> str:
@@ -125,7 +126,7 @@ class Ctx:
         Side by side (kk | ru) there is no fallback: a column never repeats the other language's text under
         its own labels (issue 10, item 7); a missing version is said to be missing.
         """
-        for candidate in ((lang,) if self.bilingual else FALLBACK[lang]):
+        for candidate in (lang,) if self.bilingual else FALLBACK[lang]:
             if candidate in rec.content:
                 if candidate != lang:
                     self.warnings.append(
@@ -173,12 +174,12 @@ class Ctx:
         if self._revision is None:
             self._revision = {
                 AUTHOR: clean(self.data.prepared_by, single_line=True) or "recdraft",
-                DATE: _stamp(self.data.prepared_at or dt.datetime.now(dt.timezone.utc)),
+                DATE: _stamp(self.data.prepared_at or dt.datetime.now(dt.UTC)),
             }
         return self._revision
 
 
 def _stamp(moment: dt.datetime) -> str:
     if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.timezone.utc)
+        moment = moment.astimezone(dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

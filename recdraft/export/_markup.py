@@ -47,7 +47,7 @@ def parse_inline(text: str, fmt: int = 0, depth: int = 0) -> list[Span]:
     pos = 0
     for match in _INLINE.finditer(text):
         if match.start() > pos:
-            out.append((text[pos:match.start()], fmt))
+            out.append((text[pos : match.start()], fmt))
         if match.group(1) is not None:
             out.extend(parse_inline(match.group(1), fmt | BOLD | ITALIC, depth + 1))
         elif match.group(2) is not None:
@@ -72,8 +72,7 @@ def parse_blocks(text: str) -> list[Block]:
             continue
         if m := _NUMBER.match(line):
             if m.group(3).strip():
-                blocks.append(Block("number", parse_inline(m.group(3).strip()), _level(m.group(1)),
-                                    int(m.group(2))))
+                blocks.append(Block("number", parse_inline(m.group(3).strip()), _level(m.group(1)), int(m.group(2))))
             continue
         if m := _QUOTE.match(line):
             if m.group(1).strip():

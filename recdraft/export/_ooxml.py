@@ -27,12 +27,15 @@ def w(tag: str) -> str:
 
 # Pre-computed tag names: these run in the hot loop.
 P, PPR, PSTYLE, R, RPR, RSTYLE, T, TAB, BR = (
-    w(t) for t in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t", "tab", "br"))
+    w(t) for t in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "t", "tab", "br")
+)
 B, BCS, ITAL, ICS, LANG, VAL = (w(t) for t in ("b", "bCs", "i", "iCs", "lang", "val"))
 TBL, TBLPR, TBLSTYLE, TBLW, TBLGRID, GRIDCOL, TR, TRPR, TC, TCPR, TCW = (
-    w(t) for t in ("tbl", "tblPr", "tblStyle", "tblW", "tblGrid", "gridCol", "tr", "trPr", "tc", "tcPr", "tcW"))
+    w(t) for t in ("tbl", "tblPr", "tblStyle", "tblW", "tblGrid", "gridCol", "tr", "trPr", "tc", "tcPr", "tcW")
+)
 NUMPR, ILVL, NUMID, KEEPNEXT, PAGEBREAKBEFORE, JC = (
-    w(t) for t in ("numPr", "ilvl", "numId", "keepNext", "pageBreakBefore", "jc"))
+    w(t) for t in ("numPr", "ilvl", "numId", "keepNext", "pageBreakBefore", "jc")
+)
 INS, DEL, DELTEXT, ID, AUTHOR, DATE = (w(t) for t in ("ins", "del", "delText", "id", "author", "date"))
 FLDCHAR, FLDCHARTYPE, INSTRTEXT = w("fldChar"), w("fldCharType"), w("instrText")
 BOOKMARKSTART, BOOKMARKEND, NAME = w("bookmarkStart"), w("bookmarkEnd"), w("name")
@@ -55,7 +58,8 @@ NBSP = "\u00a0"
 # one line: a typesetter's rule the Russian and Kazakh reader expects.
 _UNIT_AFTER = re.compile(
     r"(\d) (г\.|гг\.|ж\.|жылғы|жылы|%|‰|°C|км|кг|см|мм|м|га|тг|тенге|₸|руб\.|млн|млрд|тыс\.|трлн"
-    r"|дней|дня|день|күн|жыл|лет|года?|years?|days?|months?|km|kg|cm|mm|ha|KZT|million|billion)(?![\w])")
+    r"|дней|дня|день|күн|жыл|лет|года?|years?|days?|months?|km|kg|cm|mm|ha|KZT|million|billion)(?![\w])"
+)
 _NUMBER_AFTER = re.compile(r"(№|No\.|Art\.|art\.|ст\.|п\.|пп\.|ч\.|пр\.|бап|тармақ|§) (?=\d)")
 
 
@@ -86,8 +90,14 @@ def _tie_number(match: re.Match[str]) -> str:
     return f"{match[1]}{NBSP}"
 
 
-def paragraph(parent: etree._Element, style_id: str | None, *, keep_next: bool = False,
-              page_break: bool = False, index: int | None = None) -> etree._Element:
+def paragraph(
+    parent: etree._Element,
+    style_id: str | None,
+    *,
+    keep_next: bool = False,
+    page_break: bool = False,
+    index: int | None = None,
+) -> etree._Element:
     """Append (or insert at ``index``) a ``w:p`` with the given paragraph style id."""
     if index is None:
         p = SE(parent, P)
@@ -130,8 +140,16 @@ def set_numbering(p: etree._Element, num_id: int, ilvl: int = 0) -> None:
     SE(num_pr, NUMID).set(VAL, str(num_id))
 
 
-def run(parent: etree._Element, text: str, *, fmt: int = 0, style_id: str | None = None,
-        lang: str | None = None, deleted: bool = False, single_line: bool = False) -> etree._Element:
+def run(
+    parent: etree._Element,
+    text: str,
+    *,
+    fmt: int = 0,
+    style_id: str | None = None,
+    lang: str | None = None,
+    deleted: bool = False,
+    single_line: bool = False,
+) -> etree._Element:
     """Append a ``w:r`` holding cleaned ``text``; newlines become ``w:br`` and tabs ``w:tab``."""
     r = SE(parent, R)
     if fmt or style_id or lang:
@@ -177,9 +195,17 @@ def add_text(r: etree._Element, text: str, *, deleted: bool = False) -> None:
             t.set(XML_SPACE, "preserve")
 
 
-def simple_paragraph(parent: etree._Element, style_id: str, text: str, *, fmt: int = 0,
-                     lang: str | None = None, single_line: bool = False, keep_next: bool = False,
-                     page_break: bool = False) -> etree._Element:
+def simple_paragraph(
+    parent: etree._Element,
+    style_id: str,
+    text: str,
+    *,
+    fmt: int = 0,
+    lang: str | None = None,
+    single_line: bool = False,
+    keep_next: bool = False,
+    page_break: bool = False,
+) -> etree._Element:
     """A paragraph of one run."""
     p = paragraph(parent, style_id, keep_next=keep_next, page_break=page_break)
     if text:
@@ -206,8 +232,7 @@ def field(parent: etree._Element, instruction: str, cached: str, rpr: etree._Ele
     SE(_r(), FLDCHAR).set(FLDCHARTYPE, "end")
 
 
-def table(parent: etree._Element, style_id: str, widths: list[int], *,
-          header_row: bool = True) -> etree._Element:
+def table(parent: etree._Element, style_id: str, widths: list[int], *, header_row: bool = True) -> etree._Element:
     """Append a fixed-layout ``w:tbl`` with the given table style and column widths (twips)."""
     tbl = SE(parent, TBL)
     tblpr = SE(tbl, TBLPR)
@@ -218,8 +243,14 @@ def table(parent: etree._Element, style_id: str, widths: list[int], *,
     SE(tblpr, w("tblLayout")).set(W_TYPE, "fixed")
     look = SE(tblpr, w("tblLook"))
     look.set(VAL, "0420" if header_row else "0400")
-    for key, value in (("firstRow", "1" if header_row else "0"), ("lastRow", "0"), ("firstColumn", "0"),
-                       ("lastColumn", "0"), ("noHBand", "1"), ("noVBand", "1")):
+    for key, value in (
+        ("firstRow", "1" if header_row else "0"),
+        ("lastRow", "0"),
+        ("firstColumn", "0"),
+        ("lastColumn", "0"),
+        ("noHBand", "1"),
+        ("noVBand", "1"),
+    ):
         look.set(w(key), value)
     grid = SE(tbl, TBLGRID)
     for width in widths:
@@ -256,8 +287,17 @@ def cell(tr: etree._Element, width: int, *, span: int = 1, fill: str | None = No
     return tc
 
 
-def text_cell(tr: etree._Element, width: int, style_id: str, text: str, *, span: int = 1,
-              fmt: int = 0, fill: str | None = None, lang: str | None = None) -> etree._Element:
+def text_cell(
+    tr: etree._Element,
+    width: int,
+    style_id: str,
+    text: str,
+    *,
+    span: int = 1,
+    fmt: int = 0,
+    fill: str | None = None,
+    lang: str | None = None,
+) -> etree._Element:
     """A cell holding one paragraph of text (a cell must hold at least one paragraph)."""
     tc = cell(tr, width, span=span, fill=fill)
     simple_paragraph(tc, style_id, text, fmt=fmt, lang=lang)
@@ -276,13 +316,16 @@ class RowFactory:
     """Rows of one-paragraph text cells, written as strings from a per-cell template and parsed in one
     call (annex tables have hundreds of rows; building them element by element was most of an annex)."""
 
-    def __init__(self, widths: list[int], style_ids: list[str], *, cant_split: bool = True,
-                 splicer: Splicer | None = None) -> None:
+    def __init__(
+        self, widths: list[int], style_ids: list[str], *, cant_split: bool = True, splicer: Splicer | None = None
+    ) -> None:
         self._splicer = splicer
         self._runs: dict[str, str] = {}
         self._start = "<w:tr><w:trPr><w:cantSplit/></w:trPr>" if cant_split else "<w:tr>"
-        self._cells = [(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{ppr_xml(style_id)}',
-                        "</w:p></w:tc>") for width, style_id in zip(widths, style_ids, strict=True)]
+        self._cells = [
+            (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{ppr_xml(style_id)}', "</w:p></w:tc>")
+            for width, style_id in zip(widths, style_ids, strict=True)
+        ]
 
     def xml(self, values: list[str]) -> str:
         """The row holding ``values`` (cleaned here) as a string."""
@@ -332,7 +375,7 @@ def esc(text: str) -> str:
 
 def esc_attr(value: str) -> str:
     """An attribute value escaped as lxml serialises it (inside double quotes)."""
-    return (esc(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
+    return esc(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 def parse_fragment(xml: str) -> etree._Element:
@@ -369,7 +412,7 @@ class Splicer:
 
     def _index(self, node: object) -> int | None:
         if isinstance(node, etree._Comment) and (node.text or "").startswith(_MARK):
-            return int(node.text[len(_MARK):])
+            return int(node.text[len(_MARK) :])
         return None
 
     def materialize(self, element: etree._Element) -> None:
@@ -401,8 +444,7 @@ class Splicer:
 _PPR_CACHE: dict[tuple[str | None, bool, bool, str], str] = {}
 
 
-def ppr_xml(style_id: str | None, *, keep_next: bool = False, page_break: bool = False,
-            extra: str = "") -> str:
+def ppr_xml(style_id: str | None, *, keep_next: bool = False, page_break: bool = False, extra: str = "") -> str:
     """``<w:pPr>`` as ``paragraph`` writes it; ``extra`` is appended inside (numPr, ind)."""
     key = (style_id, keep_next, page_break, extra)
     found = _PPR_CACHE.get(key)
@@ -477,16 +519,32 @@ def text_xml(text: str, *, deleted: bool = False) -> str:
     return "".join(out)
 
 
-def run_xml(text: str, *, fmt: int = 0, style_id: str | None = None, lang: str | None = None,
-            deleted: bool = False, single_line: bool = False, cleaned: bool = False) -> str:
+def run_xml(
+    text: str,
+    *,
+    fmt: int = 0,
+    style_id: str | None = None,
+    lang: str | None = None,
+    deleted: bool = False,
+    single_line: bool = False,
+    cleaned: bool = False,
+) -> str:
     """``run`` as a string (``cleaned``: ``text`` is already what ``clean`` returns)."""
     if not cleaned:
         text = clean(text, single_line=single_line)
     return f"<w:r>{rpr_xml(fmt, style_id, lang)}{text_xml(tie(text), deleted=deleted)}</w:r>"
 
 
-def simple_xml(style_id: str | None, text: str, *, fmt: int = 0, lang: str | None = None,
-               single_line: bool = False, keep_next: bool = False, page_break: bool = False) -> str:
+def simple_xml(
+    style_id: str | None,
+    text: str,
+    *,
+    fmt: int = 0,
+    lang: str | None = None,
+    single_line: bool = False,
+    keep_next: bool = False,
+    page_break: bool = False,
+) -> str:
     """``simple_paragraph`` as a string."""
     inner = ppr_xml(style_id, keep_next=keep_next, page_break=page_break)
     if text:

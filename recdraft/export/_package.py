@@ -118,16 +118,19 @@ def _sorted_content_types(blob: bytes, written: set[str]) -> bytes:
     written part, by part name."""
     root = etree.fromstring(blob, _PARSER)
     defaults = sorted((e for e in root if e.tag == f"{{{CT_NS}}}Default"), key=lambda e: e.get("Extension", ""))
-    overrides = sorted((e for e in root if e.tag == f"{{{CT_NS}}}Override" and e.get("PartName", "").lstrip("/")
-                        in written), key=lambda e: e.get("PartName", ""))
+    overrides = sorted(
+        (e for e in root if e.tag == f"{{{CT_NS}}}Override" and e.get("PartName", "").lstrip("/") in written),
+        key=lambda e: e.get("PartName", ""),
+    )
     for child in list(root):
         root.remove(child)
     root.extend(defaults + overrides)
     return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 
-def set_core_properties(core: etree._Element, *, title: str, subject: str, author: str, language: str,
-                        moment: dt.datetime, revision: int) -> None:
+def set_core_properties(
+    core: etree._Element, *, title: str, subject: str, author: str, language: str, moment: dt.datetime, revision: int
+) -> None:
     """What python-docx's ``core_properties`` setters write (the same elements, in the same places)."""
 
     def child(ns: str, tag: str) -> etree._Element:

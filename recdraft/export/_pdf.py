@@ -34,8 +34,13 @@ def to_pdf(docx: bytes, *, timeout: float = 240) -> tuple[bytes, list[int]]:
         source, target, toc = work / "memo.docx", work / "memo.pdf", work / "toc.json"
         source.write_bytes(docx)
         try:
-            done = subprocess.run([SYSTEM_PYTHON, str(SCRIPT), str(source), str(target), str(toc)],
-                                  capture_output=True, text=True, timeout=timeout, check=False)
+            done = subprocess.run(
+                [SYSTEM_PYTHON, str(SCRIPT), str(source), str(target), str(toc)],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             raise PdfUnavailable("svc.memo.pdf_timeout", seconds=f"{timeout:g}") from None
         if done.returncode != 0 or not target.exists():

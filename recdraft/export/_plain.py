@@ -64,65 +64,107 @@ def _list() -> list:
 
 SPEC: dict[str, dict[str, tuple[Any, Any]]] = {  # model -> field -> (kind, default or _REQUIRED or factory)
     "Roundtable": {
-        "title": (LOC, _REQUIRED), "venue": (LOC, _empty), "organisers": (LOC, _empty), "held_on": ("date", _REQUIRED),
-        "addressee": (LOC, lambda: dict(DEFAULT_ADDRESSEE)), "executive_summary": (LOC, _empty),
-        "background": (LOC, _empty), "closing": (LOC, _empty),
+        "title": (LOC, _REQUIRED),
+        "venue": (LOC, _empty),
+        "organisers": (LOC, _empty),
+        "held_on": ("date", _REQUIRED),
+        "addressee": (LOC, lambda: dict(DEFAULT_ADDRESSEE)),
+        "executive_summary": (LOC, _empty),
+        "background": (LOC, _empty),
+        "closing": (LOC, _empty),
     },
     "RecommendationContent": {
-        "title": ("str", _REQUIRED), "text": ("str", _REQUIRED), "rationale": ("str", ""),
-        "legal_basis": ("str", ""), "responsible_body": ("str", ""),
+        "title": ("str", _REQUIRED),
+        "text": ("str", _REQUIRED),
+        "rationale": ("str", ""),
+        "legal_basis": ("str", ""),
+        "responsible_body": ("str", ""),
     },
     "Recommendation": {
-        "number": (("ge1",), _REQUIRED), "topic": ("str", ""), "priority": (("lit", ("high", "medium", "low")), "medium"),
+        "number": (("ge1",), _REQUIRED),
+        "topic": ("str", ""),
+        "priority": (("lit", ("high", "medium", "low")), "medium"),
         "content": (("langs", "RecommendationContent", 1), _REQUIRED),
         "previous": (("opt", ("langs", "RecommendationContent", 0)), None),
-        "justification": (LOC, _empty), "consensus": (LOC, _empty), "revised_by": ("str", ""),
+        "justification": (LOC, _empty),
+        "consensus": (LOC, _empty),
+        "revised_by": ("str", ""),
         "revised_at": (("opt", "datetime"), None),
     },
     "DelphiStats": {
-        "median": (("opt", "float"), None), "iqr": (("opt", "float"), None), "distribution": (("intmap",), _empty),
+        "median": (("opt", "float"), None),
+        "iqr": (("opt", "float"), None),
+        "distribution": (("intmap",), _empty),
     },
     "VoteResult": {
-        "recommendation_number": ("int", _REQUIRED), "round_number": (("ge1",), _REQUIRED),
-        "round_name": (LOC, _empty), "in_meeting_at": (("opt", "datetime"), None),
+        "recommendation_number": ("int", _REQUIRED),
+        "round_number": (("ge1",), _REQUIRED),
+        "round_name": (LOC, _empty),
+        "in_meeting_at": (("opt", "datetime"), None),
         "mode": (("lit", ("simple", "delphi")), "simple"),
-        "votes_for": (("opt", "int"), None), "votes_against": (("opt", "int"), None),
-        "abstain": (("opt", "int"), None), "block": (("opt", "int"), None),
-        "eligible": ("int", _REQUIRED), "voted": ("int", _REQUIRED), "quorum_met": ("bool", _REQUIRED),
-        "rule_met": ("bool", _REQUIRED), "outcome": (("lit", ("adopted", "rejected", "no_consensus")), _REQUIRED),
-        "delphi": (("opt", "DelphiStats"), None), "quorum": (("opt", "str"), None),
-        "threshold": (("opt", "str"), None), "blocks_prevent_adoption": (("opt", "bool"), None),
-        "delphi_agreement_share": (("opt", "str"), None), "delphi_band": (("opt", ("pair",)), None),
-        "delphi_max_iqr": (("opt", "str"), None), "block_override_reason": (("opt", "str"), None),
+        "votes_for": (("opt", "int"), None),
+        "votes_against": (("opt", "int"), None),
+        "abstain": (("opt", "int"), None),
+        "block": (("opt", "int"), None),
+        "eligible": ("int", _REQUIRED),
+        "voted": ("int", _REQUIRED),
+        "quorum_met": ("bool", _REQUIRED),
+        "rule_met": ("bool", _REQUIRED),
+        "outcome": (("lit", ("adopted", "rejected", "no_consensus")), _REQUIRED),
+        "delphi": (("opt", "DelphiStats"), None),
+        "quorum": (("opt", "str"), None),
+        "threshold": (("opt", "str"), None),
+        "blocks_prevent_adoption": (("opt", "bool"), None),
+        "delphi_agreement_share": (("opt", "str"), None),
+        "delphi_band": (("opt", ("pair",)), None),
+        "delphi_max_iqr": (("opt", "str"), None),
+        "block_override_reason": (("opt", "str"), None),
     },
     "DissentingOpinion": {
-        "recommendation_number": ("int", _REQUIRED), "name": (("opt", "str"), None),
-        "organisation": (("opt", "str"), None), "reason": ("str", _REQUIRED),
+        "recommendation_number": ("int", _REQUIRED),
+        "name": (("opt", "str"), None),
+        "organisation": (("opt", "str"), None),
+        "reason": ("str", _REQUIRED),
     },
     "Participant": {
-        "name": ("str", _REQUIRED), "organisation": ("str", ""), "role": ("str", ""),
+        "name": ("str", _REQUIRED),
+        "organisation": ("str", ""),
+        "role": ("str", ""),
         "consent_to_be_named": ("bool", False),
     },
     "LegalReference": {"text": (LOC, _REQUIRED), "url": (("opt", "str"), None)},
     "PublishedComment": {
-        "recommendation_number": ("int", _REQUIRED), "author": ("str", _REQUIRED),
-        "published_at": ("datetime", _REQUIRED), "text": ("str", _REQUIRED), "quote": (("opt", "str"), None),
-        "parent": (("opt", "int"), None), "resolved": ("bool", False),
+        "recommendation_number": ("int", _REQUIRED),
+        "author": ("str", _REQUIRED),
+        "published_at": ("datetime", _REQUIRED),
+        "text": ("str", _REQUIRED),
+        "quote": (("opt", "str"), None),
+        "parent": (("opt", "int"), None),
+        "resolved": ("bool", False),
     },
     "Signatory": {"name": (LOC, _empty), "position": (LOC, _empty)},
     "MemoData": {
-        "roundtable": ("Roundtable", _REQUIRED), "recommendations": (("list", "Recommendation"), _list),
-        "votes": (("list", "VoteResult"), _list), "dissents": (("list", "DissentingOpinion"), _list),
-        "participants": (("list", "Participant"), _list), "legal_references": (("list", "LegalReference"), _list),
-        "comments": (("list", "PublishedComment"), _list), "is_final": ("bool", False),
-        "blockers": (("list", "str"), _list), "snapshot_sha256": (("opt", ("sha",)), None),
-        "signatory": ("Signatory", lambda: _make("Signatory", {})), "outgoing_number": ("str", ""),
-        "baseline": (LOC, _empty), "prepared_by": ("str", ""), "prepared_at": (("opt", "datetime"), None),
+        "roundtable": ("Roundtable", _REQUIRED),
+        "recommendations": (("list", "Recommendation"), _list),
+        "votes": (("list", "VoteResult"), _list),
+        "dissents": (("list", "DissentingOpinion"), _list),
+        "participants": (("list", "Participant"), _list),
+        "legal_references": (("list", "LegalReference"), _list),
+        "comments": (("list", "PublishedComment"), _list),
+        "is_final": ("bool", False),
+        "blockers": (("list", "str"), _list),
+        "snapshot_sha256": (("opt", ("sha",)), None),
+        "signatory": ("Signatory", lambda: _make("Signatory", {})),
+        "outgoing_number": ("str", ""),
+        "baseline": (LOC, _empty),
+        "prepared_by": ("str", ""),
+        "prepared_at": (("opt", "datetime"), None),
     },
 }
 
-CLASSES: dict[str, type[Record]] = {name: type(name, (Record,), {"__slots__": tuple(fields)})
-                                    for name, fields in SPEC.items()}
+CLASSES: dict[str, type[Record]] = {
+    name: type(name, (Record,), {"__slots__": tuple(fields)}) for name, fields in SPEC.items()
+}
 
 
 def _make(model: str, value: object) -> Record:
@@ -198,9 +240,8 @@ def _value(kind: Any, value: object) -> object:
     elif tag == "intmap":
         if type(value) is dict and all(_INT_KEY.fullmatch(k) and type(v) is int for k, v in value.items()):
             return {int(k): v for k, v in value.items()}
-    elif tag == "pair":
-        if type(value) is list and len(value) == 2 and all(type(v) is int for v in value):
-            return (value[0], value[1])
+    elif tag == "pair" and type(value) is list and len(value) == 2 and all(type(v) is int for v in value):
+        return (value[0], value[1])
     raise NotPlain(tag)
 
 

@@ -55,8 +55,9 @@ def _sentences(tokens: list[Token]) -> list[list[Token]]:
     return out
 
 
-def _emit(ctx: Ctx, parent: etree._Element, tokens: list[Token], *, op: str, lang: str | None,
-          fmt_extra: int = 0) -> None:
+def _emit(
+    ctx: Ctx, parent: etree._Element, tokens: list[Token], *, op: str, lang: str | None, fmt_extra: int = 0
+) -> None:
     """Runs for ``tokens`` (merged by format), wrapped in ``w:ins``/``w:del`` unless equal."""
     if not tokens:
         return
@@ -142,8 +143,9 @@ def _changes(a: list[Token], b: list[Token]) -> list[tuple[str, list[Token], lis
     return out
 
 
-def write_inline_diff(ctx: Ctx, p: etree._Element, old: list[Span], new: list[Span], *,
-                      lang: str | None, fmt_extra: int = 0) -> None:
+def write_inline_diff(
+    ctx: Ctx, p: etree._Element, old: list[Span], new: list[Span], *, lang: str | None, fmt_extra: int = 0
+) -> None:
     """Tracked changes turning spans ``old`` into ``new`` inside paragraph ``p``, at the level of
     words and sentences (see ``_changes``)."""
     a, b = _tokens(old), _tokens(new)
@@ -168,17 +170,34 @@ def mark_paragraph(ctx: Ctx, p: etree._Element, op: str) -> None:
     SE(rpr, INS if op == "insert" else DEL, ctx.revision_attrs())
 
 
-def _whole_block(ctx: Ctx, parent: etree._Element, block: Block, state: ListState, *, op: str,
-                 compact: bool, body_style: str, lang: str | None) -> etree._Element:
+def _whole_block(
+    ctx: Ctx,
+    parent: etree._Element,
+    block: Block,
+    state: ListState,
+    *,
+    op: str,
+    compact: bool,
+    body_style: str,
+    lang: str | None,
+) -> etree._Element:
     p, fmt_extra = block_paragraph(ctx, parent, block, state, compact=compact, body_style=body_style)
     _emit(ctx, p, _tokens(block.spans), op=op, lang=lang, fmt_extra=fmt_extra)
     mark_paragraph(ctx, p, op)
     return p
 
 
-def write_markup_diff(ctx: Ctx, parent: etree._Element, old_text: str, new_text: str, *, lang: str,
-                      compact: bool = False, body_style: str = "Memo Body",
-                      prefix: str | None = None) -> None:
+def write_markup_diff(
+    ctx: Ctx,
+    parent: etree._Element,
+    old_text: str,
+    new_text: str,
+    *,
+    lang: str,
+    compact: bool = False,
+    body_style: str = "Memo Body",
+    prefix: str | None = None,
+) -> None:
     """Paragraphs of ``new_text`` with tracked changes against ``old_text`` (both Markdown subset)."""
     old_blocks, new_blocks = parse_blocks(clean(old_text)), parse_blocks(clean(new_text))
     run_lang = ctx.run_lang(lang)
@@ -205,8 +224,7 @@ def write_markup_diff(ctx: Ctx, parent: etree._Element, old_text: str, new_text:
     def key(block: Block) -> tuple:
         return block.kind, block.level, tuple(block.spans)
 
-    matcher = difflib.SequenceMatcher(a=[key(b) for b in old_blocks], b=[key(b) for b in new_blocks],
-                                      autojunk=False)
+    matcher = difflib.SequenceMatcher(a=[key(b) for b in old_blocks], b=[key(b) for b in new_blocks], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             for block in new_blocks[j1:j2]:
@@ -224,12 +242,14 @@ def write_markup_diff(ctx: Ctx, parent: etree._Element, old_text: str, new_text:
                 prefix_run(p)
                 continue
             if old is not None:
-                p = _whole_block(ctx, parent, old, state, op="delete", compact=compact,
-                                 body_style=body_style, lang=run_lang)
+                p = _whole_block(
+                    ctx, parent, old, state, op="delete", compact=compact, body_style=body_style, lang=run_lang
+                )
                 prefix_run(p)
             if new is not None:
-                p = _whole_block(ctx, parent, new, state, op="insert", compact=compact,
-                                 body_style=body_style, lang=run_lang)
+                p = _whole_block(
+                    ctx, parent, new, state, op="insert", compact=compact, body_style=body_style, lang=run_lang
+                )
                 prefix_run(p)
     if pending_prefix:
         # Both texts empty: keep the label so the layout matches the other recommendations.

@@ -43,18 +43,46 @@ VARIANTS = ("final", "review", "redline", "comparison")
 # contents are always pre-filled and linked, so LibreOffice, pandoc and print show the list as it is.
 UPDATE_FIELDS_ON_OPEN = True
 # CT_Settings children that must follow w:updateFields (schema order matters to Word).
-_AFTER_UPDATE_FIELDS = tuple(w(t) for t in (
-    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
-    "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"))
+_AFTER_UPDATE_FIELDS = tuple(
+    w(t)
+    for t in (
+        "hdrShapeDefaults",
+        "footnotePr",
+        "endnotePr",
+        "compat",
+        "docVars",
+        "rsids",
+        "mathPr",
+        "attachedSchema",
+        "themeFontLang",
+        "clrSchemeMapping",
+        "doNotIncludeSubdocsInStats",
+        "doNotAutoCompressPictures",
+        "forceUpgrade",
+        "captions",
+        "readModeInkLockDown",
+        "smartTagType",
+        "schemaLibrary",
+        "shapeDefaults",
+        "doNotEmbedSmartTags",
+        "decimalSymbol",
+        "listSeparator",
+    )
+)
 
 if TYPE_CHECKING:
     from recdraft.schemas.memo import MemoData
 
 
-def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | None = None,
-           progress: Callable[[float, str], None] | None = None, toc_pages: list[int] | None = None) -> RenderResult:
+def render(
+    data: MemoData,
+    *,
+    lang: str,
+    variant: str,
+    template: pathlib.Path | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    toc_pages: list[int] | None = None,
+) -> RenderResult:
     """See ``recdraft.export.render_memo``."""
     if lang not in LANGUAGES or variant not in VARIANTS:
         from recdraft.errors import InvalidValue  # the catalogue loads only for a message
@@ -78,8 +106,15 @@ def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | 
         sect_pr = body.makeelement(w("sectPr"), {})
 
     langs = ("kk", "ru") if lang == "kk+ru" else (lang,)
-    ctx = Ctx(data=data, langs=langs, variant=variant, styles=styles, numbering=numbering,
-              width=text_width(sect_pr), progress=report)
+    ctx = Ctx(
+        data=data,
+        langs=langs,
+        variant=variant,
+        styles=styles,
+        numbering=numbering,
+        width=text_width(sect_pr),
+        progress=report,
+    )
 
     report(0.05, "Title page")
     last_title = _sections.title_page(ctx, body)
@@ -95,8 +130,7 @@ def render(data: MemoData, *, lang: str, variant: str, template: pathlib.Path | 
         _sections.addressee(ctx, body)
         toc = _sections.table_of_contents(ctx, body)
         rt = data.roundtable
-        _sections.section(ctx, body, "executive_summary", rt.executive_summary, page_break=True,
-                          header=ctx.bilingual)
+        _sections.section(ctx, body, "executive_summary", rt.executive_summary, page_break=True, header=ctx.bilingual)
         _sections.section(ctx, body, "background", rt.background)
         report(0.2, "Recommendations")
         quotes = {}
@@ -168,11 +202,15 @@ class _DocxTemplate:
         self.numbering = document.part.numbering_part.element
         self.settings = document.settings.element
         self.body = document.element.body
-        self.headers_footers = [rel.target_part.element for rel in document.part.rels.values()
-                                if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external]
+        self.headers_footers = [
+            rel.target_part.element
+            for rel in document.part.rels.values()
+            if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external
+        ]
 
-    def set_core_properties(self, *, title: str, subject: str, author: str, language: str,
-                            moment: dt.datetime, revision: int) -> None:
+    def set_core_properties(
+        self, *, title: str, subject: str, author: str, language: str, moment: dt.datetime, revision: int
+    ) -> None:
         props = self.docx.core_properties
         props.title, props.subject, props.author, props.last_modified_by = title, subject, author, author
         props.language, props.created, props.modified, props.revision = language, moment, moment, revision
@@ -243,7 +281,7 @@ def _set_language_and_properties(ctx: Ctx, document: _Template | _DocxTemplate) 
         # The organisers, never the person who pressed "export": they may have withheld their name.
         author=author,
         language=LANG_TAGS[ctx.lang],
-        moment=ctx.data.prepared_at or dt.datetime.now(dt.timezone.utc),
+        moment=ctx.data.prepared_at or dt.datetime.now(dt.UTC),
         revision=1,
     )
 
@@ -270,5 +308,6 @@ def _close_empty_cells(ctx: Ctx, body: etree._Element) -> None:
 
 
 # A placeholder of markup kept as strings (a comment) always stands for paragraphs.
-_CELLS_NOT_ENDING_IN_A_PARAGRAPH = etree.XPath(".//w:tc[not(node()[last()][self::w:p or self::comment()])]",
-                                               namespaces={"w": W_NS})
+_CELLS_NOT_ENDING_IN_A_PARAGRAPH = etree.XPath(
+    ".//w:tc[not(node()[last()][self::w:p or self::comment()])]", namespaces={"w": W_NS}
+)

@@ -80,9 +80,9 @@ def add_comments(ctx: Ctx, document: Document) -> None:
         )
         published = comment.published_at
         if published.tzinfo is None:
-            published = published.replace(tzinfo=dt.timezone.utc)
+            published = published.replace(tzinfo=dt.UTC)
         # python-docx stamps "now"; the memo shows when the comment was published.
-        word_comment._comment_elm.date = published.astimezone(dt.timezone.utc).replace(microsecond=0)
+        word_comment._comment_elm.date = published.astimezone(dt.UTC).replace(microsecond=0)
         para_id = _para_id(index)
         word_comment._comment_elm.findall(w("p"))[-1].set(f"{{{W14_NS}}}paraId", para_id)
         placed[index] = (para_id, comment.resolved, parent)

@@ -38,8 +38,17 @@ _NO_CONTENT = SimpleNamespace(title="", text="", rationale="", legal_basis="", r
 
 # --------------------------------------------------------------------------- headings and TOC
 
-def heading(ctx: Ctx, parent: etree._Element, style: str, text: str, *, level: int,
-            numbered: bool = False, page_break: bool = False) -> etree._Element:
+
+def heading(
+    ctx: Ctx,
+    parent: etree._Element,
+    style: str,
+    text: str,
+    *,
+    level: int,
+    numbered: bool = False,
+    page_break: bool = False,
+) -> etree._Element:
     """A heading paragraph with a bookmark, registered for the table of contents."""
     p = paragraph(parent, ctx.s(style), page_break=page_break)
     if text:
@@ -82,9 +91,11 @@ def fill_toc(ctx: Ctx, content: etree._Element, pages: list[int] | None = None) 
     for i, entry in enumerate(entries):
         out.append(f"<w:p>{ppr_xml(ctx.s('toc 1' if entry.level == 1 else 'toc 2'))}")
         if i == 0:
-            out.append('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-                       '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
-                       '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+            out.append(
+                '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+                '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            )
         if entry.bookmark:
             out.append(f'<w:hyperlink w:anchor="{esc_attr(entry.bookmark)}" w:history="1">')
             if entry.label:
@@ -109,6 +120,7 @@ def field_start(p: etree._Element, instruction: str) -> None:
 
 # --------------------------------------------------------------------------- front matter
 
+
 def title_page(ctx: Ctx, body: etree._Element) -> etree._Element:
     """Organisers, title, place and date (and the draft box); returns the page's last paragraph."""
     rt = ctx.data.roundtable
@@ -124,8 +136,11 @@ def title_page(ctx: Ctx, body: etree._Element) -> etree._Element:
         simple_paragraph(body, ctx.s("Memo Title Note"), ctx.label(f"variant_{ctx.variant}"))
     if ctx.variant in ("redline", "comparison") and ctx.joined(ctx.data.baseline):
         # Say what the changes are measured against: the reader cannot see it anywhere else.
-        text = " / ".join(dict.fromkeys(
-            ctx.word("compared_with", lang, baseline=ctx.text(ctx.data.baseline, lang)) for lang in ctx.langs))
+        text = " / ".join(
+            dict.fromkeys(
+                ctx.word("compared_with", lang, baseline=ctx.text(ctx.data.baseline, lang)) for lang in ctx.langs
+            )
+        )
         simple_paragraph(body, ctx.s("Memo Title Note"), text, single_line=True)
     venue = ctx.joined(rt.venue)
     simple_paragraph(body, ctx.s("Memo Title Place"), venue, single_line=True)
@@ -153,8 +168,7 @@ def addressee(ctx: Ctx, body: etree._Element, *, page_break: bool = True) -> Non
     simple_paragraph(body, ctx.s("Memo Addressee Label"), ctx.label("addressee_label"), page_break=page_break)
     rt = ctx.data.roundtable
     names = list(dict.fromkeys(t for t in (ctx.text(rt.addressee, lang) for lang in ctx.langs) if t))
-    paragraphs = [simple_paragraph(body, ctx.s("Memo Addressee"), name, single_line=True)
-                  for name in names or [""]]
+    paragraphs = [simple_paragraph(body, ctx.s("Memo Addressee"), name, single_line=True) for name in names or [""]]
     for p in paragraphs[:-1]:  # kk and ru names of one addressee stay together
         SE(p[0], SPACING).set(w("after"), "120")
     reference(ctx, body)
@@ -165,8 +179,9 @@ def reference(ctx: Ctx, body: etree._Element) -> None:
     number = clean(ctx.data.outgoing_number, single_line=True).strip()
     for lang in ctx.langs:
         date = ctx.date(ctx.prepared_on, lang)
-        text = ctx.word("outgoing", lang, number=number, date=date) if number else ctx.word("memo_date", lang,
-                                                                                            date=date)
+        text = (
+            ctx.word("outgoing", lang, number=number, date=date) if number else ctx.word("memo_date", lang, date=date)
+        )
         p = simple_paragraph(body, ctx.s("Memo Meta"), text, single_line=True)
         ind = SE(p[0], w("ind"))  # flush left, as the reference of an official letter stands
         ind.set(w("left"), "0")
@@ -174,6 +189,7 @@ def reference(ctx: Ctx, body: etree._Element) -> None:
 
 
 # --------------------------------------------------------------------------- localized sections
+
 
 def parallel_row(ctx: Ctx, parent: etree._Element, *, header: bool = False) -> list[etree._Element]:
     """A two-column kk | ru table with one row; returns its two cells (one per language)."""
@@ -198,12 +214,14 @@ def localized_text(ctx: Ctx, body: etree._Element, values: TextByLang, *, header
         return
     for lang, tc in zip(ctx.langs, parallel_row(ctx, body, header=header), strict=True):
         text, used = ctx.pick(values, lang)
-        write_markup(ctx, tc, text or ctx.word("no_text", lang), lang=used or lang, compact=True,
-                     body_style="Memo Parallel Text")
+        write_markup(
+            ctx, tc, text or ctx.word("no_text", lang), lang=used or lang, compact=True, body_style="Memo Parallel Text"
+        )
 
 
-def section(ctx: Ctx, body: etree._Element, key: str, values: TextByLang, *,
-            page_break: bool = False, header: bool = False) -> None:
+def section(
+    ctx: Ctx, body: etree._Element, key: str, values: TextByLang, *, page_break: bool = False, header: bool = False
+) -> None:
     heading(ctx, body, "Memo Heading 1", ctx.label(key), level=1, numbered=True, page_break=page_break)
     localized_text(ctx, body, values, header=header)
 
@@ -260,6 +278,7 @@ def signature(ctx: Ctx, body: etree._Element) -> None:
 
 # --------------------------------------------------------------------------- recommendations
 
+
 def recommendations(ctx: Ctx, body: etree._Element, quotes: dict[int, dict[int, str]]) -> None:
     """Section 3: every recommendation, with tracked changes in the redline variant."""
     heading(ctx, body, "Memo Heading 1", ctx.label("recommendations"), level=1, numbered=True)
@@ -285,16 +304,21 @@ def _previous(ctx: Ctx, rec: Recommendation, lang: str | None) -> tuple[bool, Re
         return True, None  # a new recommendation: everything is an insertion
     earlier = by_lang(rec.previous, lang)
     if earlier is None:
-        ctx.warnings.append(
-            f"Recommendation {rec.number} has no earlier '{lang}' text; shown without tracked changes."
-        )
+        ctx.warnings.append(f"Recommendation {rec.number} has no earlier '{lang}' text; shown without tracked changes.")
         return False, None
     return True, earlier
 
 
-def _recommendation_heading(ctx: Ctx, body: etree._Element, rec: Recommendation, label: str,
-                            title: str, diff: bool, earlier: RecommendationContent | None,
-                            title_lang: str | None = None) -> etree._Element:
+def _recommendation_heading(
+    ctx: Ctx,
+    body: etree._Element,
+    rec: Recommendation,
+    label: str,
+    title: str,
+    diff: bool,
+    earlier: RecommendationContent | None,
+    title_lang: str | None = None,
+) -> etree._Element:
     from recdraft.export._redline import (  # the redline variant only (difflib)
         mark_paragraph,
         write_inline_diff,
@@ -324,25 +348,42 @@ def _recommendation_heading(ctx: Ctx, body: etree._Element, rec: Recommendation,
     return p
 
 
-def _markup(ctx: Ctx, parent: etree._Element, new: str, old: str | None, diff: bool, *, lang: str,
-            compact: bool, body_style: str, prefix: str | None = None,
-            quotes: dict[int, str] | None = None) -> None:
+def _markup(
+    ctx: Ctx,
+    parent: etree._Element,
+    new: str,
+    old: str | None,
+    diff: bool,
+    *,
+    lang: str,
+    compact: bool,
+    body_style: str,
+    prefix: str | None = None,
+    quotes: dict[int, str] | None = None,
+) -> None:
     from recdraft.export._redline import (
         write_markup_diff,  # the redline variant only (difflib)
     )
 
     if diff:
-        write_markup_diff(ctx, parent, old or "", new, lang=lang, compact=compact, body_style=body_style,
-                          prefix=prefix)
+        write_markup_diff(ctx, parent, old or "", new, lang=lang, compact=compact, body_style=body_style, prefix=prefix)
     else:
-        write_markup(ctx, parent, new, lang=lang, compact=compact, body_style=body_style, prefix=prefix,
-                     quotes=quotes)
+        write_markup(ctx, parent, new, lang=lang, compact=compact, body_style=body_style, prefix=prefix, quotes=quotes)
 
 
-def _recommendation_body(ctx: Ctx, parent: etree._Element, rec: Recommendation, lang: str,
-                         content: RecommendationContent, earlier: RecommendationContent | None,
-                         diff: bool, quotes: dict[int, str] | None, *, compact: bool,
-                         text_lang: str | None = None) -> None:
+def _recommendation_body(
+    ctx: Ctx,
+    parent: etree._Element,
+    rec: Recommendation,
+    lang: str,
+    content: RecommendationContent,
+    earlier: RecommendationContent | None,
+    diff: bool,
+    quotes: dict[int, str] | None,
+    *,
+    compact: bool,
+    text_lang: str | None = None,
+) -> None:
     """Text, rationale, legal basis, responsible body and priority of one language version.
 
     ``text_lang`` is the language the content is written in when it had to be borrowed from another
@@ -355,17 +396,39 @@ def _recommendation_body(ctx: Ctx, parent: etree._Element, rec: Recommendation, 
     body_style = "Memo Parallel Text" if compact else "Memo Body"
     meta_style = "Memo Parallel Text" if compact else "Memo Meta"
     text_lang = text_lang or lang
-    _markup(ctx, parent, content.text or ctx.word("no_text", lang), earlier.text if earlier else None, diff,
-            lang=text_lang, compact=compact, body_style=body_style, quotes=quotes)
+    _markup(
+        ctx,
+        parent,
+        content.text or ctx.word("no_text", lang),
+        earlier.text if earlier else None,
+        diff,
+        lang=text_lang,
+        compact=compact,
+        body_style=body_style,
+        quotes=quotes,
+    )
     old = earlier or _NO_CONTENT
-    for key, attr, style in (("rationale", "rationale", body_style), ("legal_basis", "legal_basis", meta_style),
-                             ("responsible_body", "responsible_body", meta_style)):
+    for key, attr, style in (
+        ("rationale", "rationale", body_style),
+        ("legal_basis", "legal_basis", meta_style),
+        ("responsible_body", "responsible_body", meta_style),
+    ):
         new_value, old_value = getattr(content, attr), getattr(old, attr)
         if not (new_value.strip() or (diff and old_value.strip())):
             continue
         label = ctx.word(key, lang) + ("." if key == "rationale" else ":")
-        _markup(ctx, parent, new_value, old_value, diff, lang=text_lang, compact=compact or key != "rationale",
-                body_style=style, prefix=label, quotes=quotes)
+        _markup(
+            ctx,
+            parent,
+            new_value,
+            old_value,
+            diff,
+            lang=text_lang,
+            compact=compact or key != "rationale",
+            body_style=style,
+            prefix=label,
+            quotes=quotes,
+        )
     p = paragraph(parent, ctx.s(meta_style))
     run_lang = ctx.tag(lang) if ctx.bilingual else None
     holder = p
@@ -380,12 +443,16 @@ def _fallback_note(ctx: Ctx, parent: etree._Element, lang: str, used: str | None
     if used is not None and used != lang:
         fallback = ctx.word(f"lang_name_{used}", lang)
         # Kept with the text it introduces, except inside table cells (LibreOffice then moves tables).
-        simple_paragraph(parent, ctx.s(style), ctx.word("missing_in", lang, fallback=fallback),
-                         keep_next=not ctx.bilingual, lang=ctx.run_lang(lang))
+        simple_paragraph(
+            parent,
+            ctx.s(style),
+            ctx.word("missing_in", lang, fallback=fallback),
+            keep_next=not ctx.bilingual,
+            lang=ctx.run_lang(lang),
+        )
 
 
-def _recommendation_single(ctx: Ctx, body: etree._Element, rec: Recommendation,
-                           quotes: dict[int, str] | None) -> None:
+def _recommendation_single(ctx: Ctx, body: etree._Element, rec: Recommendation, quotes: dict[int, str] | None) -> None:
     lang = ctx.lang
     content, used = ctx.content(rec, lang)
     diff, earlier = _previous(ctx, rec, used)
@@ -399,16 +466,23 @@ def _recommendation_single(ctx: Ctx, body: etree._Element, rec: Recommendation,
         _recommendation_body(ctx, body, rec, lang, content, earlier, diff, quotes, compact=False, text_lang=used)
 
 
-def _recommendation_single_xml(ctx: Ctx, rec: Recommendation, lang: str, content: RecommendationContent | None,
-                               used: str | None) -> str:
+def _recommendation_single_xml(
+    ctx: Ctx, rec: Recommendation, lang: str, content: RecommendationContent | None, used: str | None
+) -> str:
     """``_recommendation_single`` without tracked changes or comments, as a string (the same markup)."""
     label = ctx.word("recommendation", n=rec.number)
     title = content.title if content else ""
     out = [_heading_xml(ctx, rec, label, title, used)]
     if used is not None and used != lang:  # _fallback_note
         fallback = ctx.word(f"lang_name_{used}", lang)
-        out.append(simple_xml(ctx.s("Memo Note"), ctx.word("missing_in", lang, fallback=fallback),
-                              keep_next=True, lang=ctx.run_lang(lang)))
+        out.append(
+            simple_xml(
+                ctx.s("Memo Note"),
+                ctx.word("missing_in", lang, fallback=fallback),
+                keep_next=True,
+                lang=ctx.run_lang(lang),
+            )
+        )
     if content is None:
         return "".join(out)
     # _recommendation_body, compact=False
@@ -420,12 +494,13 @@ def _recommendation_single_xml(ctx: Ctx, rec: Recommendation, lang: str, content
         if not value.strip():
             continue
         prefix = ctx.word(key, lang) + ("." if key == "rationale" else ":")
-        out.append(markup_xml(ctx, value, lang=text_lang, compact=key != "rationale", body_style=style,
-                              prefix=prefix))
+        out.append(markup_xml(ctx, value, lang=text_lang, compact=key != "rationale", body_style=style, prefix=prefix))
     label_style = ctx.s("Memo Label")
-    out.append(f"<w:p>{ppr_xml(ctx.s(meta_style))}"
-               f"{run_xml(ctx.word('priority', lang) + ': ', style_id=label_style)}"
-               f"{run_xml(ctx.word(f'priority_{rec.priority}', lang))}</w:p>")
+    out.append(
+        f"<w:p>{ppr_xml(ctx.s(meta_style))}"
+        f"{run_xml(ctx.word('priority', lang) + ': ', style_id=label_style)}"
+        f"{run_xml(ctx.word(f'priority_{rec.priority}', lang))}</w:p>"
+    )
     return "".join(out)
 
 
@@ -438,12 +513,15 @@ def _heading_xml(ctx: Ctx, rec: Recommendation, label: str, title: str, title_la
     runs = run_xml(f"{label}. " if title else label)
     if title:
         runs += run_xml(title, lang=ctx.run_lang(title_lang))
-    return (f"<w:p>{ppr_xml(ctx.s('Recommendation Heading'))}"
-            f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{name}"/>{runs}<w:bookmarkEnd w:id="{bookmark_id}"/></w:p>')
+    return (
+        f"<w:p>{ppr_xml(ctx.s('Recommendation Heading'))}"
+        f'<w:bookmarkStart w:id="{bookmark_id}" w:name="{name}"/>{runs}<w:bookmarkEnd w:id="{bookmark_id}"/></w:p>'
+    )
 
 
-def _recommendation_parallel(ctx: Ctx, body: etree._Element, rec: Recommendation,
-                             quotes: dict[int, str] | None) -> None:
+def _recommendation_parallel(
+    ctx: Ctx, body: etree._Element, rec: Recommendation, quotes: dict[int, str] | None
+) -> None:
     from recdraft.export._redline import (  # the redline variant only (difflib)
         mark_paragraph,
         write_inline_diff,
@@ -464,8 +542,13 @@ def _recommendation_parallel(ctx: Ctx, body: etree._Element, rec: Recommendation
             run(ins, title, lang=title_lang, single_line=True)
             mark_paragraph(ctx, p, "insert")
         elif diff and earlier is not None:  # (diff without an earlier text is the branch above)
-            write_inline_diff(ctx, p, [(clean(earlier.title, single_line=True), 0)],
-                              [(clean(title, single_line=True), 0)], lang=title_lang)
+            write_inline_diff(
+                ctx,
+                p,
+                [(clean(earlier.title, single_line=True), 0)],
+                [(clean(title, single_line=True), 0)],
+                lang=title_lang,
+            )
         else:
             run(p, title, lang=title_lang, single_line=True)
         _fallback_note(ctx, tc, lang, used, "Memo Note")

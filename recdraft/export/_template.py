@@ -21,12 +21,36 @@ from recdraft.export._ooxml import (
 )
 
 PARAGRAPH_STYLES = (
-    "Memo Body", "Memo Organisers", "Memo Subtitle", "Memo Title", "Memo Title Place",
-    "Memo Title Meta", "Memo Title Note", "Memo Notice", "Memo Addressee Label", "Memo Addressee",
-    "Memo Contents Heading", "toc 1", "toc 2", "Memo Heading 1", "Recommendation Heading",
-    "Memo Annex Heading", "Memo Quote", "Memo List Bullet", "Memo List Number", "Memo Meta",
-    "Memo Note", "Memo Closing", "Memo Signature", "Memo Table Text", "Memo Table Heading", "Memo Table Number",
-    "Memo Table Group", "Memo Table Note", "Memo Parallel Text", "Memo Parallel Heading",
+    "Memo Body",
+    "Memo Organisers",
+    "Memo Subtitle",
+    "Memo Title",
+    "Memo Title Place",
+    "Memo Title Meta",
+    "Memo Title Note",
+    "Memo Notice",
+    "Memo Addressee Label",
+    "Memo Addressee",
+    "Memo Contents Heading",
+    "toc 1",
+    "toc 2",
+    "Memo Heading 1",
+    "Recommendation Heading",
+    "Memo Annex Heading",
+    "Memo Quote",
+    "Memo List Bullet",
+    "Memo List Number",
+    "Memo Meta",
+    "Memo Note",
+    "Memo Closing",
+    "Memo Signature",
+    "Memo Table Text",
+    "Memo Table Heading",
+    "Memo Table Number",
+    "Memo Table Group",
+    "Memo Table Note",
+    "Memo Parallel Text",
+    "Memo Parallel Heading",
 )
 CHARACTER_STYLES = ("Draft Watermark", "Memo Label", "Memo Code")
 TABLE_STYLES = ("Annex Table", "Parallel Table", "Comparison Table")
@@ -118,7 +142,8 @@ def base_headings_on_builtin(styles_element: etree._Element) -> None:
         builtin_base = builtin.find(BASED_ON)
         # Only where it changes nothing but the kind: both based on the same style.
         if (based.get(VAL) if based is not None else None) != (
-                builtin_base.get(VAL) if builtin_base is not None else None):
+            builtin_base.get(VAL) if builtin_base is not None else None
+        ):
             continue
         if based is None:
             based = memo_style.makeelement(BASED_ON, {})
@@ -126,8 +151,21 @@ def base_headings_on_builtin(styles_element: etree._Element) -> None:
         based.set(VAL, builtin.get(STYLE_ID, f"Heading{level}"))
 
 
-_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-          (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+_ROMAN = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
 
 
 def _format_number(n: int, fmt: str) -> str:

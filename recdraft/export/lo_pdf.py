@@ -37,9 +37,19 @@ def main(source: str, target: str, toc_json: str) -> int:
     profile = pathlib.Path(tempfile.mkdtemp(prefix="lo-pdf-"))
     pipe = f"recdraft-{uuid.uuid4().hex}"
     proc = subprocess.Popen(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--invisible", "--norestore",
-         "--nologo", "--nodefault", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
@@ -57,8 +67,9 @@ def main(source: str, target: str, toc_json: str) -> int:
             print("LibreOffice did not start", file=sys.stderr)
             return 2
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0,
-                                           (_prop("Hidden", True),))
+        doc = desktop.loadComponentFromURL(
+            uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0, (_prop("Hidden", True),)
+        )
         pages: list[int] = []
         indexes = doc.getDocumentIndexes()
         for k in range(indexes.getCount()):
@@ -68,13 +79,20 @@ def main(source: str, target: str, toc_json: str) -> int:
                 tail = line.rsplit("\t", 1)[-1].strip()
                 if tail.isdigit():
                     pages.append(int(tail))
-        filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", tuple([
-            _prop("SelectPdfVersion", 2),  # PDF/A-2b
-            _prop("UseTaggedPDF", True),
-            _prop("ExportBookmarks", True),
-        ]))
-        doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)), (
-            _prop("FilterName", "writer_pdf_Export"), _prop("FilterData", filter_data)))
+        filter_data = uno.Any(
+            "[]com.sun.star.beans.PropertyValue",
+            tuple(
+                [
+                    _prop("SelectPdfVersion", 2),  # PDF/A-2b
+                    _prop("UseTaggedPDF", True),
+                    _prop("ExportBookmarks", True),
+                ]
+            ),
+        )
+        doc.storeToURL(
+            uno.systemPathToFileUrl(os.path.abspath(target)),
+            (_prop("FilterName", "writer_pdf_Export"), _prop("FilterData", filter_data)),
+        )
         doc.close(True)
         pathlib.Path(toc_json).write_text(json.dumps(pages), encoding="utf-8")
         try:

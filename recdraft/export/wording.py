@@ -42,7 +42,7 @@ WORDING: dict[str, dict[str, str]] = {
         "priority_medium": "medium",
         "priority_low": "low",
         "closing": "The participants of the roundtable respectfully submit these recommendations "
-                   "for consideration in the course of legislative work.",
+        "for consideration in the course of legislative work.",
         "on_behalf": "On behalf of the organisers",
         "annex": "Annex {n}",
         "annex_votes": "Voting results",
@@ -91,7 +91,7 @@ WORDING: dict[str, dict[str, str]] = {
         "record_recommendations": "Recommendations",
         "record_sha": "Snapshot SHA-256",
         "record_sha_note": "The checksum identifies the approved content exactly (texts, votes and names): "
-                           "any change to it gives a different value; the export time is not part of it.",
+        "any change to it gives a different value; the export time is not part of it.",
         "record_sha_missing": "not recorded",
         "col_no": "No.",
         "col_earlier": "Earlier text",
@@ -116,7 +116,7 @@ WORDING: dict[str, dict[str, str]] = {
         "participant_n": "Participant {n}",
         "blocker_nothing": "No recommendation has been adopted yet: the memo has nothing to recommend.",
         "blocker_comments": "Recommendation {n} (no. {number} in the roundtable) has {count} comment(s) awaiting "
-                            "moderation.",
+        "moderation.",
         "blocker_no_vote": "Recommendation {n} (no. {number} in the roundtable) has no closed vote that met its rule.",
         "cleared_by_moderators": "Cleared by: moderators.",
         "cleared_by_staff": "Cleared by: administrators or moderators (a vote round).",
@@ -124,9 +124,9 @@ WORDING: dict[str, dict[str, str]] = {
         "baseline_sent": "the version sent to parliament on {date} (snapshot {id})",
         "baseline_snapshot": "the final version of {date} (snapshot {id})",
         "rule_simple": "Rule: quorum {quorum} of eligible voters; adopted when at least {threshold} of those "
-                       "who took a side agree{blocks}.",
+        "who took a side agree{blocks}.",
         "rule_delphi": "Rule (Delphi): quorum {quorum} of eligible voters; consensus when at least {share} of "
-                       "the ratings lie in {low}–{high} and the interquartile range is at most {iqr}{blocks}.",
+        "the ratings lie in {low}–{high} and the interquartile range is at most {iqr}{blocks}.",
         "rule_blocks_stop": "; a block prevents adoption",
         "rule_blocks_count": "; a block counts as a vote against",
         "block_override": "A block did not prevent adoption. Recorded reason: {reason}",
@@ -153,7 +153,7 @@ WORDING: dict[str, dict[str, str]] = {
         "priority_medium": "средний",
         "priority_low": "низкий",
         "closing": "Участники круглого стола представляют настоящие рекомендации для рассмотрения "
-                   "в ходе законопроектной работы.",
+        "в ходе законопроектной работы.",
         "on_behalf": "От имени организаторов",
         "annex": "Приложение {n}",
         "annex_votes": "Результаты голосования",
@@ -202,8 +202,8 @@ WORDING: dict[str, dict[str, str]] = {
         "record_recommendations": "Рекомендаций",
         "record_sha": "Контрольная сумма SHA-256",
         "record_sha_note": "Контрольная сумма однозначно идентифицирует утверждённое содержание (тексты, "
-                           "голоса и имена): любое его изменение даёт другое значение; время выгрузки в неё "
-                           "не входит.",
+        "голоса и имена): любое его изменение даёт другое значение; время выгрузки в неё "
+        "не входит.",
         "record_sha_missing": "не зафиксирована",
         "col_no": "№",
         "col_earlier": "Прежняя редакция",
@@ -229,17 +229,17 @@ WORDING: dict[str, dict[str, str]] = {
         "blocker_nothing": "Ни одна рекомендация ещё не принята: документу нечего рекомендовать.",
         "blocker_comments": "У рекомендации {n} (№ {number} в круглом столе) комментариев на модерации: {count}.",
         "blocker_no_vote": "По рекомендации {n} (№ {number} в круглом столе) нет закрытого голосования, "
-                           "выполнившего правило.",
+        "выполнившего правило.",
         "cleared_by_moderators": "Кто может устранить: модераторы.",
         "cleared_by_staff": "Кто может устранить: администраторы или модераторы (тур голосования).",
         "baseline_first": "первоначальные проекты рекомендаций",
         "baseline_sent": "редакция, направленная в Парламент {date} (снимок {id})",
         "baseline_snapshot": "окончательная редакция от {date} (снимок {id})",
         "rule_simple": "Правило: кворум — {quorum} участников, имеющих право голоса; рекомендация принимается, "
-                       "если «за» — не менее {threshold} определившихся{blocks}.",
+        "если «за» — не менее {threshold} определившихся{blocks}.",
         "rule_delphi": "Правило (Дельфи): кворум — {quorum} участников, имеющих право голоса; консенсус, если "
-                       "не менее {share} оценок лежат в диапазоне {low}–{high}, а межквартильный размах "
-                       "не превышает {iqr}{blocks}.",
+        "не менее {share} оценок лежат в диапазоне {low}–{high}, а межквартильный размах "
+        "не превышает {iqr}{blocks}.",
         "rule_blocks_stop": "; блок препятствует принятию",
         "rule_blocks_count": "; блок учитывается как голос «против»",
         "block_override": "Блок не помешал принятию. Зафиксированное основание: {reason}",
@@ -265,8 +265,7 @@ WORDING: dict[str, dict[str, str]] = {
         "priority_high": "жоғары",
         "priority_medium": "орташа",
         "priority_low": "төмен",
-        "closing": "Дөңгелек үстелге қатысушылар осы ұсынымдарды заң шығару жұмысы барысында "
-                   "қарауға ұсынады.",
+        "closing": "Дөңгелек үстелге қатысушылар осы ұсынымдарды заң шығару жұмысы барысында қарауға ұсынады.",
         "on_behalf": "Ұйымдастырушылар атынан",
         "annex": "{n}-қосымша",
         "annex_votes": "Дауыс беру нәтижелері",
@@ -293,8 +292,7 @@ WORDING: dict[str, dict[str, str]] = {
         "outcome_adopted": "қабыл\u00adданды",
         "outcome_rejected": "қабыл\u00adданбады",
         "outcome_no_consensus": "консенсус жоқ",
-        "votes_note": "Дельфи турлары: 1–9 шкаласы бойынша бағалардың медианасы және "
-                      "квартильаралық құлашы (IQR).",
+        "votes_note": "Дельфи турлары: 1–9 шкаласы бойынша бағалардың медианасы және квартильаралық құлашы (IQR).",
         "no_votes": "Дауыс беру нәтижелері тіркелмеген.",
         "col_recommendation": "№",
         "col_member": "Қатысушы",
@@ -316,7 +314,7 @@ WORDING: dict[str, dict[str, str]] = {
         "record_recommendations": "Ұсынымдар саны",
         "record_sha": "SHA-256 бақылау сомасы",
         "record_sha_note": "Бақылау сомасы бекітілген мазмұнды (мәтіндерді, дауыстарды және есімдерді) дәл "
-                           "анықтайды: кез келген өзгеріс басқа мән береді; экспорт уақыты оған кірмейді.",
+        "анықтайды: кез келген өзгеріс басқа мән береді; экспорт уақыты оған кірмейді.",
         "record_sha_missing": "тіркелмеген",
         "col_no": "№",
         "col_earlier": "Бұрынғы редакциясы",
@@ -341,24 +339,24 @@ WORDING: dict[str, dict[str, str]] = {
         "participant_n": "Қатысушы {n}",
         "blocker_nothing": "Бірде-бір ұсыным әлі қабылданған жоқ: құжатта ұсынатын ештеңе жоқ.",
         "blocker_comments": "{n}-ұсынымда (дөңгелек үстелдегі № {number}) модерацияны күтіп тұрған "
-                            "түсініктемелер: {count}.",
-        "blocker_no_vote": "{n}-ұсыным (дөңгелек үстелдегі № {number}) бойынша шарты орындалған жабық дауыс "
-                           "беру жоқ.",
+        "түсініктемелер: {count}.",
+        "blocker_no_vote": "{n}-ұсыным (дөңгелек үстелдегі № {number}) бойынша шарты орындалған жабық дауыс беру жоқ.",
         "cleared_by_moderators": "Кім шеше алады: модераторлар.",
         "cleared_by_staff": "Кім шеше алады: әкімшілер немесе модераторлар (дауыс беру туры).",
         "baseline_first": "ұсынымдардың алғашқы жобалары",
         "baseline_sent": "Парламентке {date} жіберілген редакция ({id}-көшірме)",
         "baseline_snapshot": "{date} түпкілікті редакциясы ({id}-көшірме)",
         "rule_simple": "Шарт: кворум — дауыс беру құқығы барлардың {quorum}; ұстанымын білдіргендердің "
-                       "кемінде {threshold} жақтаса, ұсыным қабылданады{blocks}.",
+        "кемінде {threshold} жақтаса, ұсыным қабылданады{blocks}.",
         "rule_delphi": "Шарт (Дельфи): кворум — дауыс беру құқығы барлардың {quorum}; бағалардың кемінде "
-                       "{share} бөлігі {low}–{high} аралығында болып, квартильаралық құлаш {iqr} мәнінен "
-                       "аспаса, консенсус бар{blocks}.",
+        "{share} бөлігі {low}–{high} аралығында болып, квартильаралық құлаш {iqr} мәнінен "
+        "аспаса, консенсус бар{blocks}.",
         "rule_blocks_stop": "; бұғаттау қабылдауға кедергі болады",
         "rule_blocks_count": "; бұғаттау «қарсы» дауыс ретінде есептеледі",
         "block_override": "Бұғаттау қабылдауға кедергі болмады. Тіркелген негіздеме: {reason}",
     },
 }
+
 
 def word(lang: str, key: str, **values: object) -> str:
     """The fixed wording ``key`` in ``lang``, with ``values`` filled in."""

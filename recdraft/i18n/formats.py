@@ -1,8 +1,8 @@
 """Dates, times and numbers written the way each interface language writes them.
 
-    en  6 February 2025 · 6 February 2025, 14:05 · 12,345.5
-    ru  6 февраля 2025 г. · 6 февраля 2025 г., 14:05 · 12 345,5   (narrow no-break space)
-    kk  2025 жылғы 6 ақпан · 2025 жылғы 6 ақпан, 14:05 · 12 345,5
+en  6 February 2025 · 6 February 2025, 14:05 · 12,345.5
+ru  6 февраля 2025 г. · 6 февраля 2025 г., 14:05 · 12 345,5   (narrow no-break space)
+kk  2025 жылғы 6 ақпан · 2025 жылғы 6 ақпан, 14:05 · 12 345,5
 """
 
 from __future__ import annotations
@@ -11,13 +11,49 @@ import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
     # Genitive, as used after the day number.
-    "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-           "сентября", "октября", "ноября", "декабря"),
-    "kk": ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
-           "қыркүйек", "қазан", "қараша", "желтоқсан"),
+    "ru": (
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ),
+    "kk": (
+        "қаңтар",
+        "ақпан",
+        "наурыз",
+        "сәуір",
+        "мамыр",
+        "маусым",
+        "шілде",
+        "тамыз",
+        "қыркүйек",
+        "қазан",
+        "қараша",
+        "желтоқсан",
+    ),
 }
 NARROW_NBSP = "\u202f"
 DEFAULT_TIMEZONE = "Asia/Almaty"
@@ -48,13 +84,13 @@ def zone(name: str | None) -> dt.tzinfo:
                 return ZoneInfo(candidate)
             except (ZoneInfoNotFoundError, ValueError):
                 continue
-    return dt.timezone.utc
+    return dt.UTC
 
 
 def format_datetime(value: dt.datetime, lang: str, tz: str | dt.tzinfo | None = None) -> str:
     """The date as ``format_date`` plus the 24-hour time, in ``tz`` (naive values are taken as UTC)."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     target = tz if isinstance(tz, dt.tzinfo) else zone(tz)
     local = value.astimezone(target)
     return f"{format_date(local.date(), lang)}, {local:%H:%M}"

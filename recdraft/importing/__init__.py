@@ -75,6 +75,11 @@ def read_document(data: bytes, file_name: str) -> ImportPreview:
     if untitled:
         notices.append(Msg("import.notice.untitled", items=", ".join(untitled)))
     notices.insert(0, Msg("import.notice.found", count=len(result.items), language=LANGUAGE_NAMES[language]))
-    return ImportPreview(file_name=file_name, content_hash=content_hash([b.text for b in blocks]), language=language,
-                         detected_language=language, items=tuple(result.items),
-                         notices=tuple(n.to_json() for n in notices))
+    return ImportPreview(
+        file_name=file_name,
+        content_hash=content_hash([b.text for b in blocks]),
+        language=language,
+        detected_language=language,
+        items=tuple(result.items),
+        notices=tuple(n.to_json() for n in notices),
+    )

@@ -34,12 +34,28 @@ def to_docx(data: bytes, kind: str, file_name: str) -> bytes:
         source.write_bytes(data)
         out = work / "out"
         out.mkdir()
-        command = [program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--invisible",
-                   "--norestore", "--nologo", "--nodefault", "--convert-to", "docx:MS Word 2007 XML",
-                   "--outdir", str(out), str(source)]
+        command = [
+            program,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            str(source),
+        ]
         # A session of its own: on a time-out the whole group (oosplash and soffice.bin) is stopped.
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             proc.wait(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:

@@ -86,8 +86,11 @@ def read_docx(data: bytes, file_name: str) -> Document:
 def _count_comments(document) -> int:
     for rel in document.part.rels.values():
         if rel.reltype.endswith("/comments"):
-            return sum(1 for _ in rel.target_part.element.iter(_W + "comment")) if hasattr(
-                rel.target_part, "element") else len(re.findall(rb"<w:comment\b", rel.target_part.blob))
+            return (
+                sum(1 for _ in rel.target_part.element.iter(_W + "comment"))
+                if hasattr(rel.target_part, "element")
+                else len(re.findall(rb"<w:comment\b", rel.target_part.blob))
+            )
     return 0
 
 

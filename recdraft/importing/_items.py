@@ -59,8 +59,7 @@ def _all_labels() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _inline_label() -> re.Pattern[str]:
-    words = sorted((k for k, v in _all_labels().items() if v not in ("number", "title")), key=len,
-                   reverse=True)
+    words = sorted((k for k, v in _all_labels().items() if v not in ("number", "title")), key=len, reverse=True)
     alternatives = "|".join(re.escape(w) for w in words)
     return re.compile(rf"^({alternatives}){_SEPARATOR}(\S.*)$", re.IGNORECASE | re.DOTALL)
 
@@ -71,8 +70,11 @@ def _item_word() -> re.Pattern[str]:
     words = sorted({_norm(w) for lang in LANGS for w in entry[lang].split(";") if w.strip()}, key=len, reverse=True)
     # "Recommendation 3. Title", «Рекомендация № 3: ...», «3-ұсыным. ...»
     alternatives = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"^(?:(?:{alternatives})\s*(?:№\s*)?(\d{{1,3}})|(\d{{1,3}})\s*[-‐–]\s*(?:{alternatives})\w*)"
-                      rf"(?:{_SEPARATOR}(.*))?$", re.IGNORECASE | re.DOTALL)
+    return re.compile(
+        rf"^(?:(?:{alternatives})\s*(?:№\s*)?(\d{{1,3}})|(\d{{1,3}})\s*[-‐–]\s*(?:{alternatives})\w*)"
+        rf"(?:{_SEPARATOR}(.*))?$",
+        re.IGNORECASE | re.DOTALL,
+    )
 
 
 def label_of(text: str) -> tuple[str, str] | None:
@@ -125,10 +127,15 @@ class _Draft:
         values.setdefault("text", "")
         if not values["text"].strip():
             values["text"] = self.title
-        return PreviewItem(source=(self.source,), title=self.title, topic=topic[:200],
-                           text=values["text"], rationale=values.get("rationale", ""),
-                           legal_basis=values.get("legal_basis", ""),
-                           responsible_body=values.get("responsible_body", ""))
+        return PreviewItem(
+            source=(self.source,),
+            title=self.title,
+            topic=topic[:200],
+            text=values["text"],
+            rationale=values.get("rationale", ""),
+            legal_basis=values.get("legal_basis", ""),
+            responsible_body=values.get("responsible_body", ""),
+        )
 
 
 @dataclass
@@ -234,16 +241,18 @@ def build(doc: Document) -> Result:
             drafts[-1].add("text", full)
             continue
         drafts[-1].add(drafts[-1].current, block.text)
-    return Result(items=[d.item() for d in drafts], preamble=preamble, table_rows=table_rows,
-                  table_paragraphs=table_paragraphs)
+    return Result(
+        items=[d.item() for d in drafts], preamble=preamble, table_rows=table_rows, table_paragraphs=table_paragraphs
+    )
 
 
 def _strip_number(text: str) -> str:
     return re.sub(r"^(?:[IVXLC]+|\d{1,3}|[A-ZА-Я])[.)]\s+", "", text).strip()
 
 
-def _opens(block: Block, group: tuple[str, int] | None, marker: str | None, last: int,
-           item_level: int | None) -> tuple[bool, str, str]:
+def _opens(
+    block: Block, group: tuple[str, int] | None, marker: str | None, last: int, item_level: int | None
+) -> tuple[bool, str, str]:
     """(opens an item, its title, text that goes to the item's text)."""
     text = block.text
     if group is not None and block.numbered == group:

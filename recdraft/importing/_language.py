@@ -6,7 +6,33 @@ import re
 
 KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 ENGLISH_WORDS = frozenset(
-    ["the", "of", "and", "to", "in", "a", "is", "be", "should", "that", "for", "on", "by", "with", "as", "are", "this", "it", "or", "an", "which", "from", "its", "law"])
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "be",
+        "should",
+        "that",
+        "for",
+        "on",
+        "by",
+        "with",
+        "as",
+        "are",
+        "this",
+        "it",
+        "or",
+        "an",
+        "which",
+        "from",
+        "its",
+        "law",
+    ]
+)
 _WORD = re.compile(r"[^\W\d_]+")
 
 

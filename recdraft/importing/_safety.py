@@ -67,8 +67,8 @@ def _ole_encrypted(data: bytes) -> bool:
     # The WordDocument stream starts with the FIB: wIdent 0xA5EC, then at offset 0x0A the flags whose bit
     # 0x0100 is fEncrypted. Sectors are 512 bytes, so the FIB starts on a sector boundary.
     for offset in range(512, min(len(data), 512 * 4096), 512):
-        if data[offset:offset + 2] == b"\xec\xa5":
-            flags = int.from_bytes(data[offset + 0x0A:offset + 0x0C], "little")
+        if data[offset : offset + 2] == b"\xec\xa5":
+            flags = int.from_bytes(data[offset + 0x0A : offset + 0x0C], "little")
             return bool(flags & 0x0100)
     return False
 

@@ -228,6 +228,7 @@ def read_law(data: bytes, file_name: str) -> tuple[Law, str]:
 
 # --- the language versions side by side -----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class AlignedArticle:
     number: str
@@ -253,12 +254,19 @@ def align(versions: dict[str, Law], base: str) -> list[AlignedArticle]:
             if art.anchor != anchor:
                 art.anchor = anchor
                 _inner_anchors(art)
-        rows.append(AlignedArticle(number=number, anchor=anchor, articles=found,
-                                   missing=tuple(lang for lang in versions if lang not in found)))
+        rows.append(
+            AlignedArticle(
+                number=number,
+                anchor=anchor,
+                articles=found,
+                missing=tuple(lang for lang in versions if lang not in found),
+            )
+        )
     return rows
 
 
 # --- a new version of the bill --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ArticleChange:
@@ -330,18 +338,30 @@ def carry_over(old: Law, new: Law) -> tuple[Law, list[ArticleChange]]:
             same = before.wording() == article.wording()
             moved = before.number != article.number
             kind = ("renumbered" if moved else "unchanged") if same else ("changed_renumbered" if moved else "changed")
-            changes.append(ArticleChange(anchor=article.anchor, kind=kind, old_number=before.number,
-                                         new_number=article.number,
-                                         similarity=1.0 if same else round(_similarity(before, article), 3)))
+            changes.append(
+                ArticleChange(
+                    anchor=article.anchor,
+                    kind=kind,
+                    old_number=before.number,
+                    new_number=article.number,
+                    similarity=1.0 if same else round(_similarity(before, article), 3),
+                )
+            )
         else:
             article.anchor = _unique(f"art-{article.number}", used)
-            changes.append(ArticleChange(anchor=article.anchor, kind="added", old_number=None,
-                                         new_number=article.number, similarity=0.0))
+            changes.append(
+                ArticleChange(
+                    anchor=article.anchor, kind="added", old_number=None, new_number=article.number, similarity=0.0
+                )
+            )
         _inner_anchors(article)
     for i, article in enumerate(old.articles):
         if i not in old_to_new:
-            changes.append(ArticleChange(anchor=article.anchor, kind="removed", old_number=article.number,
-                                         new_number=None, similarity=0.0))
+            changes.append(
+                ArticleChange(
+                    anchor=article.anchor, kind="removed", old_number=article.number, new_number=None, similarity=0.0
+                )
+            )
     chapters_by_number = {c.number: c.anchor for c in old.chapters}
     for c in new.chapters:
         c.anchor = chapters_by_number.get(c.number) or _unique(f"ch-{c.number}", used)

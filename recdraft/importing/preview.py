@@ -72,7 +72,7 @@ def _join(*parts: str) -> str:
 def _replace(preview: ImportPreview, index: int, *items: PreviewItem) -> ImportPreview:
     if not 0 <= index < len(preview.items):
         raise AssertionError(f"no item {index} in the preview")
-    return preview.model_copy(update={"items": preview.items[:index] + items + preview.items[index + 1:]})
+    return preview.model_copy(update={"items": preview.items[:index] + items + preview.items[index + 1 :]})
 
 
 def set_skip(preview: ImportPreview, index: int, skip: bool = True) -> ImportPreview:
@@ -101,15 +101,17 @@ def merge_with_next(preview: ImportPreview, index: int) -> ImportPreview:
         raise AssertionError("the last item has nothing to merge with")
     first, second = preview.items[index], preview.items[index + 1]
     second_text = second.text if second.text.strip() == second.title.strip() else _join(second.title, second.text)
-    merged = first.model_copy(update={
-        "source": first.source + second.source,
-        "text": _join(first.text, second_text),
-        "rationale": _join(first.rationale, second.rationale),
-        "legal_basis": _join(first.legal_basis, second.legal_basis),
-        "responsible_body": "; ".join(x for x in (first.responsible_body, second.responsible_body) if x.strip()),
-        "skip": first.skip and second.skip,
-    })
-    items = preview.items[:index] + (merged,) + preview.items[index + 2:]
+    merged = first.model_copy(
+        update={
+            "source": first.source + second.source,
+            "text": _join(first.text, second_text),
+            "rationale": _join(first.rationale, second.rationale),
+            "legal_basis": _join(first.legal_basis, second.legal_basis),
+            "responsible_body": "; ".join(x for x in (first.responsible_body, second.responsible_body) if x.strip()),
+            "skip": first.skip and second.skip,
+        }
+    )
+    items = preview.items[:index] + (merged,) + preview.items[index + 2 :]
     return preview.model_copy(update={"items": items})
 
 

@@ -51,8 +51,16 @@ def _html_block(text: str) -> str:
     return "<br>".join(html.escape(line) for line in text.splitlines())
 
 
-def render(kind: str, lang: str, *, params: dict[str, object], link: str, unsubscribe_url: str,
-           quotes: list[tuple[str, str]] | None = None, body_key: str | None = None) -> Rendered:
+def render(
+    kind: str,
+    lang: str,
+    *,
+    params: dict[str, object],
+    link: str,
+    unsubscribe_url: str,
+    quotes: list[tuple[str, str]] | None = None,
+    body_key: str | None = None,
+) -> Rendered:
     """The message ``kind`` in ``lang``: ``mail.<kind>.subject`` / ``.body`` / ``.action`` filled with ``params``.
 
     ``quotes`` are (label key, text a person wrote) shown under the body, escaped in HTML.
@@ -69,19 +77,25 @@ def render(kind: str, lang: str, *, params: dict[str, object], link: str, unsubs
     text_parts.append("-- \n" + footer[0] + "\n" + t("mail.footer.unsubscribe", lang) + f": {unsubscribe_url}")
     html_parts = [f"<p>{_html_block(p)}</p>" for p in body]
     for label, text in quoted:
-        html_parts.append(f"<p><strong>{html.escape(label)}:</strong></p>"
-                          f'<blockquote style="border-left:3px solid #ccc;margin:0 0 1em 0;padding-left:1em">'
-                          f"{_html_block(text)}</blockquote>")
+        html_parts.append(
+            f"<p><strong>{html.escape(label)}:</strong></p>"
+            f'<blockquote style="border-left:3px solid #ccc;margin:0 0 1em 0;padding-left:1em">'
+            f"{_html_block(text)}</blockquote>"
+        )
     html_parts.append(f'<p><a href="{html.escape(link, quote=True)}">{html.escape(action)}</a></p>')
-    html_parts.append(f'<hr><p style="color:#666;font-size:90%">{html.escape(footer[0])}<br>'
-                      f'<a href="{html.escape(unsubscribe_url, quote=True)}">'
-                      f"{html.escape(t('mail.footer.unsubscribe', lang))}</a></p>")
+    html_parts.append(
+        f'<hr><p style="color:#666;font-size:90%">{html.escape(footer[0])}<br>'
+        f'<a href="{html.escape(unsubscribe_url, quote=True)}">'
+        f"{html.escape(t('mail.footer.unsubscribe', lang))}</a></p>"
+    )
     return Rendered(subject=subject, text="\n\n".join(text_parts) + "\n", html=_page(lang, subject, html_parts))
 
 
 def _page(lang: str, subject: str, parts: list[str]) -> str:
-    return (f'<!doctype html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(subject)}</title></head><body>" + "\n".join(parts) + "</body></html>\n")
+    return (
+        f'<!doctype html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(subject)}</title></head><body>" + "\n".join(parts) + "</body></html>\n"
+    )
 
 
 def digest(lang: str, *, items: list[tuple[str, str, str]], link: str, unsubscribe_url: str) -> Rendered:
@@ -100,9 +114,11 @@ def digest(lang: str, *, items: list[tuple[str, str, str]], link: str, unsubscri
     text_parts.append(f"{action}: {link}")
     text_parts.append("-- \n" + footer + "\n" + t("mail.footer.unsubscribe", lang) + f": {unsubscribe_url}")
     html_parts.append(f'<p><a href="{html.escape(link, quote=True)}">{html.escape(action)}</a></p>')
-    html_parts.append(f'<hr><p style="color:#666;font-size:90%">{html.escape(footer)}<br>'
-                      f'<a href="{html.escape(unsubscribe_url, quote=True)}">'
-                      f"{html.escape(t('mail.footer.unsubscribe', lang))}</a></p>")
+    html_parts.append(
+        f'<hr><p style="color:#666;font-size:90%">{html.escape(footer)}<br>'
+        f'<a href="{html.escape(unsubscribe_url, quote=True)}">'
+        f"{html.escape(t('mail.footer.unsubscribe', lang))}</a></p>"
+    )
     return Rendered(subject=subject, text="\n\n".join(text_parts) + "\n", html=_page(lang, subject, html_parts))
 
 
@@ -112,8 +128,21 @@ def new_message_id(sender: str) -> str:
     return make_msgid("recdraft", domain=one_line(domain, 100))
 
 
-def build(*, sender: str, sender_name: str, reply_to: str, to_addr: str, to_name: str, subject: str,
-          text: str, html_body: str, message_id: str, lang: str, unsubscribe_url: str, date) -> EmailMessage:
+def build(
+    *,
+    sender: str,
+    sender_name: str,
+    reply_to: str,
+    to_addr: str,
+    to_name: str,
+    subject: str,
+    text: str,
+    html_body: str,
+    message_id: str,
+    lang: str,
+    unsubscribe_url: str,
+    date,
+) -> EmailMessage:
     """The message as sent: multipart/alternative (plain text, then HTML) with its headers."""
     msg = EmailMessage()
     msg["From"] = Address(display_name=one_line(sender_name), addr_spec=sender)

@@ -79,8 +79,9 @@ class Connection:
                 pass
         self.smtp = None
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self.smtp is not None:
             try:
                 self.smtp.quit()

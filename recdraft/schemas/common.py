@@ -42,9 +42,7 @@ def _cleaner(label: str, limit: int, *, single_line: bool, required: bool):
             return ""
         value = value.strip()
         if len(value) > limit:
-            raise InvalidValue(
-                "svc.common.too_long", label=Word(label), limit=limit, value=len(value)
-            )
+            raise InvalidValue("svc.common.too_long", label=Word(label), limit=limit, value=len(value))
         return value
 
     return clean

@@ -197,4 +197,6 @@ class MyBallotsView(View):
     eligible: bool  # False: the actor does not vote in this roundtable (rounds is then empty)
     rounds: list[BallotRoundView]
     to_do: int  # items needing a vote or a re-confirmation
-    actions: list[str] = Field(default_factory=list)  # RoundAction values for the roundtable: "vote" when the ballot forms apply
+    actions: list[str] = Field(
+        default_factory=list
+    )  # RoundAction values for the roundtable: "vote" when the ballot forms apply

@@ -51,9 +51,7 @@ def role_of(session: Session, user: User, roundtable_id: int) -> Role | None:
     if user.is_system_admin:
         return Role.ADMIN
     value = session.scalar(
-        select(Membership.role).where(
-            Membership.roundtable_id == roundtable_id, Membership.user_id == user.id
-        )
+        select(Membership.role).where(Membership.roundtable_id == roundtable_id, Membership.user_id == user.id)
     )
     return Role(value) if value else None
 
@@ -73,8 +71,9 @@ def deny_unless(allowed: bool, key: str, /, **params: Any) -> None:
         raise PermissionDenied(key, **params)
 
 
-def roundtable_open_for_writes(session: Session, roundtable_id: int, role: Role | None,
-                               action: Action | str) -> Roundtable:
+def roundtable_open_for_writes(
+    session: Session, roundtable_id: int, role: Role | None, action: Action | str
+) -> Roundtable:
     """The roundtable, or PermissionDenied when its phase does not allow ``action`` (``domain.policy``).
 
     Only the phase is checked here; ``require`` checks the role too.
@@ -100,8 +99,15 @@ def moderators_vote(rt: Roundtable) -> bool:
     return bool((rt.settings or {}).get("moderators_vote", False))
 
 
-def require(session: Session, actor_id: Actor | None, action: Action | str, roundtable_id: int, *,
-            is_author: bool = False, lock: bool = False) -> Granted:
+def require(
+    session: Session,
+    actor_id: Actor | None,
+    action: Action | str,
+    roundtable_id: int,
+    *,
+    is_author: bool = False,
+    lock: bool = False,
+) -> Granted:
     """The actor, role and roundtable when ``domain.policy`` lets the actor do ``action`` in it.
 
     Raises NotSignedIn (no actor, inactive account), NotFound (no such roundtable) or PermissionDenied
@@ -115,8 +121,7 @@ def require(session: Session, actor_id: Actor | None, action: Action | str, roun
     else:
         user = actor(session, actor_id)
         role = role_of(session, user, roundtable_id)
-    why = policy.refusal(action, role=role, phase=rt.phase, moderators_vote=moderators_vote(rt),
-                         is_author=is_author)
+    why = policy.refusal(action, role=role, phase=rt.phase, moderators_vote=moderators_vote(rt), is_author=is_author)
     if why is not None:
         raise PermissionDenied(why)
     assert role is not None  # a refusal names a missing role

@@ -27,9 +27,8 @@ from recdraft.db.models import (
     User,
     utcnow,
 )
-from recdraft.domain.roles import Phase
 from recdraft.domain.policy import Action
-from recdraft.domain.roles import Role
+from recdraft.domain.roles import Phase, Role
 from recdraft.errors import (
     InvalidInput,
     NotFound,
@@ -74,6 +73,7 @@ def _check(password_hash: str, password: str) -> bool:
     """``HASHER.verify`` on the argon2 threads (raises as it does)."""
     return _ARGON2.submit(lambda: HASHER.verify(password_hash, password)).result()
 
+
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1_024
 INVITATION_DAYS = 14
@@ -109,9 +109,7 @@ def normalise_username(username: str) -> str:
     """Lower-case, trimmed user name; raise InvalidInput unless 2–64 of a-z 0-9 . _ -."""
     value = (username or "").strip().lower()
     if not 2 <= len(value) <= 64 or not set(value) <= USERNAME_CHARS:
-        raise InvalidInput(
-            "svc.username_rule", field="username"
-        )
+        raise InvalidInput("svc.username_rule", field="username")
     return value
 
 
@@ -123,9 +121,7 @@ def check_password_policy(password: str, *, relaxed: bool = False) -> None:
     if len(password) > MAX_PASSWORD_LENGTH:
         raise InvalidInput("svc.accounts.password_too_long", max_password_length=MAX_PASSWORD_LENGTH, field="password")
     if not relaxed and len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            "svc.accounts.password_too_short", min_password_length=MIN_PASSWORD_LENGTH, field="password"
-        )
+        raise InvalidInput("svc.accounts.password_too_short", min_password_length=MIN_PASSWORD_LENGTH, field="password")
 
 
 def _wait(failures: int, free: int, cap: int) -> int:
@@ -176,8 +172,14 @@ def _normalise_email(email: str | None) -> str | None:
 
 
 def _insert_user(
-    session: Session, *, username: str, display_name: str, email: str | None, password: str | None,
-    relaxed_password: bool, is_system_admin: bool = False,
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    email: str | None,
+    password: str | None,
+    relaxed_password: bool,
+    is_system_admin: bool = False,
 ) -> User:
     data = parse(UserCreate, username=normalise_username(username), display_name=display_name, email=email)
     email_value = _normalise_email(data.email)
@@ -217,11 +219,22 @@ def create_user(
     with db.write() as s:
         require_system_admin(s, actor_id)
         user = _insert_user(
-            s, username=username, display_name=display_name, email=email, password=password,
-            relaxed_password=isinstance(actor_id, _System), is_system_admin=is_system_admin,
+            s,
+            username=username,
+            display_name=display_name,
+            email=email,
+            password=password,
+            relaxed_password=isinstance(actor_id, _System),
+            is_system_admin=is_system_admin,
         )
-        audit(s, actor_id=actor_ref(actor_id), action="user.create", object_type="user", object_id=user.id,
-              details={"username": user.username, "system_admin": is_system_admin})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            action="user.create",
+            object_type="user",
+            object_id=user.id,
+            details={"username": user.username, "system_admin": is_system_admin},
+        )
         return _view(user)
 
 
@@ -272,22 +285,32 @@ def set_active(db: Database, *, actor_id: Actor, user_id: int, active: bool) -> 
             raise PermissionDenied("svc.cannot_deactivate_self")
         user.is_active = active
         ended = 0 if active else _end_sessions(s, user.id)
-        audit(s, actor_id=actor_ref(actor_id), action="user.activate" if active else "user.deactivate",
-              object_type="user", object_id=user.id, details={"sessions_ended": ended})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            action="user.activate" if active else "user.deactivate",
+            object_type="user",
+            object_id=user.id,
+            details={"sessions_ended": ended},
+        )
         return _view(user)
 
 
 def _session_end(created_at: datetime, now: datetime) -> datetime:
     """Sliding expiry (``session_ttl_hours`` after the last use), never past the absolute lifetime."""
-    return min(now + timedelta(hours=config.session_ttl_hours()),
-               created_at + timedelta(days=config.session_max_days()))
+    return min(
+        now + timedelta(hours=config.session_ttl_hours()), created_at + timedelta(days=config.session_max_days())
+    )
 
 
 def _open_session(session: Session, user: User, now: datetime) -> SignedIn:
     token = secrets.token_urlsafe(32)
     expires = _session_end(now, now)
-    session.add(SignInSession(user_id=user.id, token_hash=_token_hash(token), created_at=now,
-                              expires_at=expires, last_seen_at=now))
+    session.add(
+        SignInSession(
+            user_id=user.id, token_hash=_token_hash(token), created_at=now, expires_at=expires, last_seen_at=now
+        )
+    )
     return SignedIn(user=_view(user), token=token, expires_at=expires)
 
 
@@ -318,8 +341,12 @@ def _throttle_wait(s: Session, key: str, source: str, now: datetime) -> int:
     """Seconds this (name, source) must still wait, the longest of the three counts; 0 when free to try."""
     waits = [0]
     for where, window, free, cap in (
-        ((SignInFailure.name_key == key, SignInFailure.source == source), PAIR_WINDOW, FREE_ATTEMPTS,
-         MAX_BACKOFF_SECONDS),
+        (
+            (SignInFailure.name_key == key, SignInFailure.source == source),
+            PAIR_WINDOW,
+            FREE_ATTEMPTS,
+            MAX_BACKOFF_SECONDS,
+        ),
         ((SignInFailure.source == source,), SOURCE_WINDOW, SOURCE_FREE_ATTEMPTS, MAX_BACKOFF_SECONDS),
         ((SignInFailure.name_key == key,), ACCOUNT_WINDOW, ACCOUNT_FREE_ATTEMPTS, ACCOUNT_MAX_BACKOFF_SECONDS),
     ):
@@ -337,8 +364,11 @@ def _record_failure(s: Session, key: str, source: str, now: datetime) -> None:
     row = SignInFailure(at=now, name_key=key, source=source)
     s.add(row)
     s.flush()
-    s.execute(delete(SignInFailure).where(
-        or_(SignInFailure.at <= now - PAIR_WINDOW, SignInFailure.id <= row.id - FAILURE_ROWS_CAP)))
+    s.execute(
+        delete(SignInFailure).where(
+            or_(SignInFailure.at <= now - PAIR_WINDOW, SignInFailure.id <= row.id - FAILURE_ROWS_CAP)
+        )
+    )
 
 
 def sign_in(
@@ -362,8 +392,7 @@ def sign_in(
     ok = _verify(stored, password)
     if wait:
         remaining = wait
-        raise TooManyAttempts("svc.accounts.too_many_attempts", remaining=remaining,
-                              retry_after=remaining)
+        raise TooManyAttempts("svc.accounts.too_many_attempts", remaining=remaining, retry_after=remaining)
     if ok:
         assert row is not None and stored is not None
         new_hash = _hash(password) if HASHER.check_needs_rehash(stored) else None
@@ -383,8 +412,11 @@ def sign_in(
     with db.write() as s:
         _record_failure(s, key, src, now)
         if row is not None:
-            s.execute(update(User).where(User.id == row.id)
-                      .values(failed_sign_ins=User.failed_sign_ins + 1, last_failed_at=now))
+            s.execute(
+                update(User)
+                .where(User.id == row.id)
+                .values(failed_sign_ins=User.failed_sign_ins + 1, last_failed_at=now)
+            )
     raise SignInFailed(FAILED_MESSAGE)
 
 
@@ -396,7 +428,8 @@ def authenticate(db: Database, *, token: str | None, now: datetime | None = None
     digest = _token_hash(token)
     with db.read() as s:
         row = s.execute(
-            select(SignInSession, User).join(User, User.id == SignInSession.user_id)
+            select(SignInSession, User)
+            .join(User, User.id == SignInSession.user_id)
             .where(SignInSession.token_hash == digest)
         ).first()
         if row is None:
@@ -411,7 +444,8 @@ def authenticate(db: Database, *, token: str | None, now: datetime | None = None
     if needs_touch:
         with db.write() as s:
             s.execute(
-                update(SignInSession).where(SignInSession.token_hash == digest, SignInSession.ended_at.is_(None))
+                update(SignInSession)
+                .where(SignInSession.token_hash == digest, SignInSession.ended_at.is_(None))
                 .values(last_seen_at=now, expires_at=_session_end(created, now))
             )
     return view
@@ -439,13 +473,13 @@ def _seal(token: str, code: str) -> str:
     """``token`` XOR a keystream derived from the single-use ``code`` (hex); the same call unseals."""
     data = token.encode("ascii")
     stream = hashlib.shake_256(b"recdraft claim seal\0" + code.encode("ascii")).digest(len(data))
-    return bytes(a ^ b for a, b in zip(data, stream)).hex()
+    return bytes(a ^ b for a, b in zip(data, stream, strict=True)).hex()
 
 
 def _unseal(sealed: str, code: str) -> str:
     data = bytes.fromhex(sealed)
     stream = hashlib.shake_256(b"recdraft claim seal\0" + code.encode("ascii")).digest(len(data))
-    return bytes(a ^ b for a, b in zip(data, stream)).decode("ascii")
+    return bytes(a ^ b for a, b in zip(data, stream, strict=True)).decode("ascii")
 
 
 def issue_claim(
@@ -466,9 +500,16 @@ def issue_claim(
     code = secrets.token_urlsafe(24)
     with db.write() as s:
         s.execute(delete(BrowserClaim).where(BrowserClaim.expires_at <= now))
-        s.add(BrowserClaim(code_hash=_token_hash(code), purpose=purpose, browser_hash=_token_hash(browser),
-                           sealed_token=_seal(token, code) if purpose == "sign_in" and token else "",
-                           created_at=now, expires_at=now + timedelta(seconds=CLAIM_SECONDS)))
+        s.add(
+            BrowserClaim(
+                code_hash=_token_hash(code),
+                purpose=purpose,
+                browser_hash=_token_hash(browser),
+                sealed_token=_seal(token, code) if purpose == "sign_in" and token else "",
+                created_at=now,
+                expires_at=now + timedelta(seconds=CLAIM_SECONDS),
+            )
+        )
     return code
 
 
@@ -476,8 +517,14 @@ def claim_pending(db: Database, *, code: str, now: datetime | None = None) -> bo
     """Whether ``code`` can still be redeemed (by its browser)."""
     now = now or utcnow()
     with db.read() as s:
-        return s.scalar(select(BrowserClaim.id).where(
-            BrowserClaim.code_hash == _token_hash(code or ""), BrowserClaim.expires_at > now)) is not None
+        return (
+            s.scalar(
+                select(BrowserClaim.id).where(
+                    BrowserClaim.code_hash == _token_hash(code or ""), BrowserClaim.expires_at > now
+                )
+            )
+            is not None
+        )
 
 
 def redeem_claim(
@@ -490,10 +537,16 @@ def redeem_claim(
     """
     now = now or utcnow()
     with db.write() as s:
-        claim = s.scalar(select(BrowserClaim).where(BrowserClaim.code_hash == _token_hash(code or ""))
-                         .with_for_update())
-        if (claim is None or claim.expires_at <= now or claim.purpose != purpose or not browser
-                or not hmac.compare_digest(claim.browser_hash, _token_hash(browser))):
+        claim = s.scalar(
+            select(BrowserClaim).where(BrowserClaim.code_hash == _token_hash(code or "")).with_for_update()
+        )
+        if (
+            claim is None
+            or claim.expires_at <= now
+            or claim.purpose != purpose
+            or not browser
+            or not hmac.compare_digest(claim.browser_hash, _token_hash(browser))
+        ):
             raise NotFound(CLAIM_INVALID)
         # Single use even under a race: only one transaction deletes the row.
         if cast("CursorResult[Any]", s.execute(delete(BrowserClaim).where(BrowserClaim.id == claim.id))).rowcount != 1:
@@ -517,8 +570,14 @@ def change_password(
             raise SignInFailed("svc.current_password_wrong")
         user.password_hash = _hash(new_password)
         ended = _end_sessions(s, user.id, keep_hash=_token_hash(keep_token) if keep_token else None)
-        audit(s, actor_id=user.id, action="user.change_password", object_type="user", object_id=user.id,
-              details={"sessions_ended": ended})
+        audit(
+            s,
+            actor_id=user.id,
+            action="user.change_password",
+            object_type="user",
+            object_id=user.id,
+            details={"sessions_ended": ended},
+        )
 
 
 def reset_password(db: Database, *, actor_id: Actor, user_id: int, new_password: str) -> None:
@@ -560,14 +619,27 @@ def create_invitation(
         user = actor(s, actor_ref(actor_id))  # an invitation names who invited: a person, not the command line
         token = secrets.token_urlsafe(32)
         inv = Invitation(
-            roundtable_id=roundtable_id, role=role_value.value, organisation=(organisation or "").strip()[:200],
-            email=_normalise_email(email), display_name=(display_name or "").strip()[:200],
-            token_hash=_token_hash(token), created_by=user.id, created_at=now, expires_at=now + timedelta(days=days),
+            roundtable_id=roundtable_id,
+            role=role_value.value,
+            organisation=(organisation or "").strip()[:200],
+            email=_normalise_email(email),
+            display_name=(display_name or "").strip()[:200],
+            token_hash=_token_hash(token),
+            created_by=user.id,
+            created_at=now,
+            expires_at=now + timedelta(days=days),
         )
         s.add(inv)
         s.flush()
-        audit(s, actor_id=user.id, roundtable_id=roundtable_id, action="invitation.create", object_type="invitation",
-              object_id=inv.id, details={"role": role_value.value, "email": inv.email})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=roundtable_id,
+            action="invitation.create",
+            object_type="invitation",
+            object_id=inv.id,
+            details={"role": role_value.value, "email": inv.email},
+        )
         notifications.on_invitation_row(s, inv, token)
         return InvitationCreated(id=inv.id, token=token, expires_at=inv.expires_at)
 
@@ -580,12 +652,21 @@ def describe_invitation(db: Database, *, token: str, now: datetime | None = None
         if inv is None or inv.used_at or inv.revoked_at or inv.expires_at <= now:
             raise NotFound("svc.invitation_invalid")
         rt = s.get(Roundtable, inv.roundtable_id)
-        return {"role": inv.role, "display_name": inv.display_name, "email": inv.email or "",
-                "roundtable": (rt.title.get("en") or next(iter(rt.title.values()), "")) if rt else ""}
+        return {
+            "role": inv.role,
+            "display_name": inv.display_name,
+            "email": inv.email or "",
+            "roundtable": (rt.title.get("en") or next(iter(rt.title.values()), "")) if rt else "",
+        }
 
 
 def accept_invitation(
-    db: Database, *, token: str, username: str, password: str, display_name: str | None = None,
+    db: Database,
+    *,
+    token: str,
+    username: str,
+    password: str,
+    display_name: str | None = None,
     now: datetime | None = None,
 ) -> SignedIn:
     """Create the account and membership an invitation offers and sign in; the token then stops working."""
@@ -598,23 +679,46 @@ def accept_invitation(
         if s.scalar(select(Roundtable.phase).where(Roundtable.id == inv.roundtable_id)) == Phase.ARCHIVED.value:
             raise NotFound("svc.invitation_invalid")
         user = _insert_user(
-            s, username=username, display_name=display_name or inv.display_name, email=inv.email,
-            password=password, relaxed_password=False,
+            s,
+            username=username,
+            display_name=display_name or inv.display_name,
+            email=inv.email,
+            password=password,
+            relaxed_password=False,
         )
         # Single use even under a race: only one transaction flips used_at from NULL.
-        claimed = cast("CursorResult[Any]", s.execute(
-            update(Invitation).where(Invitation.id == inv.id, Invitation.used_at.is_(None))
-            .values(used_at=now, used_by=user.id)
-        )).rowcount
+        claimed = cast(
+            "CursorResult[Any]",
+            s.execute(
+                update(Invitation)
+                .where(Invitation.id == inv.id, Invitation.used_at.is_(None))
+                .values(used_at=now, used_by=user.id)
+            ),
+        ).rowcount
         if claimed != 1:
             raise NotFound("svc.invitation_invalid")
         # What the organisers recorded (consent to be named, language) applies from the first sign-in.
         if inv.language and not user.preferred_language:
             user.preferred_language = inv.language
-        s.add(Membership(roundtable_id=inv.roundtable_id, user_id=user.id, role=inv.role,
-                         organisation=inv.organisation, group=inv.organisation, consent_named=bool(inv.consent_named)))
-        audit(s, actor_id=user.id, roundtable_id=inv.roundtable_id, action="invitation.accept",
-              object_type="invitation", object_id=inv.id, details={"user_id": user.id, "role": inv.role})
+        s.add(
+            Membership(
+                roundtable_id=inv.roundtable_id,
+                user_id=user.id,
+                role=inv.role,
+                organisation=inv.organisation,
+                group=inv.organisation,
+                consent_named=bool(inv.consent_named),
+            )
+        )
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=inv.roundtable_id,
+            action="invitation.accept",
+            object_type="invitation",
+            object_id=inv.id,
+            details={"user_id": user.id, "role": inv.role},
+        )
         signed = _open_session(s, user, now)
         audit(s, actor_id=user.id, action="auth.sign_in", object_type="user", object_id=user.id)
         return signed
@@ -628,8 +732,14 @@ def set_organiser(db: Database, *, actor_id: Actor, user_id: int, organiser: boo
         require_system_admin(s, actor_id)
         user = get(s, User, user_id, "User", lock=True)
         user.is_organiser = organiser
-        audit(s, actor_id=actor_ref(actor_id), action="user.organiser", object_type="user", object_id=user.id,
-              details={"organiser": organiser})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            action="user.organiser",
+            object_type="user",
+            object_id=user.id,
+            details={"organiser": organiser},
+        )
         return _view(user)
 
 
@@ -637,16 +747,38 @@ def count_active_sessions(db: Database, *, user_id: int, now: datetime | None = 
     """Open, unexpired sessions of a user (for the admin page and tests)."""
     now = now or utcnow()
     with db.read() as s:
-        return s.scalar(
-            select(func.count()).select_from(SignInSession).where(
-                SignInSession.user_id == user_id, SignInSession.ended_at.is_(None), SignInSession.expires_at > now
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(SignInSession)
+                .where(
+                    SignInSession.user_id == user_id, SignInSession.ended_at.is_(None), SignInSession.expires_at > now
+                )
             )
-        ) or 0
+            or 0
+        )
 
 
 __all__ = [
-    "SYSTEM", "HASHER", "backoff_seconds", "create_user", "get_user", "find_user", "find_user_by_email",
-    "list_users", "set_active", "sign_in", "authenticate", "sign_out", "change_password", "reset_password",
-    "create_invitation", "describe_invitation", "accept_invitation", "count_active_sessions", "normalise_username",
-    "set_organiser", "check_password_policy",
+    "SYSTEM",
+    "HASHER",
+    "backoff_seconds",
+    "create_user",
+    "get_user",
+    "find_user",
+    "find_user_by_email",
+    "list_users",
+    "set_active",
+    "sign_in",
+    "authenticate",
+    "sign_out",
+    "change_password",
+    "reset_password",
+    "create_invitation",
+    "describe_invitation",
+    "accept_invitation",
+    "count_active_sessions",
+    "normalise_username",
+    "set_organiser",
+    "check_password_policy",
 ]

@@ -73,24 +73,36 @@ ANONYMOUS_VOTE_DETAILS = ("round_id", "recommendation_id")
 
 
 def _anonymous_rounds(s: Session, events: list[AuditEvent]) -> set[int]:
-    ids = {e.details.get("round_id") for e in events
-           if e.action.startswith(VOTE_EVENT_PREFIX) and isinstance(e.details, dict)}
+    ids = {
+        e.details.get("round_id")
+        for e in events
+        if e.action.startswith(VOTE_EVENT_PREFIX) and isinstance(e.details, dict)
+    }
     ids = {i for i in ids if isinstance(i, int)}
     if not ids:
         return set()
-    return {rid for rid, rules in s.execute(select(VotingRound.id, VotingRound.rules).where(VotingRound.id.in_(ids)))
-            if isinstance(rules, dict) and rules.get("anonymous")}
+    return {
+        rid
+        for rid, rules in s.execute(select(VotingRound.id, VotingRound.rules).where(VotingRound.id.in_(ids)))
+        if isinstance(rules, dict) and rules.get("anonymous")
+    }
 
 
 def _anonymous_vote_events(s: Session, roundtable_id: int) -> Any:
     """SQL: the event is a vote or recusal of an anonymous round of this roundtable (filters must skip it,
     or filtering the log by a person would list when they voted)."""
-    anonymous = [rid for rid, rules in s.execute(_rounds_of(roundtable_id)) if isinstance(rules, dict) and rules.get("anonymous")]
+    anonymous = [
+        rid for rid, rules in s.execute(_rounds_of(roundtable_id)) if isinstance(rules, dict) and rules.get("anonymous")
+    ]
     return or_(
-        and_(AuditEvent.object_type == "vote",
-             AuditEvent.object_id.in_(select(Vote.id).where(Vote.round_id.in_(anonymous)))),
-        and_(AuditEvent.object_type == "recusal",
-             AuditEvent.object_id.in_(select(Recusal.id).where(Recusal.round_id.in_(anonymous)))),
+        and_(
+            AuditEvent.object_type == "vote",
+            AuditEvent.object_id.in_(select(Vote.id).where(Vote.round_id.in_(anonymous))),
+        ),
+        and_(
+            AuditEvent.object_type == "recusal",
+            AuditEvent.object_id.in_(select(Recusal.id).where(Recusal.round_id.in_(anonymous))),
+        ),
     )
 
 
@@ -99,8 +111,13 @@ def _rounds_of(roundtable_id: int) -> Any:
 
 
 def _unnamed_members(s: Session, roundtable_id: int) -> set[int]:
-    return set(s.scalars(select(Membership.user_id).where(Membership.roundtable_id == roundtable_id,
-                                                          Membership.consent_named.is_(False))))
+    return set(
+        s.scalars(
+            select(Membership.user_id).where(
+                Membership.roundtable_id == roundtable_id, Membership.consent_named.is_(False)
+            )
+        )
+    )
 
 
 def _views(s: Session, stmt: Any, *, hide_actors: set[int] | None = None) -> list[AuditEventView]:
@@ -115,9 +132,19 @@ def _views(s: Session, stmt: Any, *, hide_actors: set[int] | None = None) -> lis
             details = {k: v for k, v in details.items() if k in ANONYMOUS_VOTE_DETAILS}
         elif hide_actors and actor_id in hide_actors:
             actor_id = None
-        views.append(AuditEventView(id=e.id, at=e.at, actor_id=actor_id, actor_name=name if actor_id else None,
-                                    roundtable_id=e.roundtable_id, action=e.action, object_type=e.object_type,
-                                    object_id=object_id, details=details))
+        views.append(
+            AuditEventView(
+                id=e.id,
+                at=e.at,
+                actor_id=actor_id,
+                actor_name=name if actor_id else None,
+                roundtable_id=e.roundtable_id,
+                action=e.action,
+                object_type=e.object_type,
+                object_id=object_id,
+                details=details,
+            )
+        )
     return views
 
 
@@ -156,8 +183,14 @@ def audit_log(
             where.append(AuditEvent.at >= since)
         if until is not None:
             where.append(AuditEvent.at < until)
-        return _views(s, _base_select().where(*where)
-                      .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset))
+        return _views(
+            s,
+            _base_select()
+            .where(*where)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+            .offset(offset),
+        )
 
 
 def _sees_staff_events(role: Role) -> bool:
@@ -165,13 +198,18 @@ def _sees_staff_events(role: Role) -> bool:
     return role in ROLE_RULES[Action.MODERATE]
 
 
-def _viewer(s: Session, actor_id: Actor, roundtable_id: int, since: datetime | None) -> tuple[User, Role, datetime | None]:
+def _viewer(
+    s: Session, actor_id: Actor, roundtable_id: int, since: datetime | None
+) -> tuple[User, Role, datetime | None]:
     """The member reading the feed, their role, and ``since`` (default: when they last marked the feed seen)."""
     user = actor(s, actor_ref(actor_id))  # a person's feed: the command line has none
     role = member_role(s, user, roundtable_id)
     if since is None:
-        since = s.scalar(select(Membership.last_seen_at).where(
-            Membership.roundtable_id == roundtable_id, Membership.user_id == user.id))
+        since = s.scalar(
+            select(Membership.last_seen_at).where(
+                Membership.roundtable_id == roundtable_id, Membership.user_id == user.id
+            )
+        )
     return user, role, since
 
 
@@ -195,14 +233,22 @@ def activity_feed(
         if since is not None:
             where.append(AuditEvent.at > since)
         if not _sees_staff_events(role):
-            stmt = stmt.outerjoin(Comment, and_(AuditEvent.object_type == "comment", Comment.id == AuditEvent.object_id))
+            stmt = stmt.outerjoin(
+                Comment, and_(AuditEvent.object_type == "comment", Comment.id == AuditEvent.object_id)
+            )
             where.append(AuditEvent.visibility != "staff")
             # A comment event whose comment cannot be found fails closed (NULL status).
-            where.append(or_(AuditEvent.object_type != "comment",
-                             Comment.status == CommentStatus.PUBLISHED.value, Comment.author_id == user.id))
+            where.append(
+                or_(
+                    AuditEvent.object_type != "comment",
+                    Comment.status == CommentStatus.PUBLISHED.value,
+                    Comment.author_id == user.id,
+                )
+            )
         hide = None if _sees_staff_events(role) else _unnamed_members(s, roundtable_id)
-        return _views(s, stmt.where(*where).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit),
-                      hide_actors=hide)
+        return _views(
+            s, stmt.where(*where).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit), hide_actors=hide
+        )
 
 
 def mark_seen(db: Database, *, actor_id: Actor, roundtable_id: int, when: datetime | None = None) -> None:
@@ -215,8 +261,7 @@ def mark_seen(db: Database, *, actor_id: Actor, roundtable_id: int, when: dateti
     with db.write() as s:
         user = actor(s, actor_ref(actor_id))
         member_role(s, user, roundtable_id)
-        m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id,
-                                              Membership.user_id == user.id))
+        m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == user.id))
         if m is not None:
             m.last_seen_at = when or utcnow()
 
@@ -231,8 +276,12 @@ def mark_seen(db: Database, *, actor_id: Actor, roundtable_id: int, when: dateti
 
 PERSONAL_LIMIT = 50
 # What a comment's author is told of a moderation decision on it.
-_MY_MODERATION = {"hide": "comment_hidden", "reject": "comment_rejected", "restore": "comment_restored",
-                  "approve": "comment_approved"}
+_MY_MODERATION = {
+    "hide": "comment_hidden",
+    "reject": "comment_rejected",
+    "restore": "comment_restored",
+    "approve": "comment_approved",
+}
 
 
 class PersonalEvent(BaseModel):
@@ -254,7 +303,11 @@ def _excerpt(text: str, words: int = 8) -> str:
 
 
 def concerning_me(
-    db: Database, *, actor_id: Actor, roundtable_id: int, since: datetime | None = None,
+    db: Database,
+    *,
+    actor_id: Actor,
+    roundtable_id: int,
+    since: datetime | None = None,
     limit: int = PERSONAL_LIMIT,
 ) -> list[PersonalEvent]:
     """What happened to the viewer's comments, amendments and recommendations after ``since`` (default: when
@@ -273,78 +326,154 @@ def concerning_me(
             select(ModerationEntry, Comment, Recommendation.number)
             .join(Comment, Comment.id == ModerationEntry.comment_id)
             .join(Recommendation, Recommendation.id == Comment.recommendation_id)
-            .where(in_rt, Comment.author_id == user.id, ModerationEntry.moderator_id != user.id,
-                   ModerationEntry.action.in_(list(_MY_MODERATION)), after(ModerationEntry.created_at))
-            .order_by(ModerationEntry.created_at.desc()).limit(limit)
+            .where(
+                in_rt,
+                Comment.author_id == user.id,
+                ModerationEntry.moderator_id != user.id,
+                ModerationEntry.action.in_(list(_MY_MODERATION)),
+                after(ModerationEntry.created_at),
+            )
+            .order_by(ModerationEntry.created_at.desc())
+            .limit(limit)
         ):
-            out.append(PersonalEvent(kind=_MY_MODERATION[m.action], at=m.created_at,
-                                     recommendation_id=c.recommendation_id, recommendation_number=number,
-                                     reason=m.reason, excerpt=_excerpt(c.body)))
+            out.append(
+                PersonalEvent(
+                    kind=_MY_MODERATION[m.action],
+                    at=m.created_at,
+                    recommendation_id=c.recommendation_id,
+                    recommendation_number=number,
+                    reason=m.reason,
+                    excerpt=_excerpt(c.body),
+                )
+            )
 
         for reply, parent_body, number, name in s.execute(
             select(Comment, mine.body, Recommendation.number, User.display_name)
             .join(mine, mine.id == Comment.parent_id)
             .join(Recommendation, Recommendation.id == Comment.recommendation_id)
             .join(User, User.id == Comment.author_id)
-            .where(in_rt, mine.author_id == user.id, Comment.author_id != user.id,
-                   Comment.status == CommentStatus.PUBLISHED.value, after(Comment.created_at))
-            .order_by(Comment.created_at.desc()).limit(limit)
+            .where(
+                in_rt,
+                mine.author_id == user.id,
+                Comment.author_id != user.id,
+                Comment.status == CommentStatus.PUBLISHED.value,
+                after(Comment.created_at),
+            )
+            .order_by(Comment.created_at.desc())
+            .limit(limit)
         ):
-            out.append(PersonalEvent(kind="comment_answered", at=reply.created_at,
-                                     recommendation_id=reply.recommendation_id, recommendation_number=number,
-                                     actor_name=None if reply.author_id in hide else name,
-                                     excerpt=_excerpt(parent_body)))
+            out.append(
+                PersonalEvent(
+                    kind="comment_answered",
+                    at=reply.created_at,
+                    recommendation_id=reply.recommendation_id,
+                    recommendation_number=number,
+                    actor_name=None if reply.author_id in hide else name,
+                    excerpt=_excerpt(parent_body),
+                )
+            )
 
         for event, c, number, name in s.execute(
             select(AuditEvent, Comment, Recommendation.number, User.display_name)
             .join(Comment, and_(AuditEvent.object_type == "comment", Comment.id == AuditEvent.object_id))
             .join(Recommendation, Recommendation.id == Comment.recommendation_id)
             .outerjoin(User, User.id == AuditEvent.actor_id)
-            .where(in_rt, AuditEvent.action == "comment.resolve", Comment.author_id == user.id,
-                   or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != user.id), after(AuditEvent.at))
-            .order_by(AuditEvent.at.desc()).limit(limit)
+            .where(
+                in_rt,
+                AuditEvent.action == "comment.resolve",
+                Comment.author_id == user.id,
+                or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != user.id),
+                after(AuditEvent.at),
+            )
+            .order_by(AuditEvent.at.desc())
+            .limit(limit)
         ):
-            out.append(PersonalEvent(kind=f"comment_{c.resolution or 'resolved'}", at=event.at,
-                                     recommendation_id=c.recommendation_id, recommendation_number=number,
-                                     actor_name=None if event.actor_id in hide else name,
-                                     reason=c.resolution_reason, excerpt=_excerpt(c.body)))
+            out.append(
+                PersonalEvent(
+                    kind=f"comment_{c.resolution or 'resolved'}",
+                    at=event.at,
+                    recommendation_id=c.recommendation_id,
+                    recommendation_number=number,
+                    actor_name=None if event.actor_id in hide else name,
+                    reason=c.resolution_reason,
+                    excerpt=_excerpt(c.body),
+                )
+            )
 
-        authored = or_(Recommendation.created_by == user.id,
-                       Recommendation.id.in_(select(Coauthor.recommendation_id).where(Coauthor.user_id == user.id)))
+        authored = or_(
+            Recommendation.created_by == user.id,
+            Recommendation.id.in_(select(Coauthor.recommendation_id).where(Coauthor.user_id == user.id)),
+        )
         for a, number, name in s.execute(
             select(Amendment, Recommendation.number, User.display_name)
             .join(Recommendation, Recommendation.id == Amendment.recommendation_id)
             .join(User, User.id == Amendment.proposer_id)
             .where(in_rt, authored, Amendment.proposer_id != user.id, after(Amendment.created_at))
-            .order_by(Amendment.created_at.desc()).limit(limit)
+            .order_by(Amendment.created_at.desc())
+            .limit(limit)
         ):
-            out.append(PersonalEvent(kind="amendment_proposed", at=a.created_at, recommendation_id=a.recommendation_id,
-                                     recommendation_number=number,
-                                     actor_name=None if a.proposer_id in hide else name, excerpt=str(a.number)))
+            out.append(
+                PersonalEvent(
+                    kind="amendment_proposed",
+                    at=a.created_at,
+                    recommendation_id=a.recommendation_id,
+                    recommendation_number=number,
+                    actor_name=None if a.proposer_id in hide else name,
+                    excerpt=str(a.number),
+                )
+            )
 
         for a, number in s.execute(
             select(Amendment, Recommendation.number)
             .join(Recommendation, Recommendation.id == Amendment.recommendation_id)
-            .where(in_rt, Amendment.proposer_id == user.id, Amendment.decided_at.is_not(None),
-                   Amendment.decided_by != user.id, after(Amendment.decided_at))
-            .order_by(Amendment.decided_at.desc()).limit(limit)
+            .where(
+                in_rt,
+                Amendment.proposer_id == user.id,
+                Amendment.decided_at.is_not(None),
+                Amendment.decided_by != user.id,
+                after(Amendment.decided_at),
+            )
+            .order_by(Amendment.decided_at.desc())
+            .limit(limit)
         ):
-            out.append(PersonalEvent(kind=f"amendment_{a.status}", at=a.decided_at,
-                                     recommendation_id=a.recommendation_id, recommendation_number=number,
-                                     reason=a.reason, excerpt=str(a.number)))
+            out.append(
+                PersonalEvent(
+                    kind=f"amendment_{a.status}",
+                    at=a.decided_at,
+                    recommendation_id=a.recommendation_id,
+                    recommendation_number=number,
+                    reason=a.reason,
+                    excerpt=str(a.number),
+                )
+            )
 
         for event, number in s.execute(
             select(AuditEvent, Recommendation.number)
-            .join(Recommendation, and_(AuditEvent.object_type == "recommendation",
-                                       Recommendation.id == AuditEvent.object_id))
-            .where(in_rt, authored, AuditEvent.action == "recommendation.status",
-                   or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != user.id), after(AuditEvent.at))
-            .order_by(AuditEvent.at.desc()).limit(limit)
+            .join(
+                Recommendation,
+                and_(AuditEvent.object_type == "recommendation", Recommendation.id == AuditEvent.object_id),
+            )
+            .where(
+                in_rt,
+                authored,
+                AuditEvent.action == "recommendation.status",
+                or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id != user.id),
+                after(AuditEvent.at),
+            )
+            .order_by(AuditEvent.at.desc())
+            .limit(limit)
         ):
             details = event.details if isinstance(event.details, dict) else {}
-            out.append(PersonalEvent(kind="recommendation_status", at=event.at, recommendation_id=event.object_id,
-                                     recommendation_number=number, status=str(details.get("to", "")),
-                                     reason=str(details.get("reason") or "")))
+            out.append(
+                PersonalEvent(
+                    kind="recommendation_status",
+                    at=event.at,
+                    recommendation_id=event.object_id,
+                    recommendation_number=number,
+                    status=str(details.get("to", "")),
+                    reason=str(details.get("reason") or ""),
+                )
+            )
         out.sort(key=lambda e: e.at, reverse=True)
         return out[:limit]
 
@@ -357,10 +486,20 @@ def concerning_me(
 # roles, phases and statuses by their names in the catalogue.
 
 # The catalogue family a detail's value is named by, per detail key (and, for before/after, per action).
-_VALUE_FAMILIES = {"role": "role.", "phase": "phase.", "kind": "mail.kind.", "mode": "mail.mode.",
-                   "variant": "memo.variant."}
-_FROM_TO_FAMILIES = (("roundtable.phase", "phase."), ("membership.", "role."), ("recommendation.", "recs.status."),
-                     ("comment.", "recs.comment_status."), ("mail.", "mail.mode."))
+_VALUE_FAMILIES = {
+    "role": "role.",
+    "phase": "phase.",
+    "kind": "mail.kind.",
+    "mode": "mail.mode.",
+    "variant": "memo.variant.",
+}
+_FROM_TO_FAMILIES = (
+    ("roundtable.phase", "phase."),
+    ("membership.", "role."),
+    ("recommendation.", "recs.status."),
+    ("comment.", "recs.comment_status."),
+    ("mail.", "mail.mode."),
+)
 
 
 def _word(family: str | None, value: str, lang: str) -> str:
@@ -416,8 +555,12 @@ def audit_object_text(event: AuditEventView, lang: str) -> str:
     key = f"audit.object.{event.object_type}"
     if key in catalog():
         return t(key, lang, id="" if event.object_id is None else event.object_id).strip()
-    return t("audit.object.other", lang, kind=event.object_type.replace("_", " "),
-             id="" if event.object_id is None else event.object_id).strip()
+    return t(
+        "audit.object.other",
+        lang,
+        kind=event.object_type.replace("_", " "),
+        id="" if event.object_id is None else event.object_id,
+    ).strip()
 
 
 def audit_details_text(event: AuditEventView, lang: str) -> str:
@@ -425,8 +568,10 @@ def audit_details_text(event: AuditEventView, lang: str) -> str:
     details = event.details if isinstance(event.details, dict) else {}
     if Msg.is_json(details):
         return Msg.from_json(details).render(lang)
-    return "; ".join(f"{_detail_label(key, lang)}: {_value_text(value, lang, _family(event.action, key))}"
-                     for key, value in details.items())
+    return "; ".join(
+        f"{_detail_label(key, lang)}: {_value_text(value, lang, _family(event.action, key))}"
+        for key, value in details.items()
+    )
 
 
 def audit_text(event: AuditEventView, lang: str) -> str:

@@ -62,10 +62,20 @@ class AcceptInput(Input):
 
 def _view(a: Amendment, proposer_name: str) -> AmendmentView:
     return AmendmentView(
-        id=a.id, number=a.number, recommendation_id=a.recommendation_id, base_revision_id=a.base_revision_id,
-        proposer_id=a.proposer_id, proposer_name=proposer_name, content=content_from_json(a.content),
-        justification=a.justification, status=a.status, decided_by=a.decided_by, decided_at=a.decided_at,
-        reason=a.reason, resulting_revision_id=a.resulting_revision_id, created_at=a.created_at,
+        id=a.id,
+        number=a.number,
+        recommendation_id=a.recommendation_id,
+        base_revision_id=a.base_revision_id,
+        proposer_id=a.proposer_id,
+        proposer_name=proposer_name,
+        content=content_from_json(a.content),
+        justification=a.justification,
+        status=a.status,
+        decided_by=a.decided_by,
+        decided_at=a.decided_at,
+        reason=a.reason,
+        resulting_revision_id=a.resulting_revision_id,
+        created_at=a.created_at,
     )
 
 
@@ -83,30 +93,50 @@ def propose_amendment(
     key = _check_key(submission_key)
     try:
         with db.write() as s:
-            user, _role, rec = load_for_write(s, actor_id, recommendation_id, Action.DRAFT,
-                                              refused="svc.amendments.observers_cannot_propose")
+            user, _role, rec = load_for_write(
+                s, actor_id, recommendation_id, Action.DRAFT, refused="svc.amendments.observers_cannot_propose"
+            )
             _refuse_if_frozen(rec)
             if rec.status not in EDITABLE_STATUSES:
                 raise PermissionDenied("svc.amendments.status_not_amendable", status=Word(rec.status))
             if key:
                 existing = s.scalar(select(Amendment).where(Amendment.submission_key == key))
                 if existing is not None:
-                    if not same_submission(existing.proposer_id, existing.recommendation_id, user_id=user.id,
-                                           expected_recommendation_id=rec.id):
+                    if not same_submission(
+                        existing.proposer_id,
+                        existing.recommendation_id,
+                        user_id=user.id,
+                        expected_recommendation_id=rec.id,
+                    ):
                         raise InvalidInput(KEY_TAKEN, field="submission_key")
                     return _view(existing, user.display_name)
             # The recommendation is locked (load_for_write: FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on
             # SQLite), so the next number is read and used by one writer at a time; the unique pair backs it.
-            number = (s.scalar(select(func.max(Amendment.number))
-                               .where(Amendment.recommendation_id == rec.id)) or 0) + 1
-            a = Amendment(recommendation_id=rec.id, number=number, base_revision_id=rec.current_revision_id,
-                          proposer_id=user.id,
-                          content=content_to_json(data.content), justification=data.justification,
-                          status=AmendmentStatus.OPEN.value, submission_key=key, created_at=utcnow())
+            number = (
+                s.scalar(select(func.max(Amendment.number)).where(Amendment.recommendation_id == rec.id)) or 0
+            ) + 1
+            a = Amendment(
+                recommendation_id=rec.id,
+                number=number,
+                base_revision_id=rec.current_revision_id,
+                proposer_id=user.id,
+                content=content_to_json(data.content),
+                justification=data.justification,
+                status=AmendmentStatus.OPEN.value,
+                submission_key=key,
+                created_at=utcnow(),
+            )
             s.add(a)
             s.flush()
-            audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.propose",
-                  object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id, "number": a.number})
+            audit(
+                s,
+                actor_id=user.id,
+                roundtable_id=rec.roundtable_id,
+                action="amendment.propose",
+                object_type="amendment",
+                object_id=a.id,
+                details={"recommendation_id": rec.id, "number": a.number},
+            )
             notifications.on_amendment_proposed(s, a, rec)
             return _view(a, user.display_name)
     except IntegrityError:
@@ -116,8 +146,12 @@ def propose_amendment(
             existing = s.scalar(select(Amendment).where(Amendment.submission_key == key))
             if existing is None:
                 raise
-            if not same_submission(existing.proposer_id, existing.recommendation_id, user_id=actor_id,
-                                   expected_recommendation_id=recommendation_id):
+            if not same_submission(
+                existing.proposer_id,
+                existing.recommendation_id,
+                user_id=actor_id,
+                expected_recommendation_id=recommendation_id,
+            ):
                 raise InvalidInput(KEY_TAKEN, field="submission_key") from None
             proposer = s.get(User, existing.proposer_id)
             return _view(existing, proposer.display_name if proposer else "")
@@ -132,8 +166,9 @@ def _refuse_if_frozen(rec: Recommendation) -> None:
 def _decidable(s, actor_id: Actor, amendment_id: int):
     """Deciding on an amendment is changing the recommendation's text: its authors, moderators, admins."""
     a = get(s, Amendment, amendment_id, "Amendment", lock=True)
-    user, _role, rec = load_for_write(s, actor_id, a.recommendation_id, Action.EDIT,
-                                      refused="svc.amendments.who_decides")
+    user, _role, rec = load_for_write(
+        s, actor_id, a.recommendation_id, Action.EDIT, refused="svc.amendments.who_decides"
+    )
     _refuse_if_frozen(rec)
     if a.status != AmendmentStatus.OPEN:
         raise InvalidTransition("svc.amendments.already_decided", status=Word(a.status))
@@ -153,14 +188,28 @@ def accept_amendment(db: Database, *, actor_id: Actor, amendment_id: int, note: 
             raise _current_conflict(s, current, a, "svc.amendments.text_changed")
         proposer = s.get(User, a.proposer_id)
         if voted_text_changed(current.content, a.content):
-            rev = add_revision(s, rec, author_id=a.proposer_id, content=dict(a.content), kind="amendment",
-                               note=data.note or program_note(Msg("svc.content.note_amendment_accepted", number=a.number)), base_revision_id=a.base_revision_id)
+            rev = add_revision(
+                s,
+                rec,
+                author_id=a.proposer_id,
+                content=dict(a.content),
+                kind="amendment",
+                note=data.note or program_note(Msg("svc.content.note_amendment_accepted", number=a.number)),
+                base_revision_id=a.base_revision_id,
+            )
         else:
             rev = current  # the same words: no revision, so no vote goes stale (domain.revisions)
         a.status = AmendmentStatus.ACCEPTED.value
         a.decided_by, a.decided_at, a.resulting_revision_id = user.id, utcnow(), rev.id
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.accept",
-              object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id, "revision": rev.number})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action="amendment.accept",
+            object_type="amendment",
+            object_id=a.id,
+            details={"recommendation_id": rec.id, "revision": rev.number},
+        )
         notifications.on_amendment_decided(s, a, rec, user.id)
         return _view(a, proposer.display_name if proposer else "")
 
@@ -173,8 +222,15 @@ def reject_amendment(db: Database, *, actor_id: Actor, amendment_id: int, reason
         a.status = AmendmentStatus.REJECTED.value
         a.decided_by, a.decided_at, a.reason = user.id, utcnow(), data.reason
         proposer = s.get(User, a.proposer_id)
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.reject",
-              object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action="amendment.reject",
+            object_type="amendment",
+            object_id=a.id,
+            details={"recommendation_id": rec.id},
+        )
         notifications.on_amendment_decided(s, a, rec, user.id)
         return _view(a, proposer.display_name if proposer else "")
 
@@ -183,8 +239,9 @@ def _own_open_amendment(s, actor_id: Actor, amendment_id: int) -> tuple[Amendmen
     """The actor's own open amendment and its recommendation, locked, where drafting is open; refused otherwise
     (PermissionDenied: not the proposer, a phase without drafting, an adopted text; InvalidTransition: decided)."""
     a = get(s, Amendment, amendment_id, "Amendment", lock=True)
-    user, _role, rec = load_for_write(s, actor_id, a.recommendation_id, Action.DRAFT,
-                                      refused="svc.amendments.only_proposer")
+    user, _role, rec = load_for_write(
+        s, actor_id, a.recommendation_id, Action.DRAFT, refused="svc.amendments.only_proposer"
+    )
     deny_unless(a.proposer_id == user.id, "svc.amendments.only_proposer")
     _refuse_if_frozen(rec)
     if a.status != AmendmentStatus.OPEN:
@@ -203,8 +260,15 @@ def update_amendment(
         if justification is not None:
             a.justification = data.justification
         a.base_revision_id = rec.current_revision_id
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.update",
-              object_type="amendment", object_id=a.id, details={"recommendation_id": rec.id})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action="amendment.update",
+            object_type="amendment",
+            object_id=a.id,
+            details={"recommendation_id": rec.id},
+        )
         return _view(a, user.display_name)
 
 
@@ -231,28 +295,50 @@ def rebase_amendment(
         old_base = s.get(Revision, a.base_revision_id)
         a.content = content_to_json(data.content)
         a.base_revision_id = current.id
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="amendment.rebase",
-              object_type="amendment", object_id=a.id,
-              details={"recommendation_id": rec.id, "from_revision": old_base.number if old_base else None,
-                       "to_revision": current.number})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action="amendment.rebase",
+            object_type="amendment",
+            object_id=a.id,
+            details={
+                "recommendation_id": rec.id,
+                "from_revision": old_base.number if old_base else None,
+                "to_revision": current.number,
+            },
+        )
         return _view(a, user.display_name)
 
 
 def _current_conflict(s, current: Revision, a: Amendment, key: str) -> Conflict:
     """The conflict with the text that is current now: its number (the message's ``number``), author, time."""
     author = s.get(User, current.author_id)
-    return Conflict(key, number=current.number, current=content_from_json(current.content), yours=content_from_json(a.content),
-                    current_revision_id=current.id, current_revision_number=current.number,
-                    current_author_name=author.display_name if author else None, current_saved_at=current.created_at)
+    return Conflict(
+        key,
+        number=current.number,
+        current=content_from_json(current.content),
+        yours=content_from_json(a.content),
+        current_revision_id=current.id,
+        current_revision_number=current.number,
+        current_author_name=author.display_name if author else None,
+        current_saved_at=current.created_at,
+    )
 
 
-def list_amendments(db: Database, *, actor_id: Actor, recommendation_id: int, status: str | None = None) -> list[AmendmentView]:
+def list_amendments(
+    db: Database, *, actor_id: Actor, recommendation_id: int, status: str | None = None
+) -> list[AmendmentView]:
     """Amendments of a recommendation, oldest first (any participant)."""
     with db.read() as s:
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         member_role(s, actor(s, actor_ref(actor_id)), rec.roundtable_id)
-        stmt = (select(Amendment, User.display_name).join(User, User.id == Amendment.proposer_id)
-                .where(Amendment.recommendation_id == rec.id).order_by(Amendment.id))
+        stmt = (
+            select(Amendment, User.display_name)
+            .join(User, User.id == Amendment.proposer_id)
+            .where(Amendment.recommendation_id == rec.id)
+            .order_by(Amendment.id)
+        )
         if status:
             if status not in {s_.value for s_ in AmendmentStatus}:
                 raise InvalidInput("svc.amendments.unknown_status", status=status)

@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -61,9 +61,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
-from recdraft.db.models import Base, SignInSession, User, UTCDateTime, utcnow
 from recdraft.db.mail_models import MODES as MAIL_MODES
 from recdraft.db.mail_models import OUTBOX_STATUSES
+from recdraft.db.models import Base, SignInSession, User, UTCDateTime, utcnow
 from recdraft.db.voting_models import CHOICES, HISTORY_ACTIONS, ROUND_STATUSES
 from recdraft.domain.roles import ModerationMode, Phase, Role
 from recdraft.domain.statuses import AmendmentStatus, CommentStatus, ModerationAction, Priority, RecStatus
@@ -87,6 +87,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # --- column kinds: how each column type is written to and read from JSON ---------------------------
 
+
 @dataclass(frozen=True)
 class _Kind:
     name: str
@@ -96,8 +97,8 @@ class _Kind:
 
 def _encode_utc(value: datetime) -> str:
     if value.tzinfo is None:  # a timezone-aware column read back from SQLite comes back naive, in UTC
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _iso(parse: Callable[[str], Any], value: str) -> Any:
@@ -114,7 +115,7 @@ def _decode_utc(value: Any) -> datetime:
     parsed = _iso(datetime.fromisoformat, value)
     if parsed.tzinfo is None:
         raise InvalidValue("svc.backup.utc_needs_offset")
-    return _iso(lambda _: parsed.astimezone(timezone.utc), value)
+    return _iso(lambda _: parsed.astimezone(UTC), value)
 
 
 def _decode_naive(value: Any) -> datetime:
@@ -198,6 +199,7 @@ def schema_fingerprint(tables: Iterable[Table] | None = None) -> str:
 
 # --- writing -----------------------------------------------------------------------------------------
 
+
 def _dumps(value: Any) -> str:
     out = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
     # Inside a JSON string a raw lone surrogate would make the UTF-8 encoding fail: escape it.
@@ -247,14 +249,10 @@ def _check_database_tables(conn: Connection, tables: list[Table]) -> None:
     known = {t.name for t in tables}
     missing = sorted(known - present)
     if missing:
-        raise BackupError(
-            "svc.backup.tables_missing", missing=', '.join(missing)
-        )
+        raise BackupError("svc.backup.tables_missing", missing=", ".join(missing))
     unknown = sorted(present - known)
     if unknown:
-        raise BackupError(
-            "svc.backup.tables_unknown", unknown=', '.join(unknown)
-        )
+        raise BackupError("svc.backup.tables_unknown", unknown=", ".join(unknown))
 
 
 def backup(db: Database, *, actor_id: Actor) -> bytes:
@@ -274,7 +272,7 @@ def backup(db: Database, *, actor_id: Actor) -> bytes:
             encoders = [k.encode for k in kinds[table.name]]
             stmt = select(table).order_by(*table.primary_key.columns)
             rows = [
-                [None if v is None else enc(v) for enc, v in zip(encoders, row)]
+                [None if v is None else enc(v) for enc, v in zip(encoders, row, strict=True)]
                 for row in conn.execute(stmt)
             ]
             out[table.name] = ([c.name for c in table.columns], rows)
@@ -282,8 +280,14 @@ def backup(db: Database, *, actor_id: Actor) -> bytes:
     # Who took a copy of everyone's words is worth knowing. The row is written after the snapshot,
     # so it is not in this backup (backup → restore → backup stays identical) but in the next one.
     with db.write() as s:
-        audit(s, actor_id=actor_ref(actor_id), action="backup.create", object_type="database", object_id=None,
-              details={"bytes": len(data), "rows": sum(len(rows) for _, rows in out.values())})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            action="backup.create",
+            object_type="database",
+            object_id=None,
+            details={"bytes": len(data), "rows": sum(len(rows) for _, rows in out.values())},
+        )
     return data
 
 
@@ -304,6 +308,7 @@ def backup_to_file(db: Database, *, actor_id: Actor, path: str | Path) -> int:
 
 # --- reading -----------------------------------------------------------------------------------------
 
+
 def _parse(data: bytes | str) -> dict[str, Any]:
     try:
         doc = json.loads(data)
@@ -313,7 +318,12 @@ def _parse(data: bytes | str) -> dict[str, Any]:
         if where is not None:
             number, table, column, key = where
             raise BackupError(
-                "svc.restore.bad_value.nested_value", number=number, table=table, column=column, key=key, limit=MAX_JSON_DEPTH
+                "svc.restore.bad_value.nested_value",
+                number=number,
+                table=table,
+                column=column,
+                key=key,
+                limit=MAX_JSON_DEPTH,
             ) from None
         raise BackupError("svc.restore.too_deep") from None
     except (UnicodeDecodeError, ValueError) as exc:
@@ -324,9 +334,7 @@ def _parse(data: bytes | str) -> dict[str, Any]:
     if not isinstance(version, int) or isinstance(version, bool):
         raise BackupError("svc.backup.no_version")
     if version > VERSION:
-        raise BackupError(
-            "svc.backup.version_newer", version=version, version2=VERSION
-        )
+        raise BackupError("svc.backup.version_newer", version=version, version2=VERSION)
     if version != VERSION:
         raise BackupError("svc.backup.version_unsupported", version=version, version2=VERSION)
     tables = doc.get("tables")
@@ -346,7 +354,7 @@ def _parse(data: bytes | str) -> dict[str, Any]:
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]')
 _TABLE_LINE = re.compile(r'^ ("(?:[^"\\]|\\.)*"): \{$')
 _COLUMNS_LINE = re.compile(r'^  "columns": (\[.*\]),$')
-_FIRST_VALUE = re.compile(r'^\s*\[\s*([^,\[\]{}]{1,40})')
+_FIRST_VALUE = re.compile(r"^\s*\[\s*([^,\[\]{}]{1,40})")
 
 
 def _where_too_deep(data: bytes | str) -> tuple[int, str, str, str] | None:
@@ -403,9 +411,7 @@ def _check_schema(doc: dict[str, Any], tables: list[Table]) -> None:
     if problems:
         raise BackupError("h_rest.backup.schema_mismatch", problems="; ".join(problems))
     if doc.get("schema") != schema_fingerprint(tables):
-        raise BackupError(
-            "svc.backup.schema_fingerprint"
-        )
+        raise BackupError("svc.backup.schema_fingerprint")
 
 
 # --- validation: every restored value meets the rules live input meets -----------------------------------
@@ -459,9 +465,11 @@ def _generic_check(column: Column[Any]) -> Check | None:
     """What every value of ``column``'s type must meet, whatever the table."""
     kind = _kind_of(column)
     if kind is _INT:
+
         def check_int(value: Any) -> None:
             if not INT64[0] <= value <= INT64[1]:
                 raise InvalidValue("svc.restore.int_range")
+
         return check_int
     if kind is _STR:
         length = getattr(column.type, "length", None)
@@ -471,11 +479,14 @@ def _generic_check(column: Column[Any]) -> Check | None:
                 size, limit = f"{len(value):,}", f"{length:,}"
                 raise InvalidValue("svc.restore.too_long", limit=limit, size=size)
             _safe_text(value)
+
         return check_str
     if kind is _JSON:
+
         def check_depth(value: Any) -> None:
             for _ in _json_strings(value):
                 pass
+
         return check_depth
     if kind in (_UTC, _NAIVE, _DATE):
         return _in_years
@@ -492,6 +503,7 @@ def _in_years(value: date) -> None:
 
 def _pydantic(adapter: TypeAdapter[Any], limit: int | None = None) -> Check:
     """A check by the same pydantic type live input passes through; ``limit`` refuses a huge text cheaply first."""
+
     def check(value: Any) -> None:
         if limit is not None and isinstance(value, str) and len(value) > limit:
             size, most = f"{len(value):,}", f"{limit:,}"
@@ -620,6 +632,7 @@ def _all(*checks: Check) -> Check:
     def check(value: Any) -> None:
         for each in checks:
             each(value)
+
     return check
 
 
@@ -672,8 +685,13 @@ ROW_CHECKS: dict[str, dict[str, Check]] = {
     "votes": {"choice": _one_of(CHOICES)},
     "vote_history": {"action": _one_of(HISTORY_ACTIONS), "choice": _one_of(CHOICES)},
     # A translation's fields as the translation service takes them (issue 10, item 7).
-    "translations": {"lang": _language, "source_lang": _language, "content": _translated_fields,
-                     "source_texts": _translated_fields, "note": _NOTE},
+    "translations": {
+        "lang": _language,
+        "source_lang": _language,
+        "content": _translated_fields,
+        "source_texts": _translated_fields,
+        "note": _NOTE,
+    },
     # The frozen tallies as ``results`` writes them and reads them back (Tally, Ballot).
     "round_results": {
         "outcome": _one_of(Outcome),
@@ -718,8 +736,9 @@ def _roundtable_row(values: dict[str, Any]) -> None:
     try:
         rts.checked_settings(values.get("settings"), data.languages)
     except InvalidInput as exc:
-        raise _RowFault("settings", f"{exc.field}: {exc}" if exc.field and exc.field != "settings" else str(exc)) \
-            from None
+        raise _RowFault(
+            "settings", f"{exc.field}: {exc}" if exc.field and exc.field != "settings" else str(exc)
+        ) from None
 
 
 # table → rules over a whole row, run after each column has passed its own checks.
@@ -752,7 +771,7 @@ def _decoded_rows(table: Table, columns: list[str], rows: list[Any]) -> Iterator
         if not isinstance(row, list) or len(row) != width:
             raise BackupError("svc.backup.row_width", number=number, name=table.name, width=width)
         values: dict[str, Any] = {}
-        for col, dec, col_checks, value in zip(columns, decoders, checks, row):
+        for col, dec, col_checks, value in zip(columns, decoders, checks, row, strict=True):
             if value is None:
                 values[col] = None
                 continue
@@ -763,7 +782,11 @@ def _decoded_rows(table: Table, columns: list[str], rows: list[Any]) -> Iterator
             except (TypeError, ValueError, OverflowError, RecursionError) as exc:
                 key = _row_key(table, columns, row)
                 raise BackupError(
-                    "svc.restore.bad_value", number=number, table=table.name, column=col, key=key,
+                    "svc.restore.bad_value",
+                    number=number,
+                    table=table.name,
+                    column=col,
+                    key=key,
                     problem=exc.msg if isinstance(exc, InvalidValue) else exc,
                 ) from None
         for rule in row_rules:
@@ -772,7 +795,12 @@ def _decoded_rows(table: Table, columns: list[str], rows: list[Any]) -> Iterator
             except _RowFault as fault:
                 key = _row_key(table, columns, row)
                 raise BackupError(
-                    "svc.restore.bad_value", number=number, table=table.name, column=fault.column, key=key, problem=fault
+                    "svc.restore.bad_value",
+                    number=number,
+                    table=table.name,
+                    column=fault.column,
+                    key=key,
+                    problem=fault,
                 ) from None
         yield values
 
@@ -821,18 +849,14 @@ def _require_restorer(session: Session, actor_id: Actor) -> None:
         require_system_admin(session, actor_id)
     except NotSignedIn:
         # The usual case: the empty target has no accounts yet, so nobody can be signed in to it.
-        raise PermissionDenied(
-            "svc.backup.only_system_admin_restore"
-        ) from None
+        raise PermissionDenied("svc.backup.only_system_admin_restore") from None
 
 
 def _lock_and_check_empty(conn: Connection, tables: list[Table], dialect: str) -> None:
     _lock(conn, tables, dialect)
     filled = [t.name for t in tables if conn.execute(select(1).select_from(t).limit(1)).first() is not None]
     if filled:
-        raise BackupError(
-            "svc.backup.database_not_empty", filled=', '.join(filled)
-        )
+        raise BackupError("svc.backup.database_not_empty", filled=", ".join(filled))
 
 
 def _lock(conn: Connection, tables: list[Table], dialect: str) -> None:
@@ -873,8 +897,9 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
 
 def _validated(doc: dict[str, Any], tables: list[Table]) -> dict[str, list[dict[str, Any]]]:
     """Every row of every table decoded and checked, before anything is written (BackupError at the first fault)."""
-    return {t.name: list(_decoded_rows(t, doc["tables"][t.name]["columns"], doc["tables"][t.name]["rows"]))
-            for t in tables}
+    return {
+        t.name: list(_decoded_rows(t, doc["tables"][t.name]["columns"], doc["tables"][t.name]["rows"])) for t in tables
+    }
 
 
 def restore(db: Database, *, actor_id: Actor, data: bytes, replace: bool = False) -> dict[str, int]:
@@ -944,8 +969,14 @@ def restore(db: Database, *, actor_id: Actor, data: bytes, replace: bool = False
         _outbox_not_resent(conn)
         if replace:
             session.execute(update(SignInSession).where(SignInSession.ended_at.is_(None)).values(ended_at=utcnow()))
-            audit(session, actor_id=None, action="backup.restore", object_type="database", object_id=None,
-                  details={"replaced": True, "by": replaced_by, "rows": sum(counts.values())})
+            audit(
+                session,
+                actor_id=None,
+                action="backup.restore",
+                object_type="database",
+                object_id=None,
+                details={"replaced": True, "by": replaced_by, "rows": sum(counts.values())},
+            )
     return counts
 
 
@@ -955,9 +986,11 @@ def _outbox_not_resent(conn: Any) -> None:
     reissued since. Those rows stay, marked dropped, as a record of what was not sent."""
     from recdraft.db.mail_models import OutboxMessage
 
-    conn.execute(update(cast(Table, OutboxMessage.__table__))
-                 .where(OutboxMessage.__table__.c.status.in_(("queued", "sending", "digest")))
-                 .values(status="dropped", claim=None, last_error="restored from a backup: not sent again"))
+    conn.execute(
+        update(cast(Table, OutboxMessage.__table__))
+        .where(OutboxMessage.__table__.c.status.in_(("queued", "sending", "digest")))
+        .values(status="dropped", claim=None, last_error="restored from a backup: not sent again")
+    )
 
 
 def restore_from_file(db: Database, *, actor_id: Actor, path: str | Path, replace: bool = False) -> dict[str, int]:

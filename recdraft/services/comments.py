@@ -151,7 +151,9 @@ def _visible_clause(user_id: int, role: Role) -> Any:
     return or_(Comment.status == PUBLISHED, Comment.author_id == user_id)
 
 
-def _load(s: Session, actor_id: Actor, comment_id: int, *, lock: bool = False) -> tuple[User, Role, Comment, Recommendation]:
+def _load(
+    s: Session, actor_id: Actor, comment_id: int, *, lock: bool = False
+) -> tuple[User, Role, Comment, Recommendation]:
     """Actor, role, comment (row-locked when ``lock``) and its recommendation; NotFound when not visible."""
     user = actor(s, actor_ref(actor_id))
     c = get(s, Comment, comment_id, "Comment", lock=lock)
@@ -185,10 +187,20 @@ def _view(row: Any, *, staff: bool, visible_ids: Collection[int] = ()) -> Commen
     c, author_name, rev_number, edited, _rec_number = row
     parent_id = c.parent_id if staff or c.parent_id in visible_ids else None
     return CommentView(
-        id=c.id, recommendation_id=c.recommendation_id, parent_id=parent_id, author_id=c.author_id,
-        author_name=author_name, body=c.body, quote=c.quote, status=c.status, created_at=c.created_at,
-        updated_at=c.updated_at, edited=bool(edited), resolution=c.resolution,
-        addressed_revision_number=rev_number, resolution_reason=c.resolution_reason,
+        id=c.id,
+        recommendation_id=c.recommendation_id,
+        parent_id=parent_id,
+        author_id=c.author_id,
+        author_name=author_name,
+        body=c.body,
+        quote=c.quote,
+        status=c.status,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+        edited=bool(edited),
+        resolution=c.resolution,
+        addressed_revision_number=rev_number,
+        resolution_reason=c.resolution_reason,
         open_flags=c.open_flags if staff else 0,
     )
 
@@ -207,16 +219,21 @@ def _with_extras(s: Session, views: list[CommentView], *, viewer_id: int | None,
     mine = [v.id for v in views if staff or (viewer_id is not None and v.author_id == viewer_id)]
     if not mine:
         return views
-    pending = {p.comment_id: p for p in s.scalars(
-        select(CommentPendingEdit).where(CommentPendingEdit.comment_id.in_(mine)))}
-    removed = [v.id for v in views if v.id in set(mine) and v.status in (CommentStatus.HIDDEN.value,
-                                                                        CommentStatus.REJECTED.value)]
+    pending = {
+        p.comment_id: p for p in s.scalars(select(CommentPendingEdit).where(CommentPendingEdit.comment_id.in_(mine)))
+    }
+    removed = [
+        v.id
+        for v in views
+        if v.id in set(mine) and v.status in (CommentStatus.HIDDEN.value, CommentStatus.REJECTED.value)
+    ]
     reasons: dict[int, str] = {}
     if removed:
-        for comment_id, reason, to_status in s.execute(
-                select(ModerationEntry.comment_id, ModerationEntry.reason, ModerationEntry.to_status)
-                .where(ModerationEntry.comment_id.in_(removed))
-                .order_by(ModerationEntry.created_at, ModerationEntry.id)).all():
+        for comment_id, reason, _to_status in s.execute(
+            select(ModerationEntry.comment_id, ModerationEntry.reason, ModerationEntry.to_status)
+            .where(ModerationEntry.comment_id.in_(removed))
+            .order_by(ModerationEntry.created_at, ModerationEntry.id)
+        ).all():
             reasons[comment_id] = reason  # the latest decision wins
     out = []
     for v in views:
@@ -230,8 +247,9 @@ def _with_extras(s: Session, views: list[CommentView], *, viewer_id: int | None,
     return out
 
 
-def comment_actions(c: CommentView, *, viewer_id: int, role: Role | None, phase: str, is_author: bool,
-                    rec_status: str) -> frozenset[str]:
+def comment_actions(
+    c: CommentView, *, viewer_id: int, role: Role | None, phase: str, is_author: bool, rec_status: str
+) -> frozenset[str]:
     """What the viewer may do with comment ``c`` now, as this module's services decide it (the page offers
     exactly these): ``policy.actions`` for their role and the phase, and the rules about one comment."""
     acts = policy.actions(role=role, phase=phase, is_author=is_author)
@@ -260,14 +278,22 @@ def comment_actions(c: CommentView, *, viewer_id: int, role: Role | None, phase:
     return frozenset(out)
 
 
-def _with_actions(s: Session, views: list[CommentView], *, viewer_id: int, role: Role | None,
-                  rec: Recommendation) -> list[CommentView]:
+def _with_actions(
+    s: Session, views: list[CommentView], *, viewer_id: int, role: Role | None, rec: Recommendation
+) -> list[CommentView]:
     """``views`` carrying what the viewer may do with each (``comment_actions``); one query at most."""
     rt = get(s, Roundtable, rec.roundtable_id, "Roundtable")
     author = is_author(rec, viewer_id)
-    return [v.model_copy(update={"actions": comment_actions(v, viewer_id=viewer_id, role=role, phase=rt.phase,
-                                                            is_author=author, rec_status=rec.status)})
-            for v in views]
+    return [
+        v.model_copy(
+            update={
+                "actions": comment_actions(
+                    v, viewer_id=viewer_id, role=role, phase=rt.phase, is_author=author, rec_status=rec.status
+                )
+            }
+        )
+        for v in views
+    ]
 
 
 def _thread_order(rows: Sequence[Any]) -> list[Any]:
@@ -318,8 +344,9 @@ def post_comment(
     try:
         with db.write() as s:
             rec = get(s, Recommendation, recommendation_id, "Recommendation")
-            granted = require_as(s, actor_id, Action.COMMENT, rec.roundtable_id,
-                                 refused="svc.comments.observers_cannot_comment")
+            granted = require_as(
+                s, actor_id, Action.COMMENT, rec.roundtable_id, refused="svc.comments.observers_cannot_comment"
+            )
             user, role, rt = actor(s, actor_ref(actor_id)), granted.role, granted.roundtable
             if key:
                 existing = s.scalar(select(Comment).where(Comment.submission_key == key))
@@ -334,13 +361,28 @@ def post_comment(
             _check_quote(s, rec, quote_text)
             published = rt.moderation_mode == ModerationMode.POST or is_staff(role)
             now = utcnow()
-            c = Comment(recommendation_id=rec.id, parent_id=parent_id, author_id=user.id, body=data.body,
-                        quote=quote_text, status=PUBLISHED if published else PENDING, created_at=now,
-                        updated_at=now, submission_key=key)
+            c = Comment(
+                recommendation_id=rec.id,
+                parent_id=parent_id,
+                author_id=user.id,
+                body=data.body,
+                quote=quote_text,
+                status=PUBLISHED if published else PENDING,
+                created_at=now,
+                updated_at=now,
+                submission_key=key,
+            )
             s.add(c)
             s.flush()
-            audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.post", object_type="comment",
-                  object_id=c.id, details={"recommendation_id": rec.id, "parent_id": parent_id, "status": c.status})
+            audit(
+                s,
+                actor_id=user.id,
+                roundtable_id=rec.roundtable_id,
+                action="comment.post",
+                object_type="comment",
+                object_id=c.id,
+                details={"recommendation_id": rec.id, "parent_id": parent_id, "status": c.status},
+            )
             notifications.on_comment_posted(s, c, rec)
             return _one_view(s, c.id, staff=is_staff(role))
     except IntegrityError:
@@ -375,8 +417,9 @@ def edit_comment(db: Database, *, actor_id: Actor, comment_id: int, body: str, q
     with db.write() as s:
         user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
         deny_unless(c.author_id == user.id, "svc.comments.only_author_edits")
-        rt = require_as(s, actor_id, Action.COMMENT, rec.roundtable_id,
-                        refused="svc.comments.observers_cannot_edit").roundtable
+        rt = require_as(
+            s, actor_id, Action.COMMENT, rec.roundtable_id, refused="svc.comments.observers_cannot_edit"
+        ).roundtable
         new_quote = c.quote if quote is None else _squash(data.quote)
         if new_quote != c.quote:
             # An unchanged quote is not re-checked: it was taken from the text current back then.
@@ -387,12 +430,20 @@ def edit_comment(db: Database, *, actor_id: Actor, comment_id: int, body: str, q
             return _one_view(s, c.id, staff=False, viewer_id=user.id)
         if data.body == c.body and new_quote == c.quote:
             return _one_view(s, c.id, staff=is_staff(role), viewer_id=user.id)
-        s.add(CommentEdit(comment_id=c.id, editor_id=user.id, previous_body=c.body, previous_quote=c.quote,
-                          edited_at=now))
+        s.add(
+            CommentEdit(comment_id=c.id, editor_id=user.id, previous_body=c.body, previous_quote=c.quote, edited_at=now)
+        )
         before = c.status
         c.body, c.quote, c.updated_at = data.body, new_quote, now
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.edit", object_type="comment",
-              object_id=c.id, details={"recommendation_id": rec.id, "from": before, "to": c.status})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action="comment.edit",
+            object_type="comment",
+            object_id=c.id,
+            details={"recommendation_id": rec.id, "from": before, "to": c.status},
+        )
         return _one_view(s, c.id, staff=is_staff(role), viewer_id=user.id)
 
 
@@ -413,9 +464,15 @@ def _hold_edit(s: Session, c: Comment, rec: Recommendation, user_id: int, body: 
     else:
         pending.body, pending.quote, pending.submitted_at = body, quote, now
         change = "held"
-    audit(s, actor_id=user_id, roundtable_id=rec.roundtable_id, action="comment.edit", object_type="comment",
-          object_id=c.id, details={"recommendation_id": rec.id, "from": PUBLISHED, "to": PUBLISHED,
-                                   "edit": change})
+    audit(
+        s,
+        actor_id=user_id,
+        roundtable_id=rec.roundtable_id,
+        action="comment.edit",
+        object_type="comment",
+        object_id=c.id,
+        details={"recommendation_id": rec.id, "from": PUBLISHED, "to": PUBLISHED, "edit": change},
+    )
 
 
 def flag_comment(db: Database, *, actor_id: Actor, comment_id: int, reason: str) -> FlagView:
@@ -435,18 +492,29 @@ def flag_comment(db: Database, *, actor_id: Actor, comment_id: int, reason: str)
             roundtable_open_for_writes(s, rec.roundtable_id, role, Action.COMMENT)
             if c.status != PUBLISHED:
                 raise InvalidInput("svc.comments.flag_published_only", status=Word(c.status))
-            if s.scalar(select(CommentFlag.id).where(CommentFlag.comment_id == c.id,
-                                                     CommentFlag.user_id == user.id)) is not None:
+            if (
+                s.scalar(select(CommentFlag.id).where(CommentFlag.comment_id == c.id, CommentFlag.user_id == user.id))
+                is not None
+            ):
                 raise already
             flag = CommentFlag(comment_id=c.id, user_id=user.id, reason=data.reason, created_at=utcnow())
             s.add(flag)
             c.open_flags += 1
             s.flush()
-            audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.flag", object_type="comment",
-                  object_id=c.id, details={"recommendation_id": rec.id}, visibility="staff")
+            audit(
+                s,
+                actor_id=user.id,
+                roundtable_id=rec.roundtable_id,
+                action="comment.flag",
+                object_type="comment",
+                object_id=c.id,
+                details={"recommendation_id": rec.id},
+                visibility="staff",
+            )
             notifications.on_comment_flagged(s, c, rec, data.reason, user.id)
-            return FlagView(id=flag.id, user_id=user.id, reason=flag.reason, created_at=flag.created_at,
-                            resolved_at=None)
+            return FlagView(
+                id=flag.id, user_id=user.id, reason=flag.reason, created_at=flag.created_at, resolved_at=None
+            )
     except IntegrityError:
         raise already from None  # a double click raced past the check: the unique (comment, user) held
 
@@ -475,8 +543,14 @@ def resolve_comment(
     with db.write() as s:
         user, role, c, rec = _load(s, actor_id, comment_id, lock=True)
         # Staff resolve as moderation (open in the final phase too); authors as a change of their text.
-        require_as(s, actor_id, Action.MODERATE, rec.roundtable_id, or_author=is_author(rec, user.id),
-                   refused="svc.comments.who_resolves")
+        require_as(
+            s,
+            actor_id,
+            Action.MODERATE,
+            rec.roundtable_id,
+            or_author=is_author(rec, user.id),
+            refused="svc.comments.who_resolves",
+        )
         if is_frozen(rec.status, Frozen.RESOLUTIONS):
             raise PermissionDenied("svc.frozen.resolutions")
         if c.status != PUBLISHED:
@@ -491,8 +565,15 @@ def resolve_comment(
             rev_number = rev.number
         c.resolution, c.resolution_reason, c.resolved_by = resolution, reason_text, user.id
         c.addressed_revision_id = revision_id if resolution == "addressed" else None
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.resolve", object_type="comment",
-              object_id=c.id, details={"recommendation_id": rec.id, "resolution": resolution, "revision": rev_number})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action="comment.resolve",
+            object_type="comment",
+            object_id=c.id,
+            details={"recommendation_id": rec.id, "resolution": resolution, "revision": rev_number},
+        )
         return _one_view(s, c.id, staff=is_staff(role))
 
 
@@ -533,16 +614,22 @@ def _readable_flag(model: Any, user_id: int, staff: bool) -> Any:
 def _threads_of(where_first: Any, user_id: int, staff: bool) -> Any:
     """A recursive CTE: every comment of the threads whose first comments match ``where_first``, with the id
     of its thread's first comment (``root``) and whether the viewer may read it (``readable``)."""
-    first = (select(Comment.id.label("id"), Comment.id.label("root"),
-                    _readable_flag(Comment, user_id, staff).label("readable"))
-             .where(where_first).cte("thread_tree", recursive=True))
+    first = (
+        select(
+            Comment.id.label("id"), Comment.id.label("root"), _readable_flag(Comment, user_id, staff).label("readable")
+        )
+        .where(where_first)
+        .cte("thread_tree", recursive=True)
+    )
     reply = aliased(Comment)
-    return first.union_all(select(reply.id, first.c.root, _readable_flag(reply, user_id, staff))
-                           .where(reply.parent_id == first.c.id))
+    return first.union_all(
+        select(reply.id, first.c.root, _readable_flag(reply, user_id, staff)).where(reply.parent_id == first.c.id)
+    )
 
 
-def comment_page(db: Database, *, actor_id: Actor, recommendation_id: int, page: int = 1,
-                 page_size: int = THREADS_PER_PAGE) -> CommentPageView:
+def comment_page(
+    db: Database, *, actor_id: Actor, recommendation_id: int, page: int = 1, page_size: int = THREADS_PER_PAGE
+) -> CommentPageView:
     """One page of a recommendation's threads as the actor sees them: threads oldest first (as the whole
     list is ordered), each with all its replies. Raises PermissionDenied, NotFound.
 
@@ -565,23 +652,37 @@ def comment_page(db: Database, *, actor_id: Actor, recommendation_id: int, page:
         tree = _threads_of(and_(first_comment, ~readable_here), user.id, staff) if not staff else None
         listed = select(Comment.id.label("root")).where(first_comment, readable_here)
         if tree is not None:
-            listed = listed.union_all(select(tree.c.root).group_by(tree.c.root)
-                                      .having(func.max(tree.c.readable) == 1))
+            listed = listed.union_all(select(tree.c.root).group_by(tree.c.root).having(func.max(tree.c.readable) == 1))
         shown = listed.subquery()
-        threads, readable_count = s.execute(select(
-            select(func.count()).select_from(shown).scalar_subquery(),
-            select(func.count(Comment.id)).where(Comment.recommendation_id == rec.id, readable_here)
-            .scalar_subquery(),
-        )).one()
+        threads, readable_count = s.execute(
+            select(
+                select(func.count()).select_from(shown).scalar_subquery(),
+                select(func.count(Comment.id))
+                .where(Comment.recommendation_id == rec.id, readable_here)
+                .scalar_subquery(),
+            )
+        ).one()
         pages = max(1, -(-threads // page_size))
         page = min(max(1, int(page)), pages)
         first = aliased(Comment)
-        roots = list(s.scalars(select(shown.c.root).join(first, first.id == shown.c.root)
-                               .order_by(first.created_at, first.id).offset((page - 1) * page_size).limit(page_size)))
-        shape = s.execute(
-            select(Comment.id, Comment.parent_id, Comment.status, Comment.author_id)
-            .where(Comment.id.in_(select(_threads_of(Comment.id.in_(roots), user.id, staff).c.id)))
-            .order_by(Comment.created_at, Comment.id)).all() if roots else []
+        roots = list(
+            s.scalars(
+                select(shown.c.root)
+                .join(first, first.id == shown.c.root)
+                .order_by(first.created_at, first.id)
+                .offset((page - 1) * page_size)
+                .limit(page_size)
+            )
+        )
+        shape = (
+            s.execute(
+                select(Comment.id, Comment.parent_id, Comment.status, Comment.author_id)
+                .where(Comment.id.in_(select(_threads_of(Comment.id.in_(roots), user.id, staff).c.id)))
+                .order_by(Comment.created_at, Comment.id)
+            ).all()
+            if roots
+            else []
+        )
         readable = {cid for cid, _p, status, author in shape if staff or status == PUBLISHED or author == user.id}
         children: dict[int | None, list[int]] = defaultdict(list)
         for cid, parent, _status, _author in shape:
@@ -605,16 +706,21 @@ def comment_page(db: Database, *, actor_id: Actor, recommendation_id: int, page:
         wanted = [cid for cid, _d in placed if cid in readable]
         rows = {r[0].id: r for r in _rows(s, Comment.id.in_(wanted))} if wanted else {}
         # A reply's parent id is shown only where the viewer may read the parent (see ``_view``).
-        views = _with_extras(s, [_view(rows[cid], staff=staff, visible_ids=readable) for cid in wanted],
-                             viewer_id=user.id, staff=staff)
+        views = _with_extras(
+            s, [_view(rows[cid], staff=staff, visible_ids=readable) for cid in wanted], viewer_id=user.id, staff=staff
+        )
         views = _with_actions(s, views, viewer_id=user.id, role=role, rec=rec)
         by_id = {v.id: v for v in views}
         status_of = {cid: status for cid, _p, status, _a in shape}
-        entries = [ThreadEntryView(depth=depth, comment=by_id[cid]) if cid in by_id
-                   else ThreadEntryView(depth=depth, comment=None, placeholder=status_of[cid])
-                   for cid, depth in placed]
-        return CommentPageView(entries=entries, page=page, page_size=page_size, pages=pages, threads=threads,
-                               comments=readable_count)
+        entries = [
+            ThreadEntryView(depth=depth, comment=by_id[cid])
+            if cid in by_id
+            else ThreadEntryView(depth=depth, comment=None, placeholder=status_of[cid])
+            for cid, depth in placed
+        ]
+        return CommentPageView(
+            entries=entries, page=page, page_size=page_size, pages=pages, threads=threads, comments=readable_count
+        )
 
 
 def comment_history(db: Database, *, actor_id: Actor, comment_id: int) -> list[CommentEditView]:
@@ -622,10 +728,18 @@ def comment_history(db: Database, *, actor_id: Actor, comment_id: int) -> list[C
     with db.read() as s:
         user, role, c, _rec = _load(s, actor_id, comment_id)
         deny_unless(c.author_id == user.id or is_staff(role), "svc.comments.earlier_versions")
-        edits = s.scalars(select(CommentEdit).where(CommentEdit.comment_id == c.id)
-                          .order_by(CommentEdit.edited_at, CommentEdit.id))
-        return [CommentEditView(previous_body=e.previous_body, previous_quote=e.previous_quote,
-                                edited_at=e.edited_at, editor_id=e.editor_id) for e in edits]
+        edits = s.scalars(
+            select(CommentEdit).where(CommentEdit.comment_id == c.id).order_by(CommentEdit.edited_at, CommentEdit.id)
+        )
+        return [
+            CommentEditView(
+                previous_body=e.previous_body,
+                previous_quote=e.previous_quote,
+                edited_at=e.edited_at,
+                editor_id=e.editor_id,
+            )
+            for e in edits
+        ]
 
 
 def _staff_only(s: Session, actor_id: Actor, roundtable_id: int, key: str) -> Role:
@@ -642,8 +756,12 @@ def published_comments_for_export(
     """Published comments only, by recommendation number and thread (any participant; the memo's review copy)."""
     with db.read() as s:
         member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
-        rows = _rows(s, Recommendation.roundtable_id == roundtable_id, Comment.status == PUBLISHED,
-                     *_in_recommendations(recommendation_ids))
+        rows = _rows(
+            s,
+            Recommendation.roundtable_id == roundtable_id,
+            Comment.status == PUBLISHED,
+            *_in_recommendations(recommendation_ids),
+        )
         published = {r[0].id for r in rows}
         return [_view(r, staff=False, visible_ids=published) for r in _thread_order(rows)]
 
@@ -675,7 +793,16 @@ def export_comments_csv(db: Database, *, actor_id: Actor, roundtable_id: int) ->
         writer.writerow(CSV_COLUMNS)
         for row in rows:
             v = _view(row, staff=True)
-            cells = (v.id, row[4], v.parent_id, name_of(v.author_id), v.status, v.created_at.isoformat(), v.body,
-                     v.quote, _resolution_cell(v))
+            cells = (
+                v.id,
+                row[4],
+                v.parent_id,
+                name_of(v.author_id),
+                v.status,
+                v.created_at.isoformat(),
+                v.body,
+                v.quote,
+                _resolution_cell(v),
+            )
             writer.writerow([csvsafe.neutralise(cell) for cell in cells])
         return out.getvalue()

@@ -85,21 +85,36 @@ class ImportResult(BaseModel):
 
 def _file_name(name: str) -> str:
     name = " ".join((name or "").replace("/", " ").replace("\\", " ").split()) or "document"
-    return name if len(name) <= FILE_NAME_LIMIT else name[:FILE_NAME_LIMIT - 1] + "…"
+    return name if len(name) <= FILE_NAME_LIMIT else name[: FILE_NAME_LIMIT - 1] + "…"
 
 
 def _views(s: Session, roundtable_id: int) -> list[ImportView]:
-    rows = s.execute(select(DocumentImport, User.display_name).outerjoin(User, User.id == DocumentImport.imported_by)
-                     .where(DocumentImport.roundtable_id == roundtable_id).order_by(DocumentImport.id)).all()
+    rows = s.execute(
+        select(DocumentImport, User.display_name)
+        .outerjoin(User, User.id == DocumentImport.imported_by)
+        .where(DocumentImport.roundtable_id == roundtable_id)
+        .order_by(DocumentImport.id)
+    ).all()
     numbers: dict[int, list[int]] = {}
     for import_id, number in s.execute(
-            select(ImportedItem.import_id, Recommendation.number)
-            .join(Recommendation, Recommendation.id == ImportedItem.recommendation_id)
-            .join(DocumentImport, DocumentImport.id == ImportedItem.import_id)
-            .where(DocumentImport.roundtable_id == roundtable_id).order_by(Recommendation.number)):
+        select(ImportedItem.import_id, Recommendation.number)
+        .join(Recommendation, Recommendation.id == ImportedItem.recommendation_id)
+        .join(DocumentImport, DocumentImport.id == ImportedItem.import_id)
+        .where(DocumentImport.roundtable_id == roundtable_id)
+        .order_by(Recommendation.number)
+    ):
         numbers.setdefault(import_id, []).append(number)
-    return [ImportView(id=imp.id, file_name=imp.file_name, language=imp.language, imported_at=imp.imported_at,
-                       imported_by_name=name or "", numbers=numbers.get(imp.id, [])) for imp, name in rows]
+    return [
+        ImportView(
+            id=imp.id,
+            file_name=imp.file_name,
+            language=imp.language,
+            imported_at=imp.imported_at,
+            imported_by_name=name or "",
+            numbers=numbers.get(imp.id, []),
+        )
+        for imp, name in rows
+    ]
 
 
 def import_page(db: Database, *, actor_id: Actor, roundtable_id: int) -> ImportPageView:
@@ -107,13 +122,19 @@ def import_page(db: Database, *, actor_id: Actor, roundtable_id: int) -> ImportP
     with db.read() as s:
         rt = get(s, Roundtable, roundtable_id, "Roundtable")
         role = member_role(s, actor(s, actor_id), roundtable_id) if isinstance(actor_id, int) else Role.ADMIN
-        return ImportPageView(actions=policy.actions(role=role, phase=rt.phase, moderators_vote=moderators_vote(rt)),
-                              languages=list(rt.languages), imports=_views(s, roundtable_id))
+        return ImportPageView(
+            actions=policy.actions(role=role, phase=rt.phase, moderators_vote=moderators_vote(rt)),
+            languages=list(rt.languages),
+            imports=_views(s, roundtable_id),
+        )
 
 
 def _earlier(s: Session, roundtable_id: int, content_hash: str) -> DocumentImport | None:
-    return s.scalar(select(DocumentImport).where(DocumentImport.roundtable_id == roundtable_id,
-                                                 DocumentImport.content_hash == content_hash))
+    return s.scalar(
+        select(DocumentImport).where(
+            DocumentImport.roundtable_id == roundtable_id, DocumentImport.content_hash == content_hash
+        )
+    )
 
 
 def _already(earlier: DocumentImport) -> Msg:
@@ -140,8 +161,7 @@ def read_file(db: Database, *, actor_id: Actor, roundtable_id: int, data: bytes,
 def _content(item: PreviewItem, language: str, position: int) -> RecommendationInput:
     fields = {name: value for name, value in item.fields().items()}
     try:
-        return parse(RecommendationInput, content={language: fields}, topic=item.topic,
-                     priority=Priority.MEDIUM.value)
+        return parse(RecommendationInput, content={language: fields}, topic=item.topic, priority=Priority.MEDIUM.value)
     except InvalidInput as exc:
         raise InvalidInput("import.item_invalid", field=exc.field, item=position, reason=exc.msg) from None
 
@@ -173,35 +193,69 @@ def import_preview(db: Database, *, actor_id: Actor, roundtable_id: int, preview
             raise InvalidInput(_already(earlier), field="file")
         author_id = _author(s, granted.user, rt.created_by, actor_id)
         now = utcnow()
-        imp = DocumentImport(roundtable_id=roundtable_id, file_name=name, content_hash=preview.content_hash,
-                             language=language, item_count=len(checked), imported_by=actor_ref(actor_id),
-                             imported_at=now)
+        imp = DocumentImport(
+            roundtable_id=roundtable_id,
+            file_name=name,
+            content_hash=preview.content_hash,
+            language=language,
+            item_count=len(checked),
+            imported_by=actor_ref(actor_id),
+            imported_at=now,
+        )
         s.add(imp)
         s.flush()
-        top = s.execute(select(func.max(Recommendation.number), func.max(Recommendation.position))
-                        .where(Recommendation.roundtable_id == roundtable_id)).one()
+        top = s.execute(
+            select(func.max(Recommendation.number), func.max(Recommendation.position)).where(
+                Recommendation.roundtable_id == roundtable_id
+            )
+        ).one()
         number, place = top[0] or 0, top[1] or 0
         ids: list[int] = []
         numbers: list[int] = []
         for item, data in checked:
             number += 1
             place += 1
-            rec = Recommendation(roundtable_id=roundtable_id, number=number, position=place, topic=data.topic,
-                                 priority=data.priority.value, status=RecStatus.DRAFT.value, created_by=author_id,
-                                 created_at=now)
+            rec = Recommendation(
+                roundtable_id=roundtable_id,
+                number=number,
+                position=place,
+                topic=data.topic,
+                priority=data.priority.value,
+                status=RecStatus.DRAFT.value,
+                created_by=author_id,
+                created_at=now,
+            )
             s.add(rec)
             s.flush()
-            add_revision(s, rec, author_id=author_id, content=content_to_json(dict(data.content.items())), kind="create",
-                         note=provenance_note(name, item.source, language), base_revision_id=None)
+            add_revision(
+                s,
+                rec,
+                author_id=author_id,
+                content=content_to_json(dict(data.content.items())),
+                kind="create",
+                note=provenance_note(name, item.source, language),
+                base_revision_id=None,
+            )
             s.add(ImportedItem(import_id=imp.id, recommendation_id=rec.id, source_items=list(item.source)))
             ids.append(rec.id)
             numbers.append(rec.number)
-        audit(s, actor_id=actor_ref(actor_id), roundtable_id=roundtable_id, action="recommendation.import",
-              object_type="document_import", object_id=imp.id,
-              details={"file": name, "sha256": preview.content_hash, "language": language, "numbers": numbers,
-                       "items": [list(item.source) for item, _ in checked],
-                       "skipped": len(preview.items) - len(checked),
-                       **({"via": "cli"} if not isinstance(actor_id, int) else {})})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            roundtable_id=roundtable_id,
+            action="recommendation.import",
+            object_type="document_import",
+            object_id=imp.id,
+            details={
+                "file": name,
+                "sha256": preview.content_hash,
+                "language": language,
+                "numbers": numbers,
+                "items": [list(item.source) for item, _ in checked],
+                "skipped": len(preview.items) - len(checked),
+                **({"via": "cli"} if not isinstance(actor_id, int) else {}),
+            },
+        )
         return ImportResult(import_id=imp.id, file_name=name, recommendation_ids=ids, numbers=numbers)
 
 
@@ -228,9 +282,11 @@ def provenance(db: Database, *, actor_id: Actor, recommendation_id: int) -> Msg 
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         if isinstance(actor_id, int):
             member_role(s, actor(s, actor_id), rec.roundtable_id)
-        row = s.execute(select(ImportedItem.source_items, DocumentImport.file_name)
-                        .join(DocumentImport, DocumentImport.id == ImportedItem.import_id)
-                        .where(ImportedItem.recommendation_id == recommendation_id)).first()
+        row = s.execute(
+            select(ImportedItem.source_items, DocumentImport.file_name)
+            .join(DocumentImport, DocumentImport.id == ImportedItem.import_id)
+            .where(ImportedItem.recommendation_id == recommendation_id)
+        ).first()
         if row is None:
             return None
         source, name = row

@@ -82,10 +82,23 @@ def _law_from_rows(rows: list[DraftLawArticle], title: str) -> Law:
     for row in rows:
         if row.chapter and row.chapter not in chapters:
             chapters[row.chapter] = Chapter(number=row.chapter, title=row.chapter_title, anchor=f"ch-{row.chapter}")
-        articles.append(Article(number=row.number, title=row.title, chapter=row.chapter, anchor=row.anchor,
-                                paragraphs=[Paragraph(number=p["number"], text=p["text"], anchor=p["anchor"],
-                                                      subparagraphs=[SubParagraph(**s) for s in p["subparagraphs"]])
-                                            for p in row.paragraphs]))
+        articles.append(
+            Article(
+                number=row.number,
+                title=row.title,
+                chapter=row.chapter,
+                anchor=row.anchor,
+                paragraphs=[
+                    Paragraph(
+                        number=p["number"],
+                        text=p["text"],
+                        anchor=p["anchor"],
+                        subparagraphs=[SubParagraph(**s) for s in p["subparagraphs"]],
+                    )
+                    for p in row.paragraphs
+                ],
+            )
+        )
     return Law(title=title, chapters=list(chapters.values()), articles=articles)
 
 
@@ -93,22 +106,25 @@ def _latest(s: Session, roundtable_id: int) -> tuple[DraftLaw | None, DraftLawVe
     law = s.scalar(select(DraftLaw).where(DraftLaw.roundtable_id == roundtable_id))
     if law is None:
         return None, None
-    version = s.scalar(select(DraftLawVersion).where(DraftLawVersion.law_id == law.id)
-                       .order_by(DraftLawVersion.number.desc()).limit(1))
+    version = s.scalar(
+        select(DraftLawVersion).where(DraftLawVersion.law_id == law.id).order_by(DraftLawVersion.number.desc()).limit(1)
+    )
     return law, version
 
 
 def _text_rows(s: Session, version_id: int) -> dict[str, tuple[DraftLawText, list[DraftLawArticle]]]:
     out = {}
     for text in s.scalars(select(DraftLawText).where(DraftLawText.version_id == version_id)):
-        rows = list(s.scalars(select(DraftLawArticle).where(DraftLawArticle.text_id == text.id)
-                              .order_by(DraftLawArticle.position)))
+        rows = list(
+            s.scalars(
+                select(DraftLawArticle).where(DraftLawArticle.text_id == text.id).order_by(DraftLawArticle.position)
+            )
+        )
         out[text.language] = (text, rows)
     return out
 
 
-def load_version(db: Database, *, actor_id: Actor, roundtable_id: int,
-                 files: dict[str, tuple[bytes, str]]) -> LawView:
+def load_version(db: Database, *, actor_id: Actor, roundtable_id: int, files: dict[str, tuple[bytes, str]]) -> LawView:
     """Load a new version of the bill: ``files`` maps a language to (file bytes, file name). Raises
     InvalidInput (a file that cannot be read, a language the roundtable does not use, a file in another
     language than said), NotSignedIn, NotFound, PermissionDenied; nothing is stored then."""
@@ -120,12 +136,16 @@ def load_version(db: Database, *, actor_id: Actor, roundtable_id: int,
     hashes: dict[str, str] = {}
     for lang, (data, name) in files.items():
         if lang not in LANGS or lang not in languages:
-            raise InvalidInput("import.language_not_used", field="files",
-                               language=LANGUAGE_NAMES.get(lang, lang))
+            raise InvalidInput("import.language_not_used", field="files", language=LANGUAGE_NAMES.get(lang, lang))
         law, found = read_law(data, name)
         if found != lang:
-            raise InvalidInput("import.law.wrong_language", field="files", name=name,
-                               language=LANGUAGE_NAMES[found], expected=LANGUAGE_NAMES[lang])
+            raise InvalidInput(
+                "import.law.wrong_language",
+                field="files",
+                name=name,
+                language=LANGUAGE_NAMES[found],
+                expected=LANGUAGE_NAMES[lang],
+            )
         parsed[lang] = law
         hashes[lang] = content_hash([a.wording() for a in law.articles])
     base = next(lang for lang in languages if lang in parsed)
@@ -147,26 +167,52 @@ def load_version(db: Database, *, actor_id: Actor, roundtable_id: int,
             law_row = DraftLaw(roundtable_id=roundtable_id)
             s.add(law_row)
             s.flush()
-        number = (s.scalar(select(func.max(DraftLawVersion.number)).where(DraftLawVersion.law_id == law_row.id))
-                  or 0) + 1
+        number = (
+            s.scalar(select(func.max(DraftLawVersion.number)).where(DraftLawVersion.law_id == law_row.id)) or 0
+        ) + 1
         version = DraftLawVersion(law_id=law_row.id, number=number, loaded_by=actor_ref(actor_id), changes=changes)
         s.add(version)
         s.flush()
         for lang, law in parsed.items():
-            text = DraftLawText(version_id=version.id, language=lang, file_name=files[lang][1][:255],
-                                content_hash=hashes[lang], title=law.title)
+            text = DraftLawText(
+                version_id=version.id,
+                language=lang,
+                file_name=files[lang][1][:255],
+                content_hash=hashes[lang],
+                title=law.title,
+            )
             s.add(text)
             s.flush()
             titles = {c.number: c.title for c in law.chapters}
             for position, article in enumerate(law.articles, start=1):
-                s.add(DraftLawArticle(text_id=text.id, position=position, anchor=article.anchor, number=article.number,
-                                      chapter=article.chapter, chapter_title=titles.get(article.chapter, ""),
-                                      title=article.title, paragraphs=[asdict(p) for p in article.paragraphs]))
-        audit(s, actor_id=actor_ref(actor_id), roundtable_id=roundtable_id, action="law.load",
-              object_type="draft_law_version", object_id=version.id,
-              details={"version": number, "languages": sorted(files), "articles": len(parsed[base].articles),
-                       "flagged": sorted(c["anchor"] for c in changes
-                                         if c["kind"] in ("changed", "changed_renumbered", "removed"))})
+                s.add(
+                    DraftLawArticle(
+                        text_id=text.id,
+                        position=position,
+                        anchor=article.anchor,
+                        number=article.number,
+                        chapter=article.chapter,
+                        chapter_title=titles.get(article.chapter, ""),
+                        title=article.title,
+                        paragraphs=[asdict(p) for p in article.paragraphs],
+                    )
+                )
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            roundtable_id=roundtable_id,
+            action="law.load",
+            object_type="draft_law_version",
+            object_id=version.id,
+            details={
+                "version": number,
+                "languages": sorted(files),
+                "articles": len(parsed[base].articles),
+                "flagged": sorted(
+                    c["anchor"] for c in changes if c["kind"] in ("changed", "changed_renumbered", "removed")
+                ),
+            },
+        )
         s.flush()
         return _view(s, version)
 
@@ -188,13 +234,25 @@ def _view(s: Session, version: DraftLawVersion) -> LawView:
     for anchor in order:
         by_lang = articles[anchor]
         first = next(iter(by_lang.values()))
-        views.append(LawArticleView(anchor=anchor, number=first.number, chapter=first.chapter,
-                                    titles={lang: r.title for lang, r in by_lang.items()},
-                                    paragraphs={lang: list(r.paragraphs) for lang, r in by_lang.items()},
-                                    change=kinds.get(anchor) if version.number > 1 else None))
+        views.append(
+            LawArticleView(
+                anchor=anchor,
+                number=first.number,
+                chapter=first.chapter,
+                titles={lang: r.title for lang, r in by_lang.items()},
+                paragraphs={lang: list(r.paragraphs) for lang, r in by_lang.items()},
+                change=kinds.get(anchor) if version.number > 1 else None,
+            )
+        )
     removed = [{"anchor": c["anchor"], "number": c["old_number"]} for c in version.changes if c["kind"] == "removed"]
-    return LawView(version=version.number, loaded_at=version.loaded_at, languages=[code for code in LANGS if code in texts],
-                   titles={lang: t.title for lang, (t, _) in texts.items()}, articles=views, removed=removed)
+    return LawView(
+        version=version.number,
+        loaded_at=version.loaded_at,
+        languages=[code for code in LANGS if code in texts],
+        titles={lang: t.title for lang, (t, _) in texts.items()},
+        articles=views,
+        removed=removed,
+    )
 
 
 def get_law(db: Database, *, actor_id: Actor, roundtable_id: int) -> LawView | None:

@@ -58,17 +58,28 @@ def _new_code(s: Session) -> str:
 
 
 def _view(live: LiveSession) -> LiveSessionView:
-    return LiveSessionView(id=live.id, roundtable_id=live.roundtable_id, code=live.code, language=live.language,
-                           current_recommendation_id=live.current_recommendation_id,
-                           current_round_id=live.current_round_id, started_at=live.started_at,
-                           ended_at=live.ended_at, version=live.version)
+    return LiveSessionView(
+        id=live.id,
+        roundtable_id=live.roundtable_id,
+        code=live.code,
+        language=live.language,
+        current_recommendation_id=live.current_recommendation_id,
+        current_round_id=live.current_round_id,
+        started_at=live.started_at,
+        ended_at=live.ended_at,
+        version=live.version,
+    )
 
 
 def _order(s: Session, roundtable_id: int) -> list[int]:
     """The recommendations a meeting can show, in the roundtable's order."""
-    return list(s.scalars(select(Recommendation.id).where(Recommendation.roundtable_id == roundtable_id,
-                                                         Recommendation.status.in_(SHOWN))
-                          .order_by(Recommendation.position, Recommendation.id)))
+    return list(
+        s.scalars(
+            select(Recommendation.id)
+            .where(Recommendation.roundtable_id == roundtable_id, Recommendation.status.in_(SHOWN))
+            .order_by(Recommendation.position, Recommendation.id)
+        )
+    )
 
 
 def _running(s: Session, live_id: int, *, lock: bool = False) -> LiveSession:
@@ -92,9 +103,12 @@ def active_meeting(db: Database, *, actor_id: Actor, roundtable_id: int) -> Live
     """The meeting of the roundtable going on now, if any (any participant)."""
     with db.read() as s:
         _member(s, actor_id, roundtable_id)
-        live = s.scalars(select(LiveSession).where(LiveSession.roundtable_id == roundtable_id,
-                                                   LiveSession.ended_at.is_(None))
-                         .order_by(LiveSession.id.desc()).limit(1)).first()
+        live = s.scalars(
+            select(LiveSession)
+            .where(LiveSession.roundtable_id == roundtable_id, LiveSession.ended_at.is_(None))
+            .order_by(LiveSession.id.desc())
+            .limit(1)
+        ).first()
         return _view(live) if live else None
 
 
@@ -111,22 +125,35 @@ def start(db: Database, *, actor_id: Actor, roundtable_id: int, language: str | 
     """
     with db.write() as s:
         granted = require(s, actor_id, Action.RUN_ROUNDS, roundtable_id, lock=True)
-        running = s.scalars(select(LiveSession).where(LiveSession.roundtable_id == roundtable_id,
-                                                      LiveSession.ended_at.is_(None))).first()
+        running = s.scalars(
+            select(LiveSession).where(LiveSession.roundtable_id == roundtable_id, LiveSession.ended_at.is_(None))
+        ).first()
         if running is not None:
             return _view(running)
         rt = granted.roundtable
         languages = list(rt.languages or LANGS)
-        chosen = _check_language(language) if language else (
-            (rt.settings or {}).get("record_language") or languages[0])
+        chosen = _check_language(language) if language else ((rt.settings or {}).get("record_language") or languages[0])
         order = _order(s, roundtable_id)
-        live = LiveSession(roundtable_id=roundtable_id, code=_new_code(s), language=chosen,
-                           current_recommendation_id=order[0] if order else None,
-                           started_by=granted.user.id if granted.user else None, started_at=utcnow(), version=1)
+        live = LiveSession(
+            roundtable_id=roundtable_id,
+            code=_new_code(s),
+            language=chosen,
+            current_recommendation_id=order[0] if order else None,
+            started_by=granted.user.id if granted.user else None,
+            started_at=utcnow(),
+            version=1,
+        )
         s.add(live)
         s.flush()
-        audit(s, actor_id=live.started_by, roundtable_id=roundtable_id, action="live.start", object_type="live_session",
-              object_id=live.id, details={"code": live.code, "language": chosen})
+        audit(
+            s,
+            actor_id=live.started_by,
+            roundtable_id=roundtable_id,
+            action="live.start",
+            object_type="live_session",
+            object_id=live.id,
+            details={"code": live.code, "language": chosen},
+        )
         return _view(live)
 
 
@@ -138,8 +165,15 @@ def end(db: Database, *, actor_id: Actor, live_id: int) -> LiveSessionView:
         _refuse_while_voting(s, live)
         live.ended_at = utcnow()
         _changed(live)
-        audit(s, actor_id=granted.user.id if granted.user else None, roundtable_id=live.roundtable_id,
-              action="live.end", object_type="live_session", object_id=live.id, details={"code": live.code})
+        audit(
+            s,
+            actor_id=granted.user.id if granted.user else None,
+            roundtable_id=live.roundtable_id,
+            action="live.end",
+            object_type="live_session",
+            object_id=live.id,
+            details={"code": live.code},
+        )
         return _view(live)
 
 
@@ -151,8 +185,9 @@ def _refuse_while_voting(s: Session, live: LiveSession) -> None:
         raise InvalidTransition("live.error.vote_open", number=rnd.number)
 
 
-def show(db: Database, *, actor_id: Actor, live_id: int, recommendation_id: int | None = None,
-         step: int = 0) -> LiveSessionView:
+def show(
+    db: Database, *, actor_id: Actor, live_id: int, recommendation_id: int | None = None, step: int = 0
+) -> LiveSessionView:
     """Put a recommendation on the screen: ``recommendation_id``, or the one ``step`` places from the
     current one (1: next, -1: previous; the ends stay where they are). Refused while a live vote is open."""
     with db.write() as s:
@@ -173,9 +208,15 @@ def show(db: Database, *, actor_id: Actor, live_id: int, recommendation_id: int 
             live.current_recommendation_id = target
             live.current_round_id = None
             _changed(live)
-            audit(s, actor_id=granted.user.id if granted.user else None, roundtable_id=live.roundtable_id,
-                  action="live.show", object_type="live_session", object_id=live.id,
-                  details={"recommendation_id": target})
+            audit(
+                s,
+                actor_id=granted.user.id if granted.user else None,
+                roundtable_id=live.roundtable_id,
+                action="live.show",
+                object_type="live_session",
+                object_id=live.id,
+                details={"recommendation_id": target},
+            )
         return _view(live)
 
 
@@ -205,8 +246,9 @@ def open_vote(db: Database, *, actor_id: Actor, live_id: int, mode: str = "simpl
         user_id = granted.user.id if granted.user else None
     rules = {key: value for key, value in defaults.items() if key in _RULE_KEYS}
     rules["mode"] = mode
-    rnd = voting.open_round(db, actor_id=actor_id, roundtable_id=roundtable_id, recommendation_ids=[rec_id],
-                            rules=rules)
+    rnd = voting.open_round(
+        db, actor_id=actor_id, roundtable_id=roundtable_id, recommendation_ids=[rec_id], rules=rules
+    )
     with db.write() as s:
         live = _running(s, live_id, lock=True)
         now = utcnow()
@@ -214,8 +256,15 @@ def open_vote(db: Database, *, actor_id: Actor, live_id: int, mode: str = "simpl
         live.current_recommendation_id = rec_id
         live.current_round_id = rnd.id
         _changed(live)
-        audit(s, actor_id=user_id, roundtable_id=live.roundtable_id, action="live.vote.open", object_type="voting_round", object_id=rnd.id,
-              details={"live_session_id": live.id, "recommendation_id": rec_id, "number": rnd.number})
+        audit(
+            s,
+            actor_id=user_id,
+            roundtable_id=live.roundtable_id,
+            action="live.vote.open",
+            object_type="voting_round",
+            object_id=rnd.id,
+            details={"live_session_id": live.id, "recommendation_id": rec_id, "number": rnd.number},
+        )
         return _view(live)
 
 
@@ -288,33 +337,60 @@ def state(db: Database, *, actor_id: int, live_id: int, with_tally: bool = True)
         voted_now = 0
         if rnd is not None:
             voted_now = s.scalar(select(func.count()).select_from(Vote).where(Vote.round_id == rnd.id)) or 0
-            eligible_voter = s.scalar(select(RoundVoter.id).where(RoundVoter.round_id == rnd.id,
-                                                                  RoundVoter.user_id == user_id)) is not None
-            recused = s.scalar(select(Recusal.id).where(Recusal.round_id == rnd.id, Recusal.voter_id == user_id,
-                                                        Recusal.withdrawn_at.is_(None))) is not None
-            may_vote = (rnd.status == "open" and eligible_voter and not recused
-                        and policy.can(Action.VOTE, role=rt_role, phase=rt.phase, moderators_vote=moderators_vote(rt)))
-            my = s.execute(select(Vote.choice, Vote.rating, Vote.updated_at)
-                           .where(Vote.round_id == rnd.id, Vote.voter_id == user_id)).first()
+            eligible_voter = (
+                s.scalar(select(RoundVoter.id).where(RoundVoter.round_id == rnd.id, RoundVoter.user_id == user_id))
+                is not None
+            )
+            recused = (
+                s.scalar(
+                    select(Recusal.id).where(
+                        Recusal.round_id == rnd.id, Recusal.voter_id == user_id, Recusal.withdrawn_at.is_(None)
+                    )
+                )
+                is not None
+            )
+            may_vote = (
+                rnd.status == "open"
+                and eligible_voter
+                and not recused
+                and policy.can(Action.VOTE, role=rt_role, phase=rt.phase, moderators_vote=moderators_vote(rt))
+            )
+            my = s.execute(
+                select(Vote.choice, Vote.rating, Vote.updated_at).where(
+                    Vote.round_id == rnd.id, Vote.voter_id == user_id
+                )
+            ).first()
         session_view = _view(live)
         round_id = rnd.id if rnd is not None else None
         blind_open = rnd is not None and bool((rnd.rules or {}).get("blind")) and rnd.status == "open"
     rec = None
     if rec_id is not None:
-        rec = recommendations.get_many(db, actor_id=user_id, roundtable_id=session_view.roundtable_id,
-                                       ids=[rec_id]).get(rec_id)
+        rec = recommendations.get_many(
+            db, actor_id=user_id, roundtable_id=session_view.roundtable_id, ids=[rec_id]
+        ).get(rec_id)
     round_view = tally = None
     if round_id is not None and not with_tally:
         round_view = voting.get_round(db, actor_id=user_id, round_id=round_id)
     elif round_id is not None:
         results = voting.round_results(db, actor_id=user_id, round_id=round_id)
         round_view = results.round
-        tally = _tally(results, blind_open=blind_open or (round_view.blind and round_view.status == "open"),
-                       voted=voted_now)
-    return LiveStateView(session=session_view, position=position, total=len(order), recommendation=rec,
-                         round=round_view, in_meeting_at=opened, tally=tally, may_vote=may_vote,
-                         may_present=may_present, my_choice=my.choice if my else None,
-                         my_rating=my.rating if my else None, my_vote_at=my.updated_at if my else None)
+        tally = _tally(
+            results, blind_open=blind_open or (round_view.blind and round_view.status == "open"), voted=voted_now
+        )
+    return LiveStateView(
+        session=session_view,
+        position=position,
+        total=len(order),
+        recommendation=rec,
+        round=round_view,
+        in_meeting_at=opened,
+        tally=tally,
+        may_vote=may_vote,
+        may_present=may_present,
+        my_choice=my.choice if my else None,
+        my_rating=my.rating if my else None,
+        my_vote_at=my.updated_at if my else None,
+    )
 
 
 def _tally(results: RoundResultsView, *, blind_open: bool, voted: int) -> LiveTallyView:
@@ -330,24 +406,31 @@ def _tally(results: RoundResultsView, *, blind_open: bool, voted: int) -> LiveTa
     voted = overall.voted if overall else voted
     if blind_open or overall is None:
         return LiveTallyView(mode=rnd.mode, eligible=eligible, voted=voted, hidden=True)
-    choices = {"agree": overall.agree, "disagree": overall.disagree, "abstain": overall.abstain,
-               "block": overall.block}
+    choices = {"agree": overall.agree, "disagree": overall.disagree, "abstain": overall.abstain, "block": overall.block}
     ratings: dict[str, int] = {}
     median = None
     if overall.delphi is not None:
         ratings = {str(k): int(v) for k, v in (overall.delphi.distribution or {}).items()}
         median = overall.delphi.median
-    return LiveTallyView(mode=rnd.mode, eligible=eligible, voted=voted, hidden=False,
-                         choices=choices if rnd.mode == "simple" else {}, ratings=ratings, median=median,
-                         outcome=overall.outcome if item is not None and item.final else None)
+    return LiveTallyView(
+        mode=rnd.mode,
+        eligible=eligible,
+        voted=voted,
+        hidden=False,
+        choices=choices if rnd.mode == "simple" else {},
+        ratings=ratings,
+        median=median,
+        outcome=overall.outcome if item is not None and item.final else None,
+    )
 
 
 def meeting_rounds(db: Database, *, actor_id: Actor, roundtable_id: int) -> dict[int, datetime]:
     """The voting rounds of the roundtable taken in a meeting, with when each was opened there."""
     with db.read() as s:
         _member(s, actor_id, roundtable_id)
-        rows = s.execute(select(LiveVote.round_id, LiveVote.opened_at).join(VotingRound, VotingRound.id == LiveVote.round_id)
-                         .where(VotingRound.roundtable_id == roundtable_id))
+        rows = s.execute(
+            select(LiveVote.round_id, LiveVote.opened_at)
+            .join(VotingRound, VotingRound.id == LiveVote.round_id)
+            .where(VotingRound.roundtable_id == roundtable_id)
+        )
         return {round_id: at for round_id, at in rows}
-
-

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
+from recdraft.db.live_models import LiveVote
 from recdraft.db.memo_models import MemoSnapshot
 from recdraft.db.models import (
     Comment,
@@ -28,10 +29,9 @@ from recdraft.db.models import (
     User,
     utcnow,
 )
-from recdraft.db.live_models import LiveVote
 from recdraft.db.voting_models import VotingRound
-from recdraft.domain.revisions import note_text
 from recdraft.domain.policy import Action
+from recdraft.domain.revisions import note_text
 from recdraft.domain.roles import Role
 from recdraft.domain.statuses import CommentStatus, RecStatus
 from recdraft.errors import InvalidInput, NotFound
@@ -57,8 +57,10 @@ MemoLanguage = Literal["en", "ru", "kk", "kk+ru"]
 VARIANTS: tuple[str, ...] = ("final", "review", "redline", "comparison")
 LANGUAGES: tuple[str, ...] = ("en", "ru", "kk", "kk+ru")
 FORMATS: tuple[str, ...] = ("docx", "pdf")
-MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               "pdf": "application/pdf"}
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 # What a redline or comparison compares against, besides a snapshot id.
 FIRST_DRAFTS = "first"  # each recommendation's first draft
 LAST_SENT = "sent"  # the last snapshot sent to parliament, else the first drafts (the default)
@@ -115,11 +117,13 @@ class ExportResult:
 
 
 def _included(s: Session, roundtable_id: int) -> list[Recommendation]:
-    return list(s.scalars(
-        select(Recommendation).where(Recommendation.roundtable_id == roundtable_id,
-                                     Recommendation.status == RecStatus.ADOPTED.value)
-        .order_by(Recommendation.position, Recommendation.id)
-    ))
+    return list(
+        s.scalars(
+            select(Recommendation)
+            .where(Recommendation.roundtable_id == roundtable_id, Recommendation.status == RecStatus.ADOPTED.value)
+            .order_by(Recommendation.position, Recommendation.id)
+        )
+    )
 
 
 def _unmoderated(s: Session, rec_ids: list[int]) -> dict[int, int]:
@@ -131,9 +135,12 @@ def _unmoderated(s: Session, rec_ids: list[int]) -> dict[int, int]:
     if not rec_ids:
         return {}
     rows = s.execute(
-        select(Comment.recommendation_id, func.count()).where(
-            Comment.recommendation_id.in_(rec_ids), Comment.status == CommentStatus.PENDING.value,
-        ).group_by(Comment.recommendation_id)
+        select(Comment.recommendation_id, func.count())
+        .where(
+            Comment.recommendation_id.in_(rec_ids),
+            Comment.status == CommentStatus.PENDING.value,
+        )
+        .group_by(Comment.recommendation_id)
     ).all()
     return {rid: n for rid, n in rows}
 
@@ -152,8 +159,9 @@ def memo_languages(lang: str | None) -> tuple[str, ...]:
     return ("kk", "ru") if lang == "kk+ru" else (lang,)
 
 
-def _translation_blocking(included: list[Recommendation], states: dict[int, Any], lang: str | None
-                          ) -> list[BlockerView]:
+def _translation_blocking(
+    included: list[Recommendation], states: dict[int, Any], lang: str | None
+) -> list[BlockerView]:
     """Per recommendation and memo language: the fields missing or outdated (issue 10, item 7)."""
     out: list[BlockerView] = []
     for memo_number, rec in enumerate(included, start=1):
@@ -171,39 +179,68 @@ def _translation_blocking(included: list[Recommendation], states: dict[int, Any]
                 parts.append("missing: " + ", ".join(f.replace("_", " ") for f in needed))
             if outdated:
                 parts.append("outdated after an edit: " + ", ".join(f.replace("_", " ") for f in outdated))
-            out.append(BlockerView(
-                kind="translation", cleared_by="translators", memo_number=memo_number, roundtable_number=rec.number,
-                lang=code, needed=needed, outdated=outdated,
-                message=f"Recommendation {memo_number} (no. {rec.number} in the roundtable) in {LANG_NAMES[code]}: "
-                        + "; ".join(parts) + ". " + _CLEARED_BY["translators"]))
+            out.append(
+                BlockerView(
+                    kind="translation",
+                    cleared_by="translators",
+                    memo_number=memo_number,
+                    roundtable_number=rec.number,
+                    lang=code,
+                    needed=needed,
+                    outdated=outdated,
+                    message=f"Recommendation {memo_number} (no. {rec.number} in the roundtable) in {LANG_NAMES[code]}: "
+                    + "; ".join(parts)
+                    + ". "
+                    + _CLEARED_BY["translators"],
+                )
+            )
     return out
 
 
-def _blocking(included: list[Recommendation], unmoderated: dict[int, int],
-              results: dict[int, list[Any]]) -> list[BlockerView]:
+def _blocking(
+    included: list[Recommendation], unmoderated: dict[int, int], results: dict[int, list[Any]]
+) -> list[BlockerView]:
     if not included:
-        return [BlockerView(kind="nothing_adopted", cleared_by="staff",
-                            message="No recommendation has been adopted yet: the memo has nothing to recommend. "
-                                    + _CLEARED_BY["staff"])]
+        return [
+            BlockerView(
+                kind="nothing_adopted",
+                cleared_by="staff",
+                message="No recommendation has been adopted yet: the memo has nothing to recommend. "
+                + _CLEARED_BY["staff"],
+            )
+        ]
     out: list[BlockerView] = []
     for memo_number, rec in enumerate(included, start=1):
         label = f"Recommendation {memo_number} (no. {rec.number} in the roundtable)"
         if unmoderated.get(rec.id):
-            out.append(BlockerView(
-                kind="comments", cleared_by="moderators", memo_number=memo_number, roundtable_number=rec.number,
-                count=unmoderated[rec.id],
-                message=f"{label} has {unmoderated[rec.id]} comment(s) awaiting moderation. "
-                        + _CLEARED_BY["moderators"]))
+            out.append(
+                BlockerView(
+                    kind="comments",
+                    cleared_by="moderators",
+                    memo_number=memo_number,
+                    roundtable_number=rec.number,
+                    count=unmoderated[rec.id],
+                    message=f"{label} has {unmoderated[rec.id]} comment(s) awaiting moderation. "
+                    + _CLEARED_BY["moderators"],
+                )
+            )
         rounds = results.get(rec.id, [])
         if not rounds or rounds[-1].overall is None or not rounds[-1].overall.rule_met:
-            out.append(BlockerView(
-                kind="no_vote", cleared_by="staff", memo_number=memo_number, roundtable_number=rec.number,
-                message=f"{label} has no closed vote that met its rule. " + _CLEARED_BY["staff"]))
+            out.append(
+                BlockerView(
+                    kind="no_vote",
+                    cleared_by="staff",
+                    memo_number=memo_number,
+                    roundtable_number=rec.number,
+                    message=f"{label} has no closed vote that met its rule. " + _CLEARED_BY["staff"],
+                )
+            )
     return out
 
 
-def _status(db: Database, s: Session, actor_id: Actor, roundtable_id: int, lang: str | None = None
-            ) -> tuple[list[Recommendation], list[BlockerView], dict[int, list[Any]]]:
+def _status(
+    db: Database, s: Session, actor_id: Actor, roundtable_id: int, lang: str | None = None
+) -> tuple[list[Recommendation], list[BlockerView], dict[int, list[Any]]]:
     included = _included(s, roundtable_id)
     results = results_for_memo(db, actor_id=actor_id, roundtable_id=roundtable_id)
     blocking = _blocking(included, _unmoderated(s, [r.id for r in included]), results)
@@ -244,8 +281,13 @@ def memo_status(db: Database, *, actor_id: Actor, roundtable_id: int, lang: str 
     with db.read() as s:
         require(s, actor_id, Action.EXPORT, roundtable_id)
         included, blocking, _ = _status(db, s, actor_id, roundtable_id, lang)
-        return MemoStatusView(roundtable_id=roundtable_id, included=[r.id for r in included],
-                              blockers=[b.message for b in blocking], can_be_final=not blocking, blocking=blocking)
+        return MemoStatusView(
+            roundtable_id=roundtable_id,
+            included=[r.id for r in included],
+            blockers=[b.message for b in blocking],
+            can_be_final=not blocking,
+            blocking=blocking,
+        )
 
 
 # ------------------------------------------------------------------------------------ building
@@ -254,13 +296,18 @@ def memo_status(db: Database, *, actor_id: Actor, roundtable_id: int, lang: str 
 _CONSENSUS = {
     "adopted": {"en": "Adopted in round {n}", "ru": "Принята в раунде {n}", "kk": "{n}-раундта қабылданды"},
     "rejected": {"en": "Rejected in round {n}", "ru": "Отклонена в раунде {n}", "kk": "{n}-раундта қабылданбады"},
-    "no_consensus": {"en": "No consensus in round {n}", "ru": "Нет консенсуса в раунде {n}",
-                     "kk": "{n}-раундта консенсус жоқ"},
+    "no_consensus": {
+        "en": "No consensus in round {n}",
+        "ru": "Нет консенсуса в раунде {n}",
+        "kk": "{n}-раундта консенсус жоқ",
+    },
 }
 _COUNTS = {
-    "simple": {"en": "{a} for, {d} against, {ab} abstained, {b} blocked",
-               "ru": "за — {a}, против — {d}, воздержались — {ab}, блок — {b}",
-               "kk": "жақтады — {a}, қарсы — {d}, қалыс қалды — {ab}, бұғаттады — {b}"},
+    "simple": {
+        "en": "{a} for, {d} against, {ab} abstained, {b} blocked",
+        "ru": "за — {a}, против — {d}, воздержались — {ab}, блок — {b}",
+        "kk": "жақтады — {a}, қарсы — {d}, қалыс қалды — {ab}, бұғаттады — {b}",
+    },
     "delphi": {"en": "median {med}, IQR {iqr}", "ru": "медиана {med}, МКР {iqr}", "kk": "медиана {med}, ИКА {iqr}"},
 }
 
@@ -304,8 +351,11 @@ def _current_content(revision_content: dict[str, Any], state: Any) -> dict[str, 
     if it were that language's (the DRAFT lists it instead)."""
     if state is None:
         return _content(revision_content)
-    out = {lang: m.RecommendationContent(**texts) for lang in ("en", "ru", "kk")
-           if (texts := state.current_content(lang)) is not None}
+    out = {
+        lang: m.RecommendationContent(**texts)
+        for lang in ("en", "ru", "kk")
+        if (texts := state.current_content(lang)) is not None
+    }
     return out or _content(revision_content)
 
 
@@ -325,9 +375,11 @@ def _previous_from_snapshot(snap: MemoSnapshot) -> dict[int, dict[str, Any]]:
 
 
 def _last_sent(s: Session, roundtable_id: int) -> MemoSnapshot | None:
-    return s.scalar(select(MemoSnapshot).where(MemoSnapshot.roundtable_id == roundtable_id,
-                                               MemoSnapshot.sent_at.is_not(None))
-                    .order_by(MemoSnapshot.sent_at.desc(), MemoSnapshot.id.desc()))
+    return s.scalar(
+        select(MemoSnapshot)
+        .where(MemoSnapshot.roundtable_id == roundtable_id, MemoSnapshot.sent_at.is_not(None))
+        .order_by(MemoSnapshot.sent_at.desc(), MemoSnapshot.id.desc())
+    )
 
 
 def _baseline(s: Session, roundtable_id: int, against: int | str | None) -> MemoSnapshot | None:
@@ -371,9 +423,12 @@ class _Names:
     """
 
     def __init__(self, s: Session, roundtable_id: int, lang: str) -> None:
-        rows = s.execute(select(Membership.user_id, Membership.consent_named, User.display_name)
-                         .join(User, User.id == Membership.user_id)
-                         .where(Membership.roundtable_id == roundtable_id).order_by(Membership.id)).all()
+        rows = s.execute(
+            select(Membership.user_id, Membership.consent_named, User.display_name)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.roundtable_id == roundtable_id)
+            .order_by(Membership.id)
+        ).all()
         self.lang = lang
         self.s = s
         self.named: dict[int, str] = {uid: name for uid, consent, name in rows if consent}
@@ -415,8 +470,9 @@ def _in_meeting(s: Session, round_ids: set[int]) -> dict[int, datetime]:
     """When each of these rounds was opened in a meeting (live mode), for those taken in the room."""
     if not round_ids:
         return {}
-    return dict(s.execute(select(LiveVote.round_id, LiveVote.opened_at).where(LiveVote.round_id.in_(round_ids)))
-                .tuples().all())
+    return dict(
+        s.execute(select(LiveVote.round_id, LiveVote.opened_at).where(LiveVote.round_id.in_(round_ids))).tuples().all()
+    )
 
 
 def _round_rules(s: Session, round_ids: set[int]) -> dict[int, Any]:
@@ -457,14 +513,18 @@ def _organisation_namer(settings: dict[str, Any], lang: str) -> Callable[[str], 
     return name
 
 
-def _revisers(s: Session, rec_ids: list[int], since: datetime | None, names: _Names
-              ) -> dict[int, tuple[str, datetime | None]]:
+def _revisers(
+    s: Session, rec_ids: list[int], since: datetime | None, names: _Names
+) -> dict[int, tuple[str, datetime | None]]:
     """Per recommendation: who made the revisions after ``since`` (None: after the first draft) and
     when the latest was saved — the author and date of its tracked changes."""
     if not rec_ids:
         return {}
-    rows = s.execute(select(Revision.recommendation_id, Revision.number, Revision.author_id, Revision.created_at)
-                     .where(Revision.recommendation_id.in_(rec_ids)).order_by(Revision.number)).all()
+    rows = s.execute(
+        select(Revision.recommendation_id, Revision.number, Revision.author_id, Revision.created_at)
+        .where(Revision.recommendation_id.in_(rec_ids))
+        .order_by(Revision.number)
+    ).all()
     authors: dict[int, list[str]] = {}
     latest: dict[int, datetime] = {}
     for rec_id, number, author_id, created_at in rows:
@@ -484,8 +544,15 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _build(
-    db: Database, s: Session, *, actor_id: Actor, roundtable_id: int, variant: str, lang: str,
-    against: int | str | None, warnings: list[str],
+    db: Database,
+    s: Session,
+    *,
+    actor_id: Actor,
+    roundtable_id: int,
+    variant: str,
+    lang: str,
+    against: int | str | None,
+    warnings: list[str],
 ) -> tuple[m.MemoData, dict[str, int], list[str]]:
     rt = get(s, Roundtable, roundtable_id, "Roundtable")
     included, blocking, results = _status(db, s, actor_id, roundtable_id, lang)
@@ -493,8 +560,18 @@ def _build(
     states = translation_states(s, included)
     names = _Names(s, roundtable_id, lang)
     ids = [r.id for r in included]
-    revisions = {r.id: r for r in s.scalars(select(Revision).where(Revision.id.in_(
-        [r.current_revision_id for r in included if r.current_revision_id])))} if included else {}
+    revisions = (
+        {
+            r.id: r
+            for r in s.scalars(
+                select(Revision).where(
+                    Revision.id.in_([r.current_revision_id for r in included if r.current_revision_id])
+                )
+            )
+        }
+        if included
+        else {}
+    )
 
     previous: dict[int, dict[str, Any]] = {}
     notes: dict[int, list[str]] = {}
@@ -506,10 +583,15 @@ def _build(
         if snap is not None:
             previous = _previous_from_snapshot(snap)
         else:
-            warnings.append("No snapshot has been sent to parliament yet: changes are shown against each "
-                            "recommendation's first draft." if against in (None, LAST_SENT) else
-                            "Changes are shown against each recommendation's first draft.")
-        firsts = s.execute(select(Revision).where(Revision.recommendation_id.in_(ids)).order_by(Revision.number)).scalars()
+            warnings.append(
+                "No snapshot has been sent to parliament yet: changes are shown against each "
+                "recommendation's first draft."
+                if against in (None, LAST_SENT)
+                else "Changes are shown against each recommendation's first draft."
+            )
+        firsts = s.execute(
+            select(Revision).where(Revision.recommendation_id.in_(ids)).order_by(Revision.number)
+        ).scalars()
         for rev in firsts:
             if snap is None:
                 previous.setdefault(rev.recommendation_id, rev.content)
@@ -524,13 +606,19 @@ def _build(
         earlier = previous.get(rec.id)
         rec_results = results.get(rec.id, [])
         revised_by, revised_at = revisers.get(rec.id, ("", None))
-        memo_recs.append(m.Recommendation(
-            number=number, topic=rec.topic, priority=rec.priority, content=_current_content(current, states.get(rec.id)),
-            previous=_content(earlier) if earlier is not None else None,
-            justification={"en": "; ".join(notes.get(rec.id, []))} if notes.get(rec.id) else {},
-            consensus=_consensus_text(rec_results[-1]) if rec_results else {},
-            revised_by=revised_by, revised_at=revised_at,
-        ))
+        memo_recs.append(
+            m.Recommendation(
+                number=number,
+                topic=rec.topic,
+                priority=rec.priority,
+                content=_current_content(current, states.get(rec.id)),
+                previous=_content(earlier) if earlier is not None else None,
+                justification={"en": "; ".join(notes.get(rec.id, []))} if notes.get(rec.id) else {},
+                consensus=_consensus_text(rec_results[-1]) if rec_results else {},
+                revised_by=revised_by,
+                revised_at=revised_at,
+            )
+        )
         number_to_id[str(number)] = rec.id
 
     memo_number = {rec_id: int(n) for n, rec_id in number_to_id.items()}
@@ -548,63 +636,104 @@ def _build(
                 continue
             delphi = None
             if result.mode == "delphi" and o.delphi is not None:
-                delphi = m.DelphiStats(median=o.delphi.median, iqr=o.delphi.iqr,
-                                       distribution={int(k): v for k, v in o.delphi.distribution.items()})
+                delphi = m.DelphiStats(
+                    median=o.delphi.median,
+                    iqr=o.delphi.iqr,
+                    distribution={int(k): v for k, v in o.delphi.distribution.items()},
+                )
             rule = rules.get(result.round_id)
             is_delphi = result.mode == "delphi"
-            votes.append(m.VoteResult(
-                recommendation_number=memo_number[rec.id], round_number=result.round_number, mode=result.mode,
-                in_meeting_at=in_meeting.get(result.round_id),
-                votes_for=o.agree if result.mode == "simple" else None,
-                votes_against=o.disagree if result.mode == "simple" else None,
-                abstain=o.abstain if result.mode == "simple" else None, block=o.block,
-                eligible=o.eligible, voted=o.voted, quorum_met=o.quorum_met, rule_met=o.rule_met,
-                outcome=o.outcome, delphi=delphi,
-                quorum=_fraction(rule.quorum) if rule else None,
-                threshold=_fraction(rule.threshold) if rule and not is_delphi else None,
-                blocks_prevent_adoption=rule.blocks_prevent_adoption if rule else None,
-                delphi_agreement_share=_fraction(rule.delphi_agreement_share) if rule and is_delphi else None,
-                delphi_band=(rule.delphi_band_low, rule.delphi_band_high) if rule and is_delphi else None,
-                delphi_max_iqr=_fraction(rule.delphi_max_iqr) if rule and is_delphi else None,
-                block_override_reason=(result.block_override_reason or None) if o.block_override_applied else None,
-            ))
+            votes.append(
+                m.VoteResult(
+                    recommendation_number=memo_number[rec.id],
+                    round_number=result.round_number,
+                    mode=result.mode,
+                    in_meeting_at=in_meeting.get(result.round_id),
+                    votes_for=o.agree if result.mode == "simple" else None,
+                    votes_against=o.disagree if result.mode == "simple" else None,
+                    abstain=o.abstain if result.mode == "simple" else None,
+                    block=o.block,
+                    eligible=o.eligible,
+                    voted=o.voted,
+                    quorum_met=o.quorum_met,
+                    rule_met=o.rule_met,
+                    outcome=o.outcome,
+                    delphi=delphi,
+                    quorum=_fraction(rule.quorum) if rule else None,
+                    threshold=_fraction(rule.threshold) if rule and not is_delphi else None,
+                    blocks_prevent_adoption=rule.blocks_prevent_adoption if rule else None,
+                    delphi_agreement_share=_fraction(rule.delphi_agreement_share) if rule and is_delphi else None,
+                    delphi_band=(rule.delphi_band_low, rule.delphi_band_high) if rule and is_delphi else None,
+                    delphi_max_iqr=_fraction(rule.delphi_max_iqr) if rule and is_delphi else None,
+                    block_override_reason=(result.block_override_reason or None) if o.block_override_applied else None,
+                )
+            )
         if rec_results:
             for d in rec_results[-1].dissents:
                 # A voter may let a reason carry their name only if they consented to be named at all.
                 named = d.name is not None and d.name not in names.withheld_names
-                dissents.append(m.DissentingOpinion(recommendation_number=memo_number[rec.id],
-                                                    name=d.name if named else None,
-                                                    organisation=organisation(d.organisation or "") or None
-                                                    if named else None, reason=d.reason))
+                dissents.append(
+                    m.DissentingOpinion(
+                        recommendation_number=memo_number[rec.id],
+                        name=d.name if named else None,
+                        organisation=organisation(d.organisation or "") or None if named else None,
+                        reason=d.reason,
+                    )
+                )
 
-    members = s.execute(select(Membership, User).join(User, User.id == Membership.user_id)
-                        .where(Membership.roundtable_id == roundtable_id)).all()
+    members = s.execute(
+        select(Membership, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.roundtable_id == roundtable_id)
+    ).all()
     # Sorted here, not by the database: collations differ between SQLite and PostgreSQL, the seal must not.
     members.sort(key=lambda row: (row[0].organisation.casefold(), names(row[1].id).casefold(), row[0].id))
-    participants = [m.Participant(name=names(u.id), organisation=organisation(ms.organisation),
-                                  role=role_label(ms.role, lang),
-                                  consent_to_be_named=ms.consent_named) for ms, u in members]
+    participants = [
+        m.Participant(
+            name=names(u.id),
+            organisation=organisation(ms.organisation),
+            role=role_label(ms.role, lang),
+            consent_to_be_named=ms.consent_named,
+        )
+        for ms, u in members
+    ]
 
     comments: list[m.PublishedComment] = []
     if variant == "review" and ids:
-        rows = s.execute(select(Comment).where(Comment.recommendation_id.in_(ids),
-                                               Comment.status == CommentStatus.PUBLISHED.value)
-                         .order_by(Comment.created_at, Comment.id)).scalars().all()
+        rows = (
+            s.execute(
+                select(Comment)
+                .where(Comment.recommendation_id.in_(ids), Comment.status == CommentStatus.PUBLISHED.value)
+                .order_by(Comment.created_at, Comment.id)
+            )
+            .scalars()
+            .all()
+        )
         index: dict[int, int] = {}
         for c in _threads(rows):
             index[c.id] = len(comments)
-            comments.append(m.PublishedComment(
-                recommendation_number=memo_number[c.recommendation_id], author=names(c.author_id),
-                published_at=c.created_at, text=c.body, quote=c.quote or None,
-                parent=index.get(c.parent_id) if c.parent_id is not None else None,
-                resolved=c.resolution is not None))
+            comments.append(
+                m.PublishedComment(
+                    recommendation_number=memo_number[c.recommendation_id],
+                    author=names(c.author_id),
+                    published_at=c.created_at,
+                    text=c.body,
+                    quote=c.quote or None,
+                    parent=index.get(c.parent_id) if c.parent_id is not None else None,
+                    resolved=c.resolution is not None,
+                )
+            )
 
     settings = rt.settings or {}
     signatory = settings.get("signatory") if isinstance(settings.get("signatory"), dict) else {}
     outgoing = settings.get("outgoing_number")
     roundtable = m.Roundtable(
-        title=rt.title, venue=rt.venue, organisers=rt.organisers, held_on=rt.held_on,
-        executive_summary=rt.summary or {}, background=rt.background,
+        title=rt.title,
+        venue=rt.venue,
+        organisers=rt.organisers,
+        held_on=rt.held_on,
+        executive_summary=rt.summary or {},
+        background=rt.background,
         closing=_per_language(settings.get("closing_formula")),
         **({"addressee": rt.addressee} if rt.addressee else {}),
     )
@@ -612,13 +741,22 @@ def _build(
     if not isinstance(actor_id, _System):
         prepared_by = names(actor_id) or prepared_by
     data = m.MemoData(
-        roundtable=roundtable, recommendations=memo_recs, votes=votes, dissents=dissents,
-        participants=participants, legal_references=_references(settings.get("legal_references")),
-        comments=comments, is_final=not blockers, blockers=_memo_blockers(blocking, lang),
-        signatory=m.Signatory(name=_per_language(signatory.get("name")),
-                              position=_per_language(signatory.get("position"))),
+        roundtable=roundtable,
+        recommendations=memo_recs,
+        votes=votes,
+        dissents=dissents,
+        participants=participants,
+        legal_references=_references(settings.get("legal_references")),
+        comments=comments,
+        is_final=not blockers,
+        blockers=_memo_blockers(blocking, lang),
+        signatory=m.Signatory(
+            name=_per_language(signatory.get("name")), position=_per_language(signatory.get("position"))
+        ),
         outgoing_number=outgoing.strip() if isinstance(outgoing, str) else "",
-        baseline=baseline, prepared_by=prepared_by, prepared_at=utcnow(),
+        baseline=baseline,
+        prepared_by=prepared_by,
+        prepared_at=utcnow(),
     )
     return data, number_to_id, blockers
 
@@ -704,8 +842,7 @@ def export_memo(
     if lang not in LANGUAGES:
         raise InvalidInput("svc.memo.unknown_language", lang=lang, field="lang")
     if variant not in VARIANTS:
-        raise InvalidInput("svc.memo.unknown_variant", variant=variant,
-                           field="variant")
+        raise InvalidInput("svc.memo.unknown_variant", variant=variant, field="variant")
     from recdraft.export import PdfUnavailable, render_memo, to_pdf
 
     warnings: list[str] = []
@@ -713,8 +850,16 @@ def export_memo(
         progress(0.02, "Reading the roundtable")
     with db.read() as s:
         rt = require(s, actor_id, Action.EXPORT, roundtable_id).roundtable
-        data, number_to_id, blockers = _build(db, s, actor_id=actor_id, roundtable_id=roundtable_id,
-                                              variant=variant, lang=lang, against=against, warnings=warnings)
+        data, number_to_id, blockers = _build(
+            db,
+            s,
+            actor_id=actor_id,
+            roundtable_id=roundtable_id,
+            variant=variant,
+            lang=lang,
+            against=against,
+            warnings=warnings,
+        )
         filename = _filename(rt, variant, lang, not blockers)
     snapshot = variant == "final" and not blockers
     canonical = canonical_json(data) if snapshot else None
@@ -758,37 +903,73 @@ def export_memo(
         if canonical and digest:
             existing = s.scalar(select(MemoSnapshot).where(MemoSnapshot.sha256 == digest))
             if existing is None:
-                row = MemoSnapshot(roundtable_id=roundtable_id, created_by=actor_ref(actor_id), lang=lang,
-                                   sha256=digest, canonical=canonical, recommendation_ids=number_to_id,
-                                   created_at=utcnow())
+                row = MemoSnapshot(
+                    roundtable_id=roundtable_id,
+                    created_by=actor_ref(actor_id),
+                    lang=lang,
+                    sha256=digest,
+                    canonical=canonical,
+                    recommendation_ids=number_to_id,
+                    created_at=utcnow(),
+                )
                 s.add(row)
                 s.flush()
                 snapshot_id = row.id
             else:
                 snapshot_id = existing.id
-        audit(s, actor_id=actor_ref(actor_id), roundtable_id=roundtable_id, action="memo.export",
-              object_type="roundtable", object_id=roundtable_id,
-              details={"variant": variant, "lang": lang, "final": bool(snapshot), "snapshot_id": snapshot_id,
-                       "sha256": digest, "bytes": len(content), "blockers": len(blockers), "format": format})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            roundtable_id=roundtable_id,
+            action="memo.export",
+            object_type="roundtable",
+            object_id=roundtable_id,
+            details={
+                "variant": variant,
+                "lang": lang,
+                "final": bool(snapshot),
+                "snapshot_id": snapshot_id,
+                "sha256": digest,
+                "bytes": len(content),
+                "blockers": len(blockers),
+                "format": format,
+            },
+        )
     if progress:
         progress(1.0, "Done")
-    return ExportResult(content=content, filename=filename, warnings=warnings, is_final=bool(snapshot),
-                        blockers=blockers, snapshot_id=snapshot_id, sha256=digest,
-                        media_type=MEDIA_TYPES[format])
+    return ExportResult(
+        content=content,
+        filename=filename,
+        warnings=warnings,
+        is_final=bool(snapshot),
+        blockers=blockers,
+        snapshot_id=snapshot_id,
+        sha256=digest,
+        media_type=MEDIA_TYPES[format],
+    )
 
 
 def _snapshot_view(r: MemoSnapshot) -> SnapshotView:
-    return SnapshotView(id=r.id, roundtable_id=r.roundtable_id, created_at=r.created_at, created_by=r.created_by,
-                        lang=r.lang, sha256=r.sha256, recommendations=len(r.recommendation_ids),
-                        sent_at=r.sent_at, sent_by=r.sent_by)
+    return SnapshotView(
+        id=r.id,
+        roundtable_id=r.roundtable_id,
+        created_at=r.created_at,
+        created_by=r.created_by,
+        lang=r.lang,
+        sha256=r.sha256,
+        recommendations=len(r.recommendation_ids),
+        sent_at=r.sent_at,
+        sent_by=r.sent_by,
+    )
 
 
 def list_snapshots(db: Database, *, actor_id: Actor, roundtable_id: int) -> list[SnapshotView]:
     """Final-memo snapshots of a roundtable, newest first (admins)."""
     with db.read() as s:
         require(s, actor_id, Action.EXPORT, roundtable_id)
-        rows = s.scalars(select(MemoSnapshot).where(MemoSnapshot.roundtable_id == roundtable_id)
-                         .order_by(MemoSnapshot.id.desc()))
+        rows = s.scalars(
+            select(MemoSnapshot).where(MemoSnapshot.roundtable_id == roundtable_id).order_by(MemoSnapshot.id.desc())
+        )
         return [_snapshot_view(r) for r in rows]
 
 
@@ -809,9 +990,15 @@ def mark_sent(db: Database, *, actor_id: Actor, snapshot_id: int, sent: bool = T
             snap.sent_at = None
             snap.sent_by = None
         if before != snap.sent_at:
-            audit(s, actor_id=actor_ref(actor_id), roundtable_id=snap.roundtable_id,
-                  action="memo.sent" if sent else "memo.unsent", object_type="memo_snapshot", object_id=snap.id,
-                  details={"sha256": snap.sha256, "sent_at": snap.sent_at.isoformat() if snap.sent_at else None})
+            audit(
+                s,
+                actor_id=actor_ref(actor_id),
+                roundtable_id=snap.roundtable_id,
+                action="memo.sent" if sent else "memo.unsent",
+                object_type="memo_snapshot",
+                object_id=snap.id,
+                details={"sha256": snap.sha256, "sent_at": snap.sent_at.isoformat() if snap.sent_at else None},
+            )
         s.flush()
         return _snapshot_view(snap)
 

@@ -87,8 +87,7 @@ def _docx_text(data: bytes) -> str:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
         if isinstance(exc, InvalidInput):
             raise
-        raise InvalidInput("svc.friction.unreadable",
-                           field="file") from None
+        raise InvalidInput("svc.friction.unreadable", field="file") from None
 
 
 def _hashes_in(text: str) -> list[str]:
@@ -149,18 +148,26 @@ def check_memo(
         rt = get(s, Roundtable, roundtable_id, "Roundtable")
         if not candidates:
             return MemoCheckView(outcome="no_hash")
-        snap = s.scalar(select(MemoSnapshot).where(MemoSnapshot.roundtable_id == roundtable_id,
-                                                   MemoSnapshot.sha256.in_(candidates))
-                        .order_by(MemoSnapshot.id.desc()))
+        snap = s.scalar(
+            select(MemoSnapshot)
+            .where(MemoSnapshot.roundtable_id == roundtable_id, MemoSnapshot.sha256.in_(candidates))
+            .order_by(MemoSnapshot.id.desc())
+        )
         if snap is None:
             return MemoCheckView(outcome="unknown", sha256=candidates[0])
         sender = s.get(User, snap.sent_by) if snap.sent_by else None
         intact = hashlib.sha256(snap.canonical.encode("utf-8")).hexdigest() == snap.sha256
         changed = _changed(snap, document) if document is not None else []
         return MemoCheckView(
-            outcome="matches" if intact and not changed else "changed", sha256=snap.sha256, snapshot_id=snap.id,
-            created_at=snap.created_at, lang=snap.lang, recommendations=len(snap.recommendation_ids or {}),
-            sent_at=snap.sent_at, sent_by_name=sender.display_name if sender else "",
-            addressee={k: str(v) for k, v in (rt.addressee or {}).items()}, snapshot_intact=intact,
+            outcome="matches" if intact and not changed else "changed",
+            sha256=snap.sha256,
+            snapshot_id=snap.id,
+            created_at=snap.created_at,
+            lang=snap.lang,
+            recommendations=len(snap.recommendation_ids or {}),
+            sent_at=snap.sent_at,
+            sent_by_name=sender.display_name if sender else "",
+            addressee={k: str(v) for k, v in (rt.addressee or {}).items()},
+            snapshot_intact=intact,
             changed_numbers=changed,
         )

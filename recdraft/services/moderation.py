@@ -52,8 +52,15 @@ from recdraft.services.recommendations import require_as
 
 def _apply_waiting_edit(s: Session, c: Comment, pending: CommentPendingEdit, now: Any) -> None:
     """The waiting text becomes the comment's text; the approved one goes to its history."""
-    s.add(CommentEdit(comment_id=c.id, editor_id=c.author_id, previous_body=c.body, previous_quote=c.quote,
-                      edited_at=pending.submitted_at))
+    s.add(
+        CommentEdit(
+            comment_id=c.id,
+            editor_id=c.author_id,
+            previous_body=c.body,
+            previous_quote=c.quote,
+            edited_at=pending.submitted_at,
+        )
+    )
     c.body, c.quote, c.updated_at = pending.body, pending.quote, now
     s.delete(pending)
 
@@ -61,8 +68,9 @@ def _apply_waiting_edit(s: Session, c: Comment, pending: CommentPendingEdit, now
 EDIT_DECISIONS = ("approve", "reject")
 
 
-def decide_comment_edit(db: Database, *, actor_id: Actor, comment_id: int, decision: str,
-                        reason: str = "") -> CommentView:
+def decide_comment_edit(
+    db: Database, *, actor_id: Actor, comment_id: int, decision: str, reason: str = ""
+) -> CommentView:
     """Approve or reject the edit waiting on a published comment (moderators, admins); a reason to reject.
 
     Approving makes the waiting text the comment's text (the approved one goes to its history);
@@ -83,9 +91,16 @@ def decide_comment_edit(db: Database, *, actor_id: Actor, comment_id: int, decis
             _apply_waiting_edit(s, c, pending, utcnow())
         else:
             s.delete(pending)
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action=f"comment.{decision}_edit",
-              object_type="comment", object_id=c.id, visibility="staff",
-              details={"recommendation_id": rec.id, "reason": reason_text})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action=f"comment.{decision}_edit",
+            object_type="comment",
+            object_id=c.id,
+            visibility="staff",
+            details={"recommendation_id": rec.id, "reason": reason_text},
+        )
         return _one_view(s, c.id, staff=True)
 
 
@@ -108,28 +123,58 @@ def moderate_comment(db: Database, *, actor_id: Actor, comment_id: int, action: 
         require_as(s, actor_id, Action.MODERATE, rec.roundtable_id, refused="svc.comments.only_staff_moderate")
         current = CommentStatus(c.status)
         now = utcnow()
-        waiting = (s.scalar(select(CommentPendingEdit).where(CommentPendingEdit.comment_id == c.id))
-                   if act == ModerationAction.APPROVE and current == CommentStatus.PUBLISHED else None)
-        if act == ModerationAction.APPROVE and current == CommentStatus.PUBLISHED and (c.open_flags > 0
-                                                                                      or waiting is not None):
+        waiting = (
+            s.scalar(select(CommentPendingEdit).where(CommentPendingEdit.comment_id == c.id))
+            if act == ModerationAction.APPROVE and current == CommentStatus.PUBLISHED
+            else None
+        )
+        if (
+            act == ModerationAction.APPROVE
+            and current == CommentStatus.PUBLISHED
+            and (c.open_flags > 0 or waiting is not None)
+        ):
             target = current  # keep it and dismiss the flags; approve the edit that waits, if one does
             if waiting is not None:
                 _apply_waiting_edit(s, c, waiting, now)
         else:
             target = moderation_target(current, act)
         resolved = s.execute(
-            update(CommentFlag).where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
-            .values(resolved_at=now), execution_options={"synchronize_session": False}
+            update(CommentFlag)
+            .where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
+            .values(resolved_at=now),
+            execution_options={"synchronize_session": False},
         ).rowcount
         c.status, c.open_flags = target.value, 0
-        s.add(ModerationEntry(comment_id=c.id, moderator_id=user.id, action=act.value, from_status=current.value,
-                              to_status=target.value, reason=reason_text, created_at=now))
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action=f"comment.{act.value}",
-              object_type="comment", object_id=c.id, visibility="staff",
-              details={"recommendation_id": rec.id, "from": current.value, "to": target.value,
-                       "reason": reason_text, "flags_resolved": resolved})
-        notifications.on_comment_moderated(s, c, rec, moderator_id=user.id, from_status=current.value,
-                                           to_status=target.value, reason=reason_text)
+        s.add(
+            ModerationEntry(
+                comment_id=c.id,
+                moderator_id=user.id,
+                action=act.value,
+                from_status=current.value,
+                to_status=target.value,
+                reason=reason_text,
+                created_at=now,
+            )
+        )
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action=f"comment.{act.value}",
+            object_type="comment",
+            object_id=c.id,
+            visibility="staff",
+            details={
+                "recommendation_id": rec.id,
+                "from": current.value,
+                "to": target.value,
+                "reason": reason_text,
+                "flags_resolved": resolved,
+            },
+        )
+        notifications.on_comment_moderated(
+            s, c, rec, moderator_id=user.id, from_status=current.value, to_status=target.value, reason=reason_text
+        )
         return _one_view(s, c.id, staff=True)
 
 
@@ -145,17 +190,35 @@ def dismiss_flags(db: Database, *, actor_id: Actor, comment_id: int, reason: str
         require_as(s, actor_id, Action.MODERATE, rec.roundtable_id, refused="svc.record.dismiss_staff_only")
         now = utcnow()
         resolved = s.execute(
-            update(CommentFlag).where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
-            .values(resolved_at=now), execution_options={"synchronize_session": False}
+            update(CommentFlag)
+            .where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
+            .values(resolved_at=now),
+            execution_options={"synchronize_session": False},
         ).rowcount
         if not resolved:
             raise InvalidInput("svc.record.no_open_reports", field="comment_id")
         c.open_flags = 0
-        s.add(ModerationEntry(comment_id=c.id, moderator_id=user.id, action="dismiss", from_status=c.status,
-                              to_status=c.status, reason=reason_text, created_at=now))
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="comment.dismiss_flags",
-              object_type="comment", object_id=c.id, visibility="staff",
-              details={"recommendation_id": rec.id, "reason": reason_text, "flags_resolved": resolved})
+        s.add(
+            ModerationEntry(
+                comment_id=c.id,
+                moderator_id=user.id,
+                action="dismiss",
+                from_status=c.status,
+                to_status=c.status,
+                reason=reason_text,
+                created_at=now,
+            )
+        )
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action="comment.dismiss_flags",
+            object_type="comment",
+            object_id=c.id,
+            visibility="staff",
+            details={"recommendation_id": rec.id, "reason": reason_text, "flags_resolved": resolved},
+        )
         return _one_view(s, c.id, staff=True)
 
 
@@ -168,8 +231,10 @@ def _needs_moderation() -> Any:
 def _edit_waiting() -> Any:
     """Published comments with an edit waiting: the approved text is what everyone reads (and what the memo
     holds), so these do not block the memo either."""
-    return and_(Comment.status == PUBLISHED,
-                select(CommentPendingEdit.id).where(CommentPendingEdit.comment_id == Comment.id).exists())
+    return and_(
+        Comment.status == PUBLISHED,
+        select(CommentPendingEdit.id).where(CommentPendingEdit.comment_id == Comment.id).exists(),
+    )
 
 
 def _awaiting_approval() -> Any:
@@ -189,11 +254,13 @@ def awaiting_moderation(s: Session, recommendation_ids: list[int]) -> dict[int, 
     """
     if not recommendation_ids:
         return {}
-    return dict(s.execute(
-        select(Comment.recommendation_id, func.count(Comment.id))
-        .where(Comment.recommendation_id.in_(list(recommendation_ids)), _awaiting_approval())
-        .group_by(Comment.recommendation_id)
-    ).all())
+    return dict(
+        s.execute(
+            select(Comment.recommendation_id, func.count(Comment.id))
+            .where(Comment.recommendation_id.in_(list(recommendation_ids)), _awaiting_approval())
+            .group_by(Comment.recommendation_id)
+        ).all()
+    )
 
 
 def moderation_queue(db: Database, *, actor_id: Actor, roundtable_id: int) -> list[CommentView]:
@@ -222,9 +289,16 @@ def open_flag_reports(db: Database, *, actor_id: Actor, roundtable_id: int) -> d
         ).all()
         reports: dict[int, list[FlagReportView]] = defaultdict(list)
         for flag, name in rows:
-            reports[flag.comment_id].append(FlagReportView(
-                id=flag.id, comment_id=flag.comment_id, user_id=flag.user_id, user_name=name, reason=flag.reason,
-                created_at=flag.created_at))
+            reports[flag.comment_id].append(
+                FlagReportView(
+                    id=flag.id,
+                    comment_id=flag.comment_id,
+                    user_id=flag.user_id,
+                    user_name=name,
+                    reason=flag.reason,
+                    created_at=flag.created_at,
+                )
+            )
         return dict(reports)
 
 
@@ -240,11 +314,23 @@ def moderation_log(db: Database, *, actor_id: Actor, roundtable_id: int) -> list
             .where(Recommendation.roundtable_id == roundtable_id)
             .order_by(ModerationEntry.created_at.desc(), ModerationEntry.id.desc())
         ).all()
-        return [ModerationEntryView(id=m.id, comment_id=m.comment_id, moderator_id=m.moderator_id, moderator_name=name,
-                                    action=m.action, from_status=m.from_status, to_status=m.to_status,
-                                    reason=m.reason, created_at=m.created_at, comment_excerpt=_opening(body),
-                                    recommendation_id=rec_id, recommendation_number=number)
-                for m, name, body, rec_id, number in rows]
+        return [
+            ModerationEntryView(
+                id=m.id,
+                comment_id=m.comment_id,
+                moderator_id=m.moderator_id,
+                moderator_name=name,
+                action=m.action,
+                from_status=m.from_status,
+                to_status=m.to_status,
+                reason=m.reason,
+                created_at=m.created_at,
+                comment_excerpt=_opening(body),
+                recommendation_id=rec_id,
+                recommendation_number=number,
+            )
+            for m, name, body, rec_id, number in rows
+        ]
 
 
 def _opening(body: str, words: int = 12) -> str:
@@ -263,10 +349,15 @@ def unmoderated_count(
     """
     with db.read() as s:
         member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
-        return s.scalar(
-            select(func.count(Comment.id))
-            .join(Recommendation, Recommendation.id == Comment.recommendation_id)
-            .where(Recommendation.roundtable_id == roundtable_id, _awaiting_approval(),
-                   *_in_recommendations(recommendation_ids))
-        ) or 0
-
+        return (
+            s.scalar(
+                select(func.count(Comment.id))
+                .join(Recommendation, Recommendation.id == Comment.recommendation_id)
+                .where(
+                    Recommendation.roundtable_id == roundtable_id,
+                    _awaiting_approval(),
+                    *_in_recommendations(recommendation_ids),
+                )
+            )
+            or 0
+        )

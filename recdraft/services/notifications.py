@@ -54,8 +54,16 @@ from recdraft.mail.settings import MailSettings, mail_settings
 from recdraft.services._base import Actor, actor, actor_ref, audit
 
 # The kinds a person chooses for (My account); invitations and digests have no preference of their own.
-KINDS = ("round_opened", "reminder", "round_result", "comment_moderated", "comment_new", "amendment_new",
-         "amendment_decided", "moderation")
+KINDS = (
+    "round_opened",
+    "reminder",
+    "round_result",
+    "comment_moderated",
+    "comment_new",
+    "amendment_new",
+    "amendment_decided",
+    "moderation",
+)
 DEFAULT_MODE = "now"
 
 
@@ -153,29 +161,53 @@ def _blocked(s: Session, emails: Iterable[str]) -> set[str]:
     wanted = sorted({e for e in emails if e})
     if not wanted:
         return set()
-    return set(s.scalars(select(MailAddress.email).where(
-        MailAddress.email.in_(wanted),
-        (MailAddress.bounced_at.is_not(None)) | (MailAddress.unsubscribed_at.is_not(None)))))
+    return set(
+        s.scalars(
+            select(MailAddress.email).where(
+                MailAddress.email.in_(wanted),
+                (MailAddress.bounced_at.is_not(None)) | (MailAddress.unsubscribed_at.is_not(None)),
+            )
+        )
+    )
 
 
 def modes_of(s: Session, user_ids: Iterable[int], kind: str) -> dict[int, str]:
     """Each user's mode for ``kind`` (the default when they never chose)."""
     ids = sorted(set(user_ids))
-    chosen = dict(s.execute(select(MailPreference.user_id, MailPreference.mode).where(
-        MailPreference.user_id.in_(ids), MailPreference.kind == kind)).tuples().all()) if ids else {}
+    chosen = (
+        dict(
+            s.execute(
+                select(MailPreference.user_id, MailPreference.mode).where(
+                    MailPreference.user_id.in_(ids), MailPreference.kind == kind
+                )
+            )
+            .tuples()
+            .all()
+        )
+        if ids
+        else {}
+    )
     return {uid: chosen.get(uid, DEFAULT_MODE) for uid in ids}
 
 
-def _to_users(s: Session, settings: MailSettings, *, kind: str, user_ids: Iterable[int], rt: Roundtable | None,
-              exclude: Iterable[int | None] = (), make: Any, comment_id: int | None = None,
-              dedupe: Any = None) -> int:
+def _to_users(
+    s: Session,
+    settings: MailSettings,
+    *,
+    kind: str,
+    user_ids: Iterable[int],
+    rt: Roundtable | None,
+    exclude: Iterable[int | None] = (),
+    make: Any,
+    comment_id: int | None = None,
+    dedupe: Any = None,
+) -> int:
     """Queue ``make(user, lang) -> (params, link, quotes)`` for each user who wants ``kind``; returns how many."""
     skip = {u for u in exclude if u is not None}
     ids = [u for u in sorted(set(user_ids)) if u not in skip]
     if not ids:
         return 0
-    users = [u for u in s.scalars(select(User).where(User.id.in_(ids)).order_by(User.id))
-             if u.is_active and u.email]
+    users = [u for u in s.scalars(select(User).where(User.id.in_(ids)).order_by(User.id)) if u.is_active and u.email]
     modes = modes_of(s, [u.id for u in users], kind)
     blocked = _blocked(s, [u.email or "" for u in users])
     rows = []
@@ -189,15 +221,30 @@ def _to_users(s: Session, settings: MailSettings, *, kind: str, user_ids: Iterab
         link = with_roundtable(link, rt.id if rt is not None else None)
         unsubscribe = unsubscribe_url(f"u{user.id}:{kind}")
         rendered = compose.render(kind, lang, params=params, link=link, unsubscribe_url=unsubscribe, quotes=quotes)
-        rows.append({
-            "created_at": now, "kind": kind, "user_id": user.id, "to_addr": user.email, "to_name": user.display_name,
-            "lang": lang, "roundtable_id": rt.id if rt is not None else None, "comment_id": comment_id,
-            "subject": rendered.subject, "body_text": rendered.text, "body_html": rendered.html, "link": link,
-            "unsubscribe_url": unsubscribe, "secret": False,
-            "dedupe_key": dedupe(user) if dedupe else None, "message_id": compose.new_message_id(settings.sender),
-            "status": "queued" if mode == "now" else "digest", "attempts": 0, "next_attempt_at": now,
-            "last_error": "",
-        })
+        rows.append(
+            {
+                "created_at": now,
+                "kind": kind,
+                "user_id": user.id,
+                "to_addr": user.email,
+                "to_name": user.display_name,
+                "lang": lang,
+                "roundtable_id": rt.id if rt is not None else None,
+                "comment_id": comment_id,
+                "subject": rendered.subject,
+                "body_text": rendered.text,
+                "body_html": rendered.html,
+                "link": link,
+                "unsubscribe_url": unsubscribe,
+                "secret": False,
+                "dedupe_key": dedupe(user) if dedupe else None,
+                "message_id": compose.new_message_id(settings.sender),
+                "status": "queued" if mode == "now" else "digest",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": "",
+            }
+        )
     if rows:
         s.execute(insert(OutboxMessage), rows)
     return len(rows)
@@ -208,8 +255,13 @@ def _authors(s: Session, rec: Recommendation) -> list[int]:
 
 
 def _staff(s: Session, roundtable_id: int) -> list[int]:
-    return list(s.scalars(select(Membership.user_id).where(Membership.roundtable_id == roundtable_id,
-                                                           Membership.role.in_((Role.ADMIN.value, Role.MODERATOR.value)))))
+    return list(
+        s.scalars(
+            select(Membership.user_id).where(
+                Membership.roundtable_id == roundtable_id, Membership.role.in_((Role.ADMIN.value, Role.MODERATOR.value))
+            )
+        )
+    )
 
 
 def _rt(s: Session, roundtable_id: int) -> Roundtable | None:
@@ -217,15 +269,24 @@ def _rt(s: Session, roundtable_id: int) -> Roundtable | None:
 
 
 def _rec_params(s: Session, rec: Recommendation, rt: Roundtable | None, lang: str) -> dict[str, object]:
-    return {"number": rec.number, "title": _rec_title(s, rec, lang),
-            "roundtable": _localized(rt.title if rt is not None else None, lang)}
+    return {
+        "number": rec.number,
+        "title": _rec_title(s, rec, lang),
+        "roundtable": _localized(rt.title if rt is not None else None, lang),
+    }
 
 
 # --- the actions --------------------------------------------------------------------------------------------
 
 
-def on_invitations(s: Session, *, roundtable_id: int, inviter_id: int, invitations: Iterable[Any],
-                   languages: dict[int, str | None] | None = None) -> int:
+def on_invitations(
+    s: Session,
+    *,
+    roundtable_id: int,
+    inviter_id: int,
+    invitations: Iterable[Any],
+    languages: dict[int, str | None] | None = None,
+) -> int:
     """Invitations just made (``InvitationLink``s, with their token) in each one's language: one message each."""
     settings = settings_if_on()
     if settings is None:
@@ -242,18 +303,38 @@ def on_invitations(s: Session, *, roundtable_id: int, inviter_id: int, invitatio
         lang = _lang((languages or {}).get(inv.id), rt)
         link = app_url("/", invite=inv.token)
         unsubscribe = unsubscribe_url(f"e{inv.email}")
-        params = {"name": inv.display_name, "roundtable": _localized(rt.title if rt else None, lang),
-                  "inviter": inviter.display_name if inviter else "", "role": t(f"role.{inv.role}", lang),
-                  "expires": format_date(inv.expires_at.date(), lang)}
+        params = {
+            "name": inv.display_name,
+            "roundtable": _localized(rt.title if rt else None, lang),
+            "inviter": inviter.display_name if inviter else "",
+            "role": t(f"role.{inv.role}", lang),
+            "expires": format_date(inv.expires_at.date(), lang),
+        }
         rendered = compose.render("invitation", lang, params=params, link=link, unsubscribe_url=unsubscribe)
-        rows.append({
-            "created_at": now, "kind": "invitation", "user_id": None, "to_addr": inv.email,
-            "to_name": inv.display_name, "lang": lang, "roundtable_id": roundtable_id, "comment_id": None,
-            "subject": rendered.subject, "body_text": rendered.text, "body_html": rendered.html,
-            "link": app_url("/"), "unsubscribe_url": unsubscribe, "secret": True, "dedupe_key": None,
-            "message_id": compose.new_message_id(settings.sender), "status": "queued", "attempts": 0,
-            "next_attempt_at": now, "last_error": "",
-        })
+        rows.append(
+            {
+                "created_at": now,
+                "kind": "invitation",
+                "user_id": None,
+                "to_addr": inv.email,
+                "to_name": inv.display_name,
+                "lang": lang,
+                "roundtable_id": roundtable_id,
+                "comment_id": None,
+                "subject": rendered.subject,
+                "body_text": rendered.text,
+                "body_html": rendered.html,
+                "link": app_url("/"),
+                "unsubscribe_url": unsubscribe,
+                "secret": True,
+                "dedupe_key": None,
+                "message_id": compose.new_message_id(settings.sender),
+                "status": "queued",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": "",
+            }
+        )
     if rows:
         s.execute(insert(OutboxMessage), rows)
     return len(rows)
@@ -263,10 +344,16 @@ def on_invitation_row(s: Session, inv: Any, token: str) -> int:
     """One invitation row just made with its token (the Admin page's single invitation)."""
     from types import SimpleNamespace
 
-    link = SimpleNamespace(id=inv.id, email=inv.email, display_name=inv.display_name, role=inv.role, token=token,
-                           expires_at=inv.expires_at)
-    return on_invitations(s, roundtable_id=inv.roundtable_id, inviter_id=inv.created_by, invitations=[link],
-                          languages={inv.id: getattr(inv, "language", None)})
+    link = SimpleNamespace(
+        id=inv.id, email=inv.email, display_name=inv.display_name, role=inv.role, token=token, expires_at=inv.expires_at
+    )
+    return on_invitations(
+        s,
+        roundtable_id=inv.roundtable_id,
+        inviter_id=inv.created_by,
+        invitations=[link],
+        languages={inv.id: getattr(inv, "language", None)},
+    )
 
 
 def on_round_opened(s: Session, rnd: VotingRound) -> int:
@@ -284,13 +371,33 @@ def on_round_opened(s: Session, rnd: VotingRound) -> int:
     count = s.scalar(select(func.count()).select_from(RoundItem).where(RoundItem.round_id == rnd.id)) or 0
 
     def make(user: User, lang: str) -> tuple[dict[str, object], str, list[tuple[str, str]]]:
-        closes = (t("mail.closes_at", lang, when=format_datetime(rnd.closes_at, lang)) if rnd.closes_at
-                  else t("mail.closes_open", lang))
-        return ({"number": rnd.number, "name": rnd.name or "", "count": count, "closes": closes,
-                 "roundtable": _localized(rt.title if rt else None, lang)}, app_url("/vote"), [])
+        closes = (
+            t("mail.closes_at", lang, when=format_datetime(rnd.closes_at, lang))
+            if rnd.closes_at
+            else t("mail.closes_open", lang)
+        )
+        return (
+            {
+                "number": rnd.number,
+                "name": rnd.name or "",
+                "count": count,
+                "closes": closes,
+                "roundtable": _localized(rt.title if rt else None, lang),
+            },
+            app_url("/vote"),
+            [],
+        )
 
-    return _to_users(s, settings, kind="round_opened", user_ids=voter_ids, rt=rt, exclude=[rnd.opened_by],
-                     make=make, dedupe=lambda u: f"opened:{rnd.id}:{u.id}")
+    return _to_users(
+        s,
+        settings,
+        kind="round_opened",
+        user_ids=voter_ids,
+        rt=rt,
+        exclude=[rnd.opened_by],
+        make=make,
+        dedupe=lambda u: f"opened:{rnd.id}:{u.id}",
+    )
 
 
 def on_round_closed(s: Session, rnd: VotingRound, outcomes: dict[int, str]) -> int:
@@ -311,13 +418,29 @@ def on_round_closed(s: Session, rnd: VotingRound, outcomes: dict[int, str]) -> i
             rec = recs.get(rid)
             if rec is None:
                 continue
-            lines.append(t("mail.round_result.line", lang, number=rec.number, title=_rec_title(s, rec, lang),
-                           outcome=t(f"mail.outcome.{outcomes[rid]}", lang)))
-        return ({"number": rnd.number, "name": rnd.name or "", "outcomes": "\n".join(lines),
-                 "roundtable": _localized(rt.title if rt else None, lang)}, app_url("/results", round=rnd.id), [])
+            lines.append(
+                t(
+                    "mail.round_result.line",
+                    lang,
+                    number=rec.number,
+                    title=_rec_title(s, rec, lang),
+                    outcome=t(f"mail.outcome.{outcomes[rid]}", lang),
+                )
+            )
+        return (
+            {
+                "number": rnd.number,
+                "name": rnd.name or "",
+                "outcomes": "\n".join(lines),
+                "roundtable": _localized(rt.title if rt else None, lang),
+            },
+            app_url("/results", round=rnd.id),
+            [],
+        )
 
-    return _to_users(s, settings, kind="round_result", user_ids=members, rt=rt, make=make,
-                     dedupe=lambda u: f"result:{rnd.id}:{u.id}")
+    return _to_users(
+        s, settings, kind="round_result", user_ids=members, rt=rt, make=make, dedupe=lambda u: f"result:{rnd.id}:{u.id}"
+    )
 
 
 def on_comment_posted(s: Session, c: Comment, rec: Recommendation) -> int:
@@ -337,11 +460,22 @@ def _comment_new(s: Session, settings: MailSettings, c: Comment, rec: Recommenda
     author = s.get(User, c.author_id)
 
     def make(user: User, lang: str) -> tuple[dict[str, object], str, list[tuple[str, str]]]:
-        return ({**_rec_params(s, rec, rt, lang), "author": author.display_name if author else ""},
-                app_url("/recommendations", rec=rec.id, comment=c.id), [("mail.label.comment", c.body)])
+        return (
+            {**_rec_params(s, rec, rt, lang), "author": author.display_name if author else ""},
+            app_url("/recommendations", rec=rec.id, comment=c.id),
+            [("mail.label.comment", c.body)],
+        )
 
-    return _to_users(s, settings, kind="comment_new", user_ids=_authors(s, rec), rt=rt, exclude=[c.author_id],
-                     make=make, comment_id=c.id)
+    return _to_users(
+        s,
+        settings,
+        kind="comment_new",
+        user_ids=_authors(s, rec),
+        rt=rt,
+        exclude=[c.author_id],
+        make=make,
+        comment_id=c.id,
+    )
 
 
 def _moderators(s: Session, settings: MailSettings, c: Comment, rec: Recommendation, why: str, reason: str) -> int:
@@ -350,11 +484,26 @@ def _moderators(s: Session, settings: MailSettings, c: Comment, rec: Recommendat
 
     def make(user: User, lang: str) -> tuple[dict[str, object], str, list[tuple[str, str]]]:
         quotes = [("mail.label.comment", c.body)] + ([("mail.label.flag_reason", reason)] if reason else [])
-        return ({**_rec_params(s, rec, rt, lang), "author": author.display_name if author else "",
-                 "why": t(f"mail.moderation.{why}", lang)}, app_url("/moderation", comment=c.id), quotes)
+        return (
+            {
+                **_rec_params(s, rec, rt, lang),
+                "author": author.display_name if author else "",
+                "why": t(f"mail.moderation.{why}", lang),
+            },
+            app_url("/moderation", comment=c.id),
+            quotes,
+        )
 
-    return _to_users(s, settings, kind="moderation", user_ids=_staff(s, rec.roundtable_id), rt=rt,
-                     exclude=[c.author_id], make=make, comment_id=c.id)
+    return _to_users(
+        s,
+        settings,
+        kind="moderation",
+        user_ids=_staff(s, rec.roundtable_id),
+        rt=rt,
+        exclude=[c.author_id],
+        make=make,
+        comment_id=c.id,
+    )
 
 
 def on_comment_flagged(s: Session, c: Comment, rec: Recommendation, reason: str, flagger_id: int) -> int:
@@ -367,15 +516,31 @@ def on_comment_flagged(s: Session, c: Comment, rec: Recommendation, reason: str,
 
     def make(user: User, lang: str) -> tuple[dict[str, object], str, list[tuple[str, str]]]:
         quotes = [("mail.label.comment", c.body), ("mail.label.flag_reason", reason)]
-        return ({**_rec_params(s, rec, rt, lang), "author": author.display_name if author else "",
-                 "why": t("mail.moderation.flagged", lang)}, app_url("/moderation", comment=c.id), quotes)
+        return (
+            {
+                **_rec_params(s, rec, rt, lang),
+                "author": author.display_name if author else "",
+                "why": t("mail.moderation.flagged", lang),
+            },
+            app_url("/moderation", comment=c.id),
+            quotes,
+        )
 
-    return _to_users(s, settings, kind="moderation", user_ids=_staff(s, rec.roundtable_id), rt=rt,
-                     exclude=[c.author_id, flagger_id], make=make, comment_id=c.id)
+    return _to_users(
+        s,
+        settings,
+        kind="moderation",
+        user_ids=_staff(s, rec.roundtable_id),
+        rt=rt,
+        exclude=[c.author_id, flagger_id],
+        make=make,
+        comment_id=c.id,
+    )
 
 
-def on_comment_moderated(s: Session, c: Comment, rec: Recommendation, *, moderator_id: int, from_status: str,
-                         to_status: str, reason: str) -> int:
+def on_comment_moderated(
+    s: Session, c: Comment, rec: Recommendation, *, moderator_id: int, from_status: str, to_status: str, reason: str
+) -> int:
     """Hidden or rejected: the author hears it with the moderator's reason. Approved from pending: the
     recommendation's authors hear of the new comment."""
     settings = settings_if_on()
@@ -388,13 +553,20 @@ def on_comment_moderated(s: Session, c: Comment, rec: Recommendation, *, moderat
     rt = _rt(s, rec.roundtable_id)
 
     def make(user: User, lang: str) -> tuple[dict[str, object], str, list[tuple[str, str]]]:
-        return ({**_rec_params(s, rec, rt, lang), "status": t(f"mail.comment_status.{to_status}", lang),
-                 "action": t(f"mail.comment_action.{to_status}", lang)},
-                app_url("/recommendations", rec=rec.id, comment=c.id), [("mail.label.reason", reason)])
+        return (
+            {
+                **_rec_params(s, rec, rt, lang),
+                "status": t(f"mail.comment_status.{to_status}", lang),
+                "action": t(f"mail.comment_action.{to_status}", lang),
+            },
+            app_url("/recommendations", rec=rec.id, comment=c.id),
+            [("mail.label.reason", reason)],
+        )
 
     # No comment_id: this notice is about the author's own comment being hidden; it must reach them.
-    return _to_users(s, settings, kind="comment_moderated", user_ids=[c.author_id], rt=rt, exclude=[moderator_id],
-                     make=make)
+    return _to_users(
+        s, settings, kind="comment_moderated", user_ids=[c.author_id], rt=rt, exclude=[moderator_id], make=make
+    )
 
 
 def on_amendment_proposed(s: Session, a: Amendment, rec: Recommendation) -> int:
@@ -406,11 +578,15 @@ def on_amendment_proposed(s: Session, a: Amendment, rec: Recommendation) -> int:
     proposer = s.get(User, a.proposer_id)
 
     def make(user: User, lang: str) -> tuple[dict[str, object], str, list[tuple[str, str]]]:
-        return ({**_rec_params(s, rec, rt, lang), "author": proposer.display_name if proposer else ""},
-                app_url("/recommendations", rec=rec.id, amendment=a.id), [("mail.label.justification", a.justification)])
+        return (
+            {**_rec_params(s, rec, rt, lang), "author": proposer.display_name if proposer else ""},
+            app_url("/recommendations", rec=rec.id, amendment=a.id),
+            [("mail.label.justification", a.justification)],
+        )
 
-    return _to_users(s, settings, kind="amendment_new", user_ids=_authors(s, rec), rt=rt, exclude=[a.proposer_id],
-                     make=make)
+    return _to_users(
+        s, settings, kind="amendment_new", user_ids=_authors(s, rec), rt=rt, exclude=[a.proposer_id], make=make
+    )
 
 
 def on_amendment_decided(s: Session, a: Amendment, rec: Recommendation, decider_id: int) -> int:
@@ -421,12 +597,15 @@ def on_amendment_decided(s: Session, a: Amendment, rec: Recommendation, decider_
     rt = _rt(s, rec.roundtable_id)
 
     def make(user: User, lang: str) -> tuple[dict[str, object], str, list[tuple[str, str]]]:
-        return ({**_rec_params(s, rec, rt, lang), "status": t(f"mail.amendment_status.{a.status}", lang)},
-                app_url("/recommendations", rec=rec.id, amendment=a.id),
-                [("mail.label.reason", a.reason)] if a.status == "rejected" else [])
+        return (
+            {**_rec_params(s, rec, rt, lang), "status": t(f"mail.amendment_status.{a.status}", lang)},
+            app_url("/recommendations", rec=rec.id, amendment=a.id),
+            [("mail.label.reason", a.reason)] if a.status == "rejected" else [],
+        )
 
-    return _to_users(s, settings, kind="amendment_decided", user_ids=[a.proposer_id], rt=rt, exclude=[decider_id],
-                     make=make)
+    return _to_users(
+        s, settings, kind="amendment_decided", user_ids=[a.proposer_id], rt=rt, exclude=[decider_id], make=make
+    )
 
 
 # --- the clock's messages ---------------------------------------------------------------------------------
@@ -447,9 +626,18 @@ def queue_reminders(db: Database, *, now: datetime | None = None) -> int:
     moment = now or utcnow()
     horizon = moment + timedelta(hours=settings.reminder_hours)
     with db.read() as s:
-        rounds = list(s.scalars(select(VotingRound.id).where(
-            VotingRound.status == "open", VotingRound.closes_at.is_not(None), VotingRound.closes_at > moment,
-            VotingRound.closes_at <= horizon).order_by(VotingRound.id)))
+        rounds = list(
+            s.scalars(
+                select(VotingRound.id)
+                .where(
+                    VotingRound.status == "open",
+                    VotingRound.closes_at.is_not(None),
+                    VotingRound.closes_at > moment,
+                    VotingRound.closes_at <= horizon,
+                )
+                .order_by(VotingRound.id)
+            )
+        )
     queued = 0
     for round_id in rounds:
         try:
@@ -464,24 +652,51 @@ def queue_reminders(db: Database, *, now: datetime | None = None) -> int:
                 done: dict[int, set[int]] = {}
                 for uid, rid in s.execute(select(Vote.voter_id, Vote.recommendation_id).where(Vote.round_id == rnd.id)):
                     done.setdefault(uid, set()).add(rid)
-                for uid, rid in s.execute(select(Recusal.voter_id, Recusal.recommendation_id).where(
-                        Recusal.round_id == rnd.id, Recusal.withdrawn_at.is_(None))):
+                for uid, rid in s.execute(
+                    select(Recusal.voter_id, Recusal.recommendation_id).where(
+                        Recusal.round_id == rnd.id, Recusal.withdrawn_at.is_(None)
+                    )
+                ):
                     done.setdefault(uid, set()).add(rid)
-                already = set(s.scalars(select(OutboxMessage.user_id).where(
-                    OutboxMessage.dedupe_key.like(f"reminder:{rnd.id}:%"))))
+                already = set(
+                    s.scalars(
+                        select(OutboxMessage.user_id).where(OutboxMessage.dedupe_key.like(f"reminder:{rnd.id}:%"))
+                    )
+                )
                 missing = {uid: len(set(items) - done.get(uid, set())) for uid in voters}
                 wanted = [uid for uid, left in missing.items() if left and uid not in already]
 
-                def make(user: User, lang: str, rnd: VotingRound = rnd, rt: Roundtable = rt,
-                         missing: dict[int, int] = missing, total: int = len(items)
-                         ) -> tuple[dict[str, object], str, list[tuple[str, str]]]:
+                def make(
+                    user: User,
+                    lang: str,
+                    rnd: VotingRound = rnd,
+                    rt: Roundtable = rt,
+                    missing: dict[int, int] = missing,
+                    total: int = len(items),
+                ) -> tuple[dict[str, object], str, list[tuple[str, str]]]:
                     assert rnd.closes_at is not None
-                    return ({"number": rnd.number, "name": rnd.name or "", "left": missing[user.id], "total": total,
-                             "when": format_datetime(rnd.closes_at, lang),
-                             "roundtable": _localized(rt.title, lang)}, app_url("/vote"), [])
+                    return (
+                        {
+                            "number": rnd.number,
+                            "name": rnd.name or "",
+                            "left": missing[user.id],
+                            "total": total,
+                            "when": format_datetime(rnd.closes_at, lang),
+                            "roundtable": _localized(rt.title, lang),
+                        },
+                        app_url("/vote"),
+                        [],
+                    )
 
-                queued += _to_users(s, settings, kind="reminder", user_ids=wanted, rt=rt, make=make,
-                                    dedupe=lambda u, rid=rnd.id: f"reminder:{rid}:{u.id}")
+                queued += _to_users(
+                    s,
+                    settings,
+                    kind="reminder",
+                    user_ids=wanted,
+                    rt=rt,
+                    make=make,
+                    dedupe=lambda u, rid=rnd.id: f"reminder:{rid}:{u.id}",
+                )
         except IntegrityError:
             continue  # another tick queued these reminders at the same moment
     return queued
@@ -501,9 +716,14 @@ def queue_digests(db: Database, *, now: datetime | None = None) -> int:
         return 0
     day = moment.date().isoformat()
     with db.read() as s:
-        users = list(s.scalars(select(OutboxMessage.user_id).where(OutboxMessage.status == "digest",
-                                                                   OutboxMessage.user_id.is_not(None))
-                               .group_by(OutboxMessage.user_id).order_by(OutboxMessage.user_id)))
+        users = list(
+            s.scalars(
+                select(OutboxMessage.user_id)
+                .where(OutboxMessage.status == "digest", OutboxMessage.user_id.is_not(None))
+                .group_by(OutboxMessage.user_id)
+                .order_by(OutboxMessage.user_id)
+            )
+        )
     made = 0
     for uid in users:
         try:
@@ -512,14 +732,25 @@ def queue_digests(db: Database, *, now: datetime | None = None) -> int:
                 if s.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None:
                     continue
                 user = s.get(User, uid)
-                rows = list(s.scalars(select(OutboxMessage).where(OutboxMessage.user_id == uid,
-                                                                  OutboxMessage.status == "digest")
-                                      .order_by(OutboxMessage.id).with_for_update()))
+                rows = list(
+                    s.scalars(
+                        select(OutboxMessage)
+                        .where(OutboxMessage.user_id == uid, OutboxMessage.status == "digest")
+                        .order_by(OutboxMessage.id)
+                        .with_for_update()
+                    )
+                )
                 comment_ids = [r.comment_id for r in rows if r.comment_id is not None]
-                status = dict(s.execute(select(Comment.id, Comment.status)
-                                        .where(Comment.id.in_(comment_ids))).tuples().all()) if comment_ids else {}
-                keep = [r for r in rows if r.comment_id is None
-                        or comment_still_shown(r.kind, status.get(r.comment_id))]
+                status = (
+                    dict(
+                        s.execute(select(Comment.id, Comment.status).where(Comment.id.in_(comment_ids))).tuples().all()
+                    )
+                    if comment_ids
+                    else {}
+                )
+                keep = [
+                    r for r in rows if r.comment_id is None or comment_still_shown(r.kind, status.get(r.comment_id))
+                ]
                 for r in rows:
                     if r not in keep:
                         r.status = "dropped"
@@ -527,13 +758,29 @@ def queue_digests(db: Database, *, now: datetime | None = None) -> int:
                     continue
                 lang = _lang(user.preferred_language, None)
                 unsubscribe = unsubscribe_url(f"u{uid}:digest")
-                rendered = compose.digest(lang, items=[(r.subject, r.body_text, r.body_html) for r in keep],
-                                          link=app_url("/"), unsubscribe_url=unsubscribe)
+                rendered = compose.digest(
+                    lang,
+                    items=[(r.subject, r.body_text, r.body_html) for r in keep],
+                    link=app_url("/"),
+                    unsubscribe_url=unsubscribe,
+                )
                 digest_row = OutboxMessage(
-                    created_at=moment, kind="digest", user_id=uid, to_addr=user.email, to_name=user.display_name,
-                    lang=lang, subject=rendered.subject, body_text=rendered.text, body_html=rendered.html,
-                    link=app_url("/"), unsubscribe_url=unsubscribe, dedupe_key=key,
-                    message_id=compose.new_message_id(settings.sender), status="queued", next_attempt_at=moment)
+                    created_at=moment,
+                    kind="digest",
+                    user_id=uid,
+                    to_addr=user.email,
+                    to_name=user.display_name,
+                    lang=lang,
+                    subject=rendered.subject,
+                    body_text=rendered.text,
+                    body_html=rendered.html,
+                    link=app_url("/"),
+                    unsubscribe_url=unsubscribe,
+                    dedupe_key=key,
+                    message_id=compose.new_message_id(settings.sender),
+                    status="queued",
+                    next_attempt_at=moment,
+                )
                 s.add(digest_row)
                 s.flush()
                 for r in keep:
@@ -555,8 +802,11 @@ def my_preferences(db: Database, *, actor_id: Actor) -> dict[str, str]:
 
 
 def modes_all(s: Session, user_id: int) -> dict[str, str]:
-    chosen = dict(s.execute(select(MailPreference.kind, MailPreference.mode)
-                            .where(MailPreference.user_id == user_id)).tuples().all())
+    chosen = dict(
+        s.execute(select(MailPreference.kind, MailPreference.mode).where(MailPreference.user_id == user_id))
+        .tuples()
+        .all()
+    )
     return {kind: chosen.get(kind, DEFAULT_MODE) for kind in (*KINDS, "digest")}
 
 
@@ -569,8 +819,15 @@ def set_preference(db: Database, *, actor_id: Actor, kind: str, mode: str) -> di
     with db.write() as s:
         user = actor(s, actor_ref(actor_id))
         _set_mode(s, user.id, kind, mode)
-        audit(s, actor_id=user.id, action="mail.preference", object_type="user", object_id=user.id,
-              details={"kind": kind, "mode": mode}, visibility="staff")
+        audit(
+            s,
+            actor_id=user.id,
+            action="mail.preference",
+            object_type="user",
+            object_id=user.id,
+            details={"kind": kind, "mode": mode},
+            visibility="staff",
+        )
         return modes_all(s, user.id)
 
 
@@ -618,8 +875,15 @@ def unsubscribe(db: Database, *, token: str) -> tuple[str, str] | None:
                         _set_mode(s, user.id, k, "off")
             else:
                 _set_mode(s, user.id, kind, "off")
-            audit(s, actor_id=user.id, action="mail.unsubscribe", object_type="user", object_id=user.id,
-                  details={"kind": kind}, visibility="staff")
+            audit(
+                s,
+                actor_id=user.id,
+                action="mail.unsubscribe",
+                object_type="user",
+                object_id=user.id,
+                details={"kind": kind},
+                visibility="staff",
+            )
             return _lang(user.preferred_language, None), kind
         if payload.startswith("e"):
             email = payload[1:]
@@ -628,7 +892,14 @@ def unsubscribe(db: Database, *, token: str) -> tuple[str, str] | None:
                 s.add(MailAddress(email=email, unsubscribed_at=utcnow()))
             elif row.unsubscribed_at is None:
                 row.unsubscribed_at = utcnow()
-            audit(s, actor_id=None, action="mail.unsubscribe", object_type="address", object_id=None,
-                  details={"kind": "all"}, visibility="staff")
+            audit(
+                s,
+                actor_id=None,
+                action="mail.unsubscribe",
+                object_type="address",
+                object_id=None,
+                details={"kind": "all"},
+                visibility="staff",
+            )
             return "en", "all"
     return None

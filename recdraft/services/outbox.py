@@ -73,45 +73,70 @@ class SendReport:
 def _claim(db: Database, *, now: datetime, limit: int) -> tuple[str, list[int]]:
     claim = secrets.token_hex(8)
     with db.write() as s:
-        stmt = (select(OutboxMessage.id)
-                .where(or_(OutboxMessage.status == "queued",
-                           (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until < now)),
-                       OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.id).limit(limit))
+        stmt = (
+            select(OutboxMessage.id)
+            .where(
+                or_(
+                    OutboxMessage.status == "queued",
+                    (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until < now),
+                ),
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
         if db.dialect == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True)
         ids = list(s.scalars(stmt))
         if ids:
-            s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                      .values(status="sending", claim=claim, claimed_until=now + LEASE),
-                      execution_options={"synchronize_session": False})
+            s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids))
+                .values(status="sending", claim=claim, claimed_until=now + LEASE),
+                execution_options={"synchronize_session": False},
+            )
     return claim, ids
 
 
 def _record(db: Database, row_id: int, held: str, **values: object) -> None:
     """Write a result only where the row still carries this sender's claim."""
     with db.write() as s:
-        s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claim == held)
-                  .values(**values), execution_options={"synchronize_session": False})
+        s.execute(
+            update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claim == held).values(**values),
+            execution_options={"synchronize_session": False},
+        )
 
 
-def _defer(db: Database, row: _Row, claim: str, error: str, now: datetime, settings: MailSettings,
-           report: SendReport) -> None:
+def _defer(
+    db: Database, row: _Row, claim: str, error: str, now: datetime, settings: MailSettings, report: SendReport
+) -> None:
     attempts = row.attempts + 1
     if attempts >= settings.max_attempts:
         _record(db, row.id, claim, status="failed", attempts=attempts, last_error=error[:1000], claim=None)
         report.failed += 1
     else:
-        _record(db, row.id, claim, status="queued", attempts=attempts, last_error=error[:1000], claim=None,
-                claimed_until=None, next_attempt_at=now + backoff(attempts))
+        _record(
+            db,
+            row.id,
+            claim,
+            status="queued",
+            attempts=attempts,
+            last_error=error[:1000],
+            claim=None,
+            claimed_until=None,
+            next_attempt_at=now + backoff(attempts),
+        )
         report.deferred += 1
 
 
 def _refused(db: Database, row: _Row, claim: str, error: str, now: datetime) -> None:
     with db.write() as s:
-        s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.claim == claim)
-                  .values(status="failed", attempts=row.attempts + 1, last_error=error[:1000], claim=None),
-                  execution_options={"synchronize_session": False})
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id, OutboxMessage.claim == claim)
+            .values(status="failed", attempts=row.attempts + 1, last_error=error[:1000], claim=None),
+            execution_options={"synchronize_session": False},
+        )
         address = s.get(MailAddress, row.to_addr)
         if address is None:
             s.add(MailAddress(email=row.to_addr, bounced_at=now, bounce_reason=error[:1000]))
@@ -127,8 +152,9 @@ def _still_shown(s: Session, row: OutboxMessage) -> bool:
     return comment_still_shown(row.kind, s.scalar(select(Comment.status).where(Comment.id == row.comment_id)))
 
 
-def send_outbox(db: Database, *, now: datetime | None = None, settings: MailSettings | None = None,
-                limit: int = BATCH) -> SendReport:
+def send_outbox(
+    db: Database, *, now: datetime | None = None, settings: MailSettings | None = None, limit: int = BATCH
+) -> SendReport:
     """Send the due messages once each (see the module notes). Does nothing when mail is off."""
     settings = settings or mail_settings()
     report = SendReport()
@@ -148,16 +174,31 @@ def send_outbox(db: Database, *, now: datetime | None = None, settings: MailSett
             while pending:
                 row = pending[0]
                 if not shown[row.id]:
-                    _record(db, row.id, claim, status="dropped", claim=None,
-                            last_error="the comment was hidden or rejected before this was sent")
+                    _record(
+                        db,
+                        row.id,
+                        claim,
+                        status="dropped",
+                        claim=None,
+                        last_error="the comment was hidden or rejected before this was sent",
+                    )
                     report.dropped += 1
                     pending.pop(0)
                     continue
-                msg = compose.build(sender=settings.sender, sender_name=settings.sender_name,
-                                    reply_to=settings.reply_to, to_addr=row.to_addr, to_name=row.to_name,
-                                    subject=row.subject, text=row.body_text, html_body=row.body_html,
-                                    message_id=row.message_id, lang=row.lang, unsubscribe_url=row.unsubscribe_url,
-                                    date=moment)
+                msg = compose.build(
+                    sender=settings.sender,
+                    sender_name=settings.sender_name,
+                    reply_to=settings.reply_to,
+                    to_addr=row.to_addr,
+                    to_name=row.to_name,
+                    subject=row.subject,
+                    text=row.body_text,
+                    html_body=row.body_html,
+                    message_id=row.message_id,
+                    lang=row.lang,
+                    unsubscribe_url=row.unsubscribe_url,
+                    date=moment,
+                )
                 try:
                     conn.send(msg, row.to_addr)
                 except smtp.PermanentFailure as exc:
@@ -170,8 +211,13 @@ def send_outbox(db: Database, *, now: datetime | None = None, settings: MailSett
                     _defer(db, row, claim, str(exc), moment, settings, report)
                     report.errors.append(f"{row.to_addr}: {exc}")
                 else:
-                    done = {"status": "sent", "sent_at": moment, "attempts": row.attempts + 1, "claim": None,
-                            "last_error": ""}
+                    done = {
+                        "status": "sent",
+                        "sent_at": moment,
+                        "attempts": row.attempts + 1,
+                        "claim": None,
+                        "last_error": "",
+                    }
                     if row.secret:
                         done |= {"body_text": "", "body_html": ""}  # the invitation link lives on only in the mail
                     _record(db, row.id, claim, **done)
@@ -215,18 +261,34 @@ def mail_status(db: Database, *, actor_id: Actor) -> MailStatusView:
     settings = mail_settings()
     with db.read() as s:
         require_system_admin(s, actor_id)
-        counts = dict(s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).tuples().all())
+        counts = dict(
+            s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).tuples().all()
+        )
         names = {}
-        refused = list(s.scalars(select(MailAddress).where(MailAddress.bounced_at.is_not(None))
-                                 .order_by(MailAddress.bounced_at.desc()).limit(500)))
+        refused = list(
+            s.scalars(
+                select(MailAddress)
+                .where(MailAddress.bounced_at.is_not(None))
+                .order_by(MailAddress.bounced_at.desc())
+                .limit(500)
+            )
+        )
         if refused:
-            names = dict(s.execute(select(User.email, User.display_name)
-                                   .where(User.email.in_([a.email for a in refused]))).tuples().all())
+            names = dict(
+                s.execute(select(User.email, User.display_name).where(User.email.in_([a.email for a in refused])))
+                .tuples()
+                .all()
+            )
         return MailStatusView(
-            enabled=settings.enabled, server=f"{settings.host}:{settings.port}" if settings.enabled else "",
+            enabled=settings.enabled,
+            server=f"{settings.host}:{settings.port}" if settings.enabled else "",
             counts={str(k): int(v) for k, v in counts.items()},
-            refused=[RefusedAddressView(email=a.email, name=names.get(a.email, ""), at=a.bounced_at,
-                                        reason=a.bounce_reason) for a in refused if a.bounced_at is not None])
+            refused=[
+                RefusedAddressView(email=a.email, name=names.get(a.email, ""), at=a.bounced_at, reason=a.bounce_reason)
+                for a in refused
+                if a.bounced_at is not None
+            ],
+        )
 
 
 def forget_refusal(db: Database, *, actor_id: Actor, email: str) -> None:
@@ -236,5 +298,12 @@ def forget_refusal(db: Database, *, actor_id: Actor, email: str) -> None:
         row = s.get(MailAddress, email)
         if row is not None:
             row.bounced_at, row.bounce_reason = None, ""
-            audit(s, actor_id=admin.id if admin else None, action="mail.refusal_forgotten", object_type="address",
-                  object_id=None, details={"email": email}, visibility="staff")
+            audit(
+                s,
+                actor_id=admin.id if admin else None,
+                action="mail.refusal_forgotten",
+                object_type="address",
+                object_id=None,
+                details={"email": email},
+                visibility="staff",
+            )

@@ -44,6 +44,7 @@ from recdraft.schemas.views import (
     ParticipantView,
     RowProblem,
 )
+from recdraft.services import notifications
 from recdraft.services._base import (
     Actor,
     actor,
@@ -53,7 +54,6 @@ from recdraft.services._base import (
     get,
     require,
 )
-from recdraft.services import notifications
 from recdraft.services.roundtables import lock_admins, require_to_read
 
 MAX_ROWS = 10_000
@@ -62,8 +62,14 @@ INVITATION_DAYS = 14
 COLUMNS = ("name", "email", "organisation", "role", "consent", "language")
 
 __all__ = [
-    "ImportRejected", "MAX_ROWS", "import_participants", "list_participants", "preview_participants",
-    "reissue_invitation", "remove_participant", "revoke_invitation",
+    "ImportRejected",
+    "MAX_ROWS",
+    "import_participants",
+    "list_participants",
+    "preview_participants",
+    "reissue_invitation",
+    "remove_participant",
+    "revoke_invitation",
 ]
 
 
@@ -80,15 +86,21 @@ def _words(*groups: str) -> frozenset[str]:
 
 
 HEADER_WORDS: dict[str, frozenset[str]] = {
-    "name": _words("name|full name|person|participant", "имя|фио|ф.и.о.|ф. и. о.|участник|имя и фамилия",
-                   "аты|аты-жөні|аты жөні|толық аты|қатысушы"),
-    "email": _words("email|e-mail|mail|e-mail address|email address", "почта|эл. почта|электронная почта|e-mail адрес",
-                    "пошта|эл. пошта|электрондық пошта"),
-    "organisation": _words("organisation|organization|org|affiliation", "организация|учреждение",
-                           "ұйым|мекеме"),
+    "name": _words(
+        "name|full name|person|participant",
+        "имя|фио|ф.и.о.|ф. и. о.|участник|имя и фамилия",
+        "аты|аты-жөні|аты жөні|толық аты|қатысушы",
+    ),
+    "email": _words(
+        "email|e-mail|mail|e-mail address|email address",
+        "почта|эл. почта|электронная почта|e-mail адрес",
+        "пошта|эл. пошта|электрондық пошта",
+    ),
+    "organisation": _words("organisation|organization|org|affiliation", "организация|учреждение", "ұйым|мекеме"),
     "role": _words("role", "роль", "рөл|рөлі"),
-    "consent": _words("consent|consent to be named|named", "согласие|согласие на имя",
-                      "келісім|атын көрсетуге келісім"),
+    "consent": _words(
+        "consent|consent to be named|named", "согласие|согласие на имя", "келісім|атын көрсетуге келісім"
+    ),
     "language": _words("language|lang", "язык", "тіл|тілі"),
 }
 ROLE_WORDS: dict[str, Role] = {
@@ -179,17 +191,21 @@ def _parse(text: Any) -> _Parsed:
     first_line_of: dict[str, int] = {}
     read = set(columns.values())
     for line, cells in records:
+
         def cell(name: str) -> str:
             index = columns.get(name)
-            return cells[index] if index is not None and index < len(cells) else ""
+            return cells[index] if index is not None and index < len(cells) else ""  # noqa: B023 - this row's
 
         def problem(field: str, message: str) -> None:
-            problems.append(RowProblem(line=line, field=field, message=message))
+            problems.append(RowProblem(line=line, field=field, message=message))  # noqa: B023 - this row's
 
         extra = [c for i, c in enumerate(cells) if i not in read and c.strip()]
         if extra and header is None:
-            problem("text", f"This line has {len(cells)} columns; only 6 are read: name, e-mail, organisation, "
-                            "role, consent, language.")
+            problem(
+                "text",
+                f"This line has {len(cells)} columns; only 6 are read: name, e-mail, organisation, "
+                "role, consent, language.",
+            )
         name = _single_line(cell("name"))
         if is_blank(name):
             problem("name", "The name is empty.")
@@ -218,8 +234,17 @@ def _parse(text: Any) -> _Parsed:
         language = LANGUAGE_WORDS.get(language_text) if language_text else None
         if language_text and language is None:
             problem("language", f"Unknown language '{_single_line(cell('language'))}'; use kk, ru or en.")
-        rows.append({"line": line, "name": name, "email": email, "organisation": organisation,
-                     "role": (role or Role.EXPERT).value, "consent_named": bool(consent), "language": language})
+        rows.append(
+            {
+                "line": line,
+                "name": name,
+                "email": email,
+                "organisation": organisation,
+                "role": (role or Role.EXPERT).value,
+                "consent_named": bool(consent),
+                "language": language,
+            }
+        )
     return _Parsed(rows=rows, problems=problems, header=header is not None)
 
 
@@ -237,12 +262,24 @@ def _check_against_database(s: Session, roundtable_id: int, parsed: _Parsed, now
     emails = [r["email"] for r in parsed.rows if r["email"]]
     accounts: dict[str, tuple[int, bool]] = {}
     if emails:
-        accounts = {email: (uid, active) for uid, email, active in s.execute(
-            select(User.id, User.email, User.is_active).where(User.email.in_(emails)))}
+        accounts = {
+            email: (uid, active)
+            for uid, email, active in s.execute(
+                select(User.id, User.email, User.is_active).where(User.email.in_(emails))
+            )
+        }
     members = set(s.scalars(select(Membership.user_id).where(Membership.roundtable_id == roundtable_id)))
-    invited = set(s.scalars(select(Invitation.email).where(
-        Invitation.roundtable_id == roundtable_id, Invitation.email.is_not(None), Invitation.used_at.is_(None),
-        Invitation.revoked_at.is_(None), Invitation.expires_at > now)))
+    invited = set(
+        s.scalars(
+            select(Invitation.email).where(
+                Invitation.roundtable_id == roundtable_id,
+                Invitation.email.is_not(None),
+                Invitation.used_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > now,
+            )
+        )
+    )
     found: dict[str, int] = {}
     bad_email = {p.line for p in parsed.problems if p.field == "email"}
     for r in parsed.rows:
@@ -251,16 +288,28 @@ def _check_against_database(s: Session, roundtable_id: int, parsed: _Parsed, now
             continue
         account = accounts.get(email)
         if account is not None and account[0] in members:
-            parsed.problems.append(RowProblem(line=r["line"], field="email",
-                                              message=f"{email} is already a participant of this roundtable."))
+            parsed.problems.append(
+                RowProblem(
+                    line=r["line"], field="email", message=f"{email} is already a participant of this roundtable."
+                )
+            )
         elif account is not None and not account[1]:
-            parsed.problems.append(RowProblem(line=r["line"], field="email",
-                                              message=f"{email} belongs to a deactivated account; ask a system "
-                                                      "administrator to reactivate it."))
+            parsed.problems.append(
+                RowProblem(
+                    line=r["line"],
+                    field="email",
+                    message=f"{email} belongs to a deactivated account; ask a system administrator to reactivate it.",
+                )
+            )
         elif email in invited:
-            parsed.problems.append(RowProblem(line=r["line"], field="email",
-                                              message=f"{email} already has an invitation to this roundtable; "
-                                                      "send that one again from the list instead."))
+            parsed.problems.append(
+                RowProblem(
+                    line=r["line"],
+                    field="email",
+                    message=f"{email} already has an invitation to this roundtable; "
+                    "send that one again from the list instead.",
+                )
+            )
         elif account is not None:
             found[email] = account[0]
     parsed.problems.sort(key=lambda p: (p.line, COLUMNS.index(p.field) if p.field in COLUMNS else -1))
@@ -268,8 +317,10 @@ def _check_against_database(s: Session, roundtable_id: int, parsed: _Parsed, now
 
 
 def _preview_rows(parsed: _Parsed, accounts: dict[str, int]) -> list[ParticipantRow]:
-    return [ParticipantRow(**r, action="member" if r["email"] in accounts else "invite",
-                           user_id=accounts.get(r["email"])) for r in parsed.rows]
+    return [
+        ParticipantRow(**r, action="member" if r["email"] in accounts else "invite", user_id=accounts.get(r["email"]))
+        for r in parsed.rows
+    ]
 
 
 def preview_participants(db: Database, *, actor_id: Actor, roundtable_id: int, text: str) -> ParticipantPreview:
@@ -280,12 +331,14 @@ def preview_participants(db: Database, *, actor_id: Actor, roundtable_id: int, t
         accounts = _check_against_database(s, roundtable_id, parsed, utcnow())
         rows = _preview_rows(parsed, accounts)
         members = sum(r.action == "member" for r in rows)
-        return ParticipantPreview(rows=rows, problems=parsed.problems, header=parsed.header, members=members,
-                                  invitations=len(rows) - members)
+        return ParticipantPreview(
+            rows=rows, problems=parsed.problems, header=parsed.header, members=members, invitations=len(rows) - members
+        )
 
 
-def import_participants(db: Database, *, actor_id: Actor, roundtable_id: int, text: str,
-                        days: int = INVITATION_DAYS) -> ImportResult:
+def import_participants(
+    db: Database, *, actor_id: Actor, roundtable_id: int, text: str, days: int = INVITATION_DAYS
+) -> ImportResult:
     """Add everyone in ``text`` (roundtable admins): people with an account join, the others are invited.
 
     All lines or none. Raises ImportRejected (with ``problems``) when any line has a problem, InvalidInput
@@ -306,54 +359,137 @@ def import_participants(db: Database, *, actor_id: Actor, roundtable_id: int, te
         joining = [r for r in parsed.rows if r["email"] in accounts]
         inviting = [r for r in parsed.rows if r["email"] not in accounts]
         if joining:
-            s.execute(insert(Membership), [
-                {"roundtable_id": roundtable_id, "user_id": accounts[r["email"]], "role": r["role"],
-                 "organisation": r["organisation"], "group": r["organisation"], "consent_named": r["consent_named"],
-                 "created_at": now} for r in joining])
+            s.execute(
+                insert(Membership),
+                [
+                    {
+                        "roundtable_id": roundtable_id,
+                        "user_id": accounts[r["email"]],
+                        "role": r["role"],
+                        "organisation": r["organisation"],
+                        "group": r["organisation"],
+                        "consent_named": r["consent_named"],
+                        "created_at": now,
+                    }
+                    for r in joining
+                ],
+            )
         tokens = [secrets.token_urlsafe(32) for _ in inviting]
         expires = now + timedelta(days=days)
         links: list[InvitationLink] = []
         if inviting:
             hashes = [_token_hash(token) for token in tokens]
             # One executemany (no RETURNING: SQLite would then insert row by row), then one query for the ids.
-            s.execute(insert(Invitation), [
-                {"roundtable_id": roundtable_id, "role": r["role"], "organisation": r["organisation"],
-                 "email": r["email"], "display_name": r["name"], "token_hash": digest,
-                 "created_by": by, "created_at": now, "expires_at": expires,
-                 "consent_named": r["consent_named"], "language": r["language"]}
-                for r, digest in zip(inviting, hashes)])
-            ids = dict(s.execute(select(Invitation.token_hash, Invitation.id).where(
-                Invitation.roundtable_id == roundtable_id, Invitation.created_by == by,
-                Invitation.created_at == now)).tuples().all())
-            links = [InvitationLink(id=ids[digest], roundtable_id=roundtable_id, display_name=r["name"],
-                                    email=r["email"], role=r["role"], token=token, expires_at=expires)
-                     for r, token, digest in zip(inviting, tokens, hashes)]
-        notifications.on_invitations(s, roundtable_id=roundtable_id, inviter_id=by, invitations=links,
-                                     languages={link.id: r["language"] for link, r in zip(links, inviting)})
-        audit(s, actor_id=by, roundtable_id=roundtable_id, action="participants.import",
-              object_type="roundtable", object_id=roundtable_id,
-              details={"members": [accounts[r["email"]] for r in joining], "invitations": len(links),
-                       "lines": len(parsed.rows)})
+            s.execute(
+                insert(Invitation),
+                [
+                    {
+                        "roundtable_id": roundtable_id,
+                        "role": r["role"],
+                        "organisation": r["organisation"],
+                        "email": r["email"],
+                        "display_name": r["name"],
+                        "token_hash": digest,
+                        "created_by": by,
+                        "created_at": now,
+                        "expires_at": expires,
+                        "consent_named": r["consent_named"],
+                        "language": r["language"],
+                    }
+                    for r, digest in zip(inviting, hashes, strict=True)
+                ],
+            )
+            ids = dict(
+                s.execute(
+                    select(Invitation.token_hash, Invitation.id).where(
+                        Invitation.roundtable_id == roundtable_id,
+                        Invitation.created_by == by,
+                        Invitation.created_at == now,
+                    )
+                )
+                .tuples()
+                .all()
+            )
+            links = [
+                InvitationLink(
+                    id=ids[digest],
+                    roundtable_id=roundtable_id,
+                    display_name=r["name"],
+                    email=r["email"],
+                    role=r["role"],
+                    token=token,
+                    expires_at=expires,
+                )
+                for r, token, digest in zip(inviting, tokens, hashes, strict=True)
+            ]
+        notifications.on_invitations(
+            s,
+            roundtable_id=roundtable_id,
+            inviter_id=by,
+            invitations=links,
+            languages={link.id: r["language"] for link, r in zip(links, inviting, strict=True)},
+        )
+        audit(
+            s,
+            actor_id=by,
+            roundtable_id=roundtable_id,
+            action="participants.import",
+            object_type="roundtable",
+            object_id=roundtable_id,
+            details={
+                "members": [accounts[r["email"]] for r in joining],
+                "invitations": len(links),
+                "lines": len(parsed.rows),
+            },
+        )
         return ImportResult(members_added=[accounts[r["email"]] for r in joining], invitations=links)
 
 
-def list_participants(db: Database, *, actor_id: Actor, roundtable_id: int, now: datetime | None = None
-                      ) -> list[ParticipantView]:
+def list_participants(
+    db: Database, *, actor_id: Actor, roundtable_id: int, now: datetime | None = None
+) -> list[ParticipantView]:
     """Members and open invitations of the roundtable, by name (roundtable admins: it shows e-mails)."""
     now = now or utcnow()
     with db.read() as s:
         _reader(s, actor_id, roundtable_id)
-        out = [ParticipantView(name=u.display_name, email=u.email, organisation=m.organisation, role=m.role,
-                               consent_named=m.consent_named, language=u.preferred_language, joined=True,
-                               user_id=u.id)
-               for m, u in s.execute(select(Membership, User).join(User, User.id == Membership.user_id)
-                                     .where(Membership.roundtable_id == roundtable_id))]
-        out += [ParticipantView(name=i.display_name, email=i.email, organisation=i.organisation, role=i.role,
-                                consent_named=bool(i.consent_named), language=i.language, joined=False,
-                                invitation_id=i.id, expires_at=i.expires_at, expired=i.expires_at <= now)
-                for i in s.scalars(select(Invitation).where(
-                    Invitation.roundtable_id == roundtable_id, Invitation.used_at.is_(None),
-                    Invitation.revoked_at.is_(None)))]
+        out = [
+            ParticipantView(
+                name=u.display_name,
+                email=u.email,
+                organisation=m.organisation,
+                role=m.role,
+                consent_named=m.consent_named,
+                language=u.preferred_language,
+                joined=True,
+                user_id=u.id,
+            )
+            for m, u in s.execute(
+                select(Membership, User)
+                .join(User, User.id == Membership.user_id)
+                .where(Membership.roundtable_id == roundtable_id)
+            )
+        ]
+        out += [
+            ParticipantView(
+                name=i.display_name,
+                email=i.email,
+                organisation=i.organisation,
+                role=i.role,
+                consent_named=bool(i.consent_named),
+                language=i.language,
+                joined=False,
+                invitation_id=i.id,
+                expires_at=i.expires_at,
+                expired=i.expires_at <= now,
+            )
+            for i in s.scalars(
+                select(Invitation).where(
+                    Invitation.roundtable_id == roundtable_id,
+                    Invitation.used_at.is_(None),
+                    Invitation.revoked_at.is_(None),
+                )
+            )
+        ]
         return sorted(out, key=lambda p: (p.name.casefold(), p.email or "", not p.joined))
 
 
@@ -368,8 +504,9 @@ def _open_invitation(s: Session, actor_id: Actor, invitation_id: int) -> tuple[i
     return actor_ref(actor_id), inv
 
 
-def reissue_invitation(db: Database, *, actor_id: Actor, invitation_id: int, days: int = INVITATION_DAYS
-                       ) -> InvitationLink:
+def reissue_invitation(
+    db: Database, *, actor_id: Actor, invitation_id: int, days: int = INVITATION_DAYS
+) -> InvitationLink:
     """A new link for an open invitation, valid ``days`` from now; the old link stops working (admins)."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
         raise InvalidInput("svc.invitation_days", field="days")
@@ -379,12 +516,31 @@ def reissue_invitation(db: Database, *, actor_id: Actor, invitation_id: int, day
         token = secrets.token_urlsafe(32)
         inv.token_hash = _token_hash(token)
         inv.expires_at = now + timedelta(days=days)
-        audit(s, actor_id=by, roundtable_id=inv.roundtable_id, action="invitation.reissue",
-              object_type="invitation", object_id=inv.id, details={"email": inv.email})
-        link = InvitationLink(id=inv.id, roundtable_id=inv.roundtable_id, display_name=inv.display_name,
-                              email=inv.email, role=inv.role, token=token, expires_at=inv.expires_at)
-        notifications.on_invitations(s, roundtable_id=inv.roundtable_id, inviter_id=by or inv.created_by, invitations=[link],
-                                     languages={inv.id: inv.language})
+        audit(
+            s,
+            actor_id=by,
+            roundtable_id=inv.roundtable_id,
+            action="invitation.reissue",
+            object_type="invitation",
+            object_id=inv.id,
+            details={"email": inv.email},
+        )
+        link = InvitationLink(
+            id=inv.id,
+            roundtable_id=inv.roundtable_id,
+            display_name=inv.display_name,
+            email=inv.email,
+            role=inv.role,
+            token=token,
+            expires_at=inv.expires_at,
+        )
+        notifications.on_invitations(
+            s,
+            roundtable_id=inv.roundtable_id,
+            inviter_id=by or inv.created_by,
+            invitations=[link],
+            languages={inv.id: inv.language},
+        )
         return link
 
 
@@ -393,8 +549,15 @@ def revoke_invitation(db: Database, *, actor_id: Actor, invitation_id: int) -> N
     with db.write() as s:
         by, inv = _open_invitation(s, actor_id, invitation_id)
         inv.revoked_at = utcnow()
-        audit(s, actor_id=by, roundtable_id=inv.roundtable_id, action="invitation.revoke",
-              object_type="invitation", object_id=inv.id, details={"email": inv.email})
+        audit(
+            s,
+            actor_id=by,
+            roundtable_id=inv.roundtable_id,
+            action="invitation.revoke",
+            object_type="invitation",
+            object_id=inv.id,
+            details={"email": inv.email},
+        )
 
 
 def remove_participant(db: Database, *, actor_id: Actor, roundtable_id: int, user_id: int) -> None:
@@ -408,13 +571,24 @@ def remove_participant(db: Database, *, actor_id: Actor, roundtable_id: int, use
         admins = lock_admins(s, roundtable_id)
         if by is not None and not actor(s, by).is_system_admin:
             deny_unless(by in admins, "svc.participants.only_admins")
-        m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == user_id)
-                     .execution_options(populate_existing=True).with_for_update())
+        m = s.scalar(
+            select(Membership)
+            .where(Membership.roundtable_id == roundtable_id, Membership.user_id == user_id)
+            .execution_options(populate_existing=True)
+            .with_for_update()
+        )
         if m is None:
             raise NotFound("svc.participants.not_member")
         if m.role == Role.ADMIN and [uid for uid in admins if uid != user_id] == []:
             raise InvalidInput("svc.participants.last_admin", field="user_id")
         details = {"user_id": user_id, "role": m.role, "organisation": m.organisation}
         s.delete(m)
-        audit(s, actor_id=by, roundtable_id=roundtable_id, action="membership.remove", object_type="membership",
-              object_id=m.id, details=details)
+        audit(
+            s,
+            actor_id=by,
+            roundtable_id=roundtable_id,
+            action="membership.remove",
+            object_type="membership",
+            object_id=m.id,
+            details=details,
+        )

@@ -109,18 +109,35 @@ def languages_of(content: dict[str, Any]) -> str:
 
 def _revision_view(rev: Revision, author_name: str) -> RevisionView:
     return RevisionView(
-        id=rev.id, recommendation_id=rev.recommendation_id, number=rev.number,
-        content=content_from_json(rev.content), author_id=rev.author_id, author_name=author_name,
-        created_at=rev.created_at, base_revision_id=rev.base_revision_id, note=rev.note, kind=rev.kind,
+        id=rev.id,
+        recommendation_id=rev.recommendation_id,
+        number=rev.number,
+        content=content_from_json(rev.content),
+        author_id=rev.author_id,
+        author_name=author_name,
+        created_at=rev.created_at,
+        base_revision_id=rev.base_revision_id,
+        note=rev.note,
+        kind=rev.kind,
     )
 
 
 def _rec_view(rec: Recommendation, rev: Revision, author_name: str, coauthor_ids: list[int]) -> RecommendationView:
     return RecommendationView(
-        id=rec.id, roundtable_id=rec.roundtable_id, number=rec.number, position=rec.position, topic=rec.topic,
-        priority=rec.priority, status=rec.status, version=rec.version, created_by=rec.created_by,
-        created_at=rec.created_at, updated_at=rec.updated_at, coauthor_ids=coauthor_ids,
-        merged_into_id=rec.merged_into_id, current_revision=_revision_view(rev, author_name),
+        id=rec.id,
+        roundtable_id=rec.roundtable_id,
+        number=rec.number,
+        position=rec.position,
+        topic=rec.topic,
+        priority=rec.priority,
+        status=rec.status,
+        version=rec.version,
+        created_by=rec.created_by,
+        created_at=rec.created_at,
+        updated_at=rec.updated_at,
+        coauthor_ids=coauthor_ids,
+        merged_into_id=rec.merged_into_id,
+        current_revision=_revision_view(rev, author_name),
     )
 
 
@@ -138,8 +155,17 @@ def is_author(rec: Recommendation, user_id: int) -> bool:
     return rec.created_by == user_id or any(c.user_id == user_id for c in rec.coauthors)
 
 
-def require_as(s: Session, actor_id: Actor, action: Action, roundtable_id: int, *, is_author: bool = False,
-               or_author: bool = False, refused: str | None = None, lock: bool = False) -> Granted:
+def require_as(
+    s: Session,
+    actor_id: Actor,
+    action: Action,
+    roundtable_id: int,
+    *,
+    is_author: bool = False,
+    or_author: bool = False,
+    refused: str | None = None,
+    lock: bool = False,
+) -> Granted:
     """``_base.require`` for the content services: the policy decides who may do ``action``.
 
     ``refused``: when the policy refuses because of the role (not the phase, not membership), the message
@@ -165,26 +191,50 @@ def require_as(s: Session, actor_id: Actor, action: Action, roundtable_id: int, 
         raise
 
 
-def load_for_write(s: Session, actor_id: Actor, recommendation_id: int, action: Action = Action.EDIT, *,
-                   refused: str | None = None, or_author: bool = False) -> tuple[User, Role, Recommendation]:
+def load_for_write(
+    s: Session,
+    actor_id: Actor,
+    recommendation_id: int,
+    action: Action = Action.EDIT,
+    *,
+    refused: str | None = None,
+    or_author: bool = False,
+) -> tuple[User, Role, Recommendation]:
     """Actor, their role and the locked recommendation, when the policy lets the actor do ``action`` on it
     (``require_as``: for EDIT, experts on their own recommendation). Raises PermissionDenied, NotFound."""
     rec = get(s, Recommendation, recommendation_id, "Recommendation", lock=True)
     author = isinstance(actor_id, int) and is_author(rec, actor_id)
-    granted = require_as(s, actor_id, action, rec.roundtable_id, is_author=author, or_author=or_author and author,
-                         refused=refused)
+    granted = require_as(
+        s, actor_id, action, rec.roundtable_id, is_author=author, or_author=or_author and author, refused=refused
+    )
     user = granted.user if granted.user is not None else actor(s, actor_ref(actor_id))
     return user, granted.role, rec
 
 
 def add_revision(
-    s: Session, rec: Recommendation, *, author_id: int, content: dict[str, Any], kind: str, note: str = "",
-    base_revision_id: int | None, submission_key: str | None = None,
+    s: Session,
+    rec: Recommendation,
+    *,
+    author_id: int,
+    content: dict[str, Any],
+    kind: str,
+    note: str = "",
+    base_revision_id: int | None,
+    submission_key: str | None = None,
 ) -> Revision:
     """Append a revision and make it current (the caller holds the recommendation's lock)."""
     number = (s.scalar(select(func.max(Revision.number)).where(Revision.recommendation_id == rec.id)) or 0) + 1
-    rev = Revision(recommendation_id=rec.id, number=number, content=content, author_id=author_id, kind=kind,
-                   note=note, base_revision_id=base_revision_id, submission_key=submission_key, created_at=utcnow())
+    rev = Revision(
+        recommendation_id=rec.id,
+        number=number,
+        content=content,
+        author_id=author_id,
+        kind=kind,
+        note=note,
+        base_revision_id=base_revision_id,
+        submission_key=submission_key,
+        created_at=utcnow(),
+    )
     s.add(rev)
     s.flush()
     rec.current_revision_id = rev.id
@@ -210,8 +260,9 @@ def create_recommendation(
     key = _check_key(submission_key)
     with db.write() as s:
         # Lock the roundtable row so two creations cannot take the same number (PostgreSQL).
-        require_as(s, actor_id, Action.DRAFT, roundtable_id, refused="svc.recommendations.observers_cannot_draft",
-                   lock=True)
+        require_as(
+            s, actor_id, Action.DRAFT, roundtable_id, refused="svc.recommendations.observers_cannot_draft", lock=True
+        )
         user = actor(s, actor_ref(actor_id))
         if key:
             existing = s.scalar(select(Revision).where(Revision.submission_key == key))
@@ -221,19 +272,42 @@ def create_recommendation(
                     raise InvalidInput(KEY_TAKEN, field="submission_key")
                 return load_view(s, earlier)
         top = s.execute(
-            select(func.max(Recommendation.number), func.max(Recommendation.position))
-            .where(Recommendation.roundtable_id == roundtable_id)
+            select(func.max(Recommendation.number), func.max(Recommendation.position)).where(
+                Recommendation.roundtable_id == roundtable_id
+            )
         ).one()
         stored = content_to_json(data.content)
-        rec = Recommendation(roundtable_id=roundtable_id, number=(top[0] or 0) + 1, position=(top[1] or 0) + 1,
-                             topic=data.topic, priority=data.priority.value, status=RecStatus.DRAFT.value,
-                             created_by=user.id, created_at=utcnow())
+        rec = Recommendation(
+            roundtable_id=roundtable_id,
+            number=(top[0] or 0) + 1,
+            position=(top[1] or 0) + 1,
+            topic=data.topic,
+            priority=data.priority.value,
+            status=RecStatus.DRAFT.value,
+            created_by=user.id,
+            created_at=utcnow(),
+        )
         s.add(rec)
         s.flush()
-        rev = add_revision(s, rec, author_id=user.id, content=stored, kind="create", note=data.note,
-                           base_revision_id=None, submission_key=key)
-        audit(s, actor_id=user.id, roundtable_id=roundtable_id, action="recommendation.create",
-              object_type="recommendation", object_id=rec.id, details={"number": rec.number, "revision": rev.number})
+        rev = add_revision(
+            s,
+            rec,
+            author_id=user.id,
+            content=stored,
+            kind="create",
+            note=data.note,
+            base_revision_id=None,
+            submission_key=key,
+        )
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=roundtable_id,
+            action="recommendation.create",
+            object_type="recommendation",
+            object_id=rec.id,
+            details={"number": rec.number, "revision": rev.number},
+        )
         return load_view(s, rec)
 
 
@@ -255,8 +329,9 @@ def _outcome(view: RecommendationView, *, revision_saved: bool, details: list[st
     return EditOutcome(**dict(view), revision_saved=revision_saved, details=details)
 
 
-def _apply_details(rec: Recommendation, rev: Revision | None, *, topic: str | None,
-                   priority: str | None) -> dict[str, list[str]]:
+def _apply_details(
+    rec: Recommendation, rev: Revision | None, *, topic: str | None, priority: str | None
+) -> dict[str, list[str]]:
     """Set topic and priority (details not voted on: no revision); {name: [before, after]} of what changed."""
     changed: dict[str, list[str]] = {}
     if topic is not None and topic != rec.topic:
@@ -319,16 +394,20 @@ def edit_recommendation(
     conflict: Conflict | None = None
     try:
         with db.write() as s:
-            user, _role, rec = load_for_write(s, actor_id, recommendation_id, Action.EDIT,
-                                              refused="svc.recommendations.who_edits")
+            user, _role, rec = load_for_write(
+                s, actor_id, recommendation_id, Action.EDIT, refused="svc.recommendations.who_edits"
+            )
             if rec.status not in EDITABLE_STATUSES:
                 raise PermissionDenied("svc.recommendations.status_not_editable", status=Word(rec.status))
             if key:
                 existing = s.scalar(select(Revision).where(Revision.submission_key == key))
                 if existing is not None:
                     if existing.kind != "edit" or not same_submission(
-                            existing.author_id, existing.recommendation_id, user_id=user.id,
-                            expected_recommendation_id=rec.id):
+                        existing.author_id,
+                        existing.recommendation_id,
+                        user_id=user.id,
+                        expected_recommendation_id=rec.id,
+                    ):
                         raise InvalidInput(KEY_TAKEN, field="submission_key")
                     return _outcome(load_view(s, rec), revision_saved=True, details=[])
             current = s.get(Revision, rec.current_revision_id)
@@ -345,18 +424,39 @@ def edit_recommendation(
             if conflict is None:
                 rev = None
                 if text_changed:
-                    rev = add_revision(s, rec, author_id=user.id, content=stored, kind="edit", note=data.note,
-                                       base_revision_id=base_revision_id, submission_key=key)
+                    rev = add_revision(
+                        s,
+                        rec,
+                        author_id=user.id,
+                        content=stored,
+                        kind="edit",
+                        note=data.note,
+                        base_revision_id=base_revision_id,
+                        submission_key=key,
+                    )
                 changed = _apply_details(rec, rev or current, topic=new_topic, priority=new_priority)
                 _resolve_kept(s, rec, user.id, list(merged_draft_ids or []), rec.current_revision_id)
                 if rev is not None:
-                    audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.edit",
-                          object_type="recommendation", object_id=rec.id,
-                          details={"revision": rev.number, **({"changed": changed} if changed else {})})
+                    audit(
+                        s,
+                        actor_id=user.id,
+                        roundtable_id=rec.roundtable_id,
+                        action="recommendation.edit",
+                        object_type="recommendation",
+                        object_id=rec.id,
+                        details={"revision": rev.number, **({"changed": changed} if changed else {})},
+                    )
                 elif changed:
                     rec.updated_at = utcnow()
-                    audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.details",
-                          object_type="recommendation", object_id=rec.id, details=changed)
+                    audit(
+                        s,
+                        actor_id=user.id,
+                        roundtable_id=rec.roundtable_id,
+                        action="recommendation.details",
+                        object_type="recommendation",
+                        object_id=rec.id,
+                        details=changed,
+                    )
                 s.flush()
                 return _outcome(load_view(s, rec), revision_saved=rev is not None, details=sorted(changed))
     except IntegrityError:
@@ -365,8 +465,12 @@ def edit_recommendation(
             with db.read() as s:
                 existing = s.scalar(select(Revision).where(Revision.submission_key == key))
                 if existing is not None:
-                    if not same_submission(existing.author_id, existing.recommendation_id, user_id=actor_id,
-                                           expected_recommendation_id=recommendation_id):
+                    if not same_submission(
+                        existing.author_id,
+                        existing.recommendation_id,
+                        user_id=actor_id,
+                        expected_recommendation_id=recommendation_id,
+                    ):
                         raise InvalidInput(KEY_TAKEN, field="submission_key") from None
                     view = load_view(s, get(s, Recommendation, existing.recommendation_id, "Recommendation"))
                     return _outcome(view, revision_saved=True, details=[])
@@ -376,27 +480,53 @@ def edit_recommendation(
     raise conflict
 
 
-def _conflict(s: Session, rec: Recommendation, user: User, current: Revision, base_revision_id: int,
-              stored: dict[str, Any], data: EditInput) -> Conflict:
+def _conflict(
+    s: Session,
+    rec: Recommendation,
+    user: User,
+    current: Revision,
+    base_revision_id: int,
+    stored: dict[str, Any],
+    data: EditInput,
+) -> Conflict:
     """Keep the losing text and describe the revision that won (number, author, time)."""
-    draft = RejectedEdit(recommendation_id=rec.id, author_id=user.id, base_revision_id=base_revision_id,
-                         current_revision_id=current.id, content=stored, note=data.note, created_at=utcnow())
+    draft = RejectedEdit(
+        recommendation_id=rec.id,
+        author_id=user.id,
+        base_revision_id=base_revision_id,
+        current_revision_id=current.id,
+        content=stored,
+        note=data.note,
+        created_at=utcnow(),
+    )
     s.add(draft)
     s.flush()
-    audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.edit_conflict",
-          object_type="recommendation", object_id=rec.id,
-          details={"draft_id": draft.id, "base_revision_id": base_revision_id, "current_revision": current.number})
+    audit(
+        s,
+        actor_id=user.id,
+        roundtable_id=rec.roundtable_id,
+        action="recommendation.edit_conflict",
+        object_type="recommendation",
+        object_id=rec.id,
+        details={"draft_id": draft.id, "base_revision_id": base_revision_id, "current_revision": current.number},
+    )
     author = s.get(User, current.author_id)
     return Conflict(
-        "svc.recommendations.edit_conflict", number=current.number,
-        current=content_from_json(current.content), yours=data.content,
-        current_revision_id=current.id, saved_draft_id=draft.id, current_revision_number=current.number,
-        current_author_name=author.display_name if author else None, current_saved_at=current.created_at,
+        "svc.recommendations.edit_conflict",
+        number=current.number,
+        current=content_from_json(current.content),
+        yours=data.content,
+        current_revision_id=current.id,
+        saved_draft_id=draft.id,
+        current_revision_number=current.number,
+        current_author_name=author.display_name if author else None,
+        current_saved_at=current.created_at,
     )
 
 
-def with_actions(s: Session, actor_id: Actor, roundtable_id: int, views: list[RecommendationView],
-                 role: Role | None) -> list[RecommendationView]:
+def with_actions(
+    s: Session, actor_id: Actor, roundtable_id: int, views: list[RecommendationView], role: Role | None
+) -> list[RecommendationView]:
     """``views`` carrying what the actor (whose ``role`` it is) may do with each (``policy.actions``, with
     ``is_author``). One query (the roundtable, when not already in the session)."""
     if not views:
@@ -406,8 +536,11 @@ def with_actions(s: Session, actor_id: Actor, roundtable_id: int, views: list[Re
     out = []
     for view in views:
         author = isinstance(actor_id, int) and (view.created_by == actor_id or actor_id in view.coauthor_ids)
-        out.append(view.model_copy(update={"actions": policy.actions(role=role, phase=rt.phase, moderators_vote=mv,
-                                                                     is_author=author)}))
+        out.append(
+            view.model_copy(
+                update={"actions": policy.actions(role=role, phase=rt.phase, moderators_vote=mv, is_author=author)}
+            )
+        )
     return out
 
 
@@ -462,7 +595,8 @@ def list_recommendations(
             .join(User, User.id == Revision.author_id)
             .where(*where)
             .order_by(Recommendation.position, Recommendation.id)
-            .limit(page_size).offset((page - 1) * page_size)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
         ).all()
         items = with_actions(s, actor_id, roundtable_id, _views(s, rows), role)
         return RecommendationPage(items=items, total=total, page=page, page_size=page_size)
@@ -475,7 +609,8 @@ def _views(s: Session, rows: Any) -> list[RecommendationView]:
     if ids:
         for rid, uid in s.execute(
             select(Coauthor.recommendation_id, Coauthor.user_id)
-            .where(Coauthor.recommendation_id.in_(ids)).order_by(Coauthor.user_id)
+            .where(Coauthor.recommendation_id.in_(ids))
+            .order_by(Coauthor.user_id)
         ):
             coauthors[rid].append(uid)
     return [_rec_view(rec, rev, name, coauthors[rec.id]) for rec, rev, name in rows]
@@ -505,14 +640,24 @@ def list_topics(db: Database, *, actor_id: Actor, roundtable_id: int) -> list[st
     """The distinct topics used in a roundtable."""
     with db.read() as s:
         member_role(s, actor(s, actor_ref(actor_id)), roundtable_id)
-        return [t for t in s.scalars(
-            select(Recommendation.topic).where(Recommendation.roundtable_id == roundtable_id, Recommendation.topic != "")
-            .distinct().order_by(Recommendation.topic)
-        )]
+        return [
+            t
+            for t in s.scalars(
+                select(Recommendation.topic)
+                .where(Recommendation.roundtable_id == roundtable_id, Recommendation.topic != "")
+                .distinct()
+                .order_by(Recommendation.topic)
+            )
+        ]
 
 
 def set_status(
-    db: Database, *, actor_id: Actor, recommendation_id: int, status: str, reason: str = "",
+    db: Database,
+    *,
+    actor_id: Actor,
+    recommendation_id: int,
+    status: str,
+    reason: str = "",
     merged_into_id: int | None = None,
 ) -> RecommendationView:
     """Move a recommendation along a defined path (moderators, admins; authors may withdraw their own).
@@ -526,9 +671,14 @@ def set_status(
     reason_text = parse(_ReasonInput, reason=reason).reason
     with db.write() as s:
         # Moderation; besides, the authors may withdraw their own recommendation.
-        user, _role, rec = load_for_write(s, actor_id, recommendation_id, Action.MODERATE,
-                                          or_author=target == RecStatus.WITHDRAWN,
-                                          refused="svc.recommendations.who_changes_status")
+        user, _role, rec = load_for_write(
+            s,
+            actor_id,
+            recommendation_id,
+            Action.MODERATE,
+            or_author=target == RecStatus.WITHDRAWN,
+            refused="svc.recommendations.who_changes_status",
+        )
         current = RecStatus(rec.status)
         check_transition(current, target)
         if target == RecStatus.MERGED:
@@ -540,10 +690,20 @@ def set_status(
             rec.merged_into_id = other.id
         rec.status = target.value
         rec.updated_at = utcnow()
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.status",
-              object_type="recommendation", object_id=rec.id,
-              details={"from": current.value, "to": target.value, "reason": reason_text,
-                       "merged_into_id": rec.merged_into_id})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action="recommendation.status",
+            object_type="recommendation",
+            object_id=rec.id,
+            details={
+                "from": current.value,
+                "to": target.value,
+                "reason": reason_text,
+                "merged_into_id": rec.merged_into_id,
+            },
+        )
         return load_view(s, rec)
 
 
@@ -557,16 +717,23 @@ def set_details(
     """Change topic or priority (authors, moderators, admins): details not voted on, so no revision."""
     new_topic, new_priority = _checked_details(topic, priority)
     with db.write() as s:
-        user, _role, rec = load_for_write(s, actor_id, recommendation_id, Action.EDIT,
-                                          refused="svc.recommendations.who_changes")
+        user, _role, rec = load_for_write(
+            s, actor_id, recommendation_id, Action.EDIT, refused="svc.recommendations.who_changes"
+        )
         if is_frozen(rec.status, Frozen.DETAILS):
             raise PermissionDenied("svc.frozen.details")
-        changed = _apply_details(rec, s.get(Revision, rec.current_revision_id), topic=new_topic,
-                                 priority=new_priority)
+        changed = _apply_details(rec, s.get(Revision, rec.current_revision_id), topic=new_topic, priority=new_priority)
         if changed:
             rec.updated_at = utcnow()
-            audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.details",
-                  object_type="recommendation", object_id=rec.id, details=changed)
+            audit(
+                s,
+                actor_id=user.id,
+                roundtable_id=rec.roundtable_id,
+                action="recommendation.details",
+                object_type="recommendation",
+                object_id=rec.id,
+                details=changed,
+            )
         return load_view(s, rec)
 
 
@@ -579,25 +746,42 @@ def renumber(db: Database, *, actor_id: Actor, roundtable_id: int, order: list[i
     with db.write() as s:
         require_as(s, actor_id, Action.MODERATE, roundtable_id, refused="svc.recommendations.who_renumbers", lock=True)
         user = actor(s, actor_ref(actor_id))
-        recs = {r.id: r for r in s.scalars(
-            select(Recommendation).where(Recommendation.roundtable_id == roundtable_id).with_for_update()
-        )}
+        recs = {
+            r.id: r
+            for r in s.scalars(
+                select(Recommendation).where(Recommendation.roundtable_id == roundtable_id).with_for_update()
+            )
+        }
         if sorted(order) != sorted(recs) or len(set(order)) != len(order):
             raise InvalidInput("svc.recommendations.order_each_once", field="order")
         before = {rid: recs[rid].number for rid in order}
         # Two passes: negative numbers first, so swapping never trips the unique (roundtable, number).
-        s.execute(update(Recommendation).where(Recommendation.roundtable_id == roundtable_id)
-                  .values(number=-Recommendation.number, version=Recommendation.version + 1),
-                  execution_options={"synchronize_session": False})
+        s.execute(
+            update(Recommendation)
+            .where(Recommendation.roundtable_id == roundtable_id)
+            .values(number=-Recommendation.number, version=Recommendation.version + 1),
+            execution_options={"synchronize_session": False},
+        )
         for index, rid in enumerate(order, start=1):
-            s.execute(update(Recommendation).where(Recommendation.id == rid)
-                      .values(number=index, position=index), execution_options={"synchronize_session": False})
+            s.execute(
+                update(Recommendation).where(Recommendation.id == rid).values(number=index, position=index),
+                execution_options={"synchronize_session": False},
+            )
         s.expire_all()
-        audit(s, actor_id=user.id, roundtable_id=roundtable_id, action="recommendation.renumber",
-              object_type="roundtable", object_id=roundtable_id,
-              details={"numbers": {str(rid): [before[rid], i] for i, rid in enumerate(order, start=1)}})
-        rows = s.scalars(select(Recommendation).where(Recommendation.roundtable_id == roundtable_id)
-                         .order_by(Recommendation.position)).all()
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=roundtable_id,
+            action="recommendation.renumber",
+            object_type="roundtable",
+            object_id=roundtable_id,
+            details={"numbers": {str(rid): [before[rid], i] for i, rid in enumerate(order, start=1)}},
+        )
+        rows = s.scalars(
+            select(Recommendation)
+            .where(Recommendation.roundtable_id == roundtable_id)
+            .order_by(Recommendation.position)
+        ).all()
         return [load_view(s, r) for r in rows]
 
 
@@ -606,15 +790,26 @@ def set_coauthors(db: Database, *, actor_id: Actor, recommendation_id: int, user
     with db.write() as s:
         # Choosing the co-authors is the creator's change (co-authors do not choose each other), or staff's.
         rec = get(s, Recommendation, recommendation_id, "Recommendation", lock=True)
-        require_as(s, actor_id, Action.EDIT, rec.roundtable_id, is_author=rec.created_by == actor_id,
-                   refused="svc.recommendations.who_chooses_coauthors")
+        require_as(
+            s,
+            actor_id,
+            Action.EDIT,
+            rec.roundtable_id,
+            is_author=rec.created_by == actor_id,
+            refused="svc.recommendations.who_chooses_coauthors",
+        )
         user = actor(s, actor_ref(actor_id))
         if is_frozen(rec.status, Frozen.COAUTHORS):
             raise PermissionDenied("svc.frozen.coauthors")
         wanted = sorted(set(user_ids) - {rec.created_by})
         if wanted:
-            roles = dict(s.execute(select(Membership.user_id, Membership.role).where(
-                Membership.roundtable_id == rec.roundtable_id, Membership.user_id.in_(wanted))).all())
+            roles = dict(
+                s.execute(
+                    select(Membership.user_id, Membership.role).where(
+                        Membership.roundtable_id == rec.roundtable_id, Membership.user_id.in_(wanted)
+                    )
+                ).all()
+            )
             for uid in wanted:
                 if roles.get(uid) not in policy.ROLE_RULES[Action.DRAFT]:
                     raise InvalidInput("svc.recommendations.coauthor_not_contributor", field="user_ids", uid=uid)
@@ -623,17 +818,30 @@ def set_coauthors(db: Database, *, actor_id: Actor, recommendation_id: int, user
         have = {c.user_id for c in rec.coauthors}
         rec.coauthors.extend(Coauthor(user_id=uid, added_at=utcnow()) for uid in wanted if uid not in have)
         rec.updated_at = utcnow()
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.coauthors",
-              object_type="recommendation", object_id=rec.id, details={"from": before, "to": wanted})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action="recommendation.coauthors",
+            object_type="recommendation",
+            object_id=rec.id,
+            details={"from": before, "to": wanted},
+        )
         s.flush()
         return load_view(s, rec)
 
 
 def _rejected_view(d: RejectedEdit) -> RejectedEditView:
     return RejectedEditView(
-        id=d.id, recommendation_id=d.recommendation_id, author_id=d.author_id, base_revision_id=d.base_revision_id,
-        current_revision_id=d.current_revision_id, content=content_from_json(d.content), note=d.note,
-        created_at=d.created_at, resolved_revision_id=d.resolved_revision_id,
+        id=d.id,
+        recommendation_id=d.recommendation_id,
+        author_id=d.author_id,
+        base_revision_id=d.base_revision_id,
+        current_revision_id=d.current_revision_id,
+        content=content_from_json(d.content),
+        note=d.note,
+        created_at=d.created_at,
+        resolved_revision_id=d.resolved_revision_id,
     )
 
 
@@ -679,5 +887,12 @@ def resolve_rejected_edit(db: Database, *, actor_id: Actor, draft_id: int, revis
             raise InvalidInput("svc.recommendations.revision_other_rec")
         d.resolved_revision_id = rev.id
         rec = get(s, Recommendation, d.recommendation_id, "Recommendation")
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.conflict_resolved",
-              object_type="recommendation", object_id=rec.id, details={"draft_id": d.id, "revision": rev.number})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action="recommendation.conflict_resolved",
+            object_type="recommendation",
+            object_id=rec.id,
+            details={"draft_id": d.id, "revision": rev.number},
+        )

@@ -39,8 +39,10 @@ def list_revisions(db: Database, *, actor_id: Actor, recommendation_id: int) -> 
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         member_role(s, actor(s, actor_ref(actor_id)), rec.roundtable_id)
         rows = s.execute(
-            select(Revision, User.display_name).join(User, User.id == Revision.author_id)
-            .where(Revision.recommendation_id == rec.id).order_by(Revision.number)
+            select(Revision, User.display_name)
+            .join(User, User.id == Revision.author_id)
+            .where(Revision.recommendation_id == rec.id)
+            .order_by(Revision.number)
         ).all()
         return [_revision_view(rev, name) for rev, name in rows]
 
@@ -65,9 +67,13 @@ def list_detail_changes(db: Database, *, actor_id: Actor, recommendation_id: int
         rec = get(s, Recommendation, recommendation_id, "Recommendation")
         member_role(s, actor(s, actor_ref(actor_id)), rec.roundtable_id)
         rows = s.execute(
-            select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
-            .where(AuditEvent.object_type == "recommendation", AuditEvent.object_id == rec.id,
-                   AuditEvent.action.in_(("recommendation.details", "recommendation.edit")))
+            select(AuditEvent, User.display_name)
+            .outerjoin(User, User.id == AuditEvent.actor_id)
+            .where(
+                AuditEvent.object_type == "recommendation",
+                AuditEvent.object_id == rec.id,
+                AuditEvent.action.in_(("recommendation.details", "recommendation.edit")),
+            )
             .order_by(AuditEvent.at, AuditEvent.id)
         ).all()
         out: list[DetailChange] = []
@@ -80,9 +86,16 @@ def list_detail_changes(db: Database, *, actor_id: Actor, recommendation_id: int
                 pair = changed.get(field)
                 if isinstance(pair, list) and len(pair) == 2:
                     revision = details.get("revision") if event.action == "recommendation.edit" else None
-                    out.append(DetailChange(at=event.at, actor_name=name or "", field=field, before=str(pair[0]),
-                                            after=str(pair[1]),
-                                            revision=revision if isinstance(revision, int) else None))
+                    out.append(
+                        DetailChange(
+                            at=event.at,
+                            actor_name=name or "",
+                            field=field,
+                            before=str(pair[0]),
+                            after=str(pair[1]),
+                            revision=revision if isinstance(revision, int) else None,
+                        )
+                    )
         return out
 
 
@@ -120,15 +133,18 @@ def diff_revisions(
                 after = (b or {}).get(name, "")
                 if not before and not after:
                     continue
-                fields.append(FieldDiff(lang=lang, field=name, segments=word_diff(before, after), changed=before != after))
+                fields.append(
+                    FieldDiff(lang=lang, field=name, segments=word_diff(before, after), changed=before != after)
+                )
         return RevisionDiff(old_number=old.number, new_number=new.number, fields=fields)
 
 
 def restore_revision(db: Database, *, actor_id: Actor, recommendation_id: int, revision_id: int) -> RecommendationView:
     """Make an old revision's text current again, as a new revision (history is never rewritten)."""
     with db.write() as s:
-        user, _role, rec = load_for_write(s, actor_id, recommendation_id, Action.EDIT,
-                                          refused="svc.recommendations.who_restores")
+        user, _role, rec = load_for_write(
+            s, actor_id, recommendation_id, Action.EDIT, refused="svc.recommendations.who_restores"
+        )
         if rec.status not in EDITABLE_STATUSES:
             raise PermissionDenied("svc.recommendations.status_not_editable", status=Word(rec.status))
         old = get(s, Revision, revision_id, "Revision")
@@ -136,12 +152,24 @@ def restore_revision(db: Database, *, actor_id: Actor, recommendation_id: int, r
             raise NotFound("svc.recommendations.revision_other_rec")
         current = s.get(Revision, rec.current_revision_id)
         # Restoring the same words would only make every vote stale (domain.revisions).
-        if old.id == rec.current_revision_id or not voted_text_changed(current.content if current else {},
-                                                                      old.content):
+        if old.id == rec.current_revision_id or not voted_text_changed(current.content if current else {}, old.content):
             raise InvalidInput("svc.recommendations.revision_already_current")
-        rev = add_revision(s, rec, author_id=user.id, content=dict(old.content), kind="restore",
-                           note=program_note(Msg("svc.content.note_restored", number=old.number)), base_revision_id=rec.current_revision_id)
-        audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.restore",
-              object_type="recommendation", object_id=rec.id, details={"from": old.number, "revision": rev.number})
+        rev = add_revision(
+            s,
+            rec,
+            author_id=user.id,
+            content=dict(old.content),
+            kind="restore",
+            note=program_note(Msg("svc.content.note_restored", number=old.number)),
+            base_revision_id=rec.current_revision_id,
+        )
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rec.roundtable_id,
+            action="recommendation.restore",
+            object_type="recommendation",
+            object_id=rec.id,
+            details={"from": old.number, "revision": rev.number},
+        )
         return load_view(s, rec)
-

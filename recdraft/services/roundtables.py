@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
 from recdraft.db.models import Coauthor, Membership, Recommendation, Revision, Roundtable, User, utcnow
-from recdraft.domain.phases import is_read_only
 from recdraft.domain import policy
+from recdraft.domain.phases import is_read_only
 from recdraft.domain.policy import PHASE_REFUSALS, ROLE_REFUSALS, ROLE_RULES, Action
 from recdraft.domain.roles import ModerationMode, Phase, Role
 from recdraft.domain.statuses import RecStatus
@@ -45,8 +45,8 @@ from recdraft.services._base import (
     deny_unless,
     get,
     member_role,
-    require_system_admin,
     require,
+    require_system_admin,
     role_of,
 )
 
@@ -64,8 +64,12 @@ SETTING_KEYS = frozenset(DEFAULT_SETTINGS) | frozenset(SETUP_SETTINGS) | {"organ
 MEMO_LANGUAGES = ("kk", "ru", "en", "kk+ru")
 # The voting defaults the open-round form starts from (fractions as text, as RoundRules reads them).
 VOTING_DEFAULT_KEYS = ("quorum", "threshold", "delphi_agreement_share", "delphi_max_iqr", "blocks_prevent_adoption")
-VOTING_LABELS = {"quorum": "quorum", "threshold": "threshold", "delphi_agreement_share": "Delphi agreement share",
-                 "delphi_max_iqr": "Delphi largest spread (IQR)"}
+VOTING_LABELS = {
+    "quorum": "quorum",
+    "threshold": "threshold",
+    "delphi_agreement_share": "Delphi agreement share",
+    "delphi_max_iqr": "Delphi largest spread (IQR)",
+}
 MAX_TOPICS = 200
 MAX_LEGAL_REFERENCES = 200
 OUTGOING_NUMBER_LIMIT = 100
@@ -111,7 +115,9 @@ def _localized(label: str, limit: int, *, single_line: bool):
             if is_blank(text):
                 continue
             if len(text) > limit:
-                raise InvalidValue("svc.roundtables.localized_too_long", label=Word(label), limit=limit, length=len(text))
+                raise InvalidValue(
+                    "svc.roundtables.localized_too_long", label=Word(label), limit=limit, length=len(text)
+                )
             out[lang] = text
         unknown = set(value) - set(LANGS)
         if unknown:
@@ -159,10 +165,16 @@ class RoundtableInput(Input):
 
     _title = field_validator("title", mode="before")(_localized("Title", LIMITS["title"], single_line=True))
     _venue = field_validator("venue", mode="before")(_localized("Venue", LIMITS["title"], single_line=True))
-    _org = field_validator("organisers", mode="before")(_localized("Organisers", LIMITS["responsible_body"], single_line=False))
-    _addr = field_validator("addressee", mode="before")(_localized("Addressee", LIMITS["responsible_body"], single_line=False))
+    _org = field_validator("organisers", mode="before")(
+        _localized("Organisers", LIMITS["responsible_body"], single_line=False)
+    )
+    _addr = field_validator("addressee", mode="before")(
+        _localized("Addressee", LIMITS["responsible_body"], single_line=False)
+    )
     _bg = field_validator("background", mode="before")(_localized("Background", LIMITS["rationale"], single_line=False))
-    _sum = field_validator("summary", mode="before")(_localized("Executive summary", LIMITS["rationale"], single_line=False))
+    _sum = field_validator("summary", mode="before")(
+        _localized("Executive summary", LIMITS["rationale"], single_line=False)
+    )
     _date = field_validator("held_on", mode="before")(parse_held_on)
     _mode = field_validator("moderation_mode", mode="before")(_moderation_mode)
 
@@ -220,16 +232,18 @@ def _legal_references(value: Any, languages: list[str]) -> list[str | dict[str, 
         if is_blank(text):
             continue
         if len(text) > LIMITS["title"]:
-            raise InvalidValue("svc.roundtables.legal_reference_too_long", title=LIMITS['title'], length=len(text))
+            raise InvalidValue("svc.roundtables.legal_reference_too_long", title=LIMITS["title"], length=len(text))
         out.append(text)
     if len(out) > MAX_LEGAL_REFERENCES:
-        raise InvalidValue("svc.roundtables.legal_references_count", max_legal_references=MAX_LEGAL_REFERENCES, out=len(out))
+        raise InvalidValue(
+            "svc.roundtables.legal_references_count", max_legal_references=MAX_LEGAL_REFERENCES, out=len(out)
+        )
     return out
 
 
 def _record_language(value: Any, languages: list[str]) -> str:
     if value not in languages:
-        raise InvalidValue("svc.setup.record_language", languages=', '.join(languages))
+        raise InvalidValue("svc.setup.record_language", languages=", ".join(languages))
     return value
 
 
@@ -246,19 +260,58 @@ def _memo_languages(value: Any, languages: list[str]) -> list[str]:
             if not {"kk", "ru"} <= set(languages):
                 raise InvalidValue("svc.setup.memo_bilingual")
         elif item not in languages:
-            raise InvalidValue("svc.setup.memo_language_outside", lang=item, languages=', '.join(languages))
+            raise InvalidValue("svc.setup.memo_language_outside", lang=item, languages=", ".join(languages))
         if item not in out:
             out.append(item)
     return [code for code in MEMO_LANGUAGES if code in out]
 
 
-_LATIN = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
-    "э": "e", "ю": "yu", "я": "ya", "ә": "a", "ғ": "g", "қ": "q", "ң": "n", "ө": "o", "ұ": "u", "ү": "u",
-    "һ": "h", "і": "i",
-})
+_LATIN = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ё": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "ә": "a",
+        "ғ": "g",
+        "қ": "q",
+        "ң": "n",
+        "ө": "o",
+        "ұ": "u",
+        "ү": "u",
+        "һ": "h",
+        "і": "i",
+    }
+)
 
 
 def topic_key_from(label: str) -> str:
@@ -335,8 +388,13 @@ def _voting_defaults(value: Any, languages: list[str]) -> dict[str, Any]:
         detail = str(first.get("ctx", {}).get("error") or first.get("msg") or exc)
         raise InvalidValue("svc.setup.voting_together", detail=detail) from None
     dumped = rules.model_dump(mode="json")
-    return {key: dumped[key] for key in (*VOTING_DEFAULT_KEYS, *[k for k in RoundRules.model_fields
-                                                                    if k in value and k not in VOTING_DEFAULT_KEYS])}
+    return {
+        key: dumped[key]
+        for key in (
+            *VOTING_DEFAULT_KEYS,
+            *[k for k in RoundRules.model_fields if k in value and k not in VOTING_DEFAULT_KEYS],
+        )
+    }
 
 
 def _signatory(value: Any, languages: list[str]) -> dict[str, dict[str, str]]:
@@ -470,26 +528,49 @@ def create_roundtable(
     Every field is checked first, then everything is written in one transaction.
     Raises InvalidInput (naming the field or setting), PermissionDenied.
     """
-    data = parse(RoundtableInput, title=title, held_on=held_on, venue=venue or {}, organisers=organisers or {},
-                 addressee=addressee or {}, background=background or {}, summary=summary or {},
-                 languages=list(languages) if isinstance(languages, (list, tuple)) else languages,
-                 moderation_mode=moderation_mode)
+    data = parse(
+        RoundtableInput,
+        title=title,
+        held_on=held_on,
+        venue=venue or {},
+        organisers=organisers or {},
+        addressee=addressee or {},
+        background=background or {},
+        summary=summary or {},
+        languages=list(languages) if isinstance(languages, (list, tuple)) else languages,
+        moderation_mode=moderation_mode,
+    )
     start = _starting_phase(phase)
     checked = checked_settings(settings, data.languages)
     with db.write() as s:
         creator = _require_creator(s, actor_id)
         rt = Roundtable(
-            title=data.title, held_on=data.held_on, venue=data.venue, organisers=data.organisers,
-            addressee=data.addressee, background=data.background, summary=data.summary,
-            languages=data.languages, phase=start, moderation_mode=data.moderation_mode.value,
-            settings={**default_settings(data.languages), **checked}, created_by=creator.id if creator else None,
+            title=data.title,
+            held_on=data.held_on,
+            venue=data.venue,
+            organisers=data.organisers,
+            addressee=data.addressee,
+            background=data.background,
+            summary=data.summary,
+            languages=data.languages,
+            phase=start,
+            moderation_mode=data.moderation_mode.value,
+            settings={**default_settings(data.languages), **checked},
+            created_by=creator.id if creator else None,
         )
         s.add(rt)
         s.flush()
         if creator is not None:
             s.add(Membership(roundtable_id=rt.id, user_id=creator.id, role=Role.ADMIN.value, consent_named=True))
-        audit(s, actor_id=actor_ref(actor_id), roundtable_id=rt.id, action="roundtable.create",
-              object_type="roundtable", object_id=rt.id, details={"phase": start, "settings": sorted(checked)})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            roundtable_id=rt.id,
+            action="roundtable.create",
+            object_type="roundtable",
+            object_id=rt.id,
+            details={"phase": start, "settings": sorted(checked)},
+        )
         return _view(rt)
 
 
@@ -520,75 +601,123 @@ def copy_roundtable(
     with db.read() as s:
         src = get(s, Roundtable, source_id, "Roundtable")
         base = _view(src)
-    data = parse(RoundtableInput, title=title, held_on=held_on, venue=base.venue, organisers=base.organisers,
-                 addressee=base.addressee, background=base.background, summary={}, languages=base.languages,
-                 moderation_mode=base.moderation_mode)
+    data = parse(
+        RoundtableInput,
+        title=title,
+        held_on=held_on,
+        venue=base.venue,
+        organisers=base.organisers,
+        addressee=base.addressee,
+        background=base.background,
+        summary={},
+        languages=base.languages,
+        moderation_mode=base.moderation_mode,
+    )
     with db.write() as s:
         creator = _require_creator(s, actor_id)
         if creator is not None:
-            deny_unless(role_of(s, creator, source_id) == Role.ADMIN,
-                        "svc.setup.copy_admins")
+            deny_unless(role_of(s, creator, source_id) == Role.ADMIN, "svc.setup.copy_admins")
         src = get(s, Roundtable, source_id, "Roundtable")
         rt = Roundtable(
-            title=data.title, held_on=data.held_on, venue=data.venue, organisers=data.organisers,
-            addressee=data.addressee, background=data.background, summary={}, languages=data.languages,
-            phase=Phase.SETUP.value, moderation_mode=data.moderation_mode.value,
-            settings=_complete(dict(src.settings or {}), data.languages), created_by=creator.id if creator else None,
+            title=data.title,
+            held_on=data.held_on,
+            venue=data.venue,
+            organisers=data.organisers,
+            addressee=data.addressee,
+            background=data.background,
+            summary={},
+            languages=data.languages,
+            phase=Phase.SETUP.value,
+            moderation_mode=data.moderation_mode.value,
+            settings=_complete(dict(src.settings or {}), data.languages),
+            created_by=creator.id if creator else None,
         )
         s.add(rt)
         s.flush()
         members: dict[int, Membership] = {}
         if participants:
-            rows = s.execute(select(Membership).join(User, User.id == Membership.user_id)
-                             .where(Membership.roundtable_id == source_id, User.is_active.is_(True))
-                             .order_by(Membership.id)).scalars()
+            rows = s.execute(
+                select(Membership)
+                .join(User, User.id == Membership.user_id)
+                .where(Membership.roundtable_id == source_id, User.is_active.is_(True))
+                .order_by(Membership.id)
+            ).scalars()
             for m in rows:
-                members[m.user_id] = Membership(roundtable_id=rt.id, user_id=m.user_id, role=m.role,
-                                                organisation=m.organisation, group=m.group,
-                                                consent_named=m.consent_named)
+                members[m.user_id] = Membership(
+                    roundtable_id=rt.id,
+                    user_id=m.user_id,
+                    role=m.role,
+                    organisation=m.organisation,
+                    group=m.group,
+                    consent_named=m.consent_named,
+                )
         if creator is not None:
             mine = members.get(creator.id)
             if mine is None:
-                members[creator.id] = Membership(roundtable_id=rt.id, user_id=creator.id, role=Role.ADMIN.value,
-                                                 consent_named=True)
+                members[creator.id] = Membership(
+                    roundtable_id=rt.id, user_id=creator.id, role=Role.ADMIN.value, consent_named=True
+                )
             else:
                 mine.role = Role.ADMIN.value
         s.add_all(members.values())
         copied: dict[str, list[int]] = {}
         if recommendations:
             sources = s.execute(
-                select(Recommendation, Revision).join(Revision, Revision.id == Recommendation.current_revision_id)
+                select(Recommendation, Revision)
+                .join(Revision, Revision.id == Recommendation.current_revision_id)
                 .where(Recommendation.roundtable_id == source_id, Recommendation.status.not_in(_NOT_COPIED))
-                .order_by(Recommendation.position, Recommendation.id)).all()
+                .order_by(Recommendation.position, Recommendation.id)
+            ).all()
             now = utcnow()
             for position, (old, rev) in enumerate(sources, start=1):
-                rec = Recommendation(roundtable_id=rt.id, number=position, position=position, topic=old.topic,
-                                     priority=old.priority, status=RecStatus.DRAFT.value, created_by=old.created_by,
-                                     created_at=now, updated_at=now,
-                                     search_text=search_text_of(rev.content, old.topic),
-                                     languages=languages_of(rev.content))
+                rec = Recommendation(
+                    roundtable_id=rt.id,
+                    number=position,
+                    position=position,
+                    topic=old.topic,
+                    priority=old.priority,
+                    status=RecStatus.DRAFT.value,
+                    created_by=old.created_by,
+                    created_at=now,
+                    updated_at=now,
+                    search_text=search_text_of(rev.content, old.topic),
+                    languages=languages_of(rev.content),
+                )
                 rec.coauthors = [Coauthor(user_id=c.user_id, added_at=now) for c in old.coauthors]
                 s.add(rec)
                 s.flush()
-                first = Revision(recommendation_id=rec.id, number=1, content=dict(rev.content),
-                                 author_id=rev.author_id, kind="create", created_at=now, base_revision_id=None,
-                                 note=f"Copied from roundtable {source_id}, recommendation {old.number} "
-                                      f"(revision {rev.number})")
+                first = Revision(
+                    recommendation_id=rec.id,
+                    number=1,
+                    content=dict(rev.content),
+                    author_id=rev.author_id,
+                    kind="create",
+                    created_at=now,
+                    base_revision_id=None,
+                    note=f"Copied from roundtable {source_id}, recommendation {old.number} (revision {rev.number})",
+                )
                 s.add(first)
                 s.flush()
                 rec.current_revision_id = first.id
                 copied[str(rec.id)] = [old.id, rev.id]
-        audit(s, actor_id=actor_ref(actor_id), roundtable_id=rt.id, action="roundtable.copy",
-              object_type="roundtable", object_id=rt.id,
-              details={"source_id": source_id, "participants": len(members), "recommendations": copied})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            roundtable_id=rt.id,
+            action="roundtable.copy",
+            object_type="roundtable",
+            object_id=rt.id,
+            details={"source_id": source_id, "participants": len(members), "recommendations": copied},
+        )
         return _view(rt)
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def require_to_read(s: Session, actor_id: Actor, action: Action, roundtable_id: int, *,
-                    refusal: str | None = None) -> Granted:
+def require_to_read(
+    s: Session, actor_id: Actor, action: Action, roundtable_id: int, *, refusal: str | None = None
+) -> Granted:
     """``require`` for reading what the people of ``action`` see in every phase (the participants' e-mails, the
     audit log, the data for researchers): the policy's role rule for ``action``, whatever the phase, since an
     archived roundtable is still read. ``refusal`` names what is refused more exactly than the policy's sentence.
@@ -644,8 +773,10 @@ def list_my_roundtables(db: Database, *, actor_id: int) -> list[tuple[Roundtable
             views = [_view(rt) for rt in s.scalars(select(Roundtable).order_by(*_NEWEST_FIRST))]
             return [(view, _standing(view, Role.ADMIN)) for view in views]
         rows = s.execute(
-            select(Roundtable, Membership.role).join(Membership, Membership.roundtable_id == Roundtable.id)
-            .where(Membership.user_id == user.id).order_by(*_NEWEST_FIRST)
+            select(Roundtable, Membership.role)
+            .join(Membership, Membership.roundtable_id == Roundtable.id)
+            .where(Membership.user_id == user.id)
+            .order_by(*_NEWEST_FIRST)
         ).all()
         return [(view, _standing(view, Role(role))) for view, role in ((_view(rt), role) for rt, role in rows)]
 
@@ -675,8 +806,15 @@ def update_roundtable(db: Database, *, actor_id: Actor, roundtable_id: int, **ch
             if getattr(rt, name) != value:
                 setattr(rt, name, value)
                 changed[name] = True
-        audit(s, actor_id=actor_ref(actor_id), roundtable_id=rt.id, action="roundtable.update",
-              object_type="roundtable", object_id=rt.id, details={"fields": sorted(changed)})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            roundtable_id=rt.id,
+            action="roundtable.update",
+            object_type="roundtable",
+            object_id=rt.id,
+            details={"fields": sorted(changed)},
+        )
         return _view(rt)
 
 
@@ -691,8 +829,15 @@ def update_settings(db: Database, *, actor_id: Actor, roundtable_id: int, settin
         rt = require(s, actor_id, Action.CONFIGURE, roundtable_id, lock=True).roundtable
         checked = checked_settings(settings, list(rt.languages))
         rt.settings = {**_complete(rt.settings, list(rt.languages)), **checked}
-        audit(s, actor_id=actor_ref(actor_id), roundtable_id=rt.id, action="roundtable.settings",
-              object_type="roundtable", object_id=rt.id, details={"keys": sorted(settings)})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            roundtable_id=rt.id,
+            action="roundtable.settings",
+            object_type="roundtable",
+            object_id=rt.id,
+            details={"keys": sorted(settings)},
+        )
         return _view(rt)
 
 
@@ -701,20 +846,37 @@ def set_phase(db: Database, *, actor_id: Actor, roundtable_id: int, phase: str) 
     try:
         target = Phase(phase)
     except ValueError:
-        raise InvalidInput("svc.roundtables.unknown_phase", phase=phase, phase2=', '.join(p.value for p in Phase), field="phase") from None
+        raise InvalidInput(
+            "svc.roundtables.unknown_phase", phase=phase, phase2=", ".join(p.value for p in Phase), field="phase"
+        ) from None
     with db.write() as s:
         rt = require(s, actor_id, Action.CHANGE_PHASE, roundtable_id, lock=True).roundtable
         before = rt.phase
         rt.phase = target.value
-        audit(s, actor_id=actor_ref(actor_id), roundtable_id=rt.id, action="roundtable.phase",
-              object_type="roundtable", object_id=rt.id, details={"from": before, "to": target.value})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            roundtable_id=rt.id,
+            action="roundtable.phase",
+            object_type="roundtable",
+            object_id=rt.id,
+            details={"from": before, "to": target.value},
+        )
         return _view(rt)
 
 
 def _membership_view(m: Membership, u: User) -> MembershipView:
     return MembershipView(
-        id=m.id, roundtable_id=m.roundtable_id, user_id=u.id, username=u.username, display_name=u.display_name,
-        role=m.role, organisation=m.organisation, group=m.group, consent_named=m.consent_named, is_active=u.is_active,
+        id=m.id,
+        roundtable_id=m.roundtable_id,
+        user_id=u.id,
+        username=u.username,
+        display_name=u.display_name,
+        role=m.role,
+        organisation=m.organisation,
+        group=m.group,
+        consent_named=m.consent_named,
+        is_active=u.is_active,
     )
 
 
@@ -724,9 +886,14 @@ def lock_admins(s: Session, roundtable_id: int) -> list[int]:
     Whoever changes or removes an admin holds these locks until commit, so a second change waits and then
     sees the first one's result (READ COMMITTED re-checks the role of a row it waited for).
     """
-    return list(s.scalars(select(Membership.user_id).where(
-        Membership.roundtable_id == roundtable_id, Membership.role == Role.ADMIN.value)
-        .order_by(Membership.id).with_for_update()))
+    return list(
+        s.scalars(
+            select(Membership.user_id)
+            .where(Membership.roundtable_id == roundtable_id, Membership.role == Role.ADMIN.value)
+            .order_by(Membership.id)
+            .with_for_update()
+        )
+    )
 
 
 def _still_admin(s: Session, actor_id: Actor, admins: list[int]) -> None:
@@ -756,25 +923,35 @@ def set_membership(
         role_value = Role(role)
     except ValueError:
         raise InvalidInput("svc.roundtables.unknown_role", role=role, field="role") from None
-    org = clean_text(organisation or "", single_line=True, strip_bidi=True).strip() if organisation is not None else None
+    org = (
+        clean_text(organisation or "", single_line=True, strip_bidi=True).strip() if organisation is not None else None
+    )
     grp = clean_text(group or "", single_line=True, strip_bidi=True).strip() if group is not None else None
     for label, value in (("Organisation", org), ("Group", grp)):
         if value is not None and len(value) > LIMITS["name"]:
-            raise InvalidInput("svc.roundtables.member_field_too_long", label=Word(label), name=LIMITS['name'])
+            raise InvalidInput("svc.roundtables.member_field_too_long", label=Word(label), name=LIMITS["name"])
     with db.write() as s:
         require(s, actor_id, Action.CONFIGURE, roundtable_id)
         user = get(s, User, user_id, "User")
         admins = lock_admins(s, roundtable_id)
         _still_admin(s, actor_id, admins)
-        m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == user_id)
-                     .execution_options(populate_existing=True))
+        m = s.scalar(
+            select(Membership)
+            .where(Membership.roundtable_id == roundtable_id, Membership.user_id == user_id)
+            .execution_options(populate_existing=True)
+        )
         before = m.role if m else None
         if m is None:
             if not isinstance(actor_id, _System) and not actor(s, actor_id).is_system_admin:
                 raise PermissionDenied("svc.setup.add_by_id")
-            m = Membership(roundtable_id=roundtable_id, user_id=user_id, role=role_value.value,
-                           organisation=org or "", group=grp if grp is not None else (org or ""),
-                           consent_named=bool(consent_named))
+            m = Membership(
+                roundtable_id=roundtable_id,
+                user_id=user_id,
+                role=role_value.value,
+                organisation=org or "",
+                group=grp if grp is not None else (org or ""),
+                consent_named=bool(consent_named),
+            )
             s.add(m)
         else:
             if before == Role.ADMIN and role_value != Role.ADMIN and not isinstance(actor_id, _System):
@@ -788,8 +965,15 @@ def set_membership(
             if consent_named is not None:
                 m.consent_named = consent_named
         s.flush()
-        audit(s, actor_id=actor_ref(actor_id), roundtable_id=roundtable_id, action="membership.set",
-              object_type="membership", object_id=m.id, details={"user_id": user_id, "from": before, "to": role_value.value})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            roundtable_id=roundtable_id,
+            action="membership.set",
+            object_type="membership",
+            object_id=m.id,
+            details={"user_id": user_id, "from": before, "to": role_value.value},
+        )
         return _membership_view(m, user)
 
 
@@ -810,8 +994,15 @@ def set_my_consent(db: Database, *, actor_id: Actor, roundtable_id: int, consent
         if is_read_only(rt.phase) or rt.phase not in {p.value for p in Phase}:
             raise PermissionDenied(PHASE_REFUSALS[Phase.ARCHIVED])
         m.consent_named = consent_named
-        audit(s, actor_id=user.id, roundtable_id=roundtable_id, action="membership.consent",
-              object_type="membership", object_id=m.id, details={"consent_named": consent_named})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=roundtable_id,
+            action="membership.consent",
+            object_type="membership",
+            object_id=m.id,
+            details={"consent_named": consent_named},
+        )
         return _membership_view(m, user)
 
 
@@ -821,7 +1012,8 @@ def list_members(db: Database, *, actor_id: Actor, roundtable_id: int) -> list[M
         if not isinstance(actor_id, _System):
             member_role(s, actor(s, actor_id), roundtable_id)
         rows = s.execute(
-            select(Membership, User).join(User, User.id == Membership.user_id)
+            select(Membership, User)
+            .join(User, User.id == Membership.user_id)
             .where(Membership.roundtable_id == roundtable_id)
             .order_by(Membership.organisation, User.display_name)
         ).all()
@@ -843,14 +1035,35 @@ def touch_last_seen(db: Database, *, actor_id: Actor, roundtable_id: int, when=N
         return  # the command line has no feed
     with db.write() as s:
         actor(s, actor_id)  # a deactivated account changes nothing, not even this
-        m = s.scalar(select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == actor_id))
+        m = s.scalar(
+            select(Membership).where(Membership.roundtable_id == roundtable_id, Membership.user_id == actor_id)
+        )
         if m is not None:
             m.last_seen_at = when or utcnow()
 
 
 __all__ = [
-    "DEFAULT_SETTINGS", "MEMO_LANGUAGES", "SETTING_KEYS", "checked_settings", "copy_roundtable", "create_roundtable",
-    "default_settings", "get_roundtable", "list_members", "list_my_roundtables", "list_roundtables", "lock_admins",
-    "may_create_roundtables", "my_role", "set_membership", "set_my_consent", "set_phase", "topic_key_from",
-    "touch_last_seen", "update_roundtable", "update_settings", "require_system_admin", "require_to_read",
+    "DEFAULT_SETTINGS",
+    "MEMO_LANGUAGES",
+    "SETTING_KEYS",
+    "checked_settings",
+    "copy_roundtable",
+    "create_roundtable",
+    "default_settings",
+    "get_roundtable",
+    "list_members",
+    "list_my_roundtables",
+    "list_roundtables",
+    "lock_admins",
+    "may_create_roundtables",
+    "my_role",
+    "set_membership",
+    "set_my_consent",
+    "set_phase",
+    "topic_key_from",
+    "touch_last_seen",
+    "update_roundtable",
+    "update_settings",
+    "require_system_admin",
+    "require_to_read",
 ]

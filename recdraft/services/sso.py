@@ -26,12 +26,24 @@ def sign_in_sso(db: Database, *, email: str, now: datetime | None = None) -> Sig
     with db.write() as s:
         user = s.scalar(select(User).where(User.email == address, User.is_active)) if address else None
         if user is None:
-            audit(s, actor_id=None, action="auth.sso_failed", object_type="user", object_id=None,
-                  details={"email": (address or "")[:320]})
+            audit(
+                s,
+                actor_id=None,
+                action="auth.sso_failed",
+                object_type="user",
+                object_id=None,
+                details={"email": (address or "")[:320]},
+            )
             failure = NotFound(NO_ACCOUNT)
         else:
             signed = _open_session(s, user, now)
-            audit(s, actor_id=user.id, action="auth.sign_in", object_type="user", object_id=user.id,
-                  details={"method": "sso"})
+            audit(
+                s,
+                actor_id=user.id,
+                action="auth.sign_in",
+                object_type="user",
+                object_id=user.id,
+                details={"method": "sso"},
+            )
             return signed
     raise failure

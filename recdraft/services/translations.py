@@ -121,25 +121,35 @@ class NeedsTranslationItem(View):
 # ------------------------------------------------------------------------------------------ the record
 
 
-def _records(s: Session, rec_ids: list[int]) -> tuple[dict[int, list[RevisionRecord]], dict[int, list[TranslationRecord]],
-                                                       dict[int, Translation]]:
+def _records(
+    s: Session, rec_ids: list[int]
+) -> tuple[dict[int, list[RevisionRecord]], dict[int, list[TranslationRecord]], dict[int, Translation]]:
     revisions: dict[int, list[RevisionRecord]] = {rid: [] for rid in rec_ids}
     numbers: dict[int, int] = {}
     if not rec_ids:
         return revisions, {}, {}
     for rev_id, rec_id, number, content in s.execute(
-            select(Revision.id, Revision.recommendation_id, Revision.number, Revision.content)
-            .where(Revision.recommendation_id.in_(rec_ids)).order_by(Revision.recommendation_id, Revision.number)):
+        select(Revision.id, Revision.recommendation_id, Revision.number, Revision.content)
+        .where(Revision.recommendation_id.in_(rec_ids))
+        .order_by(Revision.recommendation_id, Revision.number)
+    ):
         revisions[rec_id].append(RevisionRecord(number=number, content=content or {}))
         numbers[rev_id] = number
     translations: dict[int, list[TranslationRecord]] = {rid: [] for rid in rec_ids}
     rows: dict[int, Translation] = {}
-    for tr in s.scalars(select(Translation).where(Translation.recommendation_id.in_(rec_ids))
-                        .order_by(Translation.id)):
+    for tr in s.scalars(select(Translation).where(Translation.recommendation_id.in_(rec_ids)).order_by(Translation.id)):
         rows[tr.id] = tr
-        translations[tr.recommendation_id].append(TranslationRecord(
-            id=tr.id, lang=tr.lang, source_lang=tr.source_lang, source_revision=numbers.get(tr.source_revision_id, 0),
-            texts=tr.content or {}, source_texts=tr.source_texts or {}, author_id=tr.translator_id))
+        translations[tr.recommendation_id].append(
+            TranslationRecord(
+                id=tr.id,
+                lang=tr.lang,
+                source_lang=tr.source_lang,
+                source_revision=numbers.get(tr.source_revision_id, 0),
+                texts=tr.content or {},
+                source_texts=tr.source_texts or {},
+                author_id=tr.translator_id,
+            )
+        )
     return revisions, translations, rows
 
 
@@ -172,28 +182,50 @@ def _may_translate_here(s: Session, user: User, rec: Recommendation) -> tuple[bo
     return True, ""
 
 
-def _view(s: Session, rec: Recommendation, state: TranslationState, rows: dict[int, Translation],
-          can: bool) -> RecommendationTranslationsView:
+def _view(
+    s: Session, rec: Recommendation, state: TranslationState, rows: dict[int, Translation], can: bool
+) -> RecommendationTranslationsView:
     rt = get(s, Roundtable, rec.roundtable_id, "Roundtable")
     current = get(s, Revision, rec.current_revision_id, "Revision")
-    translator_ids = {rows[st.translation_id].translator_id for per in state.fields.values() for st in per.values()
-                      if st.translation_id in rows}
-    names = dict(s.execute(select(User.id, User.display_name).where(User.id.in_(translator_ids))).all()) \
-        if translator_ids else {}
+    translator_ids = {
+        rows[st.translation_id].translator_id
+        for per in state.fields.values()
+        for st in per.values()
+        if st.translation_id in rows
+    }
+    names = (
+        dict(s.execute(select(User.id, User.display_name).where(User.id.in_(translator_ids))).all())
+        if translator_ids
+        else {}
+    )
     fields: dict[str, dict[str, FieldStateView]] = {}
     for lang, per in state.fields.items():
         for name, st in per.items():
             row = rows.get(st.translation_id) if st.translation_id else None
             fields.setdefault(lang, {})[name] = FieldStateView(
-                lang=lang, field=name, status=st.status.value, text=st.text, source_lang=st.source_lang,
-                revision=st.revision, translator_name=names.get(row.translator_id) if row else None,
-                translated_at=row.created_at if row else None)
+                lang=lang,
+                field=name,
+                status=st.status.value,
+                text=st.text,
+                source_lang=st.source_lang,
+                revision=st.revision,
+                translator_name=names.get(row.translator_id) if row else None,
+                translated_at=row.created_at if row else None,
+            )
     languages = [lang for lang in LANGS if lang in (rt.languages or LANGS)] or list(LANGS)
     return RecommendationTranslationsView(
-        recommendation_id=rec.id, roundtable_id=rec.roundtable_id, number=rec.number, status=rec.status,
-        current_revision_id=current.id, current_revision_number=current.number, languages=languages,
-        fields=fields, language_status={lang: (st.value if (st := state.status(lang)) else None) for lang in LANGS},
-        sources=state.sources(), can_translate=can)
+        recommendation_id=rec.id,
+        roundtable_id=rec.roundtable_id,
+        number=rec.number,
+        status=rec.status,
+        current_revision_id=current.id,
+        current_revision_number=current.number,
+        languages=languages,
+        fields=fields,
+        language_status={lang: (st.value if (st := state.status(lang)) else None) for lang in LANGS},
+        sources=state.sources(),
+        can_translate=can,
+    )
 
 
 def get_translations(db: Database, *, actor_id: Actor, recommendation_id: int) -> RecommendationTranslationsView:
@@ -217,8 +249,15 @@ def _check_lang(value: Any, field: str) -> str:
 
 
 def save_translation(
-    db: Database, *, actor_id: Actor, recommendation_id: int, lang: str, source_lang: str,
-    texts: dict[str, str], base_revision_id: int | None = None, note: str = "",
+    db: Database,
+    *,
+    actor_id: Actor,
+    recommendation_id: int,
+    lang: str,
+    source_lang: str,
+    texts: dict[str, str],
+    base_revision_id: int | None = None,
+    note: str = "",
 ) -> RecommendationTranslationsView:
     """Save ``texts`` (field → text) as the ``lang`` translation of the recommendation, made from ``source_lang``.
 
@@ -261,18 +300,42 @@ def save_translation(
             if src is None or not src.current or not src.text:
                 raise InvalidInput("svc.translations.no_source", field=name)
             source_texts[name] = src.text
-        unchanged = all((st := state.get(target, name)) is not None and st.status == TextStatus.TRANSLATED
-                        and st.text == text and st.source_lang == source for name, text in wanted.items())
+        unchanged = all(
+            (st := state.get(target, name)) is not None
+            and st.status == TextStatus.TRANSLATED
+            and st.text == text
+            and st.source_lang == source
+            for name, text in wanted.items()
+        )
         if not unchanged:
-            row = Translation(recommendation_id=rec.id, lang=target, source_lang=source,
-                              source_revision_id=current.id, content=wanted, source_texts=source_texts,
-                              translator_id=user.id, note=data.note, created_at=utcnow())
+            row = Translation(
+                recommendation_id=rec.id,
+                lang=target,
+                source_lang=source,
+                source_revision_id=current.id,
+                content=wanted,
+                source_texts=source_texts,
+                translator_id=user.id,
+                note=data.note,
+                created_at=utcnow(),
+            )
             s.add(row)
             s.flush()
-            audit(s, actor_id=user.id, roundtable_id=rec.roundtable_id, action="recommendation.translation",
-                  object_type="recommendation", object_id=rec.id,
-                  details={"lang": target, "from": source, "revision": current.number, "fields": sorted(wanted),
-                           "translation_id": row.id})
+            audit(
+                s,
+                actor_id=user.id,
+                roundtable_id=rec.roundtable_id,
+                action="recommendation.translation",
+                object_type="recommendation",
+                object_id=rec.id,
+                details={
+                    "lang": target,
+                    "from": source,
+                    "revision": current.number,
+                    "fields": sorted(wanted),
+                    "translation_id": row.id,
+                },
+            )
         revisions, translations, rows = _records(s, [rec.id])
         return _view(s, rec, derive(revisions[rec.id], translations.get(rec.id, [])), rows, True)
 
@@ -280,8 +343,9 @@ def save_translation(
 # ------------------------------------------------------------------------------------------ the work list
 
 
-def needs_translation(db: Database, *, actor_id: Actor, roundtable_id: int, langs: list[str] | None = None,
-                      adopted_only: bool = False) -> dict[str, list[NeedsTranslationItem]]:
+def needs_translation(
+    db: Database, *, actor_id: Actor, roundtable_id: int, langs: list[str] | None = None, adopted_only: bool = False
+) -> dict[str, list[NeedsTranslationItem]]:
     """Per language (the roundtable's, or ``langs``): the recommendations with a field needed or outdated,
     adopted ones first (they hold the final memo), then by number. Any participant may read it."""
     with db.read() as s:
@@ -289,9 +353,10 @@ def needs_translation(db: Database, *, actor_id: Actor, roundtable_id: int, lang
         member_role(s, user, roundtable_id)
         rt = get(s, Roundtable, roundtable_id, "Roundtable")
         wanted = [lang for lang in LANGS if lang in (langs or rt.languages or LANGS)]
-        stmt = select(Recommendation).where(Recommendation.roundtable_id == roundtable_id,
-                                            Recommendation.status.not_in([RecStatus.MERGED.value,
-                                                                          RecStatus.WITHDRAWN.value]))
+        stmt = select(Recommendation).where(
+            Recommendation.roundtable_id == roundtable_id,
+            Recommendation.status.not_in([RecStatus.MERGED.value, RecStatus.WITHDRAWN.value]),
+        )
         if adopted_only:
             stmt = stmt.where(Recommendation.status == RecStatus.ADOPTED.value)
         recs = sorted(s.scalars(stmt), key=lambda r: (r.status != RecStatus.ADOPTED.value, r.number))
@@ -306,11 +371,19 @@ def needs_translation(db: Database, *, actor_id: Actor, roundtable_id: int, lang
                 gaps = state.gaps([lang])
                 if not gaps:
                     continue
-                out[lang].append(NeedsTranslationItem(
-                    recommendation_id=rec.id, number=rec.number, status=rec.status,
-                    title=title_state.text if title_state else "", title_lang=title_lang, lang=lang,
-                    fields=[g.field for g in gaps], outdated=[g.field for g in gaps if g.status == TextStatus.OUTDATED],
-                    sources=[x for x in sources if x != lang]))
+                out[lang].append(
+                    NeedsTranslationItem(
+                        recommendation_id=rec.id,
+                        number=rec.number,
+                        status=rec.status,
+                        title=title_state.text if title_state else "",
+                        title_lang=title_lang,
+                        lang=lang,
+                        fields=[g.field for g in gaps],
+                        outdated=[g.field for g in gaps if g.status == TextStatus.OUTDATED],
+                        sources=[x for x in sources if x != lang],
+                    )
+                )
         return out
 
 
@@ -331,11 +404,19 @@ def translation_blocker_text(blocker: Any, lang: str) -> str:
 
     parts = []
     if blocker.needed:
-        parts.append(t("translations.blocker.missing", lang,
-                       fields=", ".join(field_label(f, lang) for f in blocker.needed)))
+        parts.append(
+            t("translations.blocker.missing", lang, fields=", ".join(field_label(f, lang) for f in blocker.needed))
+        )
     if blocker.outdated:
-        parts.append(t("translations.blocker.outdated", lang,
-                       fields=", ".join(field_label(f, lang) for f in blocker.outdated)))
-    head = t("memo.blocker.translation", lang, n=blocker.memo_number, number=blocker.roundtable_number,
-             language=t(f"translations.in_lang.{blocker.lang}", lang), what="; ".join(parts))
+        parts.append(
+            t("translations.blocker.outdated", lang, fields=", ".join(field_label(f, lang) for f in blocker.outdated))
+        )
+    head = t(
+        "memo.blocker.translation",
+        lang,
+        n=blocker.memo_number,
+        number=blocker.roundtable_number,
+        language=t(f"translations.in_lang.{blocker.lang}", lang),
+        what="; ".join(parts),
+    )
     return f"{head} {t('memo.cleared_by.translators', lang)}"

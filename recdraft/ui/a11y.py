@@ -31,10 +31,17 @@ from recdraft.i18n import LANGS, t
 PAGE_MARKER = "page_lang_"
 PART_MARKER = "lang_"
 
+
 def _uploader_words() -> str:
     """The file box's words in every language, as a JSON object the script reads (safe inside <script>)."""
-    words = {code: {"upload": t("ui.upload.button", code), "drop": t("ui.upload.drop", code),
-                    "per_file": t("ui.upload.per_file", code, size="{size}")} for code in LANGS}
+    words = {
+        code: {
+            "upload": t("ui.upload.button", code),
+            "drop": t("ui.upload.drop", code),
+            "per_file": t("ui.upload.per_file", code, size="{size}"),
+        }
+        for code in LANGS
+    }
     return json.dumps(words, ensure_ascii=True).replace("</", "<\\/")
 
 

@@ -114,13 +114,21 @@ async def claim(request: Request) -> HTMLResponse:
     """Set the session cookie for the token a fresh claim code stands for (once, in its own browser)."""
     if not _same_origin(request):
         return _blank(403)
-    token = await run_in_threadpool(_redeem, request.query_params.get("code", ""),
-                                    request.cookies.get(BROWSER_COOKIE), "sign_in")
+    token = await run_in_threadpool(
+        _redeem, request.query_params.get("code", ""), request.cookies.get(BROWSER_COOKIE), "sign_in"
+    )
     if not token:
         return _blank(410)
     response = _blank()
-    response.set_cookie(SESSION_COOKIE, token, max_age=COOKIE_MAX_AGE, path="/", httponly=True,
-                        samesite="strict", secure=_secure(request))
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=COOKIE_MAX_AGE,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+    )
     return response
 
 
@@ -138,8 +146,9 @@ async def logout(request: Request) -> HTMLResponse:
     """With a sign-out code issued to this browser: end the cookie's session and delete the cookie."""
     if not _same_origin(request):
         return _blank(403)
-    done = await run_in_threadpool(_redeem, request.query_params.get("code", ""),
-                                   request.cookies.get(BROWSER_COOKIE), "sign_out")
+    done = await run_in_threadpool(
+        _redeem, request.query_params.get("code", ""), request.cookies.get(BROWSER_COOKIE), "sign_out"
+    )
     if done is None:
         return _blank(410)
     token = request.cookies.get(SESSION_COOKIE)
@@ -158,8 +167,9 @@ async def language(request: Request) -> HTMLResponse:
     if value not in LANGS:
         return _blank(400)
     response = _blank()
-    response.set_cookie(LANG_COOKIE, value, max_age=LANG_MAX_AGE, path="/", httponly=True, samesite="lax",
-                        secure=_secure(request))
+    response.set_cookie(
+        LANG_COOKIE, value, max_age=LANG_MAX_AGE, path="/", httponly=True, samesite="lax", secure=_secure(request)
+    )
     return response
 
 
@@ -188,8 +198,9 @@ class SecurityMiddleware:
             return
         headers = Headers(scope=scope)
         if _guarded(scope.get("path", "")) and not origin_allowed(headers.get("origin"), headers.get("host")):
-            log.warning("refused a %s request to %s from origin %r", scope["type"], scope.get("path"),
-                        headers.get("origin"))
+            log.warning(
+                "refused a %s request to %s from origin %r", scope["type"], scope.get("path"), headers.get("origin")
+            )
             if scope["type"] == "websocket":
                 await receive()  # websocket.connect
                 await send({"type": "websocket.close", "code": 1008})
@@ -220,8 +231,11 @@ class SecurityMiddleware:
                 if message["type"] == "http.response.body" and not message.get("more_body", False):
                     start, *bodies = held
                     body = a11y.rewrite_index(b"".join(m.get("body", b"") for m in bodies), page_lang)
-                    headers = [(k, v) for k, v in start.get("headers", [])
-                               if k.lower() not in {b"content-length", b"etag", b"last-modified"}]
+                    headers = [
+                        (k, v)
+                        for k, v in start.get("headers", [])
+                        if k.lower() not in {b"content-length", b"etag", b"last-modified"}
+                    ]
                     headers.append((b"content-length", str(len(body)).encode()))
                     await _send_page({**start, "headers": headers})
                     await send({"type": "http.response.body", "body": body, "more_body": False})

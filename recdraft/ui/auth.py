@@ -54,6 +54,7 @@ SSO_FAILED_KEY = "recdraft_sso_failed"
 
 # --- where a request comes from ---------------------------------------------------------------------
 
+
 def _trusted(address: str | None, trusted: tuple[config.IPNetwork, ...]) -> bool:
     try:
         ip = ipaddress.ip_address((address or "").strip())
@@ -62,8 +63,9 @@ def _trusted(address: str | None, trusted: tuple[config.IPNetwork, ...]) -> bool
     return any(ip in net for net in trusted)
 
 
-def resolve_source(peer: str | None, forwarded_for: str | None,
-                   trusted: tuple[config.IPNetwork, ...] | None = None) -> str:
+def resolve_source(
+    peer: str | None, forwarded_for: str | None, trusted: tuple[config.IPNetwork, ...] | None = None
+) -> str:
     """The client address: the peer, or — only when the peer is a trusted proxy — the nearest address in
     X-Forwarded-For that is not itself a trusted proxy (entries a client wrote further left are ignored)."""
     trusted = config.trusted_proxies() if trusted is None else trusted
@@ -98,6 +100,7 @@ def client_source() -> str:
 
 
 # --- reading the session ----------------------------------------------------------------------------
+
 
 def _cookie(name: str) -> str | None:
     try:
@@ -137,6 +140,7 @@ def authenticated_user() -> UserView | None:
 
 
 # --- starting and ending a session -----------------------------------------------------------------
+
 
 def _issue(purpose: str, token: str | None = None) -> str | None:
     browser = browser_id()
@@ -207,6 +211,7 @@ def render_cookie_frames() -> None:
 
 
 # --- single sign-on (optional) -----------------------------------------------------------------------
+
 
 def sso_configured() -> bool:
     """True when an ``[auth]`` section is in the secrets and Streamlit's OIDC support is installed."""

@@ -37,11 +37,37 @@ from recdraft.ui.screens import signin
 from recdraft.ui.state import cached, database, forget, page_run
 
 __all__ = [  # what screens import from here, the re-exported names among them
-    "LANG_KEY", "ROUNDTABLE_KEY", "TOKEN_KEY", "Member", "already_submitted", "browser_timezone",
-    "choose_roundtable", "current_role", "current_roundtable", "current_user", "db", "error_message",
-    "errors_shown", "fmt_date", "fmt_datetime", "fmt_number", "invite_link", "lang", "list_my_roundtables",
-    "localized", "page_run", "refresh", "remember_submission", "require_member", "require_role",
-    "session_token", "set_language", "show_unexpected_error", "standing", "stop_with_sign_in", "tr",
+    "LANG_KEY",
+    "ROUNDTABLE_KEY",
+    "TOKEN_KEY",
+    "Member",
+    "already_submitted",
+    "browser_timezone",
+    "choose_roundtable",
+    "current_role",
+    "current_roundtable",
+    "current_user",
+    "db",
+    "error_message",
+    "errors_shown",
+    "fmt_date",
+    "fmt_datetime",
+    "fmt_number",
+    "invite_link",
+    "lang",
+    "list_my_roundtables",
+    "localized",
+    "page_run",
+    "refresh",
+    "remember_submission",
+    "require_member",
+    "require_role",
+    "session_token",
+    "set_language",
+    "show_unexpected_error",
+    "standing",
+    "stop_with_sign_in",
+    "tr",
 ]
 
 TOKEN_KEY = auth.TOKEN_KEY
@@ -54,6 +80,7 @@ def db():
 
 
 # --- formats ---------------------------------------------------------------------------------------
+
 
 def fmt_date(value: date) -> str:
     """A date written for the interface language: '6 February 2025', '6 февраля 2025 г.', '2025 жылғы 6 ақпан'."""
@@ -78,6 +105,7 @@ def fmt_number(value: float | int, *, decimals: int | None = None) -> str:
 
 
 # --- who is here --------------------------------------------------------------------------------------
+
 
 def session_token() -> str | None:
     """The sign-in token of this browser session (from the sign-in form or the session cookie)."""
@@ -204,6 +232,7 @@ def require_role(*roles: Role) -> Member:
 
 
 # --- invitation links ----------------------------------------------------------------------------------
+
 
 def invite_link(token: str) -> str:
     """The address a new participant opens: this app's origin with ?invite=<token>."""

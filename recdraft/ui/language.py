@@ -109,6 +109,10 @@ def language_switch(where: Any = None) -> None:
     if SWITCH_KEY in st.session_state and st.session_state[SWITCH_KEY] != current:
         del st.session_state[SWITCH_KEY]
     (where or st.sidebar).selectbox(
-        tr("nav.language"), LANGS, index=LANGS.index(current), format_func=LANGUAGE_NAMES.__getitem__,
-        key=SWITCH_KEY, on_change=changed,
+        tr("nav.language"),
+        LANGS,
+        index=LANGS.index(current),
+        format_func=LANGUAGE_NAMES.__getitem__,
+        key=SWITCH_KEY,
+        on_change=changed,
     )

@@ -29,14 +29,18 @@ def _kind_words(kind: str, lang: str) -> str:
 
 def _page(lang: str, body: str, status: int = 200) -> HTMLResponse:
     title = html.escape(t("mail.unsub.title", lang))
-    doc = (f'<!doctype html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
-           f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>'
-           f'<body style="font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em">'
-           f"<h1>{title}</h1>{body}</body></html>")
+    doc = (
+        f'<!doctype html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>'
+        f'<body style="font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em">'
+        f"<h1>{title}</h1>{body}</body></html>"
+    )
     response = HTMLResponse(doc, status_code=status)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the address
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+    )
     return response
 
 
@@ -57,8 +61,14 @@ async def unsubscribe(request: Request) -> HTMLResponse:
     if found is None:
         return _page(fallback, f"<p>{html.escape(t('mail.unsub.bad', fallback))}</p>", 400)
     lang, kind = found
-    question = (t("mail.unsub.confirm_all", lang) if kind == "all"
-                else t("mail.unsub.confirm", lang, kind=_kind_words(kind, lang)))
-    return _page(lang, f"<p>{html.escape(question)}</p>"
-                       f'<form method="post"><button type="submit" style="font-size:1.1em;padding:.4em 1.2em">'
-                       f"{html.escape(t('mail.unsub.button', lang))}</button></form>")
+    question = (
+        t("mail.unsub.confirm_all", lang)
+        if kind == "all"
+        else t("mail.unsub.confirm", lang, kind=_kind_words(kind, lang))
+    )
+    return _page(
+        lang,
+        f"<p>{html.escape(question)}</p>"
+        f'<form method="post"><button type="submit" style="font-size:1.1em;padding:.4em 1.2em">'
+        f"{html.escape(t('mail.unsub.button', lang))}</button></form>",
+    )

@@ -115,8 +115,15 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("presenter", "manage", ":material/co_present:", _roles(STAFF)),
     PageSpec("memo", "manage", ":material/article:", _roles(ADMINS)),
     PageSpec("participants", "manage", ":material/group:", _roles(ADMINS), title="participants.nav"),
-    PageSpec("roundtables", "manage", ":material/table_restaurant:", _roles(ADMINS), needs_roundtable=False,
-             title="roundtables.nav", for_person=_manages_roundtables),
+    PageSpec(
+        "roundtables",
+        "manage",
+        ":material/table_restaurant:",
+        _roles(ADMINS),
+        needs_roundtable=False,
+        title="roundtables.nav",
+        for_person=_manages_roundtables,
+    ),
     PageSpec("admin", "manage", ":material/admin_panel_settings:", _roles(ADMINS), needs_roundtable=False),
     PageSpec("account", "personal", ":material/person:", lambda standing, rt: True, needs_roundtable=False),
 )
@@ -132,9 +139,7 @@ def visible_pages(user: UserView, rt: RoundtableView | None, found: StandingView
             continue
         if rt is None:
             # No roundtable yet: a system administrator still manages accounts; everyone has their account.
-            if spec.name == "admin" and user.is_system_admin:
-                out.append(spec)
-            elif not spec.needs_roundtable:
+            if spec.name == "admin" and user.is_system_admin or not spec.needs_roundtable:
                 out.append(spec)
             continue
         if spec.allowed(found, rt):
@@ -145,8 +150,9 @@ def visible_pages(user: UserView, rt: RoundtableView | None, found: StandingView
 def _st_page(spec: PageSpec, *, default: bool = False) -> st.Page:
     # The default page is served at the root ("" reserves no other address); its own address is kept by
     # the hidden alias ``_own_address`` — otherwise a bookmark of /overview showed "Page not found".
-    return st.Page(spec.path, title=tr(spec.title_key), icon=spec.icon, url_path="" if default else spec.name,
-                   default=default)
+    return st.Page(
+        spec.path, title=tr(spec.title_key), icon=spec.icon, url_path="" if default else spec.name, default=default
+    )
 
 
 def _own_address(spec: PageSpec) -> st.Page:
@@ -155,8 +161,9 @@ def _own_address(spec: PageSpec) -> st.Page:
 
 
 def signin_page() -> st.Page:
-    return st.Page(PAGES_DIR / "signin.py", title=tr("nav.signin"), icon=":material/login:", url_path="signin",
-                   default=True)
+    return st.Page(
+        PAGES_DIR / "signin.py", title=tr("nav.signin"), icon=":material/login:", url_path="signin", default=True
+    )
 
 
 def _not_allowed() -> None:
@@ -185,8 +192,14 @@ def _who_am_i(user: UserView, rt: RoundtableView | None, role: Role | None) -> N
         # Chosen elsewhere (the Roundtables page, a new roundtable): the switch starts afresh from ``index``.
         if st.session_state.get("nav_roundtable", rt.id) != rt.id:
             del st.session_state["nav_roundtable"]
-        box.selectbox(tr("nav.roundtable"), ids, index=ids.index(rt.id), format_func=titles.__getitem__,
-                      key="nav_roundtable", on_change=switched)
+        box.selectbox(
+            tr("nav.roundtable"),
+            ids,
+            index=ids.index(rt.id),
+            format_func=titles.__getitem__,
+            key="nav_roundtable",
+            on_change=switched,
+        )
     if box.button(tr("nav.sign_out"), key="nav_signout", icon=":material/logout:", width="stretch"):
         auth.end_session()
         st.rerun()

@@ -49,11 +49,13 @@ def _trim_url(url: str) -> str:
     """Drop sentence punctuation and unbalanced closing brackets from the end of a found URL."""
     while url:
         last = url[-1]
-        if last in _TRAILING:
-            url = url[:-1]
-        elif last == ")" and url.count("(") < url.count(")"):
-            url = url[:-1]
-        elif last == "]" and url.count("[") < url.count("]"):
+        if (
+            last in _TRAILING
+            or last == ")"
+            and url.count("(") < url.count(")")
+            or last == "]"
+            and url.count("[") < url.count("]")
+        ):
             url = url[:-1]
         else:
             break
@@ -120,8 +122,9 @@ def _normalise(text: str) -> str:
 
 def user_text_markdown(text: str) -> str:
     """Markdown that shows ``text`` exactly as typed, line breaks kept, bare web and mail links clickable."""
-    lines = [_keep_indent(_escape_with_links(line.rstrip())) if line.strip() else ""
-             for line in _normalise(text).split("\n")]
+    lines = [
+        _keep_indent(_escape_with_links(line.rstrip())) if line.strip() else "" for line in _normalise(text).split("\n")
+    ]
     return _join_lines(_collapse_blank(lines))
 
 
@@ -246,7 +249,7 @@ def _segment_text(op: str, text: str) -> str:
             continue
         core = line.strip()
         lead = line[: len(line) - len(line.lstrip())]
-        trail = line[len(line.rstrip()):]
+        trail = line[len(line.rstrip()) :]
         if not core:
             pieces.append(line)
             continue

@@ -31,12 +31,19 @@ def csv_safe(data: Any) -> Any:
     if hasattr(data, "map") and hasattr(data, "columns"):  # a pandas DataFrame
         return data.map(_cell)
     if isinstance(data, Mapping):
-        return {_cell(k): [_cell(v) for v in col] if isinstance(col, list | tuple) else _cell(col)
-                for k, col in data.items()}
+        return {
+            _cell(k): [_cell(v) for v in col] if isinstance(col, list | tuple) else _cell(col)
+            for k, col in data.items()
+        }
     if isinstance(data, list | tuple):
-        return [{_cell(k): _cell(v) for k, v in row.items()} if isinstance(row, Mapping)
-                else [_cell(v) for v in row] if isinstance(row, list | tuple) else _cell(row)
-                for row in data]
+        return [
+            {_cell(k): _cell(v) for k, v in row.items()}
+            if isinstance(row, Mapping)
+            else [_cell(v) for v in row]
+            if isinstance(row, list | tuple)
+            else _cell(row)
+            for row in data
+        ]
     return data
 
 

@@ -54,8 +54,9 @@ class Process:
                 self.popen.wait(timeout=15)
 
 
-def _start(stack: ExitStack, name: str, argv: list[str], env: dict[str, str], log_dir: Path, url: str,
-           cwd: Path = ROOT) -> Process:
+def _start(
+    stack: ExitStack, name: str, argv: list[str], env: dict[str, str], log_dir: Path, url: str, cwd: Path = ROOT
+) -> Process:
     log_path = log_dir / f"{name}.log"
     log = stack.enter_context(log_path.open("wb"))
     popen = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -84,16 +85,25 @@ def _get(url: str, context: ssl.SSLContext | None = None) -> bytes | None:
 def replica_env(db_url: str, public_url: str, **extra: str) -> dict[str, str]:
     """The environment of a production replica behind a proxy on this machine."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECDRAFT_")}
-    return {**env, "RECDRAFT_DATABASE_URL": db_url, "RECDRAFT_SECRET": SECRET, "RECDRAFT_PUBLIC_URL": public_url,
-            "RECDRAFT_TRUSTED_PROXIES": "127.0.0.1", "RECDRAFT_DEMO": "1",  # serve must switch demo mode off
-            "PYTHONUNBUFFERED": "1", **extra}
+    return {
+        **env,
+        "RECDRAFT_DATABASE_URL": db_url,
+        "RECDRAFT_SECRET": SECRET,
+        "RECDRAFT_PUBLIC_URL": public_url,
+        "RECDRAFT_TRUSTED_PROXIES": "127.0.0.1",
+        "RECDRAFT_DEMO": "1",  # serve must switch demo mode off
+        "PYTHONUNBUFFERED": "1",
+        **extra,
+    }
 
 
-def start_replica(stack: ExitStack, name: str, port: int, env: dict[str, str], log_dir: Path,
-                  health_path: str = "/_stcore/health") -> Process:
+def start_replica(
+    stack: ExitStack, name: str, port: int, env: dict[str, str], log_dir: Path, health_path: str = "/_stcore/health"
+) -> Process:
     """``recdraft serve --port PORT``; returns once it answers its health check."""
-    process = _start(stack, name, [str(RECDRAFT), "serve", "--port", str(port)], env, log_dir,
-                     f"http://127.0.0.1:{port}")
+    process = _start(
+        stack, name, [str(RECDRAFT), "serve", "--port", str(port)], env, log_dir, f"http://127.0.0.1:{port}"
+    )
     wait_until(process, lambda: _get(f"{process.url}{health_path}") == b"ok", "healthy")
     return process
 
@@ -101,9 +111,23 @@ def start_replica(stack: ExitStack, name: str, port: int, env: dict[str, str], l
 def start_bare_streamlit(stack: ExitStack, name: str, port: int, script: Path, log_dir: Path) -> Process:
     """A plain ``streamlit run SCRIPT`` (the baseline of bench/deploy.py)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECDRAFT_")}
-    argv = [str(STREAMLIT), "run", str(script), "--server.headless", "true", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none", "--browser.serverAddress", "localhost"]
+    argv = [
+        str(STREAMLIT),
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.serverAddress",
+        "localhost",
+    ]
     process = _start(stack, name, argv, env, log_dir, f"http://127.0.0.1:{port}", cwd=script.parent)
     wait_until(process, lambda: _get(f"{process.url}/_stcore/health") == b"ok", "healthy")
     return process
@@ -113,14 +137,26 @@ def start_caddy(stack: ExitStack, port: int, upstreams: list[int], work: Path) -
     """Caddy with deploy/Caddyfile on https://localhost:PORT (its internal CA), over ``upstreams``."""
     home = work / "caddy-home"
     home.mkdir(parents=True, exist_ok=True)
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RECDRAFT_")},
-           "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "config"),
-           "RECDRAFT_SITE": f"https://localhost:{port}", "RECDRAFT_TLS": "tls internal",
-           "RECDRAFT_UPSTREAMS": " ".join(f"127.0.0.1:{p}" for p in upstreams),
-           # No port-80 redirect listener, no root certificate installed into the machine's trust store.
-           "CADDY_GLOBAL_OPTIONS": "auto_https disable_redirects\nskip_install_trust"}
-    process = _start(stack, "caddy", ["caddy", "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
-                     env, work, f"https://localhost:{port}", cwd=work)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RECDRAFT_")},
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "RECDRAFT_SITE": f"https://localhost:{port}",
+        "RECDRAFT_TLS": "tls internal",
+        "RECDRAFT_UPSTREAMS": " ".join(f"127.0.0.1:{p}" for p in upstreams),
+        # No port-80 redirect listener, no root certificate installed into the machine's trust store.
+        "CADDY_GLOBAL_OPTIONS": "auto_https disable_redirects\nskip_install_trust",
+    }
+    process = _start(
+        stack,
+        "caddy",
+        ["caddy", "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+        env,
+        work,
+        f"https://localhost:{port}",
+        cwd=work,
+    )
     insecure = ssl.create_default_context()
     insecure.check_hostname = False
     insecure.verify_mode = ssl.CERT_NONE

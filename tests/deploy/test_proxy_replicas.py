@@ -52,14 +52,14 @@ def test_a_sign_in_survives_a_reload_and_the_loss_of_its_replica_and_the_memo_do
         pw = stack.enter_context(sync_playwright())
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         stack.callback(browser.close)
-        context = browser.new_context(viewport=DESKTOP, locale="en-GB", ignore_https_errors=True,
-                                      accept_downloads=True)
+        context = browser.new_context(viewport=DESKTOP, locale="en-GB", ignore_https_errors=True, accept_downloads=True)
         context.set_default_timeout(30_000)
         page = context.new_page()
 
         open_page(page, public)
-        assert "demo" not in page.locator('[data-testid="stMain"]').inner_text().lower(), \
+        assert "demo" not in page.locator('[data-testid="stMain"]').inner_text().lower(), (
             "recdraft serve must not list the demo accounts"
+        )
         sign_in(page, "admin", PASSWORD)
         cookie = next(c for c in context.cookies() if c["name"] == "recdraft_session")
         assert cookie["httpOnly"] and cookie["secure"]

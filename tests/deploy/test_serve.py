@@ -60,17 +60,26 @@ def _age(path: Path, days: int) -> None:
 
 def test_the_nightly_backup_writes_an_owner_only_file_and_keeps_the_last_days(tmp_path):
     url = f"sqlite:///{tmp_path / 'night.sqlite3'}"
-    env = {**replica_env(url, "https://x.example"), "RECDRAFT_BACKUP_DIR": str(tmp_path / "backups"),
-           "RECDRAFT_BACKUP_KEEP_DAYS": "14", "RECDRAFT_BIN": str(RECDRAFT)}
+    env = {
+        **replica_env(url, "https://x.example"),
+        "RECDRAFT_BACKUP_DIR": str(tmp_path / "backups"),
+        "RECDRAFT_BACKUP_KEEP_DAYS": "14",
+        "RECDRAFT_BIN": str(RECDRAFT),
+    }
     run_recdraft(["init-db"], env)
     backups = tmp_path / "backups"
     backups.mkdir()
-    old, recent, other = backups / "recdraft-2020-01-01T000000Z.json", backups / "recdraft-recent.json", backups / "notes.txt"
+    old, recent, other = (
+        backups / "recdraft-2020-01-01T000000Z.json",
+        backups / "recdraft-recent.json",
+        backups / "notes.txt",
+    )
     for path, days in ((old, 30), (recent, 3), (other, 30)):
         path.write_text("{}")
         _age(path, days)
-    done = subprocess.run([str(ROOT / "deploy" / "recdraft-backup")], env=env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [str(ROOT / "deploy" / "recdraft-backup")], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     made = [p for p in backups.glob("recdraft-*.json") if p not in (old, recent)]
     assert len(made) == 1 and stat.S_IMODE(made[0].stat().st_mode) == 0o600
@@ -85,9 +94,13 @@ def test_a_failed_backup_deletes_no_old_backup(tmp_path):
     old = backups / "recdraft-old.json"
     old.write_text("{}")
     _age(old, 30)
-    env = {**replica_env(f"sqlite:///{tmp_path / 'missing.sqlite3'}", "https://x.example"),
-           "RECDRAFT_BACKUP_DIR": str(backups), "RECDRAFT_BIN": str(RECDRAFT)}
-    done = subprocess.run([str(ROOT / "deploy" / "recdraft-backup")], env=env, capture_output=True, text=True,
-                          timeout=120)
+    env = {
+        **replica_env(f"sqlite:///{tmp_path / 'missing.sqlite3'}", "https://x.example"),
+        "RECDRAFT_BACKUP_DIR": str(backups),
+        "RECDRAFT_BIN": str(RECDRAFT),
+    }
+    done = subprocess.run(
+        [str(ROOT / "deploy" / "recdraft-backup")], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode != 0 and "There is no database" in done.stderr
     assert old.exists()

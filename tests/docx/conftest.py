@@ -21,16 +21,26 @@ LANGS = ("en", "ru", "kk", "kk+ru")
 VARIANTS = ("final", "review", "redline", "comparison")
 
 
-def soffice_convert(files: Iterable[pathlib.Path], outdir: pathlib.Path, fmt: str = "pdf",
-                    timeout: int = 300) -> None:
+def soffice_convert(files: Iterable[pathlib.Path], outdir: pathlib.Path, fmt: str = "pdf", timeout: int = 300) -> None:
     """Convert ``files`` with one LibreOffice process and a throw-away profile."""
     soffice = require_tool("soffice", package="libreoffice-writer-nogui")
     profile = pathlib.Path("/tmp") / f"lo-{uuid.uuid4().hex}"
     try:
         subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", fmt, "--outdir", str(outdir), *map(str, files)],
-            check=True, capture_output=True, timeout=timeout,
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(outdir),
+                *map(str, files),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
         )
     finally:
         subprocess.run(["rm", "-rf", str(profile)], check=False)
@@ -43,8 +53,9 @@ def pdftotext(pdf: pathlib.Path) -> str:
 
 def pandoc_plain(path: pathlib.Path) -> str:
     tool = require_tool("pandoc", package="pandoc")
-    return subprocess.run([tool, "-f", "docx", "-t", "plain", "--wrap=none", str(path)], check=True,
-                          capture_output=True, text=True).stdout
+    return subprocess.run(
+        [tool, "-f", "docx", "-t", "plain", "--wrap=none", str(path)], check=True, capture_output=True, text=True
+    ).stdout
 
 
 @pytest.fixture(scope="session")

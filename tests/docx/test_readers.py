@@ -62,8 +62,12 @@ def test_pandoc_reads_back_the_exact_text_of_every_recommendation(rendered_memos
 def test_pandoc_sees_the_memo_headings_as_headings_of_their_level(rendered_memos, lang):
     """Issue 17 item 6: the heading styles are real headings (pandoc ignores outline levels alone)."""
     tool = require_tool("pandoc", package="pandoc")
-    markdown = subprocess.run([tool, "-f", "docx", "-t", "markdown", "--wrap=none", str(rendered_memos[("final", lang)])],
-                              check=True, capture_output=True, text=True).stdout
+    markdown = subprocess.run(
+        [tool, "-f", "docx", "-t", "markdown", "--wrap=none", str(rendered_memos[("final", lang)])],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     h1 = [line[2:].split(" {", 1)[0] for line in markdown.splitlines() if line.startswith("# ")]
     h2 = [line[3:].split(" {", 1)[0] for line in markdown.splitlines() if line.startswith("## ")]
     assert len(h2) == 5, h2
@@ -77,9 +81,23 @@ def test_pandoc_sees_the_memo_headings_as_headings_of_their_level(rendered_memos
 
 def test_pandoc_rejecting_the_tracked_changes_reads_back_the_earlier_text(rendered_memos):
     tool = require_tool("pandoc", package="pandoc")
-    text = _norm(subprocess.run([tool, "-f", "docx", "-t", "plain", "--wrap=none", "--track-changes=reject",
-                                 str(rendered_memos[("redline", "en")])],
-                                check=True, capture_output=True, text=True).stdout)
+    text = _norm(
+        subprocess.run(
+            [
+                tool,
+                "-f",
+                "docx",
+                "-t",
+                "plain",
+                "--wrap=none",
+                "--track-changes=reject",
+                str(rendered_memos[("redline", "en")]),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     body = text.split("3. Recommendations", 1)[1]
     for passage in _expected_passages("en", earlier=True):
         assert _norm(passage) in body, passage
@@ -118,9 +136,11 @@ def _flat_odt(rendered_memos, tmp_path, keys) -> dict[tuple[str, str], etree._El
 
 def test_libreoffice_sees_the_tracked_changes_and_the_comments(rendered_memos, tmp_path):
     docs = _flat_odt(rendered_memos, tmp_path, [("redline", "en"), ("review", "en")])
-    ns = {"text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
-          "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-          "dc": "http://purl.org/dc/elements/1.1/"}
+    ns = {
+        "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+        "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+        "dc": "http://purl.org/dc/elements/1.1/",
+    }
     redline = docs[("redline", "en")]
     insertions = redline.findall(".//text:changed-region/text:insertion", ns)
     deletions = redline.findall(".//text:changed-region/text:deletion", ns)
@@ -128,14 +148,13 @@ def test_libreoffice_sees_the_tracked_changes_and_the_comments(rendered_memos, t
     authors = {c.text for c in redline.findall(".//text:changed-region//dc:creator", ns)}
     assert authors == {"Editorial group"}
     annotations = docs[("review", "en")].findall(".//office:annotation", ns)
-    assert [a.find("dc:creator", ns).text for a in annotations] == ["Aliya Bekova", "Timur Akhmetov",
-                                                                      "Aliya Bekova"]
+    assert [a.find("dc:creator", ns).text for a in annotations] == ["Aliya Bekova", "Timur Akhmetov", "Aliya Bekova"]
 
 
-@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
-@given(batch=st.lists(memos(), min_size=3, max_size=3),
-       lang=st.sampled_from(LANGS), variant=st.sampled_from(VARIANTS))
+@settings(
+    max_examples=2, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(batch=st.lists(memos(), min_size=3, max_size=3), lang=st.sampled_from(LANGS), variant=st.sampled_from(VARIANTS))
 def test_libreoffice_opens_memos_made_of_arbitrary_text(batch, lang, variant, tmp_path_factory):
     out: pathlib.Path = tmp_path_factory.mktemp("arbitrary")
     files = []

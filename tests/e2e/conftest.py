@@ -60,8 +60,13 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 DESKTOP = {"width": 1440, "height": 900}
 STARTUP_SECONDS = 60
@@ -121,8 +126,10 @@ def axe_available() -> bool:
 def _allowed(page, finding: dict) -> bool:
     for rule, selector, _issue in AXE_ALLOWED:
         if finding["rule"] == rule and page.evaluate(
-                "([t, s]) => { try { const e = document.querySelector(t); return !!e && !!e.closest(s); }"
-                " catch (err) { return false; } }", [finding["target"], selector]):
+            "([t, s]) => { try { const e = document.querySelector(t); return !!e && !!e.closest(s); }"
+            " catch (err) { return false; } }",
+            [finding["target"], selector],
+        ):
             return True
     return False
 
@@ -136,8 +143,7 @@ def axe_findings(page) -> list[dict]:
 
 
 def describe_findings(findings: list[dict], where: str) -> list[str]:
-    return [f"{where}: {f['impact']} {f['rule']} at {f['target']}\n    {f['html']}\n    {f['why']}"
-            for f in findings]
+    return [f"{where}: {f['impact']} {f['rule']} at {f['target']}\n    {f['html']}\n    {f['why']}" for f in findings]
 
 
 def check_a11y(page, *, force: bool = False) -> list[dict]:
@@ -173,8 +179,9 @@ def _a11y_of_every_page() -> Iterator[None]:
     yield
     found, _AXE_FINDINGS[:] = list(_AXE_FINDINGS), []
     if found:
-        pytest.fail(f"{len(found)} serious/critical accessibility finding(s) (axe-core):\n" + "\n".join(found),
-                    pytrace=False)
+        pytest.fail(
+            f"{len(found)} serious/critical accessibility finding(s) (axe-core):\n" + "\n".join(found), pytrace=False
+        )
 
 
 def _free_port() -> int:
@@ -223,9 +230,23 @@ def running_app(db_url: str, log_path: Path, *, demo: bool = True) -> Iterator[s
     log = log_path.open("wb")
     streamlit = Path(sys.executable).with_name("streamlit")
     process = subprocess.Popen(
-        [str(streamlit), "run", "streamlit_app.py", "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(streamlit),
+            "run",
+            "streamlit_app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_SECONDS

@@ -30,8 +30,7 @@ from tests.e2e.conftest import (
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 # Who walks the demo in which languages: the administrator sees every page but Vote, the expert Vote.
 # Each role walks in at least one language; between them every page is seen in kk, ru and en.
-WALKS = (("admin", ("kk", "ru", "en")), ("expert1", ("kk", "ru")), ("moderator", ("en",)),
-         ("observer", ("ru",)))
+WALKS = (("admin", ("kk", "ru", "en")), ("expert1", ("kk", "ru")), ("moderator", ("en",)), ("observer", ("ru",)))
 
 
 def _new_page(browser, locale: str = "en-GB"):

@@ -55,8 +55,9 @@ def click(page, key: str) -> None:
 def full_screenshot(page, name: str) -> None:
     """A screenshot of the whole page content: the viewport is made as tall as the app's main area."""
     height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
-        "[data-testid=\"stMainBlockContainer\"]')].map(e => e.scrollHeight), 900)")
+        '() => Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], '
+        '[data-testid="stMainBlockContainer"]\')].map(e => e.scrollHeight), 900)'
+    )
     page.set_viewport_size({"width": 1440, "height": min(int(height) + 80, 5000)})
     page.wait_for_timeout(400)
     screenshot(page, name)
@@ -83,15 +84,19 @@ def test_an_expert_drafts_a_recommendation(page, base_url, demo):
     title = f"Protect volunteers by law {uuid.uuid4().hex[:6]}"
     page.locator('[role="tab"]:has-text("English")').first.click()
     fill(page, "draft_new_en_title", title, "input")
-    fill(page, "draft_new_en_text", "The law should require the Society to insure its **volunteers**.\n- accidents\n"
-                                    "- liability")
+    fill(
+        page,
+        "draft_new_en_text",
+        "The law should require the Society to insure its **volunteers**.\n- accidents\n- liability",
+    )
     fill(page, "draft_new_en_legal_basis", "32nd International Conference Res. 5")
     full_screenshot(page, "drafting-new-recommendation-form")
     click(page, "draft_create")
     wait_text(page, "saved as a draft")
     assert "saved as a draft" in main_text(page)
-    found = recommendations.list_recommendations(demo, actor_id=uid(demo, "expert5"), roundtable_id=1,
-                                                 search=title.split()[-1])
+    found = recommendations.list_recommendations(
+        demo, actor_id=uid(demo, "expert5"), roundtable_id=1, search=title.split()[-1]
+    )
     assert found.total == 1 and found.items[0].status == "draft"
     rec_id = found.items[0].id
     click(page, "draft_open_created")
@@ -117,8 +122,11 @@ def test_a_comment_waits_for_the_moderator_and_a_hidden_one_disappears(browser, 
         wait_text(author, "once a moderator approves it")
         assert "once a moderator approves it" in main_text(author)
         assert body in main_text(author) and "Waiting for a moderator" in main_text(author)
-        posted = next(c for c in comments.list_comments(demo, actor_id=uid(demo, "moderator"), recommendation_id=rec_id)
-                      if c.body == body)
+        posted = next(
+            c
+            for c in comments.list_comments(demo, actor_id=uid(demo, "moderator"), recommendation_id=rec_id)
+            if c.body == body
+        )
         assert posted.status == "pending"
 
         open_page(other, base_url, f"recommendations?rec={rec_id}")
@@ -161,10 +169,17 @@ def test_a_comment_waits_for_the_moderator_and_a_hidden_one_disappears(browser, 
 def fresh(demo: Database, author: str) -> int:
     """A new (draft, so editable) recommendation by ``author``: most demo recommendations are adopted."""
     return recommendations.create_recommendation(
-        demo, actor_id=uid(demo, author), roundtable_id=1,
-        content={"en": {"title": f"Train medical volunteers in peacetime {uuid.uuid4().hex[:6]}",
-                        "text": "The Society should train volunteers to support the medical services.",
-                        "legal_basis": "GC I Art. 26"}}).id
+        demo,
+        actor_id=uid(demo, author),
+        roundtable_id=1,
+        content={
+            "en": {
+                "title": f"Train medical volunteers in peacetime {uuid.uuid4().hex[:6]}",
+                "text": "The Society should train volunteers to support the medical services.",
+                "legal_basis": "GC I Art. 26",
+            }
+        },
+    ).id
 
 
 def test_two_people_edit_the_same_recommendation_and_nothing_is_lost(browser, base_url, demo):
@@ -220,14 +235,16 @@ def test_markup_and_script_in_a_comment_show_as_text_and_never_run(page, base_ur
     sign_in(page, "moderator")  # a moderator's comment is published at once
     rec_id = 5
     marker = uuid.uuid4().hex[:6]
-    evil = (f"Look {marker}: <img src=x onerror=alert(1)> and [click me](javascript:alert(1)) "
-            "or javascript:alert(1) <script>alert(1)</script> ![x](javascript:alert(1))")
+    evil = (
+        f"Look {marker}: <img src=x onerror=alert(1)> and [click me](javascript:alert(1)) "
+        "or javascript:alert(1) <script>alert(1)</script> ![x](javascript:alert(1))"
+    )
     open_page(page, base_url, f"recommendations?rec={rec_id}")
     fill(page, f"recs_body_comment_{rec_id}_0_0", evil)
     click(page, f"recs_send_comment_{rec_id}_0")
     wait_text(page, "Your comment is published.")
     open_page(page, base_url, f"recommendations?rec={rec_id}")
-    page.wait_for_selector(f'text=Look {marker}')
+    page.wait_for_selector(f"text=Look {marker}")
     page.wait_for_timeout(1000)
     comment = page.locator('[data-testid="stMarkdownContainer"]', has_text=f"Look {marker}").last
     shown = comment.inner_text()

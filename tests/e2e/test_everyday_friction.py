@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from recdraft.db.engine import Database
-from recdraft.services import accounts, comments, memo, recommendations
-from recdraft.services import moderation
+from recdraft.services import accounts, comments, memo, moderation, recommendations
 from tests.e2e.conftest import DESKTOP, IDLE_TIMEOUT_MS, open_page, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -43,16 +42,23 @@ def wait_text(page, text: str) -> None:
 
 def _fresh(demo: Database, author: str, text: str) -> int:
     return recommendations.create_recommendation(
-        demo, actor_id=uid(demo, author), roundtable_id=1,
-        content={"en": {"title": f"Regulate the emblem {uuid.uuid4().hex[:6]}", "text": text}}).id
+        demo,
+        actor_id=uid(demo, author),
+        roundtable_id=1,
+        content={"en": {"title": f"Regulate the emblem {uuid.uuid4().hex[:6]}", "text": text}},
+    ).id
 
 
 def test_my_hidden_comment_stays_in_the_feed_until_i_mark_it_read(page, base_url, demo):
     # Item 1: a reload no longer says "Nothing has changed"; the author reads why their comment was hidden.
     rec_id = _fresh(demo, "expert1", "The Society should protect the emblem in peacetime.")
     reason = f"Personal remarks about a colleague ({uuid.uuid4().hex[:6]})"
-    c = comments.post_comment(demo, actor_id=uid(demo, "expert2"), recommendation_id=rec_id,
-                              body="The chair clearly did not read the draft at all.")
+    c = comments.post_comment(
+        demo,
+        actor_id=uid(demo, "expert2"),
+        recommendation_id=rec_id,
+        body="The chair clearly did not read the draft at all.",
+    )
     if c.status == "pending":
         moderation.moderate_comment(demo, actor_id=uid(demo, "moderator"), comment_id=c.id, action="approve")
     moderation.moderate_comment(demo, actor_id=uid(demo, "moderator"), comment_id=c.id, action="hide", reason=reason)
@@ -96,8 +102,11 @@ def test_the_passage_list_keeps_art_and_initials_inside_their_sentence(page, bas
     box.fill(body)
     page.locator(f".st-key-recs_send_comment_{rec_id}_0 button").first.click()
     wait_idle(page)
-    posted = next(c for c in comments.list_comments(demo, actor_id=uid(demo, "moderator"), recommendation_id=rec_id)
-                  if c.body == body)
+    posted = next(
+        c
+        for c in comments.list_comments(demo, actor_id=uid(demo, "moderator"), recommendation_id=rec_id)
+        if c.body == body
+    )
     assert posted.quote == first
 
 
@@ -127,8 +136,9 @@ def test_an_uploaded_memo_is_matched_to_its_snapshot_and_an_edited_one_is_not(pa
 
 
 def _published(demo: Database, author: str, rec_id: int, body: str, parent_id: int | None = None) -> int:
-    c = comments.post_comment(demo, actor_id=uid(demo, author), recommendation_id=rec_id, body=body,
-                              parent_id=parent_id)
+    c = comments.post_comment(
+        demo, actor_id=uid(demo, author), recommendation_id=rec_id, body=body, parent_id=parent_id
+    )
     if c.status == "pending":
         moderation.moderate_comment(demo, actor_id=uid(demo, "moderator"), comment_id=c.id, action="approve")
     return c.id
@@ -142,15 +152,17 @@ def _thread_text(page, rec_id: int, base_url: str) -> str:
 
 
 def test_a_reply_to_a_hidden_comment_stays_in_place_and_an_edit_waits_while_others_read_the_approved_text(
-        browser, base_url, demo):
+    browser, base_url, demo
+):
     # Item 4: the reply keeps its context ("a comment was hidden by a moderator" where the parent was), and under
     # pre-moderation an edited comment keeps its approved words for everyone else until a moderator decides.
     tag = uuid.uuid4().hex[:6]
     rec_id = _fresh(demo, "expert1", "The Society should protect the emblem in peacetime.")
     parent = _published(demo, "expert2", rec_id, f"An insulting remark about a colleague {tag}.")
     _published(demo, "expert3", rec_id, f"I answer the point on the emblem {tag}.", parent_id=parent)
-    moderation.moderate_comment(demo, actor_id=uid(demo, "moderator"), comment_id=parent, action="hide",
-                              reason="Personal remark")
+    moderation.moderate_comment(
+        demo, actor_id=uid(demo, "moderator"), comment_id=parent, action="hide", reason="Personal remark"
+    )
     approved = f"Article 4 should name the Ministry of Health {tag}."
     edited_id = _published(demo, "expert4", rec_id, approved)
     edit = f"Article 4 should name the Ministry of Defence instead {tag}."
@@ -165,7 +177,9 @@ def test_a_reply_to_a_hidden_comment_stays_in_place_and_an_edit_waits_while_othe
         shown = _thread_text(reader, rec_id, base_url)
         assert "A comment was hidden by a moderator." in shown
         assert "insulting remark" not in shown
-        assert shown.index("A comment was hidden by a moderator.") < shown.index(f"I answer the point on the emblem {tag}.")
+        assert shown.index("A comment was hidden by a moderator.") < shown.index(
+            f"I answer the point on the emblem {tag}."
+        )
         assert approved in shown and edit not in shown, "others read the approved text until the edit is approved"
 
         author = author_ctx.new_page()
@@ -196,8 +210,8 @@ def test_a_comment_typed_before_my_role_was_lowered_is_not_lost(page, base_url, 
         wait_text(page, "Your comment was not sent: your role in this roundtable is now")
         kept = page.locator(f".st-key-recs_body_comment_{rec_id}_0_0 textarea")
         assert kept.input_value() == typed
-        assert typed not in [c.body for c in comments.list_comments(demo, actor_id=uid(demo, "moderator"),
-                                                                      recommendation_id=rec_id)]
+        assert typed not in [
+            c.body for c in comments.list_comments(demo, actor_id=uid(demo, "moderator"), recommendation_id=rec_id)
+        ]
     finally:
-        roundtables.set_membership(demo, actor_id=SYSTEM, roundtable_id=1, user_id=uid(demo, "expert6"),
-                                   role="expert")
+        roundtables.set_membership(demo, actor_id=SYSTEM, roundtable_id=1, user_id=uid(demo, "expert6"), role="expert")

@@ -49,11 +49,21 @@ def keyboard_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     load_demo(db)
     admin = uid(db, "admin")
     # A Delphi round of its own (the demo's Delphi rounds are closed).
-    rec = recommendations.create_recommendation(db, actor_id=admin, roundtable_id=1, content={
-        "en": {"title": "Rate me by keyboard", "text": "The Society should publish its annual report."}})
+    rec = recommendations.create_recommendation(
+        db,
+        actor_id=admin,
+        roundtable_id=1,
+        content={"en": {"title": "Rate me by keyboard", "text": "The Society should publish its annual report."}},
+    )
     recommendations.set_status(db, actor_id=admin, recommendation_id=rec.id, status="discussion")
-    rnd = voting.open_round(db, actor_id=admin, roundtable_id=1, recommendation_ids=[rec.id],
-                            rules={"mode": "delphi"}, name="Keyboard Delphi")
+    rnd = voting.open_round(
+        db,
+        actor_id=admin,
+        roundtable_id=1,
+        recommendation_ids=[rec.id],
+        rules={"mode": "delphi"},
+        name="Keyboard Delphi",
+    )
     DELPHI[:] = [rnd.id, rec.id]
     with running_app(url, folder / "streamlit.log") as base_url:
         yield base_url, db
@@ -122,15 +132,23 @@ def test_an_expert_signs_in_drafts_resolves_a_conflict_comments_replies_and_vote
         type_into(page, ".st-key-draft_new_en_text textarea", "The Society should train its volunteers.")
         press(page, ".st-key-draft_create button")
         page.get_by_text("was saved as a draft").first.wait_for()
-        rec = next(r for r in recommendations.list_recommendations(db, actor_id=uid(db, "expert5"), roundtable_id=1,
-                                                                   search=title).items)
+        rec = next(
+            r
+            for r in recommendations.list_recommendations(
+                db, actor_id=uid(db, "expert5"), roundtable_id=1, search=title
+            ).items
+        )
 
         # The moderator saves first; this person's save gets the conflict and resolves it by keyboard.
         open_page(page, base_url, f"draft?rec={rec.id}")
         theirs = "The Society should train and insure its volunteers."
-        recommendations.edit_recommendation(db, actor_id=uid(db, "moderator"), recommendation_id=rec.id,
-                                            base_revision_id=rec.current_revision.id,
-                                            content={"en": {"title": title, "text": theirs}})
+        recommendations.edit_recommendation(
+            db,
+            actor_id=uid(db, "moderator"),
+            recommendation_id=rec.id,
+            base_revision_id=rec.current_revision.id,
+            content={"en": {"title": title, "text": theirs}},
+        )
         type_into(page, f".st-key-draft_edit_{rec.id}_f_en_text textarea", "Mine: train them every year.")
         press(page, f".st-key-draft_save_{rec.id} button")
         page.wait_for_selector(".st-key-draft_theirs_en_text", timeout=IDLE_TIMEOUT_MS)
@@ -153,8 +171,11 @@ def test_an_expert_signs_in_drafts_resolves_a_conflict_comments_replies_and_vote
         press(page, f".st-key-recs_c{other.id}_reply button")
         type_into(page, f".st-key-recs_body_comment_1_{other.id}_0 textarea", "A keyboard reply.")
         press(page, f".st-key-recs_send_comment_1_{other.id} button")
-        reply = next(c for c in comments.list_comments(db, actor_id=uid(db, "expert5"), recommendation_id=1)
-                     if c.body == "A keyboard reply.")
+        reply = next(
+            c
+            for c in comments.list_comments(db, actor_id=uid(db, "expert5"), recommendation_id=1)
+            if c.body == "A keyboard reply."
+        )
         assert reply.parent_id == other.id
 
         # Vote (simple round 4): the choice is a radio group of buttons; Tab reaches the first, Enter chooses it.
@@ -179,16 +200,20 @@ def test_an_expert_signs_in_drafts_resolves_a_conflict_comments_replies_and_vote
 
 def test_a_moderator_approves_and_an_admin_exports_the_memo_by_keyboard(browser, keyboard_app, tmp_path):
     base_url, db = keyboard_app
-    pending = comments.post_comment(db, actor_id=uid(db, "expert3"), recommendation_id=2,
-                                    body="Waiting for a keyboard moderator.")
+    pending = comments.post_comment(
+        db, actor_id=uid(db, "expert3"), recommendation_id=2, body="Waiting for a keyboard moderator."
+    )
     ctx, page = new_page(browser)
     try:
         keyboard_sign_in(page, base_url, "moderator")
         open_page(page, base_url, "moderation")
         press(page, f".st-key-mod_approve_{pending.id} button")
         page.locator(f".st-key-mod_comment_{pending.id}").wait_for(state="detached", timeout=IDLE_TIMEOUT_MS)
-        shown = next(c for c in comments.list_comments(db, actor_id=uid(db, "moderator"), recommendation_id=2)
-                     if c.id == pending.id)
+        shown = next(
+            c
+            for c in comments.list_comments(db, actor_id=uid(db, "moderator"), recommendation_id=2)
+            if c.id == pending.id
+        )
         assert shown.status == "published"
     finally:
         ctx.close()

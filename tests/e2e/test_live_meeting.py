@@ -47,17 +47,35 @@ def meeting_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     Base.metadata.create_all(db.engine)
     load_demo(db)
     for n in range(1, PHONES + 1):
-        uid = accounts.create_user(db, actor_id=SYSTEM, username=f"phone{n:02d}", display_name=f"Participant {n}",
-                                   password="demo-phone-pass").id
-        roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=1, user_id=uid, role="expert",
-                                   organisation="Narxoz University", consent_named=True)
+        uid = accounts.create_user(
+            db, actor_id=SYSTEM, username=f"phone{n:02d}", display_name=f"Participant {n}", password="demo-phone-pass"
+        ).id
+        roundtables.set_membership(
+            db,
+            actor_id=SYSTEM,
+            roundtable_id=1,
+            user_id=uid,
+            role="expert",
+            organisation="Narxoz University",
+            consent_named=True,
+        )
     author = accounts.find_user(db, username="expert1").id
-    rec = recs.create_recommendation(db, actor_id=author, roundtable_id=1, content={
-        "en": {"title": "Insure the National Society's volunteers", "text": "Parliament should insure them."},
-        "ru": {"title": "Застраховать добровольцев Национального общества", "text": "Парламенту следует их застраховать."},
-        "kk": {"title": "Ұлттық қоғамның еріктілерін сақтандыру", "text": "Парламент оларды сақтандыруы тиіс."}})
-    recs.set_status(db, actor_id=accounts.find_user(db, username="moderator").id, recommendation_id=rec.id,
-                    status="discussion")
+    rec = recs.create_recommendation(
+        db,
+        actor_id=author,
+        roundtable_id=1,
+        content={
+            "en": {"title": "Insure the National Society's volunteers", "text": "Parliament should insure them."},
+            "ru": {
+                "title": "Застраховать добровольцев Национального общества",
+                "text": "Парламенту следует их застраховать.",
+            },
+            "kk": {"title": "Ұлттық қоғамның еріктілерін сақтандыру", "text": "Парламент оларды сақтандыруы тиіс."},
+        },
+    )
+    recs.set_status(
+        db, actor_id=accounts.find_user(db, username="moderator").id, recommendation_id=rec.id, status="discussion"
+    )
     with running_app(url, folder / "streamlit.log") as base_url:
         yield base_url, db, rec.id
     db.dispose()
@@ -122,17 +140,17 @@ def test_twenty_phones_vote_live_and_the_projector_and_the_record_agree(browser,
     assert max(waits) <= BALLOT_BOUND_S + 0.5 * PHONES, waits
     screenshot(phones[0][1], "live-phone-ballot-ru")
 
-    choices = ["agree"] * 12 + ["disagree"] * 5 + ["abstain"] * 3
+    choices = [("agree", "agree", "disagree", "abstain")[n % 4] for n in range(PHONES)]
     last_cast = 0.0
-    for (ctx, page), choice in zip(phones, choices, strict=True):
+    for (_ctx, page), choice in zip(phones, choices, strict=True):
         page.locator(f".st-key-vote_{round_id}_{choice} button").click()
         _wait_text(page, ".st-key-phone", "Ваш голос учтён", 10)
         last_cast = time.monotonic()
     # Five phones drop their connection mid-vote and come back; one of them changes its mind meanwhile.
-    for ctx, page in phones[:DROPPING]:
+    for ctx, _page in phones[:DROPPING]:
         ctx.set_offline(True)
     time.sleep(3)
-    for ctx, page in phones[:DROPPING]:
+    for ctx, _page in phones[:DROPPING]:
         ctx.set_offline(False)
     for _, page in phones[:DROPPING]:
         _wait_text(page, ".st-key-phone", "Ваш голос учтён", 30)
@@ -146,8 +164,11 @@ def test_twenty_phones_vote_live_and_the_projector_and_the_record_agree(browser,
     screenshot(projector, "live-projector-open-kk")
 
     with db.read() as s:
-        per_voter = dict(s.execute(select(Vote.voter_id, func.count()).where(Vote.round_id == round_id)
-                                   .group_by(Vote.voter_id)).all())
+        per_voter = dict(
+            s.execute(
+                select(Vote.voter_id, func.count()).where(Vote.round_id == round_id).group_by(Vote.voter_id)
+            ).all()
+        )
     assert len(per_voter) == PHONES and set(per_voter.values()) == {1}  # none lost, none doubled
 
     projector.locator(".st-key-pres_close button").click()
@@ -158,8 +179,11 @@ def test_twenty_phones_vote_live_and_the_projector_and_the_record_agree(browser,
     screenshot(projector, "live-projector-closed-kk")
     results = voting.round_results(db, actor_id=moderator, round_id=round_id)
     overall = results.items[0].overall
-    assert (overall.agree, overall.disagree, overall.abstain) == (choices.count("agree"), choices.count("disagree"),
-                                                                  choices.count("abstain"))
+    assert (overall.agree, overall.disagree, overall.abstain) == (
+        choices.count("agree"),
+        choices.count("disagree"),
+        choices.count("abstain"),
+    )
     shown = _projector_text(projector)
     for label, count in (("Келісемін", overall.agree), ("Келіспеймін", overall.disagree)):
         assert f"{label} {count}" in shown.replace("\n", " ")

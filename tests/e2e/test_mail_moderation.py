@@ -33,8 +33,12 @@ def mail_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Da
     smtp = SmtpServer().start()
     port = conftest._free_port()
     patch = pytest.MonkeyPatch()
-    for key, value in {**MAIL_ENV, "RECDRAFT_SMTP_HOST": "127.0.0.1", "RECDRAFT_SMTP_PORT": str(smtp.port),
-                       "RECDRAFT_PUBLIC_URL": f"http://127.0.0.1:{port}"}.items():
+    for key, value in {
+        **MAIL_ENV,
+        "RECDRAFT_SMTP_HOST": "127.0.0.1",
+        "RECDRAFT_SMTP_PORT": str(smtp.port),
+        "RECDRAFT_PUBLIC_URL": f"http://127.0.0.1:{port}",
+    }.items():
         patch.setenv(key, value)
     patch.setattr(conftest, "_free_port", lambda: port)
     with db.write() as s:  # the author reads Russian
@@ -67,13 +71,21 @@ def test_a_hidden_comment_tells_its_author_why_on_the_page_in_the_feed_and_by_ma
     moderator = accounts.find_user(db, username="moderator")
     page_of_recs = recommendations.list_recommendations(db, actor_id=author.id, roundtable_id=1)
     rec = next(r for r in page_of_recs.items if r.created_by != author.id)
-    posted = comments.post_comment(db, actor_id=author.id, recommendation_id=rec.id,
-                                   body="The rapporteur clearly has no idea what the Statutes say.")
+    posted = comments.post_comment(
+        db,
+        actor_id=author.id,
+        recommendation_id=rec.id,
+        body="The rapporteur clearly has no idea what the Statutes say.",
+    )
     assert posted.status == "pending"  # the demo roundtable moderates before publishing
     outbox.tick(db)
-    waiting = [m for m in smtp.to(moderator.email) if m.message["Subject"].startswith(t("mail.moderation.waiting", "en"))
-               or t("mail.moderation.waiting", "kk") in m.message["Subject"]
-               or t("mail.moderation.waiting", "ru") in m.message["Subject"]]
+    waiting = [
+        m
+        for m in smtp.to(moderator.email)
+        if m.message["Subject"].startswith(t("mail.moderation.waiting", "en"))
+        or t("mail.moderation.waiting", "kk") in m.message["Subject"]
+        or t("mail.moderation.waiting", "ru") in m.message["Subject"]
+    ]
     assert len(waiting) == 1  # the moderators hear of the comment waiting for them
 
     # The moderator hides it, with a reason, in the browser.

@@ -61,11 +61,14 @@ PEOPLE = {
     "chen": ("Chen Commenter", "chen@icrc.example.org", "ICRC", "expert"),
 }
 PASTED = "name\temail\torganisation\trole\tconsent\tlanguage\n" + "\n".join(
-    f"{name}\t{email}\t{org}\t{role}\tyes\ten" for name, email, org, role in PEOPLE.values())
+    f"{name}\t{email}\t{org}\t{role}\tyes\ten" for name, email, org, role in PEOPLE.values()
+)
 REC_TITLE = "Protect volunteers who help in emergencies"
 FIRST_TEXT = "The law should protect Red Crescent volunteers."
-ADOPTED_TEXT = ("The law should insure Red Crescent volunteers against accidents and protect them from "
-                "liability when they help in emergencies.")
+ADOPTED_TEXT = (
+    "The law should insure Red Crescent volunteers against accidents and protect them from "
+    "liability when they help in emergencies."
+)
 COMMENT = "Please name the insurance duty explicitly."
 
 
@@ -73,8 +76,15 @@ def recdraft_cli(db_url: str, *args: str, stdin: str | None = None) -> str:
     """Run the ``recdraft`` command (the school's first start) on ``db_url``; its output."""
     env = {**os.environ, "RECDRAFT_DATABASE_URL": db_url}
     env.pop("RECDRAFT_DEMO", None)
-    done = subprocess.run([str(Path(sys.executable).with_name("recdraft")), *args], cwd=ROOT, env=env,
-                          input=stdin, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("recdraft")), *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr or done.stdout
     return done.stdout
 
@@ -257,7 +267,8 @@ def test_a_school_goes_from_an_empty_database_to_the_memo_in_the_browser(browser
         wait_text(page, "Co-authors saved (1).")
         shot(page, "co-author")
     assert recommendations.get_recommendation(db, actor_id=admin, recommendation_id=rec_id).coauthor_ids == [
-        uid(db, "boris")]
+        uid(db, "boris")
+    ]
     with browser_of(browser, base_url, "boris") as page:
         open_page(page, base_url, f"draft?rec={rec_id}")
         tab(page, "English")
@@ -335,8 +346,9 @@ def test_a_school_goes_from_an_empty_database_to_the_memo_in_the_browser(browser
         path = tmp_path / download.suggested_filename
         download.save_as(path)
     assert path.suffix == ".docx"
-    text = subprocess.run(["pandoc", "-t", "plain", "--wrap=none", str(path)], capture_output=True, text=True,
-                          check=True, timeout=120).stdout
+    text = subprocess.run(
+        ["pandoc", "-t", "plain", "--wrap=none", str(path)], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
     squashed = " ".join(text.split())
     assert REC_TITLE in squashed
     assert ADOPTED_TEXT in squashed

@@ -147,6 +147,7 @@ def test_a_bookmarked_page_asks_to_sign_in_then_opens_and_other_roles_are_told_n
 
 # --- issue 11: sign-in that cannot be turned against people (items 3, 4, 7, 9) ---------------------------
 
+
 def _evil_site(html: str):
     """A page served by another 'site' on the same host (another port), like the probe's :8622."""
     import http.server
@@ -246,8 +247,9 @@ def test_no_other_site_can_frame_the_app_and_responses_carry_the_security_header
     assert headers["referrer-policy"] == "same-origin"
     assert headers["x-content-type-options"] == "nosniff"
     assert "strict-transport-security" not in headers  # plain http here; HSTS comes with https
-    server, evil = _evil_site(f'<!doctype html><title>evil</title><iframe src="{base_url}/" width=800 height=600>'
-                              "</iframe>")
+    server, evil = _evil_site(
+        f'<!doctype html><title>evil</title><iframe src="{base_url}/" width=800 height=600></iframe>'
+    )
     try:
         page.goto(evil)
         page.wait_for_timeout(3000)

@@ -73,8 +73,9 @@ def shots(page, name: str) -> Path:
     page.wait_for_timeout(600)  # let charts finish drawing
     first = screenshot(page, f"voting-{name}")
     height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], "
-        "[data-testid=\"stMainBlockContainer\"]')].map(e => e.scrollHeight), 900)")
+        '() => Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], '
+        '[data-testid="stMainBlockContainer"]\')].map(e => e.scrollHeight), 900)'
+    )
     page.set_viewport_size({"width": DESKTOP["width"], "height": min(int(height) + 80, 6000)})
     page.wait_for_timeout(600)
     screenshot(page, f"voting-{name}-full")
@@ -170,8 +171,9 @@ def test_experts_vote_a_moderator_closes_and_the_admin_downloads_the_memo(browse
     finally:
         context.close()
     document = Document(io.BytesIO(path.read_bytes()))
-    body = "\n".join([p.text for p in document.paragraphs]
-                     + [c.text for t in document.tables for row in t.rows for c in row.cells])
+    body = "\n".join(
+        [p.text for p in document.paragraphs] + [c.text for t in document.tables for row in t.rows for c in row.cells]
+    )
     english = rec8.current_revision.content["en"]
     assert english.title in body
     assert english.text.split(".")[0] in body

@@ -30,7 +30,7 @@ from recdraft.db.engine import Database
 from recdraft.db.models import Base
 from recdraft.domain.policy import PHASE_RULES, Action, can
 from recdraft.domain.roles import Phase, Role
-from recdraft.domain.statuses import RecStatus, Frozen, is_frozen
+from recdraft.domain.statuses import Frozen, RecStatus, is_frozen
 from recdraft.errors import NotFound, NotSignedIn, PermissionDenied
 from recdraft.services import accounts, recommendations, roundtables
 from recdraft.services._base import SYSTEM
@@ -65,8 +65,7 @@ NOBODY: frozenset[str] = frozenset()
 
 def by_role_rules(action: Action) -> frozenset[str]:
     """The people ``domain.phases.ROLE_RULES`` lets do ``action`` (in a phase that allows it)."""
-    return frozenset(r for r in EVERYONE
-                     if can(action, role=ROLE_IN_ROUNDTABLE[r], phase=Phase.DRAFTING))
+    return frozenset(r for r in EVERYONE if can(action, role=ROLE_IN_ROUNDTABLE[r], phase=Phase.DRAFTING))
 
 
 def phases_of(action: Action) -> frozenset[Phase]:
@@ -190,7 +189,8 @@ def row_counts(db: SavepointDatabase) -> tuple[int, ...]:
     if db.dialect not in _COUNT_SQL:
         quote = db.engine.dialect.identifier_preparer.quote
         _COUNT_SQL[db.dialect] = "SELECT " + ", ".join(
-            f"(SELECT count(*) FROM {quote(t.name)})" for t in Base.metadata.sorted_tables)
+            f"(SELECT count(*) FROM {quote(t.name)})" for t in Base.metadata.sorted_tables
+        )
     return tuple(db.conn.execute(text(_COUNT_SQL[db.dialect])).one())
 
 
@@ -211,8 +211,15 @@ def build_world(real: Database, tmp: Path) -> Matrix:
         w.users["sysadmin"] = make_user(real, "sysadmin", system_admin=True)
         w.users["organiser"] = make_organiser(real, "organiser")
         w.users["deactivated"] = make_user(real, "deactivated")
-        roundtables.set_membership(real, actor_id=SYSTEM, roundtable_id=w.roundtable_id, user_id=w["deactivated"],
-                                   role="expert", organisation="ICRC", consent_named=True)
+        roundtables.set_membership(
+            real,
+            actor_id=SYSTEM,
+            roundtable_id=w.roundtable_id,
+            user_id=w["deactivated"],
+            role="expert",
+            organisation="ICRC",
+            consent_named=True,
+        )
         accounts.set_active(real, actor_id=SYSTEM, user_id=w["deactivated"], active=False)
     db = SavepointDatabase(real)
     return Matrix(db=db, world=World(db=db, roundtable_id=w.roundtable_id, users=dict(w.users)), tmp=tmp)  # type: ignore[arg-type]
@@ -260,8 +267,10 @@ def _try_everyone(m: Matrix, row: Row, ctx: dict[str, Any], state: str, problems
                     problems.append(f"{where} refused but still wrote rows")
                 continue
             except Exception as exc:  # noqa: BLE001 - reported as a disagreement, with its type
-                problems.append(f"{where} expected {'allowed' if want else 'refused'}, "
-                                f"raised {type(exc).__name__}: {str(exc)[:160]}")
+                problems.append(
+                    f"{where} expected {'allowed' if want else 'refused'}, "
+                    f"raised {type(exc).__name__}: {str(exc)[:160]}"
+                )
                 continue
             if not want:
                 problems.append(f"{where} expected refused, was allowed")
@@ -337,8 +346,9 @@ def service_functions() -> dict[str, Callable[..., Any]]:
 def _defined_in(fn: Callable[..., Any], module: Any) -> bool:
     """Whether ``fn`` is the module's own: defined in it or, for a package (services.voting), in one of its
     modules — a package's public functions are named by the package (``voting.cast_vote``)."""
-    return fn.__module__ == module.__name__ or (hasattr(module, "__path__")
-                                                and fn.__module__.startswith(module.__name__ + "."))
+    return fn.__module__ == module.__name__ or (
+        hasattr(module, "__path__") and fn.__module__.startswith(module.__name__ + ".")
+    )
 
 
 def _modules(package: Any) -> list[tuple[str, Any]]:
@@ -348,8 +358,10 @@ def _modules(package: Any) -> list[tuple[str, Any]]:
         module = importlib.import_module(f"recdraft.services.{info.name}")
         out.append((info.name, module))
         if info.ispkg:
-            out += [(info.name, importlib.import_module(f"{module.__name__}.{sub.name}"))
-                    for sub in pkgutil.iter_modules(module.__path__)]
+            out += [
+                (info.name, importlib.import_module(f"{module.__name__}.{sub.name}"))
+                for sub in pkgutil.iter_modules(module.__path__)
+            ]
     return out
 
 

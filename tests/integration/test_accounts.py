@@ -94,8 +94,9 @@ def test_change_password_ends_other_sessions_but_keeps_this_one(db):
         accounts.change_password(db, actor_id=uid, current_password="nope", new_password="a new long password")
     with pytest.raises(InvalidInput, match="at least 8"):
         accounts.change_password(db, actor_id=uid, current_password=PASSWORD, new_password="short")
-    accounts.change_password(db, actor_id=uid, current_password=PASSWORD, new_password="a new long password",
-                             keep_token=here.token)
+    accounts.change_password(
+        db, actor_id=uid, current_password=PASSWORD, new_password="a new long password", keep_token=here.token
+    )
     assert accounts.authenticate(db, token=here.token).id == uid
     with pytest.raises(NotSignedIn):
         accounts.authenticate(db, token=elsewhere.token)
@@ -104,8 +105,14 @@ def test_change_password_ends_other_sessions_but_keeps_this_one(db):
 
 def test_an_invitation_creates_an_expert_once(db):
     world = make_world(db)
-    inv = accounts.create_invitation(db, actor_id=world["admin"], roundtable_id=world.roundtable_id,
-                                     role="expert", display_name="Aigerim", organisation="ICRC")
+    inv = accounts.create_invitation(
+        db,
+        actor_id=world["admin"],
+        roundtable_id=world.roundtable_id,
+        role="expert",
+        display_name="Aigerim",
+        organisation="ICRC",
+    )
     assert accounts.describe_invitation(db, token=inv.token)["role"] == "expert"
     signed = accounts.accept_invitation(db, token=inv.token, username="aigerim", password="a long password")
     members = roundtables.list_members(db, actor_id=signed.user.id, roundtable_id=world.roundtable_id)
@@ -128,8 +135,9 @@ def test_expired_invitation_is_refused_and_only_admins_invite(db):
     world = make_world(db)
     inv = accounts.create_invitation(db, actor_id=world["admin"], roundtable_id=world.roundtable_id, days=1)
     with pytest.raises(NotFound):
-        accounts.accept_invitation(db, token=inv.token, username="late", password="a long password",
-                                   now=utcnow() + timedelta(days=2))
+        accounts.accept_invitation(
+            db, token=inv.token, username="late", password="a long password", now=utcnow() + timedelta(days=2)
+        )
     for who in ("moderator", "expert", "observer", "outsider"):
         with pytest.raises(PermissionDenied):
             accounts.create_invitation(db, actor_id=world[who], roundtable_id=world.roundtable_id)
@@ -141,8 +149,9 @@ def test_a_role_change_takes_effect_on_the_next_action(db):
 
     world = make_world(db)
     recs.create_recommendation(db, actor_id=world["expert"], roundtable_id=world.roundtable_id, content=content())
-    roundtables.set_membership(db, actor_id=world["admin"], roundtable_id=world.roundtable_id,
-                               user_id=world["expert"], role="observer")
+    roundtables.set_membership(
+        db, actor_id=world["admin"], roundtable_id=world.roundtable_id, user_id=world["expert"], role="observer"
+    )
     with pytest.raises(PermissionDenied):
         recs.create_recommendation(db, actor_id=world["expert"], roundtable_id=world.roundtable_id, content=content())
 

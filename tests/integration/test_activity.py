@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from recdraft.db.models import AuditEvent, Membership
 from recdraft.errors import InvalidInput, PermissionDenied
-from recdraft.services import activity
-from recdraft.services import moderation
+from recdraft.services import activity, moderation
 from recdraft.services import comments as cm
 from recdraft.services import recommendations as recs
 from recdraft.services._base import audit
 from tests.factories import content, make_comment, make_world, world_with_recommendation
-
 
 
 @pytest.fixture
@@ -49,14 +47,14 @@ def test_the_feed_shows_what_others_did_newest_first_and_not_my_own_actions(worl
 
 
 def test_the_feed_starts_where_i_last_looked(world):
-    start = datetime.now(timezone.utc)
+    start = datetime.now(UTC)
     earlier = _post(world, body="Before I looked")
     activity.mark_seen(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id)
     later = _post(world, body="After I looked")
     assert [e.object_id for e in _feed(world, "expert")] == [later.id]
     with world.db.read() as s:
         seen = s.scalar(select(Membership.last_seen_at).where(Membership.user_id == world["expert"]))
-    assert seen < datetime.now(timezone.utc)
+    assert seen < datetime.now(UTC)
     assert [e.object_id for e in _feed(world, "expert", since=start)] == [later.id, earlier.id]
     activity.mark_seen(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id)
     assert _feed(world, "expert") == []
@@ -94,8 +92,14 @@ def test_flags_are_staff_only_events(world):
 
 def test_sign_in_events_are_never_in_the_feed(world):
     with world.db.write() as s:
-        audit(s, actor_id=world["expert2"], roundtable_id=world.roundtable_id, action="auth.sign_in",
-              object_type="user", object_id=world["expert2"])
+        audit(
+            s,
+            actor_id=world["expert2"],
+            roundtable_id=world.roundtable_id,
+            action="auth.sign_in",
+            object_type="user",
+            object_id=world["expert2"],
+        )
     assert [e for e in _feed(world, "admin") if e.action.startswith("auth.")] == []
 
 
@@ -118,17 +122,24 @@ def test_the_audit_log_is_for_roundtable_admins_only(world):
 
 
 def test_the_audit_log_filters_by_action_prefix_actor_and_time_and_pages(world):
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     first = _post(world)
     _post(world, who="expert", body="Second")
-    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=first.id, action="hide", reason="Rude")
+    moderation.moderate_comment(
+        world.db, actor_id=world["moderator"], comment_id=first.id, action="hide", reason="Rude"
+    )
 
     def log(**kw):
-        return [(e.action, e.actor_id) for e in
-                activity.audit_log(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id, **kw)]
+        return [
+            (e.action, e.actor_id)
+            for e in activity.audit_log(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id, **kw)
+        ]
 
-    assert log(action_prefix="comment.") == [("comment.hide", world["moderator"]), ("comment.post", world["expert"]),
-                                             ("comment.post", world["expert2"])]
+    assert log(action_prefix="comment.") == [
+        ("comment.hide", world["moderator"]),
+        ("comment.post", world["expert"]),
+        ("comment.post", world["expert2"]),
+    ]
     assert log(action_prefix="comment.", actor_filter=world["expert2"]) == [("comment.post", world["expert2"])]
     assert log(since=before) == log(action_prefix="comment.")
     assert ("recommendation.create", world["expert"]) in log(until=before)
@@ -142,22 +153,31 @@ def test_the_audit_log_filters_by_action_prefix_actor_and_time_and_pages(world):
 
 # --- what concerns me first (issue 18, item 1) --------------------------------------------------------------
 
+
 def test_my_hidden_comment_its_reason_and_a_reply_concern_me_and_stay_until_i_dismiss_them(world):
     from recdraft.services import amendments as am
 
     mine = _post(world, who="expert2", body="The draft forgets the emblem law of 2003 entirely")
     reply = _post(world, who="expert", body="It is in Art. 4", parent_id=mine.id)
     hidden = _post(world, who="expert2", body="Something rude about the chair")
-    moderation.moderate_comment(world.db, actor_id=world["moderator"], comment_id=hidden.id, action="hide",
-                        reason="Personal remarks are not allowed")
-    proposal = am.propose_amendment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id,
-                                    content=content(text="Better words"))
+    moderation.moderate_comment(
+        world.db,
+        actor_id=world["moderator"],
+        comment_id=hidden.id,
+        action="hide",
+        reason="Personal remarks are not allowed",
+    )
+    proposal = am.propose_amendment(
+        world.db, actor_id=world["expert2"], recommendation_id=world.rec.id, content=content(text="Better words")
+    )
     am.reject_amendment(world.db, actor_id=world["expert"], amendment_id=proposal.id, reason="Too narrow")
     assert reply.parent_id == mine.id
 
     def kinds(who="expert2", **kw):
-        return [(e.kind, e.reason, e.excerpt, e.actor_name)
-                for e in activity.concerning_me(world.db, actor_id=world[who], roundtable_id=world.roundtable_id, **kw)]
+        return [
+            (e.kind, e.reason, e.excerpt, e.actor_name)
+            for e in activity.concerning_me(world.db, actor_id=world[who], roundtable_id=world.roundtable_id, **kw)
+        ]
 
     got = kinds()
     assert ("comment_hidden", "Personal remarks are not allowed", "Something rude about the chair", None) in got
@@ -173,7 +193,7 @@ def test_my_hidden_comment_its_reason_and_a_reply_concern_me_and_stay_until_i_di
     # "The last 7 days" brings it back on demand.
     from datetime import timedelta
 
-    week = datetime.now(timezone.utc) - timedelta(days=7)
+    week = datetime.now(UTC) - timedelta(days=7)
     assert kinds(since=week) == got
 
 
@@ -181,9 +201,18 @@ def test_a_reply_by_someone_who_withheld_their_name_does_not_name_them_to_an_exp
     from recdraft.services import roundtables
 
     mine = _post(world, who="expert", body="A question for the Society")
-    roundtables.set_membership(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id,
-                               user_id=world["expert2"], role="expert", consent_named=False)
+    roundtables.set_membership(
+        world.db,
+        actor_id=world["admin"],
+        roundtable_id=world.roundtable_id,
+        user_id=world["expert2"],
+        role="expert",
+        consent_named=False,
+    )
     _post(world, who="expert2", body="An answer", parent_id=mine.id)
-    answered = [e for e in activity.concerning_me(world.db, actor_id=world["expert"],
-                                                  roundtable_id=world.roundtable_id) if e.kind == "comment_answered"]
+    answered = [
+        e
+        for e in activity.concerning_me(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id)
+        if e.kind == "comment_answered"
+    ]
     assert len(answered) == 1 and answered[0].actor_name is None

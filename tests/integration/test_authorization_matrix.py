@@ -19,10 +19,19 @@ import pytest
 from recdraft.domain.policy import Action
 from recdraft.domain.statuses import Frozen
 from recdraft.errors import Conflict
-from recdraft.services import activity, amendments, comments, memo, recommendations, voting
-from recdraft.services import revisions
-from recdraft.services import moderation
-from recdraft.services import memo_check, research, translations
+from recdraft.services import (
+    activity,
+    amendments,
+    comments,
+    memo,
+    memo_check,
+    moderation,
+    recommendations,
+    research,
+    revisions,
+    translations,
+    voting,
+)
 from recdraft.services.translations import TRANSLATION_PHASES
 from tests.factories import (
     World,
@@ -87,8 +96,13 @@ def _kept_text(w: World) -> dict[str, Any]:
     first = ctx["rec"].current_revision.id
     won = edit(w, ctx["rec"], "moderator", text="Theirs", base_revision_id=first)
     with pytest.raises(Conflict) as lost:
-        recommendations.edit_recommendation(w.db, actor_id=w["expert"], recommendation_id=ctx["rec"].id,
-                                            base_revision_id=first, content=content(text="Mine"))
+        recommendations.edit_recommendation(
+            w.db,
+            actor_id=w["expert"],
+            recommendation_id=ctx["rec"].id,
+            base_revision_id=first,
+            content=content(text="Mine"),
+        )
     return {**ctx, "draft_id": lost.value.saved_draft_id, "revision_id": won.current_revision.id}
 
 
@@ -101,8 +115,9 @@ def _amendment(w: World) -> dict[str, Any]:
 
 def _outdated_amendment(w: World) -> dict[str, Any]:
     ctx = _amendment(w)
-    ctx["later"] = edit(w, ctx["rec"], "expert", text="The author's revision 2",
-                        base_revision_id=ctx["rec"].current_revision.id)
+    ctx["later"] = edit(
+        w, ctx["rec"], "expert", text="The author's revision 2", base_revision_id=ctx["rec"].current_revision.id
+    )
     return ctx
 
 
@@ -115,16 +130,18 @@ def _pending_comment(w: World) -> dict[str, Any]:
 def _comment(w: World) -> dict[str, Any]:
     """expert2's published comment on expert's text."""
     ctx = _pending_comment(w)
-    ctx["comment"] = moderation.moderate_comment(w.db, actor_id=w["moderator"], comment_id=ctx["comment"].id,
-                                               action="approve")
+    ctx["comment"] = moderation.moderate_comment(
+        w.db, actor_id=w["moderator"], comment_id=ctx["comment"].id, action="approve"
+    )
     return ctx
 
 
 def _comment_then_revision(w: World) -> dict[str, Any]:
     """A published comment, then revision 2: "addressed" may cite only a revision saved after the comment."""
     ctx = _comment(w)
-    ctx["later"] = edit(w, ctx["rec"], "expert", text="Revised after the comment",
-                        base_revision_id=ctx["rec"].current_revision.id)
+    ctx["later"] = edit(
+        w, ctx["rec"], "expert", text="Revised after the comment", base_revision_id=ctx["rec"].current_revision.id
+    )
     return ctx
 
 
@@ -170,8 +187,9 @@ def _stale_votes(w: World) -> dict[str, Any]:
 def _recused(w: World) -> dict[str, Any]:
     ctx = _round(w)
     for who in EXPERTS:
-        voting.recuse(w.db, actor_id=w[who], round_id=ctx["round"].id, recommendation_id=ctx["rec"].id,
-                      reason="I drafted the law")
+        voting.recuse(
+            w.db, actor_id=w[who], round_id=ctx["round"].id, recommendation_id=ctx["rec"].id, reason="I drafted the law"
+        )
     return ctx
 
 
@@ -194,15 +212,18 @@ def _final_memo(w: World) -> dict[str, Any]:
 
 
 def _all_ids(w: World) -> list[int]:
-    page = recommendations.list_recommendations(w.db, actor_id=w["admin"], roundtable_id=w.roundtable_id,
-                                                page_size=200)
+    page = recommendations.list_recommendations(w.db, actor_id=w["admin"], roundtable_id=w.roundtable_id, page_size=200)
     return [r.id for r in page.items]
 
 
 def _edit(w: World, c: dict[str, Any], uid: int) -> Any:
-    return recommendations.edit_recommendation(w.db, actor_id=uid, recommendation_id=c["rec"].id,
-                                               base_revision_id=c["rec"].current_revision.id,
-                                               content=content(text="Edited"))
+    return recommendations.edit_recommendation(
+        w.db,
+        actor_id=uid,
+        recommendation_id=c["rec"].id,
+        base_revision_id=c["rec"].current_revision.id,
+        content=content(text="Edited"),
+    )
 
 
 DRAFTERS = by_role_rules(Action.DRAFT)  # admins, moderators, experts
@@ -216,157 +237,500 @@ ROUND_PHASES = phases_of(Action.RUN_ROUNDS) & phases_of(Action.VOTE)
 R = Row
 ROWS: list[Row] = [
     # Drafting. An adopted text freezes its words, details, co-authors and amendments.
-    R("recommendations.create_recommendation", "draft a recommendation", Action.DRAFT, DRAFTERS, _nothing,
-      lambda w, c, uid: recommendations.create_recommendation(w.db, actor_id=uid, roundtable_id=w.roundtable_id,
-                                                              content=content())),
-    R("recommendations.edit_recommendation", "edit expert's text", Action.DRAFT, AUTHOR_AND_STAFF, _rec, _edit,
-      adopted=Frozen.TEXT),
-    R("revisions.restore_revision", "restore expert's first revision", Action.DRAFT, AUTHOR_AND_STAFF,
-      _rec_with_two_revisions,
-      lambda w, c, uid: revisions.restore_revision(w.db, actor_id=uid, recommendation_id=c["rec"].id,
-                                                         revision_id=c["first"]), adopted=Frozen.TEXT),
-    R("recommendations.set_details", "change topic and priority", Action.DRAFT, AUTHOR_AND_STAFF, _rec,
-      lambda w, c, uid: recommendations.set_details(w.db, actor_id=uid, recommendation_id=c["rec"].id,
-                                                    topic="Emblem", priority="low"), adopted=Frozen.DETAILS),
+    R(
+        "recommendations.create_recommendation",
+        "draft a recommendation",
+        Action.DRAFT,
+        DRAFTERS,
+        _nothing,
+        lambda w, c, uid: recommendations.create_recommendation(
+            w.db, actor_id=uid, roundtable_id=w.roundtable_id, content=content()
+        ),
+    ),
+    R(
+        "recommendations.edit_recommendation",
+        "edit expert's text",
+        Action.DRAFT,
+        AUTHOR_AND_STAFF,
+        _rec,
+        _edit,
+        adopted=Frozen.TEXT,
+    ),
+    R(
+        "revisions.restore_revision",
+        "restore expert's first revision",
+        Action.DRAFT,
+        AUTHOR_AND_STAFF,
+        _rec_with_two_revisions,
+        lambda w, c, uid: revisions.restore_revision(
+            w.db, actor_id=uid, recommendation_id=c["rec"].id, revision_id=c["first"]
+        ),
+        adopted=Frozen.TEXT,
+    ),
+    R(
+        "recommendations.set_details",
+        "change topic and priority",
+        Action.DRAFT,
+        AUTHOR_AND_STAFF,
+        _rec,
+        lambda w, c, uid: recommendations.set_details(
+            w.db, actor_id=uid, recommendation_id=c["rec"].id, topic="Emblem", priority="low"
+        ),
+        adopted=Frozen.DETAILS,
+    ),
     # Translating (issue 10, item 7): the authors and staff, in every phase but archived, adopted texts included.
-    R("translations.save_translation", "translate expert's text into Russian", None, AUTHOR_AND_STAFF, _rec,
-      lambda w, c, uid: translations.save_translation(
-          w.db, actor_id=uid, recommendation_id=c["rec"].id, lang="ru", source_lang="en",
-          texts={"title": "Принять закон", "text": "Парламенту следует принять закон."}),
-      phases=TRANSLATION_PHASES, adopted=UNFROZEN),
-    R("recommendations.set_coauthors", "name expert2 a co-author", Action.DRAFT, AUTHOR_AND_STAFF, _rec,
-      lambda w, c, uid: recommendations.set_coauthors(w.db, actor_id=uid, recommendation_id=c["rec"].id,
-                                                      user_ids=[w["expert2"]]), adopted=Frozen.COAUTHORS),
-    R("recommendations.resolve_rejected_edit", "mark one's kept text merged", Action.DRAFT, frozenset({"expert"}),
-      _kept_text,
-      lambda w, c, uid: recommendations.resolve_rejected_edit(w.db, actor_id=uid, draft_id=c["draft_id"],
-                                                              revision_id=c["revision_id"]), adopted=UNFROZEN),
-    R("amendments.propose_amendment", "propose an amendment", Action.DRAFT, DRAFTERS, _rec,
-      lambda w, c, uid: amendments.propose_amendment(w.db, actor_id=uid, recommendation_id=c["rec"].id,
-                                                     content=content(text="Other")), adopted=Frozen.AMENDMENTS),
-    R("amendments.accept_amendment", "accept expert2's amendment", Action.DRAFT, AUTHOR_AND_STAFF, _amendment,
-      lambda w, c, uid: amendments.accept_amendment(w.db, actor_id=uid, amendment_id=c["amendment"].id),
-      adopted=Frozen.AMENDMENTS),
-    R("amendments.reject_amendment", "reject expert2's amendment", Action.DRAFT, AUTHOR_AND_STAFF, _amendment,
-      lambda w, c, uid: amendments.reject_amendment(w.db, actor_id=uid, amendment_id=c["amendment"].id,
-                                                    reason="No"), adopted=Frozen.AMENDMENTS),
-    R("amendments.update_amendment", "change one's own amendment", Action.DRAFT, frozenset({"expert2"}), _amendment,
-      lambda w, c, uid: amendments.update_amendment(w.db, actor_id=uid, amendment_id=c["amendment"].id,
-                                                    content=content(text="Better")), adopted=Frozen.AMENDMENTS),
-    R("amendments.rebase_amendment", "bring one's outdated amendment up to date", Action.DRAFT,
-      frozenset({"expert2"}), _outdated_amendment,
-      lambda w, c, uid: amendments.rebase_amendment(w.db, actor_id=uid, amendment_id=c["amendment"].id,
-                                                    content=content(text="Amended again"),
-                                                    base_revision_id=c["later"].current_revision.id),
-      adopted=Frozen.AMENDMENTS),
+    R(
+        "translations.save_translation",
+        "translate expert's text into Russian",
+        None,
+        AUTHOR_AND_STAFF,
+        _rec,
+        lambda w, c, uid: translations.save_translation(
+            w.db,
+            actor_id=uid,
+            recommendation_id=c["rec"].id,
+            lang="ru",
+            source_lang="en",
+            texts={"title": "Принять закон", "text": "Парламенту следует принять закон."},
+        ),
+        phases=TRANSLATION_PHASES,
+        adopted=UNFROZEN,
+    ),
+    R(
+        "recommendations.set_coauthors",
+        "name expert2 a co-author",
+        Action.DRAFT,
+        AUTHOR_AND_STAFF,
+        _rec,
+        lambda w, c, uid: recommendations.set_coauthors(
+            w.db, actor_id=uid, recommendation_id=c["rec"].id, user_ids=[w["expert2"]]
+        ),
+        adopted=Frozen.COAUTHORS,
+    ),
+    R(
+        "recommendations.resolve_rejected_edit",
+        "mark one's kept text merged",
+        Action.DRAFT,
+        frozenset({"expert"}),
+        _kept_text,
+        lambda w, c, uid: recommendations.resolve_rejected_edit(
+            w.db, actor_id=uid, draft_id=c["draft_id"], revision_id=c["revision_id"]
+        ),
+        adopted=UNFROZEN,
+    ),
+    R(
+        "amendments.propose_amendment",
+        "propose an amendment",
+        Action.DRAFT,
+        DRAFTERS,
+        _rec,
+        lambda w, c, uid: amendments.propose_amendment(
+            w.db, actor_id=uid, recommendation_id=c["rec"].id, content=content(text="Other")
+        ),
+        adopted=Frozen.AMENDMENTS,
+    ),
+    R(
+        "amendments.accept_amendment",
+        "accept expert2's amendment",
+        Action.DRAFT,
+        AUTHOR_AND_STAFF,
+        _amendment,
+        lambda w, c, uid: amendments.accept_amendment(w.db, actor_id=uid, amendment_id=c["amendment"].id),
+        adopted=Frozen.AMENDMENTS,
+    ),
+    R(
+        "amendments.reject_amendment",
+        "reject expert2's amendment",
+        Action.DRAFT,
+        AUTHOR_AND_STAFF,
+        _amendment,
+        lambda w, c, uid: amendments.reject_amendment(w.db, actor_id=uid, amendment_id=c["amendment"].id, reason="No"),
+        adopted=Frozen.AMENDMENTS,
+    ),
+    R(
+        "amendments.update_amendment",
+        "change one's own amendment",
+        Action.DRAFT,
+        frozenset({"expert2"}),
+        _amendment,
+        lambda w, c, uid: amendments.update_amendment(
+            w.db, actor_id=uid, amendment_id=c["amendment"].id, content=content(text="Better")
+        ),
+        adopted=Frozen.AMENDMENTS,
+    ),
+    R(
+        "amendments.rebase_amendment",
+        "bring one's outdated amendment up to date",
+        Action.DRAFT,
+        frozenset({"expert2"}),
+        _outdated_amendment,
+        lambda w, c, uid: amendments.rebase_amendment(
+            w.db,
+            actor_id=uid,
+            amendment_id=c["amendment"].id,
+            content=content(text="Amended again"),
+            base_revision_id=c["later"].current_revision.id,
+        ),
+        adopted=Frozen.AMENDMENTS,
+    ),
     # Statuses and numbering are moderation; an author may withdraw their own text.
-    R("recommendations.set_status", "open for discussion (reopen an adopted text)", Action.MODERATE, STAFF, _rec,
-      lambda w, c, uid: recommendations.set_status(w.db, actor_id=uid, recommendation_id=c["rec"].id,
-                                                   status="discussion"), adopted=UNFROZEN),
-    R("recommendations.set_status", "withdraw expert's text", Action.MODERATE, AUTHOR_AND_STAFF, _rec_in_discussion,
-      lambda w, c, uid: recommendations.set_status(w.db, actor_id=uid, recommendation_id=c["rec"].id,
-                                                   status="withdrawn")),
-    R("recommendations.renumber", "renumber", Action.MODERATE, STAFF, _rec,
-      lambda w, c, uid: recommendations.renumber(w.db, actor_id=uid, roundtable_id=w.roundtable_id,
-                                                 order=_all_ids(w)[::-1]), adopted=UNFROZEN),
+    R(
+        "recommendations.set_status",
+        "open for discussion (reopen an adopted text)",
+        Action.MODERATE,
+        STAFF,
+        _rec,
+        lambda w, c, uid: recommendations.set_status(
+            w.db, actor_id=uid, recommendation_id=c["rec"].id, status="discussion"
+        ),
+        adopted=UNFROZEN,
+    ),
+    R(
+        "recommendations.set_status",
+        "withdraw expert's text",
+        Action.MODERATE,
+        AUTHOR_AND_STAFF,
+        _rec_in_discussion,
+        lambda w, c, uid: recommendations.set_status(
+            w.db, actor_id=uid, recommendation_id=c["rec"].id, status="withdrawn"
+        ),
+    ),
+    R(
+        "recommendations.renumber",
+        "renumber",
+        Action.MODERATE,
+        STAFF,
+        _rec,
+        lambda w, c, uid: recommendations.renumber(
+            w.db, actor_id=uid, roundtable_id=w.roundtable_id, order=_all_ids(w)[::-1]
+        ),
+        adopted=UNFROZEN,
+    ),
     # Comments may still come on an adopted text (they can be the reason to reopen it); resolutions are frozen.
-    R("comments.post_comment", "comment", Action.COMMENT, COMMENTERS, _rec,
-      lambda w, c, uid: comments.post_comment(w.db, actor_id=uid, recommendation_id=c["rec"].id, body="Hi"),
-      adopted=UNFROZEN),
-    R("comments.edit_comment", "edit one's own comment", Action.COMMENT, frozenset({"expert2"}), _comment,
-      lambda w, c, uid: comments.edit_comment(w.db, actor_id=uid, comment_id=c["comment"].id, body="Changed"),
-      adopted=UNFROZEN),
-    R("comments.flag_comment", "report someone else's comment", Action.COMMENT, MEMBERS - {"expert2"}, _comment,
-      lambda w, c, uid: comments.flag_comment(w.db, actor_id=uid, comment_id=c["comment"].id, reason="Rude"),
-      adopted=UNFROZEN),
-    R("moderation.moderate_comment", "approve a pending comment", Action.MODERATE, STAFF, _pending_comment,
-      lambda w, c, uid: moderation.moderate_comment(w.db, actor_id=uid, comment_id=c["comment"].id,
-                                                  action="approve"), adopted=UNFROZEN),
-    R("moderation.moderate_comment", "hide a comment", Action.MODERATE, STAFF, _comment,
-      lambda w, c, uid: moderation.moderate_comment(w.db, actor_id=uid, comment_id=c["comment"].id, action="hide",
-                                                  reason="Off-topic"), adopted=UNFROZEN),
-    R("comments.resolve_comment", "mark a comment addressed", Action.MODERATE, AUTHOR_AND_STAFF,
-      _comment_then_revision,
-      lambda w, c, uid: comments.resolve_comment(w.db, actor_id=uid, comment_id=c["comment"].id,
-                                                 resolution="addressed", revision_id=c["later"].current_revision.id),
-      adopted=Frozen.RESOLUTIONS),
-    R("moderation.dismiss_flags", "dismiss a report on a comment", Action.MODERATE, STAFF, _flagged_comment,
-      lambda w, c, uid: moderation.dismiss_flags(w.db, actor_id=uid, comment_id=c["comment"].id,
-                                               reason="Not abusive"), adopted=UNFROZEN),
-    R("moderation.decide_comment_edit", "approve a comment's waiting edit", Action.MODERATE, STAFF,
-      _comment_with_waiting_edit,
-      lambda w, c, uid: moderation.decide_comment_edit(w.db, actor_id=uid, comment_id=c["comment"].id,
-                                                     decision="approve"), adopted=UNFROZEN),
+    R(
+        "comments.post_comment",
+        "comment",
+        Action.COMMENT,
+        COMMENTERS,
+        _rec,
+        lambda w, c, uid: comments.post_comment(w.db, actor_id=uid, recommendation_id=c["rec"].id, body="Hi"),
+        adopted=UNFROZEN,
+    ),
+    R(
+        "comments.edit_comment",
+        "edit one's own comment",
+        Action.COMMENT,
+        frozenset({"expert2"}),
+        _comment,
+        lambda w, c, uid: comments.edit_comment(w.db, actor_id=uid, comment_id=c["comment"].id, body="Changed"),
+        adopted=UNFROZEN,
+    ),
+    R(
+        "comments.flag_comment",
+        "report someone else's comment",
+        Action.COMMENT,
+        MEMBERS - {"expert2"},
+        _comment,
+        lambda w, c, uid: comments.flag_comment(w.db, actor_id=uid, comment_id=c["comment"].id, reason="Rude"),
+        adopted=UNFROZEN,
+    ),
+    R(
+        "moderation.moderate_comment",
+        "approve a pending comment",
+        Action.MODERATE,
+        STAFF,
+        _pending_comment,
+        lambda w, c, uid: moderation.moderate_comment(w.db, actor_id=uid, comment_id=c["comment"].id, action="approve"),
+        adopted=UNFROZEN,
+    ),
+    R(
+        "moderation.moderate_comment",
+        "hide a comment",
+        Action.MODERATE,
+        STAFF,
+        _comment,
+        lambda w, c, uid: moderation.moderate_comment(
+            w.db, actor_id=uid, comment_id=c["comment"].id, action="hide", reason="Off-topic"
+        ),
+        adopted=UNFROZEN,
+    ),
+    R(
+        "comments.resolve_comment",
+        "mark a comment addressed",
+        Action.MODERATE,
+        AUTHOR_AND_STAFF,
+        _comment_then_revision,
+        lambda w, c, uid: comments.resolve_comment(
+            w.db,
+            actor_id=uid,
+            comment_id=c["comment"].id,
+            resolution="addressed",
+            revision_id=c["later"].current_revision.id,
+        ),
+        adopted=Frozen.RESOLUTIONS,
+    ),
+    R(
+        "moderation.dismiss_flags",
+        "dismiss a report on a comment",
+        Action.MODERATE,
+        STAFF,
+        _flagged_comment,
+        lambda w, c, uid: moderation.dismiss_flags(
+            w.db, actor_id=uid, comment_id=c["comment"].id, reason="Not abusive"
+        ),
+        adopted=UNFROZEN,
+    ),
+    R(
+        "moderation.decide_comment_edit",
+        "approve a comment's waiting edit",
+        Action.MODERATE,
+        STAFF,
+        _comment_with_waiting_edit,
+        lambda w, c, uid: moderation.decide_comment_edit(
+            w.db, actor_id=uid, comment_id=c["comment"].id, decision="approve"
+        ),
+        adopted=UNFROZEN,
+    ),
     # Voting: staff run rounds; experts vote (moderators too only when the roundtable lets them).
-    R("voting.open_round", "open a round", Action.RUN_ROUNDS, STAFF, _rec_in_discussion,
-      lambda w, c, uid: voting.open_round(w.db, actor_id=uid, roundtable_id=w.roundtable_id,
-                                          recommendation_ids=[c["rec"].id]), phases=ROUND_PHASES),
-    R("voting.carry_forward", "carry a text without consensus forward", Action.RUN_ROUNDS, STAFF,
-      _round_without_consensus,
-      lambda w, c, uid: voting.carry_forward(w.db, actor_id=uid, round_id=c["round"].id), phases=ROUND_PHASES),
-    R("voting.close_round", "close a round", Action.RUN_ROUNDS, STAFF, _round,
-      lambda w, c, uid: voting.close_round(w.db, actor_id=uid, round_id=c["round"].id)),
-    R("voting.override_block", "override a block", Action.RUN_ROUNDS, STAFF, _blocked_round,
-      lambda w, c, uid: voting.override_block(w.db, actor_id=uid, round_id=c["round"].id,
-                                              recommendation_id=c["rec"].id, reason="The statute allows it")),
-    R("voting.cast_vote", "vote", Action.VOTE, VOTERS, _round,
-      lambda w, c, uid: voting.cast_vote(w.db, actor_id=uid, round_id=c["round"].id, recommendation_id=c["rec"].id,
-                                         choice="agree")),
-    R("voting.confirm_vote", "confirm one's stale vote", Action.VOTE, VOTERS, _stale_votes,
-      lambda w, c, uid: voting.confirm_vote(w.db, actor_id=uid, round_id=c["round"].id,
-                                            recommendation_id=c["rec"].id)),
-    R("voting.recuse", "declare a conflict of interest", Action.VOTE, VOTERS, _round,
-      lambda w, c, uid: voting.recuse(w.db, actor_id=uid, round_id=c["round"].id, recommendation_id=c["rec"].id,
-                                      reason="I drafted the law")),
-    R("voting.withdraw_recusal", "take one's recusal back", Action.VOTE, VOTERS, _recused,
-      lambda w, c, uid: voting.withdraw_recusal(w.db, actor_id=uid, round_id=c["round"].id,
-                                                recommendation_id=c["rec"].id)),
+    R(
+        "voting.open_round",
+        "open a round",
+        Action.RUN_ROUNDS,
+        STAFF,
+        _rec_in_discussion,
+        lambda w, c, uid: voting.open_round(
+            w.db, actor_id=uid, roundtable_id=w.roundtable_id, recommendation_ids=[c["rec"].id]
+        ),
+        phases=ROUND_PHASES,
+    ),
+    R(
+        "voting.carry_forward",
+        "carry a text without consensus forward",
+        Action.RUN_ROUNDS,
+        STAFF,
+        _round_without_consensus,
+        lambda w, c, uid: voting.carry_forward(w.db, actor_id=uid, round_id=c["round"].id),
+        phases=ROUND_PHASES,
+    ),
+    R(
+        "voting.close_round",
+        "close a round",
+        Action.RUN_ROUNDS,
+        STAFF,
+        _round,
+        lambda w, c, uid: voting.close_round(w.db, actor_id=uid, round_id=c["round"].id),
+    ),
+    R(
+        "voting.override_block",
+        "override a block",
+        Action.RUN_ROUNDS,
+        STAFF,
+        _blocked_round,
+        lambda w, c, uid: voting.override_block(
+            w.db, actor_id=uid, round_id=c["round"].id, recommendation_id=c["rec"].id, reason="The statute allows it"
+        ),
+    ),
+    R(
+        "voting.cast_vote",
+        "vote",
+        Action.VOTE,
+        VOTERS,
+        _round,
+        lambda w, c, uid: voting.cast_vote(
+            w.db, actor_id=uid, round_id=c["round"].id, recommendation_id=c["rec"].id, choice="agree"
+        ),
+    ),
+    R(
+        "voting.confirm_vote",
+        "confirm one's stale vote",
+        Action.VOTE,
+        VOTERS,
+        _stale_votes,
+        lambda w, c, uid: voting.confirm_vote(
+            w.db, actor_id=uid, round_id=c["round"].id, recommendation_id=c["rec"].id
+        ),
+    ),
+    R(
+        "voting.recuse",
+        "declare a conflict of interest",
+        Action.VOTE,
+        VOTERS,
+        _round,
+        lambda w, c, uid: voting.recuse(
+            w.db, actor_id=uid, round_id=c["round"].id, recommendation_id=c["rec"].id, reason="I drafted the law"
+        ),
+    ),
+    R(
+        "voting.withdraw_recusal",
+        "take one's recusal back",
+        Action.VOTE,
+        VOTERS,
+        _recused,
+        lambda w, c, uid: voting.withdraw_recusal(
+            w.db, actor_id=uid, round_id=c["round"].id, recommendation_id=c["rec"].id
+        ),
+    ),
     # The memo: admins export (also from an archive) and record that it was sent.
-    R("memo.export_memo", "export the review copy", Action.EXPORT, ADMINS, _rec,
-      lambda w, c, uid: memo.export_memo(w.db, actor_id=uid, roundtable_id=w.roundtable_id, lang="en",
-                                         variant="review")),
-    R("memo.mark_sent", "record that the memo was sent", Action.EXPORT, ADMINS, _final_memo,
-      lambda w, c, uid: memo.mark_sent(w.db, actor_id=uid, snapshot_id=c["snapshot_id"])),
+    R(
+        "memo.export_memo",
+        "export the review copy",
+        Action.EXPORT,
+        ADMINS,
+        _rec,
+        lambda w, c, uid: memo.export_memo(
+            w.db, actor_id=uid, roundtable_id=w.roundtable_id, lang="en", variant="review"
+        ),
+    ),
+    R(
+        "memo.mark_sent",
+        "record that the memo was sent",
+        Action.EXPORT,
+        ADMINS,
+        _final_memo,
+        lambda w, c, uid: memo.mark_sent(w.db, actor_id=uid, snapshot_id=c["snapshot_id"]),
+    ),
     # Noting that one has read the feed is reading, not a change: anyone who sees the roundtable, in any phase.
-    R("activity.mark_seen", "note that one has read the feed", None, MEMBERS, _nothing,
-      lambda w, c, uid: activity.mark_seen(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
+    R(
+        "activity.mark_seen",
+        "note that one has read the feed",
+        None,
+        MEMBERS,
+        _nothing,
+        lambda w, c, uid: activity.mark_seen(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+    ),
     # Data for researchers (issue 18): the staff who already export votes and comments, in any phase.
-    R("research.export_research", "data for researchers", None, STAFF, _rec,
-      lambda w, c, uid: research.export_research(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
+    R(
+        "research.export_research",
+        "data for researchers",
+        None,
+        STAFF,
+        _rec,
+        lambda w, c, uid: research.export_research(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+    ),
 ]
 
 # Reads: who may see what, in every phase (nothing is written; a refusal still has to be clear).
 READS: list[Row] = [
-    R("translations.get_translations", "read a recommendation's languages", None, MEMBERS, _rec,
-      lambda w, c, uid: translations.get_translations(w.db, actor_id=uid, recommendation_id=c["rec"].id)),
-    R("translations.needs_translation", "list what needs translating", None, MEMBERS, _rec,
-      lambda w, c, uid: translations.needs_translation(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
-    R("recommendations.get_recommendation", "read a recommendation", None, MEMBERS, _rec,
-      lambda w, c, uid: recommendations.get_recommendation(w.db, actor_id=uid, recommendation_id=c["rec"].id)),
-    R("recommendations.list_recommendations", "list recommendations", None, MEMBERS, _rec,
-      lambda w, c, uid: recommendations.list_recommendations(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
-    R("comments.list_comments", "read comments", None, MEMBERS, _comment,
-      lambda w, c, uid: comments.list_comments(w.db, actor_id=uid, recommendation_id=c["rec"].id)),
-    R("comments.comment_page", "read a page of comment threads", None, MEMBERS, _comment,
-      lambda w, c, uid: comments.comment_page(w.db, actor_id=uid, recommendation_id=c["rec"].id)),
-    R("moderation.moderation_queue", "moderation queue", None, STAFF, _pending_comment,
-      lambda w, c, uid: moderation.moderation_queue(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
-    R("moderation.open_flag_reports", "who reported a comment and why", None, STAFF, _flagged_comment,
-      lambda w, c, uid: moderation.open_flag_reports(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
-    R("comments.export_comments_csv", "comments CSV", None, STAFF, _comment,
-      lambda w, c, uid: comments.export_comments_csv(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
-    R("activity.audit_log", "audit log", None, ADMINS, _rec,
-      lambda w, c, uid: activity.audit_log(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
-    R("activity.activity_feed", "activity feed", None, MEMBERS, _rec,
-      lambda w, c, uid: activity.activity_feed(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
-    R("activity.concerning_me", "what concerns me", None, MEMBERS, _rec,
-      lambda w, c, uid: activity.concerning_me(w.db, actor_id=uid, roundtable_id=w.roundtable_id)),
-    R("revisions.list_detail_changes", "topic and priority history", None, MEMBERS, _rec,
-      lambda w, c, uid: revisions.list_detail_changes(w.db, actor_id=uid, recommendation_id=c["rec"].id)),
-    R("memo_check.check_memo", "check a memo's SHA-256", None, MEMBERS, _rec,
-      lambda w, c, uid: memo_check.check_memo(w.db, actor_id=uid, roundtable_id=w.roundtable_id, sha256="0" * 64)),
-    R("voting.round_results", "results of an open round", None, MEMBERS, _round,
-      lambda w, c, uid: voting.round_results(w.db, actor_id=uid, round_id=c["round"].id)),
+    R(
+        "translations.get_translations",
+        "read a recommendation's languages",
+        None,
+        MEMBERS,
+        _rec,
+        lambda w, c, uid: translations.get_translations(w.db, actor_id=uid, recommendation_id=c["rec"].id),
+    ),
+    R(
+        "translations.needs_translation",
+        "list what needs translating",
+        None,
+        MEMBERS,
+        _rec,
+        lambda w, c, uid: translations.needs_translation(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+    ),
+    R(
+        "recommendations.get_recommendation",
+        "read a recommendation",
+        None,
+        MEMBERS,
+        _rec,
+        lambda w, c, uid: recommendations.get_recommendation(w.db, actor_id=uid, recommendation_id=c["rec"].id),
+    ),
+    R(
+        "recommendations.list_recommendations",
+        "list recommendations",
+        None,
+        MEMBERS,
+        _rec,
+        lambda w, c, uid: recommendations.list_recommendations(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+    ),
+    R(
+        "comments.list_comments",
+        "read comments",
+        None,
+        MEMBERS,
+        _comment,
+        lambda w, c, uid: comments.list_comments(w.db, actor_id=uid, recommendation_id=c["rec"].id),
+    ),
+    R(
+        "comments.comment_page",
+        "read a page of comment threads",
+        None,
+        MEMBERS,
+        _comment,
+        lambda w, c, uid: comments.comment_page(w.db, actor_id=uid, recommendation_id=c["rec"].id),
+    ),
+    R(
+        "moderation.moderation_queue",
+        "moderation queue",
+        None,
+        STAFF,
+        _pending_comment,
+        lambda w, c, uid: moderation.moderation_queue(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+    ),
+    R(
+        "moderation.open_flag_reports",
+        "who reported a comment and why",
+        None,
+        STAFF,
+        _flagged_comment,
+        lambda w, c, uid: moderation.open_flag_reports(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+    ),
+    R(
+        "comments.export_comments_csv",
+        "comments CSV",
+        None,
+        STAFF,
+        _comment,
+        lambda w, c, uid: comments.export_comments_csv(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+    ),
+    R(
+        "activity.audit_log",
+        "audit log",
+        None,
+        ADMINS,
+        _rec,
+        lambda w, c, uid: activity.audit_log(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+    ),
+    R(
+        "activity.activity_feed",
+        "activity feed",
+        None,
+        MEMBERS,
+        _rec,
+        lambda w, c, uid: activity.activity_feed(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+    ),
+    R(
+        "activity.concerning_me",
+        "what concerns me",
+        None,
+        MEMBERS,
+        _rec,
+        lambda w, c, uid: activity.concerning_me(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+    ),
+    R(
+        "revisions.list_detail_changes",
+        "topic and priority history",
+        None,
+        MEMBERS,
+        _rec,
+        lambda w, c, uid: revisions.list_detail_changes(w.db, actor_id=uid, recommendation_id=c["rec"].id),
+    ),
+    R(
+        "memo_check.check_memo",
+        "check a memo's SHA-256",
+        None,
+        MEMBERS,
+        _rec,
+        lambda w, c, uid: memo_check.check_memo(w.db, actor_id=uid, roundtable_id=w.roundtable_id, sha256="0" * 64),
+    ),
+    R(
+        "voting.round_results",
+        "results of an open round",
+        None,
+        MEMBERS,
+        _round,
+        lambda w, c, uid: voting.round_results(w.db, actor_id=uid, round_id=c["round"].id),
+    ),
 ]
 
 # Functions that write only as a side effect nobody asked for: reading a round first closes the rounds whose
@@ -406,8 +770,10 @@ def test_every_write_service_has_a_row():
     covered = {row.function for row in _all_rows()}
     missing = sorted(write_functions() - covered - set(NOT_WRITES))
     assert not missing, HOW_TO_ADD_A_ROW.format(
-        missing=len(missing), nouns="function" if len(missing) == 1 else "functions",
-        names="\n".join(f"  recdraft.services.{name}" for name in missing))
+        missing=len(missing),
+        nouns="function" if len(missing) == 1 else "functions",
+        names="\n".join(f"  recdraft.services.{name}" for name in missing),
+    )
 
 
 def test_every_row_names_a_service_function_that_exists_and_the_exceptions_are_still_reads():
@@ -419,8 +785,12 @@ def test_every_row_names_a_service_function_that_exists_and_the_exceptions_are_s
 
 def test_the_introspection_finds_the_writes_and_leaves_the_reads():
     writes = write_functions()
-    assert {"recommendations.edit_recommendation", "voting.cast_vote", "backup.restore",
-            "backup.backup_to_file"} <= writes  # direct, and through backup()
+    assert {
+        "recommendations.edit_recommendation",
+        "voting.cast_vote",
+        "backup.restore",
+        "backup.backup_to_file",
+    } <= writes  # direct, and through backup()
     assert not {"recommendations.get_recommendation", "comments.list_comments", "activity.audit_log"} & writes
 
 

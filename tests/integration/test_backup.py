@@ -11,22 +11,21 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, func, insert, select, text
 from sqlalchemy import JSON as SA_JSON
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, func, insert, select, text
 
 from recdraft.db.engine import Database
 from recdraft.db.models import AuditEvent, Base, Recommendation, Revision, SignInSession, User, UTCDateTime, utcnow
 from recdraft.errors import BackupError, Conflict, InvalidInput, NotSignedIn, PermissionDenied, SignInFailed
-from recdraft.services import accounts, roundtables
-from recdraft.services import revisions as revision_service
-from recdraft.services import moderation
+from recdraft.services import accounts, moderation, roundtables
 from recdraft.services import amendments as am
 from recdraft.services import backup as bk
 from recdraft.services import recommendations as recs
+from recdraft.services import revisions as revision_service
 from recdraft.services._base import SYSTEM
 from tests.conftest import _truncate_pg, fresh_pg_database
-from tests.rowcounts import row_counts
 from tests.factories import PASSWORD, World, content, make_user, make_world, world_with_recommendation
+from tests.rowcounts import row_counts
 
 KK = "Қазақстан Республикасының Қызыл Жарты Ай Қоғамы туралы заң қабылдансын: әғқңөұүһі ӘҒҚҢӨҰҮҺІ"
 RU = "Принять закон «Об Обществе Красного Полумесяца Республики Казахстан» — ёЁ"
@@ -34,6 +33,7 @@ EMOJI = "🕊️ 🇰🇿 👩🏽‍⚖️ ✍🏾"
 
 
 # --- fixtures -----------------------------------------------------------------------------------------
+
 
 def _fresh_sqlite(path) -> Database:
     database = Database(f"sqlite:///{path}")
@@ -59,7 +59,8 @@ def _empty_pg(url: str) -> Database:
 def twin(db: Database, tmp_path, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A second, empty database of the same kind as ``db``."""
     database = (
-        _fresh_sqlite(tmp_path / "restored.sqlite3") if db.dialect == "sqlite"
+        _fresh_sqlite(tmp_path / "restored.sqlite3")
+        if db.dialect == "sqlite"
         else _empty_pg(request.getfixturevalue("pg_url_2"))
     )
     yield database
@@ -78,6 +79,7 @@ def small_backup(tmp_path_factory) -> bytes:
 
 # --- a realistic database ------------------------------------------------------------------------------
 
+
 @dataclass
 class Scenario:
     world: World
@@ -92,56 +94,105 @@ def populate(db: Database) -> Scenario:
     """Users, a roundtable in three languages, revisions, a conflict's kept text, co-authors, an accepted
     amendment, a merge into a *later* recommendation, sessions, a failed sign-in and an invitation."""
     w = make_world(db)
-    root = make_user(db, "root", display_name=f"Әсел Нұрланқызы {EMOJI}", system_admin=True,
-                     email="root@narxoz.kz")
+    root = make_user(db, "root", display_name=f"Әсел Нұрланқызы {EMOJI}", system_admin=True, email="root@narxoz.kz")
     rt = w.roundtable_id
-    roundtables.update_roundtable(db, actor_id=w["admin"], roundtable_id=rt,
-                                  title={"kk": KK[:120], "ru": RU, "en": "National Societies"},
-                                  background={"ru": RU + "\n\nВторой абзац " + EMOJI, "kk": KK})
-    roundtables.update_settings(db, actor_id=w["admin"], roundtable_id=rt, settings={
-        "moderators_vote": True, "legal_references": ["Закон РК № 123-VI «О Красном Полумесяце»", EMOJI]})
+    roundtables.update_roundtable(
+        db,
+        actor_id=w["admin"],
+        roundtable_id=rt,
+        title={"kk": KK[:120], "ru": RU, "en": "National Societies"},
+        background={"ru": RU + "\n\nВторой абзац " + EMOJI, "kk": KK},
+    )
+    roundtables.update_settings(
+        db,
+        actor_id=w["admin"],
+        roundtable_id=rt,
+        settings={"moderators_vote": True, "legal_references": ["Закон РК № 123-VI «О Красном Полумесяце»", EMOJI]},
+    )
     _store_json(db, rt, {"ru": RU, "kk": KK, "z": [1, 2.5, None, True, {"b": EMOJI, "a": "\u2028"}]})
-    c1 = {"kk": {"title": "Заң қабылдансын", "text": KK, "rationale": "Себебі: " + KK},
-          "ru": {"title": "Принять закон", "text": RU + "\n\nВторой абзац.", "legal_basis": "ст. 1"},
-          "en": {"title": "Adopt a law", "text": "Parliament should adopt a law " + EMOJI}}
-    rec1 = recs.create_recommendation(db, actor_id=w["expert"], roundtable_id=rt, content=c1,
-                                      topic="Тану 🏛", priority="high", note="Бірінші нұсқа",
-                                      submission_key="create-rec1-0001")
+    c1 = {
+        "kk": {"title": "Заң қабылдансын", "text": KK, "rationale": "Себебі: " + KK},
+        "ru": {"title": "Принять закон", "text": RU + "\n\nВторой абзац.", "legal_basis": "ст. 1"},
+        "en": {"title": "Adopt a law", "text": "Parliament should adopt a law " + EMOJI},
+    }
+    rec1 = recs.create_recommendation(
+        db,
+        actor_id=w["expert"],
+        roundtable_id=rt,
+        content=c1,
+        topic="Тану 🏛",
+        priority="high",
+        note="Бірінші нұсқа",
+        submission_key="create-rec1-0001",
+    )
     first = rec1.current_revision.id
     recs.set_coauthors(db, actor_id=w["expert"], recommendation_id=rec1.id, user_ids=[w["expert2"]])
-    edited = recs.edit_recommendation(db, actor_id=w["expert2"], recommendation_id=rec1.id, base_revision_id=first,
-                                      content={**c1, "en": {"title": "Adopt a law", "text": "Edited by a co-author"}})
+    edited = recs.edit_recommendation(
+        db,
+        actor_id=w["expert2"],
+        recommendation_id=rec1.id,
+        base_revision_id=first,
+        content={**c1, "en": {"title": "Adopt a law", "text": "Edited by a co-author"}},
+    )
     with pytest.raises(Conflict) as lost:
-        recs.edit_recommendation(db, actor_id=w["moderator"], recommendation_id=rec1.id, base_revision_id=first,
-                                 content=content(text="Модератор тоже правил — " + EMOJI, lang="ru"),
-                                 note="stale base")
+        recs.edit_recommendation(
+            db,
+            actor_id=w["moderator"],
+            recommendation_id=rec1.id,
+            base_revision_id=first,
+            content=content(text="Модератор тоже правил — " + EMOJI, lang="ru"),
+            note="stale base",
+        )
     draft_id = lost.value.saved_draft_id
     assert draft_id is not None
-    recs.resolve_rejected_edit(db, actor_id=w["moderator"], draft_id=draft_id,
-                               revision_id=edited.current_revision.id)
-    amendment = am.propose_amendment(db, actor_id=w["admin"], recommendation_id=rec1.id,
-                                     content={**c1, "kk": {"title": "Түзету", "text": "Түзетілген мәтін"}},
-                                     justification="Нақтырақ")
+    recs.resolve_rejected_edit(db, actor_id=w["moderator"], draft_id=draft_id, revision_id=edited.current_revision.id)
+    amendment = am.propose_amendment(
+        db,
+        actor_id=w["admin"],
+        recommendation_id=rec1.id,
+        content={**c1, "kk": {"title": "Түзету", "text": "Түзетілген мәтін"}},
+        justification="Нақтырақ",
+    )
     am.accept_amendment(db, actor_id=w["expert"], amendment_id=amendment.id, note="Қабылданды")
-    rejected = am.propose_amendment(db, actor_id=w["expert2"], recommendation_id=rec1.id,
-                                    content=content(text="Too broad"))
+    rejected = am.propose_amendment(
+        db, actor_id=w["expert2"], recommendation_id=rec1.id, content=content(text="Too broad")
+    )
     am.reject_amendment(db, actor_id=w["moderator"], amendment_id=rejected.id, reason="Слишком широко")
     revision_service.restore_revision(db, actor_id=w["expert"], recommendation_id=rec1.id, revision_id=first)
 
-    rec2 = recs.create_recommendation(db, actor_id=w["expert2"], roundtable_id=rt,
-                                      content=content(title="Второе", text=RU, lang="ru"))
-    rec3 = recs.create_recommendation(db, actor_id=w["moderator"], roundtable_id=rt,
-                                      content=content(title="Үшінші", text=KK, lang="kk"), priority="low")
+    rec2 = recs.create_recommendation(
+        db, actor_id=w["expert2"], roundtable_id=rt, content=content(title="Второе", text=RU, lang="ru")
+    )
+    rec3 = recs.create_recommendation(
+        db,
+        actor_id=w["moderator"],
+        roundtable_id=rt,
+        content=content(title="Үшінші", text=KK, lang="kk"),
+        priority="low",
+    )
     # rec2 points at rec3, which has a higher id: restore must not insert rec2's link before rec3 exists.
-    recs.set_status(db, actor_id=w["moderator"], recommendation_id=rec2.id, status="merged", merged_into_id=rec3.id,
-                    reason="Дублирует")
+    recs.set_status(
+        db,
+        actor_id=w["moderator"],
+        recommendation_id=rec2.id,
+        status="merged",
+        merged_into_id=rec3.id,
+        reason="Дублирует",
+    )
     recs.set_status(db, actor_id=w["moderator"], recommendation_id=rec3.id, status="discussion")
 
     accounts.sign_in(db, username="expert", password=PASSWORD)
     with pytest.raises(SignInFailed):
         accounts.sign_in(db, username="expert2", password="not the password")
-    accounts.create_invitation(db, actor_id=w["admin"], roundtable_id=rt, role="expert",
-                               email="guest@example.kz", display_name="Гость 🌷", organisation="КазНУ")
+    accounts.create_invitation(
+        db,
+        actor_id=w["admin"],
+        roundtable_id=rt,
+        role="expert",
+        email="guest@example.kz",
+        display_name="Гость 🌷",
+        organisation="КазНУ",
+    )
     return Scenario(world=w, root=root, rec1=rec1.id, rec2=rec2.id, rec3=rec3.id, draft_id=draft_id)
 
 
@@ -149,8 +200,16 @@ def _store_json(db: Database, roundtable_id: int, value) -> None:
     """Write any JSON value into the one free-form JSON column, an audit row's details (every other JSON column
     is held to the rules live input meets, also by a restore): a backup carries it byte for byte."""
     with db.write() as s:
-        s.add(AuditEvent(actor_id=None, roundtable_id=roundtable_id, action="test.json", object_type="test",
-                         object_id=None, details={"stored": value}))
+        s.add(
+            AuditEvent(
+                actor_id=None,
+                roundtable_id=roundtable_id,
+                action="test.json",
+                object_type="test",
+                object_id=None,
+                details={"stored": value},
+            )
+        )
 
 
 def _stored_json(db: Database):
@@ -164,6 +223,7 @@ def _row_count(db: Database) -> int:
 
 
 # --- the round trip ---------------------------------------------------------------------------------------
+
 
 def test_backup_restore_backup_is_byte_identical_and_the_restored_data_works(db, twin):
     s = populate(db)
@@ -181,13 +241,22 @@ def test_backup_restore_backup_is_byte_identical_and_the_restored_data_works(db,
     # Ids continue after the restored ones (on PostgreSQL this needs the sequences reset).
     rec = recs.get_recommendation(twin, actor_id=s.world["expert"], recommendation_id=s.rec1)
     assert list(rec.current_revision.content) == ["kk", "ru", "en"]  # language order kept
-    edited = recs.edit_recommendation(twin, actor_id=s.world["expert"], recommendation_id=s.rec1,
-                                      base_revision_id=rec.current_revision.id, content=content(text="After restore"))
+    edited = recs.edit_recommendation(
+        twin,
+        actor_id=s.world["expert"],
+        recommendation_id=s.rec1,
+        base_revision_id=rec.current_revision.id,
+        content=content(text="After restore"),
+    )
     max_revision_id = max(row[0] for row in doc["tables"]["revisions"]["rows"])
     assert edited.current_revision.id == max_revision_id + 1
     assert edited.version == rec.version + 1
-    new = recs.create_recommendation(twin, actor_id=s.world["expert2"], roundtable_id=s.world.roundtable_id,
-                                     content=content(title="New after restore"))
+    new = recs.create_recommendation(
+        twin,
+        actor_id=s.world["expert2"],
+        roundtable_id=s.world.roundtable_id,
+        content=content(title="New after restore"),
+    )
     assert new.id == s.rec3 + 1 and new.number == 4
     assert accounts.create_user(twin, actor_id=s.root, username="newcomer", display_name="Newcomer").id == s.root + 1
 
@@ -240,6 +309,7 @@ def test_the_document_is_sorted_typed_and_deterministic(db):
 
 # --- across databases -------------------------------------------------------------------------------------
 
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("direction", ["sqlite-to-postgresql", "postgresql-to-sqlite"])
 def test_a_backup_moves_between_sqlite_and_postgresql_unchanged(direction, pg_url, pg_url_2, tmp_path):
@@ -253,14 +323,20 @@ def test_a_backup_moves_between_sqlite_and_postgresql_unchanged(direction, pg_ur
         assert bk.backup(target, actor_id=SYSTEM) == first
         assert accounts.sign_in(target, username="root", password=PASSWORD).user.is_system_admin
         rec = recs.get_recommendation(target, actor_id=s.world["expert"], recommendation_id=s.rec1)
-        recs.edit_recommendation(target, actor_id=s.world["expert"], recommendation_id=s.rec1,
-                                 base_revision_id=rec.current_revision.id, content=content(text="Moved on"))
+        recs.edit_recommendation(
+            target,
+            actor_id=s.world["expert"],
+            recommendation_id=s.rec1,
+            base_revision_id=rec.current_revision.id,
+            content=content(text="Moved on"),
+        )
     finally:
         lite.dispose()
         pg.dispose()
 
 
 # --- refusals ---------------------------------------------------------------------------------------------
+
 
 def test_restore_into_a_database_with_data_is_refused_and_writes_nothing(db, small_backup):
     world = make_world(db)
@@ -283,6 +359,7 @@ def _set_cell(table: str, column: str, value):
     def change(doc):
         body = doc["tables"][table]
         body["rows"][0][body["columns"].index(column)] = value
+
     return change
 
 
@@ -298,11 +375,18 @@ TAMPERED = {
         lambda data: _tamper(data, lambda d: d["tables"].update(ghosts={"columns": ["id"], "rows": [[1]]})),
         "table 'ghosts' does not exist in this version",
     ),
-    "missing table": (lambda data: _tamper(data, lambda d: d["tables"].pop("invitations")),
-                      "table 'invitations' is missing from the backup"),
+    "missing table": (
+        lambda data: _tamper(data, lambda d: d["tables"].pop("invitations")),
+        "table 'invitations' is missing from the backup",
+    ),
     "missing column": (
-        lambda data: _tamper(data, lambda d: (d["tables"]["users"]["columns"].remove("email"),
-                                              [r.pop(3) for r in d["tables"]["users"]["rows"]])),
+        lambda data: _tamper(
+            data,
+            lambda d: (
+                d["tables"]["users"]["columns"].remove("email"),
+                [r.pop(3) for r in d["tables"]["users"]["rows"]],
+            ),
+        ),
         "column 'users.email' is missing from the backup",
     ),
     "extra column": (
@@ -310,15 +394,23 @@ TAMPERED = {
         "column 'users.shoe_size' does not exist",
     ),
     "other column types": (lambda data: _tamper(data, lambda d: d.update(schema="sha256:0")), "column types differ"),
-    "short row": (lambda data: _tamper(data, lambda d: d["tables"]["users"]["rows"][0].pop()),
-                  "row 1 of 'users' does not have"),
-    "bad date": (lambda data: _tamper(data, _set_cell("roundtables", "held_on", "6 February")),
-                 "'roundtables', column 'held_on'"),
-    "naive datetime": (lambda data: _tamper(data, _set_cell("users", "created_at", "2025-02-06T10:00:00")),
-                       "needs a 'Z' or an offset"),
+    "short row": (
+        lambda data: _tamper(data, lambda d: d["tables"]["users"]["rows"][0].pop()),
+        "row 1 of 'users' does not have",
+    ),
+    "bad date": (
+        lambda data: _tamper(data, _set_cell("roundtables", "held_on", "6 February")),
+        "'roundtables', column 'held_on'",
+    ),
+    "naive datetime": (
+        lambda data: _tamper(data, _set_cell("users", "created_at", "2025-02-06T10:00:00")),
+        "needs a 'Z' or an offset",
+    ),
     "number for a flag": (lambda data: _tamper(data, _set_cell("users", "is_active", 1)), "true or false"),
-    "dangling reference": (lambda data: _tamper(data, _set_cell("memberships", "user_id", 999)),
-                           "inconsistent and was not restored"),
+    "dangling reference": (
+        lambda data: _tamper(data, _set_cell("memberships", "user_id", 999)),
+        "inconsistent and was not restored",
+    ),
 }
 
 
@@ -347,6 +439,7 @@ def test_restore_by_a_signed_in_user_into_an_empty_database_points_to_the_comman
 
 
 # --- details ----------------------------------------------------------------------------------------------
+
 
 def test_cycles_and_self_references_are_loaded_null_first_then_filled_in():
     deferred = bk._deferred_columns(list(Base.metadata.sorted_tables))
@@ -381,7 +474,8 @@ def test_lone_surrogates_in_free_form_json_survive_as_escapes(db, twin):
 
 def test_a_table_added_later_is_backed_up_without_changing_the_backup_code(sqlite_db, tmp_path):
     probe = Table(
-        "zz_vote_probe", Base.metadata,
+        "zz_vote_probe",
+        Base.metadata,
         Column("id", Integer, primary_key=True),
         Column("recommendation_id", ForeignKey("recommendations.id")),
         Column("choice", String(8)),
@@ -391,11 +485,13 @@ def test_a_table_added_later_is_backed_up_without_changing_the_backup_code(sqlit
     try:
         probe.create(sqlite_db.engine)
         world = make_world(sqlite_db)
-        rec = recs.create_recommendation(sqlite_db, actor_id=world["expert"], roundtable_id=world.roundtable_id,
-                                         content=content())
+        rec = recs.create_recommendation(
+            sqlite_db, actor_id=world["expert"], roundtable_id=world.roundtable_id, content=content()
+        )
         with sqlite_db.write() as s:
-            s.execute(insert(probe).values(recommendation_id=rec.id, choice="за", cast_at=utcnow(),
-                                           detail={"weight": 1}))
+            s.execute(
+                insert(probe).values(recommendation_id=rec.id, choice="за", cast_at=utcnow(), detail={"weight": 1})
+            )
         data = bk.backup(sqlite_db, actor_id=SYSTEM)
         assert json.loads(data)["tables"]["zz_vote_probe"]["rows"][0][2] == "за"
         target = _fresh_sqlite(tmp_path / "probe-target.sqlite3")
@@ -426,15 +522,25 @@ def lite_world(sqlite_db) -> World:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(title=_any_text, body=_any_text, topic=st.text(alphabet=_any_char, max_size=40),
-       lang=st.sampled_from(["kk", "ru", "en"]),
-       formula=st.dictionaries(st.text(max_size=8), st.one_of(st.text(), st.integers(), st.booleans(), st.none()),
-                               max_size=3))
+@given(
+    title=_any_text,
+    body=_any_text,
+    topic=st.text(alphabet=_any_char, max_size=40),
+    lang=st.sampled_from(["kk", "ru", "en"]),
+    formula=st.dictionaries(
+        st.text(max_size=8), st.one_of(st.text(), st.integers(), st.booleans(), st.none()), max_size=3
+    ),
+)
 def test_any_accepted_text_round_trips_byte_for_byte(lite_world, tmp_path, title, body, topic, lang, formula):
     db = lite_world.db
     try:
-        rec = recs.create_recommendation(db, actor_id=lite_world["expert"], roundtable_id=lite_world.roundtable_id,
-                                         content={lang: {"title": title, "text": body}}, topic=topic)
+        rec = recs.create_recommendation(
+            db,
+            actor_id=lite_world["expert"],
+            roundtable_id=lite_world.roundtable_id,
+            content={lang: {"title": title, "text": body}},
+            topic=topic,
+        )
     except InvalidInput:
         reject()
     _store_json(db, lite_world.roundtable_id, formula)
@@ -494,25 +600,37 @@ def test_comments_and_a_closed_voting_round_round_trip_too(db, twin):
     from recdraft.services import comments, voting
 
     w = make_world(db)
-    rec = recs.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                     content=content(title="Дауыс беру", text=KK, lang="kk"))
+    rec = recs.create_recommendation(
+        db, actor_id=w["expert"], roundtable_id=w.roundtable_id, content=content(title="Дауыс беру", text=KK, lang="kk")
+    )
     recs.set_status(db, actor_id=w["moderator"], recommendation_id=rec.id, status="discussion")
-    first = comments.post_comment(db, actor_id=w["expert"], recommendation_id=rec.id, body=RU + " " + EMOJI,
-                                  quote="Қазақстан")
+    first = comments.post_comment(
+        db, actor_id=w["expert"], recommendation_id=rec.id, body=RU + " " + EMOJI, quote="Қазақстан"
+    )
     moderation.moderate_comment(db, actor_id=w["moderator"], comment_id=first.id, action="approve")
-    comments.post_comment(db, actor_id=w["moderator"], recommendation_id=rec.id, body="Ответ модератора",
-                          parent_id=first.id)
+    comments.post_comment(
+        db, actor_id=w["moderator"], recommendation_id=rec.id, body="Ответ модератора", parent_id=first.id
+    )
     comments.edit_comment(db, actor_id=w["expert"], comment_id=first.id, body="Исправлено " + EMOJI)
     moderation.moderate_comment(db, actor_id=w["moderator"], comment_id=first.id, action="approve")
     comments.flag_comment(db, actor_id=w["expert2"], comment_id=first.id, reason="Не по теме")
 
-    rnd = voting.open_round(db, actor_id=w["moderator"], roundtable_id=w.roundtable_id,
-                            recommendation_ids=[rec.id], name="Бірінші тур")
+    rnd = voting.open_round(
+        db, actor_id=w["moderator"], roundtable_id=w.roundtable_id, recommendation_ids=[rec.id], name="Бірінші тур"
+    )
     voting.cast_vote(db, actor_id=w["expert"], round_id=rnd.id, recommendation_id=rec.id, choice="agree")
-    voting.cast_vote(db, actor_id=w["expert2"], round_id=rnd.id, recommendation_id=rec.id, choice="disagree",
-                     reason="Слишком широко 🙅", reason_named=True)
-    voting.cast_vote(db, actor_id=w["expert2"], round_id=rnd.id, recommendation_id=rec.id, choice="block",
-                     reason="Блок")
+    voting.cast_vote(
+        db,
+        actor_id=w["expert2"],
+        round_id=rnd.id,
+        recommendation_id=rec.id,
+        choice="disagree",
+        reason="Слишком широко 🙅",
+        reason_named=True,
+    )
+    voting.cast_vote(
+        db, actor_id=w["expert2"], round_id=rnd.id, recommendation_id=rec.id, choice="block", reason="Блок"
+    )
     voting.close_round(db, actor_id=w["moderator"], round_id=rnd.id)
     # A block means no consensus: the next round points back at this one (a self-reference).
     voting.carry_forward(db, actor_id=w["moderator"], round_id=rnd.id, name="Екінші тур")
@@ -527,6 +645,7 @@ def test_comments_and_a_closed_voting_round_round_trip_too(db, twin):
 
 # --- replacing the data of a database in use ----------------------------------------------------------------
 
+
 def _tables_of(data: bytes, *, without: tuple[str, ...] = ()) -> dict:
     return {name: body for name, body in json.loads(data)["tables"].items() if name not in without}
 
@@ -535,8 +654,9 @@ def test_replace_swaps_every_row_for_the_backup_ends_sessions_and_records_who_di
     world = make_world(db, moderation_mode="post")
     root = make_user(db, "root", display_name="Root Admin", system_admin=True)
     for i in range(3):
-        recs.create_recommendation(db, actor_id=world["expert"], roundtable_id=world.roundtable_id,
-                                   content=content(title=f"Current {i}"))
+        recs.create_recommendation(
+            db, actor_id=world["expert"], roundtable_id=world.roundtable_id, content=content(title=f"Current {i}")
+        )
     token = accounts.sign_in(db, username="root", password=PASSWORD).token
 
     counts = bk.restore(db, actor_id=root, data=small_backup, replace=True)
@@ -548,12 +668,21 @@ def test_replace_swaps_every_row_for_the_backup_ends_sessions_and_records_who_di
     with pytest.raises(NotSignedIn):
         accounts.authenticate(db, token=token)
     with db.read() as s:
-        open_sessions = s.scalar(select(func.count()).select_from(SignInSession).where(SignInSession.ended_at.is_(None)))
-        last = s.execute(select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.details)
-                         .where(AuditEvent.action == "backup.restore")).one()
+        open_sessions = s.scalar(
+            select(func.count()).select_from(SignInSession).where(SignInSession.ended_at.is_(None))
+        )
+        last = s.execute(
+            select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.details).where(
+                AuditEvent.action == "backup.restore"
+            )
+        ).one()
     assert open_sessions == 0
     assert (last.action, last.actor_id, last.details["by"], last.details["replaced"]) == (
-        "backup.restore", None, "Root Admin (root)", True)
+        "backup.restore",
+        None,
+        "Root Admin (root)",
+        True,
+    )
     # The restored data works: new rows get fresh ids (PostgreSQL sequences moved past the restored ones).
     restored_expert = accounts.find_user(db, username="expert").id
     rec = recs.create_recommendation(db, actor_id=restored_expert, roundtable_id=1, content=content(title="After"))
@@ -583,5 +712,6 @@ def test_replacing_with_a_backup_of_the_same_database_gives_the_same_data(db):
     s = populate(db)
     first = bk.backup(db, actor_id=s.root)
     bk.restore(db, actor_id=s.root, data=first, replace=True)
-    assert _tables_of(bk.backup(db, actor_id=SYSTEM), without=("audit_events", "sign_in_sessions")) == \
-        _tables_of(first, without=("audit_events", "sign_in_sessions"))
+    assert _tables_of(bk.backup(db, actor_id=SYSTEM), without=("audit_events", "sign_in_sessions")) == _tables_of(
+        first, without=("audit_events", "sign_in_sessions")
+    )

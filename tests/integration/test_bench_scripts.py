@@ -13,8 +13,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _bench(script: str, *args: str) -> str:
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=600, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
@@ -31,10 +37,27 @@ def test_the_export_bench_prints_its_ratios():
 
 @pytest.mark.usefixtures("pg_url")
 def test_the_voting_bench_counts_every_vote_once():
-    out = _bench("votes.py", "--sqlite-threads", "4", "--pg-threads", "4", "--pg-pool", "2", "--items", "2",
-                 "--repeat", "1", "--pgbench-clients", "4", "--limit-seconds", "1")
+    out = _bench(
+        "votes.py",
+        "--sqlite-threads",
+        "4",
+        "--pg-threads",
+        "4",
+        "--pg-pool",
+        "2",
+        "--items",
+        "2",
+        "--repeat",
+        "1",
+        "--pgbench-clients",
+        "4",
+        "--limit-seconds",
+        "1",
+    )
     assert [line.split()[0] for line in out.splitlines() if "lost 0  duplicated 0  uncounted 0  errors 0" in line] == [
-        "SQLite", "PostgreSQL"]
+        "SQLite",
+        "PostgreSQL",
+    ]
 
 
 def test_the_pages_bench_prints_paired_ratios_for_the_detail_and_results_pages():

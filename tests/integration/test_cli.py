@@ -39,8 +39,9 @@ def test_help_lists_the_issue_commands():
 
 
 def _run(args: list[str], env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "recdraft", *args], env=env, input=stdin, text=True,
-                          capture_output=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "recdraft", *args], env=env, input=stdin, text=True, capture_output=True, timeout=300
+    )
 
 
 def test_init_db_user_commands_backup_and_restore_work_from_the_shell(tmp_path: Path):

@@ -23,8 +23,15 @@ from tests.conftest import IN_CI, _pg_available, fresh_pg_database
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str], stdin: str | None = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "recdraft", *args], cwd=cwd, env=env, input=stdin, text=True,
-                          capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "recdraft", *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
@@ -95,17 +102,20 @@ def test_postgresql_and_postgres_urls_work_through_psycopg_3(capsys, monkeypatch
         engine.dispose()
 
 
-@pytest.mark.parametrize(("name", "value", "message"), [
-    ("RECDRAFT_SESSION_HOURS", "abc", "RECDRAFT_SESSION_HOURS must be a whole number, not 'abc'."),
-    ("RECDRAFT_SESSION_MAX_DAYS", "0", "RECDRAFT_SESSION_MAX_DAYS must be between 1 and 90, not 0."),
-    ("RECDRAFT_DB_POOL_SIZE", "lots", "RECDRAFT_DB_POOL_SIZE must be a whole number, not 'lots'."),
-    ("RECDRAFT_DATABASE_URL", "mysql://x@y/z", "RECDRAFT_DATABASE_URL must be a PostgreSQL or SQLite URL"),
-    ("RECDRAFT_DATABASE_URL", "recdraft.sqlite3", "RECDRAFT_DATABASE_URL must look like"),
-    ("RECDRAFT_PUBLIC_URL", "school.kz", "RECDRAFT_PUBLIC_URL must look like https://host[:port]"),
-    ("RECDRAFT_TRUSTED_PROXIES", "caddy", "RECDRAFT_TRUSTED_PROXIES must list IP addresses or networks"),
-    ("RECDRAFT_BASE_PATH", "/my app", "RECDRAFT_BASE_PATH must be a path like /recdraft"),
-    ("RECDRAFT_SECRET", "short", "RECDRAFT_SECRET must be at least 32 characters long, not 5"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("RECDRAFT_SESSION_HOURS", "abc", "RECDRAFT_SESSION_HOURS must be a whole number, not 'abc'."),
+        ("RECDRAFT_SESSION_MAX_DAYS", "0", "RECDRAFT_SESSION_MAX_DAYS must be between 1 and 90, not 0."),
+        ("RECDRAFT_DB_POOL_SIZE", "lots", "RECDRAFT_DB_POOL_SIZE must be a whole number, not 'lots'."),
+        ("RECDRAFT_DATABASE_URL", "mysql://x@y/z", "RECDRAFT_DATABASE_URL must be a PostgreSQL or SQLite URL"),
+        ("RECDRAFT_DATABASE_URL", "recdraft.sqlite3", "RECDRAFT_DATABASE_URL must look like"),
+        ("RECDRAFT_PUBLIC_URL", "school.kz", "RECDRAFT_PUBLIC_URL must look like https://host[:port]"),
+        ("RECDRAFT_TRUSTED_PROXIES", "caddy", "RECDRAFT_TRUSTED_PROXIES must list IP addresses or networks"),
+        ("RECDRAFT_BASE_PATH", "/my app", "RECDRAFT_BASE_PATH must be a path like /recdraft"),
+        ("RECDRAFT_SECRET", "short", "RECDRAFT_SECRET must be at least 32 characters long, not 5"),
+    ],
+)
 def test_a_bad_setting_is_named_at_start_up_by_every_command(capsys, monkeypatch, tmp_path, name, value, message):
     monkeypatch.setenv("RECDRAFT_DATABASE_URL", f"sqlite:///{tmp_path / 'ok.sqlite3'}")
     monkeypatch.setenv(name, value)
@@ -119,8 +129,13 @@ def test_a_closed_pipe_ends_the_command_quietly(tmp_path):
     assert _run(["init-db"], tmp_path, env).returncode == 0
     for n in range(3):
         assert _run(["user", "add", f"user{n}", "--password-stdin"], tmp_path, env, "long password\n").returncode == 0
-    reader = subprocess.Popen([sys.executable, "-m", "recdraft", "user", "list"], cwd=tmp_path, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "recdraft", "user", "list"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     reader.stdout.close()  # like `| head` that has read enough before recdraft writes
     err = reader.stderr.read().decode()
     assert reader.wait(timeout=60) == 141

@@ -54,8 +54,11 @@ def test_a_page_holds_whole_threads_oldest_first_with_their_replies(post_world):
     one = _page(w, "observer", page=1, size=2)
     assert (one.page, one.pages, one.threads, one.comments) == (1, 3, 5, 8)
     assert _shape(one) == [(0, "Thread 0"), (0, "Thread 1"), (1, "Reply to 1")]
-    assert _shape(_page(w, "observer", page=3, size=2)) == [(0, "Thread 4"), (1, "Reply to 4"),
-                                                             (2, "Reply to the reply")]
+    assert _shape(_page(w, "observer", page=3, size=2)) == [
+        (0, "Thread 4"),
+        (1, "Reply to 4"),
+        (2, "Reply to the reply"),
+    ]
     # A page past the end shows the last page rather than nothing.
     assert _page(w, "observer", page=99, size=2).page == 3
     # The same order as the whole list.
@@ -117,7 +120,9 @@ def test_the_author_of_a_hidden_comment_sees_it_with_the_moderators_reason(post_
     assert (mine.body, mine.status, mine.moderation_reason) == ("My strong words", "hidden", "Personal attack")
     assert cm.get_comment(w.db, actor_id=w["expert2"], comment_id=c.id).moderation_reason == "Personal attack"
     # Restored, then hidden again: the latest reason is the one shown.
-    moderation.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="restore", reason="Appeal granted")
+    moderation.moderate_comment(
+        w.db, actor_id=w["moderator"], comment_id=c.id, action="restore", reason="Appeal granted"
+    )
     assert _page(w, "expert2").entries[0].comment.moderation_reason is None
     moderation.moderate_comment(w.db, actor_id=w["moderator"], comment_id=c.id, action="hide", reason="Again rude")
     assert _page(w, "expert2").entries[0].comment.moderation_reason == "Again rude"
@@ -171,8 +176,9 @@ def test_rejecting_the_edit_needs_a_reason_and_keeps_the_approved_text(world):
     cm.edit_comment(world.db, actor_id=world["expert2"], comment_id=c.id, body="Insulting words")
     with pytest.raises(InvalidInput):
         moderation.decide_comment_edit(world.db, actor_id=world["moderator"], comment_id=c.id, decision="reject")
-    out = moderation.decide_comment_edit(world.db, actor_id=world["moderator"], comment_id=c.id, decision="reject",
-                                 reason="Not acceptable")
+    out = moderation.decide_comment_edit(
+        world.db, actor_id=world["moderator"], comment_id=c.id, decision="reject", reason="Not acceptable"
+    )
     assert (out.body, out.pending_body) == ("Approved words", None)
     with world.db.read() as s:
         assert s.scalar(select(func.count()).select_from(CommentPendingEdit)) == 0

@@ -25,8 +25,7 @@ from tests.factories import content, make_comment, world_with_recommendation
 
 TEXT = "Parliament should adopt a law on the National Society of the Red Crescent."
 KK = "Қазақстан Республикасының Қызыл Жарты Ай Қоғамы туралы заң қабылдансын: әғқңөұүһі"
-RU = "Принять закон «Об Обществе Красного Полумесяца», — ёЁ; \"кавычки\", запятые"
-
+RU = 'Принять закон «Об Обществе Красного Полумесяца», — ёЁ; "кавычки", запятые'
 
 
 @pytest.fixture
@@ -104,8 +103,11 @@ def test_a_comment_and_its_audit_row_are_written_together_without_the_body(world
     c = _post(world, body="Secret wording only moderators may read")
     assert _count(world, AuditEvent, AuditEvent.action == "comment.post") == before + 1
     with world.db.read() as s:
-        row = s.execute(select(AuditEvent.actor_id, AuditEvent.details)
-                        .where(AuditEvent.object_id == c.id, AuditEvent.action == "comment.post")).one()
+        row = s.execute(
+            select(AuditEvent.actor_id, AuditEvent.details).where(
+                AuditEvent.object_id == c.id, AuditEvent.action == "comment.post"
+            )
+        ).one()
     assert row.actor_id == world["expert2"] and "Secret" not in str(row.details)
 
 
@@ -173,8 +175,10 @@ def test_in_pre_moderation_an_edited_published_comment_waits_for_a_moderator_and
     for who in ("expert", "observer"):  # the new text cannot slip past the moderators...
         seen = _seen_by(world, who)[c.id]
         assert seen.body == "Harmless text" and seen.status == "published" and seen.pending_body is None
-    memo = [v.body for v in cm.published_comments_for_export(world.db, actor_id=world["expert"],
-                                                             roundtable_id=world.roundtable_id)]
+    memo = [
+        v.body
+        for v in cm.published_comments_for_export(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id)
+    ]
     assert memo == ["Harmless text"]
     queue = moderation.moderation_queue(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id)
     assert [(q.id, q.pending_body) for q in queue] == [(c.id, "Text never approved")]  # ...who see it waiting
@@ -207,10 +211,14 @@ def test_a_moderator_hiding_while_the_author_edits_take_turns_and_the_comment_en
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(cm.edit_comment,), kwargs={"actor_id": world["expert2"],
-                                                                             "body": "Edited"}),
-               threading.Thread(target=run, args=(moderation.moderate_comment,),
-                                kwargs={"actor_id": world["moderator"], "action": "hide", "reason": "Rude"})]
+    threads = [
+        threading.Thread(target=run, args=(cm.edit_comment,), kwargs={"actor_id": world["expert2"], "body": "Edited"}),
+        threading.Thread(
+            target=run,
+            args=(moderation.moderate_comment,),
+            kwargs={"actor_id": world["moderator"], "action": "hide", "reason": "Rude"},
+        ),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -265,9 +273,13 @@ def test_a_quote_must_be_a_passage_of_the_current_text(world):
 
 
 def test_a_quote_may_come_from_any_language_of_the_text(world):
-    recs.edit_recommendation(world.db, actor_id=world["expert"], recommendation_id=world.rec.id,
-                             base_revision_id=world.rec.current_revision.id,
-                             content={"en": {"title": "Adopt", "text": TEXT}, "kk": {"title": "Заң", "text": KK}})
+    recs.edit_recommendation(
+        world.db,
+        actor_id=world["expert"],
+        recommendation_id=world.rec.id,
+        base_revision_id=world.rec.current_revision.id,
+        content={"en": {"title": "Adopt", "text": TEXT}, "kk": {"title": "Заң", "text": KK}},
+    )
     assert _post(world, quote="Қызыл Жарты Ай Қоғамы").quote == "Қызыл Жарты Ай Қоғамы"
 
 
@@ -285,15 +297,26 @@ def test_the_same_submission_key_twice_stores_one_comment(world):
 def test_a_comment_is_addressed_in_revision_n_or_declined_with_a_reason(post_world):
     w = post_world
     c1, c2 = _post(w, body="Name the ministry"), _post(w, body="Drop the deadline")
-    r2 = recs.edit_recommendation(w.db, actor_id=w["expert"], recommendation_id=w.rec.id,
-                                  base_revision_id=w.rec.current_revision.id, content=content(text=TEXT + " Ministry."))
-    out = cm.resolve_comment(w.db, actor_id=w["expert"], comment_id=c1.id, resolution="addressed",
-                             revision_id=r2.current_revision.id)
+    r2 = recs.edit_recommendation(
+        w.db,
+        actor_id=w["expert"],
+        recommendation_id=w.rec.id,
+        base_revision_id=w.rec.current_revision.id,
+        content=content(text=TEXT + " Ministry."),
+    )
+    out = cm.resolve_comment(
+        w.db, actor_id=w["expert"], comment_id=c1.id, resolution="addressed", revision_id=r2.current_revision.id
+    )
     assert out.resolution == "addressed" and out.addressed_revision_number == 2
     with pytest.raises(InvalidInput, match="Reason cannot be empty"):
         cm.resolve_comment(w.db, actor_id=w["expert"], comment_id=c2.id, resolution="declined")
-    out = cm.resolve_comment(w.db, actor_id=w["moderator"], comment_id=c2.id, resolution="declined",
-                             reason="The deadline is required by the Geneva Conventions commitments")
+    out = cm.resolve_comment(
+        w.db,
+        actor_id=w["moderator"],
+        comment_id=c2.id,
+        resolution="declined",
+        reason="The deadline is required by the Geneva Conventions commitments",
+    )
     assert out.resolution == "declined" and out.resolution_reason.startswith("The deadline")
     assert _seen_by(w, "observer")[c1.id].addressed_revision_number == 2
 
@@ -305,8 +328,9 @@ def test_only_authors_and_moderators_resolve_and_the_revision_must_be_of_this_re
         cm.resolve_comment(w.db, actor_id=w["expert2"], comment_id=c.id, resolution="declined", reason="No")
     other = recs.create_recommendation(w.db, actor_id=w["expert"], roundtable_id=w.roundtable_id, content=content())
     with pytest.raises(InvalidInput, match="not a revision of this recommendation"):
-        cm.resolve_comment(w.db, actor_id=w["expert"], comment_id=c.id, resolution="addressed",
-                           revision_id=other.current_revision.id)
+        cm.resolve_comment(
+            w.db, actor_id=w["expert"], comment_id=c.id, resolution="addressed", revision_id=other.current_revision.id
+        )
     with pytest.raises(InvalidInput, match="which revision"):
         cm.resolve_comment(w.db, actor_id=w["expert"], comment_id=c.id, resolution="addressed")
 
@@ -319,8 +343,9 @@ def test_the_csv_export_neutralises_formulas_and_round_trips_kazakh_and_russian(
     bodies = ["=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(1)", KK, RU + "\nВторая строка"]
     made = [_post(w, body=b) for b in bodies]
     cm.resolve_comment(w.db, actor_id=w["expert"], comment_id=made[5].id, resolution="declined", reason="=1+1")
-    rows = list(csv.reader(io.StringIO(cm.export_comments_csv(w.db, actor_id=w["moderator"],
-                                                              roundtable_id=w.roundtable_id))))
+    rows = list(
+        csv.reader(io.StringIO(cm.export_comments_csv(w.db, actor_id=w["moderator"], roundtable_id=w.roundtable_id)))
+    )
     assert rows[0] == list(cm.CSV_COLUMNS)
     body = {int(r[0]): r[6] for r in rows[1:]}
     assert [body[c.id] for c in made[:4]] == ["'=cmd|' /C calc'!A0", "'+1", "'-2+3", "'@SUM(1)"]
@@ -354,10 +379,16 @@ def test_listing_comments_takes_the_same_number_of_queries_for_two_or_twenty(pos
         return len(seen)
 
     first = _post(w)
-    later = recs.edit_recommendation(w.db, actor_id=w["expert"], recommendation_id=w.rec.id,
-                                     base_revision_id=w.rec.current_revision.id, content=content(text="Revised"))
-    cm.resolve_comment(w.db, actor_id=w["expert"], comment_id=first.id, resolution="addressed",
-                       revision_id=later.current_revision.id)
+    later = recs.edit_recommendation(
+        w.db,
+        actor_id=w["expert"],
+        recommendation_id=w.rec.id,
+        base_revision_id=w.rec.current_revision.id,
+        content=content(text="Revised"),
+    )
+    cm.resolve_comment(
+        w.db, actor_id=w["expert"], comment_id=first.id, resolution="addressed", revision_id=later.current_revision.id
+    )
     _post(w, who="expert", parent_id=first.id)
     few = statements_to_list()
     for i in range(18):

@@ -19,8 +19,8 @@ from recdraft.domain.revisions import note_message, note_text, program_note
 from recdraft.errors import Conflict, PermissionDenied
 from recdraft.i18n.messages import Msg
 from recdraft.services import amendments, comments, moderation, revisions, roundtables
-from recdraft.services._base import SYSTEM
 from recdraft.services import recommendations as recs
+from recdraft.services._base import SYSTEM
 from tests.factories import content, make_world
 
 
@@ -74,18 +74,27 @@ def test_refusals_carry_keys_and_name_the_action_in_every_language(world):
     assert refused.value.text("ru") != refused.value.text("en")
     c = comments.post_comment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id, body="Hm")
     with pytest.raises(PermissionDenied, match="moderate comments") as refused:
-        moderation.moderate_comment(world.db, actor_id=world["expert"], comment_id=c.id, action="hide",
-                                    reason="No")
+        moderation.moderate_comment(world.db, actor_id=world["expert"], comment_id=c.id, action="hide", reason="No")
     assert refused.value.key == "svc.comments.only_staff_moderate"
 
 
 def test_a_conflict_names_the_other_revision_and_its_author(world):
     base = world.rec.current_revision.id
-    recs.edit_recommendation(world.db, actor_id=world["moderator"], recommendation_id=world.rec.id,
-                             base_revision_id=base, content=content(text="The moderator's words."))
+    recs.edit_recommendation(
+        world.db,
+        actor_id=world["moderator"],
+        recommendation_id=world.rec.id,
+        base_revision_id=base,
+        content=content(text="The moderator's words."),
+    )
     with pytest.raises(Conflict) as caught:
-        recs.edit_recommendation(world.db, actor_id=world["expert"], recommendation_id=world.rec.id,
-                                 base_revision_id=base, content=content(text="The author's words."))
+        recs.edit_recommendation(
+            world.db,
+            actor_id=world["expert"],
+            recommendation_id=world.rec.id,
+            base_revision_id=base,
+            content=content(text="The author's words."),
+        )
     conflict = caught.value
     assert conflict.current_revision_number == 2 and conflict.current_author_name
     assert conflict.saved_draft_id is not None and conflict.current_saved_at is not None
@@ -94,8 +103,14 @@ def test_a_conflict_names_the_other_revision_and_its_author(world):
 
 def test_program_notes_are_messages_shown_in_the_readers_language(world):
     first = world.rec.current_revision.id
-    recs.edit_recommendation(world.db, actor_id=world["expert"], recommendation_id=world.rec.id,
-                             base_revision_id=first, content=content(text="Second."), note="tightened")
+    recs.edit_recommendation(
+        world.db,
+        actor_id=world["expert"],
+        recommendation_id=world.rec.id,
+        base_revision_id=first,
+        content=content(text="Second."),
+        note="tightened",
+    )
     revisions.restore_revision(world.db, actor_id=world["expert"], recommendation_id=world.rec.id, revision_id=first)
     history = revisions.list_revisions(world.db, actor_id=world["expert"], recommendation_id=world.rec.id)
     restored = history[-1]
@@ -103,8 +118,9 @@ def test_program_notes_are_messages_shown_in_the_readers_language(world):
     assert restored.note_in("en") == "Restored revision 1"
     assert restored.note_in("ru") == "Восстановлена редакция 1"
     assert history[1].note_in("kk") == "tightened"  # typed: as typed
-    a = amendments.propose_amendment(world.db, actor_id=world["expert2"], recommendation_id=world.rec.id,
-                                     content=content(text="Amended."))
+    a = amendments.propose_amendment(
+        world.db, actor_id=world["expert2"], recommendation_id=world.rec.id, content=content(text="Amended.")
+    )
     amendments.accept_amendment(world.db, actor_id=world["expert"], amendment_id=a.id)
     rec = recs.get_recommendation(world.db, actor_id=world["expert"], recommendation_id=world.rec.id)
     assert rec.current_revision.note_in("kk") == "1-түзету қабылданды"
@@ -112,8 +128,9 @@ def test_program_notes_are_messages_shown_in_the_readers_language(world):
 
 def test_old_english_notes_still_display(world):
     with world.db.write() as s:
-        s.execute(update(Revision).where(Revision.id == world.rec.current_revision.id)
-                  .values(note="Restored revision 1"))
+        s.execute(
+            update(Revision).where(Revision.id == world.rec.current_revision.id).values(note="Restored revision 1")
+        )
     rev = revisions.list_revisions(world.db, actor_id=world["expert"], recommendation_id=world.rec.id)[0]
     assert rev.note_in("ru") == "Restored revision 1"
     assert note_text('{"not": "a message"}', "ru") == '{"not": "a message"}'

@@ -63,15 +63,17 @@ def test_the_database_holds_every_text_the_data_rebuilds(db):
         recs = list(s.scalars(select(Recommendation).order_by(Recommendation.number)))
         assert [r.topic for r in recs] == [item.topic for item in demo.recommendations]
         for rec, item in zip(recs, demo.recommendations, strict=True):
-            stored = list(s.scalars(select(Revision).where(Revision.recommendation_id == rec.id)
-                                    .order_by(Revision.number)))
+            stored = list(
+                s.scalars(select(Revision).where(Revision.recommendation_id == rec.id).order_by(Revision.number))
+            )
             accepted = [a for a in demo.amendments if a.rec == item.key and a.outcome == "accepted"]
             assert len(stored) == len(item.versions) + len(accepted), item.key
-            for revision, version in zip(stored[:len(item.versions)], item.versions, strict=True):
+            for revision, version in zip(stored[: len(item.versions)], item.versions, strict=True):
                 assert revision.content == version.content, (item.key, revision.number)
                 assert (names[revision.author_id], revision.note) == (version.author, version.note)
-            for revision, amendment in zip(stored[len(item.versions):], accepted, strict=True):
+            for revision, amendment in zip(stored[len(item.versions) :], accepted, strict=True):
                 assert revision.content == amendment.content and names[revision.author_id] == amendment.proposer
         amendments = list(s.scalars(select(Amendment).order_by(Amendment.id)))
         assert [(a.content, a.status, a.justification) for a in amendments] == [
-            (a.content, a.outcome, a.justification) for a in demo.amendments]
+            (a.content, a.outcome, a.justification) for a in demo.amendments
+        ]

@@ -27,8 +27,13 @@ def world(db):
 
 
 def _read(world, lang="ru", who="expert", data=None, name=None):
-    return imports.read_file(world.db, actor_id=world[who], roundtable_id=world.roundtable_id,
-                             data=data if data is not None else memo_bytes(lang), file_name=name or f"memo_{lang}.docx")
+    return imports.read_file(
+        world.db,
+        actor_id=world[who],
+        roundtable_id=world.roundtable_id,
+        data=data if data is not None else memo_bytes(lang),
+        file_name=name or f"memo_{lang}.docx",
+    )
 
 
 def _import(world, preview, who="expert"):
@@ -42,8 +47,9 @@ def _count(world, model):
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_a_12_item_memo_becomes_12_first_drafts_with_every_field_in_place(world, lang):
-    recs.create_recommendation(world.db, actor_id=world["expert2"], roundtable_id=world.roundtable_id,
-                               content=content())  # one typed in before: the imported ones follow it
+    recs.create_recommendation(
+        world.db, actor_id=world["expert2"], roundtable_id=world.roundtable_id, content=content()
+    )  # one typed in before: the imported ones follow it
     result = _import(world, _read(world, lang))
     assert result.numbers == list(range(2, 14))
     for rec_id, want in zip(result.recommendation_ids, EXPECTED[lang], strict=True):
@@ -54,7 +60,9 @@ def test_a_12_item_memo_becomes_12_first_drafts_with_every_field_in_place(world,
         for field in FIELDS:
             assert getattr(got, field) == getattr(want, field), (view.number, field)
         assert view.current_revision.number == 1 and view.current_revision.kind == "create"
-    first = revisions.list_revisions(world.db, actor_id=world["observer"], recommendation_id=result.recommendation_ids[4])
+    first = revisions.list_revisions(
+        world.db, actor_id=world["observer"], recommendation_id=result.recommendation_ids[4]
+    )
     assert first[0].note == imports.provenance_note(f"memo_{lang}.docx", (5,), lang)
     where = imports.provenance(world.db, actor_id=world["observer"], recommendation_id=result.recommendation_ids[4])
     assert where is not None and where.render("en") == f"Imported from memo_{lang}.docx, item 5"
@@ -89,11 +97,16 @@ def test_the_fixes_made_in_the_preview_are_what_is_imported(world):
     result = _import(world, preview)
     assert len(result.numbers) == 10
     merged = recs.get_recommendation(world.db, actor_id=world["expert"], recommendation_id=result.recommendation_ids[0])
-    assert merged.current_revision.content["en"].rationale == \
-        EXPECTED["en"][0].rationale + "\n\n" + EXPECTED["en"][1].rationale
-    assert imports.provenance(world.db, actor_id=world["expert"],
-                              recommendation_id=result.recommendation_ids[0]).render("en") == \
-        "Imported from memo_en.docx, items 1, 2"
+    assert (
+        merged.current_revision.content["en"].rationale
+        == EXPECTED["en"][0].rationale + "\n\n" + EXPECTED["en"][1].rationale
+    )
+    assert (
+        imports.provenance(world.db, actor_id=world["expert"], recommendation_id=result.recommendation_ids[0]).render(
+            "en"
+        )
+        == "Imported from memo_en.docx, items 1, 2"
+    )
     fixed = recs.get_recommendation(world.db, actor_id=world["expert"], recommendation_id=result.recommendation_ids[1])
     assert fixed.current_revision.content["en"].title == "A title written by hand"
 
@@ -140,14 +153,19 @@ def test_observers_and_outsiders_may_not_import(world, who):
 
 
 def test_the_page_view_offers_drafting_only_to_those_the_policy_allows(world):
-    assert Action.DRAFT in imports.import_page(world.db, actor_id=world["expert"],
-                                               roundtable_id=world.roundtable_id).actions
-    assert Action.DRAFT not in imports.import_page(world.db, actor_id=world["observer"],
-                                                   roundtable_id=world.roundtable_id).actions
+    assert (
+        Action.DRAFT
+        in imports.import_page(world.db, actor_id=world["expert"], roundtable_id=world.roundtable_id).actions
+    )
+    assert (
+        Action.DRAFT
+        not in imports.import_page(world.db, actor_id=world["observer"], roundtable_id=world.roundtable_id).actions
+    )
     _import(world, _read(world, "en"))
     page = imports.import_page(world.db, actor_id=world["observer"], roundtable_id=world.roundtable_id)
-    assert [(i.file_name, i.numbers, i.imported_by_name) for i in page.imports] == \
-        [("memo_en.docx", list(range(1, 13)), "Expert")]
+    assert [(i.file_name, i.numbers, i.imported_by_name) for i in page.imports] == [
+        ("memo_en.docx", list(range(1, 13)), "Expert")
+    ]
 
 
 def test_a_bad_file_stores_nothing(world):

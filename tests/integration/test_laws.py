@@ -26,8 +26,9 @@ def _files(version=1, langs=("kk", "ru", "en")):
 
 
 def _load(world, version=1, who="admin", **kw):
-    return laws.load_version(world.db, actor_id=world[who], roundtable_id=world.roundtable_id,
-                             files=kw.get("files") or _files(version))
+    return laws.load_version(
+        world.db, actor_id=world[who], roundtable_id=world.roundtable_id, files=kw.get("files") or _files(version)
+    )
 
 
 def test_three_language_versions_are_stored_and_read_back_article_by_article(world):
@@ -61,7 +62,9 @@ def test_a_second_version_carries_anchors_over_and_flags_changed_and_removed_art
     assert {a.change for a in view.articles if a.anchor not in ("art-5", "art-24", "art-25")} == {"unchanged"}
     with world.db.read() as s:
         assert s.scalar(select(func.count()).select_from(DraftLawVersion)) == 2
-        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "law.load").order_by(AuditEvent.id.desc())).first()
+        event = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "law.load").order_by(AuditEvent.id.desc())
+        ).first()
         assert event.details["flagged"] == ["art-23", "art-5"]
 
 

@@ -9,9 +9,8 @@ from recdraft.db.live_models import LiveSession, LiveVote
 from recdraft.db.models import AuditEvent
 from recdraft.db.voting_models import Vote, VotingRound
 from recdraft.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from recdraft.services import live
+from recdraft.services import live, voting
 from recdraft.services import recommendations as recs
-from recdraft.services import voting
 from tests.factories import content, make_world
 
 
@@ -19,8 +18,9 @@ from tests.factories import content, make_world
 def world(db):
     w = make_world(db)
     for i in range(3):
-        rec = recs.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                         content=content(title=f"Recommendation {i + 1}"))
+        rec = recs.create_recommendation(
+            db, actor_id=w["expert"], roundtable_id=w.roundtable_id, content=content(title=f"Recommendation {i + 1}")
+        )
         recs.set_status(db, actor_id=w["moderator"], recommendation_id=rec.id, status="discussion")
         w.users[f"rec{i + 1}"] = rec.id
     return w
@@ -65,10 +65,14 @@ def test_the_presenter_moves_through_the_recommendations_and_every_move_bumps_th
     v0 = live.version(world.db, live_id=meeting.id)
     moved = live.show(world.db, actor_id=world["moderator"], live_id=meeting.id, step=1)
     assert moved.current_recommendation_id == world["rec2"] and moved.version == v0 + 1
-    assert live.show(world.db, actor_id=world["moderator"], live_id=meeting.id, step=5).current_recommendation_id \
-        == world["rec3"]  # the end stays the end
-    assert live.show(world.db, actor_id=world["moderator"], live_id=meeting.id, step=-9).current_recommendation_id \
+    assert (
+        live.show(world.db, actor_id=world["moderator"], live_id=meeting.id, step=5).current_recommendation_id
+        == world["rec3"]
+    )  # the end stays the end
+    assert (
+        live.show(world.db, actor_id=world["moderator"], live_id=meeting.id, step=-9).current_recommendation_id
         == world["rec1"]
+    )
     with pytest.raises(PermissionDenied):
         live.show(world.db, actor_id=world["expert"], live_id=meeting.id, step=1)
     lang = live.set_language(world.db, actor_id=world["moderator"], live_id=meeting.id, language="kk")
@@ -85,10 +89,17 @@ def test_a_live_vote_is_a_real_round_the_phones_vote_in_and_the_projector_counts
     phone = live.state(world.db, actor_id=world["expert"], live_id=meeting.id)
     assert phone.may_vote and phone.my_choice is None and not phone.may_present
     # The phone votes through the ordinary service, and the state is its acknowledgement.
-    voting.cast_vote(world.db, actor_id=world["expert"], round_id=rnd.id, recommendation_id=world["rec1"],
-                     choice="agree")
-    voting.cast_vote(world.db, actor_id=world["expert2"], round_id=rnd.id, recommendation_id=world["rec1"],
-                     choice="disagree", reason="Needs a reference to the 1949 Conventions")
+    voting.cast_vote(
+        world.db, actor_id=world["expert"], round_id=rnd.id, recommendation_id=world["rec1"], choice="agree"
+    )
+    voting.cast_vote(
+        world.db,
+        actor_id=world["expert2"],
+        round_id=rnd.id,
+        recommendation_id=world["rec1"],
+        choice="disagree",
+        reason="Needs a reference to the 1949 Conventions",
+    )
     phone = live.state(world.db, actor_id=world["expert"], live_id=meeting.id)
     assert phone.my_choice == "agree" and phone.my_vote_at is not None
     projector = live.state(world.db, actor_id=world["moderator"], live_id=meeting.id)
@@ -107,13 +118,17 @@ def test_a_live_vote_is_a_real_round_the_phones_vote_in_and_the_projector_counts
     # Into the record: the same round, figures and outcome as the Results page shows.
     results = voting.round_results(world.db, actor_id=world["admin"], round_id=rnd.id)
     assert results.items[0].overall.agree == 1 and results.items[0].overall.outcome == closed.tally.outcome
-    assert live.meeting_rounds(world.db, actor_id=world["observer"], roundtable_id=world.roundtable_id) \
-        == {rnd.id: projector.in_meeting_at}
+    assert live.meeting_rounds(world.db, actor_id=world["observer"], roundtable_id=world.roundtable_id) == {
+        rnd.id: projector.in_meeting_at
+    }
     # The Results page's rounds say it was taken in the meeting, and when; a round opened elsewhere does not.
-    other = voting.open_round(world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id,
-                              recommendation_ids=[world["rec2"]])
-    marks = {r.id: r.in_meeting_at for r in voting.rounds_overview(world.db, actor_id=world["observer"],
-                                                                   roundtable_id=world.roundtable_id).rounds}
+    other = voting.open_round(
+        world.db, actor_id=world["moderator"], roundtable_id=world.roundtable_id, recommendation_ids=[world["rec2"]]
+    )
+    marks = {
+        r.id: r.in_meeting_at
+        for r in voting.rounds_overview(world.db, actor_id=world["observer"], roundtable_id=world.roundtable_id).rounds
+    }
     assert marks == {rnd.id: projector.in_meeting_at, other.id: None}
     assert results.round.in_meeting_at == projector.in_meeting_at
 
@@ -124,11 +139,19 @@ def test_a_blind_live_vote_shows_only_how_many_have_voted_until_it_closes_even_o
         from recdraft.db.models import Roundtable
 
         rt = s.get(Roundtable, world.roundtable_id)
-        rt.settings = {**(rt.settings or {}), "voting_defaults": {**(rt.settings or {}).get("voting_defaults", {}),
-                                                                  "blind": True}}
+        rt.settings = {
+            **(rt.settings or {}),
+            "voting_defaults": {**(rt.settings or {}).get("voting_defaults", {}), "blind": True},
+        }
     opened = live.open_vote(world.db, actor_id=world["moderator"], live_id=meeting.id)
-    voting.cast_vote(world.db, actor_id=world["expert"], round_id=opened.current_round_id,
-                     recommendation_id=world["rec1"], choice="block", reason="Contradicts Article 3")
+    voting.cast_vote(
+        world.db,
+        actor_id=world["expert"],
+        round_id=opened.current_round_id,
+        recommendation_id=world["rec1"],
+        choice="block",
+        reason="Contradicts Article 3",
+    )
     projector = live.state(world.db, actor_id=world["moderator"], live_id=meeting.id)
     assert projector.round.blind and projector.tally.hidden and projector.tally.voted == 1
     assert projector.tally.choices == {}
@@ -143,8 +166,13 @@ def test_a_delphi_live_vote_counts_ratings(world):
     meeting = _start(world)
     opened = live.open_vote(world.db, actor_id=world["moderator"], live_id=meeting.id, mode="delphi")
     for who, rating in (("expert", 8), ("expert2", 9)):
-        voting.cast_vote(world.db, actor_id=world[who], round_id=opened.current_round_id,
-                         recommendation_id=world["rec1"], rating=rating)
+        voting.cast_vote(
+            world.db,
+            actor_id=world[who],
+            round_id=opened.current_round_id,
+            recommendation_id=world["rec1"],
+            rating=rating,
+        )
     tally = live.state(world.db, actor_id=world["moderator"], live_id=meeting.id).tally
     assert tally.mode == "delphi" and tally.ratings["8"] == 1 and tally.ratings["9"] == 1 and tally.median == 8.5
     with pytest.raises(InvalidInput):
@@ -170,21 +198,29 @@ def test_ending_the_meeting_waits_for_the_vote_and_then_the_code_no_longer_joins
     assert again.id != meeting.id and again.code != meeting.code
 
 
-@pytest.mark.parametrize("lang, words", [("en", "taken in the meeting"), ("ru", "проведено на заседании"),
-                                         ("kk", "отырыста өткізілді")])
+@pytest.mark.parametrize(
+    "lang, words", [("en", "taken in the meeting"), ("ru", "проведено на заседании"), ("kk", "отырыста өткізілді")]
+)
 def test_a_live_vote_is_in_the_memos_vote_annex_marked_as_taken_in_the_meeting_with_its_time(world, lang, words):
     from recdraft.services import memo
 
     meeting = _start(world)
     opened = live.open_vote(world.db, actor_id=world["moderator"], live_id=meeting.id)
     for who in ("expert", "expert2"):
-        voting.cast_vote(world.db, actor_id=world[who], round_id=opened.current_round_id,
-                         recommendation_id=world["rec1"], choice="agree")
+        voting.cast_vote(
+            world.db,
+            actor_id=world[who],
+            round_id=opened.current_round_id,
+            recommendation_id=world["rec1"],
+            choice="agree",
+        )
     live.close_vote(world.db, actor_id=world["moderator"], live_id=meeting.id)
-    assert recs.get_recommendation(world.db, actor_id=world["admin"], recommendation_id=world["rec1"]).status \
-        == "adopted"
-    result = memo.export_memo(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id, lang=lang,
-                              variant="final")
+    assert (
+        recs.get_recommendation(world.db, actor_id=world["admin"], recommendation_id=world["rec1"]).status == "adopted"
+    )
+    result = memo.export_memo(
+        world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id, lang=lang, variant="final"
+    )
     text = _docx_text(result.content)
     assert words in text
     at = live.meeting_rounds(world.db, actor_id=world["admin"], roundtable_id=world.roundtable_id)

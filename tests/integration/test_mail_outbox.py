@@ -18,8 +18,7 @@ from recdraft.db.mail_models import MailAddress, OutboxMessage
 from recdraft.db.models import Comment, Invitation, User, utcnow
 from recdraft.mail import compose
 from recdraft.mail.settings import mail_settings
-from recdraft.services import comments, notifications, outbox, participants
-from recdraft.services import moderation
+from recdraft.services import comments, moderation, notifications, outbox, participants
 from recdraft.services import recommendations as recs
 from recdraft.services._base import SYSTEM
 from tests.factories import content, make_recommendation, make_world
@@ -44,8 +43,9 @@ def mail_world(db, moderation_mode="post"):
     world = make_world(db, moderation_mode=moderation_mode)
     with db.write() as s:
         for name, lang in LANGS.items():
-            s.execute(update(User).where(User.id == world[name])
-                      .values(email=f"{name}@example.org", preferred_language=lang))
+            s.execute(
+                update(User).where(User.id == world[name]).values(email=f"{name}@example.org", preferred_language=lang)
+            )
     return world
 
 
@@ -80,16 +80,19 @@ def test_mail_is_off_without_a_host_and_queues_nothing(db, monkeypatch):
     assert outbox.send_outbox(db).sent == 0
 
 
-@pytest.mark.parametrize("env, named", [
-    ({"RECDRAFT_SMTP_PORT": "seventy"}, "RECDRAFT_SMTP_PORT"),
-    ({"RECDRAFT_SMTP_PORT": "70000"}, "RECDRAFT_SMTP_PORT"),
-    ({"RECDRAFT_SMTP_SECURITY": "ssl3"}, "RECDRAFT_SMTP_SECURITY"),
-    ({"RECDRAFT_SMTP_SENDER": "not an address"}, "RECDRAFT_SMTP_SENDER"),
-    ({"RECDRAFT_SMTP_SENDER": ""}, "RECDRAFT_SMTP_SENDER"),
-    ({"RECDRAFT_SMTP_USER": "someone"}, "RECDRAFT_SMTP_PASSWORD"),
-    ({"RECDRAFT_PUBLIC_URL": ""}, "RECDRAFT_PUBLIC_URL"),
-    ({"RECDRAFT_SECRET": ""}, "RECDRAFT_SECRET"),
-])
+@pytest.mark.parametrize(
+    "env, named",
+    [
+        ({"RECDRAFT_SMTP_PORT": "seventy"}, "RECDRAFT_SMTP_PORT"),
+        ({"RECDRAFT_SMTP_PORT": "70000"}, "RECDRAFT_SMTP_PORT"),
+        ({"RECDRAFT_SMTP_SECURITY": "ssl3"}, "RECDRAFT_SMTP_SECURITY"),
+        ({"RECDRAFT_SMTP_SENDER": "not an address"}, "RECDRAFT_SMTP_SENDER"),
+        ({"RECDRAFT_SMTP_SENDER": ""}, "RECDRAFT_SMTP_SENDER"),
+        ({"RECDRAFT_SMTP_USER": "someone"}, "RECDRAFT_SMTP_PASSWORD"),
+        ({"RECDRAFT_PUBLIC_URL": ""}, "RECDRAFT_PUBLIC_URL"),
+        ({"RECDRAFT_SECRET": ""}, "RECDRAFT_SECRET"),
+    ],
+)
 def test_a_bad_mail_setting_stops_the_start_naming_the_variable(monkeypatch, env, named):
     for key, value in {**MAIL_ENV, "RECDRAFT_SMTP_HOST": "smtp.example.org", **env}.items():
         monkeypatch.setenv(key, value)
@@ -120,8 +123,7 @@ def test_an_action_that_rolls_back_leaves_no_message(db, smtp, monkeypatch):
 
     monkeypatch.setattr(moderation, "_one_view", broken)  # fails after the hide and its message were written
     with pytest.raises(RuntimeError):
-        moderation.moderate_comment(db, actor_id=world["moderator"], comment_id=c.id, action="hide",
-                                  reason="Off topic")
+        moderation.moderate_comment(db, actor_id=world["moderator"], comment_id=c.id, action="hide", reason="Off topic")
     monkeypatch.undo()
     with db.read() as s:
         assert s.get(Comment, c.id).status == "published"
@@ -133,8 +135,13 @@ def test_a_hidden_comment_reaches_its_author_with_the_reason_in_their_language(d
     world = mail_world(db)
     rec_id = _rec(world, who="admin")
     c = comments.post_comment(db, actor_id=world["expert"], recommendation_id=rec_id, body="My <b>own</b> words")
-    moderation.moderate_comment(db, actor_id=world["moderator"], comment_id=c.id, action="hide",
-                              reason='Personal remarks <script>alert("x")</script> & insults')
+    moderation.moderate_comment(
+        db,
+        actor_id=world["moderator"],
+        comment_id=c.id,
+        action="hide",
+        reason='Personal remarks <script>alert("x")</script> & insults',
+    )
     report = _send(db)
     assert report.failed == 0
     mails = smtp.to("expert@example.org")
@@ -145,7 +152,9 @@ def test_a_hidden_comment_reaches_its_author_with_the_reason_in_their_language(d
     text = got.part("plain")
     assert "Personal remarks <script>" in text  # plain text keeps the characters
     html_part = got.part("html")
-    assert "<script>" not in html_part and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; insults" in html_part
+    assert (
+        "<script>" not in html_part and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; insults" in html_part
+    )
     assert "My <b>own</b> words" not in text + html_part  # the hidden text is not repeated
     link = f"https://recdraft.school.example/recommendations?rec={rec_id}&comment={c.id}"
     assert link in text and link.replace("&", "&amp;") in html_part
@@ -156,7 +165,8 @@ def test_a_hidden_comment_reaches_its_author_with_the_reason_in_their_language(d
     assert got.mail_from == "recdraft@school.example"
     # Nobody else heard of it, and the moderator is not told of their own action.
     assert [r.rcpt_tos for r in smtp.received] == [["expert@example.org"]] or all(
-        "moderator@example.org" not in r.rcpt_tos for r in smtp.received if "скрыт" in r.message["Subject"])
+        "moderator@example.org" not in r.rcpt_tos for r in smtp.received if "скрыт" in r.message["Subject"]
+    )
 
 
 def test_the_base_path_is_part_of_every_link(db, smtp, monkeypatch):
@@ -235,7 +245,8 @@ def test_the_server_down_then_up_delivers_everything_once_in_order(db, monkeypat
         assert [r.message["Message-ID"] for r in got] == queued
         assert [r.part("plain").split("\n")[0] for r in got] == [
             "Expert2 оставил(а) комментарий к вашей рекомендации 1 «Recognise the Society by law» на круглом "
-            "столе «Национальные общества: правовые основы»."] * 5
+            "столе «Национальные общества: правовые основы»."
+        ] * 5
         assert [(r.part("plain").split("> ", 1)[1].split("\n")[0]) for r in got] == [f"Point {i}" for i in range(1, 6)]
     finally:
         server.stop()
@@ -266,10 +277,8 @@ def test_a_refused_address_fails_at_once_is_shown_to_the_administrator_and_gets_
 def test_names_and_titles_cannot_inject_headers(db, smtp):
     world = mail_world(db)
     with db.write() as s:
-        s.execute(update(User).where(User.id == world["expert2"])
-                  .values(display_name="Eve\r\nBcc: victim@example.net"))
-        s.execute(update(User).where(User.id == world["expert"])
-                  .values(display_name="Bob\nBcc: other@example.net"))
+        s.execute(update(User).where(User.id == world["expert2"]).values(display_name="Eve\r\nBcc: victim@example.net"))
+        s.execute(update(User).where(User.id == world["expert"]).values(display_name="Bob\nBcc: other@example.net"))
     rec_id = _rec(world, title="Title")
     comments.post_comment(db, actor_id=world["expert2"], recommendation_id=rec_id, body="x\r\nBcc: y@example.net")
     _send(db)
@@ -303,7 +312,10 @@ def test_preferences_off_digest_and_a_hidden_comment_never_in_the_digest(db, smt
     assert "ежедневная сводка" in digest.message["Subject"]
     assert "Keep this one" in text and "Keep this one" in html_part
     assert "Secret remark" not in text + html_part
-    assert {m.comment_id: m.status for m in _outbox(db, kind="comment_new")} == {kept.id: "digested", gone.id: "dropped"}
+    assert {m.comment_id: m.status for m in _outbox(db, kind="comment_new")} == {
+        kept.id: "digested",
+        gone.id: "dropped",
+    }
     assert smtp.to("moderator@example.org") == []
 
 
@@ -330,10 +342,13 @@ def test_the_one_click_link_stops_that_kind_without_signing_in(db, smtp):
 def test_an_invitation_arrives_in_the_invitees_language_with_a_working_personal_link(db, smtp):
     world = mail_world(db)
     result = participants.import_participants(
-        db, actor_id=world["admin"], roundtable_id=world.roundtable_id,
+        db,
+        actor_id=world["admin"],
+        roundtable_id=world.roundtable_id,
         text="Айгерим Сапарова\taigerim@example.kz\tNarxoz\texpert\tиә\tkk\n"
-             "John Smith\tjohn@example.org\tICRC\tobserver\tno\ten\n"
-             "Без почты\t\tMazhilis\texpert\tда\tru\n")
+        "John Smith\tjohn@example.org\tICRC\tobserver\tno\ten\n"
+        "Без почты\t\tMazhilis\texpert\tда\tru\n",
+    )
     assert len(result.invitations) == 3
     _send(db)
     (kk,) = smtp.to("aigerim@example.kz")
@@ -357,8 +372,12 @@ def test_an_invitation_arrives_in_the_invitees_language_with_a_working_personal_
 
 def test_an_address_that_unsubscribed_from_an_invitation_gets_no_more(db, smtp):
     world = mail_world(db)
-    result = participants.import_participants(db, actor_id=world["admin"], roundtable_id=world.roundtable_id,
-                                              text="John Smith\tjohn@example.org\tICRC\texpert\tno\ten\n")
+    result = participants.import_participants(
+        db,
+        actor_id=world["admin"],
+        roundtable_id=world.roundtable_id,
+        text="John Smith\tjohn@example.org\tICRC\texpert\tno\ten\n",
+    )
     _send(db)
     url = smtp.to("john@example.org")[0].message["List-Unsubscribe"].strip("<>")
     assert notifications.unsubscribe(db, token=url.split("t=", 1)[1]) == ("en", "all")
@@ -376,9 +395,13 @@ def test_amendments_reach_the_authors_and_the_decision_reaches_the_proposer(db, 
 
     world = mail_world(db)
     rec_id = _rec(world, title="Protect the emblem")
-    a = amendments.propose_amendment(db, actor_id=world["expert2"], recommendation_id=rec_id,
-                                     content=content(title="Protect the emblem and the name"),
-                                     justification="GC I Art. 53 covers <the name> too")
+    a = amendments.propose_amendment(
+        db,
+        actor_id=world["expert2"],
+        recommendation_id=rec_id,
+        content=content(title="Protect the emblem and the name"),
+        justification="GC I Art. 53 covers <the name> too",
+    )
     amendments.reject_amendment(db, actor_id=world["expert"], amendment_id=a.id, reason="Out of scope & too broad")
     _send(db)
     (to_author,) = smtp.to("expert@example.org")
@@ -416,8 +439,13 @@ def test_a_round_opening_reaches_the_voters_only(db, smtp):
     world = mail_world(db)
     rec_id = _rec(world)
     recs.set_status(db, actor_id=world["moderator"], recommendation_id=rec_id, status="discussion")
-    rnd = voting.open_round(db, actor_id=world["moderator"], roundtable_id=world.roundtable_id,
-                            recommendation_ids=[rec_id], closes_at=utcnow() + timedelta(days=2))
+    rnd = voting.open_round(
+        db,
+        actor_id=world["moderator"],
+        roundtable_id=world.roundtable_id,
+        recommendation_ids=[rec_id],
+        closes_at=utcnow() + timedelta(days=2),
+    )
     _send(db)
     assert sorted(r.rcpt_tos[0] for r in smtp.received) == ["expert2@example.org", "expert@example.org"]
     ru = smtp.to("expert@example.org")[0]
@@ -439,7 +467,9 @@ def test_a_restored_backup_never_sends_old_mail_again(db, smtp):
     assert len(smtp.received) == 2
     backup.restore(db, actor_id=SYSTEM, data=data, replace=True)
     assert {m.body_text.split("> ", 1)[1].split("\n")[0]: m.status for m in _outbox(db)} == {
-        "Sent before the backup": "sent", "Waiting at backup time": "dropped"}
+        "Sent before the backup": "sent",
+        "Waiting at backup time": "dropped",
+    }
     assert _send(db).sent == 0
     assert len(smtp.received) == 2
 
@@ -448,7 +478,9 @@ def test_a_comment_hidden_before_its_notices_went_out_is_never_mailed(db, smtp):
     pre = mail_world(db, moderation_mode="pre")
     rec_id = _rec(pre)
     c = comments.post_comment(db, actor_id=pre["expert2"], recommendation_id=rec_id, body="Call me on +7 701 …")
-    moderation.moderate_comment(db, actor_id=pre["moderator"], comment_id=c.id, action="reject", reason="A phone number")
+    moderation.moderate_comment(
+        db, actor_id=pre["moderator"], comment_id=c.id, action="reject", reason="A phone number"
+    )
     report = _send(db)
     # The moderators' "waiting" notices (admin, moderator) were dropped; the author hears of the rejection.
     assert report.dropped == 2 and report.sent == 1

@@ -64,6 +64,10 @@ def test_the_admin_page_lists_refused_addresses(app_as, ui_db, mail_on):
     text = texts(at)
     assert "Addresses the mail server refused" in text
     rows = [row for d in at.dataframe for row in d.value.astype(str).to_dict("records")]
-    assert {"Address": "j.aebischer@example.org", "Account": "Jonas Aebischer", "Server's answer": "550 5.1.1 no such user"
-            }.items() <= next((r for r in rows if r.get("Address") == "j.aebischer@example.org"), {}).items(), \
-        [e.value for e in at.error]
+    assert {
+        "Address": "j.aebischer@example.org",
+        "Account": "Jonas Aebischer",
+        "Server's answer": "550 5.1.1 no such user",
+    }.items() <= next((r for r in rows if r.get("Address") == "j.aebischer@example.org"), {}).items(), [
+        e.value for e in at.error
+    ]

@@ -22,8 +22,9 @@ def _world(db):
     world = make_world(db, moderation_mode="post")
     with db.write() as s:
         for name, lang in LANGS.items():
-            s.execute(update(User).where(User.id == world[name])
-                      .values(email=f"{name}@example.org", preferred_language=lang))
+            s.execute(
+                update(User).where(User.id == world[name]).values(email=f"{name}@example.org", preferred_language=lang)
+            )
     return world
 
 
@@ -43,8 +44,14 @@ def test_tick_closes_a_round_past_its_time_freezes_it_and_tells_everyone_the_res
     rnd, ids, closes = _round(world, anonymous=True, blind=True)
     for rid in ids:
         voting.cast_vote(db, actor_id=world["expert"], round_id=rnd.id, recommendation_id=rid, choice="agree")
-        voting.cast_vote(db, actor_id=world["expert2"], round_id=rnd.id, recommendation_id=rid, choice="disagree",
-                         reason="Against, says Expert2")
+        voting.cast_vote(
+            db,
+            actor_id=world["expert2"],
+            round_id=rnd.id,
+            recommendation_id=rid,
+            choice="disagree",
+            reason="Against, says Expert2",
+        )
     later = closes + timedelta(minutes=1)
     report = outbox.tick(db, now=later)
     assert report.closed_rounds == [rnd.id]
@@ -53,9 +60,14 @@ def test_tick_closes_a_round_past_its_time_freezes_it_and_tells_everyone_the_res
         assert r.status == "closed" and r.closed_at == closes  # as of its closing time, as closing would
         assert s.scalar(select(func.count()).select_from(RoundResult).where(RoundResult.round_id == rnd.id)) == 2
         assert {x.status for x in s.scalars(select(Recommendation).where(Recommendation.id.in_(ids)))} <= {
-            "adopted", "rejected", "discussion"}
-        assert s.scalar(select(func.count()).select_from(AuditEvent)
-                        .where(AuditEvent.action == "voting.round.auto_close")) == 1
+            "adopted",
+            "rejected",
+            "discussion",
+        }
+        assert (
+            s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "voting.round.auto_close"))
+            == 1
+        )
     # Every participant with an address hears the result once (the round opener included), in their language.
     assert outbox.tick(db, now=later + timedelta(minutes=1)).closed_rounds == []
     assert _kinds(db)["round_result"] == 5
@@ -84,7 +96,9 @@ def test_reminders_reach_only_eligible_people_who_have_not_voted_once(db, smtp):
     assert outbox.tick(db, now=soon + timedelta(minutes=1)).reminders == 0
     outbox.send_outbox(db)  # (the clock above was set back in time; the messages are due now)
     reminders = [r for r in smtp.received if "2 ұсынымның 1 ұсынымы" in r.part("plain")]
-    assert [r.rcpt_tos for r in reminders] == [["expert2@example.org"]]  # Kazakh; the moderator and observer do not vote
+    assert [r.rcpt_tos for r in reminders] == [
+        ["expert2@example.org"]
+    ]  # Kazakh; the moderator and observer do not vote
     assert "Еске салу" in reminders[0].message["Subject"]
 
 

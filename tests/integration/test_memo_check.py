@@ -61,8 +61,11 @@ def test_an_unknown_hash_a_file_without_a_hash_and_bad_files_get_clear_answers(f
     assert _check(w, sha256="0" * 64).outcome == "unknown"
     draft = memo.export_memo(w.db, actor_id=w["admin"], roundtable_id=w.roundtable_id, lang="en", variant="review")
     assert _check(w, file=draft.content).outcome in {"no_hash", "unknown"}
-    for bad, words in ((b"not a zip at all", "could not be read"), (b"%PDF-1.7 ...", "PDF"),
-                       (b"", "Upload the memo file")):
+    for bad, words in (
+        (b"not a zip at all", "could not be read"),
+        (b"%PDF-1.7 ...", "PDF"),
+        (b"", "Upload the memo file"),
+    ):
         with pytest.raises(InvalidInput, match=words):
             _check(w, file=bad)
     with pytest.raises(InvalidInput, match="64 characters"):

@@ -68,17 +68,25 @@ def test_the_demo_gives_a_final_memo_with_a_verifiable_snapshot_and_every_varian
     assert len(recs) > len(adopted)
 
     review = memo.export_memo(db, actor_id=admin, roundtable_id=report.roundtable_id, lang="ru", variant="review")
-    published = comments.published_comments_for_export(db, actor_id=admin, roundtable_id=report.roundtable_id,
-                                                       recommendation_ids=sorted(adopted))
+    published = comments.published_comments_for_export(
+        db, actor_id=admin, roundtable_id=report.roundtable_id, recommendation_ids=sorted(adopted)
+    )
     doc = Document(io.BytesIO(review.content))
     assert len(list(doc.comments)) == len(published) > 0
     assert review.snapshot_id is None
 
-    redline = memo.export_memo(db, actor_id=admin, roundtable_id=report.roundtable_id, lang="kk+ru",
-                               variant="redline", against=result.snapshot_id)
+    redline = memo.export_memo(
+        db,
+        actor_id=admin,
+        roundtable_id=report.roundtable_id,
+        lang="kk+ru",
+        variant="redline",
+        against=result.snapshot_id,
+    )
     assert redline.content.startswith(b"PK")
-    comparison = memo.export_memo(db, actor_id=admin, roundtable_id=report.roundtable_id, lang="kk",
-                                  variant="comparison")
+    comparison = memo.export_memo(
+        db, actor_id=admin, roundtable_id=report.roundtable_id, lang="kk", variant="comparison"
+    )
     assert "ұсыныс" in _text(comparison.content).lower() or comparison.content.startswith(b"PK")
     snaps = memo.list_snapshots(db, actor_id=admin, roundtable_id=report.roundtable_id)
     assert [s.id for s in snaps] == [result.snapshot_id]
@@ -112,17 +120,26 @@ def test_settings_shape_the_memo_and_malformed_stored_settings_never_break_the_e
 
     w = make_world(db)
     recommendations.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id, content=content())
-    roundtables.update_settings(db, actor_id=w["admin"], roundtable_id=w.roundtable_id, settings={
-        "closing_formula": {"en": "With respect, the School of Law and Public Administration."},
-        "legal_references": ["Geneva Convention I (1949), Art. 26", "  ", "Statutes of the Movement, Art. 4"]})
+    roundtables.update_settings(
+        db,
+        actor_id=w["admin"],
+        roundtable_id=w.roundtable_id,
+        settings={
+            "closing_formula": {"en": "With respect, the School of Law and Public Administration."},
+            "legal_references": ["Geneva Convention I (1949), Art. 26", "  ", "Statutes of the Movement, Art. 4"],
+        },
+    )
     text = _text(memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id).content)
     assert "With respect, the School of Law and Public Administration." in text
     assert "Geneva Convention I (1949), Art. 26" in text and "Statutes of the Movement, Art. 4" in text
     # Settings written by an older version or by hand: the parts that make sense are used, nothing crashes.
     with db.write() as s:
         rt = s.get(Roundtable, w.roundtable_id)
-        rt.settings = {**rt.settings, "closing_formula": {"en": ["not", "text"], "ru": "С уважением.", "xx": "?"},
-                       "legal_references": ["GC I Art. 26", 42, None, {"a": 1}]}
+        rt.settings = {
+            **rt.settings,
+            "closing_formula": {"en": ["not", "text"], "ru": "С уважением.", "xx": "?"},
+            "legal_references": ["GC I Art. 26", 42, None, {"a": 1}],
+        }
     text = _text(memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id, lang="ru").content)
     assert "С уважением." in text and "GC I Art. 26" in text
     with db.write() as s:
@@ -151,8 +168,9 @@ def test_recdraft_demo_then_export_memo_gives_a_final_memo_from_the_shell(tmp_pa
     env = {**os.environ, "RECDRAFT_DATABASE_URL": f"sqlite:///{tmp_path / 'shell.sqlite3'}"}
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "recdraft", *args], env=env, capture_output=True, text=True,
-                              timeout=600)
+        return subprocess.run(
+            [sys.executable, "-m", "recdraft", *args], env=env, capture_output=True, text=True, timeout=600
+        )
 
     assert run("demo").returncode == 0
     out = tmp_path / "memo.docx"
@@ -166,6 +184,7 @@ def test_recdraft_demo_then_export_memo_gives_a_final_memo_from_the_shell(tmp_pa
 
 
 # --------------------------------------------------------------------------- issue 10: the record
+
 
 def _world(db):
     from tests.integration.test_withheld_names import withheld_world
@@ -248,22 +267,37 @@ def test_a_redline_compares_against_the_memo_sent_to_parliament_and_says_so_on_i
     sent = memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id)
     view = memo.mark_sent(db, actor_id=w["admin"], snapshot_id=sent.snapshot_id)
     assert view.sent_at is not None and view.sent_by == w["admin"]
-    _readopt_with(db, w, ids["rec1"], "Parliament should adopt a law on the Red Crescent Society of Kazakhstan. "
-                                      "Its statute sets out the Society's auxiliary role and its autonomy.")
+    _readopt_with(
+        db,
+        w,
+        ids["rec1"],
+        "Parliament should adopt a law on the Red Crescent Society of Kazakhstan. "
+        "Its statute sets out the Society's auxiliary role and its autonomy.",
+    )
     redline = memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id, variant="redline")
     first_page = _text(redline.content).split("Addressee", 1)[0]
-    assert "Compared with: the version sent to parliament on" in first_page and f"(snapshot {sent.snapshot_id})" in first_page
+    assert (
+        "Compared with: the version sent to parliament on" in first_page
+        and f"(snapshot {sent.snapshot_id})" in first_page
+    )
     changes = _changes(redline.content)
     # The rewritten second sentence is one deletion and one insertion, credited to the person who revised it.
     assert ("del", "It should define its status.", "Expert", changes[0][3]) in changes
-    assert ("ins", "Its statute sets out the Society's auxiliary role and its autonomy.", "Expert",
-            changes[0][3]) in changes
-    revision = recommendations.get_recommendation(db, actor_id=w["admin"], recommendation_id=ids["rec1"]).current_revision
+    assert (
+        "ins",
+        "Its statute sets out the Society's auxiliary role and its autonomy.",
+        "Expert",
+        changes[0][3],
+    ) in changes
+    revision = recommendations.get_recommendation(
+        db, actor_id=w["admin"], recommendation_id=ids["rec1"]
+    ).current_revision
     assert {c[3] for c in changes} == {revision.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")}
 
     # "First drafts" stays available after a final memo exists, and says so.
-    first = memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id, variant="redline",
-                             against=memo.FIRST_DRAFTS)
+    first = memo.export_memo(
+        db, actor_id=w["admin"], roundtable_id=w.roundtable_id, variant="redline", against=memo.FIRST_DRAFTS
+    )
     assert "Compared with: the first drafts of the recommendations" in _text(first.content)
     authors = {c[2] for c in _changes(first.content)}
     assert authors == {"Participant 1, Expert"}  # the withheld reviser stays unnamed
@@ -298,9 +332,13 @@ def test_what_blocks_a_final_memo_says_who_can_clear_it_and_a_flag_blocks_nothin
     assert status.can_be_final, status.blockers  # an open flag is for moderators, it holds no memo hostage
     comments.post_comment(db, actor_id=w["expert2"], recommendation_id=ids["rec2"], body="One more thought.")
     status = memo.memo_status(db, actor_id=w["admin"], roundtable_id=w.roundtable_id)
-    assert [(b.kind, b.memo_number, b.count, b.cleared_by) for b in status.blocking] == [("comments", 2, 1, "moderators")]
-    assert status.blockers == ["Recommendation 2 (no. 2 in the roundtable) has 1 comment(s) awaiting moderation. "
-                               "Moderators (or administrators) can clear this on the Moderation page."]
+    assert [(b.kind, b.memo_number, b.count, b.cleared_by) for b in status.blocking] == [
+        ("comments", 2, 1, "moderators")
+    ]
+    assert status.blockers == [
+        "Recommendation 2 (no. 2 in the roundtable) has 1 comment(s) awaiting moderation. "
+        "Moderators (or administrators) can clear this on the Moderation page."
+    ]
     draft = memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id, lang="kk")
     assert not draft.is_final and "Кім шеше алады: модераторлар." in _text(draft.content)
 
@@ -310,10 +348,17 @@ def test_the_vote_annex_states_each_rounds_rule_and_the_reason_a_block_was_overr
     text = _text(memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id).content)
     annex = text.split("Annex 1. Voting results")[-1].split("Annex 2.")[0]
     # One round decided both recommendations: its rule is stated once, above the table.
-    assert annex.count("Round 1. \nRule: quorum 1/2 of eligible voters; adopted when at least 2/3 of those who "
-                       "took a side agree; a block prevents adoption.") == 1
-    assert "A block did not prevent adoption. Recorded reason: The concern is met by the reference to the " \
-           "Conventions." in annex
+    assert (
+        annex.count(
+            "Round 1. \nRule: quorum 1/2 of eligible voters; adopted when at least 2/3 of those who "
+            "took a side agree; a block prevents adoption."
+        )
+        == 1
+    )
+    assert (
+        "A block did not prevent adoption. Recorded reason: The concern is met by the reference to the "
+        "Conventions." in annex
+    )
     ru = _text(memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id, lang="ru").content)
     assert "Правило: кворум — 1/2 участников" in ru and "Зафиксированное основание" in ru
 
@@ -322,8 +367,7 @@ def test_the_review_copy_keeps_threads_and_the_resolved_state_for_word(db):
     from lxml import etree
 
     w, _ = _world(db)
-    parts = _parts(memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id,
-                                    variant="review").content)
+    parts = _parts(memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id, variant="review").content)
     w15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
     w14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
     extended = etree.fromstring(parts["word/commentsExtended.xml"])
@@ -353,7 +397,9 @@ def test_a_word_memo_can_carry_libreoffices_page_numbers_and_a_pdf_copy_has_the_
     from recdraft.export._pdf import available
 
     if not available():
-        pytest.fail("PDF export needs LibreOffice and python3-uno (apt-get install libreoffice-writer-nogui python3-uno)")
+        pytest.fail(
+            "PDF export needs LibreOffice and python3-uno (apt-get install libreoffice-writer-nogui python3-uno)"
+        )
     w, _ = _world(db)
     word = memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id, page_numbers=True)
     document = _parts(word.content)["word/document.xml"].decode("utf-8")
@@ -371,8 +417,10 @@ def test_without_libreoffice_a_word_memo_is_still_made_and_says_its_contents_hav
     from recdraft.export import PdfUnavailable
 
     def missing(docx: bytes, **_: object) -> tuple[bytes, list[int]]:
-        raise PdfUnavailable("PDF export needs LibreOffice and python3-uno on the server "
-                             "(apt-get install libreoffice-writer-nogui python3-uno).")
+        raise PdfUnavailable(
+            "PDF export needs LibreOffice and python3-uno on the server "
+            "(apt-get install libreoffice-writer-nogui python3-uno)."
+        )
 
     monkeypatch.setattr(export, "to_pdf", missing)
     w, _ = _world(db)

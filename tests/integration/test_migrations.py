@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -101,7 +100,7 @@ def _fill(table, **values):
         elif isinstance(col.type, Boolean):
             row[col.name] = False
         elif isinstance(col.type, DateTime):
-            row[col.name] = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+            row[col.name] = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
         elif isinstance(col.type, Date):
             row[col.name] = dt.date(2026, 1, 1)
         elif isinstance(col.type, Integer):
@@ -127,23 +126,54 @@ def test_existing_amendments_are_numbered_per_recommendation_in_order_of_creatio
             meta = MetaData()
             meta.reflect(engine)
             t = meta.tables
-            at = [dt.datetime(2026, 1, 1, 9, m, tzinfo=dt.timezone.utc) for m in range(6)]
+            at = [dt.datetime(2026, 1, 1, 9, m, tzinfo=dt.UTC) for m in range(6)]
             with engine.begin() as conn:
                 conn.execute(insert(t["users"]).values(_fill(t["users"], id=1, username="u")))
                 conn.execute(insert(t["roundtables"]).values(_fill(t["roundtables"], id=1, languages=["en"])))
                 for rec_id in (1, 2):
-                    conn.execute(insert(t["recommendations"]).values(_fill(
-                        t["recommendations"], id=rec_id, roundtable_id=1, number=rec_id, position=rec_id,
-                        created_by=1, current_revision_id=None)))
-                    conn.execute(insert(t["revisions"]).values(_fill(
-                        t["revisions"], id=rec_id, recommendation_id=rec_id, number=1, author_id=1,
-                        base_revision_id=None)))
+                    conn.execute(
+                        insert(t["recommendations"]).values(
+                            _fill(
+                                t["recommendations"],
+                                id=rec_id,
+                                roundtable_id=1,
+                                number=rec_id,
+                                position=rec_id,
+                                created_by=1,
+                                current_revision_id=None,
+                            )
+                        )
+                    )
+                    conn.execute(
+                        insert(t["revisions"]).values(
+                            _fill(
+                                t["revisions"],
+                                id=rec_id,
+                                recommendation_id=rec_id,
+                                number=1,
+                                author_id=1,
+                                base_revision_id=None,
+                            )
+                        )
+                    )
                 # (id, recommendation, created): created out of id order on recommendation 1.
                 for amendment_id, rec_id, minute in ((1, 1, 2), (2, 2, 0), (3, 1, 1), (4, 2, 3), (5, 1, 5)):
-                    conn.execute(insert(t["amendments"]).values(_fill(
-                        t["amendments"], id=amendment_id, recommendation_id=rec_id, base_revision_id=rec_id,
-                        proposer_id=1, decided_by=None, resulting_revision_id=None, created_at=at[minute],
-                        submission_key=None, status="open")))
+                    conn.execute(
+                        insert(t["amendments"]).values(
+                            _fill(
+                                t["amendments"],
+                                id=amendment_id,
+                                recommendation_id=rec_id,
+                                base_revision_id=rec_id,
+                                proposer_id=1,
+                                decided_by=None,
+                                resulting_revision_id=None,
+                                created_at=at[minute],
+                                submission_key=None,
+                                status="open",
+                            )
+                        )
+                    )
             engine.dispose()
             upgrade_to_head(url)
             engine = make_engine(url)

@@ -14,13 +14,12 @@ import pytest
 from openpyxl import load_workbook
 
 from recdraft.errors import PermissionDenied
-from recdraft.services import research
-from recdraft.services import moderation
+from recdraft.services import moderation, research
 from recdraft.services._base import SYSTEM
 from tests.factories import cast_votes, make_comment, make_recommendation, make_round
 from tests.integration.test_withheld_names import WITHHELD, _leaks, withheld_world
 
-FORMULA = "=HYPERLINK(\"http://evil.example\",\"click\")"
+FORMULA = '=HYPERLINK("http://evil.example","click")'
 TABLES = ("recommendations", "revisions", "comments", "votes")
 
 
@@ -38,8 +37,10 @@ def exported(db):
 
 
 def _csv_tables(zf: zipfile.ZipFile) -> dict[str, list[list[str]]]:
-    return {name: list(csv.reader(io.StringIO(zf.read(f"{name}.csv").decode("utf-8-sig"))))
-            for name in (*TABLES, "data_dictionary")}
+    return {
+        name: list(csv.reader(io.StringIO(zf.read(f"{name}.csv").decode("utf-8-sig"))))
+        for name in (*TABLES, "data_dictionary")
+    }
 
 
 def test_every_column_of_every_csv_and_sheet_is_in_the_data_dictionary(exported):
@@ -113,5 +114,5 @@ def test_only_moderators_admins_and_the_command_line_export_and_it_is_audited(ex
     from recdraft.db.models import AuditEvent
 
     with db.read() as s:
-        actors = [a for a, in s.execute(select(AuditEvent.actor_id).where(AuditEvent.action == "research.export"))]
+        actors = [a for (a,) in s.execute(select(AuditEvent.actor_id).where(AuditEvent.action == "research.export"))]
     assert actors == [w["moderator"], w["admin"], None]

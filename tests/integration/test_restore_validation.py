@@ -41,13 +41,19 @@ def backed(db) -> Backed:
     world = world_with_recommendation(db, moderation_mode="post")
     rec = world.rec
     comment = make_comment(world, "expert2", BODY)
-    ids = {"expert": world["expert"], "roundtable": world.roundtable_id, "recommendation": rec.id,
-           "revision": rec.current_revision.id, "comment": comment.id}
+    ids = {
+        "expert": world["expert"],
+        "roundtable": world.roundtable_id,
+        "recommendation": rec.id,
+        "revision": rec.current_revision.id,
+        "comment": comment.id,
+    }
     return Backed(data=bk.backup(db, actor_id=SYSTEM), ids=ids)
 
 
 def _cell(table: str, column: str, value, id_of: str | None = None) -> Callable[[Backed], tuple[bytes, int]]:
     """Set one cell of the row with the id ``ids[id_of]`` (the first row when None)."""
+
     def damage(b: Backed) -> tuple[bytes, int]:
         doc = json.loads(b.data)
         body = doc["tables"][table]
@@ -55,23 +61,29 @@ def _cell(table: str, column: str, value, id_of: str | None = None) -> Callable[
         row = next(r for r in body["rows"] if id_of is None or r[columns.index("id")] == b.ids[id_of])
         row[columns.index(column)] = value
         return json.dumps(doc, ensure_ascii=False).encode("utf-8"), row[columns.index("id")]
+
     return damage
 
 
 def _comment_body_as(json_text: str) -> Callable[[Backed], tuple[bytes, int]]:
     """Replace the comment's body in the file's own text (no parse and re-dump: cheap for 50 MB)."""
+
     def damage(b: Backed) -> tuple[bytes, int]:
         quoted = json.dumps(BODY).encode("utf-8")
         assert b.data.count(quoted) == 1
         return b.data.replace(quoted, json_text.encode("utf-8")), b.ids["comment"]
+
     return damage
 
 
 CASES = {
     "a role that does not exist": (_cell("memberships", "role", "superuser"), "memberships", "role"),
     "a title as plain text": (_cell("roundtables", "title", "Just a string"), "roundtables", "title"),
-    "revision content as a list": (_cell("revisions", "content", ["title", "text"], "revision"), "revisions",
-                                   "content"),
+    "revision content as a list": (
+        _cell("revisions", "content", ["title", "text"], "revision"),
+        "revisions",
+        "content",
+    ),
     "an unknown comment status": (_cell("comments", "status", "deleted", "comment"), "comments", "status"),
     "an unknown phase": (_cell("roundtables", "phase", "bogus"), "roundtables", "phase"),
     "a 50 000 000-character comment": (_comment_body_as('"' + "x" * 50_000_000 + '"'), "comments", "body"),
@@ -157,14 +169,14 @@ def full_backup(tmp_path_factory) -> bytes:
     source = Database(f"sqlite:///{tmp_path_factory.mktemp('full') / 'full.sqlite3'}")
     Base.metadata.create_all(source.engine)
     try:
-        w = make_world(source, languages=["kk", "ru", "en"],
-                       settings={**FULL_SETTINGS, "memo_languages": ["en", "kk+ru"]})
+        w = make_world(
+            source, languages=["kk", "ru", "en"], settings={**FULL_SETTINGS, "memo_languages": ["en", "kk+ru"]}
+        )
         rec = make_recommendation(w, "expert", status="discussion")
         rnd = make_round(w, [rec])
         cast_votes(w, rnd, rec, {"expert": "agree", "expert2": "agree"})
         voting.close_round(source, actor_id=w["moderator"], round_id=rnd.id)
-        final = memo.export_memo(source, actor_id=w["admin"], roundtable_id=w.roundtable_id, lang="en",
-                                 variant="final")
+        final = memo.export_memo(source, actor_id=w["admin"], roundtable_id=w.roundtable_id, lang="en", variant="final")
         assert final.snapshot_id, final.blockers
         return bk.backup(source, actor_id=SYSTEM)
     finally:
@@ -188,51 +200,101 @@ def _setting(key: str, value):
 # name → (table, column, change, what the refusal says[, the column it names]): the live rule's own words.
 LIVE_RULES = {
     "a language of record the roundtable does not use": (
-        "roundtables", "settings", _setting("record_language", "de"),
-        "record_language: The language of record must be one of the roundtable's languages (kk, ru, en)"),
+        "roundtables",
+        "settings",
+        _setting("record_language", "de"),
+        "record_language: The language of record must be one of the roundtable's languages (kk, ru, en)",
+    ),
     "a memo language outside the row's own languages": (
-        "roundtables", "languages", lambda _old: ["ru", "en"],
-        "memo_languages: The Kazakh–Russian memo (kk+ru) needs both Kazakh and Russian", "settings"),
+        "roundtables",
+        "languages",
+        lambda _old: ["ru", "en"],
+        "memo_languages: The Kazakh–Russian memo (kk+ru) needs both Kazakh and Russian",
+        "settings",
+    ),
     "a topic label of 5 000 characters": (
-        "roundtables", "settings", _setting("topics", [{"key": "long", "labels": {"en": "T" * 5_000}}]),
-        "topics: Topic is too long: at most"),
+        "roundtables",
+        "settings",
+        _setting("topics", [{"key": "long", "labels": {"en": "T" * 5_000}}]),
+        "topics: Topic is too long: at most",
+    ),
     "two topics with one key": (
-        "roundtables", "settings", _setting("topics", [{"key": "a", "labels": {"en": "A"}},
-                                                      {"key": "a", "labels": {"en": "B"}}]),
-        "topics: Two topics have the key 'a'"),
+        "roundtables",
+        "settings",
+        _setting("topics", [{"key": "a", "labels": {"en": "A"}}, {"key": "a", "labels": {"en": "B"}}]),
+        "topics: Two topics have the key 'a'",
+    ),
     "a quorum above one": (
-        "roundtables", "settings", _setting("voting_defaults", {"quorum": "3/2"}),
-        "voting_defaults: The quorum must be a share above 0 and at most 1"),
+        "roundtables",
+        "settings",
+        _setting("voting_defaults", {"quorum": "3/2"}),
+        "voting_defaults: The quorum must be a share above 0 and at most 1",
+    ),
     "an unknown setting": (
-        "roundtables", "settings", _setting("admin_password", "hunter2"), "Unknown setting 'admin_password'"),
+        "roundtables",
+        "settings",
+        _setting("admin_password", "hunter2"),
+        "Unknown setting 'admin_password'",
+    ),
     "a signatory as plain text": (
-        "roundtables", "settings", _setting("signatory", "The Dean"),
-        "signatory: The signatory has a name and a position"),
+        "roundtables",
+        "settings",
+        _setting("signatory", "The Dean"),
+        "signatory: The signatory has a name and a position",
+    ),
     "an outgoing number of 1 000 characters": (
-        "roundtables", "settings", _setting("outgoing_number", "№" * 1_000), "outgoing_number: The outgoing number is too long"),
+        "roundtables",
+        "settings",
+        _setting("outgoing_number", "№" * 1_000),
+        "outgoing_number: The outgoing number is too long",
+    ),
     "legal references as a number": (
-        "roundtables", "settings", _setting("legal_references", 7),
-        "legal_references: Legal references are a list of texts"),
+        "roundtables",
+        "settings",
+        _setting("legal_references", 7),
+        "legal_references: Legal references are a list of texts",
+    ),
     "settings as a list": ("roundtables", "settings", lambda _old: ["moderators_vote"], "Settings are given by name"),
-    "a roundtable dated 1999": ("roundtables", "held_on", lambda _old: "1999-12-31",
-                                "The date must be between the years 2000 and 2100"),
+    "a roundtable dated 1999": (
+        "roundtables",
+        "held_on",
+        lambda _old: "1999-12-31",
+        "The date must be between the years 2000 and 2100",
+    ),
     "a title of 5 000 characters": ("roundtables", "title", lambda _old: {"en": "T" * 5_000}, "Title is too long"),
     "a title in an unknown language": ("roundtables", "title", lambda _old: {"de": "Titel"}, "unknown language 'de'"),
     "an empty title": ("roundtables", "title", lambda _old: {}, "Title cannot be empty"),
-    "a recommendation written in 2150": ("recommendations", "created_at", lambda _old: "2150-01-01T00:00:00.000000Z",
-                                  "The date must be between the years 2000 and 2100"),
+    "a recommendation written in 2150": (
+        "recommendations",
+        "created_at",
+        lambda _old: "2150-01-01T00:00:00.000000Z",
+        "The date must be between the years 2000 and 2100",
+    ),
     "round rules with a quorum of 0": ("voting_rounds", "rules", lambda old: {**old, "quorum": "0"}, "quorum"),
     "round rules as a list": ("voting_rounds", "rules", lambda _old: [], "dictionary"),
     "a frozen tally as a list": ("round_results", "tally", lambda _old: [], "dictionary"),
     "a ballot without a voter": ("round_results", "ballots", lambda old: [{"choice": "agree"}], "voter_id"),
     "a dissent naming a choice that does not exist": (
-        "round_results", "dissents",
-        lambda _old: [{"voter_id": 1, "organisation": "", "choice": "maybe", "rating": None, "reason": "No",
-                       "named": False}], "choice"),
+        "round_results",
+        "dissents",
+        lambda _old: [
+            {"voter_id": 1, "organisation": "", "choice": "maybe", "rating": None, "reason": "No", "named": False}
+        ],
+        "choice",
+    ),
     "audit details as a list": ("audit_events", "details", lambda _old: ["x"], "dictionary"),
-    "a memo snapshot that is not a memo": ("memo_snapshots", "canonical", lambda _old: '{"lang": "en"}', "Field required"),
-    "recommendation numbers that are not ids": ("memo_snapshots", "recommendation_ids", lambda _old: {"1": "one"},
-                                                "integer"),
+    "a memo snapshot that is not a memo": (
+        "memo_snapshots",
+        "canonical",
+        lambda _old: '{"lang": "en"}',
+        "Field required",
+    ),
+    "recommendation numbers that are not ids": (
+        "memo_snapshots",
+        "recommendation_ids",
+        lambda _old: {"1": "one"},
+        "integer",
+    ),
 }
 
 
@@ -280,7 +342,12 @@ def test_every_json_column_is_held_to_a_live_rule_not_only_to_its_shape():
     from recdraft.db.models import Base
 
     by_row_rule = {("roundtables", "settings")}  # checked_settings, for the row's languages (bk._roundtable_row)
-    unchecked = [f"{t.name}.{c.name}" for t in Base.metadata.sorted_tables for c in t.columns
-                 if isinstance(c.type, JSON) and c.name not in bk.ROW_CHECKS.get(t.name, {})
-                 and (t.name, c.name) not in by_row_rule]
+    unchecked = [
+        f"{t.name}.{c.name}"
+        for t in Base.metadata.sorted_tables
+        for c in t.columns
+        if isinstance(c.type, JSON)
+        and c.name not in bk.ROW_CHECKS.get(t.name, {})
+        and (t.name, c.name) not in by_row_rule
+    ]
     assert unchecked == [], "give these JSON columns the rule live input meets in backup.ROW_CHECKS"

@@ -29,8 +29,9 @@ def _uid(db, name: str) -> int:
 def _docx_text(data: bytes) -> str:
     """Every paragraph of the document body (tables included), one a line, as a reader sees it."""
     doc = Document(io.BytesIO(data))
-    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t"))
-                     for p in doc.element.body.iter(f"{W}p")).replace("\u00a0", " ")
+    return "\n".join("".join(t.text or "" for t in p.iter(f"{W}t")) for p in doc.element.body.iter(f"{W}p")).replace(
+        "\u00a0", " "
+    )
 
 
 def _lines(markup: str) -> list[str]:
@@ -45,14 +46,20 @@ def _lines(markup: str) -> list[str]:
 
 def test_a_translation_is_saved_with_its_source_never_stales_a_vote_and_an_edit_outdates_it(db):
     w = make_world(db)
-    rec = recommendations.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                                content=content(rationale="Because."))
+    rec = recommendations.create_recommendation(
+        db, actor_id=w["expert"], roundtable_id=w.roundtable_id, content=content(rationale="Because.")
+    )
     first = rec.current_revision.id
     view = translations.get_translations(db, actor_id=w["expert"], recommendation_id=rec.id)
     assert view.fields["en"]["text"].status == "original" and view.fields["kk"]["text"].status == "needed"
     saved = translations.save_translation(
-        db, actor_id=w["expert"], recommendation_id=rec.id, lang="kk", source_lang="en",
-        texts={"title": "Ұлттық қоғам туралы заң қабылдау", "text": "Парламент заң қабылдауы тиіс."})
+        db,
+        actor_id=w["expert"],
+        recommendation_id=rec.id,
+        lang="kk",
+        source_lang="en",
+        texts={"title": "Ұлттық қоғам туралы заң қабылдау", "text": "Парламент заң қабылдауы тиіс."},
+    )
     assert saved.fields["kk"]["text"].status == "translated" and saved.fields["kk"]["rationale"].status == "needed"
     assert saved.fields["kk"]["text"].translator_name
     # A translation is not a revision: the text voted on, and every vote on it, stay as they were.
@@ -62,14 +69,21 @@ def test_a_translation_is_saved_with_its_source_never_stales_a_vote_and_an_edit_
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "recommendation.translation")).all()
         assert [e.details["lang"] for e in events] == ["kk"] and events[0].actor_id == w["expert"]
     # Saving the same words again records nothing.
-    translations.save_translation(db, actor_id=w["expert"], recommendation_id=rec.id, lang="kk", source_lang="en",
-                                  texts={"text": "Парламент заң қабылдауы тиіс."})
+    translations.save_translation(
+        db,
+        actor_id=w["expert"],
+        recommendation_id=rec.id,
+        lang="kk",
+        source_lang="en",
+        texts={"text": "Парламент заң қабылдауы тиіс."},
+    )
     with db.read() as s:
         assert len(s.scalars(select(AuditEvent).where(AuditEvent.action == "recommendation.translation")).all()) == 1
     # The author edits the English text: the Kazakh text is outdated, its title still current.
     edited = content(text="Parliament should adopt a law in 2026.", rationale="Because.")
-    recommendations.edit_recommendation(db, actor_id=w["expert"], recommendation_id=rec.id, base_revision_id=first,
-                                        content=edited)
+    recommendations.edit_recommendation(
+        db, actor_id=w["expert"], recommendation_id=rec.id, base_revision_id=first, content=edited
+    )
     view = translations.get_translations(db, actor_id=w["moderator"], recommendation_id=rec.id)
     assert view.fields["kk"]["text"].status == "outdated" and view.fields["kk"]["title"].status == "translated"
     needs = translations.needs_translation(db, actor_id=w["observer"], roundtable_id=w.roundtable_id)
@@ -78,23 +92,53 @@ def test_a_translation_is_saved_with_its_source_never_stales_a_vote_and_an_edit_
 
 def test_who_may_translate_and_what_a_translation_may_not_replace(db):
     w = make_world(db)
-    rec = recommendations.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                                content=content())
+    rec = recommendations.create_recommendation(
+        db, actor_id=w["expert"], roundtable_id=w.roundtable_id, content=content()
+    )
     with pytest.raises(PermissionDenied):
-        translations.save_translation(db, actor_id=w["observer"], recommendation_id=rec.id, lang="ru",
-                                      source_lang="en", texts={"text": "Принять закон."})
+        translations.save_translation(
+            db,
+            actor_id=w["observer"],
+            recommendation_id=rec.id,
+            lang="ru",
+            source_lang="en",
+            texts={"text": "Принять закон."},
+        )
     with pytest.raises(PermissionDenied):  # an expert who is not its author
-        translations.save_translation(db, actor_id=w["expert2"], recommendation_id=rec.id, lang="ru",
-                                      source_lang="en", texts={"text": "Принять закон."})
+        translations.save_translation(
+            db,
+            actor_id=w["expert2"],
+            recommendation_id=rec.id,
+            lang="ru",
+            source_lang="en",
+            texts={"text": "Принять закон."},
+        )
     with pytest.raises(InvalidInput):  # the authors' English is the agreed original
-        translations.save_translation(db, actor_id=w["moderator"], recommendation_id=rec.id, lang="en",
-                                      source_lang="ru", texts={"text": "Another text."})
+        translations.save_translation(
+            db,
+            actor_id=w["moderator"],
+            recommendation_id=rec.id,
+            lang="en",
+            source_lang="ru",
+            texts={"text": "Another text."},
+        )
     with pytest.raises(InvalidInput):  # nothing in Russian to translate from
-        translations.save_translation(db, actor_id=w["moderator"], recommendation_id=rec.id, lang="kk",
-                                      source_lang="ru", texts={"text": "Заң қабылдау."})
-    done = translations.save_translation(db, actor_id=w["moderator"], recommendation_id=rec.id, lang="ru",
-                                         source_lang="en", texts={"title": "Принять закон",
-                                                                  "text": "Парламенту следует принять закон."})
+        translations.save_translation(
+            db,
+            actor_id=w["moderator"],
+            recommendation_id=rec.id,
+            lang="kk",
+            source_lang="ru",
+            texts={"text": "Заң қабылдау."},
+        )
+    done = translations.save_translation(
+        db,
+        actor_id=w["moderator"],
+        recommendation_id=rec.id,
+        lang="ru",
+        source_lang="en",
+        texts={"title": "Принять закон", "text": "Парламенту следует принять закон."},
+    )
     assert done.language_status["ru"] == "translated"
 
 
@@ -113,9 +157,11 @@ def test_an_adopted_text_is_translated_while_its_wording_stays_frozen(db):
 
 def _adopted(db, roundtable_id: int, *, with_author: bool = False) -> list:
     with db.read() as s:
-        rows = s.execute(select(Recommendation.id, Recommendation.created_by)
-                         .where(Recommendation.roundtable_id == roundtable_id, Recommendation.status == "adopted")
-                         .order_by(Recommendation.position, Recommendation.id)).all()
+        rows = s.execute(
+            select(Recommendation.id, Recommendation.created_by)
+            .where(Recommendation.roundtable_id == roundtable_id, Recommendation.status == "adopted")
+            .order_by(Recommendation.position, Recommendation.id)
+        ).all()
     return [tuple(r) for r in rows] if with_author else [r[0] for r in rows]
 
 
@@ -154,8 +200,12 @@ def test_the_kk_ru_memo_columns_hold_each_their_own_language(db):
     admin = _uid(db, "admin")
     view = translations.get_translations(db, actor_id=admin, recommendation_id=_adopted(db, report.roundtable_id)[1])
     kk_title, ru_title = view.fields["kk"]["title"].text, view.fields["ru"]["title"].text
-    rows = [[c.text for c in row.cells] for table in doc.tables for row in table.rows
-            if len(row.cells) == 2 and row.cells[0]._tc is not row.cells[1]._tc]  # a spanning cell is one cell
+    rows = [
+        [c.text for c in row.cells]
+        for table in doc.tables
+        for row in table.rows
+        if len(row.cells) == 2 and row.cells[0]._tc is not row.cells[1]._tc
+    ]  # a spanning cell is one cell
     row = next(r for r in rows if kk_title in r[0])
     assert ru_title in row[1] and ru_title not in row[0] and kk_title not in row[1]
     for left, right in rows:
@@ -178,19 +228,25 @@ def test_borrowed_names_carry_their_own_language(db):
 def test_an_edit_after_translation_turns_the_final_into_a_draft_that_lists_what_is_missing(db):
     report = load_demo(db)
     rt = report.roundtable_id
-    ids = {n: _uid(db, n) for n in ("admin", "moderator", "expert1", "expert2", "expert3", "expert4", "expert5",
-                                    "expert6")}
+    ids = {
+        n: _uid(db, n) for n in ("admin", "moderator", "expert1", "expert2", "expert3", "expert4", "expert5", "expert6")
+    }
     recs = _adopted(db, rt, with_author=True)
-    rec_id = next(r for r, author in recs if author == ids["expert1"]
-                  and translations.get_translations(db, actor_id=ids["admin"], recommendation_id=r)
-                  .fields["kk"]["text"].status == "translated")
+    rec_id = next(
+        r
+        for r, author in recs
+        if author == ids["expert1"]
+        and translations.get_translations(db, actor_id=ids["admin"], recommendation_id=r).fields["kk"]["text"].status
+        == "translated"
+    )
     memo_number = [r for r, _ in recs].index(rec_id) + 1
     recommendations.set_status(db, actor_id=ids["moderator"], recommendation_id=rec_id, status="discussion")
     current = recommendations.get_recommendation(db, actor_id=ids["admin"], recommendation_id=rec_id).current_revision
     edited = {lang: c.model_dump() for lang, c in current.content.items()}
     edited["en"]["text"] = edited["en"]["text"] + " The law should enter into force within a year."
-    recommendations.edit_recommendation(db, actor_id=ids["expert1"], recommendation_id=rec_id,
-                                        base_revision_id=current.id, content=edited)
+    recommendations.edit_recommendation(
+        db, actor_id=ids["expert1"], recommendation_id=rec_id, base_revision_id=current.id, content=edited
+    )
     rnd = voting.open_round(db, actor_id=ids["moderator"], roundtable_id=rt, recommendation_ids=[rec_id])
     for who in ("expert1", "expert2", "expert3", "expert4", "expert5", "expert6"):
         voting.cast_vote(db, actor_id=ids[who], round_id=rnd.id, recommendation_id=rec_id, choice="agree")
@@ -207,30 +263,48 @@ def test_an_edit_after_translation_turns_the_final_into_a_draft_that_lists_what_
     assert memo.memo_status(db, actor_id=ids["admin"], roundtable_id=rt, lang="en").can_be_final
     # The translator confirms the new source: the Kazakh final is whole again.
     view = translations.get_translations(db, actor_id=ids["moderator"], recommendation_id=rec_id)
-    translations.save_translation(db, actor_id=ids["moderator"], recommendation_id=rec_id, lang="kk",
-                                  source_lang="en", texts={"text": view.fields["kk"]["text"].text
-                                                           + " Заң бір жыл ішінде күшіне енуге тиіс."})
+    translations.save_translation(
+        db,
+        actor_id=ids["moderator"],
+        recommendation_id=rec_id,
+        lang="kk",
+        source_lang="en",
+        texts={"text": view.fields["kk"]["text"].text + " Заң бір жыл ішінде күшіне енуге тиіс."},
+    )
     assert memo.memo_status(db, actor_id=ids["admin"], roundtable_id=rt, lang="kk").can_be_final
 
 
 def test_organisation_names_are_a_checked_setting(db):
     w = make_world(db)
     with pytest.raises(InvalidInput):
-        roundtables.update_settings(db, actor_id=SYSTEM, roundtable_id=w.roundtable_id,
-                                    settings={"organisation_names": "ICRC"})
+        roundtables.update_settings(
+            db, actor_id=SYSTEM, roundtable_id=w.roundtable_id, settings={"organisation_names": "ICRC"}
+        )
 
 
 def test_translating_goes_on_once_the_roundtable_is_final_and_stops_when_it_is_archived(db):
     w = make_world(db)
-    rec = recommendations.create_recommendation(db, actor_id=w["expert"], roundtable_id=w.roundtable_id,
-                                                content=content())
+    rec = recommendations.create_recommendation(
+        db, actor_id=w["expert"], roundtable_id=w.roundtable_id, content=content()
+    )
     roundtables.set_phase(db, actor_id=SYSTEM, roundtable_id=w.roundtable_id, phase="closed")
-    done = translations.save_translation(db, actor_id=w["expert"], recommendation_id=rec.id, lang="ru",
-                                         source_lang="en", texts={"title": "Принять закон о Национальном обществе",
-                                                                  "text": "Парламенту следует принять закон."})
+    done = translations.save_translation(
+        db,
+        actor_id=w["expert"],
+        recommendation_id=rec.id,
+        lang="ru",
+        source_lang="en",
+        texts={"title": "Принять закон о Национальном обществе", "text": "Парламенту следует принять закон."},
+    )
     assert done.fields["ru"]["text"].status == "translated"
     roundtables.set_phase(db, actor_id=SYSTEM, roundtable_id=w.roundtable_id, phase="archived")
     with pytest.raises(PermissionDenied):
-        translations.save_translation(db, actor_id=w["admin"], recommendation_id=rec.id, lang="kk",
-                                      source_lang="en", texts={"text": "Парламент заң қабылдауы тиіс."})
+        translations.save_translation(
+            db,
+            actor_id=w["admin"],
+            recommendation_id=rec.id,
+            lang="kk",
+            source_lang="en",
+            texts={"text": "Парламент заң қабылдауы тиіс."},
+        )
     assert not translations.get_translations(db, actor_id=w["admin"], recommendation_id=rec.id).can_translate

@@ -61,9 +61,13 @@ def test_cast_change_confirm_and_repeat_each_take_at_most_five_statements(world)
         changed = _cast(world, rnd, rec, choice="disagree", reason="The emblem law already covers this.")
     with counting(world.db) as repeat:
         again = _cast(world, rnd, rec, choice="disagree", reason="The emblem law already covers this.")
-    recs.edit_recommendation(world.db, actor_id=world["moderator"], recommendation_id=rec.id,
-                             base_revision_id=rec.current_revision.id,
-                             content=content(title="Emblem protection", text="Parliament should revise the law."))
+    recs.edit_recommendation(
+        world.db,
+        actor_id=world["moderator"],
+        recommendation_id=rec.id,
+        base_revision_id=rec.current_revision.id,
+        content=content(title="Emblem protection", text="Parliament should revise the law."),
+    )
     with counting(world.db) as confirm:
         confirmed = _cast(world, rnd, rec, choice="disagree", reason="The emblem law already covers this.")
 
@@ -71,8 +75,10 @@ def test_cast_change_confirm_and_repeat_each_take_at_most_five_statements(world)
         assert len(statements) <= MAX_STATEMENTS, (label, len(statements), statements)
     # The same vote again only reads (one statement; two on PostgreSQL, see services.voting.ballots._cast_context).
     assert all(q.lstrip().upper().startswith("SELECT") for q in repeat) and len(repeat) <= 2, repeat
-    print(f"{world.db.dialect}: statements per cast {len(first)}, change {len(change)}, confirm {len(confirm)}, "
-          f"repeat {len(repeat)}")
+    print(
+        f"{world.db.dialect}: statements per cast {len(first)}, change {len(change)}, confirm {len(confirm)}, "
+        f"repeat {len(repeat)}"
+    )
 
     assert cast.choice == "agree" and not cast.stale
     assert changed.id == cast.id and changed.choice == "disagree" and changed.reason.startswith("The emblem")
@@ -80,11 +86,17 @@ def test_cast_change_confirm_and_repeat_each_take_at_most_five_statements(world)
     assert confirmed.id == cast.id and not confirmed.stale and confirmed.revision_id != cast.revision_id
     with world.db.read() as s:
         votes = s.execute(select(Vote.choice, Vote.reason, Vote.version).where(Vote.round_id == rnd.id)).all()
-        history = s.scalars(select(VoteHistory.action).join(Vote, Vote.id == VoteHistory.vote_id)
-                            .where(Vote.round_id == rnd.id).order_by(VoteHistory.id)).all()
-        audits = s.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "vote",
-                                                           AuditEvent.object_id == cast.id)
-                           .order_by(AuditEvent.id)).all()
+        history = s.scalars(
+            select(VoteHistory.action)
+            .join(Vote, Vote.id == VoteHistory.vote_id)
+            .where(Vote.round_id == rnd.id)
+            .order_by(VoteHistory.id)
+        ).all()
+        audits = s.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.object_type == "vote", AuditEvent.object_id == cast.id)
+            .order_by(AuditEvent.id)
+        ).all()
         details = s.scalars(select(AuditEvent.details).where(AuditEvent.object_type == "vote")).all()
         assert s.scalar(select(func.count()).select_from(Vote).where(Vote.round_id == rnd.id)) == 1
     assert [(c, r is not None) for c, r, _ in votes] == [("disagree", True)]

@@ -41,11 +41,14 @@ class Scene:
 
     def __init__(self, db: Database, n: int) -> None:
         self.db = db
-        self.roundtable_id = roundtables.create_roundtable(db, actor_id=SYSTEM, title={"en": "Concurrency"},
-                                                           held_on=date(2025, 2, 6)).id
+        self.roundtable_id = roundtables.create_roundtable(
+            db, actor_id=SYSTEM, title={"en": "Concurrency"}, held_on=date(2025, 2, 6)
+        ).id
         with db.write() as s:
-            people = [User(username=f"c{self.roundtable_id}_{i}", display_name=f"Person {i}", is_active=True)
-                      for i in range(n + 1)]
+            people = [
+                User(username=f"c{self.roundtable_id}_{i}", display_name=f"Person {i}", is_active=True)
+                for i in range(n + 1)
+            ]
             s.add_all(people)
             s.flush()
             s.add(Membership(roundtable_id=self.roundtable_id, user_id=people[0].id, role="moderator"))
@@ -58,12 +61,14 @@ class Scene:
     def round(self, items: int) -> tuple[int, list[int]]:
         rec_ids = []
         for i in range(items):
-            rec = recs.create_recommendation(self.db, actor_id=self.moderator, roundtable_id=self.roundtable_id,
-                                             content=content(title=f"Item {i}"))
+            rec = recs.create_recommendation(
+                self.db, actor_id=self.moderator, roundtable_id=self.roundtable_id, content=content(title=f"Item {i}")
+            )
             recs.set_status(self.db, actor_id=self.moderator, recommendation_id=rec.id, status="discussion")
             rec_ids.append(rec.id)
-        rnd = voting.open_round(self.db, actor_id=self.moderator, roundtable_id=self.roundtable_id,
-                                recommendation_ids=rec_ids)
+        rnd = voting.open_round(
+            self.db, actor_id=self.moderator, roundtable_id=self.roundtable_id, recommendation_ids=rec_ids
+        )
         return rnd.id, rec_ids
 
 
@@ -93,8 +98,12 @@ def _run_together(tasks: list[Callable[[], None]]) -> list[BaseException]:
 def _counts(db: Database, round_id: int) -> tuple[int, int]:
     with db.read() as s:
         votes = s.scalar(select(func.count()).select_from(Vote).where(Vote.round_id == round_id))
-        history = s.scalar(select(func.count()).select_from(VoteHistory).join(Vote, Vote.id == VoteHistory.vote_id)
-                           .where(Vote.round_id == round_id))
+        history = s.scalar(
+            select(func.count())
+            .select_from(VoteHistory)
+            .join(Vote, Vote.id == VoteHistory.vote_id)
+            .where(Vote.round_id == round_id)
+        )
         return votes, history
 
 
@@ -103,8 +112,14 @@ def _same_person_once(db: Database, scene: Scene) -> None:
     round_id, (rec_id,) = scene.round(1)
 
     def cast(choice: str) -> None:
-        voting.cast_vote(db, actor_id=me, round_id=round_id, recommendation_id=rec_id, choice=choice,
-                         reason="No" if choice == "disagree" else None)
+        voting.cast_vote(
+            db,
+            actor_id=me,
+            round_id=round_id,
+            recommendation_id=rec_id,
+            choice=choice,
+            reason="No" if choice == "disagree" else None,
+        )
 
     assert _run_together([lambda: cast("agree")] * 50) == []
     assert _counts(db, round_id) == (1, 1)  # one row; the identical repeats wrote nothing
@@ -114,8 +129,9 @@ def _same_person_once(db: Database, scene: Scene) -> None:
     assert votes == 1 and history >= 1
     with db.read() as s:
         vote = s.scalars(select(Vote).where(Vote.round_id == round_id)).one()
-        last = s.scalars(select(VoteHistory).where(VoteHistory.vote_id == vote.id)
-                         .order_by(VoteHistory.id.desc())).first()
+        last = s.scalars(
+            select(VoteHistory).where(VoteHistory.vote_id == vote.id).order_by(VoteHistory.id.desc())
+        ).first()
         assert (last.choice, last.reason) == (vote.choice, vote.reason)
     overall = voting.round_results(db, actor_id=scene.moderator, round_id=round_id).items[0].overall
     assert overall.voted == 1 and overall.agree + overall.disagree == 1
@@ -155,8 +171,11 @@ def _race_once(db: Database, scene: Scene, repetition: int) -> None:
     assert len(landed) + len(refused) == 2 * len(scene.voters)
     with db.read() as s:
         stored = set(s.execute(select(Vote.recommendation_id, Vote.voter_id).where(Vote.round_id == round_id)))
-        snapshot = {(res.recommendation_id, b["voter_id"]) for res in s.scalars(
-            select(RoundResult).where(RoundResult.round_id == round_id)) for b in res.ballots}
+        snapshot = {
+            (res.recommendation_id, b["voter_id"])
+            for res in s.scalars(select(RoundResult).where(RoundResult.round_id == round_id))
+            for b in res.ballots
+        }
     assert stored == landed and snapshot == stored
     result = voting.round_results(db, actor_id=scene.moderator, round_id=round_id)
     for item in result.items:
@@ -176,16 +195,24 @@ def _many_once(db: Database, scene: Scene, items: int) -> None:
     def ballot(voter: int) -> None:
         for rec_id in rec_ids:
             voting.cast_vote(db, actor_id=voter, round_id=round_id, recommendation_id=rec_id, choice="agree")
-        voting.cast_vote(db, actor_id=voter, round_id=round_id, recommendation_id=rec_ids[0],
-                         choice="disagree", reason="On reflection, no")
+        voting.cast_vote(
+            db,
+            actor_id=voter,
+            round_id=round_id,
+            recommendation_id=rec_ids[0],
+            choice="disagree",
+            reason="On reflection, no",
+        )
 
     assert _run_together([lambda v=v: ballot(v) for v in scene.voters]) == []
     n = len(scene.voters)
     assert _counts(db, round_id) == (n * items, n * (items + 1))
     with db.read() as s:
-        distinct = s.execute(select(func.count()).select_from(
-            select(Vote.recommendation_id, Vote.voter_id).where(Vote.round_id == round_id).distinct().subquery()
-        )).scalar()
+        distinct = s.execute(
+            select(func.count()).select_from(
+                select(Vote.recommendation_id, Vote.voter_id).where(Vote.round_id == round_id).distinct().subquery()
+            )
+        ).scalar()
     assert distinct == n * items
     result = voting.close_round(db, actor_id=scene.moderator, round_id=round_id)
     by_rec = {i.recommendation_id: i.overall for i in result.items}

@@ -56,11 +56,18 @@ def _fresh_round(scene: Scene, mode: str) -> tuple[int, list[int], int]:
     db = scene.db
     scene.made += 1
     members = {scene.moderator: "moderator"} | {
-        uid: {"role": "expert", "group": "ICRC" if i % 2 else "Faculty"} for i, uid in enumerate(scene.voters)}
-    world = World(db=db, roundtable_id=make_roundtable(db, title=f"Property {scene.made}", held_on=date(2025, 2, 6),
-                                                       members=members))
-    rec_ids = [make_recommendation(world, scene.moderator, title=f"Item {i}", status="discussion",
-                                   moderator=scene.moderator).id for i in range(ITEMS)]
+        uid: {"role": "expert", "group": "ICRC" if i % 2 else "Faculty"} for i, uid in enumerate(scene.voters)
+    }
+    world = World(
+        db=db,
+        roundtable_id=make_roundtable(db, title=f"Property {scene.made}", held_on=date(2025, 2, 6), members=members),
+    )
+    rec_ids = [
+        make_recommendation(
+            world, scene.moderator, title=f"Item {i}", status="discussion", moderator=scene.moderator
+        ).id
+        for i in range(ITEMS)
+    ]
     rnd = make_round(world, rec_ids, scene.moderator, rules={"mode": mode})
     return world.roundtable_id, rec_ids, rnd.id
 
@@ -115,9 +122,13 @@ def _play(scene: Scene, mode: str, rec_ids: list[int], round_id: int, model: Mod
     if kind == "edit":
         r = op[1]
         current = recs.get_recommendation(db, actor_id=scene.moderator, recommendation_id=rec_ids[r])
-        recs.edit_recommendation(db, actor_id=scene.moderator, recommendation_id=rec_ids[r],
-                                 base_revision_id=current.current_revision.id,
-                                 content=content(text=f"Text {model.revision[r] + 1}"))
+        recs.edit_recommendation(
+            db,
+            actor_id=scene.moderator,
+            recommendation_id=rec_ids[r],
+            base_revision_id=current.current_revision.id,
+            content=content(text=f"Text {model.revision[r] + 1}"),
+        )
         model.revision[r] += 1
         return
     v, r = op[1], op[2]
@@ -160,7 +171,11 @@ def _play(scene: Scene, mode: str, rec_ids: list[int], round_id: int, model: Mod
 def _check(item, expected: dict[str, object], mode: str) -> None:
     overall = item.overall
     assert (overall.voted, overall.stale, overall.recused, overall.eligible) == (
-        expected["voted"], expected["stale"], expected["recused"], VOTERS)
+        expected["voted"],
+        expected["stale"],
+        expected["recused"],
+        VOTERS,
+    )
     counted = expected["counted"]
     if mode == "simple":
         assert {c: getattr(overall, c) for c in CHOICES} == {c: counted.get(c, 0) for c in CHOICES}
@@ -183,7 +198,11 @@ def test_the_tally_equals_a_recount_of_the_latest_valid_votes(scene, mode, ops):
             _check(next(i for i in result.items if i.recommendation_id == rec_id), expected, mode)
     with scene.db.read() as s:
         rows = s.scalar(select(func.count()).select_from(Vote).where(Vote.round_id == round_id))
-        history = s.scalar(select(func.count()).select_from(VoteHistory).join(Vote, Vote.id == VoteHistory.vote_id)
-                           .where(Vote.round_id == round_id))
+        history = s.scalar(
+            select(func.count())
+            .select_from(VoteHistory)
+            .join(Vote, Vote.id == VoteHistory.vote_id)
+            .where(Vote.round_id == round_id)
+        )
     assert rows == len(model.votes)
     assert history == model.history_rows

@@ -38,16 +38,34 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             source.mkdir(exist_ok=True)
             shutil.copy2(ROOT / name, source / name)
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(work / "dist"),
-                            str(source)], capture_output=True, text=True, timeout=240)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(work / "dist"), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert built.returncode == 0, built.stderr[-3000:]
     wheel = next((work / "dist").glob("recdraft-*.whl"))
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=120)
     site = next((venv / "lib").glob("python3*/site-packages"))
     (site / "project_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-deps",
-                           "--no-index", "--ignore-installed", str(wheel)], capture_output=True, text=True, timeout=240)
+    done = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--ignore-installed",
+            str(wheel),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return venv / "bin"
 
@@ -58,16 +76,26 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 
 def _run(bin_dir: Path, args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([str(bin_dir / "recdraft"), *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=240)
+    return subprocess.run(
+        [str(bin_dir / "recdraft"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=240
+    )
 
 
 def test_the_wheel_carries_the_app_its_settings_the_template_catalogues_and_migrations(installed: Path):
     python = installed / "python"
-    where = subprocess.run([str(python), "-c", "import recdraft, recdraft.serve as s, recdraft.export as e; "
-                            "print(recdraft.__file__); print(s.resource('streamlit_app.py')); "
-                            "print(s.resource('.streamlit/config.toml')); print(e.DEFAULT_TEMPLATE)"],
-                           cwd="/", capture_output=True, text=True, timeout=60)
+    where = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import recdraft, recdraft.serve as s, recdraft.export as e; "
+            "print(recdraft.__file__); print(s.resource('streamlit_app.py')); "
+            "print(s.resource('.streamlit/config.toml')); print(e.DEFAULT_TEMPLATE)",
+        ],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert where.returncode == 0, where.stderr
     package, app, settings, template = (Path(line) for line in where.stdout.split())
     assert installed.parent in package.parents, "recdraft was imported from the checkout, not the wheel"
@@ -77,7 +105,8 @@ def test_the_wheel_carries_the_app_its_settings_the_template_catalogues_and_migr
     assert template.read_bytes() == (ROOT / "templates" / "memo.docx").read_bytes()
     assert list((package.parent / "i18n" / "catalog").glob("*.json"))
     assert sorted(p.name for p in (package.parent / "demo").glob("*.json")) == sorted(
-        p.name for p in (ROOT / "recdraft" / "demo").glob("*.json"))
+        p.name for p in (ROOT / "recdraft" / "demo").glob("*.json")
+    )
     assert (package.parent / "db" / "migrations" / "versions").is_dir()
 
 
@@ -105,8 +134,13 @@ def test_serve_from_the_installed_wheel_answers_without_the_checkout(installed: 
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen([str(installed / "recdraft"), "serve", "--port", str(port)], cwd=tmp_path, env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [str(installed / "recdraft"), "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         page = b""

@@ -28,8 +28,10 @@ from tests.factories import (
 )
 
 WITHHELD = {"commenter": ("dauren.secretov", "Dauren Secretov"), "voter": ("saule.hiddenova", "Saule Hiddenova")}
-SIGNATORY = {"name": {"en": "Aigerim Nurlanova", "ru": "Айгерим Нурланова", "kk": "Әйгерім Нұрланқызы"},
-             "position": {"en": "Dean, School of Law", "ru": "Декан Школы права", "kk": "Құқық мектебінің деканы"}}
+SIGNATORY = {
+    "name": {"en": "Aigerim Nurlanova", "ru": "Айгерим Нурланова", "kk": "Әйгерім Нұрланқызы"},
+    "position": {"en": "Dean, School of Law", "ru": "Декан Школы права", "kk": "Құқық мектебінің деканы"},
+}
 
 
 def withheld_world(db) -> tuple[World, dict[str, int]]:
@@ -38,45 +40,68 @@ def withheld_world(db) -> tuple[World, dict[str, int]]:
     Returns the world and the ids: rec1, rec2, comment (the withheld commenter's), reply, round.
     """
     w = make_world(db)
-    roundtables.update_settings(db, actor_id=SYSTEM, roundtable_id=w.roundtable_id,
-                                settings={"signatory": SIGNATORY, "outgoing_number": "№ 01-12/345"})
+    roundtables.update_settings(
+        db,
+        actor_id=SYSTEM,
+        roundtable_id=w.roundtable_id,
+        settings={"signatory": SIGNATORY, "outgoing_number": "№ 01-12/345"},
+    )
     for key, (username, name) in WITHHELD.items():
-        add_member(w, key, "expert", username=username, display_name=name, organisation="Mazhilis",
-                   consent_named=False)
+        add_member(w, key, "expert", username=username, display_name=name, organisation="Mazhilis", consent_named=False)
     rec1 = make_recommendation(
-        w, "expert",
-        content={"en": {"title": "Adopt a law on the National Society",
-                        "text": "Parliament should adopt a law on the National Society. It should define its status.",
-                        "rationale": "Recognition gives certainty."},
-                 "ru": {"title": "Принять закон о Национальном обществе",
-                        "text": "Парламенту следует принять закон о Национальном обществе."},
-                 "kk": {"title": "Ұлттық қоғам туралы заң қабылдау",
-                        "text": "Парламент Ұлттық қоғам туралы заң қабылдауы тиіс."}}).id
-    rec2 = make_recommendation(w, "commenter", title="Protect the emblem",
-                               text="Regulate the use of the red crescent emblem.").id
+        w,
+        "expert",
+        content={
+            "en": {
+                "title": "Adopt a law on the National Society",
+                "text": "Parliament should adopt a law on the National Society. It should define its status.",
+                "rationale": "Recognition gives certainty.",
+            },
+            "ru": {
+                "title": "Принять закон о Национальном обществе",
+                "text": "Парламенту следует принять закон о Национальном обществе.",
+            },
+            "kk": {
+                "title": "Ұлттық қоғам туралы заң қабылдау",
+                "text": "Парламент Ұлттық қоғам туралы заң қабылдауы тиіс.",
+            },
+        },
+    ).id
+    rec2 = make_recommendation(
+        w, "commenter", title="Protect the emblem", text="Regulate the use of the red crescent emblem."
+    ).id
     for rec_id in (rec1, rec2):
         move_to(w, rec_id, "discussion", current="draft")
-    comment = make_comment(w, "commenter", "Say which law, please.", rec=rec1, quote="adopt a law",
-                           approve_by="moderator").id
-    reply = make_comment(w, "expert", "The law on the Red Crescent Society.", rec=rec1, parent_id=comment,
-                         approve_by="moderator").id
+    comment = make_comment(
+        w, "commenter", "Say which law, please.", rec=rec1, quote="adopt a law", approve_by="moderator"
+    ).id
+    reply = make_comment(
+        w, "expert", "The law on the Red Crescent Society.", rec=rec1, parent_id=comment, approve_by="moderator"
+    ).id
     recommendations.set_coauthors(db, actor_id=w["expert"], recommendation_id=rec1, user_ids=[w["commenter"]])
     current = recommendations.get_recommendation(db, actor_id=w["admin"], recommendation_id=rec1).current_revision
     edited = {lang: c.model_dump() for lang, c in current.content.items()}
-    edited["en"]["text"] = ("Parliament should adopt a law on the Red Crescent Society of Kazakhstan. "
-                            "It should define its status.")
-    revision = edit(w, rec1, "commenter", content=edited, base_revision_id=current.id,
-                    note="Names the Society.").current_revision
-    comments.resolve_comment(db, actor_id=w["moderator"], comment_id=comment, resolution="addressed",
-                             revision_id=revision.id)
+    edited["en"]["text"] = (
+        "Parliament should adopt a law on the Red Crescent Society of Kazakhstan. It should define its status."
+    )
+    revision = edit(
+        w, rec1, "commenter", content=edited, base_revision_id=current.id, note="Names the Society."
+    ).current_revision
+    comments.resolve_comment(
+        db, actor_id=w["moderator"], comment_id=comment, resolution="addressed", revision_id=revision.id
+    )
     rnd = make_round(w, [rec1, rec2])
     for who in ("expert", "expert2", "commenter"):
         for rec_id in (rec1, rec2):
             vote(w, rnd, rec_id, who, "agree")
     vote(w, rnd, rec1, "voter", "disagree", reason="Too broad for a first law.", reason_named=True)
     vote(w, rnd, rec2, "voter", "block", reason="The emblem belongs to the Geneva Conventions.", reason_named=True)
-    voting.close_round(db, actor_id=w["moderator"], round_id=rnd.id,
-                       block_overrides={rec2: "The concern is met by the reference to the Conventions."})
+    voting.close_round(
+        db,
+        actor_id=w["moderator"],
+        round_id=rnd.id,
+        block_overrides={rec2: "The concern is met by the reference to the Conventions."},
+    )
     return w, {"rec1": rec1, "rec2": rec2, "comment": comment, "reply": reply, "round": rnd.id}
 
 
@@ -99,14 +124,14 @@ def test_no_export_in_any_variant_or_language_names_a_person_who_withheld_their_
     labels_seen = set()
     for variant in VARIANTS:
         for lang in LANGUAGES:
-            result = memo.export_memo(db, actor_id=w["admin"], roundtable_id=w.roundtable_id, lang=lang,
-                                      variant=variant)
+            result = memo.export_memo(
+                db, actor_id=w["admin"], roundtable_id=w.roundtable_id, lang=lang, variant=variant
+            )
             for name, text in _parts(result.content).items():
                 if leaks := _leaks(text):
                     found[f"{variant}/{lang}/{name}"] = leaks
                 if name == "word/comments.xml":
-                    labels_seen.add(text.count("Participant 1") + text.count("Участник 1")
-                                    + text.count("Қатысушы 1"))
+                    labels_seen.add(text.count("Participant 1") + text.count("Участник 1") + text.count("Қатысушы 1"))
             if result.snapshot_id:
                 snapshot = memo.snapshot_text(db, actor_id=w["admin"], snapshot_id=result.snapshot_id)
                 if leaks := _leaks(snapshot):

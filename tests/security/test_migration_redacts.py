@@ -16,10 +16,14 @@ def _upgrade_an_old_database(url: str) -> list[tuple[str, str]]:
     command.upgrade(alembic_config(url), "0005")
     engine = make_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO audit_events (at, action, object_type, visibility, details) VALUES "
-                          "(CURRENT_TIMESTAMP, 'auth.sign_in_failed', 'user', 'all', :unknown), "
-                          "(CURRENT_TIMESTAMP, 'user.create', 'user', 'all', :other)"),
-                     {"unknown": f'{{"username": "{TYPED}"}}', "other": '{"username": "alice"}'})
+        conn.execute(
+            text(
+                "INSERT INTO audit_events (at, action, object_type, visibility, details) VALUES "
+                "(CURRENT_TIMESTAMP, 'auth.sign_in_failed', 'user', 'all', :unknown), "
+                "(CURRENT_TIMESTAMP, 'user.create', 'user', 'all', :other)"
+            ),
+            {"unknown": f'{{"username": "{TYPED}"}}', "other": '{"username": "alice"}'},
+        )
     upgrade_to_head(url)
     with engine.connect() as conn:
         rows = [(a, str(d)) for a, d in conn.execute(text("SELECT action, details FROM audit_events ORDER BY id"))]

@@ -32,19 +32,35 @@ class Inner:
             await receive()
             await send({"type": "websocket.accept"})
             return
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", self.content_type.encode())]})
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": [(b"content-type", self.content_type.encode())]}
+        )
         await send({"type": "http.response.body", "body": b"<html></html>"})
 
 
-def _call(path: str, headers: dict[str, str], *, kind: str = "http", scheme: str = "http",
-          client: str = "198.51.100.7", inner: Inner | None = None) -> tuple[Inner, list[dict]]:
+def _call(
+    path: str,
+    headers: dict[str, str],
+    *,
+    kind: str = "http",
+    scheme: str = "http",
+    client: str = "198.51.100.7",
+    inner: Inner | None = None,
+) -> tuple[Inner, list[dict]]:
     inner = inner or Inner()
     app = asgi.SecurityMiddleware(inner)
     sent: list[dict] = []
-    scope = {"type": kind, "path": path, "scheme": scheme if kind == "http" else scheme.replace("http", "ws"),
-             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()], "query_string": b"",
-             "client": (client, 50000), "server": ("127.0.0.1", 8621), "root_path": "", "method": "GET"}
+    scope = {
+        "type": kind,
+        "path": path,
+        "scheme": scheme if kind == "http" else scheme.replace("http", "ws"),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "query_string": b"",
+        "client": (client, 50000),
+        "server": ("127.0.0.1", 8621),
+        "root_path": "",
+        "method": "GET",
+    }
     messages = [{"type": "websocket.connect"}] if kind == "websocket" else [{"type": "http.request", "body": b""}]
 
     async def receive():
@@ -130,22 +146,27 @@ def test_a_browser_without_an_id_gets_one_with_the_page_and_keeps_it():
     assert "set-cookie" not in _headers(sent)
 
 
-@pytest.mark.parametrize(("peer", "forwarded", "trusted", "expected"), [
-    ("198.51.100.7", None, "", "198.51.100.7"),
-    ("198.51.100.7", "203.0.113.1", "", "198.51.100.7"),             # not a proxy: the header is ignored
-    ("127.0.0.1", "203.0.113.1", "127.0.0.1", "203.0.113.1"),
-    ("127.0.0.1", "6.6.6.6, 203.0.113.1", "127.0.0.1", "203.0.113.1"),  # a client's own entry is skipped
-    ("10.0.0.2", "203.0.113.1, 10.0.0.1", "10.0.0.0/8", "203.0.113.1"),
-    (None, None, "", "unknown"),
-])
-def test_the_client_address_honours_x_forwarded_for_only_from_a_trusted_proxy(monkeypatch, peer, forwarded,
-                                                                               trusted, expected):
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "expected"),
+    [
+        ("198.51.100.7", None, "", "198.51.100.7"),
+        ("198.51.100.7", "203.0.113.1", "", "198.51.100.7"),  # not a proxy: the header is ignored
+        ("127.0.0.1", "203.0.113.1", "127.0.0.1", "203.0.113.1"),
+        ("127.0.0.1", "6.6.6.6, 203.0.113.1", "127.0.0.1", "203.0.113.1"),  # a client's own entry is skipped
+        ("10.0.0.2", "203.0.113.1, 10.0.0.1", "10.0.0.0/8", "203.0.113.1"),
+        (None, None, "", "unknown"),
+    ],
+)
+def test_the_client_address_honours_x_forwarded_for_only_from_a_trusted_proxy(
+    monkeypatch, peer, forwarded, trusted, expected
+):
     monkeypatch.setenv("RECDRAFT_TRUSTED_PROXIES", trusted)
     assert auth.resolve_source(peer, forwarded) == expected
 
 
-@pytest.mark.parametrize(("name", "value"), [("RECDRAFT_TRUSTED_PROXIES", "my-proxy"),
-                                            ("RECDRAFT_PUBLIC_URL", "recdraft.school.kz")])
+@pytest.mark.parametrize(
+    ("name", "value"), [("RECDRAFT_TRUSTED_PROXIES", "my-proxy"), ("RECDRAFT_PUBLIC_URL", "recdraft.school.kz")]
+)
 def test_bad_address_settings_are_clear_messages(monkeypatch, name, value):
     from recdraft import config
 

@@ -26,9 +26,21 @@ def test_a_display_name_keeps_its_no_break_spaces(db):
 
 def test_an_organisation_made_only_of_invisible_characters_is_not_stored(db):
     world = make_world(db)
-    member = roundtables.set_membership(db, actor_id=world["admin"], roundtable_id=world.roundtable_id,
-                                        user_id=world["expert"], role="expert", organisation=INVISIBLE)
+    member = roundtables.set_membership(
+        db,
+        actor_id=world["admin"],
+        roundtable_id=world.roundtable_id,
+        user_id=world["expert"],
+        role="expert",
+        organisation=INVISIBLE,
+    )
     assert member.organisation == ""
-    kept = roundtables.set_membership(db, actor_id=world["admin"], roundtable_id=world.roundtable_id,
-                                      user_id=world["expert"], role="expert", organisation="ICRC\u00a0Almaty")
+    kept = roundtables.set_membership(
+        db,
+        actor_id=world["admin"],
+        roundtable_id=world.roundtable_id,
+        user_id=world["expert"],
+        role="expert",
+        organisation="ICRC\u00a0Almaty",
+    )
     assert kept.organisation == "ICRC\u00a0Almaty"

@@ -32,7 +32,10 @@ APP = ROOT / "streamlit_app.py"
 TIMEOUT = 30
 DEMO_PASSWORD = "demo"
 ACCOUNTS = {
-    "admin": "admin", "moderator": "moderator", "expert": "expert1", "observer": "observer",
+    "admin": "admin",
+    "moderator": "moderator",
+    "expert": "expert1",
+    "observer": "observer",
     **{f"expert{i}": f"expert{i}" for i in range(1, 7)},
 }
 TOKEN_KEY = "recdraft_token"
@@ -134,12 +137,33 @@ def page_alone(db: Database, role: str, page: str) -> AppTest:
 def texts(at: AppTest) -> str:
     """Every text a person can read on the page (main area and sidebar), joined by newlines."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "caption", "markdown", "text", "info", "warning", "error",
-                 "success", "exception"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "caption",
+        "markdown",
+        "text",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "exception",
+    ):
         for element in getattr(at, kind):
             parts.append(str(element.value))
-    for kind in ("button", "text_input", "text_area", "selectbox", "checkbox", "toggle", "radio", "date_input",
-                 "number_input", "multiselect"):
+    for kind in (
+        "button",
+        "text_input",
+        "text_area",
+        "selectbox",
+        "checkbox",
+        "toggle",
+        "radio",
+        "date_input",
+        "number_input",
+        "multiselect",
+    ):
         for widget in getattr(at, kind):
             parts.append(str(getattr(widget, "label", "")))
     for block in ("expander", "tabs"):

@@ -59,7 +59,8 @@ def test_a_bad_username_is_explained_next_to_the_form(admin_page):
     at.text_input(key="admin_new_name").input("Someone")
     at.button(key="admin_create_user_submit").click().run()
     assert [e.value for e in at.error] == [
-        "A user name has 2 to 64 characters: Latin letters, digits, '.', '_' or '-'."]
+        "A user name has 2 to 64 characters: Latin letters, digits, '.', '_' or '-'."
+    ]
 
 
 def test_deactivating_ends_the_persons_sessions_and_reactivating_lets_them_back(admin_page, ui_db):
@@ -135,8 +136,14 @@ def test_changing_the_roundtable_settings(admin_page, ui_db):
 
 def test_a_phase_change_waits_for_its_confirmation_and_is_audited(admin_page, ui_db):
     at = admin_page
-    assert at.selectbox(key="admin_set_phase").options == ["Set-up", "Drafting", "Commenting", "Voting", "Final",
-                                                           "Archived"]
+    assert at.selectbox(key="admin_set_phase").options == [
+        "Set-up",
+        "Drafting",
+        "Commenting",
+        "Voting",
+        "Final",
+        "Archived",
+    ]
     at.selectbox(key="admin_set_phase").set_value("closed")
     at.button(key="admin_settings_submit").click().run()
     assert not at.error, [e.value for e in at.error]
@@ -146,8 +153,9 @@ def test_a_phase_change_waits_for_its_confirmation_and_is_audited(admin_page, ui
     assert not at.error, [e.value for e in at.error]
     assert roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1).phase == "closed"
     assert "The roundtable is now in the phase “Final”." in [s.value for s in at.success]
-    events = activity.audit_log(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1,
-                                action_prefix="roundtable.phase", limit=5)
+    events = activity.audit_log(
+        ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1, action_prefix="roundtable.phase", limit=5
+    )
     assert events[0].details == {"from": "drafting", "to": "closed"}
     assert events[0].actor_id == user_id(ui_db, "admin")
 
@@ -205,15 +213,19 @@ def test_the_audit_log_filters_by_action(admin_page):
     table = next(d.value for d in at.dataframe if "Action" in d.value.columns)
     assert len(table) > 0
     # Only membership.set and membership.consent events, each shown as its sentence (not the raw key).
-    assert all("set a participant's role to" in a or "updated their consent to be named" in a
-               for a in table["Action"]), list(table["Action"])
+    assert all(
+        "set a participant's role to" in a or "updated their consent to be named" in a for a in table["Action"]
+    ), list(table["Action"])
 
 
-@pytest.mark.parametrize(("lang", "sentence", "detail"), [
-    ("en", "moved the roundtable to the phase “Voting”", "To: Voting"),
-    ("ru", "круглый стол переведён на этап «Голосование»", "To: Голосование"),
-    ("kk", "дөңгелек үстелді «Дауыс беру» кезеңіне көшірді", "To: Дауыс беру"),
-])
+@pytest.mark.parametrize(
+    ("lang", "sentence", "detail"),
+    [
+        ("en", "moved the roundtable to the phase “Voting”", "To: Voting"),
+        ("ru", "круглый стол переведён на этап «Голосование»", "To: Голосование"),
+        ("kk", "дөңгелек үстелді «Дауыс беру» кезеңіне көшірді", "To: Дауыс беру"),
+    ],
+)
 def test_the_audit_log_reads_as_sentences_in_each_language(app_as, ui_db, lang, sentence, detail):
     """Who did what, in the interface language: no raw action keys, no JSON braces."""
     roundtables.set_phase(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1, phase="voting")
@@ -233,8 +245,9 @@ def test_the_backup_tab_downloads_and_replaces_the_data_only_once_confirmed(admi
     at = admin_page
     assert at.download_button(key="admin_backup_download").label == "Download backup"
     data = backup.backup(ui_db, actor_id=user_id(ui_db, "admin"))
-    accounts.create_user(ui_db, actor_id=SYSTEM, username="after.backup", display_name="Added After",
-                         password="a good password")
+    accounts.create_user(
+        ui_db, actor_id=SYSTEM, username="after.backup", display_name="Added After", password="a good password"
+    )
     at.file_uploader(key="admin_restore_file").upload("backup.json", data, "application/json")
     at.run()
     assert at.button(key="admin_restore_submit").disabled  # not before the person confirms
@@ -251,7 +264,9 @@ def test_the_backup_tab_downloads_and_replaces_the_data_only_once_confirmed(admi
 def test_a_damaged_backup_is_refused_with_a_message_and_changes_nothing(admin_page, ui_db):
     at = admin_page
     before = row_counts(ui_db)
-    at.file_uploader(key="admin_restore_file").upload("backup.json", b'{"format": "recdraft-backup"', "application/json")
+    at.file_uploader(key="admin_restore_file").upload(
+        "backup.json", b'{"format": "recdraft-backup"', "application/json"
+    )
     at.checkbox(key="admin_restore_confirm").check().run()
     at.button(key="admin_restore_submit").click().run()
     assert len(at.error) == 1 and "not valid JSON" in at.error[0].value
@@ -282,8 +297,9 @@ def roundtable_admin(ui_db):
     try:
         uid = accounts.find_user(ui_db, username="rt.admin").id
     except NotFound:
-        uid = accounts.create_user(ui_db, actor_id=SYSTEM, username="rt.admin", display_name="Roundtable Admin",
-                                   password="a good password").id
+        uid = accounts.create_user(
+            ui_db, actor_id=SYSTEM, username="rt.admin", display_name="Roundtable Admin", password="a good password"
+        ).id
     roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=uid, role="admin")
     return uid
 
@@ -320,15 +336,18 @@ def test_the_service_decides_even_when_the_page_offers_the_action(app_as, ui_db,
     at = _as_rt_admin(app_as, ui_db)
     roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=roundtable_admin, role="observer")
     stale = roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1)
-    monkeypatch.setattr(context, "_my_roundtables",
-                        lambda user: [(stale, roundtables._standing(stale, Role.ADMIN))])
+    monkeypatch.setattr(context, "_my_roundtables", lambda user: [(stale, roundtables._standing(stale, Role.ADMIN))])
     at.text_input(key="admin_set_venue_en").input("Somewhere else")
     at.button(key="admin_settings_submit").click().run()
-    assert "Only administrators of this roundtable can change its settings and participants." in [e.value for e in at.error]
+    assert "Only administrators of this roundtable can change its settings and participants." in [
+        e.value for e in at.error
+    ]
     assert "Somewhere else" not in roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1).venue.values()
     at.text_input(key="admin_invite_name").input("Should Not Exist")
     at.button(key="admin_invite_submit").click().run()
-    assert "Only administrators of this roundtable can change its settings and participants." in [e.value for e in at.error]
+    assert "Only administrators of this roundtable can change its settings and participants." in [
+        e.value for e in at.error
+    ]
     assert not at.code
 
 
@@ -348,8 +367,7 @@ def test_the_admin_page_file_run_directly_refuses_other_roles(app_as, role):
     assert not direct.tabs
 
 
-def test_a_system_administrator_reaches_the_restore_control_through_the_app_when_a_roundtable_is_damaged(
-        app_as, ui_db):
+def test_a_system_administrator_reaches_the_restore_control_through_the_app_when_a_roundtable_is_damaged(app_as, ui_db):
     from sqlalchemy import text
 
     with ui_db.write() as s:
@@ -371,8 +389,15 @@ def test_the_audit_log_pages_through_more_than_one_page_of_events(app_as, ui_db)
 
     with ui_db.write() as s:
         for i in range(AUDIT_LIMIT + 30):
-            audit(s, actor_id=None, roundtable_id=1, action="test.paging", object_type="roundtable", object_id=1,
-                  details={"i": i})
+            audit(
+                s,
+                actor_id=None,
+                roundtable_id=1,
+                action="test.paging",
+                object_type="roundtable",
+                object_id=1,
+                details={"i": i},
+            )
     at = app_as("admin", ADMIN_PAGE)
     at.text_input(key="admin_audit_prefix").input("test.paging")
     at.button(key="admin_audit_submit").click().run()

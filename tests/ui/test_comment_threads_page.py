@@ -8,8 +8,7 @@ arrangements other than the ones they post.
 
 from __future__ import annotations
 
-from recdraft.services import comments, roundtables
-from recdraft.services import moderation
+from recdraft.services import comments, moderation, roundtables
 from recdraft.services._base import SYSTEM
 from tests.ui.conftest import texts, user_id
 from tests.ui.test_recommendations_pages import open_rec
@@ -30,8 +29,9 @@ def _shown_comment_ids(at) -> list[int]:
 
 
 def _post(ui_db, who: str, body: str, parent_id: int | None = None, rec: int = REC):
-    return comments.post_comment(ui_db, actor_id=user_id(ui_db, who), recommendation_id=rec, body=body,
-                                 parent_id=parent_id)
+    return comments.post_comment(
+        ui_db, actor_id=user_id(ui_db, who), recommendation_id=rec, body=body, parent_id=parent_id
+    )
 
 
 def _existing(ui_db, rec: int = REC) -> int:
@@ -67,8 +67,11 @@ def test_a_long_thread_is_paged_and_every_comment_has_one_actions_menu(app_as, u
     # One menu per comment shown, each holding that comment's actions (no row of buttons per comment).
     menus = [str(b.proto.id) for b in _blocks(at.main, "popover")]
     assert len(menus) == len(shown) and all(m.endswith(f"recs_c{i}_menu") for m, i in zip(menus, shown, strict=True))
-    assert not [b for b in at.main.button if str(b.key).endswith("_reply") and not any(
-        str(b.key) == f"recs_c{i}_reply" for i in shown)]
+    assert not [
+        b
+        for b in at.main.button
+        if str(b.key).endswith("_reply") and not any(str(b.key) == f"recs_c{i}_reply" for i in shown)
+    ]
     # No form is open until an action is chosen.
     assert not [t for t in at.text_area if str(t.key).startswith(("recs_reason_", "recs_edit_body_"))]
     # The last page holds the newest threads, oldest first as before.
@@ -87,8 +90,11 @@ def test_a_reply_opens_under_its_comment_from_the_menu_and_is_sent(app_as, ui_db
     at.text_area(key=f"recs_body_comment_{REC}_{first.id}_0").input("Yes: the Ministry of Health.")
     at.button(key=f"recs_send_comment_{REC}_{first.id}").click().run()
     assert not at.exception and any("once a moderator approves it" in s.value for s in at.success)
-    mine = [c for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "expert2"), recommendation_id=REC)
-            if c.body == "Yes: the Ministry of Health."]
+    mine = [
+        c
+        for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "expert2"), recommendation_id=REC)
+        if c.body == "Yes: the Ministry of Health."
+    ]
     assert len(mine) == 1 and mine[0].parent_id == first.id
 
 
@@ -110,16 +116,16 @@ def test_a_new_comment_shows_on_the_last_page_where_it_landed(app_as, ui_db):
 def test_a_reply_to_a_hidden_comment_shows_the_placeholder_in_its_place(app_as, ui_db):
     rude = _post(ui_db, "moderator", "An insulting remark about the Society.")
     answer = _post(ui_db, "moderator", "Please keep to the text of the law.", parent_id=rude.id)
-    moderation.moderate_comment(ui_db, actor_id=user_id(ui_db, "admin"), comment_id=rude.id, action="hide",
-                              reason="Insulting")
+    moderation.moderate_comment(
+        ui_db, actor_id=user_id(ui_db, "admin"), comment_id=rude.id, action="hide", reason="Insulting"
+    )
     at = open_rec(app_as, "expert2", REC)
     page = plain(at)
     assert "An insulting remark" not in page
     assert "A comment was hidden by a moderator." in page
     assert "Please keep to the text of the law." in page
     # The reply stays in its thread, right under the placeholder that takes the hidden comment's place.
-    entries = comments.comment_page(ui_db, actor_id=user_id(ui_db, "expert2"), recommendation_id=REC,
-                                    page=99).entries
+    entries = comments.comment_page(ui_db, actor_id=user_id(ui_db, "expert2"), recommendation_id=REC, page=99).entries
     assert [(e.depth, e.comment.id if e.comment else "gap") for e in entries][-2:] == [(0, "gap"), (1, answer.id)]
     assert _shown_comment_ids(at)[-1] == answer.id
     # Moderators still see the hidden comment itself.
@@ -127,11 +133,17 @@ def test_a_reply_to_a_hidden_comment_shows_the_placeholder_in_its_place(app_as, 
 
 
 def test_the_author_of_a_hidden_comment_sees_it_with_the_moderators_reason(app_as, ui_db):
-    mine = comments.post_comment(ui_db, actor_id=user_id(ui_db, "expert4"), recommendation_id=REC,
-                                 body="My sharp words on the emblem.")
+    mine = comments.post_comment(
+        ui_db, actor_id=user_id(ui_db, "expert4"), recommendation_id=REC, body="My sharp words on the emblem."
+    )
     moderation.moderate_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=mine.id, action="approve")
-    moderation.moderate_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=mine.id, action="hide",
-                              reason="Personal attack on a participant")
+    moderation.moderate_comment(
+        ui_db,
+        actor_id=user_id(ui_db, "moderator"),
+        comment_id=mine.id,
+        action="hide",
+        reason="Personal attack on a participant",
+    )
     page = plain(open_rec(app_as, "expert4", REC))
     assert "My sharp words on the emblem." in page
     assert "A moderator hid this comment. The reason given:" in page and "Personal attack on a participant" in page
@@ -143,8 +155,9 @@ def test_the_author_of_a_hidden_comment_sees_it_with_the_moderators_reason(app_a
 
 
 def test_an_edit_waits_for_a_moderator_and_others_keep_reading_the_approved_text(app_as, ui_db):
-    mine = comments.post_comment(ui_db, actor_id=user_id(ui_db, "expert4"), recommendation_id=REC,
-                                 body="The first, approved wording.")
+    mine = comments.post_comment(
+        ui_db, actor_id=user_id(ui_db, "expert4"), recommendation_id=REC, body="The first, approved wording."
+    )
     moderation.moderate_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=mine.id, action="approve")
     author = open_rec(app_as, "expert4", REC)
     author.button(key=f"recs_c{mine.id}_edit").click().run()
@@ -167,8 +180,9 @@ def test_an_edit_waits_for_a_moderator_and_others_keep_reading_the_approved_text
 
 
 def test_the_moderation_queue_lists_a_waiting_edit_and_rejecting_it_needs_a_reason(app_as, ui_db):
-    mine = comments.post_comment(ui_db, actor_id=user_id(ui_db, "expert4"), recommendation_id=REC,
-                                 body="Wording everyone reads.")
+    mine = comments.post_comment(
+        ui_db, actor_id=user_id(ui_db, "expert4"), recommendation_id=REC, body="Wording everyone reads."
+    )
     moderation.moderate_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=mine.id, action="approve")
     comments.edit_comment(ui_db, actor_id=user_id(ui_db, "expert4"), comment_id=mine.id, body="Wording with insults.")
     at = app_as("moderator", "recdraft/ui/pages/moderation.py")
@@ -190,8 +204,7 @@ def test_the_moderation_queue_lists_a_waiting_edit_and_rejecting_it_needs_a_reas
 
 
 def _lower_to_observer(ui_db, who: str) -> None:
-    roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=user_id(ui_db, who),
-                               role="observer")
+    roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=user_id(ui_db, who), role="observer")
 
 
 def test_a_person_made_an_observer_while_typing_is_told_why_and_keeps_the_text(app_as, ui_db):
@@ -201,8 +214,9 @@ def test_a_person_made_an_observer_while_typing_is_told_why_and_keeps_the_text(a
     _lower_to_observer(ui_db, "expert4")  # an administrator changes the role meanwhile
     at.button(key=f"recs_send_comment_{REC}_0").click().run()
     assert not at.exception
-    assert any("Your comment was not sent: your role in this roundtable is now “Observer”" in w.value
-               for w in at.warning), [w.value for w in at.warning]
+    assert any(
+        "Your comment was not sent: your role in this roundtable is now “Observer”" in w.value for w in at.warning
+    ), [w.value for w in at.warning]
     box = at.text_area(key=f"recs_body_comment_{REC}_0_0")
     assert box.value == "A long, careful point about tracing services."
     assert _existing(ui_db) == before  # nothing was stored
@@ -216,8 +230,9 @@ def test_the_reason_and_the_kept_text_speak_kazakh_and_russian(app_as, ui_db):
         at.button(key=f"recs_send_comment_{REC}_0").click().run()
         assert any(words in w.value for w in at.warning), [w.value for w in at.warning]
         assert at.text_area(key=f"recs_body_comment_{REC}_0_0").value == "Мәтін / Текст"
-        roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=user_id(ui_db, "expert5"),
-                                   role="expert")
+        roundtables.set_membership(
+            ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=user_id(ui_db, "expert5"), role="expert"
+        )
 
 
 def test_a_reply_typed_before_the_role_was_lowered_is_kept_too(app_as, ui_db):

@@ -28,15 +28,23 @@ def open_draft(app_as, role, rec_id: int | None = None, *, lang: str = "en"):
 def fresh(ui_db, author: str) -> int:
     """A new recommendation by ``author``: a draft, so editable (most demo recommendations are adopted)."""
     return make_recommendation(
-        demo_world(ui_db), author,
-        content={"en": {"title": f"Fresh recommendation {uuid.uuid4().hex[:6]}", "text": "The first text.",
-                        "rationale": "Because it matters."},
-                 "ru": {"title": "Новая рекомендация", "text": "Первый текст."}}).id
+        demo_world(ui_db),
+        author,
+        content={
+            "en": {
+                "title": f"Fresh recommendation {uuid.uuid4().hex[:6]}",
+                "text": "The first text.",
+                "rationale": "Because it matters.",
+            },
+            "ru": {"title": "Новая рекомендация", "text": "Первый текст."},
+        },
+    ).id
 
 
 def count_titled(ui_db, title: str) -> int:
-    page = recommendations.list_recommendations(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1,
-                                                search=title, page_size=200)
+    page = recommendations.list_recommendations(
+        ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1, search=title, page_size=200
+    )
     return sum(1 for r in page.items if any(c.title == title for c in r.current_revision.content.values()))
 
 
@@ -79,6 +87,7 @@ def test_an_expert_drafts_a_recommendation_in_kazakh_and_a_double_submit_stores_
     rec = recommendations.get_recommendation(ui_db, actor_id=user_id(ui_db, "expert1"), recommendation_id=rec_id)
     # The expert chose the topic by its Kazakh name; the recommendation stores that topic's key.
     from recdraft.demo import content as demo_content
+
     assert topic == "Тану және көмекші мәртебе"
     assert rec.topic == next(t.key for t in demo_content().roundtable.topics if t.labels["kk"] == topic)
     assert rec.priority == "high" and list(rec.current_revision.content) == ["kk"]
@@ -142,8 +151,9 @@ def test_a_conflict_shows_both_texts_keeps_mine_and_saves_the_merge_on_the_new_b
     # Someone else saves first.
     theirs = {code: c.model_dump() for code, c in start.current_revision.content.items()}
     theirs["en"]["text"] = "The moderator's version of the text."
-    newer = recommendations.edit_recommendation(ui_db, actor_id=moderator, recommendation_id=rec_id,
-                                                base_revision_id=start.current_revision.id, content=theirs)
+    newer = recommendations.edit_recommendation(
+        ui_db, actor_id=moderator, recommendation_id=rec_id, base_revision_id=start.current_revision.id, content=theirs
+    )
     mine = "My own careful wording that must not be lost."
     at.text_area(key=f"draft_edit_{rec_id}_f_en_text").input(mine)
     at.button(key=f"draft_save_{rec_id}").click().run()
@@ -177,12 +187,19 @@ def test_kept_texts_are_listed_and_can_be_loaded_into_the_form(app_as, ui_db):
     content = {code: c.model_dump() for code, c in rec.current_revision.content.items()}
     # The moderator changes a word (an unchanged save would make no revision, hence no conflict).
     theirs = {**content, "en": {**content["en"], "text": content["en"]["text"] + " (moderator)"}}
-    recommendations.edit_recommendation(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=rec_id,
-                                        base_revision_id=rec.current_revision.id, content=theirs, note="moderator")
+    recommendations.edit_recommendation(
+        ui_db,
+        actor_id=user_id(ui_db, "moderator"),
+        recommendation_id=rec_id,
+        base_revision_id=rec.current_revision.id,
+        content=theirs,
+        note="moderator",
+    )
     lost = {**content, "en": {**content["en"], "text": "A text that lost the race."}}
     with pytest.raises(Conflict):
-        recommendations.edit_recommendation(ui_db, actor_id=author, recommendation_id=rec_id,
-                                            base_revision_id=rec.current_revision.id, content=lost)
+        recommendations.edit_recommendation(
+            ui_db, actor_id=author, recommendation_id=rec_id, base_revision_id=rec.current_revision.id, content=lost
+        )
     kept = recommendations.list_rejected_edits(ui_db, actor_id=author, recommendation_id=rec_id)[-1]
     at = open_draft(app_as, "expert3", rec_id)
     assert any("Kept texts from earlier conflicts" in e.label for e in at.expander)

@@ -17,20 +17,60 @@ ALLOW = "# i18n: not text"
 
 # Streamlit calls whose label / body a person reads.
 TEXT_CALLS = {
-    "title", "header", "subheader", "caption", "markdown", "write", "text", "button", "form_submit_button",
-    "text_input", "text_area", "selectbox", "multiselect", "radio", "checkbox", "toggle", "number_input",
-    "date_input", "time_input", "file_uploader", "download_button", "error", "warning", "info", "success",
-    "toast", "expander", "tabs", "metric", "link_button", "page_link", "Page", "dialog", "popover",
-    "slider", "select_slider", "segmented_control", "pills", "badge", "chat_input", "feedback", "status",
-    "spinner", "latex",
+    "title",
+    "header",
+    "subheader",
+    "caption",
+    "markdown",
+    "write",
+    "text",
+    "button",
+    "form_submit_button",
+    "text_input",
+    "text_area",
+    "selectbox",
+    "multiselect",
+    "radio",
+    "checkbox",
+    "toggle",
+    "number_input",
+    "date_input",
+    "time_input",
+    "file_uploader",
+    "download_button",
+    "error",
+    "warning",
+    "info",
+    "success",
+    "toast",
+    "expander",
+    "tabs",
+    "metric",
+    "link_button",
+    "page_link",
+    "Page",
+    "dialog",
+    "popover",
+    "slider",
+    "select_slider",
+    "segmented_control",
+    "pills",
+    "badge",
+    "chat_input",
+    "feedback",
+    "status",
+    "spinner",
+    "latex",
 }
 TEXT_KEYWORDS = {"label", "body", "title", "help", "placeholder", "caption", "text", "value_label"}
 # Receivers that are not Streamlit (loggers write for operators, in English).
 NOT_STREAMLIT = {"log", "logger", "logging", "warnings", "_LOGGER"}
 LETTER = re.compile(r"[^\W\d_]")
 # Markup that is not a word: HTML entities (&nbsp;), Streamlit colour directives (:gray[…]) and icons.
-MARKUP = re.compile(r"&#?\w+;|:(?:red|orange|yellow|green|blue|violet|gray|grey|rainbow|primary)"
-                    r"(?:-background|-badge)?\[|:material/\w+:")
+MARKUP = re.compile(
+    r"&#?\w+;|:(?:red|orange|yellow|green|blue|violet|gray|grey|rainbow|primary)"
+    r"(?:-background|-badge)?\[|:material/\w+:"
+)
 
 
 def _words(text: str) -> bool:
@@ -106,8 +146,12 @@ def test_every_translation_uses_the_same_placeholders_as_english():
     def fields(text: str) -> set[str]:
         return set(re.findall(r"{(\w+)}", text))
 
-    wrong = [(key, code) for key, entry in catalog().items() for code in LANGS
-             if fields(entry.get(code, "")) != fields(entry["en"])]
+    wrong = [
+        (key, code)
+        for key, entry in catalog().items()
+        for code in LANGS
+        if fields(entry.get(code, "")) != fields(entry["en"])
+    ]
     assert wrong == []
 
 
@@ -135,7 +179,7 @@ def test_pages_hold_no_literal_user_facing_text(path):
 def test_the_literal_text_check_catches_what_it_should(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text(
-        'import streamlit as st\n'
+        "import streamlit as st\n"
         'st.button("Save")\n'
         'box.caption(f"{n} comments")\n'
         'st.tabs(["One", tr("x")])\n'
@@ -143,7 +187,7 @@ def test_the_literal_text_check_catches_what_it_should(tmp_path):
         'st.Page("p.py", title="Home")\n'
         'st.caption("—")\n'
         'st.markdown(f":gray[{x}] :material/home: &nbsp;")\n'
-        'st.text(value)\n'
+        "st.text(value)\n"
         'log.warning("for operators")\n'
         'st.info("recdraft")  # i18n: not text\n',
         encoding="utf-8",
@@ -174,7 +218,7 @@ def test_dates_numbers_and_times_are_written_for_each_language():
     assert format_number(12345.5, "en") == "12,345.5"
     assert format_number(12345.5, "ru") == "12\u202f345,5"
     assert format_number(1234567, "kk") == "1\u202f234\u202f567"
-    moment = dt.datetime(2025, 2, 6, 9, 5, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2025, 2, 6, 9, 5, tzinfo=dt.UTC)
     assert format_datetime(moment, "ru", "Asia/Almaty").endswith("14:05")
     assert format_datetime(moment, "en", "Europe/London") == "6 February 2025, 09:05"
     assert format_datetime(moment, "kk", "No/Such_Zone").startswith("2025 жылғы 6 ақпан")

@@ -28,8 +28,9 @@ def _drafting(db) -> None:
 def test_an_expert_checks_the_preview_skips_one_item_merges_two_and_imports_the_rest(app_as, ui_db):
     _drafting(ui_db)
     before = _count(ui_db)
-    preview = imports.read_file(ui_db, actor_id=user_id(ui_db, "expert"), roundtable_id=1,
-                                data=memo_bytes("ru"), file_name="memo_ru.docx")
+    preview = imports.read_file(
+        ui_db, actor_id=user_id(ui_db, "expert"), roundtable_id=1, data=memo_bytes("ru"), file_name="memo_ru.docx"
+    )
     at = app_as("expert", PAGE, run=False)
     at.session_state["imp_preview"] = preview
     at.run()
@@ -44,8 +45,10 @@ def test_an_expert_checks_the_preview_skips_one_item_merges_two_and_imports_the_
     at.checkbox(key="imp_0_11_skip").check().run()
     at.button(key="imp_0_0_merge").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.text_area(key="imp_1_0_rationale").value == \
-        EXPECTED["ru"][0].rationale + "\n\n" + EXPECTED["ru"][1].rationale
+    assert (
+        at.text_area(key="imp_1_0_rationale").value
+        == EXPECTED["ru"][0].rationale + "\n\n" + EXPECTED["ru"][1].rationale
+    )
     at.text_input(key="imp_1_1_title").set_value("Название, исправленное вручную").run()
     at.button(key="imp_import").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -67,8 +70,9 @@ def test_an_observer_is_told_why_there_is_no_upload(app_as, ui_db):
 
 def test_the_preview_speaks_kazakh_to_a_kazakh_reader(app_as, ui_db):
     _drafting(ui_db)
-    preview = imports.read_file(ui_db, actor_id=user_id(ui_db, "expert"), roundtable_id=1,
-                                data=memo_bytes("kk"), file_name="memo_kk.docx")
+    preview = imports.read_file(
+        ui_db, actor_id=user_id(ui_db, "expert"), roundtable_id=1, data=memo_bytes("kk"), file_name="memo_kk.docx"
+    )
     at = app_as("expert", PAGE, run=False, lang="kk")
     at.session_state["imp_preview"] = preview
     at.run()

@@ -16,8 +16,9 @@ from recdraft.ui.context import ROUNDTABLE_KEY
 def _second_roundtable(ui_db) -> tuple[int, int]:
     with ui_db.read() as s:
         demo_id = s.scalars(select(Roundtable.id)).one()
-    newer = roundtables.create_roundtable(ui_db, actor_id=SYSTEM, title={"en": "A later roundtable"},
-                                          held_on=date(2026, 3, 1), languages=["en"])
+    newer = roundtables.create_roundtable(
+        ui_db, actor_id=SYSTEM, title={"en": "A later roundtable"}, held_on=date(2026, 3, 1), languages=["en"]
+    )
     return demo_id, newer.id
 
 

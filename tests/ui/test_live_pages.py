@@ -20,9 +20,14 @@ TITLE_KK = "Ұлттық қоғамның еріктілерін сақтанд�
 @pytest.fixture
 def in_discussion(ui_db) -> int:
     rec = recs.create_recommendation(
-        ui_db, actor_id=user_id(ui_db, "expert"), roundtable_id=1,
-        content={"en": {"title": "Insure the National Society's volunteers", "text": "Parliament should insure them."},
-                 "kk": {"title": TITLE_KK, "text": "Парламент оларды сақтандыруы тиіс."}})
+        ui_db,
+        actor_id=user_id(ui_db, "expert"),
+        roundtable_id=1,
+        content={
+            "en": {"title": "Insure the National Society's volunteers", "text": "Parliament should insure them."},
+            "kk": {"title": TITLE_KK, "text": "Парламент оларды сақтандыруы тиіс."},
+        },
+    )
     recs.set_status(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=rec.id, status="discussion")
     return rec.id
 
@@ -39,7 +44,8 @@ def _button(at, label: str):
 
 
 def test_the_moderator_starts_a_meeting_in_kazakh_opens_a_vote_and_the_projector_counts_the_phone(
-        app_as, ui_db, in_discussion):
+    app_as, ui_db, in_discussion
+):
     at = app_as("moderator", PRESENTER)
     assert not at.exception, [e.value for e in at.exception]
     at.selectbox(key="pres_start_lang").set_value("kk")
@@ -62,8 +68,12 @@ def test_the_moderator_starts_a_meeting_in_kazakh_opens_a_vote_and_the_projector
     _button(phone, "Agree").click().run()
     assert "Your vote is recorded: Agree" in plain(phone)
     mine = voting.my_ballots(ui_db, actor_id=user_id(ui_db, "expert"), roundtable_id=1)
-    assert any(item.vote is not None and item.vote.choice == "agree"
-               for entry in mine.rounds if entry.round.id == state.round.id for item in entry.items)
+    assert any(
+        item.vote is not None and item.vote.choice == "agree"
+        for entry in mine.rounds
+        if entry.round.id == state.round.id
+        for item in entry.items
+    )
 
     at.run()
     eligible = live.state(ui_db, actor_id=user_id(ui_db, "moderator"), live_id=meeting.id).tally.eligible

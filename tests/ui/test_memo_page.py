@@ -68,8 +68,12 @@ def plain(at: AppTest) -> str:
 
 
 def add_pending_comment(ui_db) -> None:
-    comments.post_comment(ui_db, actor_id=user_id(ui_db, "expert2"), recommendation_id=1,
-                          body="Please name the competent ministry in the text.")
+    comments.post_comment(
+        ui_db,
+        actor_id=user_id(ui_db, "expert2"),
+        recommendation_id=1,
+        body="Please name the competent ministry in the text.",
+    )
 
 
 # ----------------------------------------------------------------------------- who sees it
@@ -141,8 +145,10 @@ def test_a_snapshot_is_verified_on_the_page_and_an_altered_one_is_reported(app_a
     assert any(f"Snapshot {snap.id} is intact" in m.value and snap.sha256 in m.value for m in at.success)
     # Somebody edits the stored text behind recdraft's back: the check says so.
     with ui_db.write() as s:
-        s.execute(text("UPDATE memo_snapshots SET canonical = replace(canonical, 'Parliament', 'Parlament')"
-                       " WHERE id = :id"), {"id": snap.id})
+        s.execute(
+            text("UPDATE memo_snapshots SET canonical = replace(canonical, 'Parliament', 'Parlament') WHERE id = :id"),
+            {"id": snap.id},
+        )
     at.button(key="memo_snap_verify").click().run()
     assert any(f"Snapshot {snap.id} has been altered" in m.value for m in at.error)
 
@@ -232,8 +238,10 @@ def test_memo_settings_are_shown_and_saved_through_the_roundtable_service(app_as
 def test_each_blocker_says_who_can_clear_it(app_as, ui_db):
     add_pending_comment(ui_db)
     at = open_memo(app_as)
-    assert ("Recommendation 1 (no. 1 in the roundtable) has 1 comment(s) awaiting moderation. Moderators (or "
-            "administrators) can clear this on the Moderation page.") in plain(at)
+    assert (
+        "Recommendation 1 (no. 1 in the roundtable) has 1 comment(s) awaiting moderation. Moderators (or "
+        "administrators) can clear this on the Moderation page."
+    ) in plain(at)
     kk = open_memo(app_as, lang="kk")
     assert "Мұны модераторлар (немесе әкімшілер) модерация бетінде шеше алады." in plain(kk)
 
@@ -261,7 +269,9 @@ def test_the_memo_is_offered_as_pdf_a_with_the_same_seal(app_as, ui_db):
     from recdraft.export._pdf import available
 
     if not available():
-        pytest.fail("PDF export needs LibreOffice and python3-uno (apt-get install libreoffice-writer-nogui python3-uno)")
+        pytest.fail(
+            "PDF export needs LibreOffice and python3-uno (apt-get install libreoffice-writer-nogui python3-uno)"
+        )
     at = open_memo(app_as)
     assert at.selectbox(key="memo_format").options == ["Word (.docx)", "PDF/A (for sending and archiving)"]
     at.selectbox(key="memo_format").set_value("pdf")

@@ -11,8 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from recdraft.errors import NotFound
-from recdraft.services import comments
-from recdraft.services import moderation
+from recdraft.services import comments, moderation
 from tests.ui.conftest import page_alone, texts, user_id
 
 PAGE = "recdraft/ui/pages/moderation.py"
@@ -54,8 +53,10 @@ def test_staff_see_the_queue_with_the_recommendation_and_the_quoted_passage(app_
     assert "8. " in page and "The second sentence should refer" in page
     assert "> protected persons" in page  # the quoted passage
     assert "reported 1×" in page
-    statuses = {c.id: c.status for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"),
-                                                                  roundtable_id=1)}
+    statuses = {
+        c.id: c.status
+        for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+    }
     for cid in waiting:
         # A pending comment is approved; a report on a published one has its own control (issue 10 item 2).
         resolve = "approve" if statuses[cid] == "pending" else "dismiss"
@@ -91,24 +92,32 @@ def test_a_decision_clears_the_reports_from_the_page(app_as, ui_db):
 
 
 def test_approving_a_pending_comment_publishes_it(app_as, ui_db):
-    pending = next(c for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
-                   if c.status == "pending")
+    pending = next(
+        c
+        for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+        if c.status == "pending"
+    )
     at = open_moderation(app_as, "moderator")
     at.button(key=f"mod_approve_{pending.id}").click().run()
     assert any("published" in s.value for s in at.success)
-    assert comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=pending.id).status == \
-        "published"
+    assert (
+        comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=pending.id).status == "published"
+    )
     assert pending.id not in queue_ids(ui_db)
 
 
 def test_hiding_needs_a_reason_and_then_experts_no_longer_see_the_comment(app_as, ui_db):
-    flagged = next(c for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
-                   if c.status == "published")
+    flagged = next(
+        c
+        for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+        if c.status == "published"
+    )
     at = open_moderation(app_as, "moderator")
     at.button(key=f"mod_hide_{flagged.id}").click().run()
     assert at.error and "reason" in at.error[0].value.lower()
-    assert comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=flagged.id).status == \
-        "published"
+    assert (
+        comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=flagged.id).status == "published"
+    )
     at.text_input(key=f"mod_reason_{flagged.id}_published").input("Personal details of a volunteer.")
     at.button(key=f"mod_hide_{flagged.id}").click().run()
     assert not at.error, [e.value for e in at.error]
@@ -121,19 +130,22 @@ def test_hiding_needs_a_reason_and_then_experts_no_longer_see_the_comment(app_as
 
 
 def test_rejecting_and_restoring(app_as, ui_db):
-    pending = next(c for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
-                   if c.status == "pending")
+    pending = next(
+        c
+        for c in moderation.moderation_queue(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1)
+        if c.status == "pending"
+    )
     at = open_moderation(app_as, "moderator")
     at.text_input(key=f"mod_reason_{pending.id}_pending").input("Off-topic.")
     at.button(key=f"mod_reject_{pending.id}").click().run()
-    assert comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=pending.id).status == \
-        "rejected"
+    assert comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=pending.id).status == "rejected"
     at.button(key=f"mod_restore_{pending.id}").click().run()
     assert at.error, "restoring needs a reason too"
     at.text_input(key=f"mod_reason_{pending.id}_rejected").input("On reflection it is on topic.")
     at.button(key=f"mod_restore_{pending.id}").click().run()
-    assert comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=pending.id).status == \
-        "published"
+    assert (
+        comments.get_comment(ui_db, actor_id=user_id(ui_db, "moderator"), comment_id=pending.id).status == "published"
+    )
 
 
 def test_earlier_hidden_and_rejected_comments_are_listed_for_restoring(app_as, ui_db):

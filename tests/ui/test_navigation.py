@@ -20,12 +20,40 @@ def _expected(names: list[str]) -> set[str]:
 
 
 EXPECTED = {
-    "admin": ["overview", "recommendations", "draft", "import_recommendations", "results", "translations", "moderation",
-              "memo", "participants", "roundtables", "admin", "account"],
-    "moderator": ["overview", "recommendations", "draft", "import_recommendations", "results", "translations",
-                  "moderation", "account"],
-    "expert": ["overview", "recommendations", "draft", "import_recommendations", "vote", "results", "translations",
-               "account"],
+    "admin": [
+        "overview",
+        "recommendations",
+        "draft",
+        "import_recommendations",
+        "results",
+        "translations",
+        "moderation",
+        "memo",
+        "participants",
+        "roundtables",
+        "admin",
+        "account",
+    ],
+    "moderator": [
+        "overview",
+        "recommendations",
+        "draft",
+        "import_recommendations",
+        "results",
+        "translations",
+        "moderation",
+        "account",
+    ],
+    "expert": [
+        "overview",
+        "recommendations",
+        "draft",
+        "import_recommendations",
+        "vote",
+        "results",
+        "translations",
+        "account",
+    ],
     "observer": ["overview", "recommendations", "results", "account"],
 }
 
@@ -71,7 +99,8 @@ def test_moderators_get_the_vote_page_only_when_the_roundtable_lets_them_vote(ui
     from recdraft.services._base import SYSTEM
 
     rt = roundtables.get_roundtable(ui_db, actor_id=SYSTEM, roundtable_id=1).model_copy(
-        update={"settings": {"moderators_vote": False}, "phase": phase})
+        update={"settings": {"moderators_vote": False}, "phase": phase}
+    )
 
     def may_vote(role: str) -> bool:  # the page menu's answer from the standing the service computes
         return nav._may_vote(roundtables._standing(rt, Role(role)), rt)
@@ -144,8 +173,9 @@ def test_the_sidebar_switch_changes_the_roundtable_being_worked_on(app_as, ui_db
 
     from recdraft.services._base import SYSTEM
 
-    second = roundtables.create_roundtable(ui_db, actor_id=SYSTEM, title={"en": "Autumn session"},
-                                           held_on=dt.date(2030, 10, 1), languages=["en"])
+    second = roundtables.create_roundtable(
+        ui_db, actor_id=SYSTEM, title={"en": "Autumn session"}, held_on=dt.date(2030, 10, 1), languages=["en"]
+    )
     at = app_as("admin")
     assert at.session_state["recdraft_roundtable"] == second.id  # the newest first
     at.selectbox(key="nav_roundtable").set_value(1).run()

@@ -4,23 +4,36 @@ from __future__ import annotations
 
 import ast
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from recdraft.i18n import catalog
 from recdraft.schemas.views import AuditEventView
-from recdraft.services import activity
-from recdraft.services import moderation
+from recdraft.services import activity, moderation
 from tests.ui.conftest import texts, user_id
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _event(action: str, *, actor: str = "Aizhan", details: dict | None = None, object_type: str = "recommendation",
-           object_id: int | None = 1) -> AuditEventView:
-    return AuditEventView(id=1, at=datetime(2025, 2, 6, 9, tzinfo=timezone.utc), actor_id=2, actor_name=actor,
-                          roundtable_id=1, action=action, object_type=object_type, object_id=object_id,
-                          details=details or {})
+def _event(
+    action: str,
+    *,
+    actor: str = "Aizhan",
+    details: dict | None = None,
+    object_type: str = "recommendation",
+    object_id: int | None = 1,
+) -> AuditEventView:
+    return AuditEventView(
+        id=1,
+        at=datetime(2025, 2, 6, 9, tzinfo=UTC),
+        actor_id=2,
+        actor_name=actor,
+        roundtable_id=1,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        details=details or {},
+    )
 
 
 def test_the_overview_shows_the_roundtable_in_the_interface_language(app_as):
@@ -76,14 +89,15 @@ def test_the_feed_shows_what_others_did_and_keeps_it_until_dismissed(app_as, ui_
 
 
 def test_events_read_as_sentences_in_each_language():
-    from recdraft.ui.screens.overview import event_sentence, feed_lines
-
     import streamlit as st
+
+    from recdraft.ui.screens.overview import event_sentence, feed_lines
 
     st.session_state["recdraft_lang"] = "ru"
     try:
         assert event_sentence(_event("roundtable.phase", details={"to": "voting"})) == (
-            "Aizhan: круглый стол переведён на этап «Голосование»")
+            "Aizhan: круглый стол переведён на этап «Голосование»"
+        )
         st.session_state["recdraft_lang"] = "kk"
         assert event_sentence(_event("comment.post")) == "Aizhan ұсынымға пікір қалдырды"
         st.session_state["recdraft_lang"] = "en"
@@ -99,8 +113,13 @@ def _audited_actions() -> set[str]:
     found = set()
     for path in (ROOT / "recdraft" / "services").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.keyword) and node.arg == "action" and isinstance(node.value, ast.Constant)
-                    and isinstance(node.value.value, str) and "." in node.value.value):
+            if (
+                isinstance(node, ast.keyword)
+                and node.arg == "action"
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+                and "." in node.value.value
+            ):
                 found.add(node.value.value)
     return found
 
@@ -109,8 +128,9 @@ def test_every_roundtable_event_a_service_records_has_a_sentence():
     # Sign-ins, accounts, backups and a person's own mail settings are not roundtable events (their audit
     # rows carry no roundtable): the feed never shows them.
     not_in_feed = ("auth.", "user.", "backup.", "mail.")
-    missing = sorted(a for a in _audited_actions()
-                     if not a.startswith(not_in_feed) and f"activity.{a}" not in catalog())
+    missing = sorted(
+        a for a in _audited_actions() if not a.startswith(not_in_feed) and f"activity.{a}" not in catalog()
+    )
     assert missing == []
 
 

@@ -123,7 +123,11 @@ def test_adding_one_person_gives_their_link(page, ui_db):
     assert not at.exception and not at.error, [e.value for e in at.error]
     dana = _people(ui_db)["Dana Sarsen"]
     assert (dana.role, dana.organisation, dana.language, dana.consent_named) == (
-        "observer", "Narxoz University", "ru", True)
+        "observer",
+        "Narxoz University",
+        "ru",
+        True,
+    )
     link = _links(at)["Dana Sarsen"]
     assert accounts.describe_invitation(ui_db, token=_token(link))["role"] == "observer"
     assert "Dana Sarsen has been invited" in at.success[0].value
@@ -190,8 +194,14 @@ def test_withdrawing_an_invitation_stops_its_link(page, ui_db):
 
 def test_someone_who_already_has_an_account_joins_at_once(page, ui_db):
     at = page
-    known = accounts.create_user(ui_db, actor_id=SYSTEM, username="e.known", display_name="Erlan Known",
-                                 email="erlan@example.kz", password="a good password")
+    known = accounts.create_user(
+        ui_db,
+        actor_id=SYSTEM,
+        username="e.known",
+        display_name="Erlan Known",
+        email="erlan@example.kz",
+        password="a good password",
+    )
     at.text_area(key="participants_paste_text").input("Erlan K.;erlan@example.kz;Bar association;observer;no;ru")
     at.button(key="participants_preview").click().run()
     assert list(_table(at, "Line")["What happens"]) == ["Has an account: joins at once"]
@@ -205,30 +215,43 @@ def test_removing_a_person_asks_first_and_keeps_what_they_wrote(page, ui_db):
     at = page
     target = user_id(ui_db, "expert2")
     admin = user_id(ui_db, "admin")
-    written = [r.id for r in recommendations.list_recommendations(ui_db, actor_id=admin, roundtable_id=1,
-                                                                  page_size=100).items if r.created_by == target]
+    written = [
+        r.id
+        for r in recommendations.list_recommendations(ui_db, actor_id=admin, roundtable_id=1, page_size=100).items
+        if r.created_by == target
+    ]
     assert written, "the demo expert wrote recommendations"
-    assert any("What they wrote (recommendations, comments, votes) stays, under their name." in c.value
-               for c in at.caption)
+    assert any(
+        "What they wrote (recommendations, comments, votes) stays, under their name." in c.value for c in at.caption
+    )
     at.selectbox(key="participants_remove_who").set_value(target).run()
     assert at.button(key="participants_remove_submit").disabled
     at.checkbox(key=f"participants_remove_confirm_{target}").check().run()
     at.button(key="participants_remove_submit").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert roundtables.my_role(ui_db, actor_id=target, roundtable_id=1) is None
-    still = {r.id: r for r in recommendations.list_recommendations(ui_db, actor_id=admin, roundtable_id=1,
-                                                                   page_size=100).items}
+    still = {
+        r.id: r
+        for r in recommendations.list_recommendations(ui_db, actor_id=admin, roundtable_id=1, page_size=100).items
+    }
     assert all(rid in still and still[rid].created_by == target for rid in written)
     assert "no longer takes part" in at.success[0].value
 
 
 def test_the_links_file_opens_in_a_spreadsheet_without_running_a_formula():
-    rows = [{"name": "=HYPERLINK(\"http://evil\")", "email": "a@b.kz", "role": "Expert",
-             "link": "http://localhost:8501/?invite=abc", "expires": "1 May 2026"}]
+    rows = [
+        {
+            "name": '=HYPERLINK("http://evil")',
+            "email": "a@b.kz",
+            "role": "Expert",
+            "link": "http://localhost:8501/?invite=abc",
+            "expires": "1 May 2026",
+        }
+    ]
     data = links_csv(rows, ["Name", "E-mail", "Role", "Invitation link", "Valid until"]).decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(data)))
     assert table[0] == ["Name", "E-mail", "Role", "Invitation link", "Valid until"]
-    assert table[1][0] == "'=HYPERLINK(\"http://evil\")" and table[1][3].endswith("?invite=abc")
+    assert table[1][0] == '\'=HYPERLINK("http://evil")' and table[1][3].endswith("?invite=abc")
 
 
 @pytest.mark.parametrize("role", ["expert", "observer", "moderator"])
@@ -246,8 +269,9 @@ def test_the_page_run_directly_refuses_them_and_the_services_refuse_anyway(ui_en
     with pytest.raises(PermissionDenied):
         participants.import_participants(ui_db, actor_id=user_id(ui_db, role), roundtable_id=1, text=GOOD_LIST)
     with pytest.raises(PermissionDenied):
-        participants.remove_participant(ui_db, actor_id=user_id(ui_db, role), roundtable_id=1,
-                                        user_id=user_id(ui_db, "expert3"))
+        participants.remove_participant(
+            ui_db, actor_id=user_id(ui_db, role), roundtable_id=1, user_id=user_id(ui_db, "expert3")
+        )
     assert row_counts(ui_db) == before
 
 

@@ -34,9 +34,15 @@ def set_phase(ui_db, phase: str) -> None:
 def fresh(ui_db, author: str) -> int:
     """A new draft by ``author`` (editable), made while the roundtable is still in drafting."""
     return make_recommendation(
-        demo_world(ui_db), author,
-        content={"en": {"title": f"Fresh recommendation {uuid.uuid4().hex[:6]}",
-                        "text": "Open a humanitarian corridor for the civilian population."}}).id
+        demo_world(ui_db),
+        author,
+        content={
+            "en": {
+                "title": f"Fresh recommendation {uuid.uuid4().hex[:6]}",
+                "text": "Open a humanitarian corridor for the civilian population.",
+            }
+        },
+    ).id
 
 
 def open_page(app_as, role: str, page: str, *, rec: int | None = None) -> AppTest:
@@ -71,8 +77,12 @@ def test_in_final_an_author_sees_no_edit_send_or_amend_and_is_told_why(app_as, u
     at = open_page(app_as, "expert3", RECS, rec=rec_id)
     k = keys(at)
     assert "recs_edit" not in k
-    assert not any(x.startswith(("recs_send_", "recs_body_", f"recs_amend_{rec_id}", "recs_withdraw",
-                                 "recs_restore", "coauthors_")) for x in k), k
+    assert not any(
+        x.startswith(
+            ("recs_send_", "recs_body_", f"recs_amend_{rec_id}", "recs_withdraw", "recs_restore", "coauthors_")
+        )
+        for x in k
+    ), k
     assert all(not e.label.startswith("Propose") for e in at.expander)
     assert FINAL_NOTE in [i.value for i in at.info]
 
@@ -191,5 +201,4 @@ def test_what_the_pages_show_follows_the_one_rule_the_services_enforce():
     assert can(Action.MODERATE, role="moderator", phase="closed")
     assert can(Action.RUN_ROUNDS, role="moderator", phase="closed")
     assert not can(Action.RUN_ROUNDS, role="admin", phase="archived")
-    assert can(Action.DRAFT, role="expert", phase="setup") and not can(Action.COMMENT, role="expert",
-                                                                                 phase="setup")
+    assert can(Action.DRAFT, role="expert", phase="setup") and not can(Action.COMMENT, role="expert", phase="setup")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,8 +31,16 @@ APP = ROOT / "streamlit_app.py"
 LIST_PAGE = "recdraft/ui/pages/recommendations.py"
 PASSWORD = "correct horse battery"
 MAX_STATEMENTS = 15
-TOPICS = ["Recognition and auxiliary status", "Emblem", "Facilities", "Dissemination of IHL", "Volunteers",
-          "Disaster management", "Restoring family links", "First aid"]
+TOPICS = [
+    "Recognition and auxiliary status",
+    "Emblem",
+    "Facilities",
+    "Dissemination of IHL",
+    "Volunteers",
+    "Disaster management",
+    "Restoring family links",
+    "First aid",
+]
 
 
 @dataclass
@@ -55,18 +63,31 @@ def _has_voting_tables() -> bool:
 
 
 def _content(i: int) -> dict[str, dict[str, str]]:
-    en = {"title": f"Recommendation {i}: strengthen the legal basis of the National Society",
-          "text": f"Parliament should adopt provision {i} so that the **National Society** can act as an auxiliary "
-                  "to the public authorities.\n- first point\n- second point",
-          "rationale": "Statutes of the Movement, Art. 4.", "legal_basis": "GC I Art. 26",
-          "responsible_body": "Mazhilis"}
+    en = {
+        "title": f"Recommendation {i}: strengthen the legal basis of the National Society",
+        "text": f"Parliament should adopt provision {i} so that the **National Society** can act as an auxiliary "
+        "to the public authorities.\n- first point\n- second point",
+        "rationale": "Statutes of the Movement, Art. 4.",
+        "legal_basis": "GC I Art. 26",
+        "responsible_body": "Mazhilis",
+    }
     out = {"en": en}
     if i % 2 == 0:
-        out["ru"] = {"title": f"Рекомендация {i}", "text": "Парламенту следует принять закон.", "rationale": "",
-                     "legal_basis": "", "responsible_body": ""}
+        out["ru"] = {
+            "title": f"Рекомендация {i}",
+            "text": "Парламенту следует принять закон.",
+            "rationale": "",
+            "legal_basis": "",
+            "responsible_body": "",
+        }
     if i % 3 == 0:
-        out["kk"] = {"title": f"{i}-ұсыным", "text": "Парламент заң қабылдауға тиіс.", "rationale": "",
-                     "legal_basis": "", "responsible_body": ""}
+        out["kk"] = {
+            "title": f"{i}-ұсыным",
+            "text": "Парламент заң қабылдауға тиіс.",
+            "rationale": "",
+            "legal_basis": "",
+            "responsible_body": "",
+        }
     return out
 
 
@@ -76,90 +97,195 @@ def build_dataset(path: Path, *, recommendations: int, comments: int, votes: int
     db = Database(url)
     Base.metadata.create_all(db.engine)
     rng = random.Random(seed)
-    now = datetime(2025, 2, 6, 9, 0, tzinfo=timezone.utc)
-    rt = roundtables.create_roundtable(db, actor_id=SYSTEM, title={"en": "Query-count roundtable"},
-                                       held_on=date(2025, 2, 6), moderation_mode="pre")
+    now = datetime(2025, 2, 6, 9, 0, tzinfo=UTC)
+    rt = roundtables.create_roundtable(
+        db, actor_id=SYSTEM, title={"en": "Query-count roundtable"}, held_on=date(2025, 2, 6), moderation_mode="pre"
+    )
     people: dict[str, int] = {}
     for name, role in (("moderator", "moderator"), ("expert", "expert")):
-        uid = accounts.create_user(db, actor_id=SYSTEM, username=name, display_name=name.title(),
-                                   password=PASSWORD).id
-        roundtables.set_membership(db, actor_id=SYSTEM, roundtable_id=rt.id, user_id=uid, role=role,
-                                   organisation="Narxoz University", consent_named=True)
+        uid = accounts.create_user(db, actor_id=SYSTEM, username=name, display_name=name.title(), password=PASSWORD).id
+        roundtables.set_membership(
+            db,
+            actor_id=SYSTEM,
+            roundtable_id=rt.id,
+            user_id=uid,
+            role=role,
+            organisation="Narxoz University",
+            consent_named=True,
+        )
         people[name] = uid
     voters_needed = max(1, -(-votes // max(1, recommendations))) if votes else 0
     with db.write() as s:
         # Extra experts without a password (they cannot sign in; they author, comment and vote).
-        s.execute(insert(User), [
-            {"id": 1000 + i, "username": f"bulk{i}", "display_name": f"Expert {i}", "email": None,
-             "password_hash": None, "is_active": True, "is_system_admin": False, "failed_sign_ins": 0,
-             "created_at": now}
-            for i in range(max(10, voters_needed))
-        ])
-        s.execute(insert(Membership), [
-            {"roundtable_id": rt.id, "user_id": 1000 + i, "role": "expert", "organisation": "ICRC",
-             "group": "ICRC", "consent_named": True, "created_at": now}
-            for i in range(max(10, voters_needed))
-        ])
+        s.execute(
+            insert(User),
+            [
+                {
+                    "id": 1000 + i,
+                    "username": f"bulk{i}",
+                    "display_name": f"Expert {i}",
+                    "email": None,
+                    "password_hash": None,
+                    "is_active": True,
+                    "is_system_admin": False,
+                    "failed_sign_ins": 0,
+                    "created_at": now,
+                }
+                for i in range(max(10, voters_needed))
+            ],
+        )
+        s.execute(
+            insert(Membership),
+            [
+                {
+                    "roundtable_id": rt.id,
+                    "user_id": 1000 + i,
+                    "role": "expert",
+                    "organisation": "ICRC",
+                    "group": "ICRC",
+                    "consent_named": True,
+                    "created_at": now,
+                }
+                for i in range(max(10, voters_needed))
+            ],
+        )
         authors = [people["expert"], *[1000 + i for i in range(10)]]
         recs, revs = [], []
         for i in range(1, recommendations + 1):
             content = _content(i)
             topic = TOPICS[i % len(TOPICS)]
-            recs.append({"id": i, "roundtable_id": rt.id, "number": i, "position": i, "topic": topic,
-                         "priority": ("high", "medium", "low")[i % 3], "status": "discussion",
-                         "current_revision_id": None, "merged_into_id": None, "created_by": authors[i % len(authors)],
-                         "created_at": now, "updated_at": now + timedelta(minutes=i),
-                         "search_text": search_text_of(content, topic), "languages": languages_of(content),
-                         "version": 1})
-            revs.append({"id": i, "recommendation_id": i, "number": 1, "content": content,
-                         "author_id": authors[i % len(authors)], "created_at": now, "base_revision_id": None,
-                         "note": "", "kind": "create", "submission_key": None})
+            recs.append(
+                {
+                    "id": i,
+                    "roundtable_id": rt.id,
+                    "number": i,
+                    "position": i,
+                    "topic": topic,
+                    "priority": ("high", "medium", "low")[i % 3],
+                    "status": "discussion",
+                    "current_revision_id": None,
+                    "merged_into_id": None,
+                    "created_by": authors[i % len(authors)],
+                    "created_at": now,
+                    "updated_at": now + timedelta(minutes=i),
+                    "search_text": search_text_of(content, topic),
+                    "languages": languages_of(content),
+                    "version": 1,
+                }
+            )
+            revs.append(
+                {
+                    "id": i,
+                    "recommendation_id": i,
+                    "number": 1,
+                    "content": content,
+                    "author_id": authors[i % len(authors)],
+                    "created_at": now,
+                    "base_revision_id": None,
+                    "note": "",
+                    "kind": "create",
+                    "submission_key": None,
+                }
+            )
         if recs:
             s.execute(insert(Recommendation), recs)
             s.execute(insert(Revision), revs)
-            s.execute(update(Recommendation).where(Recommendation.roundtable_id == rt.id)
-                      .values(current_revision_id=Recommendation.id))
+            s.execute(
+                update(Recommendation)
+                .where(Recommendation.roundtable_id == rt.id)
+                .values(current_revision_id=Recommendation.id)
+            )
         rows = []
         statuses = ["published"] * 7 + ["pending", "hidden", "rejected"]
         for j in range(comments):
             rid = j % recommendations + 1
-            rows.append({"id": j + 1, "recommendation_id": rid, "parent_id": None,
-                         "author_id": authors[rng.randrange(len(authors))], "body": f"Comment {j} on {rid}.",
-                         "quote": "", "status": statuses[j % len(statuses)], "created_at": now + timedelta(seconds=j),
-                         "updated_at": now + timedelta(seconds=j), "resolution": None,
-                         "addressed_revision_id": None, "resolution_reason": "", "resolved_by": None,
-                         "open_flags": 0, "submission_key": None, "version": 1})
+            rows.append(
+                {
+                    "id": j + 1,
+                    "recommendation_id": rid,
+                    "parent_id": None,
+                    "author_id": authors[rng.randrange(len(authors))],
+                    "body": f"Comment {j} on {rid}.",
+                    "quote": "",
+                    "status": statuses[j % len(statuses)],
+                    "created_at": now + timedelta(seconds=j),
+                    "updated_at": now + timedelta(seconds=j),
+                    "resolution": None,
+                    "addressed_revision_id": None,
+                    "resolution_reason": "",
+                    "resolved_by": None,
+                    "open_flags": 0,
+                    "submission_key": None,
+                    "version": 1,
+                }
+            )
         for start in range(0, len(rows), 5000):
-            s.execute(insert(Comment), rows[start:start + 5000])
+            s.execute(insert(Comment), rows[start : start + 5000])
     made_votes = 0
     if votes and recommendations and _has_voting_tables():
         made_votes = _bulk_votes(db, rt.id, people["moderator"], recommendations, votes, now)
     db.dispose()
-    return Dataset(url=url, roundtable_id=rt.id, expert_id=people["expert"], moderator_id=people["moderator"],
-                   recommendations=recommendations, comments=comments, votes=made_votes)
+    return Dataset(
+        url=url,
+        roundtable_id=rt.id,
+        expert_id=people["expert"],
+        moderator_id=people["moderator"],
+        recommendations=recommendations,
+        comments=comments,
+        votes=made_votes,
+    )
 
 
-def _bulk_votes(db: Database, roundtable_id: int, moderator_id: int, recommendations: int, votes: int,
-                now: datetime) -> int:
+def _bulk_votes(
+    db: Database, roundtable_id: int, moderator_id: int, recommendations: int, votes: int, now: datetime
+) -> int:
     from recdraft.db.voting_models import Vote, VoteHistory
     from recdraft.services import voting
 
-    rnd = voting.open_round(db, actor_id=moderator_id, roundtable_id=roundtable_id,
-                            recommendation_ids=list(range(1, recommendations + 1)), name="Bulk round")
+    rnd = voting.open_round(
+        db,
+        actor_id=moderator_id,
+        roundtable_id=roundtable_id,
+        recommendation_ids=list(range(1, recommendations + 1)),
+        name="Bulk round",
+    )
     choices = ("agree", "disagree", "abstain")
     rows, history = [], []
     for k in range(votes):
         rid = k % recommendations + 1
         voter = 1000 + k // recommendations
-        rows.append({"id": k + 1, "round_id": rnd.id, "recommendation_id": rid, "voter_id": voter,
-                     "revision_id": rid, "choice": choices[k % 3], "rating": None, "reason": None,
-                     "reason_named": False, "cast_at": now, "updated_at": now, "version": 1})
-        history.append({"vote_id": k + 1, "action": "cast", "revision_id": rid, "choice": choices[k % 3],
-                        "rating": None, "reason": None, "reason_named": False, "at": now})
+        rows.append(
+            {
+                "id": k + 1,
+                "round_id": rnd.id,
+                "recommendation_id": rid,
+                "voter_id": voter,
+                "revision_id": rid,
+                "choice": choices[k % 3],
+                "rating": None,
+                "reason": None,
+                "reason_named": False,
+                "cast_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+        )
+        history.append(
+            {
+                "vote_id": k + 1,
+                "action": "cast",
+                "revision_id": rid,
+                "choice": choices[k % 3],
+                "rating": None,
+                "reason": None,
+                "reason_named": False,
+                "at": now,
+            }
+        )
     with db.write() as s:
         for start in range(0, len(rows), 5000):
-            s.execute(insert(Vote), rows[start:start + 5000])
-            s.execute(insert(VoteHistory), history[start:start + 5000])
+            s.execute(insert(Vote), rows[start : start + 5000])
+            s.execute(insert(VoteHistory), history[start : start + 5000])
     return len(rows)
 
 

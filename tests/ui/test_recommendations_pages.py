@@ -15,9 +15,9 @@ import pytest
 
 from recdraft.domain.statuses import REC_TRANSITIONS, RecStatus
 from recdraft.services import amendments, comments, recommendations, roundtables
+from recdraft.services import revisions as revision_service
 from tests.factories import make_recommendation
 from tests.ui.conftest import demo_world, texts, user_id
-from recdraft.services import revisions as revision_service
 
 PAGE = "recdraft/ui/pages/recommendations.py"
 ROLES = ["admin", "moderator", "expert3", "expert2", "observer"]
@@ -46,14 +46,17 @@ def fresh(ui_db, author: str, *, revisions: int = 1) -> int:
     """A new recommendation (a draft, so editable) by ``author`` with ``revisions`` revisions."""
     title = f"Fresh recommendation {uuid.uuid4().hex[:6]}"
     return make_recommendation(
-        demo_world(ui_db), author,
+        demo_world(ui_db),
+        author,
         content={"en": {"title": title, "text": "The first text.", "rationale": "Because it matters."}},
-        revisions=[{"en": {"title": title, "text": f"The text, version {n}."}} for n in range(2, revisions + 1)]).id
+        revisions=[{"en": {"title": title, "text": f"The text, version {n}."}} for n in range(2, revisions + 1)],
+    ).id
 
 
 def total(ui_db, **filters) -> int:
-    return recommendations.list_recommendations(ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1,
-                                                **filters).total
+    return recommendations.list_recommendations(
+        ui_db, actor_id=user_id(ui_db, "moderator"), roundtable_id=1, **filters
+    ).total
 
 
 def row_keys(at) -> list[str]:
@@ -142,8 +145,12 @@ def test_an_unknown_recommendation_is_a_readable_error(app_as):
 def test_observers_see_no_forms_and_no_actions(app_as):
     at = open_rec(app_as, "observer", 8)
     k = keys(at)
-    assert not any(x.startswith(("recs_send_", "recs_body_", "recs_amend_8_", "recs_edit", "recs_status",
-                                 "recs_withdraw", "recs_restore")) for x in k), k
+    assert not any(
+        x.startswith(
+            ("recs_send_", "recs_body_", "recs_amend_8_", "recs_edit", "recs_status", "recs_withdraw", "recs_restore")
+        )
+        for x in k
+    ), k
     assert not any(x.endswith(("_reply", "_edit", "_resolve", "_hide", "_approve")) for x in k), k
     assert all(not e.label.startswith("Propose") for e in at.expander)
 
@@ -165,14 +172,22 @@ def test_the_author_may_edit_restore_withdraw_and_decide_amendments(app_as):
     assert not any(x.startswith("recs_status_to") for x in k), "only staff change statuses"
 
 
-LABELS = {"draft": "Draft", "discussion": "Discussion", "voting": "Voting", "adopted": "Adopted",
-          "rejected": "Rejected", "withdrawn": "Withdrawn", "merged": "Merged"}
+LABELS = {
+    "draft": "Draft",
+    "discussion": "Discussion",
+    "voting": "Voting",
+    "adopted": "Adopted",
+    "rejected": "Rejected",
+    "withdrawn": "Withdrawn",
+    "merged": "Merged",
+}
 
 
 @pytest.mark.parametrize("rec_id", [3, 8])
 def test_moderators_get_the_status_transitions_of_the_current_status(app_as, ui_db, rec_id):
-    status = recommendations.get_recommendation(ui_db, actor_id=user_id(ui_db, "moderator"),
-                                                recommendation_id=rec_id).status
+    status = recommendations.get_recommendation(
+        ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=rec_id
+    ).status
     at = open_rec(app_as, "moderator", rec_id)
     box = at.selectbox(key=f"recs_status_to_{rec_id}")
     assert set(box.options) == {LABELS[s.value] for s in REC_TRANSITIONS[RecStatus(status)]}
@@ -211,8 +226,11 @@ def test_posting_a_comment_in_pre_moderation_says_it_waits_for_a_moderator(app_a
     at.button(key="recs_send_comment_3_0").click().run()
     assert not at.exception
     assert any("once a moderator approves it" in s.value for s in at.success)
-    mine = [c for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "expert4"), recommendation_id=3)
-            if c.body == "A careful point about autonomy."]
+    mine = [
+        c
+        for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "expert4"), recommendation_id=3)
+        if c.body == "A careful point about autonomy."
+    ]
     assert len(mine) == 1 and mine[0].status == "pending"
     other = texts(open_rec(app_as, "expert2", 3))
     assert "A careful point about autonomy" not in other
@@ -236,14 +254,20 @@ def test_quoting_a_passage_of_the_text(app_as, ui_db):
     at.text_area(key="recs_body_comment_2_0_0").input("About this sentence.")
     at.button(key="recs_send_comment_2_0").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    posted = [c for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "expert5"), recommendation_id=2)
-              if c.body == "About this sentence."]
+    posted = [
+        c
+        for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "expert5"), recommendation_id=2)
+        if c.body == "About this sentence."
+    ]
     assert posted and posted[0].quote == passage
 
 
 def test_reply_flag_and_resolve(app_as, ui_db):
-    first = next(c for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "expert1"), recommendation_id=9)
-                 if c.parent_id is None and c.status == "published")
+    first = next(
+        c
+        for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "expert1"), recommendation_id=9)
+        if c.parent_id is None and c.status == "published"
+    )
     at = open_rec(app_as, "expert1", 9)
     # Flag with an empty reason: refused in the page, nothing stored.
     at.button(key=f"recs_c{first.id}_flag").click().run()
@@ -258,15 +282,23 @@ def test_reply_flag_and_resolve(app_as, ui_db):
     mod.text_area(key=f"recs_body_comment_9_{first.id}_0").input("Noted, thank you.")
     mod.button(key=f"recs_send_comment_9_{first.id}").click().run()
     assert any(s.value == "Your comment is published." for s in mod.success)
-    reply = next(c for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=9)
-                 if c.body == "Noted, thank you.")
+    reply = next(
+        c
+        for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=9)
+        if c.body == "Noted, thank you."
+    )
     assert reply.parent_id == first.id
     # Recommendation 9 is adopted, so how its comments were resolved is frozen (issue 11 item 14): no Resolve
     # button for its author until a moderator reopens it for discussion.
     frozen = open_rec(app_as, "expert4", 9)
     assert not any(b.key == f"recs_c{first.id}_resolve" for b in frozen.button)
-    recommendations.set_status(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=9,
-                               status="discussion", reason="A comment still needs an answer.")
+    recommendations.set_status(
+        ui_db,
+        actor_id=user_id(ui_db, "moderator"),
+        recommendation_id=9,
+        status="discussion",
+        reason="A comment still needs an answer.",
+    )
     # The author of recommendation 9 (expert4) declines the comment with a reason.
     author = open_rec(app_as, "expert4", 9)
     author.button(key=f"recs_c{first.id}_resolve").click().run()
@@ -279,8 +311,9 @@ def test_reply_flag_and_resolve(app_as, ui_db):
 
 
 def test_editing_ones_own_comment_keeps_the_history(app_as, ui_db):
-    mine = comments.post_comment(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=10,
-                                 body="First wording.")
+    mine = comments.post_comment(
+        ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=10, body="First wording."
+    )
     at = open_rec(app_as, "moderator", 10)
     at.button(key=f"recs_c{mine.id}_edit").click().run()
     at.text_area(key=f"recs_edit_body_c{mine.id}").input("Second wording.")
@@ -347,8 +380,11 @@ def test_proposing_and_rejecting_an_amendment(app_as, ui_db):
 
 
 def test_accepting_an_amendment_makes_it_the_text(app_as, ui_db):
-    open_one = [a for a in amendments.list_amendments(ui_db, actor_id=user_id(ui_db, "expert2"), recommendation_id=8)
-                if a.status == "open"][0]
+    open_one = [
+        a
+        for a in amendments.list_amendments(ui_db, actor_id=user_id(ui_db, "expert2"), recommendation_id=8)
+        if a.status == "open"
+    ][0]
     at = open_rec(app_as, "expert2", 8)
     at.button(key=f"recs_amend_accept_{open_one.id}").click().run()
     assert not at.error, [e.value for e in at.error]
@@ -364,8 +400,10 @@ def test_a_moderator_changes_the_status(app_as, ui_db):
     at.button(key=f"recs_status_apply_{rec_id}").click().run()
     assert not at.error
     assert any("Status changed: Discussion." in s.value for s in at.success)
-    assert recommendations.get_recommendation(ui_db, actor_id=user_id(ui_db, "moderator"),
-                                              recommendation_id=rec_id).status == "discussion"
+    assert (
+        recommendations.get_recommendation(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=rec_id).status
+        == "discussion"
+    )
 
 
 def test_the_author_withdraws_after_confirming(app_as, ui_db):
@@ -374,8 +412,10 @@ def test_the_author_withdraws_after_confirming(app_as, ui_db):
     at.button(key=f"recs_withdraw_{rec_id}").click().run()
     assert at.warning
     at.button(key=f"recs_withdraw_yes_{rec_id}").click().run()
-    assert recommendations.get_recommendation(ui_db, actor_id=user_id(ui_db, "expert3"),
-                                              recommendation_id=rec_id).status == "withdrawn"
+    assert (
+        recommendations.get_recommendation(ui_db, actor_id=user_id(ui_db, "expert3"), recommendation_id=rec_id).status
+        == "withdrawn"
+    )
 
 
 def test_the_expert_sees_their_own_vote(app_as, ui_db):
@@ -384,8 +424,9 @@ def test_the_expert_sees_their_own_vote(app_as, ui_db):
     rec_id = fresh(ui_db, "expert1")
     recommendations.set_status(ui_db, actor_id=moderator, recommendation_id=rec_id, status="discussion")
     rnd = voting.open_round(ui_db, actor_id=moderator, roundtable_id=1, recommendation_ids=[rec_id], name="")
-    voting.cast_vote(ui_db, actor_id=user_id(ui_db, "expert2"), round_id=rnd.id, recommendation_id=rec_id,
-                     choice="agree")
+    voting.cast_vote(
+        ui_db, actor_id=user_id(ui_db, "expert2"), round_id=rnd.id, recommendation_id=rec_id, choice="agree"
+    )
     assert any("Your vote" in i.value and "agree" in i.value for i in open_rec(app_as, "expert2", rec_id).info)
     assert any("not voted" in i.value for i in open_rec(app_as, "expert5", rec_id).info)
     assert not open_rec(app_as, "observer", rec_id).info
@@ -404,8 +445,9 @@ def test_the_page_speaks_kazakh_and_russian(app_as):
 def test_long_lists_are_paginated_and_the_person_chooses_rows_per_page(app_as, ui_db):
     author = user_id(ui_db, "expert1")
     for i in range(12):
-        recommendations.create_recommendation(ui_db, actor_id=author, roundtable_id=1,
-                                              content={"en": {"title": f"Extra {i}", "text": "More."}})
+        recommendations.create_recommendation(
+            ui_db, actor_id=author, roundtable_id=1, content={"en": {"title": f"Extra {i}", "text": "More."}}
+        )
     at = open_list(app_as, "expert1")
     n = total(ui_db)
     assert n > 25 and len(row_keys(at)) == 10
@@ -430,8 +472,6 @@ def test_long_lists_are_paginated_and_the_person_chooses_rows_per_page(app_as, u
     assert at.session_state["recs_page"] == 1, "a new filter starts from the first page"
 
 
-
-
 # ----------------------------------------------------------------------------- co-authors
 
 
@@ -445,7 +485,9 @@ def test_the_author_adds_a_co_author_who_can_then_edit(app_as, ui_db):
     at.button(key=f"coauthors_save_{rec_id}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Co-authors saved (1)." in s.value for s in at.success)
-    assert recommendations.get_recommendation(ui_db, actor_id=expert2, recommendation_id=rec_id).coauthor_ids == [expert2]
+    assert recommendations.get_recommendation(ui_db, actor_id=expert2, recommendation_id=rec_id).coauthor_ids == [
+        expert2
+    ]
     # The co-author now edits the text on the draft page, and the new revision is theirs.
     co = open_rec(app_as, "expert2", rec_id)
     assert "recs_edit" in keys(co)
@@ -463,8 +505,9 @@ def test_the_author_adds_a_co_author_who_can_then_edit(app_as, ui_db):
 def test_the_author_removes_a_co_author_who_then_cannot_edit(app_as, ui_db):
     rec_id = fresh(ui_db, "expert3")
     expert2 = user_id(ui_db, "expert2")
-    recommendations.set_coauthors(ui_db, actor_id=user_id(ui_db, "expert3"), recommendation_id=rec_id,
-                                  user_ids=[expert2])
+    recommendations.set_coauthors(
+        ui_db, actor_id=user_id(ui_db, "expert3"), recommendation_id=rec_id, user_ids=[expert2]
+    )
     at = open_rec(app_as, "expert3", rec_id)
     assert at.multiselect(key=f"coauthors_pick_{rec_id}").value == [expert2]
     at.multiselect(key=f"coauthors_pick_{rec_id}").set_value([])
@@ -493,6 +536,7 @@ def test_moderators_choose_co_authors_and_observers_and_other_experts_do_not(app
 
 def _selected_tab(at) -> str:
     """The label of the tab the page selects (``st.tabs(default=...)``), first tab when none is set."""
+
     def walk(node):
         proto = getattr(node, "proto", None)
         if getattr(node, "type", None) == "tab_container" and proto is not None:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import uuid
 
-from recdraft.services import amendments, comments, recommendations, voting
+from recdraft.services import amendments, comments, moderation, recommendations, voting
 from tests.factories import make_recommendation
 from tests.ui.conftest import demo_world, texts, user_id
-from recdraft.services import moderation
 
 DRAFT = "recdraft/ui/pages/draft.py"
 RECS = "recdraft/ui/pages/recommendations.py"
@@ -29,8 +28,10 @@ def _open(app_as, role, page, rec_id, *, lang="en"):
 
 def _fresh(ui_db, author: str) -> int:
     return make_recommendation(
-        demo_world(ui_db), author,
-        content={"en": {"title": f"Fresh recommendation {uuid.uuid4().hex[:6]}", "text": "The first text."}}).id
+        demo_world(ui_db),
+        author,
+        content={"en": {"title": f"Fresh recommendation {uuid.uuid4().hex[:6]}", "text": "The first text."}},
+    ).id
 
 
 def _as_json(rec):
@@ -44,8 +45,9 @@ def _round_4(ui_db):
 
 def test_the_author_saving_unchanged_during_the_round_keeps_the_block_and_it_counts_at_close(app_as, ui_db):
     rnd = _round_4(ui_db).round
-    voting.cast_vote(ui_db, actor_id=user_id(ui_db, "expert3"), round_id=rnd.id, recommendation_id=14,
-                     choice="block", reason=BLOCK)
+    voting.cast_vote(
+        ui_db, actor_id=user_id(ui_db, "expert3"), round_id=rnd.id, recommendation_id=14, choice="block", reason=BLOCK
+    )
     before = recommendations.get_recommendation(ui_db, actor_id=user_id(ui_db, "expert4"), recommendation_id=14)
     at = _open(app_as, "expert4", DRAFT, 14)
     at.button(key="draft_save_14").click().run()  # Edit, then Save without changing anything
@@ -79,8 +81,13 @@ def test_the_conflict_view_names_who_saved_the_other_revision_and_when_in_russia
     at = _open(app_as, "expert2", DRAFT, rec_id, lang="ru")
     theirs = _as_json(start)
     theirs["en"]["text"] = "The moderator's words."
-    newer = recommendations.edit_recommendation(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=rec_id,
-                                                base_revision_id=start.current_revision.id, content=theirs)
+    newer = recommendations.edit_recommendation(
+        ui_db,
+        actor_id=user_id(ui_db, "moderator"),
+        recommendation_id=rec_id,
+        base_revision_id=start.current_revision.id,
+        content=theirs,
+    )
     at.text_area(key=f"draft_edit_{rec_id}_f_en_text").input("My words.")
     at.button(key=f"draft_save_{rec_id}").click().run()
     name = newer.current_revision.author_name
@@ -93,12 +100,16 @@ def test_a_comment_can_be_marked_addressed_only_by_a_revision_saved_after_it(app
     rec_id = _fresh(ui_db, "expert2")
     author = user_id(ui_db, "expert2")
     early = recommendations.get_recommendation(ui_db, actor_id=author, recommendation_id=rec_id)
-    recommendations.edit_recommendation(ui_db, actor_id=author, recommendation_id=rec_id,
-                                        base_revision_id=early.current_revision.id,
-                                        content={"en": {"title": early.current_revision.content["en"].title,
-                                                        "text": "The second text."}})
-    c = comments.post_comment(ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=rec_id,
-                              body="Say who pays for it.")
+    recommendations.edit_recommendation(
+        ui_db,
+        actor_id=author,
+        recommendation_id=rec_id,
+        base_revision_id=early.current_revision.id,
+        content={"en": {"title": early.current_revision.content["en"].title, "text": "The second text."}},
+    )
+    c = comments.post_comment(
+        ui_db, actor_id=user_id(ui_db, "moderator"), recommendation_id=rec_id, body="Say who pays for it."
+    )
     at = _open(app_as, "expert2", RECS, rec_id)
     at.button(key=f"recs_c{c.id}_resolve").click().run()
     # Revisions 1 and 2 were saved before the comment: none is offered; declining still is.
@@ -106,10 +117,15 @@ def test_a_comment_can_be_marked_addressed_only_by_a_revision_saved_after_it(app
     assert len(at.radio(key=f"recs_res_kind_c{c.id}").options) == 1
     assert "No revision was saved after this comment" in texts(at)
     third = recommendations.get_recommendation(ui_db, actor_id=author, recommendation_id=rec_id)
-    recommendations.edit_recommendation(ui_db, actor_id=author, recommendation_id=rec_id,
-                                        base_revision_id=third.current_revision.id,
-                                        content={"en": {"title": third.current_revision.content["en"].title,
-                                                        "text": "The third text: the State pays."}})
+    recommendations.edit_recommendation(
+        ui_db,
+        actor_id=author,
+        recommendation_id=rec_id,
+        base_revision_id=third.current_revision.id,
+        content={
+            "en": {"title": third.current_revision.content["en"].title, "text": "The third text: the State pays."}
+        },
+    )
     at = _open(app_as, "expert2", RECS, rec_id)
     at.button(key=f"recs_c{c.id}_resolve").click().run()
     assert at.selectbox(key=f"recs_res_rev_c{c.id}").options == ["Revision 3"]
@@ -123,11 +139,19 @@ def test_the_proposer_updates_an_outdated_amendment_seeing_what_changed_under_it
     author, proposer = user_id(ui_db, "expert2"), user_id(ui_db, "expert5")
     rec = recommendations.get_recommendation(ui_db, actor_id=author, recommendation_id=rec_id)
     title = rec.current_revision.content["en"].title
-    a = amendments.propose_amendment(ui_db, actor_id=proposer, recommendation_id=rec_id,
-                                     content={"en": {"title": title, "text": "The first text, within a year."}})
-    recommendations.edit_recommendation(ui_db, actor_id=author, recommendation_id=rec_id,
-                                        base_revision_id=rec.current_revision.id,
-                                        content={"en": {"title": title, "text": "The first text, by law."}})
+    a = amendments.propose_amendment(
+        ui_db,
+        actor_id=proposer,
+        recommendation_id=rec_id,
+        content={"en": {"title": title, "text": "The first text, within a year."}},
+    )
+    recommendations.edit_recommendation(
+        ui_db,
+        actor_id=author,
+        recommendation_id=rec_id,
+        base_revision_id=rec.current_revision.id,
+        content={"en": {"title": title, "text": "The first text, by law."}},
+    )
     others = _open(app_as, "expert3", RECS, rec_id)
     assert f"recs_rebase_{a.id}_send" not in [b.key for b in others.button]  # only the proposer updates it
     at = _open(app_as, "expert5", RECS, rec_id)
@@ -146,14 +170,21 @@ def test_the_proposer_updates_an_outdated_amendment_seeing_what_changed_under_it
     assert updated.base_revision_id == current.current_revision.id
     assert f"recs_rebase_{a.id}_send" not in [b.key for b in at.button]  # no longer outdated
     amendments.accept_amendment(ui_db, actor_id=author, amendment_id=a.id)
-    assert recommendations.get_recommendation(ui_db, actor_id=author, recommendation_id=rec_id) \
-        .current_revision.content["en"].text == "The first text, by law, within a year."
+    assert (
+        recommendations.get_recommendation(ui_db, actor_id=author, recommendation_id=rec_id)
+        .current_revision.content["en"]
+        .text
+        == "The first text, by law, within a year."
+    )
 
 
 def test_an_observer_flags_a_comment_in_the_page_and_the_memo_is_not_held_back(app_as, ui_db):
     moderator = user_id(ui_db, "moderator")
-    first = next(c for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "observer"), recommendation_id=9)
-                 if c.status == "published" and c.parent_id is None)
+    first = next(
+        c
+        for c in comments.list_comments(ui_db, actor_id=user_id(ui_db, "observer"), recommendation_id=9)
+        if c.status == "published" and c.parent_id is None
+    )
     blockers = moderation.unmoderated_count(ui_db, actor_id=moderator, roundtable_id=1)
     at = _open(app_as, "observer", RECS, 9)
     at.button(key=f"recs_c{first.id}_flag").click().run()

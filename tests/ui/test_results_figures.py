@@ -22,8 +22,9 @@ def figure_tables(at) -> list[list[list[str]]]:
     for m in at.main.markdown:
         lines = [ln for ln in str(m.value).splitlines() if ln.startswith("|")]
         if len(lines) == 3 and set(lines[1]) <= set("|-: "):
-            out.append([[c.strip().replace("\\", "") for c in ln.strip("|").split(" | ")]
-                        for ln in (lines[0], lines[2])])
+            out.append(
+                [[c.strip().replace("\\", "") for c in ln.strip("|").split(" | ")] for ln in (lines[0], lines[2])]
+            )
     return out
 
 
@@ -65,15 +66,23 @@ def test_the_chart_itself_is_announced_with_its_figures(app_as, ui_db):
     at = open_results(app_as, "expert", round_number=1)
     first = voting.round_results(ui_db, actor_id=user_id(ui_db, "expert"), round_id=1).items[0].overall
     alt = at.get("vega_lite_chart")[0].proto.alt
-    assert alt == (f"Bar chart of the votes: Agree {first.agree}, Disagree {first.disagree}, "
-                   f"Abstained {first.abstain}, Blocked {first.block}.")
+    assert alt == (
+        f"Bar chart of the votes: Agree {first.agree}, Disagree {first.disagree}, "
+        f"Abstained {first.abstain}, Blocked {first.block}."
+    )
 
 
 def _big_closed_round(ui_db, items: int) -> int:
     w = demo_world(ui_db)
-    ids = [make_recommendation(w, "moderator", status="discussion",
-                               content={"en": {"title": f"Article {i + 1} of the draft law",
-                                               "text": f"Provision {i + 1}."}}).id for i in range(items)]
+    ids = [
+        make_recommendation(
+            w,
+            "moderator",
+            status="discussion",
+            content={"en": {"title": f"Article {i + 1} of the draft law", "text": f"Provision {i + 1}."}},
+        ).id
+        for i in range(items)
+    ]
     rnd = make_round(w, ids, name="Whole bill")
     vote(w, rnd, ids[-1], "expert", "agree")
     voting.close_round(ui_db, actor_id=w["moderator"], round_id=rnd.id)
@@ -110,21 +119,22 @@ def test_a_page_of_results_asks_the_service_for_that_page_only(ui_db):
     assert page.items[-1].overall == whole.items[-1].overall
 
 
-
 def test_a_page_of_an_open_rounds_live_figures_equals_the_same_items_of_the_whole_round(ui_db):
     moderator = user_id(ui_db, "moderator")
     ids = []
     for i in range(12):
         rec = recommendations.create_recommendation(
-            ui_db, actor_id=moderator, roundtable_id=1,
-            content={"en": {"title": f"Open item {i + 1}", "text": f"Provision {i + 1}."}})
+            ui_db,
+            actor_id=moderator,
+            roundtable_id=1,
+            content={"en": {"title": f"Open item {i + 1}", "text": f"Provision {i + 1}."}},
+        )
         recommendations.set_status(ui_db, actor_id=moderator, recommendation_id=rec.id, status="discussion")
         ids.append(rec.id)
     rnd = voting.open_round(ui_db, actor_id=moderator, roundtable_id=1, recommendation_ids=ids, name="Live")
     for who, choice in (("expert", "agree"), ("expert2", "disagree")):
         for rid in ids[9:]:
-            voting.cast_vote(ui_db, actor_id=user_id(ui_db, who), round_id=rnd.id, recommendation_id=rid,
-                             choice=choice)
+            voting.cast_vote(ui_db, actor_id=user_id(ui_db, who), round_id=rnd.id, recommendation_id=rid, choice=choice)
     page = voting.round_results(ui_db, actor_id=moderator, round_id=rnd.id, offset=10, limit=10)
     whole = voting.round_results(ui_db, actor_id=moderator, round_id=rnd.id)
     assert [i.overall for i in page.items] == [i.overall for i in whole.items][10:]

@@ -49,8 +49,9 @@ def staff_controls(at: AppTest) -> list[str]:
 
 
 def vote(ui_db, who: str, round_id: int, rec_id: int, choice: str, reason: str | None = None) -> None:
-    voting.cast_vote(ui_db, actor_id=user_id(ui_db, who), round_id=round_id, recommendation_id=rec_id,
-                     choice=choice, reason=reason)
+    voting.cast_vote(
+        ui_db, actor_id=user_id(ui_db, who), round_id=round_id, recommendation_id=rec_id, choice=choice, reason=reason
+    )
 
 
 # ----------------------------------------------------------------------------- what everyone sees
@@ -104,7 +105,11 @@ def test_a_delphi_round_shows_histograms_medians_and_no_names(app_as):
     assert ":orange-badge[No consensus]" in page and ":green-badge[Adopted]" in page
     assert "median 6" in page and "median 8" in page
     assert "Rating 3" not in page and "rating 3" in page  # the dissent shows the rating...
-    dissent = [m.value for m in at.main.markdown if m.value.startswith("**") and ("Anonymous" in m.value or "Aebischer" in m.value)]
+    dissent = [
+        m.value
+        for m in at.main.markdown
+        if m.value.startswith("**") and ("Anonymous" in m.value or "Aebischer" in m.value)
+    ]
     assert len(dissent) == 2 and all("**Anonymous**" in d for d in dissent)  # never a name when anonymous
 
 
@@ -277,7 +282,9 @@ def test_after_confirming_the_round_is_closed_with_the_override_typed_before(app
     assert any("Round 4 is closed" in s.value for s in at.success)
     result = voting.round_results(ui_db, actor_id=user_id(ui_db, "expert"), round_id=4)
     item = next(i for i in result.items if i.recommendation_id == 14)
-    assert result.round.status == "closed" and item.block_override_reason == "The budget was confirmed at the roundtable."
+    assert (
+        result.round.status == "closed" and item.block_override_reason == "The budget was confirmed at the roundtable."
+    )
 
 
 def test_a_round_says_how_many_may_vote_in_it(app_as):
@@ -286,9 +293,20 @@ def test_a_round_says_how_many_may_vote_in_it(app_as):
 
 
 def test_the_open_round_form_starts_from_the_roundtables_voting_defaults(app_as, ui_db):
-    roundtables.update_settings(ui_db, actor_id=SYSTEM, roundtable_id=1, settings={"voting_defaults": {
-        "quorum": "3/5", "threshold": "3/4", "delphi_agreement_share": "4/5", "delphi_max_iqr": "1.5",
-        "blocks_prevent_adoption": False}})
+    roundtables.update_settings(
+        ui_db,
+        actor_id=SYSTEM,
+        roundtable_id=1,
+        settings={
+            "voting_defaults": {
+                "quorum": "3/5",
+                "threshold": "3/4",
+                "delphi_agreement_share": "4/5",
+                "delphi_max_iqr": "1.5",
+                "blocks_prevent_adoption": False,
+            }
+        },
+    )
     voting.close_round(ui_db, actor_id=user_id(ui_db, "moderator"), round_id=3)  # no. 7 back to discussion
     at = open_results(app_as, "moderator")
     assert "voting defaults" in plain(at)

@@ -16,16 +16,21 @@ from tests.ui.conftest import TOKEN_KEY, page_alone, page_files, user_id
 PAGE = "recdraft/ui/pages/roundtables.py"
 ROUNDTABLE_KEY = "recdraft_roundtable"
 
-TITLES = {"kk": "Қызыл Жарты Ай туралы заң: екінші дөңгелек үстел",
-          "ru": "Закон о Красном Полумесяце: второй круглый стол",
-          "en": "The Red Crescent law: second roundtable"}
-TOPICS = [{"kk": "Құқықтық мәртебе", "ru": "Правовой статус", "en": "Legal status"},
-          {"key": "emblem", "kk": "Эмблема", "ru": "Эмблема", "en": "The emblem"}]
+TITLES = {
+    "kk": "Қызыл Жарты Ай туралы заң: екінші дөңгелек үстел",
+    "ru": "Закон о Красном Полумесяце: второй круглый стол",
+    "en": "The Red Crescent law: second roundtable",
+}
+TOPICS = [
+    {"kk": "Құқықтық мәртебе", "ru": "Правовой статус", "en": "Legal status"},
+    {"key": "emblem", "kk": "Эмблема", "ru": "Эмблема", "en": "The emblem"},
+]
 
 
 def _roundtable_titled(db, title_en: str):
-    return next((rt for rt in roundtables.list_roundtables(db, actor_id=SYSTEM) if rt.title.get("en") == title_en),
-                None)
+    return next(
+        (rt for rt in roundtables.list_roundtables(db, actor_id=SYSTEM) if rt.title.get("en") == title_en), None
+    )
 
 
 def _listed(at):
@@ -129,8 +134,9 @@ def test_the_message_of_a_bad_field_is_translated(app_as, ui_db):
 
 
 def test_an_organiser_without_a_roundtable_lands_on_the_page_and_creates_the_first_one(app_as, ui_db):
-    organiser = accounts.create_user(ui_db, actor_id=SYSTEM, username="new.organiser", display_name="New Organiser",
-                                     password="a good password")
+    organiser = accounts.create_user(
+        ui_db, actor_id=SYSTEM, username="new.organiser", display_name="New Organiser", password="a good password"
+    )
     accounts.set_organiser(ui_db, actor_id=SYSTEM, user_id=organiser.id, organiser=True)
     at = app_as(None, run=False)
     at.session_state[TOKEN_KEY] = accounts.sign_in(ui_db, username="new.organiser", password="a good password").token
@@ -149,8 +155,9 @@ def test_an_organiser_without_a_roundtable_lands_on_the_page_and_creates_the_fir
 
 
 def test_someone_in_no_roundtable_is_told_how_to_get_in_and_cannot_create_one(app_as, ui_db):
-    accounts.create_user(ui_db, actor_id=SYSTEM, username="nobody.yet", display_name="Nobody Yet",
-                         password="a good password")
+    accounts.create_user(
+        ui_db, actor_id=SYSTEM, username="nobody.yet", display_name="Nobody Yet", password="a good password"
+    )
     at = app_as(None, run=False)
     at.session_state[TOKEN_KEY] = accounts.sign_in(ui_db, username="nobody.yet", password="a good password").token
     at.run()
@@ -160,8 +167,14 @@ def test_someone_in_no_roundtable_is_told_how_to_get_in_and_cannot_create_one(ap
 
 
 def _second_roundtable(ui_db):
-    return roundtables.create_roundtable(ui_db, actor_id=SYSTEM, title={"en": "Spring session"},
-                                         held_on=dt.date(2026, 4, 1), languages=["en", "ru"], phase="drafting")
+    return roundtables.create_roundtable(
+        ui_db,
+        actor_id=SYSTEM,
+        title={"en": "Spring session"},
+        held_on=dt.date(2026, 4, 1),
+        languages=["en", "ru"],
+        phase="drafting",
+    )
 
 
 def test_starting_the_next_roundtable_from_this_one_copies_settings_and_participants(app_as, ui_db):
@@ -181,8 +194,9 @@ def test_starting_the_next_roundtable_from_this_one_copies_settings_and_particip
     assert members.get("expert1") == "expert" and members.get("moderator") == "moderator"
     from recdraft.services import recommendations
 
-    copied = recommendations.list_recommendations(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=copy.id,
-                                                  page_size=100)
+    copied = recommendations.list_recommendations(
+        ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=copy.id, page_size=100
+    )
     assert copied.total > 0 and {r.status for r in copied.items} == {"draft"}
     assert at.session_state[ROUNDTABLE_KEY] == copy.id
     assert "Second reading" in at.success[0].value
@@ -232,15 +246,17 @@ def test_the_page_run_directly_refuses_them_and_the_service_refuses_anyway(ui_en
     assert [w.value for w in at.warning] == ["Your role does not give access to this page."]
     assert not at.text_input
     with pytest.raises(PermissionDenied):
-        roundtables.create_roundtable(ui_db, actor_id=user_id(ui_db, role), title={"en": "Mine"},
-                                      held_on=dt.date(2026, 1, 1))
+        roundtables.create_roundtable(
+            ui_db, actor_id=user_id(ui_db, role), title={"en": "Mine"}, held_on=dt.date(2026, 1, 1)
+        )
     with pytest.raises(PermissionDenied):
         roundtables.set_phase(ui_db, actor_id=user_id(ui_db, role), roundtable_id=1, phase="archived")
 
 
 def test_a_roundtable_admin_who_is_not_an_organiser_archives_but_does_not_create(app_as, ui_db):
-    uid = accounts.create_user(ui_db, actor_id=SYSTEM, username="rt.admin", display_name="Roundtable Admin",
-                               password="a good password").id
+    uid = accounts.create_user(
+        ui_db, actor_id=SYSTEM, username="rt.admin", display_name="Roundtable Admin", password="a good password"
+    ).id
     roundtables.set_membership(ui_db, actor_id=SYSTEM, roundtable_id=1, user_id=uid, role="admin")
     at = app_as(None, run=False)
     at.session_state[TOKEN_KEY] = accounts.sign_in(ui_db, username="rt.admin", password="a good password").token
@@ -248,7 +264,6 @@ def test_a_roundtable_admin_who_is_not_an_organiser_archives_but_does_not_create
     at.switch_page(PAGE).run()
     assert not at.exception
     assert [t.label for t in at.tabs] == ["My roundtables", "Archive"]
-
 
 
 def test_the_page_speaks_kazakh(app_as):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from starlette.requests import Request
 
@@ -115,13 +114,19 @@ def test_deactivation_takes_effect_on_the_next_click(app_as, ui_db):
 def test_an_invitation_link_lets_a_new_expert_choose_a_name_and_password(app_as, ui_db):
     admin = user_id(ui_db, "admin")
     rt_id = 1
-    invite = accounts.create_invitation(ui_db, actor_id=admin, roundtable_id=rt_id, role="expert",
-                                        display_name="Aigerim Nurlanovna", organisation="KazNU")
+    invite = accounts.create_invitation(
+        ui_db,
+        actor_id=admin,
+        roundtable_id=rt_id,
+        role="expert",
+        display_name="Aigerim Nurlanovna",
+        organisation="KazNU",
+    )
     at = app_as(None, run=False)
     at.query_params["invite"] = invite.token
     at.run()
     assert not at.exception
-    assert "Aigerim Nurlanovna" == at.text_input(key="invite_name").value
+    assert at.text_input(key="invite_name").value == "Aigerim Nurlanovna"
     at.text_input(key="invite_username").input("aigerim")
     at.text_input(key="invite_password").input("a long password")
     at.text_input(key="invite_password_again").input("a different one")
@@ -138,17 +143,34 @@ def test_an_invitation_link_lets_a_new_expert_choose_a_name_and_password(app_as,
     again.query_params["invite"] = invite.token
     again.run()
     assert [e.value for e in again.error] == [
-        "This invitation link is not valid any more. Ask the organisers for a new one."]
+        "This invitation link is not valid any more. Ask the organisers for a new one."
+    ]
 
 
 # --- the claim code and the cookie routes ---------------------------------------------------------------
 
-def _request(path: str, query: str = "", headers: dict[str, str] | None = None, scheme: str = "http",
-             client: tuple[str, int] = ("198.51.100.7", 50000)) -> Request:
+
+def _request(
+    path: str,
+    query: str = "",
+    headers: dict[str, str] | None = None,
+    scheme: str = "http",
+    client: tuple[str, int] = ("198.51.100.7", 50000),
+) -> Request:
     raw = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    return Request({"type": "http", "method": "GET", "path": path, "query_string": query.encode(),
-                    "headers": raw, "scheme": scheme, "server": ("testserver", 80), "root_path": "",
-                    "client": client})
+    return Request(
+        {
+            "type": "http",
+            "method": "GET",
+            "path": path,
+            "query_string": query.encode(),
+            "headers": raw,
+            "scheme": scheme,
+            "server": ("testserver", 80),
+            "root_path": "",
+            "client": client,
+        }
+    )
 
 
 def _set_cookie(response) -> str:
@@ -169,13 +191,22 @@ def _cookies(**values: str) -> str:
 
 def test_the_claim_route_sets_an_httponly_strict_cookie_once_in_the_browser_that_asked(ui_env, ui_db):
     token, code = _claim(ui_db)
-    response = run_coroutine(asgi.claim(_request("/auth/claim", f"code={code}", {
-        "Sec-Fetch-Site": "same-origin", "Cookie": _cookies(recdraft_browser=BROWSER)})))
+    response = run_coroutine(
+        asgi.claim(
+            _request(
+                "/auth/claim",
+                f"code={code}",
+                {"Sec-Fetch-Site": "same-origin", "Cookie": _cookies(recdraft_browser=BROWSER)},
+            )
+        )
+    )
     cookie = _set_cookie(response)
     assert response.status_code == 200
     assert f"recdraft_session={token}" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert "Path=/" in cookie and "Secure" not in cookie
-    again = run_coroutine(asgi.claim(_request("/auth/claim", f"code={code}", {"Cookie": _cookies(recdraft_browser=BROWSER)})))
+    again = run_coroutine(
+        asgi.claim(_request("/auth/claim", f"code={code}", {"Cookie": _cookies(recdraft_browser=BROWSER)}))
+    )
     assert again.status_code == 410 and _set_cookie(again) == ""
     assert token.encode() not in response.body
 
@@ -214,8 +245,18 @@ def test_other_sites_cannot_use_the_auth_routes(ui_env, ui_db):
 def test_a_bare_logout_link_signs_nobody_out(ui_env, ui_db):
     token = token_for(ui_db, "expert2")
     for query in ("", "code=made-up"):
-        response = run_coroutine(asgi.logout(_request("/auth/logout", query, {
-            "Sec-Fetch-Site": "same-origin", "Cookie": _cookies(recdraft_session=token, recdraft_browser=BROWSER)})))
+        response = run_coroutine(
+            asgi.logout(
+                _request(
+                    "/auth/logout",
+                    query,
+                    {
+                        "Sec-Fetch-Site": "same-origin",
+                        "Cookie": _cookies(recdraft_session=token, recdraft_browser=BROWSER),
+                    },
+                )
+            )
+        )
         assert response.status_code == 410 and _set_cookie(response) == ""
     assert accounts.authenticate(ui_db, token=token).username == "expert2"
 
@@ -223,11 +264,23 @@ def test_a_bare_logout_link_signs_nobody_out(ui_env, ui_db):
 def test_the_logout_route_with_this_browsers_code_ends_the_session_and_deletes_the_cookie(ui_env, ui_db):
     token = token_for(ui_db, "expert2")
     code = accounts.issue_claim(ui_db, browser=BROWSER, purpose="sign_out")
-    elsewhere = run_coroutine(asgi.logout(_request("/auth/logout", f"code={code}", {
-        "Cookie": _cookies(recdraft_session=token, recdraft_browser="another-browser")})))
+    elsewhere = run_coroutine(
+        asgi.logout(
+            _request(
+                "/auth/logout",
+                f"code={code}",
+                {"Cookie": _cookies(recdraft_session=token, recdraft_browser="another-browser")},
+            )
+        )
+    )
     assert elsewhere.status_code == 410
-    response = run_coroutine(asgi.logout(_request("/auth/logout", f"code={code}", {
-        "Cookie": _cookies(recdraft_session=token, recdraft_browser=BROWSER)})))
+    response = run_coroutine(
+        asgi.logout(
+            _request(
+                "/auth/logout", f"code={code}", {"Cookie": _cookies(recdraft_session=token, recdraft_browser=BROWSER)}
+            )
+        )
+    )
     assert response.status_code == 200
     assert 'recdraft_session=""' in _set_cookie(response) and "Max-Age=0" in _set_cookie(response)
     with pytest.raises(NotSignedIn):
@@ -252,6 +305,7 @@ def test_streamlit_run_finds_the_app_with_the_auth_routes():
 
 
 # --- single sign-on ------------------------------------------------------------------------------------
+
 
 def test_single_sign_on_opens_a_session_for_the_account_with_that_email(ui_db):
     signed = sso.sign_in_sso(ui_db, email="  J.Aebischer@Example.org ")
@@ -295,9 +349,15 @@ def test_consenting_to_be_named(app_as, ui_db):
     from recdraft.services import roundtables
 
     at = app_as("expert6", ACCOUNT)
-    before = next(m for m in roundtables.list_members(ui_db, actor_id=user_id(ui_db, "expert6"), roundtable_id=1)
-                  if m.username == "expert6").consent_named
+    before = next(
+        m
+        for m in roundtables.list_members(ui_db, actor_id=user_id(ui_db, "expert6"), roundtable_id=1)
+        if m.username == "expert6"
+    ).consent_named
     at.toggle(key="account_consent").set_value(not before).run()
-    after = next(m for m in roundtables.list_members(ui_db, actor_id=user_id(ui_db, "expert6"), roundtable_id=1)
-                 if m.username == "expert6").consent_named
+    after = next(
+        m
+        for m in roundtables.list_members(ui_db, actor_id=user_id(ui_db, "expert6"), roundtable_id=1)
+        if m.username == "expert6"
+    ).consent_named
     assert after is (not before)

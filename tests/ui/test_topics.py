@@ -6,9 +6,10 @@ from recdraft.services import recommendations, roundtables
 from recdraft.services._base import SYSTEM
 from tests.ui.conftest import user_id
 
-TOPICS = [{"key": "emblem", "labels": {"en": "The emblem", "ru": "Эмблема", "kk": "Эмблема (белгі)"}},
-          {"key": "auxiliary-role", "labels": {"en": "Auxiliary role", "ru": "Вспомогательная роль",
-                                               "kk": "Көмекші рөл"}}]
+TOPICS = [
+    {"key": "emblem", "labels": {"en": "The emblem", "ru": "Эмблема", "kk": "Эмблема (белгі)"}},
+    {"key": "auxiliary-role", "labels": {"en": "Auxiliary role", "ru": "Вспомогательная роль", "kk": "Көмекші рөл"}},
+]
 
 
 def _define_topics(ui_db) -> None:
@@ -25,8 +26,9 @@ def test_the_draft_page_offers_the_roundtables_topics_by_their_label_and_stores_
     box.set_value("emblem")
     at.button(key="draft_create").click().run()
     assert not at.exception
-    page = recommendations.list_recommendations(ui_db, actor_id=user_id(ui_db, "expert1"), roundtable_id=1,
-                                                search="Защитить эмблему")
+    page = recommendations.list_recommendations(
+        ui_db, actor_id=user_id(ui_db, "expert1"), roundtable_id=1, search="Защитить эмблему"
+    )
     assert [r.topic for r in page.items] == ["emblem"]
 
 

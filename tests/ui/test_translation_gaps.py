@@ -15,8 +15,10 @@ def _uploaders(at) -> list:
     return [e for e in at.get("file_uploader")]
 
 
-@pytest.mark.parametrize(("lang", "words"), [("kk", "«Жүктеу» батырмасымен таңдаңыз: JSON, 200 МБ-қа дейін"),
-                                             ("ru", "кнопкой «Загрузить»: JSON, до 200 МБ")])
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("kk", "«Жүктеу» батырмасымен таңдаңыз: JSON, 200 МБ-қа дейін"), ("ru", "кнопкой «Загрузить»: JSON, до 200 МБ")],
+)
 def test_the_backup_file_box_says_what_it_takes_in_the_interface_language(app_as, lang, words):
     at = app_as("admin", ADMIN_PAGE, lang=lang)
     [box] = _uploaders(at)

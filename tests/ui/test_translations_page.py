@@ -31,8 +31,10 @@ def test_a_moderator_sees_what_needs_translating_in_kazakh_and_translates_it_bes
     at.button(key=f"tr_open_{item.recommendation_id}_kk").click().run()
     key = f"tr_{item.recommendation_id}_kk"
     at.text_input(key=f"{key}_title").set_value("Қарулы қақтығыс кезінде қол жеткізу")
-    at.text_area(key=f"{key}_text").set_value("Заң Қоғамның төтенше жағдайлар мен қарулы қақтығыс кезінде "
-                                              "зардап шеккендерге қол жеткізуін қамтамасыз етуге тиіс.")
+    at.text_area(key=f"{key}_text").set_value(
+        "Заң Қоғамның төтенше жағдайлар мен қарулы қақтығыс кезінде "
+        "зардап шеккендерге қол жеткізуін қамтамасыз етуге тиіс."
+    )
     button = next(b for b in at.button if getattr(b, "form_id", "") == f"{key}_form")
     button.click().run()
     assert not at.exception, [e.value for e in at.exception]

@@ -54,8 +54,10 @@ def test_an_expert_sees_every_open_round_with_its_recommendations_and_what_is_wa
     at = open_vote(app_as, "expert2")
     page = plain(at)
     assert at.title[0].value == "Vote"
-    assert [h.value.replace("\\", "") for h in at.subheader] == ["Round 3 (Delphi, carried forward)",
-                                                                  "Round 4 (simple vote)"]
+    assert [h.value.replace("\\", "") for h in at.subheader] == [
+        "Round 3 (Delphi, carried forward)",
+        "Round 4 (simple vote)",
+    ]
     assert "7. Grant targeted tax and customs facilities" in page
     assert "8. Secure access to people in need" in page and "14. " in page
     # expert2 rated 7 in round 3 already; 8 and 14 are waiting.
@@ -88,8 +90,9 @@ def test_moderators_who_do_not_vote_are_sent_to_the_results_page(ui_env, ui_db):
 
 
 def test_moderators_vote_when_the_roundtable_lets_them(app_as, ui_db):
-    roundtables.update_settings(ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1,
-                                settings={"moderators_vote": True})
+    roundtables.update_settings(
+        ui_db, actor_id=user_id(ui_db, "admin"), roundtable_id=1, settings={"moderators_vote": True}
+    )
     at = app_as("moderator")
     assert PAGE in page_files(at)
     at.switch_page(PAGE).run()
@@ -104,7 +107,8 @@ def test_agreeing_records_the_vote_and_says_so(app_as, ui_db):
     at.segmented_control(key=f"vote_choice_{SIMPLE_ROUND}_14").set_value("agree").run()
     # An agree vote may carry a reason (it is the dissent if the text is rejected); here it is left empty.
     assert [t.label for t in at.text_area if str(t.key).startswith(f"vote_reason_{SIMPLE_ROUND}_14")] == [
-        "Your reason (optional)"]
+        "Your reason (optional)"
+    ]
     at.button(key=f"vote_submit_{SIMPLE_ROUND}_14").click().run()
     assert not at.exception
     assert any("recommendation 14 was recorded" in s.value for s in at.success)
@@ -148,8 +152,9 @@ def test_submitting_the_same_vote_twice_records_it_once(app_as, ui_db):
     at.segmented_control(key=f"vote_choice_{SIMPLE_ROUND}_14").set_value("abstain").run()
     at.button(key=f"vote_submit_{SIMPLE_ROUND}_14").click().run()
     at.button(key=f"vote_submit_{SIMPLE_ROUND}_14").click().run()
-    history = voting.my_vote_history(ui_db, actor_id=user_id(ui_db, "expert6"), round_id=SIMPLE_ROUND,
-                                     recommendation_id=14)
+    history = voting.my_vote_history(
+        ui_db, actor_id=user_id(ui_db, "expert6"), round_id=SIMPLE_ROUND, recommendation_id=14
+    )
     assert [h.action for h in history] == ["cast"]
 
 
@@ -177,8 +182,9 @@ def test_my_votes_on_an_item_are_listed_with_the_reasons_i_gave(app_as, ui_db):
 def test_vote_histories_are_the_persons_own(ui_db):
     mine = voting.my_vote_histories(ui_db, actor_id=user_id(ui_db, "expert"), roundtable_id=1)
     for (round_id, rec_id), entries in mine.items():
-        assert entries == voting.my_vote_history(ui_db, actor_id=user_id(ui_db, "expert"), round_id=round_id,
-                                                 recommendation_id=rec_id)
+        assert entries == voting.my_vote_history(
+            ui_db, actor_id=user_id(ui_db, "expert"), round_id=round_id, recommendation_id=rec_id
+        )
 
 
 # ----------------------------------------------------------------------------- Delphi
@@ -222,8 +228,9 @@ def test_a_vote_on_an_earlier_text_is_flagged_and_can_be_confirmed(app_as, ui_db
     rec = recommendations.get_recommendation(ui_db, actor_id=moderator, recommendation_id=8)
     content = {code: c.model_dump() for code, c in rec.current_revision.content.items()}
     content["en"]["text"] += " Access must never be made conditional on payment."
-    recommendations.edit_recommendation(ui_db, actor_id=moderator, recommendation_id=8,
-                                        base_revision_id=rec.current_revision.id, content=content)
+    recommendations.edit_recommendation(
+        ui_db, actor_id=moderator, recommendation_id=8, base_revision_id=rec.current_revision.id, content=content
+    )
     at = open_vote(app_as, "expert")
     assert any("The text changed after you voted" in w.value for w in at.warning)
     assert "Text changed" in plain(at)
@@ -258,14 +265,35 @@ def test_the_ballot_speaks_kazakh_and_russian(app_as):
     page = plain(ru)
     assert ru.title[0].value == "Голосование"
     assert "Простое голосование" in page and "Ваш голос: Согласен (" in page
-    assert any(month in page for month in ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-                                           "сентября", "октября", "ноября", "декабря"))
+    assert any(
+        month in page
+        for month in (
+            "января",
+            "февраля",
+            "марта",
+            "апреля",
+            "мая",
+            "июня",
+            "июля",
+            "августа",
+            "сентября",
+            "октября",
+            "ноября",
+            "декабря",
+        )
+    )
 
 
 def test_a_reason_with_markup_is_stored_and_shown_as_typed(app_as, ui_db):
     reason = "<img src=x onerror=alert(1)> **not bold** :red[no colour]"
-    voting.cast_vote(ui_db, actor_id=user_id(ui_db, "expert2"), round_id=SIMPLE_ROUND, recommendation_id=8,
-                     choice="disagree", reason=reason)
+    voting.cast_vote(
+        ui_db,
+        actor_id=user_id(ui_db, "expert2"),
+        round_id=SIMPLE_ROUND,
+        recommendation_id=8,
+        choice="disagree",
+        reason=reason,
+    )
     at = open_vote(app_as, "expert2")
     assert at.text_area(key=f"vote_reason_{SIMPLE_ROUND}_8_disagree").value == reason
     # Shown in my vote history, escaped: Markdown prints it as typed, no tag, no bold, no colour.

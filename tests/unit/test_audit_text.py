@@ -76,9 +76,17 @@ def test_every_action_has_a_label_in_every_language(action):
     assert entry and all((entry.get(lang) or "").strip() for lang in LANGS), action
     for lang in LANGS:
         details = {key: _sample(key) for key in sorted(DETAIL_KEYS)}
-        event = AuditEventView(id=1, at=datetime(2026, 5, 1, tzinfo=UTC), actor_id=2, actor_name="Aigerim",
-                               roundtable_id=1, action=action, object_type="recommendation", object_id=12,
-                               details=details)
+        event = AuditEventView(
+            id=1,
+            at=datetime(2026, 5, 1, tzinfo=UTC),
+            actor_id=2,
+            actor_name="Aigerim",
+            roundtable_id=1,
+            action=action,
+            object_type="recommendation",
+            object_id=12,
+            details=details,
+        )
         text = audit_text(event, lang)
         _clean(text)
         assert text.startswith(audit_action_text(action, lang))
@@ -86,8 +94,16 @@ def test_every_action_has_a_label_in_every_language(action):
 
 
 def _sample(key: str):
-    return {"from": "drafting", "to": "voting", "numbers": {"5": [3, 4]}, "final": True, "fields": ["title", "text"],
-            "rows": {"users": 3}, "sha256": "ab" * 32, "sent_at": None}.get(key, 7)
+    return {
+        "from": "drafting",
+        "to": "voting",
+        "numbers": {"5": [3, 4]},
+        "final": True,
+        "fields": ["title", "text"],
+        "rows": {"users": 3},
+        "sha256": "ab" * 32,
+        "sent_at": None,
+    }.get(key, 7)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -95,24 +111,47 @@ def test_every_detail_key_and_object_has_a_label(lang):
     missing = sorted(key for key in DETAIL_KEYS if not (catalog().get(f"audit.detail.{key}") or {}).get(lang))
     assert missing == []
     for kind in OBJECT_TYPES:
-        event = AuditEventView(id=1, at=datetime(2026, 5, 1, tzinfo=UTC), actor_id=None, actor_name=None,
-                               roundtable_id=1, action="x", object_type=kind, object_id=3, details={})
+        event = AuditEventView(
+            id=1,
+            at=datetime(2026, 5, 1, tzinfo=UTC),
+            actor_id=None,
+            actor_name=None,
+            roundtable_id=1,
+            action="x",
+            object_type=kind,
+            object_id=3,
+            details={},
+        )
         _clean(audit_object_text(event, lang))
         assert f"audit.object.{kind}" in catalog()
 
 
 def test_values_are_named_in_the_language_and_stored_messages_are_rendered():
-    phase = AuditEventView(id=1, at=datetime(2026, 5, 1, tzinfo=UTC), actor_id=2, actor_name="A", roundtable_id=1,
-                           action="roundtable.phase", object_type="roundtable", object_id=1,
-                           details={"from": "drafting", "to": "voting"})
+    phase = AuditEventView(
+        id=1,
+        at=datetime(2026, 5, 1, tzinfo=UTC),
+        actor_id=2,
+        actor_name="A",
+        roundtable_id=1,
+        action="roundtable.phase",
+        object_type="roundtable",
+        object_id=1,
+        details={"from": "drafting", "to": "voting"},
+    )
     assert audit_text(phase, "en") == "Phase changed: Before: Drafting; After: Voting"
     ru = catalog()
-    assert audit_text(phase, "ru") == f"Этап изменён: Было: {ru['phase.drafting']['ru']}; Стало: {ru['phase.voting']['ru']}"
+    assert (
+        audit_text(phase, "ru")
+        == f"Этап изменён: Было: {ru['phase.drafting']['ru']}; Стало: {ru['phase.voting']['ru']}"
+    )
     assert "voting" not in audit_text(phase, "ru") and "voting" not in audit_text(phase, "kk")
-    role = phase.model_copy(update={"action": "membership.set", "details": {"user_id": 4, "from": None, "to": "expert"}})
+    role = phase.model_copy(
+        update={"action": "membership.set", "details": {"user_id": 4, "from": None, "to": "expert"}}
+    )
     assert "—" in audit_text(role, "en") and catalog()["role.expert"]["kk"] in audit_text(role, "kk")
-    note = phase.model_copy(update={"action": "recommendation.restore",
-                                    "details": {"note": Msg("svc.not_participant").to_json()}})
+    note = phase.model_copy(
+        update={"action": "recommendation.restore", "details": {"note": Msg("svc.not_participant").to_json()}}
+    )
     for lang in LANGS:
         text = audit_text(note, lang)
         _clean(text)
@@ -120,9 +159,17 @@ def test_values_are_named_in_the_language_and_stored_messages_are_rendered():
 
 
 def test_the_command_line_is_named_in_the_language():
-    event = AuditEventView(id=1, at=datetime(2026, 5, 1, tzinfo=UTC), actor_id=None, actor_name=None, roundtable_id=None,
-                           action="backup.restore", object_type="database", object_id=None,
-                           details={"replaced": True, "by": "cli", "rows": 12})
+    event = AuditEventView(
+        id=1,
+        at=datetime(2026, 5, 1, tzinfo=UTC),
+        actor_id=None,
+        actor_name=None,
+        roundtable_id=None,
+        action="backup.restore",
+        object_type="database",
+        object_id=None,
+        details={"replaced": True, "by": "cli", "rows": 12},
+    )
     assert audit_text(event, "en") == "Backup restored: Replaced the data: yes; By: the command line; Rows: 12"
     assert "командная строка" in audit_text(event, "ru") and "пәрмен жолы" in audit_text(event, "kk")
     assert audit_object_text(event, "ru") == "база данных"

@@ -25,8 +25,9 @@ def _run(*command: str) -> subprocess.CompletedProcess[str]:
 
 def _passes(done: subprocess.CompletedProcess[str], what: str) -> None:
     if done.returncode != 0:
-        pytest.fail(f"{what} failed (scripts/quality-fix.sh fixes what it can):\n{done.stdout}{done.stderr}",
-                    pytrace=False)
+        pytest.fail(
+            f"{what} failed (scripts/quality-fix.sh fixes what it can):\n{done.stdout}{done.stderr}", pytrace=False
+        )
 
 
 def test_ruff_finds_nothing():

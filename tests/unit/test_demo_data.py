@@ -146,27 +146,47 @@ def _broken(change) -> dict[str, Any]:
 
 
 BROKEN = {  # what is broken: (the change, what the refusal says)
-    "unknown revision author": (lambda d: d["recommendations"][0]["revisions"][0].update(author="nobody"),
-                                "unknown author nobody"),
-    "revision that changes nothing": (lambda d: d["recommendations"][0]["revisions"][0].update(changes={}),
-                                      "a revision changes nothing"),
+    "unknown revision author": (
+        lambda d: d["recommendations"][0]["revisions"][0].update(author="nobody"),
+        "unknown author nobody",
+    ),
+    "revision that changes nothing": (
+        lambda d: d["recommendations"][0]["revisions"][0].update(changes={}),
+        "a revision changes nothing",
+    ),
     "unknown topic": (lambda d: d["recommendations"][0].update(topic="no-such-topic"), "unknown topic"),
-    "topic label missing Kazakh": (lambda d: d["roundtable"]["topics"][0]["labels"].pop("kk"),
-                                   "topic recognition lacks a language"),
-    "organisation without names": (lambda d: d["people"][0].update(organisation="Some Other Body"),
-                                   "an organisation has no kk/ru/en names"),
-    "reply to no comment": (lambda d: next(c for c in d["comments"] if "reply_to" in c).update(reply_to="nope"),
-                            "replies to no earlier comment"),
-    "quote not in the text": (lambda d: next(c for c in d["comments"] if c.get("quote")).update(quote="not there"),
-                              "the quote is not in the final text"),
-    "hidden without a reason": (lambda d: next(c for c in d["comments"] if c["state"] == "hidden").pop(
-        "moderation_reason"), "moderation reason"),
-    "unknown field": (lambda d: d["recommendations"][0]["content"]["en"].update(summary="x"),
-                      "'summary' is not one of"),
-    "voter who is not an expert": (lambda d: d["rounds"]["carried_forward"]["ratings"].update(observer=5),
-                                   "voters who are not experts"),
-    "pending comment on an adopted text": (lambda d: d["comments"][0].update(state="pending", resolution=None),
-                                           "unfinished business on"),
+    "topic label missing Kazakh": (
+        lambda d: d["roundtable"]["topics"][0]["labels"].pop("kk"),
+        "topic recognition lacks a language",
+    ),
+    "organisation without names": (
+        lambda d: d["people"][0].update(organisation="Some Other Body"),
+        "an organisation has no kk/ru/en names",
+    ),
+    "reply to no comment": (
+        lambda d: next(c for c in d["comments"] if "reply_to" in c).update(reply_to="nope"),
+        "replies to no earlier comment",
+    ),
+    "quote not in the text": (
+        lambda d: next(c for c in d["comments"] if c.get("quote")).update(quote="not there"),
+        "the quote is not in the final text",
+    ),
+    "hidden without a reason": (
+        lambda d: next(c for c in d["comments"] if c["state"] == "hidden").pop("moderation_reason"),
+        "moderation reason",
+    ),
+    "unknown field": (
+        lambda d: d["recommendations"][0]["content"]["en"].update(summary="x"),
+        "'summary' is not one of",
+    ),
+    "voter who is not an expert": (
+        lambda d: d["rounds"]["carried_forward"]["ratings"].update(observer=5),
+        "voters who are not experts",
+    ),
+    "pending comment on an adopted text": (
+        lambda d: d["comments"][0].update(state="pending", resolution=None),
+        "unfinished business on",
+    ),
 }
 
 

@@ -37,10 +37,16 @@ def test_every_status_has_defined_paths():
     assert set(REC_TRANSITIONS) == set(RecStatus)
 
 
-@pytest.mark.parametrize("current,action,target", [
-    ("pending", "approve", "published"), ("pending", "reject", "rejected"), ("published", "hide", "hidden"),
-    ("hidden", "restore", "published"), ("rejected", "restore", "published"),
-])
+@pytest.mark.parametrize(
+    "current,action,target",
+    [
+        ("pending", "approve", "published"),
+        ("pending", "reject", "rejected"),
+        ("published", "hide", "hidden"),
+        ("hidden", "restore", "published"),
+        ("rejected", "restore", "published"),
+    ],
+)
 def test_moderation_paths(current, action, target):
     assert moderation_target(CommentStatus(current), ModerationAction(action)) == CommentStatus(target)
 
@@ -60,8 +66,11 @@ def test_observers_never_contribute_and_experts_edit_only_their_own():
 
 def test_word_diff_marks_whole_words():
     segments = word_diff("The Society is auxiliary.", "The National Society is auxiliary.")
-    assert [(s.op, s.text) for s in segments] == [("equal", "The "), ("insert", "National "),
-                                                   ("equal", "Society is auxiliary.")]
+    assert [(s.op, s.text) for s in segments] == [
+        ("equal", "The "),
+        ("insert", "National "),
+        ("equal", "Society is auxiliary."),
+    ]
 
 
 def test_word_diff_works_on_cyrillic_words():
@@ -87,10 +96,15 @@ def test_punctuation_does_not_make_a_whole_word_look_changed():
     assert ("equal", "The law") in ops
     assert all("law" not in text for op, text in ops if op != "equal")
     assert ("delete", ".") in ops and ("insert", "!") in ops
-    assert old_text(segments) == "The law applies to all." and new_text(segments) == "The law, as amended, applies to all!"
+    assert (
+        old_text(segments) == "The law applies to all." and new_text(segments) == "The law, as amended, applies to all!"
+    )
 
 
 def test_changing_only_the_full_stop_of_a_cyrillic_sentence_marks_only_the_mark():
     segments = word_diff("Қоғам көмекші рөл атқарады.", "Қоғам көмекші рөл атқарады;")
-    assert [(s.op, s.text) for s in segments] == [("equal", "Қоғам көмекші рөл атқарады"), ("delete", "."),
-                                                   ("insert", ";")]
+    assert [(s.op, s.text) for s in segments] == [
+        ("equal", "Қоғам көмекші рөл атқарады"),
+        ("delete", "."),
+        ("insert", ";"),
+    ]

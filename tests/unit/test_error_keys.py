@@ -23,8 +23,17 @@ SOURCES = sorted((ROOT / "recdraft").rglob("*.py"))
 # Exceptions whose first argument is a message key: recdraft's error tree (found in the source, so a new
 # subclass is covered without a change here) and InvalidValue.
 NOT_KEYED = {"RecdraftError"}  # the base class takes a key too, but is only subclassed
-OWN_ARGUMENTS = {"field", "retry_after", "current", "yours", "current_revision_id", "saved_draft_id",
-                 "current_revision_number", "current_author_name", "current_saved_at"}
+OWN_ARGUMENTS = {
+    "field",
+    "retry_after",
+    "current",
+    "yours",
+    "current_revision_id",
+    "saved_draft_id",
+    "current_revision_number",
+    "current_author_name",
+    "current_saved_at",
+}
 # Where a plain ValueError would reach a person (validators, parsers of settings and files).
 NO_PLAIN_VALUE_ERRORS = ("domain", "schemas", "services", "export", "mail", "config.py", "i18n")
 
@@ -117,16 +126,27 @@ def test_the_scan_finds_the_errors():
 
 @pytest.mark.parametrize("path", sorted({where.split(":")[0] for where, _, _ in CALLS}))
 def test_every_raised_message_is_a_key_with_kk_ru_en(path):
-    problems = [f"{where}: {problem}" for where, call, kind in CALLS
-                if where.split(":")[0] == path and (problem := _problem(call, kind))]
+    problems = [
+        f"{where}: {problem}"
+        for where, call, kind in CALLS
+        if where.split(":")[0] == path and (problem := _problem(call, kind))
+    ]
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("path", [p for p in SOURCES if p.relative_to(ROOT / "recdraft").parts[0]
-                                  in NO_PLAIN_VALUE_ERRORS], ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path",
+    [p for p in SOURCES if p.relative_to(ROOT / "recdraft").parts[0] in NO_PLAIN_VALUE_ERRORS],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
 def test_no_plain_value_error_with_a_message_reaches_a_person(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    plain = [f"{path.relative_to(ROOT)}:{node.lineno}" for node in ast.walk(tree)
-             if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
-             and _name(node.exc.func) == "ValueError" and node.exc.args]
+    plain = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Raise)
+        and isinstance(node.exc, ast.Call)
+        and _name(node.exc.func) == "ValueError"
+        and node.exc.args
+    ]
     assert plain == [], "raise InvalidValue(key, …) instead:\n" + "\n".join(plain)

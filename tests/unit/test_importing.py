@@ -51,9 +51,21 @@ def test_every_item_of_a_12_item_memo_lands_in_the_right_fields(lang):
 def _libreoffice(tmp_path: Path, data: bytes, target: str) -> bytes:
     source = tmp_path / "memo.docx"
     source.write_bytes(data)
-    subprocess.run([shutil.which("soffice") or "soffice", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
-                    "--headless", "--convert-to", target, "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            shutil.which("soffice") or "soffice",
+            f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     return (tmp_path / f"memo.{target}").read_bytes()
 
 
@@ -73,11 +85,18 @@ def test_a_memo_typed_into_a_table_with_column_headings_gives_one_item_per_row()
     d = docx.Document()
     d.add_paragraph("Рекомендации круглого стола", style="Title")
     table = d.add_table(rows=1, cols=5)
-    for cell, head in zip(table.rows[0].cells, ["№", "Название", "Рекомендация", "Обоснование", "Правовая основа"]):
+    for cell, head in zip(
+        table.rows[0].cells, ["№", "Название", "Рекомендация", "Обоснование", "Правовая основа"], strict=True
+    ):
         cell.text = head
     for n, item in enumerate(EXPECTED["ru"], start=1):
         cells = table.add_row().cells
-        cells[0].text, cells[1].text, cells[3].text, cells[4].text = str(n), item.title, item.rationale, item.legal_basis
+        cells[0].text, cells[1].text, cells[3].text, cells[4].text = (
+            str(n),
+            item.title,
+            item.rationale,
+            item.legal_basis,
+        )
         first, second = item.text.split("\n\n")
         cells[2].text = first
         cells[2].add_paragraph(second)
@@ -85,7 +104,11 @@ def test_a_memo_typed_into_a_table_with_column_headings_gives_one_item_per_row()
     assert len(preview.items) == 12
     for got, want in zip(preview.items, EXPECTED["ru"], strict=True):
         assert (got.title, got.text, got.rationale, got.legal_basis) == (
-            want.title, want.text, want.rationale, want.legal_basis)
+            want.title,
+            want.text,
+            want.rationale,
+            want.legal_basis,
+        )
     assert "import.notice.table_rows" in [m.key for m in preview.messages()]
 
 
@@ -142,17 +165,22 @@ def test_headings_alone_open_items_when_nothing_is_numbered():
 
 def test_a_long_numbered_paragraph_gives_its_first_sentence_as_the_title_and_keeps_all_of_it_as_text():
     d = docx.Document()
-    long = ("The Government should submit the draft law to Parliament before the spring session. "
-            "It should first consult the Society and the Ministry of Emergency Situations.")
+    long = (
+        "The Government should submit the draft law to Parliament before the spring session. "
+        "It should first consult the Society and the Ministry of Emergency Situations."
+    )
     d.add_paragraph(long, style="List Number")
     d.add_paragraph("The emblem must be protected in peacetime too.", style="List Number")
     preview = read_document(to_bytes(d), "short.docx")
-    assert preview.items[0].title == "The Government should submit the draft law to Parliament before the spring session."
+    assert (
+        preview.items[0].title == "The Government should submit the draft law to Parliament before the spring session."
+    )
     assert preview.items[0].text == long
     assert preview.items[1].text == preview.items[1].title == "The emblem must be protected in peacetime too."
 
 
 # --- bad files ------------------------------------------------------------------------------------------
+
 
 def _refused(data: bytes, name: str) -> InvalidInput:
     with pytest.raises(InvalidInput) as caught:
@@ -194,15 +222,24 @@ def test_a_docm_with_macros_is_refused_by_its_name_and_by_its_content():
 
 def test_a_password_protected_file_is_refused_as_such():
     # Word keeps an encrypted .docx in an OLE container with EncryptionInfo and EncryptedPackage streams.
-    ole = OLE_MAGIC + b"\x00" * 504 + "EncryptionInfo".encode("utf-16-le") + b"\x00" * 100 + \
-        "EncryptedPackage".encode("utf-16-le") + b"\x00" * 4096
+    ole = (
+        OLE_MAGIC
+        + b"\x00" * 504
+        + "EncryptionInfo".encode("utf-16-le")
+        + b"\x00" * 100
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\x00" * 4096
+    )
     assert _refused(ole, "secret.docx").key == "import.file.encrypted"
     assert _refused(ole, "secret.doc").key == "import.file.encrypted"
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        z.writestr("META-INF/manifest.xml", '<manifest:manifest><manifest:file-entry><manifest:encryption-data/>'
-                                            '</manifest:file-entry></manifest:manifest>')
+        z.writestr(
+            "META-INF/manifest.xml",
+            "<manifest:manifest><manifest:file-entry><manifest:encryption-data/>"
+            "</manifest:file-entry></manifest:manifest>",
+        )
         z.writestr("content.xml", b"\x93\x11encrypted")
     assert _refused(out.getvalue(), "secret.odt").key == "import.file.encrypted"
 
@@ -216,8 +253,9 @@ def test_a_document_in_another_language_is_refused():
     d = docx.Document()
     d.add_heading("Empfehlungen zum Gesetzentwurf über die Rothalbmondgesellschaft", level=1)
     for n in range(1, 4):
-        d.add_paragraph(f"Die Regierung sollte den Artikel {n} des Entwurfs überarbeiten und klarer fassen.",
-                        style="List Number")
+        d.add_paragraph(
+            f"Die Regierung sollte den Artikel {n} des Entwurfs überarbeiten und klarer fassen.", style="List Number"
+        )
     assert _refused(to_bytes(d), "de.docx").key == "import.file.language"
 
 
@@ -236,6 +274,7 @@ def test_other_kinds_of_file_and_files_that_lie_about_their_kind_are_refused():
 
 
 # --- editing the preview --------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def preview():
@@ -277,13 +316,20 @@ def test_skip_and_moving_paragraphs_between_fields(preview):
 
 def test_the_reader_touches_no_database_services_or_ui():
     import ast
+
     bad = []
     for path in (ROOT / "recdraft" / "importing").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
-            bad += [f"{path.name}: {n}" for n in names
-                    if n.startswith(("sqlalchemy", "streamlit", "recdraft.db", "recdraft.services", "recdraft.ui"))]
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            )
+            bad += [
+                f"{path.name}: {n}"
+                for n in names
+                if n.startswith(("sqlalchemy", "streamlit", "recdraft.db", "recdraft.services", "recdraft.ui"))
+            ]
     assert bad == []
 
 

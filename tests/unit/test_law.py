@@ -27,8 +27,11 @@ def _law(lang, version=1):
 def test_every_chapter_article_paragraph_and_sub_paragraph_is_found_with_its_anchor(lang):
     law, language = _law(lang)
     assert language == lang
-    assert [c.number for c in law.chapters] == ["1", "2", "3"] and [c.anchor for c in law.chapters] == \
-        ["ch-1", "ch-2", "ch-3"]
+    assert [c.number for c in law.chapters] == ["1", "2", "3"] and [c.anchor for c in law.chapters] == [
+        "ch-1",
+        "ch-2",
+        "ch-3",
+    ]
     assert len(law.articles) == 25
     for n, article in enumerate(law.articles, start=1):
         assert article.number == str(n) and article.anchor == f"art-{n}"
@@ -79,8 +82,7 @@ def test_a_second_version_keeps_anchors_follows_renumbered_articles_and_flags_ch
     assert (by_anchor["art-24"].old_number, by_anchor["art-24"].new_number) == ("24", "23")
     assert by_anchor["art-23"].kind == "removed" and by_anchor["art-23"].new_number is None
     assert by_anchor["art-5"].kind == "changed"
-    assert {c.kind for a, c in by_anchor.items() if a not in ("art-5", "art-23", "art-24", "art-25")} == \
-        {"unchanged"}
+    assert {c.kind for a, c in by_anchor.items() if a not in ("art-5", "art-23", "art-24", "art-25")} == {"unchanged"}
     assert set(flagged(changes)) == {"art-5", "art-23"}
     assert anchored.articles[22].paragraphs[0].anchor.startswith("art-24.")
     assert second.articles[22].anchor == "art-23"  # the version given is left as it was read
@@ -88,21 +90,44 @@ def test_a_second_version_keeps_anchors_follows_renumbered_articles_and_flags_ch
 
 def test_a_new_article_gets_an_anchor_no_version_used():
     first = parse_law(["Article 1. One", "The Society exists.", "Article 2. Two", "The emblem is protected."])
-    second = parse_law(["Article 1. One", "The Society exists.", "Article 2. New", "Volunteers are insured by law.",
-                        "Article 3. Two", "The emblem is protected."])
+    second = parse_law(
+        [
+            "Article 1. One",
+            "The Society exists.",
+            "Article 2. New",
+            "Volunteers are insured by law.",
+            "Article 3. Two",
+            "The emblem is protected.",
+        ]
+    )
     anchored, changes = carry_over(first, second)
     assert [a.anchor for a in anchored.articles] == ["art-1", "art-2~2", "art-2"]
     assert [c.kind for c in changes] == ["unchanged", "added", "renumbered"]
 
 
 def test_kazakh_inserted_articles_roman_chapters_and_titles_on_their_own_line():
-    law = parse_law(["Заң жобасы", "1-тарау", "Жалпы ережелер", "5-1-бап. Қоғамның эмблемасы", "1. Эмблема қорғалады.",
-                     "Глава II. Деятельность", "Статья 6.", "Помощь пострадавшим", "Общество оказывает помощь."])
+    law = parse_law(
+        [
+            "Заң жобасы",
+            "1-тарау",
+            "Жалпы ережелер",
+            "5-1-бап. Қоғамның эмблемасы",
+            "1. Эмблема қорғалады.",
+            "Глава II. Деятельность",
+            "Статья 6.",
+            "Помощь пострадавшим",
+            "Общество оказывает помощь.",
+        ]
+    )
     assert law.title == "Заң жобасы"
-    assert [(c.number, c.title, c.anchor) for c in law.chapters] == [("1", "Жалпы ережелер", "ch-1"),
-                                                                     ("2", "Деятельность", "ch-2")]
+    assert [(c.number, c.title, c.anchor) for c in law.chapters] == [
+        ("1", "Жалпы ережелер", "ch-1"),
+        ("2", "Деятельность", "ch-2"),
+    ]
     assert [(a.number, a.title, a.chapter, a.anchor) for a in law.articles] == [
-        ("5-1", "Қоғамның эмблемасы", "1", "art-5-1"), ("6", "Помощь пострадавшим", "2", "art-6")]
+        ("5-1", "Қоғамның эмблемасы", "1", "art-5-1"),
+        ("6", "Помощь пострадавшим", "2", "art-6"),
+    ]
     assert law.articles[1].paragraphs[0].text == "Общество оказывает помощь."
 
 

@@ -45,8 +45,13 @@ def _offenders(sub: str, forbidden: tuple[str, ...]) -> list[str]:
 
 
 def test_the_domain_imports_no_infrastructure():
-    assert _offenders("domain", ("sqlalchemy", "streamlit", "docx", "recdraft.db", "recdraft.services",
-                                 "recdraft.ui", "recdraft.export")) == []
+    assert (
+        _offenders(
+            "domain",
+            ("sqlalchemy", "streamlit", "docx", "recdraft.db", "recdraft.services", "recdraft.ui", "recdraft.export"),
+        )
+        == []
+    )
 
 
 def test_the_export_imports_no_database_code():
@@ -77,8 +82,13 @@ def test_the_ui_never_decides_who_may():
             if isinstance(node, ast.ImportFrom) and node.module == "recdraft.domain.policy":
                 offenders += [f"{rel}:{node.lineno} imports {a.name}" for a in node.names if a.name in asking]
             elif isinstance(node, ast.ImportFrom) and node.module == "recdraft.domain":
-                offenders += [f"{rel}:{node.lineno} imports the policy module" for a in node.names if a.name == "policy"]
+                offenders += [
+                    f"{rel}:{node.lineno} imports the policy module" for a in node.names if a.name == "policy"
+                ]
             elif isinstance(node, ast.Import):
-                offenders += [f"{rel}:{node.lineno} imports the policy module" for a in node.names
-                              if a.name == "recdraft.domain.policy"]
+                offenders += [
+                    f"{rel}:{node.lineno} imports the policy module"
+                    for a in node.names
+                    if a.name == "recdraft.domain.policy"
+                ]
     assert offenders == []

@@ -40,9 +40,16 @@ def test_the_language_comes_from_the_remembered_choice_then_the_browser_then_eng
     assert _document_language(_scope()) == "en"
 
 
-@pytest.mark.parametrize("scope", [
-    _scope("/_stcore/health"), _scope("/static/js/index.js"), _scope("/auth/claim"), _scope("/favicon.png"),
-    _scope(accept="*/*"), _scope(method="POST"),
-])
+@pytest.mark.parametrize(
+    "scope",
+    [
+        _scope("/_stcore/health"),
+        _scope("/static/js/index.js"),
+        _scope("/auth/claim"),
+        _scope("/favicon.png"),
+        _scope(accept="*/*"),
+        _scope(method="POST"),
+    ],
+)
 def test_only_page_requests_are_rewritten(scope):
     assert _document_language(scope) is None

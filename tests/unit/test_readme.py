@@ -70,7 +70,7 @@ def _options(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
 
 def _shown(row: str, command: str) -> tuple[dict[str, str | None], list[str]]:
     """What a row shows after its command words: {option: the value it shows or None}, and the arguments."""
-    tokens = row.replace("[", " ").replace("]", " ").replace(" | ", " ").split()[len(command.split()):]
+    tokens = row.replace("[", " ").replace("]", " ").replace(" | ", " ").split()[len(command.split()) :]
     options: dict[str, str | None] = {}
     arguments: list[str] = []
     parser = _command_of(row)[1]
@@ -101,11 +101,13 @@ def test_every_readme_row_shows_all_options_of_its_command_with_their_choices_an
             if action.choices and value and "|" in value:
                 assert value.split("|") == [str(c) for c in action.choices], (
                     f"the README shows 'recdraft {command} {option} {value}'; the CLI's choices are "
-                    f"{'|'.join(map(str, action.choices))}")
+                    f"{'|'.join(map(str, action.choices))}"
+                )
         positionals = [a for a in parser._actions if not a.option_strings]
         assert len(arguments) == len(positionals), (
             f"the README shows 'recdraft {command}' with the arguments {arguments}; the CLI takes "
-            f"{[a.dest for a in positionals]}")
+            f"{[a.dest for a in positionals]}"
+        )
 
 
 def test_every_command_of_the_cli_has_a_row_in_the_readme_table():

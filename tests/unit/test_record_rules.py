@@ -23,35 +23,58 @@ def test_the_same_words_are_the_same_text_however_they_are_written_down():
     assert not voted_text_changed(stored, {"en": LangContent(title="T", text="X")})
     assert not voted_text_changed(stored, {**stored, "ru": {"title": "", "text": ""}})
     assert voted_text({"en": {"title": "T", "text": "X", "extra": "ignored"}}) == {
-        "en": {"title": "T", "text": "X", "rationale": "", "legal_basis": "", "responsible_body": ""}}
+        "en": {"title": "T", "text": "X", "rationale": "", "legal_basis": "", "responsible_body": ""}
+    }
 
 
-@pytest.mark.parametrize("change", [
-    {"en": {"title": "T", "text": "X."}},  # one full stop
-    {"en": {"title": "T", "text": "X", "responsible_body": "Mazhilis"}},
-    {"en": {"title": "T", "text": "X"}, "kk": {"title": "Т", "text": "Х"}},  # a language added
-    {"kk": {"title": "T", "text": "X"}},  # the same words filed under another language
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"en": {"title": "T", "text": "X."}},  # one full stop
+        {"en": {"title": "T", "text": "X", "responsible_body": "Mazhilis"}},
+        {"en": {"title": "T", "text": "X"}, "kk": {"title": "Т", "text": "Х"}},  # a language added
+        {"kk": {"title": "T", "text": "X"}},  # the same words filed under another language
+    ],
+)
 def test_any_change_of_a_voted_word_is_a_new_text(change):
     assert voted_text_changed({"en": {"title": "T", "text": "X"}}, change)
 
 
-@pytest.mark.parametrize(("outcome", "choice", "expected"), [
-    ("adopted", "disagree", True), ("adopted", "agree", False), ("adopted", "block", True),
-    ("rejected", "agree", True), ("rejected", "disagree", False), ("rejected", "block", True),
-    ("no_consensus", "disagree", True), ("no_consensus", "agree", False), ("no_consensus", "block", True),
-    ("adopted", "abstain", False), ("rejected", "abstain", False),
-])
-def test_a_simple_vote_is_dissent_when_it_stands_against_the_outcome_and_a_block_always_is(outcome, choice,
-                                                                                          expected):
+@pytest.mark.parametrize(
+    ("outcome", "choice", "expected"),
+    [
+        ("adopted", "disagree", True),
+        ("adopted", "agree", False),
+        ("adopted", "block", True),
+        ("rejected", "agree", True),
+        ("rejected", "disagree", False),
+        ("rejected", "block", True),
+        ("no_consensus", "disagree", True),
+        ("no_consensus", "agree", False),
+        ("no_consensus", "block", True),
+        ("adopted", "abstain", False),
+        ("rejected", "abstain", False),
+    ],
+)
+def test_a_simple_vote_is_dissent_when_it_stands_against_the_outcome_and_a_block_always_is(outcome, choice, expected):
     assert is_dissent(choice, None, outcome=Outcome(outcome), rules=SIMPLE) is expected
 
 
-@pytest.mark.parametrize(("outcome", "rating", "expected"), [
-    ("adopted", 6, True), ("adopted", 7, False), ("adopted", 9, False), ("adopted", 1, True),
-    ("rejected", 3, False), ("rejected", 1, False), ("rejected", 4, True), ("rejected", 9, True),
-    ("no_consensus", 6, True), ("no_consensus", 7, False),
-])
+@pytest.mark.parametrize(
+    ("outcome", "rating", "expected"),
+    [
+        ("adopted", 6, True),
+        ("adopted", 7, False),
+        ("adopted", 9, False),
+        ("adopted", 1, True),
+        ("rejected", 3, False),
+        ("rejected", 1, False),
+        ("rejected", 4, True),
+        ("rejected", 9, True),
+        ("no_consensus", 6, True),
+        ("no_consensus", 7, False),
+    ],
+)
 def test_a_delphi_rating_is_dissent_when_it_lies_outside_the_band_of_the_outcome(outcome, rating, expected):
     assert is_dissent(None, rating, outcome=outcome, rules=DELPHI) is expected
 

@@ -13,7 +13,6 @@ import subprocess
 import pytest
 
 from recdraft.domain.diff import Segment, word_diff
-from tests.tools import require_tool
 from recdraft.ui.render import (
     diff_markdown,
     escape_markdown,
@@ -24,12 +23,19 @@ from recdraft.ui.render import (
     safe_href,
     user_text_markdown,
 )
+from tests.tools import require_tool
+
 
 def html_of(markdown: str) -> str:
     """What a GFM renderer makes of ``markdown`` (raw HTML allowed, bare URLs autolinked)."""
     pandoc = require_tool("pandoc", package="pandoc")
-    done = subprocess.run([pandoc, "-f", "gfm", "-t", "html", "--wrap=none"], input=markdown.encode("utf-8"),
-                          capture_output=True, check=True, timeout=30)
+    done = subprocess.run(
+        [pandoc, "-f", "gfm", "-t", "html", "--wrap=none"],
+        input=markdown.encode("utf-8"),
+        capture_output=True,
+        check=True,
+        timeout=30,
+    )
     return done.stdout.decode("utf-8")
 
 
@@ -70,9 +76,25 @@ def test_recommendation_text_never_becomes_html_or_a_dangerous_link(attack):
         assert f'href="{scheme}' not in lowered
 
 
-@pytest.mark.parametrize("text", ["a * b", "**", "# Heading", "1) one", "---", "| a | b |\n|---|---|", "`code`",
-                                  "~~gone~~", "$x^2$", ":red[alarm] :material/home:", "> not a quote here",
-                                  "Art. 4(1)(a) <Article>", "50% & more_than_that", "\\*escaped\\*"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a * b",
+        "**",
+        "# Heading",
+        "1) one",
+        "---",
+        "| a | b |\n|---|---|",
+        "`code`",
+        "~~gone~~",
+        "$x^2$",
+        ":red[alarm] :material/home:",
+        "> not a quote here",
+        "Art. 4(1)(a) <Article>",
+        "50% & more_than_that",
+        "\\*escaped\\*",
+    ],
+)
 def test_user_text_shows_exactly_what_was_typed(text):
     html = html_of(user_text_markdown(text))
     for tag in ("<h1", "<ol", "<ul", "<hr", "<table", "<code", "<del", "<em", "<strong", "<blockquote"):
@@ -97,8 +119,10 @@ def test_leading_spaces_do_not_make_a_code_block():
     assert "\u00a0\u00a0\u00a0\u00a0indented" in html
 
 
-@pytest.mark.parametrize("url", ["https://www.icrc.org/en/doc", "http://example.org/a_(b)", "mailto:info@redcrescent.kz",
-                                 "HTTPS://EXAMPLE.ORG/X"])
+@pytest.mark.parametrize(
+    "url",
+    ["https://www.icrc.org/en/doc", "http://example.org/a_(b)", "mailto:info@redcrescent.kz", "HTTPS://EXAMPLE.ORG/X"],
+)
 def test_web_and_mail_links_become_links(url):
     html = html_of(user_text_markdown(f"See {url}."))
     assert "<a href=" in html
@@ -132,8 +156,9 @@ def test_plain_markdown_is_one_escaped_line():
 
 
 def test_the_formatting_subset_renders():
-    text = ("Parliament should adopt a **law** on the *Society*.\n- first\n- second\n1. one\n2. two\n"
-            "> quoted line\n> more")
+    text = (
+        "Parliament should adopt a **law** on the *Society*.\n- first\n- second\n1. one\n2. two\n> quoted line\n> more"
+    )
     html = html_of(format_recommendation_text(text))
     assert "<strong>law</strong>" in html and "<em>Society</em>" in html
     assert "<ul>" in html and html.count("<li>") == 4 and "<ol" in html
@@ -183,8 +208,11 @@ def test_diff_marks_insertions_and_deletions():
 
 
 def test_diff_text_is_escaped():
-    segments = [Segment("equal", "a "), Segment("insert", "<img src=x onerror=alert(1)> [x](javascript:y)"),
-                Segment("delete", "**bold**")]
+    segments = [
+        Segment("equal", "a "),
+        Segment("insert", "<img src=x onerror=alert(1)> [x](javascript:y)"),
+        Segment("delete", "**bold**"),
+    ]
     out = diff_markdown(segments)
     html = html_of(out)
     assert "<img" not in html and 'href="javascript' not in html

@@ -89,10 +89,22 @@ def test_single_line_fields_still_fold_ordinary_whitespace_runs():
     assert clean_text(" a \t b\n\nc  ", single_line=True) == "a b c"
 
 
-@pytest.mark.parametrize("value", [
-    "\u200b\u200c", "\u3164", "\u115f\u1160", "\uffa0", "\u2800\u2800", "\ufe0f\ufe0f", "\u0301",
-    "\U000e0041\U000e0042", "\u2062\u2063", " \u00a0\u202f ", "\u00ad\u034f",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\u200b\u200c",
+        "\u3164",
+        "\u115f\u1160",
+        "\uffa0",
+        "\u2800\u2800",
+        "\ufe0f\ufe0f",
+        "\u0301",
+        "\U000e0041\U000e0042",
+        "\u2062\u2063",
+        " \u00a0\u202f ",
+        "\u00ad\u034f",
+    ],
+)
 def test_text_made_only_of_invisible_characters_is_blank(value):
     assert is_blank(value)
     assert clean_text(value, single_line=True) == ""

@@ -23,8 +23,14 @@ def test_the_language_it_was_written_in_is_original_and_the_others_are_needed():
 
 def test_a_translation_from_the_current_source_is_translated_and_fills_the_memo_text():
     revs = [Rev(1, {"en": _en("Adopt a law", "Parliament should adopt a law.")})]
-    tr = Tr(1, "kk", "en", 1, {"title": "Заң қабылдау", "text": "Парламент заң қабылдауы тиіс."},
-            {"title": "Adopt a law", "text": "Parliament should adopt a law."})
+    tr = Tr(
+        1,
+        "kk",
+        "en",
+        1,
+        {"title": "Заң қабылдау", "text": "Парламент заң қабылдауы тиіс."},
+        {"title": "Adopt a law", "text": "Parliament should adopt a law."},
+    )
     state = derive(revs, [tr])
     assert state.get("kk", "text").status == S.TRANSLATED and state.status("kk") == S.TRANSLATED
     assert state.current_content("kk")["text"] == "Парламент заң қабылдауы тиіс."
@@ -32,16 +38,30 @@ def test_a_translation_from_the_current_source_is_translated_and_fills_the_memo_
 
 
 def test_an_edit_of_the_source_makes_the_translation_outdated_and_a_new_one_current_again():
-    revs = [Rev(1, {"en": _en("Adopt a law", "Parliament should adopt a law.")}),
-            Rev(2, {"en": _en("Adopt a law", "Parliament should adopt a law this year.")})]
-    old = Tr(1, "ru", "en", 1, {"title": "Принять закон", "text": "Парламенту следует принять закон."},
-             {"title": "Adopt a law", "text": "Parliament should adopt a law."})
+    revs = [
+        Rev(1, {"en": _en("Adopt a law", "Parliament should adopt a law.")}),
+        Rev(2, {"en": _en("Adopt a law", "Parliament should adopt a law this year.")}),
+    ]
+    old = Tr(
+        1,
+        "ru",
+        "en",
+        1,
+        {"title": "Принять закон", "text": "Парламенту следует принять закон."},
+        {"title": "Adopt a law", "text": "Parliament should adopt a law."},
+    )
     state = derive(revs, [old])
     assert state.get("ru", "text").status == S.OUTDATED
     assert state.get("ru", "title").status == S.TRANSLATED  # the title did not change
     assert state.current_content("ru") is None  # the text is outdated: not for a final memo
-    new = Tr(2, "ru", "en", 2, {"text": "Парламенту следует принять закон в этом году."},
-             {"text": "Parliament should adopt a law this year."})
+    new = Tr(
+        2,
+        "ru",
+        "en",
+        2,
+        {"text": "Парламенту следует принять закон в этом году."},
+        {"text": "Parliament should adopt a law this year."},
+    )
     assert derive(revs, [old, new]).get("ru", "text").status == S.TRANSLATED
 
 
@@ -87,17 +107,22 @@ def test_words_in_another_script_are_found_for_their_own_language_tag():
     assert [(text[a:b], lang) for a, b, lang in foreign_segments(text, "kk")] == [("ICRC Model Law", "en")]
     english = "The Mazhilis («Қазақстан Республикасы Парламентінің Мәжілісі») and the «Мажилис»."
     assert [(english[a:b], lang) for a, b, lang in foreign_segments(english, "en")] == [
-        ("Қазақстан Республикасы Парламентінің Мәжілісі", "kk"), ("Мажилис", "ru")]
+        ("Қазақстан Республикасы Парламентінің Мәжілісі", "kk"),
+        ("Мажилис", "ru"),
+    ]
 
 
 def test_a_borrowed_quotation_in_a_kazakh_memo_is_tagged_as_english_and_the_rest_as_kazakh():
+    from recdraft.schemas.memo import Recommendation, RecommendationContent
     from tests.unit.export.factories import memo_data
     from tests.unit.export.helpers import NS, q, render, text_of
 
-    from recdraft.schemas.memo import Recommendation, RecommendationContent
-
-    rec = Recommendation(number=1, content={"kk": RecommendationContent(
-        title="Эмблема туралы заң", text="Заң ICRC Model Law үлгісіне сүйенуге тиіс.")})
+    rec = Recommendation(
+        number=1,
+        content={
+            "kk": RecommendationContent(title="Эмблема туралы заң", text="Заң ICRC Model Law үлгісіне сүйенуге тиіс.")
+        },
+    )
     rendered = render(memo_data(recommendations=[rec], votes=[], dissents=[], comments=[]), "kk")
     tags = {}
     for r in rendered.body.iter(q("r")):

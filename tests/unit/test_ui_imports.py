@@ -40,7 +40,9 @@ def _imports(path: Path, name: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
             for alias in node.names:
                 found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base)
     return {m for m in found if m in MODULES and m != name}
@@ -58,7 +60,7 @@ def _cycle() -> list[str] | None:
         stack.append(node)
         for nxt in sorted(GRAPH[node]):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         stack.pop()
@@ -82,9 +84,25 @@ def test_sign_in_rendering_and_language_state_are_not_in_the_context():
     assert "recdraft.ui.context" not in GRAPH["recdraft.ui.language"]
 
 
-@pytest.mark.parametrize("name", ["recdraft.ui.context", "recdraft.ui.auth", "recdraft.ui.nav",
-                                  "recdraft.ui.screens.signin", "recdraft.ui.language", "recdraft.ui.messages"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "recdraft.ui.context",
+        "recdraft.ui.auth",
+        "recdraft.ui.nav",
+        "recdraft.ui.screens.signin",
+        "recdraft.ui.language",
+        "recdraft.ui.messages",
+    ],
+)
 def test_each_shell_module_imports_alone_in_a_fresh_interpreter(name):
-    done = subprocess.run([sys.executable, "-c", f"import {name}"], check=False, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {name}"],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr[-2000:]

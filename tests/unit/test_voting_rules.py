@@ -245,9 +245,7 @@ def test_a_single_block_prevents_adoption_despite_a_large_majority() -> None:
 
 
 def test_a_block_override_with_a_reason_allows_adoption_and_is_recorded() -> None:
-    result = simple_tally(
-        votes(*["agree"] * 9, "block"), block_override_reason="  Objection answered in para 3.  "
-    )
+    result = simple_tally(votes(*["agree"] * 9, "block"), block_override_reason="  Objection answered in para 3.  ")
     assert result.blocked
     assert result.block_override_applied
     assert result.block_override_reason == "Objection answered in para 3."
@@ -477,9 +475,7 @@ def test_voters_without_a_group_count_only_in_the_overall_tally() -> None:
 
 def test_a_ballot_naming_an_unknown_group_is_refused() -> None:
     with pytest.raises(ValueError, match="no eligible count: Press"):
-        tally_by_group(
-            [Ballot(voter_id=1, group="Press", choice=Choice.AGREE)], rules=SIMPLE, eligible_by_group=GROUPS
-        )
+        tally_by_group([Ballot(voter_id=1, group="Press", choice=Choice.AGREE)], rules=SIMPLE, eligible_by_group=GROUPS)
 
 
 def test_an_overall_eligible_count_smaller_than_the_groups_is_refused() -> None:
@@ -698,9 +694,7 @@ shares = st.builds(Fraction, st.integers(1, 12), st.just(12))
 @st.composite
 def simple_rules(draw: st.DrawFn) -> RoundRules:
     """Simple-mode rules with random quorum, threshold and block setting."""
-    return RoundRules(
-        quorum=draw(shares), threshold=draw(shares), blocks_prevent_adoption=draw(st.booleans())
-    )
+    return RoundRules(quorum=draw(shares), threshold=draw(shares), blocks_prevent_adoption=draw(st.booleans()))
 
 
 @st.composite
@@ -770,17 +764,13 @@ def test_property_counts_sum_to_the_number_of_counted_ballots(
 
 
 @given(ballots=simple_ballots(), rules=simple_rules(), extra=st.integers(0, 10))
-def test_property_simple_shares_lie_between_zero_and_one(
-    ballots: list[Ballot], rules: RoundRules, extra: int
-) -> None:
+def test_property_simple_shares_lie_between_zero_and_one(ballots: list[Ballot], rules: RoundRules, extra: int) -> None:
     result = tally(ballots, rules=rules, eligible_count=len(ballots) + extra)
     assert all(0 <= share <= 1 for share in _shares(result))
 
 
 @given(ballots=delphi_ballots(), rules=delphi_rules(), extra=st.integers(0, 10))
-def test_property_delphi_shares_lie_between_zero_and_one(
-    ballots: list[Ballot], rules: RoundRules, extra: int
-) -> None:
+def test_property_delphi_shares_lie_between_zero_and_one(ballots: list[Ballot], rules: RoundRules, extra: int) -> None:
     result = tally(ballots, rules=rules, eligible_count=len(ballots) + extra)
     assert all(0 <= share <= 1 for share in _shares(result))
     assert result.ratings is not None and result.ratings.count == result.voted
@@ -840,9 +830,7 @@ def test_property_quartiles_match_the_standard_library_inclusive_method(values: 
 
 @settings(max_examples=60)
 @given(ballots=simple_ballots(), rules=simple_rules(), extra=st.integers(0, 3))
-def test_property_group_tallies_sum_to_the_overall(
-    ballots: list[Ballot], rules: RoundRules, extra: int
-) -> None:
+def test_property_group_tallies_sum_to_the_overall(ballots: list[Ballot], rules: RoundRules, extra: int) -> None:
     eligible = {name: sum(1 for b in ballots if b.group == name) + extra for name in GROUP_NAMES}
     result = tally_by_group(ballots, rules=rules, eligible_by_group=eligible)
     fields = ("agree", "disagree", "abstain", "block", "voted", "stale", "recused", "eligible", "quorum_base")

@@ -150,8 +150,11 @@ def items_of(s: Session, round_id: int, *, offset: int = 0, limit: int | None = 
 
 def item_ids_of(s: Session, round_id: int) -> list[int]:
     """The round's recommendation ids in order (a column query: no ORM rows for a round of hundreds)."""
-    return list(s.scalars(select(RoundItem.recommendation_id).where(RoundItem.round_id == round_id)
-                          .order_by(RoundItem.position)))
+    return list(
+        s.scalars(
+            select(RoundItem.recommendation_id).where(RoundItem.round_id == round_id).order_by(RoundItem.position)
+        )
+    )
 
 
 def meeting_times(s: Session, round_ids: Iterable[int]) -> dict[int, datetime]:
@@ -161,29 +164,53 @@ def meeting_times(s: Session, round_ids: Iterable[int]) -> dict[int, datetime]:
     ids = list(round_ids)
     if not ids:
         return {}
-    return dict(s.execute(select(LiveVote.round_id, LiveVote.opened_at).where(LiveVote.round_id.in_(ids)))
-                .tuples().all())
+    return dict(
+        s.execute(select(LiveVote.round_id, LiveVote.opened_at).where(LiveVote.round_id.in_(ids))).tuples().all()
+    )
 
 
-def round_view(rnd: VotingRound, rec_ids: list[int], granted: frozenset[str] = frozenset(),
-               in_meeting_at: datetime | None = None) -> RoundView:
+def round_view(
+    rnd: VotingRound, rec_ids: list[int], granted: frozenset[str] = frozenset(), in_meeting_at: datetime | None = None
+) -> RoundView:
     """The round as a view; ``granted`` (``roundtable_actions``) gives the viewer's ``actions`` on it;
     ``in_meeting_at`` marks a vote taken in a meeting (``meeting_times``)."""
     rules = rules_of(rnd)
     return RoundView(
-        id=rnd.id, roundtable_id=rnd.roundtable_id, number=rnd.number, name=rnd.name, mode=rules.mode.value,
-        anonymous=rules.anonymous, blind=rules.blind, rules=rules.model_dump(mode="json"), status=rnd.status,
-        opened_by=rnd.opened_by, opened_at=rnd.opened_at, closes_at=rnd.closes_at, closed_at=rnd.closed_at,
-        closed_by=rnd.closed_by, carried_from_round_id=rnd.carried_from_round_id, recommendation_ids=rec_ids,
-        actions=round_actions(rnd, granted), in_meeting_at=in_meeting_at,
+        id=rnd.id,
+        roundtable_id=rnd.roundtable_id,
+        number=rnd.number,
+        name=rnd.name,
+        mode=rules.mode.value,
+        anonymous=rules.anonymous,
+        blind=rules.blind,
+        rules=rules.model_dump(mode="json"),
+        status=rnd.status,
+        opened_by=rnd.opened_by,
+        opened_at=rnd.opened_at,
+        closes_at=rnd.closes_at,
+        closed_at=rnd.closed_at,
+        closed_by=rnd.closed_by,
+        carried_from_round_id=rnd.carried_from_round_id,
+        recommendation_ids=rec_ids,
+        actions=round_actions(rnd, granted),
+        in_meeting_at=in_meeting_at,
     )
 
 
 def vote_view(v: Vote, current_revision_id: int | None) -> VoteView:
     return VoteView(
-        id=v.id, round_id=v.round_id, recommendation_id=v.recommendation_id, voter_id=v.voter_id,
-        revision_id=v.revision_id, choice=v.choice, rating=v.rating, reason=v.reason, reason_named=v.reason_named,
-        stale=v.revision_id != current_revision_id, cast_at=v.cast_at, updated_at=v.updated_at,
+        id=v.id,
+        round_id=v.round_id,
+        recommendation_id=v.recommendation_id,
+        voter_id=v.voter_id,
+        revision_id=v.revision_id,
+        choice=v.choice,
+        rating=v.rating,
+        reason=v.reason,
+        reason_named=v.reason_named,
+        stale=v.revision_id != current_revision_id,
+        cast_at=v.cast_at,
+        updated_at=v.updated_at,
     )
 
 
@@ -200,5 +227,3 @@ def raise_if_due(rounds: Iterable[VotingRound], now: datetime | None = None) -> 
     due = [r.id for r in rounds if is_due(r, now)]
     if due:
         raise Due(due)
-
-

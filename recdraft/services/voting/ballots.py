@@ -157,24 +157,36 @@ def _check_voter(role: str | None, phase: str, moderators_vote: bool) -> None:
         raise PermissionDenied(why)
 
 
-def _voter_context(s: Session, actor_id: Actor | None, round_id: int, recommendation_id: int
-                   ) -> tuple[User, VotingRound, Recommendation]:
+def _voter_context(
+    s: Session, actor_id: Actor | None, round_id: int, recommendation_id: int
+) -> tuple[User, VotingRound, Recommendation]:
     """Everything a voter's action checks, in lock order: the round, then the recommendation (shared)."""
     if not isinstance(actor_id, _System):
         actor(s, actor_id)
     rnd = locked_round(s, round_id)
     user = _require_voter(s, actor_id, rnd)
     require_open(rnd, utcnow())
-    if rnd.voters_frozen_at is not None and s.scalar(select(RoundVoter.id).where(
-            RoundVoter.round_id == rnd.id, RoundVoter.user_id == user.id)) is None:
+    if (
+        rnd.voters_frozen_at is not None
+        and s.scalar(select(RoundVoter.id).where(RoundVoter.round_id == rnd.id, RoundVoter.user_id == user.id)) is None
+    ):
         raise PermissionDenied("svc.setup.joined_after_round", number=rnd.number)
-    item = s.scalar(select(RoundItem).where(RoundItem.round_id == rnd.id,
-                                            RoundItem.recommendation_id == recommendation_id))
+    item = s.scalar(
+        select(RoundItem).where(RoundItem.round_id == rnd.id, RoundItem.recommendation_id == recommendation_id)
+    )
     if item is None:
-        raise InvalidInput("svc.voting.not_on_ballot", recommendation_id=recommendation_id, number=rnd.number,
-                           field="recommendation_id")
-    rec = s.scalars(select(Recommendation).where(Recommendation.id == recommendation_id)
-                    .with_for_update(read=True).execution_options(populate_existing=True)).one()
+        raise InvalidInput(
+            "svc.voting.not_on_ballot",
+            recommendation_id=recommendation_id,
+            number=rnd.number,
+            field="recommendation_id",
+        )
+    rec = s.scalars(
+        select(Recommendation)
+        .where(Recommendation.id == recommendation_id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    ).one()
     if rec.status != RecStatus.VOTING:
         raise PermissionDenied("svc.voting.no_longer_votable", number=rec.number, status=Word(rec.status))
     return user, rnd, rec
@@ -189,47 +201,95 @@ def _cast_statements(dialect: str) -> tuple[Any, Any, Any]:
     round_id: BindParameter[Any] = bindparam("round_id")
     rec_id: BindParameter[Any] = bindparam("rec_id")
     actor: BindParameter[Any] = bindparam("actor_id")
-    shared = select(
-        VotingRound.id.label("round_id"), VotingRound.number, VotingRound.status, VotingRound.closes_at,
-        VotingRound.rules, VotingRound.voters_frozen_at, VotingRound.roundtable_id,
-        Roundtable.phase, Roundtable.settings,
-        Recommendation.id.label("rec_id"), Recommendation.number.label("rec_number"),
-        Recommendation.status.label("rec_status"), Recommendation.current_revision_id,
-    ).select_from(VotingRound).join(Roundtable, Roundtable.id == VotingRound.roundtable_id).join(
-        Recommendation, Recommendation.id == rec_id).where(VotingRound.id == round_id)
+    shared = (
+        select(
+            VotingRound.id.label("round_id"),
+            VotingRound.number,
+            VotingRound.status,
+            VotingRound.closes_at,
+            VotingRound.rules,
+            VotingRound.voters_frozen_at,
+            VotingRound.roundtable_id,
+            Roundtable.phase,
+            Roundtable.settings,
+            Recommendation.id.label("rec_id"),
+            Recommendation.number.label("rec_number"),
+            Recommendation.status.label("rec_status"),
+            Recommendation.current_revision_id,
+        )
+        .select_from(VotingRound)
+        .join(Roundtable, Roundtable.id == VotingRound.roundtable_id)
+        .join(Recommendation, Recommendation.id == rec_id)
+        .where(VotingRound.id == round_id)
+    )
     pg = dialect == "postgresql"
     if pg:
-        shared = shared.with_for_update(of=VotingRound).suffix_with("FOR SHARE OF recommendations",
-                                                                    dialect="postgresql")
+        shared = shared.with_for_update(of=VotingRound).suffix_with(
+            "FOR SHARE OF recommendations", dialect="postgresql"
+        )
         rt_id: Any = bindparam("rt_id")
         personal = select().select_from(User)
     else:
         rt_id = VotingRound.roundtable_id
         personal = shared.join(User, User.id == actor)
-    personal = personal.add_columns(
-        User.is_active, User.is_system_admin, Membership.role, RoundItem.id.label("item_id"),
-        RoundVoter.id.label("round_voter_id"), Recusal.id.label("recusal_id"),
-        Vote.id.label("vote_id"), Vote.revision_id, Vote.choice, Vote.rating, Vote.reason, Vote.reason_named,
-        Vote.cast_at, Vote.updated_at,
-    ).outerjoin(Membership, and_(Membership.roundtable_id == rt_id, Membership.user_id == User.id)).outerjoin(
-        RoundItem, and_(RoundItem.round_id == round_id, RoundItem.recommendation_id == rec_id)).outerjoin(
-        RoundVoter, and_(RoundVoter.round_id == round_id, RoundVoter.user_id == User.id)).outerjoin(
-        Recusal, and_(Recusal.round_id == round_id, Recusal.recommendation_id == rec_id,
-                      Recusal.voter_id == User.id, Recusal.withdrawn_at.is_(None))).outerjoin(
-        Vote, and_(Vote.round_id == round_id, Vote.recommendation_id == rec_id,
-                   Vote.voter_id == User.id)).where(User.id == actor)
+    personal = (
+        personal.add_columns(
+            User.is_active,
+            User.is_system_admin,
+            Membership.role,
+            RoundItem.id.label("item_id"),
+            RoundVoter.id.label("round_voter_id"),
+            Recusal.id.label("recusal_id"),
+            Vote.id.label("vote_id"),
+            Vote.revision_id,
+            Vote.choice,
+            Vote.rating,
+            Vote.reason,
+            Vote.reason_named,
+            Vote.cast_at,
+            Vote.updated_at,
+        )
+        .outerjoin(Membership, and_(Membership.roundtable_id == rt_id, Membership.user_id == User.id))
+        .outerjoin(RoundItem, and_(RoundItem.round_id == round_id, RoundItem.recommendation_id == rec_id))
+        .outerjoin(RoundVoter, and_(RoundVoter.round_id == round_id, RoundVoter.user_id == User.id))
+        .outerjoin(
+            Recusal,
+            and_(
+                Recusal.round_id == round_id,
+                Recusal.recommendation_id == rec_id,
+                Recusal.voter_id == User.id,
+                Recusal.withdrawn_at.is_(None),
+            ),
+        )
+        .outerjoin(Vote, and_(Vote.round_id == round_id, Vote.recommendation_id == rec_id, Vote.voter_id == User.id))
+        .where(User.id == actor)
+    )
     # Written out because SQLAlchemy 2.0 does not cache the dialects' ``on_conflict_do_update`` (it was
     # compiled afresh on every vote: a third of the cast's time); the syntax is the same on both.
-    columns = ("round_id", "recommendation_id", "voter_id", "revision_id", "choice", "rating", "reason",
-               "reason_named", "cast_at", "updated_at", "version")
+    columns = (
+        "round_id",
+        "recommendation_id",
+        "voter_id",
+        "revision_id",
+        "choice",
+        "rating",
+        "reason",
+        "reason_named",
+        "cast_at",
+        "updated_at",
+        "version",
+    )
     updated = ("revision_id", "choice", "rating", "reason", "reason_named", "updated_at")
-    upsert = text(
-        f"INSERT INTO votes ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
-        "ON CONFLICT (round_id, recommendation_id, voter_id) DO UPDATE SET "
-        f"{', '.join(f'{c} = excluded.{c}' for c in updated)}, version = votes.version + 1 "
-        "RETURNING id, cast_at"
-    ).bindparams(*(bindparam(c, type_=Vote.__table__.c[c].type) for c in columns)).columns(
-        Vote.__table__.c.id, Vote.__table__.c.cast_at)
+    upsert = (
+        text(
+            f"INSERT INTO votes ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
+            "ON CONFLICT (round_id, recommendation_id, voter_id) DO UPDATE SET "
+            f"{', '.join(f'{c} = excluded.{c}' for c in updated)}, version = votes.version + 1 "
+            "RETURNING id, cast_at"
+        )
+        .bindparams(*(bindparam(c, type_=Vote.__table__.c[c].type) for c in columns))
+        .columns(Vote.__table__.c.id, Vote.__table__.c.cast_at)
+    )
     return (shared if pg else None), personal, upsert
 
 
@@ -276,8 +336,12 @@ def _cast_context(s: Session, actor_id: Actor | None, round_id: int, recommendat
     if row.voters_frozen_at is not None and row.round_voter_id is None:
         raise PermissionDenied("svc.setup.joined_after_round", number=row.number)
     if row.item_id is None:
-        raise InvalidInput("svc.voting.not_on_ballot", recommendation_id=recommendation_id, number=row.number,
-                           field="recommendation_id")
+        raise InvalidInput(
+            "svc.voting.not_on_ballot",
+            recommendation_id=recommendation_id,
+            number=row.number,
+            field="recommendation_id",
+        )
     if row.rec_status != RecStatus.VOTING:
         raise PermissionDenied("svc.voting.no_longer_votable", number=row.rec_number, status=Word(row.rec_status))
     if row.recusal_id is not None:
@@ -297,27 +361,52 @@ class _Merged:
 
 
 def _active_recusal(s: Session, round_id: int, recommendation_id: int, voter_id: int) -> Recusal | None:
-    return s.scalar(select(Recusal).where(Recusal.round_id == round_id, Recusal.recommendation_id == recommendation_id,
-                                          Recusal.voter_id == voter_id, Recusal.withdrawn_at.is_(None)))
+    return s.scalar(
+        select(Recusal).where(
+            Recusal.round_id == round_id,
+            Recusal.recommendation_id == recommendation_id,
+            Recusal.voter_id == voter_id,
+            Recusal.withdrawn_at.is_(None),
+        )
+    )
 
 
 def _my_vote(s: Session, round_id: int, recommendation_id: int, voter_id: int) -> Vote | None:
-    return s.scalars(select(Vote).where(Vote.round_id == round_id, Vote.recommendation_id == recommendation_id,
-                                        Vote.voter_id == voter_id)
-                     .with_for_update().execution_options(populate_existing=True)).first()
+    return s.scalars(
+        select(Vote)
+        .where(Vote.round_id == round_id, Vote.recommendation_id == recommendation_id, Vote.voter_id == voter_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
 
 
 def _history(s: Session, vote: Vote, action: str, at: datetime) -> None:
-    s.add(VoteHistory(vote_id=vote.id, action=action, revision_id=vote.revision_id, choice=vote.choice,
-                      rating=vote.rating, reason=vote.reason, reason_named=vote.reason_named, at=at))
+    s.add(
+        VoteHistory(
+            vote_id=vote.id,
+            action=action,
+            revision_id=vote.revision_id,
+            choice=vote.choice,
+            rating=vote.rating,
+            reason=vote.reason,
+            reason_named=vote.reason_named,
+            at=at,
+        )
+    )
 
 
 def _vote_audit(s: Session, rnd: VotingRound, vote: Vote, action: str, user_id: int) -> None:
     # No choice in the details: the audit feed must not reveal a vote.
-    audit(s, actor_id=user_id, roundtable_id=rnd.roundtable_id, action=f"vote.{action}", object_type="vote",
-          object_id=vote.id, visibility="staff",
-          details={"round_id": rnd.id, "recommendation_id": vote.recommendation_id})
-
+    audit(
+        s,
+        actor_id=user_id,
+        roundtable_id=rnd.roundtable_id,
+        action=f"vote.{action}",
+        object_type="vote",
+        object_id=vote.id,
+        visibility="staff",
+        details={"round_id": rnd.id, "recommendation_id": vote.recommendation_id},
+    )
 
 
 # --------------------------------------------------------------------------- ballots
@@ -353,8 +442,12 @@ def cast_vote(
         limit = LIMITS["reason"] if mode is VotingMode.SIMPLE else LIMITS["comment"]
         if ballot.reason is not None and len(ballot.reason) > limit:
             raise InvalidInput("svc.voting.reason_too_long", limit=limit, field="reason")
-        wanted = (ballot.choice.value if ballot.choice else None, ballot.rating, ballot.reason,
-                  reason_named and ballot.reason is not None)
+        wanted = (
+            ballot.choice.value if ballot.choice else None,
+            ballot.rating,
+            ballot.reason,
+            reason_named and ballot.reason is not None,
+        )
         now = utcnow()
         current = ctx.current_revision_id
         assert current is not None
@@ -366,26 +459,74 @@ def cast_vote(
         else:
             same = (ctx.choice, ctx.rating, ctx.reason, ctx.reason_named) == wanted
             if same and ctx.revision_id == current:
-                return VoteView(id=ctx.vote_id, round_id=round_id, recommendation_id=recommendation_id,
-                                voter_id=voter_id, revision_id=ctx.revision_id, choice=ctx.choice, rating=ctx.rating,
-                                reason=ctx.reason, reason_named=ctx.reason_named, stale=False, cast_at=ctx.cast_at,
-                                updated_at=ctx.updated_at)
+                return VoteView(
+                    id=ctx.vote_id,
+                    round_id=round_id,
+                    recommendation_id=recommendation_id,
+                    voter_id=voter_id,
+                    revision_id=ctx.revision_id,
+                    choice=ctx.choice,
+                    rating=ctx.rating,
+                    reason=ctx.reason,
+                    reason_named=ctx.reason_named,
+                    stale=False,
+                    cast_at=ctx.cast_at,
+                    updated_at=ctx.updated_at,
+                )
             action = "confirm" if same else "change"
-        values = {"round_id": round_id, "recommendation_id": recommendation_id, "voter_id": voter_id,
-                  "revision_id": current, "choice": wanted[0], "rating": wanted[1], "reason": wanted[2],
-                  "reason_named": wanted[3], "cast_at": now, "updated_at": now, "version": 1}
+        values = {
+            "round_id": round_id,
+            "recommendation_id": recommendation_id,
+            "voter_id": voter_id,
+            "revision_id": current,
+            "choice": wanted[0],
+            "rating": wanted[1],
+            "reason": wanted[2],
+            "reason_named": wanted[3],
+            "cast_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
         conn = s.connection()
         vote_id, cast_at = conn.execute(_cast_statements(s.get_bind().dialect.name)[2], values).one()
-        conn.execute(insert(cast(Table, VoteHistory.__table__)), {
-            "vote_id": vote_id, "action": action, "revision_id": current, "choice": wanted[0], "rating": wanted[1],
-            "reason": wanted[2], "reason_named": wanted[3], "at": now})
+        conn.execute(
+            insert(cast(Table, VoteHistory.__table__)),
+            {
+                "vote_id": vote_id,
+                "action": action,
+                "revision_id": current,
+                "choice": wanted[0],
+                "rating": wanted[1],
+                "reason": wanted[2],
+                "reason_named": wanted[3],
+                "at": now,
+            },
+        )
         # No choice in the details: the audit feed must not reveal a vote.
-        audit(s, actor_id=voter_id, roundtable_id=ctx.roundtable_id, action=f"vote.{action}", object_type="vote",
-              object_id=vote_id, visibility="staff",
-              details={"round_id": round_id, "recommendation_id": recommendation_id})
-        return VoteView(id=vote_id, round_id=round_id, recommendation_id=recommendation_id, voter_id=voter_id,
-                        revision_id=current, choice=wanted[0], rating=wanted[1], reason=wanted[2],
-                        reason_named=wanted[3], stale=False, cast_at=cast_at, updated_at=now)
+        audit(
+            s,
+            actor_id=voter_id,
+            roundtable_id=ctx.roundtable_id,
+            action=f"vote.{action}",
+            object_type="vote",
+            object_id=vote_id,
+            visibility="staff",
+            details={"round_id": round_id, "recommendation_id": recommendation_id},
+        )
+        return VoteView(
+            id=vote_id,
+            round_id=round_id,
+            recommendation_id=recommendation_id,
+            voter_id=voter_id,
+            revision_id=current,
+            choice=wanted[0],
+            rating=wanted[1],
+            reason=wanted[2],
+            reason_named=wanted[3],
+            stale=False,
+            cast_at=cast_at,
+            updated_at=now,
+        )
 
 
 def confirm_vote(db: Database, *, actor_id: Actor, round_id: int, recommendation_id: int) -> VoteView:
@@ -412,9 +553,15 @@ def confirm_vote(db: Database, *, actor_id: Actor, round_id: int, recommendation
 
 
 def _recusal_view(r: Recusal) -> RecusalView:
-    return RecusalView(round_id=r.round_id, recommendation_id=r.recommendation_id, voter_id=r.voter_id,
-                       reason=r.reason, recused=r.withdrawn_at is None, recused_at=r.recused_at,
-                       withdrawn_at=r.withdrawn_at)
+    return RecusalView(
+        round_id=r.round_id,
+        recommendation_id=r.recommendation_id,
+        voter_id=r.voter_id,
+        reason=r.reason,
+        recused=r.withdrawn_at is None,
+        recused_at=r.recused_at,
+        withdrawn_at=r.withdrawn_at,
+    )
 
 
 def recuse(db: Database, *, actor_id: Actor, round_id: int, recommendation_id: int, reason: str = "") -> RecusalView:
@@ -425,8 +572,11 @@ def recuse(db: Database, *, actor_id: Actor, round_id: int, recommendation_id: i
     text = parse(_RecusalInput, reason=reason).reason
     with db.write() as s:
         user, rnd, rec = _voter_context(s, actor_id, round_id, recommendation_id)
-        row = s.scalars(select(Recusal).where(Recusal.round_id == rnd.id, Recusal.recommendation_id == rec.id,
-                                              Recusal.voter_id == user.id).with_for_update()).first()
+        row = s.scalars(
+            select(Recusal)
+            .where(Recusal.round_id == rnd.id, Recusal.recommendation_id == rec.id, Recusal.voter_id == user.id)
+            .with_for_update()
+        ).first()
         if row is not None and row.withdrawn_at is None:
             return _recusal_view(row)
         now = utcnow()
@@ -436,8 +586,16 @@ def recuse(db: Database, *, actor_id: Actor, round_id: int, recommendation_id: i
         else:
             row.reason, row.recused_at, row.withdrawn_at = text, now, None
         s.flush()
-        audit(s, actor_id=user.id, roundtable_id=rnd.roundtable_id, action="vote.recuse", object_type="recusal",
-              object_id=row.id, visibility="staff", details={"round_id": rnd.id, "recommendation_id": rec.id})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rnd.roundtable_id,
+            action="vote.recuse",
+            object_type="recusal",
+            object_id=row.id,
+            visibility="staff",
+            details={"round_id": rnd.id, "recommendation_id": rec.id},
+        )
         return _recusal_view(row)
 
 
@@ -449,8 +607,16 @@ def withdraw_recusal(db: Database, *, actor_id: Actor, round_id: int, recommenda
         if row is None:
             raise InvalidInput("svc.voting.not_recused", number=rec.number)
         row.withdrawn_at = utcnow()
-        audit(s, actor_id=user.id, roundtable_id=rnd.roundtable_id, action="vote.unrecuse", object_type="recusal",
-              object_id=row.id, visibility="staff", details={"round_id": rnd.id, "recommendation_id": rec.id})
+        audit(
+            s,
+            actor_id=user.id,
+            roundtable_id=rnd.roundtable_id,
+            action="vote.unrecuse",
+            object_type="recusal",
+            object_id=row.id,
+            visibility="staff",
+            details={"round_id": rnd.id, "recommendation_id": rec.id},
+        )
         return _recusal_view(row)
 
 
@@ -462,15 +628,29 @@ def my_vote_history(db: Database, *, actor_id: Actor, round_id: int, recommendat
             return []
         user = actor(s, actor_id)
         member_role(s, user, rnd.roundtable_id)
-        rows = s.scalars(select(VoteHistory).join(Vote, Vote.id == VoteHistory.vote_id).where(
-            Vote.round_id == rnd.id, Vote.recommendation_id == recommendation_id, Vote.voter_id == user.id)
-            .order_by(VoteHistory.id))
-        return [VoteHistoryView(action=h.action, revision_id=h.revision_id, choice=h.choice, rating=h.rating,
-                                reason=h.reason, reason_named=h.reason_named, at=h.at) for h in rows]
+        rows = s.scalars(
+            select(VoteHistory)
+            .join(Vote, Vote.id == VoteHistory.vote_id)
+            .where(Vote.round_id == rnd.id, Vote.recommendation_id == recommendation_id, Vote.voter_id == user.id)
+            .order_by(VoteHistory.id)
+        )
+        return [
+            VoteHistoryView(
+                action=h.action,
+                revision_id=h.revision_id,
+                choice=h.choice,
+                rating=h.rating,
+                reason=h.reason,
+                reason_named=h.reason_named,
+                at=h.at,
+            )
+            for h in rows
+        ]
 
 
-
-def my_vote_histories(db: Database, *, actor_id: Actor, roundtable_id: int) -> dict[tuple[int, int], list[VoteHistoryView]]:
+def my_vote_histories(
+    db: Database, *, actor_id: Actor, roundtable_id: int
+) -> dict[tuple[int, int], list[VoteHistoryView]]:
     """The actor's own casts, changes and confirmations in every round of the roundtable, by
     (round id, recommendation id), oldest first: the ballot page's history in one query."""
     if isinstance(actor_id, _System):
@@ -487,9 +667,17 @@ def my_vote_histories(db: Database, *, actor_id: Actor, roundtable_id: int) -> d
         ).all()
         out: dict[tuple[int, int], list[VoteHistoryView]] = {}
         for round_id, rec_id, h in rows:
-            out.setdefault((round_id, rec_id), []).append(VoteHistoryView(
-                action=h.action, revision_id=h.revision_id, choice=h.choice, rating=h.rating, reason=h.reason,
-                reason_named=h.reason_named, at=h.at))
+            out.setdefault((round_id, rec_id), []).append(
+                VoteHistoryView(
+                    action=h.action,
+                    revision_id=h.revision_id,
+                    choice=h.choice,
+                    rating=h.rating,
+                    reason=h.reason,
+                    reason_named=h.reason_named,
+                    at=h.at,
+                )
+            )
         return out
 
 
@@ -515,31 +703,63 @@ def my_ballots(db: Database, *, actor_id: Actor, roundtable_id: int) -> MyBallot
 
     ``actions`` says what the viewer may do about voting here now (``schemas.voting.RoundAction``): the page
     shows the ballot forms only with ``vote``. The command line holds no ballot (``eligible`` False)."""
+
     def body(s: Session) -> MyBallotsView:
         user = None if isinstance(actor_id, _System) else actor(s, actor_id)
         role = Role.ADMIN if user is None else member_role(s, user, roundtable_id)
         rt = get(s, Roundtable, roundtable_id, "Roundtable")
         granted = roundtable_actions(rt, role)
-        rounds = list(s.scalars(select(VotingRound).where(VotingRound.roundtable_id == roundtable_id,
-                                                          VotingRound.status == OPEN).order_by(VotingRound.number)))
+        rounds = list(
+            s.scalars(
+                select(VotingRound)
+                .where(VotingRound.roundtable_id == roundtable_id, VotingRound.status == OPEN)
+                .order_by(VotingRound.number)
+            )
+        )
         raise_if_due(rounds)
         if user is None or user.id not in eligible_voters(s, rt):
-            return MyBallotsView(roundtable_id=roundtable_id, eligible=False, rounds=[], to_do=0,
-                                 actions=sorted(granted))
+            return MyBallotsView(
+                roundtable_id=roundtable_id, eligible=False, rounds=[], to_do=0, actions=sorted(granted)
+            )
         round_ids = [r.id for r in rounds]
-        mine = {(v.round_id, v.recommendation_id): v for v in s.scalars(
-            select(Vote).where(Vote.round_id.in_(round_ids), Vote.voter_id == user.id))}
-        frozen_in = set(s.scalars(select(RoundVoter.round_id).where(
-            RoundVoter.round_id.in_(round_ids), RoundVoter.user_id == user.id))) if round_ids else set()
-        recused = set(s.execute(select(Recusal.round_id, Recusal.recommendation_id).where(
-            Recusal.round_id.in_(round_ids), Recusal.voter_id == user.id, Recusal.withdrawn_at.is_(None))).all())
+        mine = {
+            (v.round_id, v.recommendation_id): v
+            for v in s.scalars(select(Vote).where(Vote.round_id.in_(round_ids), Vote.voter_id == user.id))
+        }
+        frozen_in = (
+            set(
+                s.scalars(
+                    select(RoundVoter.round_id).where(RoundVoter.round_id.in_(round_ids), RoundVoter.user_id == user.id)
+                )
+            )
+            if round_ids
+            else set()
+        )
+        recused = set(
+            s.execute(
+                select(Recusal.round_id, Recusal.recommendation_id).where(
+                    Recusal.round_id.in_(round_ids), Recusal.voter_id == user.id, Recusal.withdrawn_at.is_(None)
+                )
+            ).all()
+        )
         out, to_do = [], 0
         for rnd in rounds:
             items = items_of(s, rnd.id)
-            recs = {r.id: r for r in s.scalars(select(Recommendation).where(
-                Recommendation.id.in_([i.recommendation_id for i in items])))}
-            texts = dict(s.execute(select(Revision.id, Revision.content).where(
-                Revision.id.in_([r.current_revision_id for r in recs.values()]))).tuples().all())
+            recs = {
+                r.id: r
+                for r in s.scalars(
+                    select(Recommendation).where(Recommendation.id.in_([i.recommendation_id for i in items]))
+                )
+            }
+            texts = dict(
+                s.execute(
+                    select(Revision.id, Revision.content).where(
+                        Revision.id.in_([r.current_revision_id for r in recs.values()])
+                    )
+                )
+                .tuples()
+                .all()
+            )
             previous = _previous_ratings(s, rnd)
             # Someone who joined after the round opened votes in the next one.
             in_round = rnd.voters_frozen_at is None or rnd.id in frozen_in
@@ -553,14 +773,29 @@ def my_ballots(db: Database, *, actor_id: Actor, roundtable_id: int) -> MyBallot
                 needs = can_vote and not is_recused and (vote is None or stale)
                 to_do += needs
                 feedback = delphi_feedback(previous[rec.id], user.id) if rec.id in previous else None
-                views.append(BallotItemView(
-                    round_id=rnd.id, recommendation_id=rec.id, recommendation_number=rec.number,
-                    title={lang: f.get("title", "") for lang, f in (texts.get(rec.current_revision_id) or {}).items()},
-                    current_revision_id=rec.current_revision_id, recommendation_status=rec.status,
-                    vote=vote_view(vote, rec.current_revision_id) if vote else None, stale=stale, recused=is_recused,
-                    needs_action=needs, can_vote=can_vote, previous_round_feedback=feedback,
-                ))
-            out.append(BallotRoundView(round=round_view(rnd, [i.recommendation_id for i in items], granted), items=views))
-        return MyBallotsView(roundtable_id=roundtable_id, eligible=True, rounds=out, to_do=to_do,
-                             actions=sorted(granted))
+                views.append(
+                    BallotItemView(
+                        round_id=rnd.id,
+                        recommendation_id=rec.id,
+                        recommendation_number=rec.number,
+                        title={
+                            lang: f.get("title", "") for lang, f in (texts.get(rec.current_revision_id) or {}).items()
+                        },
+                        current_revision_id=rec.current_revision_id,
+                        recommendation_status=rec.status,
+                        vote=vote_view(vote, rec.current_revision_id) if vote else None,
+                        stale=stale,
+                        recused=is_recused,
+                        needs_action=needs,
+                        can_vote=can_vote,
+                        previous_round_feedback=feedback,
+                    )
+                )
+            out.append(
+                BallotRoundView(round=round_view(rnd, [i.recommendation_id for i in items], granted), items=views)
+            )
+        return MyBallotsView(
+            roundtable_id=roundtable_id, eligible=True, rounds=out, to_do=to_do, actions=sorted(granted)
+        )
+
     return run_after_closing_due(db, body)

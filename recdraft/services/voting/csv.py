@@ -38,12 +38,24 @@ from recdraft.services.voting._common import (
 )
 from recdraft.services.voting.results import compute, run_after_closing_due
 
-CSV_COLUMNS = ["round", "recommendation", "voter", "organisation", "group", "choice", "rating", "reason",
-               "reason_may_be_named", "status", "revision", "updated_at"]
+CSV_COLUMNS = [
+    "round",
+    "recommendation",
+    "voter",
+    "organisation",
+    "group",
+    "choice",
+    "rating",
+    "reason",
+    "reason_may_be_named",
+    "status",
+    "revision",
+    "updated_at",
+]
 
 
 def pseudonyms(key: str, voter_ids: Iterable[int]) -> dict[int, str]:
-    """"Voter N", numbered in an order only the round's secret key determines."""
+    """ "Voter N", numbered in an order only the round's secret key determines."""
     order = sorted(set(voter_ids), key=lambda uid: hashlib.sha256(f"{key}:{uid}".encode()).hexdigest())
     return {uid: f"Voter {n}" for n, uid in enumerate(order, start=1)}
 
@@ -54,6 +66,7 @@ def export_votes_csv(db: Database, *, actor_id: Actor, round_id: int) -> str:
     Cells a spreadsheet would run as formulas are neutralised. Encode with "utf-8-sig" for Excel.
     Raises NotFound, PermissionDenied.
     """
+
     def body(s: Session) -> str:
         rnd = get(s, VotingRound, round_id, "Voting round")
         role = reader_role(s, actor_id, rnd.roundtable_id)
@@ -62,25 +75,49 @@ def export_votes_csv(db: Database, *, actor_id: Actor, round_id: int) -> str:
         raise_if_due([rnd])
         rules = rules_of(rnd)
         items = items_of(s, rnd.id)
-        recs = {r.id: r for r in s.scalars(select(Recommendation).where(
-            Recommendation.id.in_([i.recommendation_id for i in items])))}
+        recs = {
+            r.id: r
+            for r in s.scalars(
+                select(Recommendation).where(Recommendation.id.in_([i.recommendation_id for i in items]))
+            )
+        }
         if rnd.status == CLOSED:
-            ballots = {(res.recommendation_id, b["voter_id"]): Ballot.model_validate(b)
-                       for res in s.scalars(select(RoundResult).where(RoundResult.round_id == rnd.id))
-                       for b in res.ballots}
+            ballots = {
+                (res.recommendation_id, b["voter_id"]): Ballot.model_validate(b)
+                for res in s.scalars(select(RoundResult).where(RoundResult.round_id == rnd.id))
+                for b in res.ballots
+            }
         else:
             # A saved recommendation always has a current revision (empty only while it is created).
-            live = compute(s, rnd, items, cast("dict[int, int]", {rid: r.current_revision_id for rid, r in recs.items()}))
+            live = compute(
+                s, rnd, items, cast("dict[int, int]", {rid: r.current_revision_id for rid, r in recs.items()})
+            )
             ballots = {(rid, b.voter_id): b for rid, lv in live.items() for b in lv.ballots}
         votes = {(v.recommendation_id, v.voter_id): v for v in s.scalars(select(Vote).where(Vote.round_id == rnd.id))}
-        recusals = {(r.recommendation_id, r.voter_id) for r in s.scalars(
-            select(Recusal).where(Recusal.round_id == rnd.id, Recusal.withdrawn_at.is_(None)))}
+        recusals = {
+            (r.recommendation_id, r.voter_id)
+            for r in s.scalars(select(Recusal).where(Recusal.round_id == rnd.id, Recusal.withdrawn_at.is_(None)))
+        }
         people = set(votes) | recusals
-        members = {m.user_id: (m, name) for m, name in s.execute(
-            select(Membership, User.display_name).join(User, User.id == Membership.user_id)
-            .where(Membership.roundtable_id == rnd.roundtable_id))}
-        rev_numbers = dict(s.execute(select(Revision.id, Revision.number).where(
-            Revision.id.in_({v.revision_id for v in votes.values()}))).tuples().all()) if votes else {}
+        members = {
+            m.user_id: (m, name)
+            for m, name in s.execute(
+                select(Membership, User.display_name)
+                .join(User, User.id == Membership.user_id)
+                .where(Membership.roundtable_id == rnd.roundtable_id)
+            )
+        }
+        rev_numbers = (
+            dict(
+                s.execute(
+                    select(Revision.id, Revision.number).where(Revision.id.in_({v.revision_id for v in votes.values()}))
+                )
+                .tuples()
+                .all()
+            )
+            if votes
+            else {}
+        )
         voters = eligible_voters(s, get(s, Roundtable, rnd.roundtable_id, "Roundtable"), rnd)
         group_sizes = Counter(v.group for v in voters.values() if v.group)
         pseudonym = pseudonyms(rnd.pseudonym_key, (uid for _, uid in people)) if rules.anonymous else {}
@@ -115,18 +152,41 @@ def export_votes_csv(db: Database, *, actor_id: Actor, round_id: int) -> str:
                 named = ("yes" if v.reason_named else "no") if v else ""
                 updated = v.updated_at.isoformat() if v else ""
             order = (position[rid], int(who.split()[1]) if rules.anonymous else 0, name.casefold())
-            rows.append((order, [
-                str(rnd.number), str(recs[rid].number), who, org, group, (v.choice or "") if v else "",
-                str(v.rating) if v and v.rating is not None else "", (v.reason or "") if v else "", named,
-                status(key), str(rev_numbers.get(v.revision_id, "")) if v else "", updated,
-            ]))
+            rows.append(
+                (
+                    order,
+                    [
+                        str(rnd.number),
+                        str(recs[rid].number),
+                        who,
+                        org,
+                        group,
+                        (v.choice or "") if v else "",
+                        str(v.rating) if v and v.rating is not None else "",
+                        (v.reason or "") if v else "",
+                        named,
+                        status(key),
+                        str(rev_numbers.get(v.revision_id, "")) if v else "",
+                        updated,
+                    ],
+                )
+            )
         rows.sort(key=lambda r: r[0])
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
         for _, cells in rows:
             writer.writerow([neutralise(c) for c in cells])
-        audit(s, actor_id=actor_ref(actor_id), roundtable_id=rnd.roundtable_id, action="voting.export",
-              object_type="voting_round", object_id=rnd.id, visibility="staff", details={"rows": len(rows)})
+        audit(
+            s,
+            actor_id=actor_ref(actor_id),
+            roundtable_id=rnd.roundtable_id,
+            action="voting.export",
+            object_type="voting_round",
+            object_id=rnd.id,
+            visibility="staff",
+            details={"rows": len(rows)},
+        )
         return buffer.getvalue()
+
     return run_after_closing_due(db, body, write=True)

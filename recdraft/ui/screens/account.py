@@ -22,9 +22,11 @@ from recdraft.ui.widgets.mail_prefs import mail_preferences
 
 def _identity(user, rt, role) -> None:
     cols = st.columns(3)
-    for col, label, value in ((cols[0], "account.name", user.display_name),
-                              (cols[1], "account.username", user.username),
-                              (cols[2], "account.email", user.email or "—")):
+    for col, label, value in (
+        (cols[0], "account.name", user.display_name),
+        (cols[1], "account.username", user.username),
+        (cols[2], "account.email", user.email or "—"),
+    ):
         col.caption(tr(label))
         col.text(value)
     if rt is not None and role:
@@ -39,8 +41,9 @@ def _consent(user, rt) -> None:
     if mine.organisation:
         st.caption(tr("account.organisation"))
         st.text(organisation_label(rt.settings, mine.organisation))
-    value = st.toggle(tr("account.consent"), value=mine.consent_named, help=tr("account.consent_help"),
-                      key="account_consent")
+    value = st.toggle(
+        tr("account.consent"), value=mine.consent_named, help=tr("account.consent_help"), key="account_consent"
+    )
     if value != mine.consent_named:
         try:
             roundtables.set_my_consent(db(), actor_id=user.id, roundtable_id=rt.id, consent_named=value)
@@ -53,12 +56,19 @@ def _consent(user, rt) -> None:
 def _password(user) -> None:
     with st.form("account_password", clear_on_submit=True):
         st.subheader(tr("account.password"))
-        current = st.text_input(tr("account.current_password"), type="password", key="account_current",
-                                autocomplete="current-password")
-        new = st.text_input(tr("account.new_password"), type="password", key="account_new",
-                            help=tr("invite.password_help"), autocomplete="new-password")
-        again = st.text_input(tr("account.new_password_again"), type="password", key="account_again",
-                              autocomplete="new-password")
+        current = st.text_input(
+            tr("account.current_password"), type="password", key="account_current", autocomplete="current-password"
+        )
+        new = st.text_input(
+            tr("account.new_password"),
+            type="password",
+            key="account_new",
+            help=tr("invite.password_help"),
+            autocomplete="new-password",
+        )
+        again = st.text_input(
+            tr("account.new_password_again"), type="password", key="account_again", autocomplete="new-password"
+        )
         submitted = st.form_submit_button(tr("account.save_password"), key="account_password_submit", type="primary")
         result = st.empty()
     if not submitted:
@@ -67,8 +77,9 @@ def _password(user) -> None:
         result.error(tr("invite.passwords_differ"))
         return
     try:
-        accounts.change_password(db(), actor_id=user.id, current_password=current, new_password=new,
-                                 keep_token=session_token())
+        accounts.change_password(
+            db(), actor_id=user.id, current_password=current, new_password=new, keep_token=session_token()
+        )
     except RecdraftError as exc:
         result.error(error_message(exc))
     else:

@@ -6,7 +6,7 @@ Every action here calls a service that checks the permission again against the d
 from __future__ import annotations
 
 import string
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import streamlit as st
@@ -75,15 +75,24 @@ def _invite_link(token: str) -> str:
 
 # --- accounts (system administrators) ----------------------------------------------------------------
 
+
 def _users_tab(me: UserView, rt: RoundtableView | None) -> None:
     with errors_shown():
         users = accounts.list_users(db(), actor_id=me.id)
         tables.dataframe(
-            [{tr("admin.col.username"): u.username, tr("admin.col.name"): u.display_name,
-              tr("admin.col.email"): u.email or "", tr("admin.col.active"): u.is_active,
-              tr("admin.col.system_admin"): u.is_system_admin,
-              tr("setup.admin.col.organiser"): u.is_organiser} for u in users],
-            hide_index=True, key="admin_users_table",
+            [
+                {
+                    tr("admin.col.username"): u.username,
+                    tr("admin.col.name"): u.display_name,
+                    tr("admin.col.email"): u.email or "",
+                    tr("admin.col.active"): u.is_active,
+                    tr("admin.col.system_admin"): u.is_system_admin,
+                    tr("setup.admin.col.organiser"): u.is_organiser,
+                }
+                for u in users
+            ],
+            hide_index=True,
+            key="admin_users_table",
         )
         left, right = st.columns(2, gap="large")
         with left:
@@ -98,23 +107,41 @@ def _create_user_form(me: UserView, rt: RoundtableView | None) -> None:
         username = st.text_input(tr("admin.users.username"), key="admin_new_username", help=tr("invite.username_help"))
         name = st.text_input(tr("admin.users.name"), key="admin_new_name")
         email = st.text_input(tr("admin.users.email"), key="admin_new_email")
-        password = st.text_input(tr("admin.users.password"), type="password", key="admin_new_password",
-                                 help=tr("invite.password_help"), autocomplete="new-password")
+        password = st.text_input(
+            tr("admin.users.password"),
+            type="password",
+            key="admin_new_password",
+            help=tr("invite.password_help"),
+            autocomplete="new-password",
+        )
         system_admin = st.checkbox(tr("admin.users.system_admin"), key="admin_new_sysadmin")
-        organiser = st.checkbox(tr("setup.admin.organiser"), key="admin_new_organiser",
-                                help=tr("setup.admin.organiser_help"))
+        organiser = st.checkbox(
+            tr("setup.admin.organiser"), key="admin_new_organiser", help=tr("setup.admin.organiser_help")
+        )
         role = None
         if rt is not None:
-            role = st.selectbox(tr("admin.users.role_here"), ("", *ROLES), key="admin_new_role",
-                                format_func=labels_for(("", *ROLES), lambda r: tr(f"role.{r}") if r else tr("admin.users.no_role")))
-        submitted = st.form_submit_button(tr("admin.users.create_submit"), key="admin_create_user_submit",
-                                          type="primary")
+            role = st.selectbox(
+                tr("admin.users.role_here"),
+                ("", *ROLES),
+                key="admin_new_role",
+                format_func=labels_for(("", *ROLES), lambda r: tr(f"role.{r}") if r else tr("admin.users.no_role")),
+            )
+        submitted = st.form_submit_button(
+            tr("admin.users.create_submit"), key="admin_create_user_submit", type="primary"
+        )
         problem = st.empty()
     if not submitted or already_submitted("create_user", username):
         return
     try:
-        user = accounts.create_user(db(), actor_id=me.id, username=username, display_name=name, email=email or None,
-                                    password=password, is_system_admin=system_admin)
+        user = accounts.create_user(
+            db(),
+            actor_id=me.id,
+            username=username,
+            display_name=name,
+            email=email or None,
+            password=password,
+            is_system_admin=system_admin,
+        )
         if organiser:
             accounts.set_organiser(db(), actor_id=me.id, user_id=user.id, organiser=True)
         if rt is not None and role:
@@ -129,8 +156,12 @@ def _create_user_form(me: UserView, rt: RoundtableView | None) -> None:
 def _organiser_switch(me: UserView, target: UserView, box) -> None:
     """May this person create roundtables? Applied as soon as it is ticked or unticked."""
     current = target.is_organiser
-    wanted = box.checkbox(tr("setup.admin.organiser"), value=current, key=f"admin_organiser_{target.id}",
-                          help=tr("setup.admin.organiser_help"))
+    wanted = box.checkbox(
+        tr("setup.admin.organiser"),
+        value=current,
+        key=f"admin_organiser_{target.id}",
+        help=tr("setup.admin.organiser_help"),
+    )
     if wanted == current:
         return
     try:
@@ -154,16 +185,18 @@ def _change_user(me: UserView, users: list[UserView]) -> None:
     _organiser_flash(st)
     ids = [u.id for u in users]
     by_id = {u.id: u for u in users}
-    chosen = st.selectbox(tr("admin.users.person"), ids, format_func=lambda i: _user_label(by_id[i]),
-                          key="admin_change_user")
+    chosen = st.selectbox(
+        tr("admin.users.person"), ids, format_func=lambda i: _user_label(by_id[i]), key="admin_change_user"
+    )
     if chosen is None:
         return
     target = by_id[chosen]
     box = st.container()
     _organiser_switch(me, target, box)
     if target.is_active:
-        if box.button(tr("admin.users.deactivate"), key="admin_deactivate", icon=":material/block:",
-                      disabled=target.id == me.id):
+        if box.button(
+            tr("admin.users.deactivate"), key="admin_deactivate", icon=":material/block:", disabled=target.id == me.id
+        ):
             with errors_shown(box):
                 accounts.set_active(db(), actor_id=me.id, user_id=target.id, active=False)
                 st.rerun()
@@ -173,8 +206,13 @@ def _change_user(me: UserView, users: list[UserView]) -> None:
             accounts.set_active(db(), actor_id=me.id, user_id=target.id, active=True)
             st.rerun()
     with st.form("admin_reset_password", clear_on_submit=True):
-        new = st.text_input(tr("admin.users.new_password"), type="password", key="admin_reset_value",
-                            help=tr("invite.password_help"), autocomplete="new-password")
+        new = st.text_input(
+            tr("admin.users.new_password"),
+            type="password",
+            key="admin_reset_value",
+            help=tr("invite.password_help"),
+            autocomplete="new-password",
+        )
         submitted = st.form_submit_button(tr("admin.users.reset"), key="admin_reset_submit")
         problem = st.empty()
     if submitted:
@@ -188,14 +226,24 @@ def _change_user(me: UserView, users: list[UserView]) -> None:
 
 # --- participants and roles --------------------------------------------------------------------------
 
+
 def _roles_tab(me: UserView, rt: RoundtableView) -> None:
     with errors_shown():
         members = roundtables.list_members(db(), actor_id=me.id, roundtable_id=rt.id)
         tables.dataframe(
-            [{tr("admin.col.name"): m.display_name, tr("admin.col.username"): m.username,
-              tr("admin.col.organisation"): m.organisation, tr("admin.col.role"): tr(f"role.{m.role}"),
-              tr("admin.col.named"): m.consent_named, tr("admin.col.active"): m.is_active} for m in members],
-            hide_index=True, key="admin_members_table",
+            [
+                {
+                    tr("admin.col.name"): m.display_name,
+                    tr("admin.col.username"): m.username,
+                    tr("admin.col.organisation"): m.organisation,
+                    tr("admin.col.role"): tr(f"role.{m.role}"),
+                    tr("admin.col.named"): m.consent_named,
+                    tr("admin.col.active"): m.is_active,
+                }
+                for m in members
+            ],
+            hide_index=True,
+            key="admin_members_table",
         )
         people: dict[int, str] = {m.user_id: _user_label(m) for m in members}
         if me.is_system_admin:
@@ -208,27 +256,39 @@ def _roles_tab(me: UserView, rt: RoundtableView) -> None:
     with narrow.form("admin_set_role"):
         st.subheader(tr("admin.roles.set"))
         st.caption(tr("admin.roles.help"))
-        person = st.selectbox(tr("admin.users.person"), list(people), format_func=people.__getitem__,
-                              key="admin_role_person")
+        person = st.selectbox(
+            tr("admin.users.person"), list(people), format_func=people.__getitem__, key="admin_role_person"
+        )
         role = st.selectbox(tr("admin.col.role"), ROLES, format_func=_role_names(), key="admin_role_value")
-        organisation = st.text_input(tr("admin.roles.organisation"), key="admin_role_org",
-                                     help=tr("admin.roles.organisation_help"))
+        organisation = st.text_input(
+            tr("admin.roles.organisation"), key="admin_role_org", help=tr("admin.roles.organisation_help")
+        )
         submitted = st.form_submit_button(tr("admin.roles.submit"), key="admin_role_submit", type="primary")
         problem = st.empty()
     if submitted and person is not None:
         try:
-            roundtables.set_membership(db(), actor_id=me.id, roundtable_id=rt.id, user_id=person, role=role,
-                                       organisation=organisation.strip() or None)
+            roundtables.set_membership(
+                db(),
+                actor_id=me.id,
+                roundtable_id=rt.id,
+                user_id=person,
+                role=role,
+                organisation=organisation.strip() or None,
+            )
         except RecdraftError as exc:
             problem.error(error_message(exc))
         else:
             before = current.get(person)
             refresh()
-            problem.success(tr("admin.roles.done", person=people[person], role=tr(f"role.{role}"))
-                            if before is None or before.role != role else tr("admin.saved"))
+            problem.success(
+                tr("admin.roles.done", person=people[person], role=tr(f"role.{role}"))
+                if before is None or before.role != role
+                else tr("admin.saved")
+            )
 
 
 # --- invitations --------------------------------------------------------------------------------------
+
 
 def _configurable(me: UserView, rt: RoundtableView) -> bool:
     """Participants and settings can change in this phase; otherwise say so (an archived roundtable)."""
@@ -245,20 +305,39 @@ def _invitations_tab(me: UserView, rt: RoundtableView) -> None:
     st.caption(tr("admin.invite.help"))
     narrow, _ = st.columns([3, 2])
     with narrow.form("admin_invite"):
-        role = st.selectbox(tr("admin.col.role"), ROLES, index=ROLES.index(Role.EXPERT),
-                            format_func=_role_names(), key="admin_invite_role")
+        role = st.selectbox(
+            tr("admin.col.role"),
+            ROLES,
+            index=ROLES.index(Role.EXPERT),
+            format_func=_role_names(),
+            key="admin_invite_role",
+        )
         name = st.text_input(tr("admin.invite.name"), key="admin_invite_name")
         email = st.text_input(tr("admin.users.email"), key="admin_invite_email")
         organisation = st.text_input(tr("admin.roles.organisation"), key="admin_invite_org")
-        days = st.number_input(tr("admin.invite.days"), min_value=1, max_value=90, value=accounts.INVITATION_DAYS,
-                               step=1, key="admin_invite_days")
+        days = st.number_input(
+            tr("admin.invite.days"),
+            min_value=1,
+            max_value=90,
+            value=accounts.INVITATION_DAYS,
+            step=1,
+            key="admin_invite_days",
+        )
         submitted = st.form_submit_button(tr("admin.invite.submit"), key="admin_invite_submit", type="primary")
         result = st.container()
     if not submitted or already_submitted("invite", role, name, email, organisation, days):
         return
     try:
-        created = accounts.create_invitation(db(), actor_id=me.id, roundtable_id=rt.id, role=role, display_name=name,
-                                             email=email or None, organisation=organisation, days=int(days))
+        created = accounts.create_invitation(
+            db(),
+            actor_id=me.id,
+            roundtable_id=rt.id,
+            role=role,
+            display_name=name,
+            email=email or None,
+            organisation=organisation,
+            days=int(days),
+        )
     except RecdraftError as exc:
         result.error(error_message(exc))
         return
@@ -270,10 +349,16 @@ def _invitations_tab(me: UserView, rt: RoundtableView) -> None:
 
 # --- roundtable settings -------------------------------------------------------------------------------
 
+
 def _phase_select(rt: RoundtableView) -> str:
-    return st.selectbox(tr("admin.settings.phase"), PHASES, index=PHASES.index(rt.phase) if rt.phase in PHASES else 0,
-                        format_func=labels_for(PHASES, lambda p: tr(f"phase.{p}")), key="admin_set_phase",
-                        help=tr("setup.admin.phase_help"))
+    return st.selectbox(
+        tr("admin.settings.phase"),
+        PHASES,
+        index=PHASES.index(rt.phase) if rt.phase in PHASES else 0,
+        format_func=labels_for(PHASES, lambda p: tr(f"phase.{p}")),
+        key="admin_set_phase",
+        help=tr("setup.admin.phase_help"),
+    )
 
 
 def _phase_only(me: UserView, rt: RoundtableView) -> None:
@@ -300,20 +385,38 @@ def _settings_tab(me: UserView, rt: RoundtableView) -> None:
                 for field in DESCRIPTIVE:
                     current = getattr(rt, field).get(code, "")
                     widget = st.text_area if field in MULTILINE else st.text_input
-                    values[field][code] = widget(tr(f"admin.settings.{field}"), value=current,
-                                                 key=f"admin_set_{field}_{code}")
-        held_on = st.date_input(tr("admin.settings.held_on"), value=rt.held_on, key="admin_set_held_on",
-                                format="DD.MM.YYYY", help=date_help())
-        languages = st.multiselect(tr("admin.settings.languages"), LANGS, default=rt.languages,
-                                   format_func=LANGUAGE_NAMES.__getitem__, key="admin_set_languages")
+                    values[field][code] = widget(
+                        tr(f"admin.settings.{field}"), value=current, key=f"admin_set_{field}_{code}"
+                    )
+        held_on = st.date_input(
+            tr("admin.settings.held_on"),
+            value=rt.held_on,
+            key="admin_set_held_on",
+            format="DD.MM.YYYY",
+            help=date_help(),
+        )
+        languages = st.multiselect(
+            tr("admin.settings.languages"),
+            LANGS,
+            default=rt.languages,
+            format_func=LANGUAGE_NAMES.__getitem__,
+            key="admin_set_languages",
+        )
         st.subheader(tr("admin.settings.process"))
         phase = _phase_select(rt)
-        mode = st.radio(tr("admin.settings.moderation"), MODES, index=MODES.index(rt.moderation_mode),
-                        format_func=labels_for(MODES, lambda m: tr(f"admin.settings.moderation_{m}")),
-                        key="admin_set_mode")
-        moderators_vote = st.toggle(tr("admin.settings.moderators_vote"),
-                                    value=bool(rt.settings.get("moderators_vote")), key="admin_set_modvote",
-                                    help=tr("admin.settings.moderators_vote_help"))
+        mode = st.radio(
+            tr("admin.settings.moderation"),
+            MODES,
+            index=MODES.index(rt.moderation_mode),
+            format_func=labels_for(MODES, lambda m: tr(f"admin.settings.moderation_{m}")),
+            key="admin_set_mode",
+        )
+        moderators_vote = st.toggle(
+            tr("admin.settings.moderators_vote"),
+            value=bool(rt.settings.get("moderators_vote")),
+            key="admin_set_modvote",
+            help=tr("admin.settings.moderators_vote_help"),
+        )
         submitted = st.form_submit_button(tr("admin.settings.submit"), key="admin_settings_submit", type="primary")
         result = st.container()
     _phase_confirmation(me, rt)
@@ -334,8 +437,9 @@ def _settings_tab(me: UserView, rt: RoundtableView) -> None:
         if changes:
             roundtables.update_roundtable(db(), actor_id=me.id, roundtable_id=rt.id, **changes)
         if moderators_vote != bool(rt.settings.get("moderators_vote")):
-            roundtables.update_settings(db(), actor_id=me.id, roundtable_id=rt.id,
-                                        settings={"moderators_vote": moderators_vote})
+            roundtables.update_settings(
+                db(), actor_id=me.id, roundtable_id=rt.id, settings={"moderators_vote": moderators_vote}
+            )
     except RecdraftError as exc:
         result.error(error_message(exc))
         return
@@ -362,8 +466,10 @@ def _phase_confirmation(me: UserView, rt: RoundtableView) -> None:
         return
     _rt_id, before, after = pending
     box = st.container(border=True, key="admin_phase_box")
-    box.warning(tr("setup.admin.phase_confirm", before=tr(f"phase.{before}"), after=tr(f"phase.{after}")),
-                icon=":material/warning:")
+    box.warning(
+        tr("setup.admin.phase_confirm", before=tr(f"phase.{before}"), after=tr(f"phase.{after}")),
+        icon=":material/warning:",
+    )
     box.caption(tr(f"setup.admin.phase_means.{after}"))
     cols = box.columns([1, 1, 4])
     if cols[0].button(tr("setup.admin.phase_apply"), key="admin_phase_confirm", type="primary"):
@@ -384,8 +490,9 @@ def _phase_confirmation(me: UserView, rt: RoundtableView) -> None:
 
 # --- audit log ------------------------------------------------------------------------------------------
 
+
 def _day_start(value: date) -> datetime:
-    return datetime.combine(value, time.min, tzinfo=timezone.utc)
+    return datetime.combine(value, time.min, tzinfo=UTC)
 
 
 def _audit_tab(me: UserView, rt: RoundtableView) -> None:
@@ -394,13 +501,18 @@ def _audit_tab(me: UserView, rt: RoundtableView) -> None:
     people = {0: tr("admin.audit.everyone"), **{m.user_id: _user_label(m) for m in members}}
     with st.form("admin_audit_filters"):
         cols = st.columns([2, 2, 2, 1], vertical_alignment="bottom")
-        prefix = cols[0].text_input(tr("admin.audit.action"), key="admin_audit_prefix",
-                                    placeholder="recommendation.",  # i18n: not text
-                                    help=tr("admin.audit.action_help"))
-        person = cols[1].selectbox(tr("admin.audit.person"), list(people), format_func=people.__getitem__,
-                                   key="admin_audit_person")
-        dates = cols[2].date_input(tr("admin.audit.dates"), value=(), key="admin_audit_dates", format="DD.MM.YYYY",
-                                   help=date_help(span=True))
+        prefix = cols[0].text_input(
+            tr("admin.audit.action"),
+            key="admin_audit_prefix",
+            placeholder="recommendation.",  # i18n: not text
+            help=tr("admin.audit.action_help"),
+        )
+        person = cols[1].selectbox(
+            tr("admin.audit.person"), list(people), format_func=people.__getitem__, key="admin_audit_person"
+        )
+        dates = cols[2].date_input(
+            tr("admin.audit.dates"), value=(), key="admin_audit_dates", format="DD.MM.YYYY", help=date_help(span=True)
+        )
         if cols[3].form_submit_button(tr("admin.audit.apply"), key="admin_audit_submit"):
             st.session_state[AUDIT_PAGE_KEY] = 1  # new filters start on the first page
     since = until = None
@@ -410,23 +522,39 @@ def _audit_tab(me: UserView, rt: RoundtableView) -> None:
     # Pages of AUDIT_LIMIT rows (issue 18): one row more than a page tells whether another page follows.
     page = int(st.session_state.get(AUDIT_PAGE_KEY, 1) or 1)
     with errors_shown():
-        events = activity.audit_log(db(), actor_id=me.id, roundtable_id=rt.id, action_prefix=prefix.strip() or None,
-                                    actor_filter=person or None, since=since, until=until, limit=AUDIT_LIMIT + 1,
-                                    offset=(page - 1) * AUDIT_LIMIT)
+        events = activity.audit_log(
+            db(),
+            actor_id=me.id,
+            roundtable_id=rt.id,
+            action_prefix=prefix.strip() or None,
+            actor_filter=person or None,
+            since=since,
+            until=until,
+            limit=AUDIT_LIMIT + 1,
+            offset=(page - 1) * AUDIT_LIMIT,
+        )
         more = len(events) > AUDIT_LIMIT
         events = events[:AUDIT_LIMIT]
         if not events and page == 1:
             st.info(tr("admin.audit.none"))
             return
         nav = st.container(horizontal=True, gap="small", vertical_alignment="center")
-        if nav.button(tr("friction.page_prev"), key="admin_audit_prev", disabled=page <= 1,
-                      icon=":material/chevron_left:"):
+        if nav.button(
+            tr("friction.page_prev"), key="admin_audit_prev", disabled=page <= 1, icon=":material/chevron_left:"
+        ):
             st.session_state[AUDIT_PAGE_KEY] = page - 1
             st.rerun()
-        nav.caption(tr("friction.audit_page", page=fmt_number(page), first=fmt_number((page - 1) * AUDIT_LIMIT + 1),
-                       last=fmt_number((page - 1) * AUDIT_LIMIT + len(events))))
-        if nav.button(tr("friction.page_next"), key="admin_audit_next", disabled=not more,
-                      icon=":material/chevron_right:"):
+        nav.caption(
+            tr(
+                "friction.audit_page",
+                page=fmt_number(page),
+                first=fmt_number((page - 1) * AUDIT_LIMIT + 1),
+                last=fmt_number((page - 1) * AUDIT_LIMIT + len(events)),
+            )
+        )
+        if nav.button(
+            tr("friction.page_next"), key="admin_audit_next", disabled=not more, icon=":material/chevron_right:"
+        ):
             st.session_state[AUDIT_PAGE_KEY] = page + 1
             st.rerun()
         tables.dataframe([audit_row(e) for e in events], hide_index=True, key="admin_audit_table")
@@ -435,6 +563,7 @@ def _audit_tab(me: UserView, rt: RoundtableView) -> None:
 # The audit log reads as sentences in the interface language. ``audit_text`` is this page's own; at the
 # merge with the "rest" branch it gives way to ``services.activity.audit_text(event, lang)`` (and its
 # ``audit.action.*`` labels), which keeps the same answer: who did what, then the details as lines.
+
 
 def _words(value: str) -> str:
     """A program word read aloud: ``recommendation.edit_conflict`` → "Recommendation edit conflict"."""
@@ -503,12 +632,17 @@ def _object_text(event: AuditEventView) -> str:
 
 def audit_row(event: AuditEventView) -> dict[str, str]:
     """One row of the audit log's table."""
-    return {tr("admin.audit.col.at"): fmt_datetime(event.at), tr("admin.audit.col.person"): event.actor_name or "—",
-            tr("admin.audit.col.action"): audit_text(event), tr("admin.audit.col.object"): _object_text(event),
-            tr("admin.audit.col.details"): audit_details(event.details)}
+    return {
+        tr("admin.audit.col.at"): fmt_datetime(event.at),
+        tr("admin.audit.col.person"): event.actor_name or "—",
+        tr("admin.audit.col.action"): audit_text(event),
+        tr("admin.audit.col.object"): _object_text(event),
+        tr("admin.audit.col.details"): audit_details(event.details),
+    }
 
 
 # --- backup -----------------------------------------------------------------------------------------------
+
 
 def _backup_tab(me: UserView) -> None:
     st.subheader(tr("admin.backup.download_heading"))
@@ -517,17 +651,25 @@ def _backup_tab(me: UserView) -> None:
     def make_backup() -> bytes:
         return backup.backup(db(), actor_id=me.id)
 
-    st.download_button(tr("admin.backup.download"), data=make_backup,
-                       file_name=f"recdraft-backup-{date.today():%Y-%m-%d}.json", mime="application/json",
-                       key="admin_backup_download", icon=":material/download:", on_click="ignore")
+    st.download_button(
+        tr("admin.backup.download"),
+        data=make_backup,
+        file_name=f"recdraft-backup-{date.today():%Y-%m-%d}.json",
+        mime="application/json",
+        key="admin_backup_download",
+        icon=":material/download:",
+        on_click="ignore",
+    )
     st.divider()
     st.subheader(tr("admin.backup.restore_heading"))
     st.warning(tr("admin.backup.restore_help"), icon=":material/warning:")
-    upload = st.file_uploader(tr("admin.backup.file"), type=["json"], key="admin_restore_file",
-                              help=upload_help(["json"]))
+    upload = st.file_uploader(
+        tr("admin.backup.file"), type=["json"], key="admin_restore_file", help=upload_help(["json"])
+    )
     confirmed = st.checkbox(tr("admin.backup.replace_confirm"), key="admin_restore_confirm")
-    if st.button(tr("admin.backup.restore"), key="admin_restore_submit", type="primary",
-                 disabled=upload is None or not confirmed):
+    if st.button(
+        tr("admin.backup.restore"), key="admin_restore_submit", type="primary", disabled=upload is None or not confirmed
+    ):
         with errors_shown():
             counts = backup.restore(db(), actor_id=me.id, data=upload.getvalue(), replace=True)
             # The restore ended every session, this one's too: forget it here, so the next click signs in.
@@ -536,6 +678,7 @@ def _backup_tab(me: UserView) -> None:
 
 
 # --- the page -----------------------------------------------------------------------------------------------
+
 
 def render() -> None:
     me = current_user()

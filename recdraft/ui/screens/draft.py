@@ -13,7 +13,7 @@ Why the state is kept as it is:
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
@@ -53,8 +53,10 @@ NEW_PREFIX = "draft_new"
 
 
 def _as_json(content: Any) -> dict[str, dict[str, str]]:
-    return {code: (value.model_dump() if hasattr(value, "model_dump") else dict(value))
-            for code, value in (content or {}).items()}
+    return {
+        code: (value.model_dump() if hasattr(value, "model_dump") else dict(value))
+        for code, value in (content or {}).items()
+    }
 
 
 def _details_inputs(prefix: str, topics: list[str], rt: RoundtableView | None = None) -> tuple[str, str]:
@@ -64,11 +66,22 @@ def _details_inputs(prefix: str, topics: list[str], rt: RoundtableView | None = 
     no_topic = tr("draft.no_topic")
     # Labels fixed in this run's language (format_func may be called outside the run).
     names = {t: (topic_label(rt, t) if rt is not None else t) or no_topic for t in options}
-    topic = left.selectbox(tr("recs.field.topic"), options, key=f"{prefix}_topic", accept_new_options=True,
-                           format_func=lambda t: names.get(t, t) or no_topic, help=tr("draft.topic_help"))
+    topic = left.selectbox(
+        tr("recs.field.topic"),
+        options,
+        key=f"{prefix}_topic",
+        accept_new_options=True,
+        format_func=lambda t: names.get(t, t) or no_topic,
+        help=tr("draft.topic_help"),
+    )
     priorities = [p.value for p in Priority]
-    priority = right.radio(tr("recs.field.priority"), priorities, key=f"{prefix}_priority",
-                           horizontal=True, format_func=labels_for(priorities, priority_label))
+    priority = right.radio(
+        tr("recs.field.priority"),
+        priorities,
+        key=f"{prefix}_priority",
+        horizontal=True,
+        format_func=labels_for(priorities, priority_label),
+    )
     return topic or "", priority or Priority.MEDIUM.value
 
 
@@ -112,8 +125,13 @@ def _create(member: Member) -> None:
         key = submission_key(state["nonce"], content, topic, priority)
         with errors_shown():
             view = rec_service.create_recommendation(
-                db(), actor_id=member.user.id, roundtable_id=member.roundtable.id, content=content, topic=topic,
-                priority=priority, submission_key=key,
+                db(),
+                actor_id=member.user.id,
+                roundtable_id=member.roundtable.id,
+                content=content,
+                topic=topic,
+                priority=priority,
+                submission_key=key,
             )
             state["done"] = (view.id, view.number)
             forget_topics()
@@ -127,8 +145,14 @@ def _edit_state(rec: RecommendationView) -> dict[str, Any]:
     key = f"draft_edit_{rec.id}"
     state = st.session_state.get(key)
     if state is None:
-        state = {"base_revision_id": rec.current_revision.id, "base_number": rec.current_revision.number,
-                 "nonce": uuid.uuid4().hex, "kept_ids": [], "conflict": None, "done": None}
+        state = {
+            "base_revision_id": rec.current_revision.id,
+            "base_number": rec.current_revision.number,
+            "nonce": uuid.uuid4().hex,
+            "kept_ids": [],
+            "conflict": None,
+            "done": None,
+        }
         st.session_state[key] = state
         prefix = _prefix(rec.id)
         content_form.seed(prefix, rec.current_revision.content)
@@ -187,19 +211,31 @@ def _kept_texts(member: Member, rec: RecommendationView, state: dict[str, Any]) 
     if not kept:
         return
     open_count = sum(1 for k in kept if k.resolved_revision_id is None)
-    with st.expander(tr("draft.kept.title", count=len(kept), open=open_count), icon=":material/inventory_2:",
-                     expanded=False):
+    with st.expander(
+        tr("draft.kept.title", count=len(kept), open=open_count), icon=":material/inventory_2:", expanded=False
+    ):
         st.caption(tr("draft.kept.hint"))
         for k in reversed(kept):
             with st.container(border=True, key=f"draft_kept_{k.id}"):
-                status = (badge(tr("draft.kept.merged"), "green") if k.resolved_revision_id
-                          else badge(tr("draft.kept.not_merged"), "orange"))
-                st.markdown(" · ".join([f"**{escape_markdown(tr('draft.kept.n', number=k.id))}**",
-                                        escape_markdown(fmt_datetime(k.created_at)), status]))
+                status = (
+                    badge(tr("draft.kept.merged"), "green")
+                    if k.resolved_revision_id
+                    else badge(tr("draft.kept.not_merged"), "orange")
+                )
+                st.markdown(
+                    " · ".join(
+                        [
+                            f"**{escape_markdown(tr('draft.kept.n', number=k.id))}**",
+                            escape_markdown(fmt_datetime(k.created_at)),
+                            status,
+                        ]
+                    )
+                )
                 code = next(iter(k.content))
                 st.markdown(f"**{plain_markdown(k.content[code].title)}**")
-                st.markdown(user_text_markdown(k.content[code].text[:600] + ("…" if len(k.content[code].text) > 600
-                                                                          else "")))
+                st.markdown(
+                    user_text_markdown(k.content[code].text[:600] + ("…" if len(k.content[code].text) > 600 else ""))
+                )
                 if k.author_id == member.user.id and k.resolved_revision_id is None:
                     if st.button(tr("draft.kept.load"), key=f"draft_kept_load_{k.id}", icon=":material/upload:"):
                         st.session_state["draft_load_kept"] = (rec.id, k.id)
@@ -219,8 +255,9 @@ def _load_kept(member: Member, rec: RecommendationView, state: dict[str, Any]) -
         st.toast(tr("draft.kept.loaded"))
 
 
-def _save_edit(member: Member, rec: RecommendationView, state: dict[str, Any], topic: str, priority: str,
-               note: str) -> None:
+def _save_edit(
+    member: Member, rec: RecommendationView, state: dict[str, Any], topic: str, priority: str, note: str
+) -> None:
     """One Save, one service call: the text, the topic and priority, and the kept texts it merges."""
     prefix = _prefix(rec.id)
     content = content_form.collect(prefix)
@@ -228,16 +265,27 @@ def _save_edit(member: Member, rec: RecommendationView, state: dict[str, Any], t
     with errors_shown():
         try:
             outcome = rec_service.edit_recommendation(
-                db(), actor_id=member.user.id, recommendation_id=rec.id, base_revision_id=state["base_revision_id"],
-                content=content, note=note, topic=topic, priority=priority,
-                merged_draft_ids=list(state["kept_ids"]), submission_key=key,
+                db(),
+                actor_id=member.user.id,
+                recommendation_id=rec.id,
+                base_revision_id=state["base_revision_id"],
+                content=content,
+                note=note,
+                topic=topic,
+                priority=priority,
+                merged_draft_ids=list(state["kept_ids"]),
+                submission_key=key,
             )
         except Conflict as conflict:
             number = conflict.current_revision_number  # every Conflict names the other revision and its author
             state["conflict"] = {
-                "message": conflict.text(lang()), "current": _as_json(conflict.current), "yours": _as_json(conflict.yours),
-                "current_revision_id": conflict.current_revision_id, "current_number": number,
-                "author": conflict.current_author_name, "saved_at": conflict.current_saved_at,
+                "message": conflict.text(lang()),
+                "current": _as_json(conflict.current),
+                "yours": _as_json(conflict.yours),
+                "current_revision_id": conflict.current_revision_id,
+                "current_number": number,
+                "author": conflict.current_author_name,
+                "saved_at": conflict.current_saved_at,
             }
             # The next save is made against the text that is current now; the kept copy is merged by it.
             state["base_revision_id"] = conflict.current_revision_id
@@ -270,7 +318,7 @@ def conflict_message(conflict: dict[str, Any]) -> str:
     if not name or when is None:
         return tr("draft.conflict.message", number=number)
     zone_ = zone(browser_timezone())
-    aware = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    aware = when if when.tzinfo else when.replace(tzinfo=UTC)
     local = aware.astimezone(zone_)
     if local.date() == datetime.now(zone_).date():
         return tr("record.draft.conflict_today", name=name, number=number, time=f"{local:%H:%M}")
@@ -290,8 +338,7 @@ def _edit(member: Member, rec_id: int) -> None:
         from recdraft.services import translations as translation_service
         from recdraft.ui.widgets.translations import language_statuses
 
-        language_statuses(translation_service.get_translations(db(), actor_id=member.user.id,
-                                                               recommendation_id=rec.id))
+        language_statuses(translation_service.get_translations(db(), actor_id=member.user.id, recommendation_id=rec.id))
     if Action.EDIT not in rec.actions:  # the service says: authors, moderators, admins
         st.warning(tr("draft.not_author"))
         return
@@ -327,8 +374,12 @@ def _edit(member: Member, rec_id: int) -> None:
         topic, priority = _details_inputs(prefix, topics, member.roundtable)
         note = st.text_input(tr("draft.note"), key=f"{prefix}_note", help=tr("draft.note_help"))
         save_col = cancel_col = st.container(horizontal=True, gap="small")
-        sent = save_col.form_submit_button(tr("draft.save_merge") if conflict else tr("draft.save"),
-                                           type="primary", icon=":material/save:", key=f"draft_save_{rec.id}")
+        sent = save_col.form_submit_button(
+            tr("draft.save_merge") if conflict else tr("draft.save"),
+            type="primary",
+            icon=":material/save:",
+            key=f"draft_save_{rec.id}",
+        )
         cancel = cancel_col.form_submit_button(tr("recs.cancel"), key=f"draft_cancel_{rec.id}")
     if cancel:
         _stop_editing(rec.id)
@@ -351,8 +402,7 @@ def render() -> None:
         # Neither a new text nor an edit works in this phase: say why instead of a form that would be refused.
         phase_note(member.roundtable)
         if note_key(member.roundtable) is None:
-            st.info(tr("phase_ui.drafting_not_open", phase=phase_name(member.roundtable.phase)),
-                    icon=":material/lock:")
+            st.info(tr("phase_ui.drafting_not_open", phase=phase_name(member.roundtable.phase)), icon=":material/lock:")
         st.stop()
     selected = query_int("rec")
     if selected is not None:

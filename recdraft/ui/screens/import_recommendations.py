@@ -54,14 +54,25 @@ def _key(index: int, name: str) -> str:
 
 
 def _upload(member) -> None:
-    uploaded = st.file_uploader(tr("import.ui.upload"), type=["docx", "odt", "doc"], key="imp_file",
-                                help=tr("import.ui.upload_help"), max_upload_size=MAX_UPLOAD_MB)
-    if uploaded is not None and st.button(tr("import.ui.read"), key="imp_read", type="primary",
-                                          icon=":material/plagiarism:"):
+    uploaded = st.file_uploader(
+        tr("import.ui.upload"),
+        type=["docx", "odt", "doc"],
+        key="imp_file",
+        help=tr("import.ui.upload_help"),
+        max_upload_size=MAX_UPLOAD_MB,
+    )
+    if uploaded is not None and st.button(
+        tr("import.ui.read"), key="imp_read", type="primary", icon=":material/plagiarism:"
+    ):
         with _shown():
             with st.spinner(tr("import.ui.reading")):
-                preview = service.read_file(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
-                                            data=uploaded.getvalue(), file_name=uploaded.name)
+                preview = service.read_file(
+                    db(),
+                    actor_id=member.user.id,
+                    roundtable_id=member.roundtable.id,
+                    data=uploaded.getvalue(),
+                    file_name=uploaded.name,
+                )
             _store(preview, structural=True)
             st.rerun()
 
@@ -93,24 +104,36 @@ def _restructure(change) -> None:
 def _item(preview: pv.ImportPreview, index: int, item: pv.PreviewItem) -> None:
     source = ", ".join(str(n) for n in item.source)
     head = tr("import.ui.item", number=index + 1, source=source, title=item.title or "—")
-    if item.skip:
-        head = f"~~{escape_markdown(head)}~~ — {tr('import.ui.skipped')}"
-    else:
-        head = escape_markdown(head)
+    head = f"~~{escape_markdown(head)}~~ — {tr('import.ui.skipped')}" if item.skip else escape_markdown(head)
     with st.expander(head, expanded=False, key=f"imp_item_{index}"):
-        st.checkbox(tr("import.ui.skip"), value=item.skip, key=_key(index, "skip"), on_change=_set_skip,
-                    args=(index,))
-        st.text_input(field_label("title"), value=item.title, key=_key(index, "title"), on_change=_set_field,
-                      args=(index, "title"))
+        st.checkbox(tr("import.ui.skip"), value=item.skip, key=_key(index, "skip"), on_change=_set_skip, args=(index,))
+        st.text_input(
+            field_label("title"),
+            value=item.title,
+            key=_key(index, "title"),
+            on_change=_set_field,
+            args=(index, "title"),
+        )
         for name in TEXT_FIELDS:
-            st.text_area(field_label(name), value=getattr(item, name), key=_key(index, name),
-                         on_change=_set_field, args=(index, name), height=120 if name == "text" else 80)
+            st.text_area(
+                field_label(name),
+                value=getattr(item, name),
+                key=_key(index, name),
+                on_change=_set_field,
+                args=(index, name),
+                height=120 if name == "text" else 80,
+            )
         cols = st.columns(2)
-        cols[0].text_input(field_label("responsible_body"), value=item.responsible_body,
-                           key=_key(index, "responsible_body"), on_change=_set_field,
-                           args=(index, "responsible_body"))
-        cols[1].text_input(field_label("topic"), value=item.topic, key=_key(index, "topic"), on_change=_set_topic,
-                           args=(index,))
+        cols[0].text_input(
+            field_label("responsible_body"),
+            value=item.responsible_body,
+            key=_key(index, "responsible_body"),
+            on_change=_set_field,
+            args=(index, "responsible_body"),
+        )
+        cols[1].text_input(
+            field_label("topic"), value=item.topic, key=_key(index, "topic"), on_change=_set_topic, args=(index,)
+        )
         _fixes(preview, index, item)
 
 
@@ -118,32 +141,56 @@ def _fixes(preview: pv.ImportPreview, index: int, item: pv.PreviewItem) -> None:
     """Merge with the next item, split the text, move a paragraph to another field."""
     row = st.columns([1, 1, 2], vertical_alignment="bottom")
     if index + 1 < len(preview.items):
-        row[0].button(tr("import.ui.merge"), key=_key(index, "merge"), icon=":material/merge:",
-                      on_click=_restructure, args=(lambda p: pv.merge_with_next(p, index),))
+        row[0].button(
+            tr("import.ui.merge"),
+            key=_key(index, "merge"),
+            icon=":material/merge:",
+            on_click=_restructure,
+            args=(lambda p: pv.merge_with_next(p, index),),
+        )
     paragraphs = item.paragraphs("text")
     if len(paragraphs) > 1:
-        at = row[2].selectbox(tr("import.ui.split_at"), range(1, len(paragraphs)), key=_key(index, "split_at"),
-                              format_func=lambda k: _short(paragraphs[k]))
-        row[1].button(tr("import.ui.split"), key=_key(index, "split"), icon=":material/call_split:",
-                      on_click=_restructure, args=(lambda p: pv.split(p, index, int(at)),))
+        at = row[2].selectbox(
+            tr("import.ui.split_at"),
+            range(1, len(paragraphs)),
+            key=_key(index, "split_at"),
+            format_func=lambda k: _short(paragraphs[k]),
+        )
+        row[1].button(
+            tr("import.ui.split"),
+            key=_key(index, "split"),
+            icon=":material/call_split:",
+            on_click=_restructure,
+            args=(lambda p: pv.split(p, index, int(at)),),
+        )
     choices = [(name, k) for name in ("text", *TEXT_FIELDS[1:]) for k in range(len(item.paragraphs(name)))]
     if choices:
         move = st.columns([2, 1, 1], vertical_alignment="bottom")
-        picked = move[0].selectbox(tr("import.ui.move_paragraph"), range(len(choices)), key=_key(index, "move_what"),
-                                   format_func=lambda c: f"{field_label(choices[c][0])}: "
-                                                         f"{_short(item.paragraphs(choices[c][0])[choices[c][1]])}")
+        picked = move[0].selectbox(
+            tr("import.ui.move_paragraph"),
+            range(len(choices)),
+            key=_key(index, "move_what"),
+            format_func=lambda c: (
+                f"{field_label(choices[c][0])}: {_short(item.paragraphs(choices[c][0])[choices[c][1]])}"
+            ),
+        )
         source_field = choices[int(picked)][0]
         targets = [name for name in ("text", *TEXT_FIELDS[1:], "responsible_body") if name != source_field]
-        target = move[1].selectbox(tr("import.ui.move_to"), targets, key=_key(index, "move_to"),
-                                   format_func=field_label)
+        target = move[1].selectbox(
+            tr("import.ui.move_to"), targets, key=_key(index, "move_to"), format_func=field_label
+        )
         name, paragraph = choices[int(picked)]
-        move[2].button(tr("import.ui.move"), key=_key(index, "move"), icon=":material/low_priority:",
-                       on_click=_restructure,
-                       args=(lambda p: pv.move_paragraph(p, index, name, paragraph, str(target)),))
+        move[2].button(
+            tr("import.ui.move"),
+            key=_key(index, "move"),
+            icon=":material/low_priority:",
+            on_click=_restructure,
+            args=(lambda p: pv.move_paragraph(p, index, name, paragraph, str(target)),),
+        )
 
 
 def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _preview_section(member, page: service.ImportPageView, preview: pv.ImportPreview) -> None:
@@ -152,8 +199,13 @@ def _preview_section(member, page: service.ImportPageView, preview: pv.ImportPre
         (st.warning if message.key in WARNINGS else st.info)(message.render(lang()))
     if page.languages:
         current = preview.language if preview.language in page.languages else page.languages[0]
-        chosen = st.selectbox(tr("import.ui.language"), page.languages, index=page.languages.index(current),
-                              format_func=language_name, key="imp_language")
+        chosen = st.selectbox(
+            tr("import.ui.language"),
+            page.languages,
+            index=page.languages.index(current),
+            format_func=language_name,
+            key="imp_language",
+        )
         if chosen != preview.language:
             preview = pv.set_language(preview, str(chosen))
             _store(preview)
@@ -161,11 +213,17 @@ def _preview_section(member, page: service.ImportPageView, preview: pv.ImportPre
         _item(preview, index, item)
     count = len(preview.to_import())
     cols = st.columns([2, 1])
-    if cols[0].button(tr("import.ui.import", count=count), key="imp_import", type="primary", disabled=count == 0,
-                      icon=":material/download_done:"):
+    if cols[0].button(
+        tr("import.ui.import", count=count),
+        key="imp_import",
+        type="primary",
+        disabled=count == 0,
+        icon=":material/download_done:",
+    ):
         with _shown():
-            result = service.import_preview(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
-                                            preview=_preview() or preview)
+            result = service.import_preview(
+                db(), actor_id=member.user.id, roundtable_id=member.roundtable.id, preview=_preview() or preview
+            )
             st.session_state[FLASH] = (len(result.numbers), _numbers(result.numbers))
             _store(None)
             st.rerun()
@@ -174,8 +232,15 @@ def _preview_section(member, page: service.ImportPageView, preview: pv.ImportPre
         st.rerun()
 
 
-WARNINGS = frozenset({"import.already_imported", "import.notice.language_not_used", "import.notice.untitled",
-                      "import.notice.tracked_changes", "import.notice.comments"})
+WARNINGS = frozenset(
+    {
+        "import.already_imported",
+        "import.notice.language_not_used",
+        "import.notice.untitled",
+        "import.notice.tracked_changes",
+        "import.notice.comments",
+    }
+)
 
 
 def _numbers(numbers: list[int]) -> str:
@@ -189,9 +254,18 @@ def _earlier(page: service.ImportPageView) -> None:
         return
     st.subheader(tr("import.ui.earlier"), anchor=False)
     for imp in reversed(page.imports):
-        st.markdown("- " + escape_markdown(tr("import.ui.earlier_item", file=imp.file_name,
-                                              when=fmt_datetime(imp.imported_at), who=imp.imported_by_name or "—",
-                                              numbers=_numbers(imp.numbers) or "—")))
+        st.markdown(
+            "- "
+            + escape_markdown(
+                tr(
+                    "import.ui.earlier_item",
+                    file=imp.file_name,
+                    when=fmt_datetime(imp.imported_at),
+                    who=imp.imported_by_name or "—",
+                    numbers=_numbers(imp.numbers) or "—",
+                )
+            )
+        )
 
 
 def render() -> None:

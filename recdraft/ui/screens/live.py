@@ -62,7 +62,7 @@ def _cast(user_id: int, round_id: int, rec_id: int, *, reason_key: str | None = 
 def _ballot(user_id: int, state) -> None:
     rnd, rec = state.round, state.recommendation
     if state.my_vote_at is not None:
-        mine = (tr(f"vote.choice.{state.my_choice}") if state.my_choice else str(state.my_rating))
+        mine = tr(f"vote.choice.{state.my_choice}") if state.my_choice else str(state.my_rating)
         st.success(tr("live.recorded", vote=mine, at=fmt_datetime(state.my_vote_at)), icon=":material/check:")
     if message := st.session_state.get("live_error"):
         st.error(message)
@@ -72,17 +72,29 @@ def _ballot(user_id: int, state) -> None:
             cols = st.columns(3)
             for col, rating in zip(cols, row, strict=True):
                 chosen = state.my_rating == rating
-                col.button(str(rating), key=f"rate_{rnd.id}_{rating}", width="stretch",
-                           type="primary" if chosen else "secondary", on_click=_cast,
-                           args=(user_id, rnd.id, rec.id), kwargs={"rating": rating})
+                col.button(
+                    str(rating),
+                    key=f"rate_{rnd.id}_{rating}",
+                    width="stretch",
+                    type="primary" if chosen else "secondary",
+                    on_click=_cast,
+                    args=(user_id, rnd.id, rec.id),
+                    kwargs={"rating": rating},
+                )
         return
     reason_key = f"live_reason_{rnd.id}"
     st.text_input(tr("live.reason"), key=reason_key, help=tr("live.reason_help"))
     for choice in CHOICES:
         chosen = state.my_choice == choice
-        st.button(tr(f"vote.choice.{choice}"), key=f"vote_{rnd.id}_{choice}", width="stretch",
-                  type="primary" if chosen else "secondary", on_click=_cast, args=(user_id, rnd.id, rec.id),
-                  kwargs={"choice": choice, "reason_key": reason_key})
+        st.button(
+            tr(f"vote.choice.{choice}"),
+            key=f"vote_{rnd.id}_{choice}",
+            width="stretch",
+            type="primary" if chosen else "secondary",
+            on_click=_cast,
+            args=(user_id, rnd.id, rec.id),
+            kwargs={"choice": choice, "reason_key": reason_key},
+        )
 
 
 STATE_KEY = "live_phone_state"  # (version, state) last read: a poll that finds the same version reads nothing more
@@ -94,7 +106,12 @@ def _current(user_id: int, live_id: int):
     one read before (so a phone's poll costs one indexed read of the version)."""
     now = live.version(db(), live_id=live_id)
     kept = st.session_state.get(STATE_KEY)
-    if kept is not None and kept[0] == now and kept[1].session.id == live_id and not st.session_state.pop(CAST_KEY, False):
+    if (
+        kept is not None
+        and kept[0] == now
+        and kept[1].session.id == live_id
+        and not st.session_state.pop(CAST_KEY, False)
+    ):
         return kept[1]
     fresh = live.state(db(), actor_id=user_id, live_id=live_id, with_tally=False)
     st.session_state[STATE_KEY] = (fresh.session.version, fresh)

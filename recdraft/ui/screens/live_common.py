@@ -41,14 +41,32 @@ def chart(tally: LiveTallyView, lang: str, *, key: str, height: int = 320) -> No
     else:
         rows = [{"label": t(f"vote.choice.{c}", lang), "n": tally.choices.get(c, 0)} for c in CHOICES]
         axis = t("vote.chart.choice", lang)
-    encoding = {"x": {"field": "label", "type": "nominal", "sort": None, "title": axis,
-                      "axis": {"labelFontSize": 22, "titleFontSize": 18, "labelAngle": 0}},
-                "y": {"field": "n", "type": "quantitative", "title": t("vote.chart.votes", lang),
-                      "axis": {"tickMinStep": 1, "labelFontSize": 16, "titleFontSize": 16}}}
-    spec = {"data": {"values": rows}, "height": height,
-            "layer": [{"mark": {"type": "bar", "color": "#1f5f99"}, "encoding": encoding},
-                      {"mark": {"type": "text", "dy": -14, "fontSize": 26, "fontWeight": "bold"},
-                       "encoding": {**encoding, "text": {"field": "n", "type": "quantitative"}}}]}
+    encoding = {
+        "x": {
+            "field": "label",
+            "type": "nominal",
+            "sort": None,
+            "title": axis,
+            "axis": {"labelFontSize": 22, "titleFontSize": 18, "labelAngle": 0},
+        },
+        "y": {
+            "field": "n",
+            "type": "quantitative",
+            "title": t("vote.chart.votes", lang),
+            "axis": {"tickMinStep": 1, "labelFontSize": 16, "titleFontSize": 16},
+        },
+    }
+    spec = {
+        "data": {"values": rows},
+        "height": height,
+        "layer": [
+            {"mark": {"type": "bar", "color": "#1f5f99"}, "encoding": encoding},
+            {
+                "mark": {"type": "text", "dy": -14, "fontSize": 26, "fontWeight": "bold"},
+                "encoding": {**encoding, "text": {"field": "n", "type": "quantitative"}},
+            },
+        ],
+    }
     st.vega_lite_chart(spec=spec, width="stretch", key=key, alt=figures_line(tally, lang))
 
 

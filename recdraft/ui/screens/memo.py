@@ -68,24 +68,46 @@ _PROGRESS = [
     (re.compile(r"Done"), "memo.progress.done"),
 ]
 _MESSAGES = [
-    (re.compile(r"Recommendation (?P<n>\d+) has no text in '(?P<language>[\w+]+)'; rendered from '(?P<source>[\w+]+)'\."),
-     "memo.warn.missing_lang"),
-    (re.compile(r"Recommendation (?P<n>\d+) has no text in '(?P<language>[\w+]+)'; its column says so\."),
-     "memo.warn.missing_column"),
-    (re.compile(r"Recommendation (?P<n>\d+) has no earlier '(?P<language>[\w+]+)' text; shown without tracked changes\."),
-     "memo.warn.no_earlier"),
-    (re.compile(r"Recommendation (?P<n>\d+) has no earlier '(?P<language>[\w+]+)' text for the comparison table\."),
-     "memo.warn.no_earlier_comparison"),
+    (
+        re.compile(
+            r"Recommendation (?P<n>\d+) has no text in '(?P<language>[\w+]+)'; rendered from '(?P<source>[\w+]+)'\."
+        ),
+        "memo.warn.missing_lang",
+    ),
+    (
+        re.compile(r"Recommendation (?P<n>\d+) has no text in '(?P<language>[\w+]+)'; its column says so\."),
+        "memo.warn.missing_column",
+    ),
+    (
+        re.compile(
+            r"Recommendation (?P<n>\d+) has no earlier '(?P<language>[\w+]+)' text; shown without tracked changes\."
+        ),
+        "memo.warn.no_earlier",
+    ),
+    (
+        re.compile(r"Recommendation (?P<n>\d+) has no earlier '(?P<language>[\w+]+)' text for the comparison table\."),
+        "memo.warn.no_earlier_comparison",
+    ),
     (re.compile(r"No snapshot has been sent to parliament yet: .*"), "memo.warn.no_snapshot"),
     (re.compile(r"Changes are shown against each recommendation's first draft\."), "memo.warn.first_drafts"),
     (re.compile(r"The contents could not be given page numbers .*"), "memo.warn.no_page_numbers"),
     (re.compile(r"The contents have no page numbers: .*"), "memo.warn.no_page_numbers"),
     (re.compile(r"The memo is final but has no snapshot SHA-256 to print\."), "memo.warn.no_sha"),
     (re.compile(r"No recommendation has been adopted yet.*"), "memo.blocker.nothing_adopted"),
-    (re.compile(r"Recommendation (?P<n>\d+) \(no\. (?P<number>\d+) in the roundtable\) has (?P<count>\d+) "
-                r"comment\(s\) awaiting moderation\..*"), "memo.blocker.comments"),
-    (re.compile(r"Recommendation (?P<n>\d+) \(no\. (?P<number>\d+) in the roundtable\) has no closed vote that "
-                r"met its rule\..*"), "memo.blocker.no_vote"),
+    (
+        re.compile(
+            r"Recommendation (?P<n>\d+) \(no\. (?P<number>\d+) in the roundtable\) has (?P<count>\d+) "
+            r"comment\(s\) awaiting moderation\..*"
+        ),
+        "memo.blocker.comments",
+    ),
+    (
+        re.compile(
+            r"Recommendation (?P<n>\d+) \(no\. (?P<number>\d+) in the roundtable\) has no closed vote that "
+            r"met its rule\..*"
+        ),
+        "memo.blocker.no_vote",
+    ),
 ]
 
 
@@ -135,10 +157,19 @@ def _blocker_text(b: BlockerView) -> str:
 
 
 def _snapshot_label(snapshots: list[SnapshotView]) -> Any:
-    sent = next((s for s in sorted(snapshots, key=lambda s: (s.sent_at is not None, s.sent_at or s.created_at, s.id),
-                                   reverse=True) if s.sent_at is not None), None)
+    sent = next(
+        (
+            s
+            for s in sorted(
+                snapshots, key=lambda s: (s.sent_at is not None, s.sent_at or s.created_at, s.id), reverse=True
+            )
+            if s.sent_at is not None
+        ),
+        None,
+    )
     table: dict[int, str] = {
-        LATEST: tr("memo.against.last_sent", id=sent.id, when=fmt_datetime(sent.sent_at)) if sent
+        LATEST: tr("memo.against.last_sent", id=sent.id, when=fmt_datetime(sent.sent_at))
+        if sent
         else tr("memo.against.default_first"),
         FIRST: tr("memo.against.first"),
     }
@@ -155,34 +186,58 @@ def _against(choice: int | None) -> int | str | None:
     return FIRST_DRAFTS if choice == FIRST else choice
 
 
-def _build(member: Any, variant: str, code: str, against: int | None, fmt: str = "docx",
-           page_numbers: bool = False) -> None:
+def _build(
+    member: Any, variant: str, code: str, against: int | None, fmt: str = "docx", page_numbers: bool = False
+) -> None:
     """Build one memo with a progress bar; keep the file in this session for download."""
     result: ExportResult | None = None
-    with st.status(tr("memo.building", variant=variant_label(variant), language=memo_language_label(code)),
-                   expanded=True) as box:
+    with st.status(
+        tr("memo.building", variant=variant_label(variant), language=memo_language_label(code)), expanded=True
+    ) as box:
         bar = st.progress(0.0, text=tr("memo.progress.reading"))
 
         def progress(fraction: float, message: str) -> None:
-            bar.progress(min(max(float(fraction), 0.0), 1.0),
-                         text=_translated(message, _PROGRESS, fallback=tr("memo.progress.working")))
+            bar.progress(
+                min(max(float(fraction), 0.0), 1.0),
+                text=_translated(message, _PROGRESS, fallback=tr("memo.progress.working")),
+            )
 
         with errors_shown(box):
-            result = memo_service.export_memo(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
-                                              lang=code, variant=variant,
-                                              against=_against(against) if variant in ("redline", "comparison")
-                                              else None, progress=progress, format=fmt,
-                                              page_numbers=page_numbers and fmt == "docx")
-        box.update(label=tr("memo.built") if result else tr("memo.build_failed"),
-                   state="complete" if result else "error", expanded=result is None)
+            result = memo_service.export_memo(
+                db(),
+                actor_id=member.user.id,
+                roundtable_id=member.roundtable.id,
+                lang=code,
+                variant=variant,
+                against=_against(against) if variant in ("redline", "comparison") else None,
+                progress=progress,
+                format=fmt,
+                page_numbers=page_numbers and fmt == "docx",
+            )
+        box.update(
+            label=tr("memo.built") if result else tr("memo.build_failed"),
+            state="complete" if result else "error",
+            expanded=result is None,
+        )
     if result is None:
         return
     suffix = "" if fmt == "docx" else f"|{fmt}"  # the .docx keeps the key (and widget key) it always had
-    entry = {"key": f"{variant}|{code}|{against or ''}{suffix}", "variant": variant, "lang": code, "against": against,
-             "format": fmt, "media_type": result.media_type,
-             "content": result.content, "filename": result.filename, "warnings": list(result.warnings),
-             "is_final": result.is_final, "blockers": list(result.blockers), "sha256": result.sha256,
-             "snapshot_id": result.snapshot_id, "built_at": dt.datetime.now(dt.UTC)}
+    entry = {
+        "key": f"{variant}|{code}|{against or ''}{suffix}",
+        "variant": variant,
+        "lang": code,
+        "against": against,
+        "format": fmt,
+        "media_type": result.media_type,
+        "content": result.content,
+        "filename": result.filename,
+        "warnings": list(result.warnings),
+        "is_final": result.is_final,
+        "blockers": list(result.blockers),
+        "sha256": result.sha256,
+        "snapshot_id": result.snapshot_id,
+        "built_at": dt.datetime.now(dt.UTC),
+    }
     files = [f for f in st.session_state.get(FILES_KEY, []) if f["key"] != entry["key"]]
     st.session_state[FILES_KEY] = [entry, *files][:MAX_FILES]
     # Show the file (and a new snapshot in the list and the "changes since" choice) from a fresh run.
@@ -195,19 +250,31 @@ def _build_form(member: Any, snapshots: list[SnapshotView]) -> None:
     st.caption(tr("memo.build.help"))
     with st.form("memo_build_form", border=True, enter_to_submit=False):
         left, middle, right = st.columns([3, 2, 3])
-        variant = left.selectbox(tr("memo.variant"), VARIANTS, format_func=labels_for(VARIANTS, variant_label),
-                                 key="memo_variant")
-        code = middle.selectbox(tr("memo.language"), LANGUAGES, format_func=labels_for(LANGUAGES, memo_language_label),
-                                key="memo_lang")
+        variant = left.selectbox(
+            tr("memo.variant"), VARIANTS, format_func=labels_for(VARIANTS, variant_label), key="memo_variant"
+        )
+        code = middle.selectbox(
+            tr("memo.language"), LANGUAGES, format_func=labels_for(LANGUAGES, memo_language_label), key="memo_lang"
+        )
         options: list[int] = [LATEST, FIRST, *[s.id for s in snapshots]]
-        against = right.selectbox(tr("memo.against"), options, format_func=_snapshot_label(snapshots),
-                                  key="memo_against", help=tr("memo.against_help"))
+        against = right.selectbox(
+            tr("memo.against"),
+            options,
+            format_func=_snapshot_label(snapshots),
+            key="memo_against",
+            help=tr("memo.against_help"),
+        )
         fmt_col, pages_col = st.columns([2, 3], vertical_alignment="bottom")
-        fmt = fmt_col.selectbox(tr("memo.format"), FORMATS, key="memo_format",
-                                format_func=labels_for(FORMATS, lambda f: tr(f"memo.format.{f}")),
-                                help=tr("memo.format_help"))
-        page_numbers = pages_col.checkbox(tr("memo.page_numbers"), key="memo_page_numbers",
-                                          help=tr("memo.page_numbers_help"))
+        fmt = fmt_col.selectbox(
+            tr("memo.format"),
+            FORMATS,
+            key="memo_format",
+            format_func=labels_for(FORMATS, lambda f: tr(f"memo.format.{f}")),
+            help=tr("memo.format_help"),
+        )
+        page_numbers = pages_col.checkbox(
+            tr("memo.page_numbers"), key="memo_page_numbers", help=tr("memo.page_numbers_help")
+        )
         st.caption(tr("memo.variant_help"))
         sent = st.form_submit_button(tr("memo.build"), type="primary", key="memo_build", icon=":material/build:")
     if sent:
@@ -218,14 +285,29 @@ def _built_file(entry: dict[str, Any]) -> None:
     with st.container(border=True, key=f"memo_file_{re.sub(r'[^A-Za-z0-9_-]', '_', entry['key'])}"):
         head, button = st.columns([4, 1.3], vertical_alignment="center")
         with head:
-            st.markdown(f"**{escape_markdown(variant_label(entry['variant']))}** · "
-                        f"{escape_markdown(memo_language_label(entry['lang']))}")
-            st.caption(tr("memo.file_facts", filename=entry["filename"], when=fmt_datetime(entry["built_at"]),
-                          size=fmt_number(round(len(entry["content"]) / 1024))))
-        button.download_button(tr("memo.download"), data=entry["content"], file_name=entry["filename"],
-                               mime=entry.get("media_type", DOCX),
-                               key=f"memo_download_{re.sub(r'[^A-Za-z0-9_-]', '_', entry['key'])}",
-                               icon=":material/download:", on_click="ignore", type="primary", width="stretch")
+            st.markdown(
+                f"**{escape_markdown(variant_label(entry['variant']))}** · "
+                f"{escape_markdown(memo_language_label(entry['lang']))}"
+            )
+            st.caption(
+                tr(
+                    "memo.file_facts",
+                    filename=entry["filename"],
+                    when=fmt_datetime(entry["built_at"]),
+                    size=fmt_number(round(len(entry["content"]) / 1024)),
+                )
+            )
+        button.download_button(
+            tr("memo.download"),
+            data=entry["content"],
+            file_name=entry["filename"],
+            mime=entry.get("media_type", DOCX),
+            key=f"memo_download_{re.sub(r'[^A-Za-z0-9_-]', '_', entry['key'])}",
+            icon=":material/download:",
+            on_click="ignore",
+            type="primary",
+            width="stretch",
+        )
         if entry["variant"] == "final":
             if entry["is_final"]:
                 st.success(tr("memo.final_done", id=entry["snapshot_id"]), icon=":material/verified:")
@@ -256,10 +338,17 @@ def _snapshots(member: Any, snapshots: list[SnapshotView]) -> None:
         st.caption(tr("memo.snapshots.none"))
         return
     st.caption(tr("memo.snapshots.help"))
-    rows = [{tr("memo.col.id"): s.id, tr("memo.col.created"): fmt_datetime(s.created_at),
-             tr("memo.col.language"): memo_language_label(s.lang), tr("memo.col.recommendations"): s.recommendations,
-             tr("memo.col.sent"): fmt_datetime(s.sent_at) if s.sent_at else "—",
-             tr("memo.col.sha256"): s.sha256} for s in snapshots]
+    rows = [
+        {
+            tr("memo.col.id"): s.id,
+            tr("memo.col.created"): fmt_datetime(s.created_at),
+            tr("memo.col.language"): memo_language_label(s.lang),
+            tr("memo.col.recommendations"): s.recommendations,
+            tr("memo.col.sent"): fmt_datetime(s.sent_at) if s.sent_at else "—",
+            tr("memo.col.sha256"): s.sha256,
+        }
+        for s in snapshots
+    ]
     tables.dataframe(rows, hide_index=True, width="stretch", key="memo_snapshots")
     _check_snapshot(member, snapshots)
     _mark_sent(member, snapshots)
@@ -270,11 +359,20 @@ def _mark_sent(member: Any, snapshots: list[SnapshotView]) -> None:
     st.caption(tr("memo.sent.help"))
     by_id = {s.id: s for s in snapshots}
     choice, button = st.columns([2.2, 2.4], vertical_alignment="bottom")
-    chosen = choice.selectbox(tr("memo.sent.choose"), list(by_id), key="memo_sent_choice",
-                              format_func=labels_for(list(by_id), lambda i: tr(
-                                  "memo.against.snapshot_sent" if by_id[i].sent_at else "memo.against.snapshot",
-                                  id=i, when=fmt_datetime(by_id[i].created_at),
-                                  language=memo_language_label(by_id[i].lang))))
+    chosen = choice.selectbox(
+        tr("memo.sent.choose"),
+        list(by_id),
+        key="memo_sent_choice",
+        format_func=labels_for(
+            list(by_id),
+            lambda i: tr(
+                "memo.against.snapshot_sent" if by_id[i].sent_at else "memo.against.snapshot",
+                id=i,
+                when=fmt_datetime(by_id[i].created_at),
+                language=memo_language_label(by_id[i].lang),
+            ),
+        ),
+    )
     if chosen is None:
         return
     already = by_id[chosen].sent_at is not None
@@ -291,14 +389,23 @@ def _check_snapshot(member: Any, snapshots: list[SnapshotView]) -> None:
     st.caption(tr("memo.snapshots.check_help"))
     by_id = {s.id: s for s in snapshots}
     choice, verify, download = st.columns([2.2, 1, 1.4], vertical_alignment="bottom")
-    chosen = choice.selectbox(tr("memo.snapshots.choose"), list(by_id), key="memo_snap_choice",
-                              format_func=labels_for(list(by_id), lambda i: tr(
-                                  "memo.against.snapshot", id=i, when=fmt_datetime(by_id[i].created_at),
-                                  language=memo_language_label(by_id[i].lang))))
+    chosen = choice.selectbox(
+        tr("memo.snapshots.choose"),
+        list(by_id),
+        key="memo_snap_choice",
+        format_func=labels_for(
+            list(by_id),
+            lambda i: tr(
+                "memo.against.snapshot",
+                id=i,
+                when=fmt_datetime(by_id[i].created_at),
+                language=memo_language_label(by_id[i].lang),
+            ),
+        ),
+    )
     if chosen is None:
         return
-    if verify.button(tr("memo.snapshots.verify"), key="memo_snap_verify", icon=":material/verified:",
-                     width="stretch"):
+    if verify.button(tr("memo.snapshots.verify"), key="memo_snap_verify", icon=":material/verified:", width="stretch"):
         with errors_shown():
             if memo_service.verify_snapshot(db(), actor_id=member.user.id, snapshot_id=chosen):
                 st.success(tr("memo.snapshots.intact", id=chosen, sha256=by_id[chosen].sha256))
@@ -308,9 +415,16 @@ def _check_snapshot(member: Any, snapshots: list[SnapshotView]) -> None:
     def text() -> bytes:
         return memo_service.snapshot_text(db(), actor_id=member.user.id, snapshot_id=chosen).encode("utf-8")
 
-    download.download_button(tr("memo.snapshots.download"), data=text, file_name=f"memo-snapshot-{chosen}.json",
-                             mime="application/json", key="memo_snap_download", icon=":material/download:",
-                             on_click="ignore", width="stretch")
+    download.download_button(
+        tr("memo.snapshots.download"),
+        data=text,
+        file_name=f"memo-snapshot-{chosen}.json",
+        mime="application/json",
+        key="memo_snap_download",
+        icon=":material/download:",
+        on_click="ignore",
+        width="stretch",
+    )
 
 
 # ----------------------------------------------------------------------------- settings
@@ -350,35 +464,59 @@ def _settings(member: Any, rt: RoundtableView) -> None:
             formula: dict[str, str] = {}
             for code in SETTING_LANGS:
                 a, c = st.columns(2)
-                addressee[code] = a.text_area(tr("memo.settings.addressee_in", language=language_name(code)),
-                                              value=rt.addressee.get(code, ""), key=f"memo_set_addressee_{code}",
-                                              height=80)
-                formula[code] = c.text_area(tr("memo.settings.closing_in", language=language_name(code)),
-                                            value=closing.get(code, ""), key=f"memo_set_closing_{code}", height=80)
+                addressee[code] = a.text_area(
+                    tr("memo.settings.addressee_in", language=language_name(code)),
+                    value=rt.addressee.get(code, ""),
+                    key=f"memo_set_addressee_{code}",
+                    height=80,
+                )
+                formula[code] = c.text_area(
+                    tr("memo.settings.closing_in", language=language_name(code)),
+                    value=closing.get(code, ""),
+                    key=f"memo_set_closing_{code}",
+                    height=80,
+                )
             names: dict[str, str] = {}
             positions: dict[str, str] = {}
             for code, column in zip(SETTING_LANGS, st.columns(len(SETTING_LANGS)), strict=True):
-                positions[code] = column.text_input(tr("memo.settings.position_in", language=language_name(code)),
-                                                    value=sign_position.get(code, ""), key=f"memo_set_position_{code}")
-                names[code] = column.text_input(tr("memo.settings.signatory_in", language=language_name(code)),
-                                                value=sign_name.get(code, ""), key=f"memo_set_signatory_{code}")
-            number = st.text_input(tr("memo.settings.outgoing"), value=outgoing, key="memo_set_outgoing",
-                                   help=tr("memo.settings.outgoing_help"))
-            refs = st.text_area(tr("memo.settings.references_edit"), value="\n".join(references), height=220,
-                                key="memo_set_references", help=tr("memo.settings.references_help"))
+                positions[code] = column.text_input(
+                    tr("memo.settings.position_in", language=language_name(code)),
+                    value=sign_position.get(code, ""),
+                    key=f"memo_set_position_{code}",
+                )
+                names[code] = column.text_input(
+                    tr("memo.settings.signatory_in", language=language_name(code)),
+                    value=sign_name.get(code, ""),
+                    key=f"memo_set_signatory_{code}",
+                )
+            number = st.text_input(
+                tr("memo.settings.outgoing"),
+                value=outgoing,
+                key="memo_set_outgoing",
+                help=tr("memo.settings.outgoing_help"),
+            )
+            refs = st.text_area(
+                tr("memo.settings.references_edit"),
+                value="\n".join(references),
+                height=220,
+                key="memo_set_references",
+                help=tr("memo.settings.references_help"),
+            )
             sent = st.form_submit_button(tr("memo.settings.save"), type="primary", key="memo_settings_save")
         if sent:
             new_addressee = {k: clean_text(v).strip() for k, v in addressee.items() if v.strip()}
             new_formula = {k: clean_text(v).strip() for k, v in formula.items() if v.strip()}
             new_refs = [clean_text(line, single_line=True).strip() for line in refs.splitlines() if line.strip()]
-            new_signatory = {"name": {k: clean_text(v, single_line=True).strip() for k, v in names.items() if v.strip()},
-                             "position": {k: clean_text(v, single_line=True).strip() for k, v in positions.items()
-                                          if v.strip()}}
+            new_signatory = {
+                "name": {k: clean_text(v, single_line=True).strip() for k, v in names.items() if v.strip()},
+                "position": {k: clean_text(v, single_line=True).strip() for k, v in positions.items() if v.strip()},
+            }
             new_number = clean_text(number, single_line=True).strip()
             with errors_shown():
                 if new_addressee != {k: v for k, v in rt.addressee.items() if v.strip()}:
-                    roundtable_service.update_roundtable(db(), actor_id=member.user.id, roundtable_id=rt.id,
-                                                         addressee=new_addressee)
+                    roundtable_service.update_roundtable(
+                        db(), actor_id=member.user.id, roundtable_id=rt.id, addressee=new_addressee
+                    )
                 changes: dict[str, Any] = {}
                 if new_formula != closing or new_refs != references:
                     changes.update({"closing_formula": new_formula, "legal_references": per_language_refs + new_refs})
@@ -387,8 +525,9 @@ def _settings(member: Any, rt: RoundtableView) -> None:
                 if new_number != outgoing:
                     changes["outgoing_number"] = new_number
                 if changes:
-                    roundtable_service.update_settings(db(), actor_id=member.user.id, roundtable_id=rt.id,
-                                                       settings=changes)
+                    roundtable_service.update_settings(
+                        db(), actor_id=member.user.id, roundtable_id=rt.id, settings=changes
+                    )
                 flash("memo.settings.saved")
                 st.rerun()
 

@@ -43,25 +43,41 @@ def _quote(text: str) -> str:
 
 def _reports(reports: list[FlagReportView]) -> None:
     """Who reported the comment, when and why (one Markdown list; the reasons are user text)."""
-    lines = [f"- **{plain_markdown(r.user_name)}**, {escape_markdown(fmt_datetime(r.created_at))}: "
-             f"{plain_markdown(r.reason)}" for r in reports]
+    lines = [
+        f"- **{plain_markdown(r.user_name)}**, {escape_markdown(fmt_datetime(r.created_at))}: "
+        f"{plain_markdown(r.reason)}"
+        for r in reports
+    ]
     st.markdown(f"**{escape_markdown(tr('mod.reports'))}**\n\n" + "\n".join(lines))
 
 
-def _card(c: CommentView, recs: dict[int, RecommendationView], actions: list[str], member: Member,
-          why: str = "", reports: list[FlagReportView] | None = None) -> None:
+def _card(
+    c: CommentView,
+    recs: dict[int, RecommendationView],
+    actions: list[str],
+    member: Member,
+    why: str = "",
+    reports: list[FlagReportView] | None = None,
+) -> None:
     rec = recs.get(c.recommendation_id)
     with st.container(border=True, key=f"mod_comment_{c.id}"):
         top, open_col = st.columns([6, 1.2], vertical_alignment="center")
         with top:
-            where = (f"{rec.number}\\. {plain_markdown(title_of(rec.current_revision.content))}" if rec
-                     else escape_markdown(tr("mod.unknown_rec")))
+            where = (
+                f"{rec.number}\\. {plain_markdown(title_of(rec.current_revision.content))}"
+                if rec
+                else escape_markdown(tr("mod.unknown_rec"))
+            )
             st.markdown(f"**{where}**")
-        if rec and open_col.button(tr("mod.open_rec"), key=f"mod_open_{c.id}", type="tertiary",
-                                   icon=":material/open_in_new:"):
+        if rec and open_col.button(
+            tr("mod.open_rec"), key=f"mod_open_{c.id}", type="tertiary", icon=":material/open_in_new:"
+        ):
             go_to("recommendations", rec=rec.id)
-        parts = [f"**{plain_markdown(c.author_name)}**", escape_markdown(fmt_datetime(c.created_at)),
-                 badge(comment_status_label(c.status), COMMENT_COLOURS.get(c.status, "gray"))]
+        parts = [
+            f"**{plain_markdown(c.author_name)}**",
+            escape_markdown(fmt_datetime(c.created_at)),
+            badge(comment_status_label(c.status), COMMENT_COLOURS.get(c.status, "gray")),
+        ]
         if c.open_flags:
             parts.append(badge(tr("recs.comment.flags", count=c.open_flags), "red"))
         if c.edited:
@@ -86,10 +102,14 @@ def _decision(c: CommentView, actions: list[str], member: Member) -> None:
         row = st.container(horizontal=True, gap="small")
         pressed = None
         for action in actions:
-            label = tr("mod.action.dismiss") if action == "approve" and c.status == CommentStatus.PUBLISHED else \
-                tr(f"mod.action.{action}")
-            if row.form_submit_button(label, key=f"mod_{action}_{c.id}",
-                                      type="primary" if action in {"approve", "dismiss"} else "secondary"):
+            label = (
+                tr("mod.action.dismiss")
+                if action == "approve" and c.status == CommentStatus.PUBLISHED
+                else tr(f"mod.action.{action}")
+            )
+            if row.form_submit_button(
+                label, key=f"mod_{action}_{c.id}", type="primary" if action in {"approve", "dismiss"} else "secondary"
+            ):
                 pressed = action
     if pressed is None:
         return
@@ -102,14 +122,19 @@ def _decision(c: CommentView, actions: list[str], member: Member) -> None:
             moderation.dismiss_flags(db(), actor_id=member.user.id, comment_id=c.id, reason=reason or "")
             flash("record.mod.dismissed")
         else:
-            moderation.moderate_comment(db(), actor_id=member.user.id, comment_id=c.id, action=pressed,
-                                             reason=reason or "")
+            moderation.moderate_comment(
+                db(), actor_id=member.user.id, comment_id=c.id, action=pressed, reason=reason or ""
+            )
             flash(f"mod.done.{pressed}")
         st.rerun()
 
 
-def _queue(member: Member, queue: list[CommentView], recs: dict[int, RecommendationView],
-           reports: dict[int, list[FlagReportView]]) -> None:
+def _queue(
+    member: Member,
+    queue: list[CommentView],
+    recs: dict[int, RecommendationView],
+    reports: dict[int, list[FlagReportView]],
+) -> None:
     if not queue:
         st.success(tr("mod.queue_empty"), icon=":material/done_all:")
         return
@@ -138,10 +163,15 @@ def _edit_card(c: CommentView, recs: dict[int, RecommendationView], member: Memb
     """A published comment's edit that waits (issue 18): the approved text others read, the new text, a decision."""
     rec = recs.get(c.recommendation_id)
     with st.container(border=True, key=f"mod_edit_{c.id}"):
-        where = (f"{rec.number}\\. {plain_markdown(title_of(rec.current_revision.content))}" if rec
-                 else escape_markdown(tr("mod.unknown_rec")))
-        st.markdown(f"**{where}** · **{plain_markdown(c.author_name)}**, "
-                    f"{escape_markdown(fmt_datetime(c.pending_since or c.updated_at))}")
+        where = (
+            f"{rec.number}\\. {plain_markdown(title_of(rec.current_revision.content))}"
+            if rec
+            else escape_markdown(tr("mod.unknown_rec"))
+        )
+        st.markdown(
+            f"**{where}** · **{plain_markdown(c.author_name)}**, "
+            f"{escape_markdown(fmt_datetime(c.pending_since or c.updated_at))}"
+        )
         st.caption(tr("threads.mod.approved_text"))
         st.markdown(_quote(c.body))
         st.caption(tr("threads.mod.new_text"))
@@ -151,8 +181,9 @@ def _edit_card(c: CommentView, recs: dict[int, RecommendationView], member: Memb
         with st.form(f"mod_edit_form_{c.id}", border=False):
             reason = st.text_input(tr("mod.reason"), key=f"mod_edit_reason_{c.id}", placeholder=tr("mod.reason_hint"))
             row = st.container(horizontal=True, gap="small")
-            approve = row.form_submit_button(tr("threads.action.approve_edit"), key=f"mod_approve_edit_{c.id}",
-                                             type="primary")
+            approve = row.form_submit_button(
+                tr("threads.action.approve_edit"), key=f"mod_approve_edit_{c.id}", type="primary"
+            )
             reject = row.form_submit_button(tr("threads.action.reject_edit"), key=f"mod_reject_edit_{c.id}")
     if not (approve or reject):
         return
@@ -161,8 +192,9 @@ def _edit_card(c: CommentView, recs: dict[int, RecommendationView], member: Memb
         return
     decision = "approve" if approve else "reject"
     with errors_shown():
-        moderation.decide_comment_edit(db(), actor_id=member.user.id, comment_id=c.id, decision=decision,
-                                            reason=reason or "")
+        moderation.decide_comment_edit(
+            db(), actor_id=member.user.id, comment_id=c.id, decision=decision, reason=reason or ""
+        )
         flash(f"threads.done.{decision}_edit")
         st.rerun()
 
@@ -193,15 +225,19 @@ LOG_PAGE = 25
 def log_line(e: Any) -> str:
     """One decision as one Markdown line that wraps instead of being cut off: when, who, what, on which
     recommendation, the comment's opening words, and the reason."""
-    parts = [f"**{escape_markdown(fmt_datetime(e.created_at))}**", plain_markdown(e.moderator_name),
-             escape_markdown(tr(f"mod.action.{e.action}")),
-             escape_markdown(f"{comment_status_label(e.from_status)} → {comment_status_label(e.to_status)}")]
+    parts = [
+        f"**{escape_markdown(fmt_datetime(e.created_at))}**",
+        plain_markdown(e.moderator_name),
+        escape_markdown(tr(f"mod.action.{e.action}")),
+        escape_markdown(f"{comment_status_label(e.from_status)} → {comment_status_label(e.to_status)}"),
+    ]
     if e.recommendation_number is not None:
         parts.append(escape_markdown(tr("friction.modlog.recommendation", number=e.recommendation_number)))
     line = " · ".join(parts)
     if e.comment_excerpt:
-        line += "  \n" + escape_markdown(tr("friction.modlog.comment")) + " " + user_text_markdown(
-            f"“{e.comment_excerpt}”")
+        line += (
+            "  \n" + escape_markdown(tr("friction.modlog.comment")) + " " + user_text_markdown(f"“{e.comment_excerpt}”")
+        )
     if e.reason:
         line += "  \n" + escape_markdown(tr("friction.modlog.reason")) + " " + user_text_markdown(e.reason)
     return line
@@ -214,14 +250,28 @@ def _log_table(log: list[Any]) -> None:
     pages = max(1, -(-len(log) // LOG_PAGE))
     page = 1
     if pages > 1:
-        page = int(st.number_input(tr("friction.page", pages=fmt_number(pages)), min_value=1, max_value=pages,
-                                   value=1, step=1, key="mod_log_page"))
+        page = int(
+            st.number_input(
+                tr("friction.page", pages=fmt_number(pages)),
+                min_value=1,
+                max_value=pages,
+                value=1,
+                step=1,
+                key="mod_log_page",
+            )
+        )
     first = (page - 1) * LOG_PAGE
-    for e in log[first:first + LOG_PAGE]:
+    for e in log[first : first + LOG_PAGE]:
         with st.container(border=True, key=f"mod_log_{e.id}"):
             st.markdown(log_line(e))
-    st.caption(tr("friction.page_rows", first=fmt_number(first + 1),
-                  last=fmt_number(min(first + LOG_PAGE, len(log))), total=fmt_number(len(log))))
+    st.caption(
+        tr(
+            "friction.page_rows",
+            first=fmt_number(first + 1),
+            last=fmt_number(min(first + LOG_PAGE, len(log))),
+            total=fmt_number(len(log)),
+        )
+    )
 
 
 def render() -> None:
@@ -236,16 +286,19 @@ def render() -> None:
     with errors_shown():
         queue = moderation.moderation_queue(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
         log = moderation.moderation_log(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
-        reports = moderation.open_flag_reports(db(), actor_id=member.user.id,
-                                                    roundtable_id=member.roundtable.id)
+        reports = moderation.open_flag_reports(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
     removed = _removed(member, log)
     recs: dict[int, RecommendationView] = {}
     with errors_shown():
         recs = _recommendations(member, {c.recommendation_id for c in [*queue, *removed]})
-    waiting, hidden, history = st.tabs([
-        tr("mod.tab.queue", count=len(queue)), tr("mod.tab.removed", count=len(removed)),
-        tr("mod.tab.log", count=len(log)),
-    ], key="mod_tabs")
+    waiting, hidden, history = st.tabs(
+        [
+            tr("mod.tab.queue", count=len(queue)),
+            tr("mod.tab.removed", count=len(removed)),
+            tr("mod.tab.log", count=len(log)),
+        ],
+        key="mod_tabs",
+    )
     with waiting:
         _queue(member, queue, recs, reports)
     with hidden:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import streamlit as st
@@ -53,8 +53,9 @@ def _title_of(rec: RecommendationView) -> str:
 
 
 def _my_recommendations(user: UserView, rt: RoundtableView) -> list[RecommendationView]:
-    page = recommendations.list_recommendations(db(), actor_id=user.id, roundtable_id=rt.id,
-                                                page_size=recommendations.MAX_PAGE_SIZE)
+    page = recommendations.list_recommendations(
+        db(), actor_id=user.id, roundtable_id=rt.id, page_size=recommendations.MAX_PAGE_SIZE
+    )
     return [r for r in page.items if r.created_by == user.id or user.id in r.coauthor_ids]
 
 
@@ -65,20 +66,39 @@ def _todos(member: Member) -> list[Todo]:
     if mine:
         by_id = {r.id: r for r in mine}
         waiting: dict[int, int] = {}
-        for c in comments.published_comments_for_export(db(), actor_id=user.id, roundtable_id=rt.id,
-                                                        recommendation_ids=list(by_id)):
+        for c in comments.published_comments_for_export(
+            db(), actor_id=user.id, roundtable_id=rt.id, recommendation_ids=list(by_id)
+        ):
             if c.resolution is None and c.author_id != user.id and c.parent_id is None:
                 waiting[c.recommendation_id] = waiting.get(c.recommendation_id, 0) + 1
         for rec_id, count in waiting.items():
             rec = by_id[rec_id]
-            todos.append(Todo(tr("overview.todo.comments", count=fmt_number(count), number=rec.number,
-                                 title=_title_of(rec)), "recommendations", {"rec": str(rec_id)}))
+            todos.append(
+                Todo(
+                    tr("overview.todo.comments", count=fmt_number(count), number=rec.number, title=_title_of(rec)),
+                    "recommendations",
+                    {"rec": str(rec_id)},
+                )
+            )
         for rec in mine:
-            open_ = [a for a in amendments.list_amendments(db(), actor_id=user.id, recommendation_id=rec.id,
-                                                           status="open") if a.proposer_id != user.id]
+            open_ = [
+                a
+                for a in amendments.list_amendments(db(), actor_id=user.id, recommendation_id=rec.id, status="open")
+                if a.proposer_id != user.id
+            ]
             if open_:
-                todos.append(Todo(tr("overview.todo.amendments", count=fmt_number(len(open_)), number=rec.number,
-                                     title=_title_of(rec)), "recommendations", {"rec": str(rec.id)}))
+                todos.append(
+                    Todo(
+                        tr(
+                            "overview.todo.amendments",
+                            count=fmt_number(len(open_)),
+                            number=rec.number,
+                            title=_title_of(rec),
+                        ),
+                        "recommendations",
+                        {"rec": str(rec.id)},
+                    )
+                )
     if Action.MODERATE in member.actions:
         pending = moderation.unmoderated_count(db(), actor_id=user.id, roundtable_id=rt.id)
         if pending:
@@ -125,9 +145,12 @@ def _header(rt: RoundtableView) -> None:
     st.caption(tr("nav.roundtable"))
     st.header(plain_markdown(localized(rt.title)), anchor=False)
     facts = st.container(border=True, horizontal=True, gap="large")
-    for label, value in (("overview.date", fmt_date(rt.held_on)), ("overview.phase", phase_name(rt.phase)),
-                         ("overview.languages", ", ".join(code.upper() for code in rt.languages) or "—"),
-                         ("overview.venue", localized(rt.venue) or "—")):
+    for label, value in (
+        ("overview.date", fmt_date(rt.held_on)),
+        ("overview.phase", phase_name(rt.phase)),
+        ("overview.languages", ", ".join(code.upper() for code in rt.languages) or "—"),
+        ("overview.venue", localized(rt.venue) or "—"),
+    ):
         cell = facts.container(width="content", gap=None)
         cell.caption(tr(label))
         cell.text(value)
@@ -143,8 +166,11 @@ def _phase_now(member: Member) -> None:
             st.caption(tr(f"phase_ui.means.{rt.phase}"))
         can = actions_now(member)
         if can:
-            st.markdown(escape_markdown(tr("phase_ui.you_can")) + "\n"
-                        + "\n".join(f"- {escape_markdown(tr(f'phase_ui.can.{a.value}'))}" for a in can))
+            st.markdown(
+                escape_markdown(tr("phase_ui.you_can"))
+                + "\n"
+                + "\n".join(f"- {escape_markdown(tr(f'phase_ui.can.{a.value}'))}" for a in can)
+            )
         else:
             st.markdown(escape_markdown(tr("phase_ui.can.read_only")))
 
@@ -161,8 +187,9 @@ def _show_todos(member: Member) -> None:
             target = PAGES / f"{todo.page}.py" if todo.page else None
             if target is not None and target.exists():
                 try:
-                    link.page_link(target, label=tr("overview.open"), icon=":material/arrow_forward:",
-                                   query_params=todo.query)
+                    link.page_link(
+                        target, label=tr("overview.open"), icon=":material/arrow_forward:", query_params=todo.query
+                    )
                 except Exception:  # noqa: BLE001 - a page the person's menu does not offer
                     pass
 
@@ -178,8 +205,9 @@ class FeedLine:
 
 
 def _rec_numbers(user: UserView, rt: RoundtableView) -> dict[int, int]:
-    page = recommendations.list_recommendations(db(), actor_id=user.id, roundtable_id=rt.id,
-                                                page_size=recommendations.MAX_PAGE_SIZE)
+    page = recommendations.list_recommendations(
+        db(), actor_id=user.id, roundtable_id=rt.id, page_size=recommendations.MAX_PAGE_SIZE
+    )
     return {r.id: r.number for r in page.items}
 
 
@@ -211,8 +239,9 @@ def feed_lines(events: list[AuditEventView], numbers: dict[int, int]) -> list[Fe
             lines.append(line)
         if number is not None and number not in line.numbers:
             line.numbers.append(number)
-    return ([line for line in lines if line.newest.action not in ROUTINE_ACTIONS]
-            + [line for line in lines if line.newest.action in ROUTINE_ACTIONS])
+    return [line for line in lines if line.newest.action not in ROUTINE_ACTIONS] + [
+        line for line in lines if line.newest.action in ROUTINE_ACTIONS
+    ]
 
 
 def _line_text(line: FeedLine) -> str:
@@ -244,12 +273,18 @@ def personal_sentence(event: activity.PersonalEvent) -> str:
     key = f"friction.mine.{event.kind}"
     if key not in catalog():
         key = "friction.mine.other"
-    return tr(key, number=event.recommendation_number, reason=event.reason or "—", excerpt=event.excerpt,
-              who=event.actor_name or tr("activity.someone"), status=_word("recs.status", event.status))
+    return tr(
+        key,
+        number=event.recommendation_number,
+        reason=event.reason or "—",
+        excerpt=event.excerpt,
+        who=event.actor_name or tr("activity.someone"),
+        status=_word("recs.status", event.status),
+    )
 
 
 def _load_feed(user: UserView, rt: RoundtableView, span: str) -> FeedState:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     since = now - timedelta(days=7) if span == "week" else None
     events = activity.activity_feed(db(), actor_id=user.id, roundtable_id=rt.id, since=since, limit=FEED_LIMIT)
     mine = activity.concerning_me(db(), actor_id=user.id, roundtable_id=rt.id, since=since)
@@ -269,8 +304,17 @@ FEED_SPAN_KEY = "overview_feed_span"
 
 def _show_feed(user: UserView, rt: RoundtableView) -> None:
     st.subheader(tr("overview.changes"), anchor=False)
-    span = st.segmented_control(tr("friction.feed.span"), FEED_SPANS, key=FEED_SPAN_KEY, default="visit",
-                                required=True, format_func=lambda v: tr(f"friction.feed.{v}")) or "visit"
+    span = (
+        st.segmented_control(
+            tr("friction.feed.span"),
+            FEED_SPANS,
+            key=FEED_SPAN_KEY,
+            default="visit",
+            required=True,
+            format_func=lambda v: tr(f"friction.feed.{v}"),
+        )
+        or "visit"
+    )
     stored = st.session_state.get(FEED_KEY)
     refresh = st.session_state.pop("overview_refresh_clicked", False)
     if refresh or not isinstance(stored, FeedState) or stored.roundtable_id != rt.id or stored.span != span:
@@ -294,10 +338,21 @@ def _show_feed(user: UserView, rt: RoundtableView) -> None:
         row.text(_line_text(line))
     buttons = st.container(horizontal=True, gap="small")
     if span == "visit" and (state.lines or state.mine):
-        buttons.button(tr("friction.feed.dismiss"), key="overview_dismiss", icon=":material/done_all:",
-                       on_click=_dismiss, args=(user.id, state), help=tr("friction.feed.dismiss_help"))
-    buttons.button(tr("overview.refresh"), key="overview_refresh", icon=":material/refresh:", type="tertiary",
-                   on_click=lambda: st.session_state.__setitem__("overview_refresh_clicked", True))
+        buttons.button(
+            tr("friction.feed.dismiss"),
+            key="overview_dismiss",
+            icon=":material/done_all:",
+            on_click=_dismiss,
+            args=(user.id, state),
+            help=tr("friction.feed.dismiss_help"),
+        )
+    buttons.button(
+        tr("overview.refresh"),
+        key="overview_refresh",
+        icon=":material/refresh:",
+        type="tertiary",
+        on_click=lambda: st.session_state.__setitem__("overview_refresh_clicked", True),
+    )
 
 
 def render() -> None:

@@ -81,6 +81,7 @@ def _language_name(code: str | None) -> str:
 
 # --- links made in this session --------------------------------------------------------------------------
 
+
 def _keep_links(links: list[InvitationLink], replacing: list[int | None] | None = None) -> None:
     """Remember new links for this session (shown until hidden; the database keeps only their hash).
 
@@ -91,8 +92,13 @@ def _keep_links(links: list[InvitationLink], replacing: list[int | None] | None 
         old = replacing[i] if replacing and i < len(replacing) else None
         if old is not None:
             kept.pop(old, None)
-        kept[link.id] = {"name": link.display_name, "email": link.email or "", "role": link.role,
-                         "link": invite_link(link.token), "expires": fmt_datetime(link.expires_at)}
+        kept[link.id] = {
+            "name": link.display_name,
+            "email": link.email or "",
+            "role": link.role,
+            "link": invite_link(link.token),
+            "expires": fmt_datetime(link.expires_at),
+        }
 
 
 def links_csv(rows: list[dict[str, str]], headers: list[str]) -> bytes:
@@ -114,21 +120,29 @@ def _links_block(rt: RoundtableView) -> None:
         return
     st.subheader(tr("participants.links.heading"))
     st.warning(tr("participants.links.once"), icon=":material/warning:")
-    block = "\n".join(f"{r['name']} <{r['email']}>\t{r['link']}" if r["email"] else f"{r['name']}\t{r['link']}"
-                      for r in rows)
+    block = "\n".join(
+        f"{r['name']} <{r['email']}>\t{r['link']}" if r["email"] else f"{r['name']}\t{r['link']}" for r in rows
+    )
     st.code(block, language=None)
     headers = [tr(f"participants.col.{c}") for c in ("name", "email", "role", "link", "expires")]
     in_words = [{**r, "role": _role_name(r["role"])} for r in rows]
     left, right, _ = st.columns([2, 2, 3])
-    left.download_button(tr("participants.links.download"), data=links_csv(in_words, headers),
-                         file_name=f"invitations-{rt.id}.csv", mime="text/csv", key="participants_links_csv",
-                         icon=":material/download:", on_click="ignore")
+    left.download_button(
+        tr("participants.links.download"),
+        data=links_csv(in_words, headers),
+        file_name=f"invitations-{rt.id}.csv",
+        mime="text/csv",
+        key="participants_links_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
     if right.button(tr("participants.links.forget"), key="participants_links_forget", icon=":material/visibility_off:"):
         st.session_state.pop(f"{LINKS}{rt.id}", None)
         st.rerun()
 
 
 # --- the list -------------------------------------------------------------------------------------------------
+
 
 def _status(p: ParticipantView) -> str:
     if p.joined:
@@ -147,17 +161,25 @@ def _list(people: list[ParticipantView], settings: dict | None = None) -> None:
         st.info(tr("participants.none"))
         return
     tables.dataframe(
-        [{tr("participants.col.name"): p.name, tr("participants.col.email"): p.email or "",
-          tr("participants.col.organisation"): organisation_label(settings, p.organisation),
-          tr("participants.col.role"): _role_name(p.role),
-          tr("participants.col.named"): bool(p.consent_named),
-          tr("participants.col.language"): _language_name(p.language),
-          tr("participants.col.status"): _status(p)} for p in people],
-        hide_index=True, key="participants_table",
+        [
+            {
+                tr("participants.col.name"): p.name,
+                tr("participants.col.email"): p.email or "",
+                tr("participants.col.organisation"): organisation_label(settings, p.organisation),
+                tr("participants.col.role"): _role_name(p.role),
+                tr("participants.col.named"): bool(p.consent_named),
+                tr("participants.col.language"): _language_name(p.language),
+                tr("participants.col.status"): _status(p),
+            }
+            for p in people
+        ],
+        hide_index=True,
+        key="participants_table",
     )
 
 
 # --- adding ---------------------------------------------------------------------------------------------------
+
 
 def _clean_cell(value: str) -> str:
     """One cell of a tab-separated line: no tab or line break inside it."""
@@ -188,8 +210,13 @@ def _problems(container: Any, problems: list[RowProblem], *, with_lines: bool = 
 
 
 def _field_name(field: str) -> str:
-    return tr(f"participants.col.{field}") if field in {"name", "email", "organisation", "role", "language"} \
-        else tr("participants.col.named") if field in {"consent", "consent_named"} else field
+    return (
+        tr(f"participants.col.{field}")
+        if field in {"name", "email", "organisation", "role", "language"}
+        else tr("participants.col.named")
+        if field in {"consent", "consent_named"}
+        else field
+    )
 
 
 def _import(user: UserView, rt: RoundtableView, text: str, where: Any) -> ImportResult | None:
@@ -216,12 +243,19 @@ def _add_one(user: UserView, rt: RoundtableView) -> None:
         email = cols[1].text_input(tr("participants.col.email"), key=f"{ONE}email")
         organisation = cols[0].text_input(tr("participants.col.organisation"), key=f"{ONE}organisation")
         code = lang()
-        role = cols[1].selectbox(tr("participants.col.role"), ROLES, index=ROLES.index(Role.EXPERT),
-                                 format_func=lambda r: t(f"role.{r}", code), key=f"{ONE}role")
-        language = cols[0].selectbox(tr("participants.col.language"), LANGS, format_func=_language_name,
-                                     key=f"{ONE}language")
-        consent = cols[1].checkbox(tr("participants.add.consent"), key=f"{ONE}consent",
-                                   help=tr("participants.add.consent_help"))
+        role = cols[1].selectbox(
+            tr("participants.col.role"),
+            ROLES,
+            index=ROLES.index(Role.EXPERT),
+            format_func=lambda r: t(f"role.{r}", code),
+            key=f"{ONE}role",
+        )
+        language = cols[0].selectbox(
+            tr("participants.col.language"), LANGS, format_func=_language_name, key=f"{ONE}language"
+        )
+        consent = cols[1].checkbox(
+            tr("participants.add.consent"), key=f"{ONE}consent", help=tr("participants.add.consent_help")
+        )
         submitted = st.form_submit_button(tr("participants.add.submit"), key=f"{ONE}submit", type="primary")
         result = st.container()
     if not submitted:
@@ -250,12 +284,21 @@ def _add_one(user: UserView, rt: RoundtableView) -> None:
 def _preview_table(preview: ParticipantPreview) -> None:
     if preview.rows:
         tables.dataframe(
-            [{tr("participants.col.line"): r.line, tr("participants.col.name"): r.name,
-              tr("participants.col.email"): r.email or "", tr("participants.col.organisation"): r.organisation or "",
-              tr("participants.col.role"): _role_name(r.role), tr("participants.col.named"): bool(r.consent_named),
-              tr("participants.col.language"): _language_name(r.language),
-              tr("participants.col.action"): tr(f"participants.action.{r.action}")} for r in preview.rows],
-            hide_index=True, key="participants_preview_table",
+            [
+                {
+                    tr("participants.col.line"): r.line,
+                    tr("participants.col.name"): r.name,
+                    tr("participants.col.email"): r.email or "",
+                    tr("participants.col.organisation"): r.organisation or "",
+                    tr("participants.col.role"): _role_name(r.role),
+                    tr("participants.col.named"): bool(r.consent_named),
+                    tr("participants.col.language"): _language_name(r.language),
+                    tr("participants.col.action"): tr(f"participants.action.{r.action}"),
+                }
+                for r in preview.rows
+            ],
+            hide_index=True,
+            key="participants_preview_table",
         )
 
 
@@ -263,15 +306,18 @@ def _paste(user: UserView, rt: RoundtableView) -> None:
     st.subheader(tr("participants.paste.heading"))
     st.markdown(tr("participants.paste.help"))
     st.code("\t".join(COLUMNS) + "\n" + tr("participants.paste.example"), language=None)
-    text = st.text_area(tr("participants.paste.label"), key="participants_paste_text", height=180,
-                        help=tr("participants.paste.label_help"))
+    text = st.text_area(
+        tr("participants.paste.label"),
+        key="participants_paste_text",
+        height=180,
+        help=tr("participants.paste.label_help"),
+    )
     digest = _digest(text)
     cols = st.columns([1, 1, 3])
     # Never greyed out: a pasted text reaches the server with the click itself (the text area commits on blur).
     if cols[0].button(tr("participants.paste.preview"), key="participants_preview", icon=":material/preview:"):
         try:
-            preview = participants_service.preview_participants(db(), actor_id=user.id, roundtable_id=rt.id,
-                                                                text=text)
+            preview = participants_service.preview_participants(db(), actor_id=user.id, roundtable_id=rt.id, text=text)
         except RecdraftError as exc:
             st.error(error_message(exc))
             st.session_state.pop(PREVIEW, None)
@@ -281,8 +327,13 @@ def _paste(user: UserView, rt: RoundtableView) -> None:
     preview = kept[1] if kept and kept[0] == digest else None
     problems = list(preview.problems) if preview is not None else []
     ready = preview is not None and not problems and bool(preview.rows)
-    clicked = cols[1].button(tr("participants.paste.import"), key="participants_import", type="primary",
-                             icon=":material/group_add:", disabled=not ready)
+    clicked = cols[1].button(
+        tr("participants.paste.import"),
+        key="participants_import",
+        type="primary",
+        icon=":material/group_add:",
+        disabled=not ready,
+    )
     if preview is None:
         if text.strip():
             st.caption(tr("participants.paste.preview_first"))
@@ -301,12 +352,12 @@ def _paste(user: UserView, rt: RoundtableView) -> None:
             remember_submission("participants_import", digest)
             st.session_state.pop(PREVIEW, None)
             del st.session_state["participants_paste_text"]
-            _flash("participants.paste.done", members=len(result.members_added),
-                   invitations=len(result.invitations))
+            _flash("participants.paste.done", members=len(result.members_added), invitations=len(result.invitations))
             st.rerun()
 
 
 # --- links and removal ----------------------------------------------------------------------------------------
+
 
 def _label(p: ParticipantView) -> str:
     return f"{p.name} <{p.email}>" if p.email else p.name
@@ -322,12 +373,17 @@ def _reissue(user: UserView, rt: RoundtableView, people: list[ParticipantView]) 
     by_id = {p.invitation_id: p for p in pending}
     cols = st.columns([3, 1, 1], vertical_alignment="bottom")
     labels = {i: _label(p) for i, p in by_id.items()}
-    chosen = cols[0].selectbox(tr("participants.reissue.who"), list(by_id), format_func=labels.__getitem__,
-                               key="participants_reissue_who")
+    chosen = cols[0].selectbox(
+        tr("participants.reissue.who"), list(by_id), format_func=labels.__getitem__, key="participants_reissue_who"
+    )
     if cols[1].button(tr("participants.reissue.one"), key="participants_reissue_one", icon=":material/link:"):
         _reissue_many(user, [by_id[chosen]])
-    if cols[2].button(tr("participants.reissue.withdraw"), key="participants_withdraw", icon=":material/link_off:",
-                      help=tr("participants.reissue.withdraw_help")):
+    if cols[2].button(
+        tr("participants.reissue.withdraw"),
+        key="participants_withdraw",
+        icon=":material/link_off:",
+        help=tr("participants.reissue.withdraw_help"),
+    ):
         try:
             participants_service.revoke_invitation(db(), actor_id=user.id, invitation_id=chosen)
         except RecdraftError as exc:
@@ -336,10 +392,15 @@ def _reissue(user: UserView, rt: RoundtableView, people: list[ParticipantView]) 
             st.session_state.get(f"{LINKS}{rt.id}", {}).pop(chosen, None)
             _flash("participants.reissue.withdrawn", name=by_id[chosen].name)
             st.rerun()
-    confirmed = st.checkbox(tr("participants.reissue.all_confirm", count=len(pending)),
-                            key="participants_reissue_all_confirm")
-    if st.button(tr("participants.reissue.all", count=len(pending)), key="participants_reissue_all",
-                 icon=":material/link:", disabled=not confirmed):
+    confirmed = st.checkbox(
+        tr("participants.reissue.all_confirm", count=len(pending)), key="participants_reissue_all_confirm"
+    )
+    if st.button(
+        tr("participants.reissue.all", count=len(pending)),
+        key="participants_reissue_all",
+        icon=":material/link:",
+        disabled=not confirmed,
+    ):
         _reissue_many(user, pending)
 
 
@@ -368,13 +429,21 @@ def _remove(user: UserView, rt: RoundtableView, people: list[ParticipantView]) -
         st.info(tr("participants.remove.nobody"))
         return
     by_id = {p.user_id: p for p in members}
-    chosen = st.selectbox(tr("participants.remove.who"), list(by_id),
-                          format_func={i: f"{_label(p)} · {_role_name(p.role)}" for i, p in by_id.items()}.__getitem__,
-                          key="participants_remove_who")
-    confirmed = st.checkbox(tr("participants.remove.confirm", name=by_id[chosen].name),
-                            key=f"participants_remove_confirm_{chosen}")
-    if st.button(tr("participants.remove.submit"), key="participants_remove_submit", icon=":material/person_remove:",
-                 disabled=not confirmed):
+    chosen = st.selectbox(
+        tr("participants.remove.who"),
+        list(by_id),
+        format_func={i: f"{_label(p)} · {_role_name(p.role)}" for i, p in by_id.items()}.__getitem__,
+        key="participants_remove_who",
+    )
+    confirmed = st.checkbox(
+        tr("participants.remove.confirm", name=by_id[chosen].name), key=f"participants_remove_confirm_{chosen}"
+    )
+    if st.button(
+        tr("participants.remove.submit"),
+        key="participants_remove_submit",
+        icon=":material/person_remove:",
+        disabled=not confirmed,
+    ):
         try:
             participants_service.remove_participant(db(), actor_id=user.id, roundtable_id=rt.id, user_id=chosen)
         except RecdraftError as exc:
@@ -386,6 +455,7 @@ def _remove(user: UserView, rt: RoundtableView, people: list[ParticipantView]) -
 
 
 # --- the page -------------------------------------------------------------------------------------------------
+
 
 def render() -> None:
     member = require_role(Role.ADMIN)
@@ -407,11 +477,19 @@ def render() -> None:
     st.divider()
     # Issue 13: whether invitations go out by mail, or the links must be copied by hand.
     mail_on = notifications.mail_is_on()
-    st.info(tr("mail.participants.on" if mail_on else "mail.participants.off"),
-            icon=":material/mail:" if mail_on else ":material/mail_off:")
-    add, paste, links, remove = st.tabs([tr("participants.tab.add"), tr("participants.tab.paste"),
-                                         tr("participants.tab.links"), tr("participants.tab.remove")],
-                                        key="participants_tabs")
+    st.info(
+        tr("mail.participants.on" if mail_on else "mail.participants.off"),
+        icon=":material/mail:" if mail_on else ":material/mail_off:",
+    )
+    add, paste, links, remove = st.tabs(
+        [
+            tr("participants.tab.add"),
+            tr("participants.tab.paste"),
+            tr("participants.tab.links"),
+            tr("participants.tab.remove"),
+        ],
+        key="participants_tabs",
+    )
     with add:
         _add_one(user, rt)
     with paste:

@@ -43,17 +43,31 @@ def _controls(member, meeting) -> None:
         if cols[1].button(tr("live.next"), key="pres_next", disabled=vote_open, width="stretch"):
             live.show(db(), actor_id=member.user.id, live_id=meeting.id, step=1)
             st.rerun()
-        chosen = cols[2].selectbox(tr("live.screen_language"), LANGS, index=LANGS.index(meeting.language)
-                                   if meeting.language in LANGS else 0, format_func=LANGUAGE_NAMES.get,
-                                   key="pres_lang")
+        chosen = cols[2].selectbox(
+            tr("live.screen_language"),
+            LANGS,
+            index=LANGS.index(meeting.language) if meeting.language in LANGS else 0,
+            format_func=LANGUAGE_NAMES.get,
+            key="pres_lang",
+        )
         if chosen != meeting.language:
             live.set_language(db(), actor_id=member.user.id, live_id=meeting.id, language=chosen)
             st.rerun()
         if not vote_open:
-            mode = cols[3].radio(tr("live.vote_mode"), ("simple", "delphi"), horizontal=True, key="pres_mode",
-                                 format_func=lambda m: tr(f"live.mode.{m}"))
-            if cols[4].button(tr("live.open_vote"), key="pres_open", type="primary", width="stretch",
-                              disabled=state.recommendation is None):
+            mode = cols[3].radio(
+                tr("live.vote_mode"),
+                ("simple", "delphi"),
+                horizontal=True,
+                key="pres_mode",
+                format_func=lambda m: tr(f"live.mode.{m}"),
+            )
+            if cols[4].button(
+                tr("live.open_vote"),
+                key="pres_open",
+                type="primary",
+                width="stretch",
+                disabled=state.recommendation is None,
+            ):
                 live.open_vote(db(), actor_id=member.user.id, live_id=meeting.id, mode=mode)
                 st.rerun()
         elif st.session_state.get(CONFIRM_KEY):
@@ -87,8 +101,11 @@ def _projector(user_id: int, live_id: int) -> None:
             return
         tally = state.tally
         status = "live.voting_open" if state.round.status == "open" else "live.voting_closed"
-        count = (t("live.count", lang, voted=tally.voted, eligible=tally.eligible) if tally.eligible
-                 else t("live.count_only", lang, voted=tally.voted))
+        count = (
+            t("live.count", lang, voted=tally.voted, eligible=tally.eligible)
+            if tally.eligible
+            else t("live.count_only", lang, voted=tally.voted)
+        )
         with st.container(key="projector_count"):
             st.markdown(md(f"{t(status, lang)} — {count}"))
         if tally.hidden:
@@ -110,8 +127,9 @@ def render() -> None:
     meeting = live.active_meeting(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
     if meeting is None:
         st.write(tr("live.presenter_intro"))
-        language = st.selectbox(tr("live.screen_language"), LANGS, format_func=LANGUAGE_NAMES.get,
-                                key="pres_start_lang")
+        language = st.selectbox(
+            tr("live.screen_language"), LANGS, format_func=LANGUAGE_NAMES.get, key="pres_start_lang"
+        )
         with errors_shown():
             if st.button(tr("live.start"), type="primary", key="pres_start"):
                 live.start(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id, language=language)

@@ -46,8 +46,14 @@ STARTING_PHASES = (Phase.SETUP, Phase.DRAFTING)
 MODES = tuple(ModerationMode)
 MEMO_LANGUAGES = (*LANGS, "kk+ru")
 # The per-language fields of a new roundtable, in the order of the form; True: several lines.
-PER_LANGUAGE = {"title": False, "venue": False, "organisers": True, "addressee": True,
-                "signatory_name": False, "signatory_position": False}
+PER_LANGUAGE = {
+    "title": False,
+    "venue": False,
+    "organisers": True,
+    "addressee": True,
+    "signatory_name": False,
+    "signatory_position": False,
+}
 VOTING_DEFAULTS = {"quorum": "1/2", "threshold": "2/3", "delphi_agreement_share": "7/10", "delphi_max_iqr": "2"}
 TOPIC_COLUMNS = ("key", *LANGS)
 NEW = "rt_new_"  # the widget keys of the new-roundtable form
@@ -92,6 +98,7 @@ def _forget_form(prefix: str) -> None:
 
 # --- the list ----------------------------------------------------------------------------------------------
 
+
 def _list(user: UserView, mine: list[RoundtableView], current: RoundtableView | None) -> None:
     if not mine:
         st.info(tr("roundtables.none_yet_create") if may_create(user) else tr("roundtables.none_yet"))
@@ -99,27 +106,37 @@ def _list(user: UserView, mine: list[RoundtableView], current: RoundtableView | 
     rows = []
     for rt in mine:
         role = current_role(user, rt.id)
-        rows.append({
-            tr("roundtables.col.title"): localized(rt.title),
-            tr("roundtables.col.date"): fmt_date(rt.held_on),
-            tr("roundtables.col.phase"): _phase_name(rt.phase),
-            tr("roundtables.col.role"): tr(f"role.{role}") if role else "",
-            tr("roundtables.col.languages"): ", ".join(LANGUAGE_NAMES[c] for c in rt.languages if c in LANGUAGE_NAMES),
-            tr("roundtables.col.current"): current is not None and rt.id == current.id,
-        })
+        rows.append(
+            {
+                tr("roundtables.col.title"): localized(rt.title),
+                tr("roundtables.col.date"): fmt_date(rt.held_on),
+                tr("roundtables.col.phase"): _phase_name(rt.phase),
+                tr("roundtables.col.role"): tr(f"role.{role}") if role else "",
+                tr("roundtables.col.languages"): ", ".join(
+                    LANGUAGE_NAMES[c] for c in rt.languages if c in LANGUAGE_NAMES
+                ),
+                tr("roundtables.col.current"): current is not None and rt.id == current.id,
+            }
+        )
     tables.dataframe(rows, hide_index=True, key="roundtables_table")
     if len(mine) > 1 and current is not None:
         ids = [rt.id for rt in mine]
         titles = {rt.id: f"{localized(rt.title)} · {fmt_date(rt.held_on)}" for rt in mine}
         cols = st.columns([3, 1], vertical_alignment="bottom")
-        chosen = cols[0].selectbox(tr("roundtables.work_on"), ids, index=ids.index(current.id),
-                                   format_func=titles.__getitem__, key="roundtables_choose")
+        chosen = cols[0].selectbox(
+            tr("roundtables.work_on"),
+            ids,
+            index=ids.index(current.id),
+            format_func=titles.__getitem__,
+            key="roundtables_choose",
+        )
         if cols[1].button(tr("roundtables.open"), key="roundtables_open", disabled=chosen == current.id):
             choose_roundtable(chosen)
             st.rerun()
 
 
 # --- a new roundtable ------------------------------------------------------------------------------------------
+
 
 def _cell(value: Any) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -146,8 +163,11 @@ def _per_language_fields(prefix: str, defaults: dict[str, dict[str, str]]) -> di
             for field, multiline in PER_LANGUAGE.items():
                 label, key = tr(f"roundtables.field.{field}"), f"{prefix}{field}_{code}"
                 value = defaults.get(field, {}).get(code, "")
-                values[field][code] = (st.text_area(label, value=value, key=key, height=80) if multiline
-                                       else st.text_input(label, value=value, key=key))
+                values[field][code] = (
+                    st.text_area(label, value=value, key=key, height=80)
+                    if multiline
+                    else st.text_input(label, value=value, key=key)
+                )
     return values
 
 
@@ -161,50 +181,89 @@ def _new_form(user: UserView) -> None:
     with st.form("roundtables_new", clear_on_submit=False, enter_to_submit=False):
         st.subheader(tr("roundtables.new.description"))
         values = _per_language_fields(NEW, {"addressee": addressee})
-        held_on = st.date_input(tr("roundtables.field.held_on"), value=date.today(), key=f"{NEW}held_on",
-                                format="DD.MM.YYYY", help=date_help())
+        held_on = st.date_input(
+            tr("roundtables.field.held_on"),
+            value=date.today(),
+            key=f"{NEW}held_on",
+            format="DD.MM.YYYY",
+            help=date_help(),
+        )
         st.subheader(tr("roundtables.new.languages"))
         cols = st.columns(3)
-        languages = cols[0].multiselect(tr("roundtables.field.languages"), LANGS, default=list(LANGS),
-                                        format_func=LANGUAGE_NAMES.__getitem__, key=f"{NEW}languages",
-                                        help=tr("roundtables.field.languages_help"))
+        languages = cols[0].multiselect(
+            tr("roundtables.field.languages"),
+            LANGS,
+            default=list(LANGS),
+            format_func=LANGUAGE_NAMES.__getitem__,
+            key=f"{NEW}languages",
+            help=tr("roundtables.field.languages_help"),
+        )
         memo_name = _labels(lambda c: "roundtables.memo_bilingual")
-        memo_languages = cols[1].multiselect(tr("roundtables.field.memo_languages"), MEMO_LANGUAGES,
-                                             default=list(LANGS),
-                                             format_func=lambda c: memo_name(c) if c == "kk+ru" else LANGUAGE_NAMES[c],
-                                             key=f"{NEW}memo_languages",
-                                             help=tr("roundtables.field.memo_languages_help"))
-        record_language = cols[2].selectbox(tr("roundtables.field.record_language"), LANGS, index=LANGS.index("en"),
-                                            format_func=LANGUAGE_NAMES.__getitem__, key=f"{NEW}record_language",
-                                            help=tr("roundtables.field.record_language_help"))
+        memo_languages = cols[1].multiselect(
+            tr("roundtables.field.memo_languages"),
+            MEMO_LANGUAGES,
+            default=list(LANGS),
+            format_func=lambda c: memo_name(c) if c == "kk+ru" else LANGUAGE_NAMES[c],
+            key=f"{NEW}memo_languages",
+            help=tr("roundtables.field.memo_languages_help"),
+        )
+        record_language = cols[2].selectbox(
+            tr("roundtables.field.record_language"),
+            LANGS,
+            index=LANGS.index("en"),
+            format_func=LANGUAGE_NAMES.__getitem__,
+            key=f"{NEW}record_language",
+            help=tr("roundtables.field.record_language_help"),
+        )
         st.subheader(tr("roundtables.new.process"))
         cols = st.columns(2)
-        phase = cols[0].radio(tr("roundtables.field.phase"), STARTING_PHASES,
-                              format_func=_labels(lambda p: f"phase.{p}"),
-                              key=f"{NEW}phase", help=tr("roundtables.field.phase_help"))
-        mode = cols[1].radio(tr("roundtables.field.moderation"), MODES,
-                             format_func=_labels(lambda m: f"admin.settings.moderation_{m}"), key=f"{NEW}mode")
+        phase = cols[0].radio(
+            tr("roundtables.field.phase"),
+            STARTING_PHASES,
+            format_func=_labels(lambda p: f"phase.{p}"),
+            key=f"{NEW}phase",
+            help=tr("roundtables.field.phase_help"),
+        )
+        mode = cols[1].radio(
+            tr("roundtables.field.moderation"),
+            MODES,
+            format_func=_labels(lambda m: f"admin.settings.moderation_{m}"),
+            key=f"{NEW}mode",
+        )
         st.markdown(tr("roundtables.new.voting"))
         cols = st.columns(4)
-        voting = {name: cols[i].text_input(tr(f"roundtables.field.{name}"), value=default, key=f"{NEW}{name}",
-                                           help=tr(f"roundtables.field.{name}_help"))
-                  for i, (name, default) in enumerate(VOTING_DEFAULTS.items())}
+        voting = {
+            name: cols[i].text_input(
+                tr(f"roundtables.field.{name}"),
+                value=default,
+                key=f"{NEW}{name}",
+                help=tr(f"roundtables.field.{name}_help"),
+            )
+            for i, (name, default) in enumerate(VOTING_DEFAULTS.items())
+        }
         blocks = st.checkbox(tr("roundtables.field.blocks_prevent_adoption"), value=True, key=f"{NEW}blocks")
         st.subheader(tr("roundtables.new.topics"))
         st.caption(tr("roundtables.new.topics_help"))
         table = st.data_editor(
-            pd.DataFrame({c: pd.Series(dtype="str") for c in TOPIC_COLUMNS}), num_rows="dynamic",
-            key=f"{NEW}topics", hide_index=True, width="stretch",
+            pd.DataFrame({c: pd.Series(dtype="str") for c in TOPIC_COLUMNS}),
+            num_rows="dynamic",
+            key=f"{NEW}topics",
+            hide_index=True,
+            width="stretch",
             column_config={
                 "key": st.column_config.TextColumn(tr("roundtables.topic.key"), help=tr("roundtables.topic.key_help")),
                 **{c: st.column_config.TextColumn(LANGUAGE_NAMES[c]) for c in LANGS},
             },
         )
         st.subheader(tr("roundtables.new.memo"))
-        references = st.text_area(tr("roundtables.field.legal_references"), key=f"{NEW}references",
-                                  help=tr("roundtables.field.legal_references_help"))
-        number = st.text_input(tr("roundtables.field.outgoing_number"), key=f"{NEW}number",
-                               placeholder="№ 01-12/345")  # i18n: not text
+        references = st.text_area(
+            tr("roundtables.field.legal_references"),
+            key=f"{NEW}references",
+            help=tr("roundtables.field.legal_references_help"),
+        )
+        number = st.text_input(
+            tr("roundtables.field.outgoing_number"), key=f"{NEW}number", placeholder="№ 01-12/345"
+        )  # i18n: not text
         submitted = st.form_submit_button(tr("roundtables.new.submit"), key=f"{NEW}submit", type="primary")
         problem = st.container()
     if not submitted:
@@ -219,9 +278,16 @@ def _new_form(user: UserView) -> None:
         "signatory": signatory,
         "outgoing_number": number.strip(),
     }
-    fields = dict(title=_texts(values["title"]), held_on=held_on, venue=_texts(values["venue"]),
-                  organisers=_texts(values["organisers"]), addressee=_texts(values["addressee"]),
-                  languages=list(languages), moderation_mode=mode, phase=phase)
+    fields = dict(
+        title=_texts(values["title"]),
+        held_on=held_on,
+        venue=_texts(values["venue"]),
+        organisers=_texts(values["organisers"]),
+        addressee=_texts(values["addressee"]),
+        languages=list(languages),
+        moderation_mode=mode,
+        phase=phase,
+    )
     fingerprint = (repr(fields), repr(settings))
     if already_submitted("create_roundtable", *fingerprint):
         return
@@ -240,23 +306,35 @@ def _new_form(user: UserView) -> None:
 
 # --- the next roundtable from this one -----------------------------------------------------------------------
 
+
 def _copy_form(user: UserView, sources: list[RoundtableView], current: RoundtableView | None) -> None:
     st.caption(tr("roundtables.copy.help"))
     ids = [rt.id for rt in sources]
     titles = {rt.id: f"{localized(rt.title)} · {fmt_date(rt.held_on)}" for rt in sources}
     start = ids.index(current.id) if current is not None and current.id in ids else 0
     with st.form("roundtables_copy", enter_to_submit=False):
-        source = st.selectbox(tr("roundtables.copy.source"), ids, index=start, format_func=titles.__getitem__,
-                              key=f"{COPY}source")
+        source = st.selectbox(
+            tr("roundtables.copy.source"), ids, index=start, format_func=titles.__getitem__, key=f"{COPY}source"
+        )
         title: dict[str, str] = {}
         for code, col in zip(LANGS, st.columns(len(LANGS)), strict=True):
-            title[code] = col.text_input(f"{tr('roundtables.field.title')} · {LANGUAGE_NAMES[code]}",
-                                         key=f"{COPY}title_{code}")
-        held_on = st.date_input(tr("roundtables.field.held_on"), value=date.today(), key=f"{COPY}held_on",
-                                format="DD.MM.YYYY", help=date_help())
+            title[code] = col.text_input(
+                f"{tr('roundtables.field.title')} · {LANGUAGE_NAMES[code]}", key=f"{COPY}title_{code}"
+            )
+        held_on = st.date_input(
+            tr("roundtables.field.held_on"),
+            value=date.today(),
+            key=f"{COPY}held_on",
+            format="DD.MM.YYYY",
+            help=date_help(),
+        )
         participants = st.checkbox(tr("roundtables.copy.participants"), value=True, key=f"{COPY}participants")
-        recommendations = st.checkbox(tr("roundtables.copy.recommendations"), value=False,
-                                      key=f"{COPY}recommendations", help=tr("roundtables.copy.recommendations_help"))
+        recommendations = st.checkbox(
+            tr("roundtables.copy.recommendations"),
+            value=False,
+            key=f"{COPY}recommendations",
+            help=tr("roundtables.copy.recommendations_help"),
+        )
         submitted = st.form_submit_button(tr("roundtables.copy.submit"), key=f"{COPY}submit", type="primary")
         problem = st.container()
     if not submitted or source is None:
@@ -265,9 +343,15 @@ def _copy_form(user: UserView, sources: list[RoundtableView], current: Roundtabl
     if already_submitted("copy_roundtable", *values):
         return
     try:
-        created = roundtables.copy_roundtable(db(), actor_id=user.id, source_id=source, title=_texts(title),
-                                              held_on=held_on, participants=participants,
-                                              recommendations=recommendations)
+        created = roundtables.copy_roundtable(
+            db(),
+            actor_id=user.id,
+            source_id=source,
+            title=_texts(title),
+            held_on=held_on,
+            participants=participants,
+            recommendations=recommendations,
+        )
     except RecdraftError as exc:
         problem.error(error_message(exc))
         return
@@ -281,6 +365,7 @@ def _copy_form(user: UserView, sources: list[RoundtableView], current: Roundtabl
 
 # --- archiving ------------------------------------------------------------------------------------------------
 
+
 def _archive(user: UserView, candidates: list[RoundtableView], current: RoundtableView | None) -> None:
     st.caption(tr("roundtables.archive.help"))
     if not candidates:
@@ -289,11 +374,20 @@ def _archive(user: UserView, candidates: list[RoundtableView], current: Roundtab
     ids = [rt.id for rt in candidates]
     titles = {rt.id: f"{localized(rt.title)} · {_phase_name(rt.phase)}" for rt in candidates}
     start = ids.index(current.id) if current is not None and current.id in ids else 0
-    chosen = st.selectbox(tr("roundtables.archive.which"), ids, index=start, format_func=titles.__getitem__,
-                          key="roundtables_archive_which")
+    chosen = st.selectbox(
+        tr("roundtables.archive.which"),
+        ids,
+        index=start,
+        format_func=titles.__getitem__,
+        key="roundtables_archive_which",
+    )
     confirmed = st.checkbox(tr("roundtables.archive.confirm"), key=f"roundtables_archive_confirm_{chosen}")
-    if st.button(tr("roundtables.archive.submit"), key="roundtables_archive_submit", icon=":material/inventory_2:",
-                 disabled=not confirmed):
+    if st.button(
+        tr("roundtables.archive.submit"),
+        key="roundtables_archive_submit",
+        icon=":material/inventory_2:",
+        disabled=not confirmed,
+    ):
         try:
             roundtables.set_phase(db(), actor_id=user.id, roundtable_id=chosen, phase=Phase.ARCHIVED)
         except RecdraftError as exc:
@@ -305,6 +399,7 @@ def _archive(user: UserView, candidates: list[RoundtableView], current: Roundtab
 
 
 # --- the page -----------------------------------------------------------------------------------------------
+
 
 def render() -> None:
     user = current_user()
@@ -324,12 +419,10 @@ def render() -> None:
         names.append("new")
         if administered:
             names.append("copy")
-    archivable = [rt for rt in administered
-                  if rt.phase != Phase.ARCHIVED and Action.CHANGE_PHASE in _actions(user, rt)]
+    archivable = [rt for rt in administered if rt.phase != Phase.ARCHIVED and Action.CHANGE_PHASE in _actions(user, rt)]
     if administered:
         names.append("archive")
-    tabs = dict(zip(names, st.tabs([tr(f"roundtables.tab.{n}") for n in names], key="roundtables_tabs"),
-                    strict=True))
+    tabs = dict(zip(names, st.tabs([tr(f"roundtables.tab.{n}") for n in names], key="roundtables_tabs"), strict=True))
     for name, tab in tabs.items():
         with tab:
             if name == "list":

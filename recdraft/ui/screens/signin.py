@@ -29,8 +29,9 @@ def _password_form(where) -> None:
     with where.form("signin", border=True):
         st.subheader(tr("signin.heading"))
         username = st.text_input(tr("signin.username"), key="signin_username", autocomplete="username")
-        password = st.text_input(tr("signin.password"), type="password", key="signin_password",
-                                 autocomplete="current-password")
+        password = st.text_input(
+            tr("signin.password"), type="password", key="signin_password", autocomplete="current-password"
+        )
         submitted = st.form_submit_button(tr("signin.submit"), key="signin_submit", type="primary", width="stretch")
         problem = st.empty()
     if submitted:
@@ -73,14 +74,22 @@ def _invitation(where, token: str) -> None:
     where.text(offer["roundtable"])
     where.caption(tr("invite.role", role=tr(f"role.{offer['role']}")))
     with where.form("invite", border=True):
-        name = st.text_input(tr("invite.display_name"), value=offer.get("display_name", ""), key="invite_name",
-                             max_chars=200)
-        username = st.text_input(tr("invite.username"), key="invite_username", help=tr("invite.username_help"),
-                                 autocomplete="username")
-        password = st.text_input(tr("invite.password"), type="password", key="invite_password",
-                                 help=tr("invite.password_help"), autocomplete="new-password")
-        again = st.text_input(tr("invite.password_again"), type="password", key="invite_password_again",
-                              autocomplete="new-password")
+        name = st.text_input(
+            tr("invite.display_name"), value=offer.get("display_name", ""), key="invite_name", max_chars=200
+        )
+        username = st.text_input(
+            tr("invite.username"), key="invite_username", help=tr("invite.username_help"), autocomplete="username"
+        )
+        password = st.text_input(
+            tr("invite.password"),
+            type="password",
+            key="invite_password",
+            help=tr("invite.password_help"),
+            autocomplete="new-password",
+        )
+        again = st.text_input(
+            tr("invite.password_again"), type="password", key="invite_password_again", autocomplete="new-password"
+        )
         submitted = st.form_submit_button(tr("invite.submit"), key="invite_submit", type="primary", width="stretch")
         problem = st.empty()
     if submitted:
@@ -88,8 +97,9 @@ def _invitation(where, token: str) -> None:
             problem.error(tr("invite.passwords_differ"))
             return
         try:
-            signed = accounts.accept_invitation(db(), token=token, username=username, password=password,
-                                                display_name=name or None)
+            signed = accounts.accept_invitation(
+                db(), token=token, username=username, password=password, display_name=name or None
+            )
         except RecdraftError as exc:
             problem.error(error_message(exc))
             return

@@ -30,14 +30,19 @@ def _item(member: Member, item: service.NeedsTranslationItem, lang: str, chosen:
         head += f" — {tr('translations.adopted')}"
     with st.container(border=True, key=f"tr_item_{item.recommendation_id}_{lang}"):
         st.markdown(f"**{escape_markdown(head)}**")
-        todo = ", ".join(field_label(f) + (f" ({tr('translations.status.outdated')})"
-                                           if f in item.outdated else "") for f in item.fields)
+        todo = ", ".join(
+            field_label(f) + (f" ({tr('translations.status.outdated')})" if f in item.outdated else "")
+            for f in item.fields
+        )
         st.markdown(escape_markdown(tr("translations.item_fields", fields=todo)))
         st.caption(status_label(item.status))
         opened = st.session_state.get(_open_key(lang)) == item.recommendation_id or item.recommendation_id == chosen
         if not opened:
-            if st.button(tr("translations.translate_here", language=language_name(lang)),
-                         key=f"tr_open_{item.recommendation_id}_{lang}", icon=":material/translate:"):
+            if st.button(
+                tr("translations.translate_here", language=language_name(lang)),
+                key=f"tr_open_{item.recommendation_id}_{lang}",
+                icon=":material/translate:",
+            ):
                 st.session_state[_open_key(lang)] = item.recommendation_id
                 st.rerun()
             return
@@ -53,13 +58,19 @@ def _pager(lang: str, pages: int) -> int:
     current = min(max(1, int(st.session_state.get(key, 1))), pages)
     if pages > 1:
         prev, info, nxt = st.columns([1, 2, 1], vertical_alignment="center")
-        if prev.button(tr("recs.page.previous"), key=f"tr_prev_{lang}", disabled=current <= 1,
-                       icon=":material/chevron_left:"):
+        if prev.button(
+            tr("recs.page.previous"), key=f"tr_prev_{lang}", disabled=current <= 1, icon=":material/chevron_left:"
+        ):
             st.session_state[key] = current - 1
             st.rerun()
         info.caption(tr("translations.page", page=current, pages=pages))
-        if nxt.button(tr("recs.page.next"), key=f"tr_next_{lang}", disabled=current >= pages,
-                      icon=":material/chevron_right:", icon_position="right"):
+        if nxt.button(
+            tr("recs.page.next"),
+            key=f"tr_next_{lang}",
+            disabled=current >= pages,
+            icon=":material/chevron_right:",
+            icon_position="right",
+        ):
             st.session_state[key] = current + 1
             st.rerun()
     return current
@@ -84,16 +95,21 @@ def render() -> None:
             st.subheader(tr("translations.item", number=view.number, title=source_title), anchor=False)
             language_statuses(view, link=False)
             if view.can_translate:
-                target = st.segmented_control(tr("translations.target"), view.languages, format_func=language_name,
-                                              key="tr_target", default=next((code for code in view.languages
-                                                                             if view.gaps(code)), view.languages[0]))
+                target = st.segmented_control(
+                    tr("translations.target"),
+                    view.languages,
+                    format_func=language_name,
+                    key="tr_target",
+                    default=next((code for code in view.languages if view.gaps(code)), view.languages[0]),
+                )
                 if target:
                     translation_form(member.user.id, view, target)
         st.divider()
 
     if needs:
-        tabs = st.tabs([tr("translations.tab", language=language_name(lang), count=len(items))
-                        for lang, items in needs.items()])
+        tabs = st.tabs(
+            [tr("translations.tab", language=language_name(lang), count=len(items)) for lang, items in needs.items()]
+        )
         for tab, (lang, items) in zip(tabs, needs.items(), strict=True):
             with tab:
                 if not items:
@@ -101,5 +117,5 @@ def render() -> None:
                     continue
                 pages = (len(items) + PAGE_SIZE - 1) // PAGE_SIZE
                 page = _pager(lang, pages)
-                for item in items[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]:
+                for item in items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
                     _item(member, item, lang, chosen)

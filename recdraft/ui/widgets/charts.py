@@ -52,8 +52,10 @@ class RatingWords:
 
 def choice_chart(counts: Mapping[str, int], words: ChoiceWords) -> Spec:
     """Horizontal bars, one per choice (agree, disagree, abstain, block), with the number at each bar's end."""
-    rows: list[dict[str, Any]] = [{"key": key, "label": words.labels[key], "votes": int(counts.get(key, 0)), "order": i}
-            for i, key in enumerate(CHOICES)]
+    rows: list[dict[str, Any]] = [
+        {"key": key, "label": words.labels[key], "votes": int(counts.get(key, 0)), "order": i}
+        for i, key in enumerate(CHOICES)
+    ]
     order = [row["label"] for row in rows]
     most = max([row["votes"] for row in rows] + [1])
     return {
@@ -61,76 +63,126 @@ def choice_chart(counts: Mapping[str, int], words: ChoiceWords) -> Spec:
         # A step height (pixels per row): a fixed height is not kept for a discrete axis inside Streamlit.
         "height": {"step": ROW_HEIGHT},
         "encoding": {
-            "y": {"field": "label", "type": "nominal", "sort": order, "title": None,
-                  "axis": {"labelLimit": 180, "ticks": False, "domain": False}},
-            "x": {"field": "votes", "type": "quantitative", "title": words.votes,
-                  "scale": {"domain": [0, most + max(1, most // 5)]},
-                  "axis": {"tickMinStep": 1, "format": "d", "grid": True}},
+            "y": {
+                "field": "label",
+                "type": "nominal",
+                "sort": order,
+                "title": None,
+                "axis": {"labelLimit": 180, "ticks": False, "domain": False},
+            },
+            "x": {
+                "field": "votes",
+                "type": "quantitative",
+                "title": words.votes,
+                "scale": {"domain": [0, most + max(1, most // 5)]},
+                "axis": {"tickMinStep": 1, "format": "d", "grid": True},
+            },
         },
         "layer": [
-            {"mark": {"type": "bar", "cornerRadiusEnd": 3, "height": ROW_HEIGHT - 10},
-             "encoding": {
-                 "color": {"field": "key", "type": "nominal", "legend": None,
-                           "scale": {"domain": list(CHOICES), "range": [CHOICE_COLOURS[c] for c in CHOICES]}},
-                 "tooltip": [{"field": "label", "type": "nominal", "title": words.choice},
-                             {"field": "votes", "type": "quantitative", "title": words.votes}]}},
-            {"mark": {"type": "text", "align": "left", "dx": 4, "fontWeight": "bold"},
-             "encoding": {"text": {"field": "votes", "type": "quantitative", "format": "d"}}},
+            {
+                "mark": {"type": "bar", "cornerRadiusEnd": 3, "height": ROW_HEIGHT - 10},
+                "encoding": {
+                    "color": {
+                        "field": "key",
+                        "type": "nominal",
+                        "legend": None,
+                        "scale": {"domain": list(CHOICES), "range": [CHOICE_COLOURS[c] for c in CHOICES]},
+                    },
+                    "tooltip": [
+                        {"field": "label", "type": "nominal", "title": words.choice},
+                        {"field": "votes", "type": "quantitative", "title": words.votes},
+                    ],
+                },
+            },
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4, "fontWeight": "bold"},
+                "encoding": {"text": {"field": "votes", "type": "quantitative", "format": "d"}},
+            },
         ],
     }
 
 
-def rating_chart(distribution: Mapping[int, int] | Mapping[str, int], words: RatingWords, *, band: tuple[int, int],
-                 median: float | None = None, yours: int | None = None,
-                 reject_band: tuple[int, int] | None = (1, 3), height: int = 180) -> Spec:
+def rating_chart(
+    distribution: Mapping[int, int] | Mapping[str, int],
+    words: RatingWords,
+    *,
+    band: tuple[int, int],
+    median: float | None = None,
+    yours: int | None = None,
+    reject_band: tuple[int, int] | None = (1, 3),
+    height: int = 180,
+) -> Spec:
     """A 1–9 histogram; the agreement band shaded green (the rejection band faintly red), the median dashed,
     and the viewer's own rating marked when given."""
     counts = {int(k): int(v) for k, v in distribution.items()}
-    rows = [{"rating": r, "count": counts.get(r, 0), "lo": r - 0.38, "hi": r + 0.38,
-             "in_band": band[0] <= r <= band[1]} for r in range(1, 10)]
+    rows = [
+        {"rating": r, "count": counts.get(r, 0), "lo": r - 0.38, "hi": r + 0.38, "in_band": band[0] <= r <= band[1]}
+        for r in range(1, 10)
+    ]
     top = max([row["count"] for row in rows] + [1])
     x_scale = {"domain": [0.5, 9.5], "nice": False}
     y_scale = {"domain": [0, top + 1]}
     x_axis = {"values": list(range(1, 10)), "format": "d", "grid": False, "title": words.rating}
 
     def shade(lo: int, hi: int, colour: str, opacity: float) -> Spec:
-        return {"data": {"values": [{"a": lo - 0.5, "b": hi + 0.5}]},
-                "mark": {"type": "rect", "color": colour, "opacity": opacity},
-                "encoding": {"x": {"field": "a", "type": "quantitative", "scale": x_scale, "axis": x_axis},
-                             "x2": {"field": "b"}}}
+        return {
+            "data": {"values": [{"a": lo - 0.5, "b": hi + 0.5}]},
+            "mark": {"type": "rect", "color": colour, "opacity": opacity},
+            "encoding": {
+                "x": {"field": "a", "type": "quantitative", "scale": x_scale, "axis": x_axis},
+                "x2": {"field": "b"},
+            },
+        }
 
     layers: list[Spec] = []
     if reject_band is not None:
         layers.append(shade(reject_band[0], reject_band[1], REJECT_COLOUR, 0.07))
     layers.append(shade(band[0], band[1], BAND_COLOUR, 0.14))
-    layers.append({
-        "data": {"values": rows},
-        "mark": {"type": "rect", "cornerRadiusTopLeft": 2, "cornerRadiusTopRight": 2},
-        "encoding": {
-            "x": {"field": "lo", "type": "quantitative", "scale": x_scale, "axis": x_axis},
-            "x2": {"field": "hi"},
-            "y": {"field": "count", "type": "quantitative", "scale": y_scale, "title": words.count,
-                  "axis": {"tickMinStep": 1, "format": "d"}},
-            "color": {"condition": {"test": "datum.in_band", "value": BAND_COLOUR}, "value": BAR_COLOUR},
-            "tooltip": [{"field": "rating", "type": "quantitative", "title": words.rating},
-                        {"field": "count", "type": "quantitative", "title": words.count}],
-        },
-    })
+    layers.append(
+        {
+            "data": {"values": rows},
+            "mark": {"type": "rect", "cornerRadiusTopLeft": 2, "cornerRadiusTopRight": 2},
+            "encoding": {
+                "x": {"field": "lo", "type": "quantitative", "scale": x_scale, "axis": x_axis},
+                "x2": {"field": "hi"},
+                "y": {
+                    "field": "count",
+                    "type": "quantitative",
+                    "scale": y_scale,
+                    "title": words.count,
+                    "axis": {"tickMinStep": 1, "format": "d"},
+                },
+                "color": {"condition": {"test": "datum.in_band", "value": BAND_COLOUR}, "value": BAR_COLOUR},
+                "tooltip": [
+                    {"field": "rating", "type": "quantitative", "title": words.rating},
+                    {"field": "count", "type": "quantitative", "title": words.count},
+                ],
+            },
+        }
+    )
     if median is not None:
-        layers.append({
-            "data": {"values": [{"m": median, "label": words.median}]},
-            "mark": {"type": "rule", "strokeDash": [5, 3], "color": "#333333", "strokeWidth": 1.5},
-            "encoding": {"x": {"field": "m", "type": "quantitative", "scale": x_scale},
-                         "tooltip": [{"field": "m", "type": "quantitative", "title": words.median}]},
-        })
+        layers.append(
+            {
+                "data": {"values": [{"m": median, "label": words.median}]},
+                "mark": {"type": "rule", "strokeDash": [5, 3], "color": "#333333", "strokeWidth": 1.5},
+                "encoding": {
+                    "x": {"field": "m", "type": "quantitative", "scale": x_scale},
+                    "tooltip": [{"field": "m", "type": "quantitative", "title": words.median}],
+                },
+            }
+        )
     if yours is not None:
-        layers.append({
-            "data": {"values": [{"r": yours, "y": top + 0.6}]},
-            "mark": {"type": "point", "shape": "triangle-down", "size": 140, "filled": True, "color": MINE_COLOUR},
-            "encoding": {"x": {"field": "r", "type": "quantitative", "scale": x_scale},
-                         "y": {"field": "y", "type": "quantitative", "scale": y_scale},
-                         "tooltip": [{"field": "r", "type": "quantitative", "title": words.yours}]},
-        })
+        layers.append(
+            {
+                "data": {"values": [{"r": yours, "y": top + 0.6}]},
+                "mark": {"type": "point", "shape": "triangle-down", "size": 140, "filled": True, "color": MINE_COLOUR},
+                "encoding": {
+                    "x": {"field": "r", "type": "quantitative", "scale": x_scale},
+                    "y": {"field": "y", "type": "quantitative", "scale": y_scale},
+                    "tooltip": [{"field": "r", "type": "quantitative", "title": words.yours}],
+                },
+            }
+        )
     return {"layer": layers, "height": height}
 
 

@@ -54,20 +54,26 @@ def content_inputs(prefix: str) -> None:
     codes = list(CONTENT_LANGS)
     labels = [language_name(c) for c in codes]
     default = labels[codes.index(lang())] if lang() in codes else labels[0]
-    for code, tab in zip(codes, st.tabs(labels, default=default)):
+    for code, tab in zip(codes, st.tabs(labels, default=default), strict=True):
         with tab:
             st.text_input(field_label("title"), key=_key(prefix, code, "title"), max_chars=LIMITS["title"])
-            st.text_area(field_label("text"), key=_key(prefix, code, "text"), height=TEXT_HEIGHT["text"],
-                         help=_format_help())
+            st.text_area(
+                field_label("text"), key=_key(prefix, code, "text"), height=TEXT_HEIGHT["text"], help=_format_help()
+            )
             left, right = st.columns(2)
             with left:
-                st.text_area(field_label("rationale"), key=_key(prefix, code, "rationale"),
-                             height=TEXT_HEIGHT["rationale"])
+                st.text_area(
+                    field_label("rationale"), key=_key(prefix, code, "rationale"), height=TEXT_HEIGHT["rationale"]
+                )
             with right:
-                st.text_area(field_label("legal_basis"), key=_key(prefix, code, "legal_basis"),
-                             height=TEXT_HEIGHT["legal_basis"])
-                st.text_input(field_label("responsible_body"), key=_key(prefix, code, "responsible_body"),
-                              max_chars=LIMITS["responsible_body"])
+                st.text_area(
+                    field_label("legal_basis"), key=_key(prefix, code, "legal_basis"), height=TEXT_HEIGHT["legal_basis"]
+                )
+                st.text_input(
+                    field_label("responsible_body"),
+                    key=_key(prefix, code, "responsible_body"),
+                    max_chars=LIMITS["responsible_body"],
+                )
 
 
 def _format_help() -> str:

@@ -11,8 +11,13 @@ from recdraft.ui.language import lang, tr
 CONTENT_LANGS = LANGS
 UPLOAD_LIMIT_MB = 200  # Streamlit's server.maxUploadSize (not changed in .streamlit/config.toml)
 STATUS_COLOURS = {
-    "draft": "gray", "discussion": "blue", "voting": "violet", "adopted": "green", "rejected": "red",
-    "withdrawn": "gray", "merged": "orange",
+    "draft": "gray",
+    "discussion": "blue",
+    "voting": "violet",
+    "adopted": "green",
+    "rejected": "red",
+    "withdrawn": "gray",
+    "merged": "orange",
 }
 PRIORITY_COLOURS = {"high": "red", "medium": "orange", "low": "gray"}
 COMMENT_COLOURS = {"pending": "orange", "published": "green", "hidden": "gray", "rejected": "red"}

@@ -22,15 +22,32 @@ def mail_tab(me: UserView) -> None:
         st.info(tr("mail.admin.off"), icon=":material/mail_off:")
     else:
         c = status.counts
-        st.caption(tr("mail.admin.on", server=status.server, sent=c.get("sent", 0),
-                      queued=c.get("queued", 0) + c.get("sending", 0), failed=c.get("failed", 0)))
+        st.caption(
+            tr(
+                "mail.admin.on",
+                server=status.server,
+                sent=c.get("sent", 0),
+                queued=c.get("queued", 0) + c.get("sending", 0),
+                failed=c.get("failed", 0),
+            )
+        )
     st.markdown(f"**{tr('mail.admin.refused')}**")
     if not status.refused:
         st.caption(tr("mail.admin.none_refused"))
         return
-    dataframe([{tr("mail.admin.col.email"): a.email, tr("mail.admin.col.name"): a.name,
-                   tr("mail.admin.col.at"): fmt_datetime(a.at), tr("mail.admin.col.reason"): a.reason}
-                  for a in status.refused], hide_index=True, key="admin_mail_refused")
+    dataframe(
+        [
+            {
+                tr("mail.admin.col.email"): a.email,
+                tr("mail.admin.col.name"): a.name,
+                tr("mail.admin.col.at"): fmt_datetime(a.at),
+                tr("mail.admin.col.reason"): a.reason,
+            }
+            for a in status.refused
+        ],
+        hide_index=True,
+        key="admin_mail_refused",
+    )
     choice = st.selectbox(tr("mail.admin.col.email"), [a.email for a in status.refused], key="admin_mail_pick")
     if choice and st.button(tr("mail.admin.forget", email=choice), key="admin_mail_forget"):
         try:

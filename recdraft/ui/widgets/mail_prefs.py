@@ -27,8 +27,13 @@ def mail_preferences(user: UserView) -> None:
         return
     for kind in notifications.KINDS:
         key = f"account_mail_{kind}"
-        choice = st.segmented_control(tr(f"mail.kind.{kind}"), MODES, format_func=lambda m: tr(f"mail.mode.{m}"),
-                                      default=current.get(kind, "now"), key=key)
+        choice = st.segmented_control(
+            tr(f"mail.kind.{kind}"),
+            MODES,
+            format_func=lambda m: tr(f"mail.mode.{m}"),
+            default=current.get(kind, "now"),
+            key=key,
+        )
         if choice and choice != current.get(kind, "now"):
             try:
                 notifications.set_preference(db(), actor_id=user.id, kind=kind, mode=choice)

@@ -26,11 +26,20 @@ def _show(result: Any) -> None:
     if result.outcome == "unknown":
         st.error(tr("friction.check.unknown", sha256=result.sha256), icon=":material/gpp_bad:")
         return
-    facts = tr("friction.check.which", id=result.snapshot_id, when=fmt_datetime(result.created_at),
-               language=_language(result.lang), count=result.recommendations)
+    facts = tr(
+        "friction.check.which",
+        id=result.snapshot_id,
+        when=fmt_datetime(result.created_at),
+        language=_language(result.lang),
+        count=result.recommendations,
+    )
     if result.sent_at:
-        sent = tr("friction.check.sent", when=fmt_datetime(result.sent_at), who=result.sent_by_name or "—",
-                  to=localized(result.addressee) or "—")
+        sent = tr(
+            "friction.check.sent",
+            when=fmt_datetime(result.sent_at),
+            who=result.sent_by_name or "—",
+            to=localized(result.addressee) or "—",
+        )
     else:
         sent = tr("friction.check.not_sent")
     if result.outcome == "matches":
@@ -49,18 +58,22 @@ def memo_check(member: Any) -> None:
     st.caption(tr("friction.check.help"))
     with st.form("memo_check_form", border=True):
         types = ["docx", "json", "pdf"]
-        upload = st.file_uploader(tr("friction.check.file"), type=types, key="memo_check_file",
-                                  help=upload_help(types))
+        upload = st.file_uploader(tr("friction.check.file"), type=types, key="memo_check_file", help=upload_help(types))
         pasted = st.text_input(tr("friction.check.hash"), key="memo_check_hash", max_chars=200)
-        sent = st.form_submit_button(tr("friction.check.button"), icon=":material/fact_check:", type="primary",
-                                     key="memo_check_go")
+        sent = st.form_submit_button(
+            tr("friction.check.button"), icon=":material/fact_check:", type="primary", key="memo_check_go"
+        )
     if sent:
         st.session_state.pop(CHECK_KEY, None)
         with errors_shown():
             data = upload.getvalue() if upload is not None else None
-            st.session_state[CHECK_KEY] = check_memo(db(), actor_id=member.user.id,
-                                                     roundtable_id=member.roundtable.id, file=data,
-                                                     sha256=None if data else pasted)
+            st.session_state[CHECK_KEY] = check_memo(
+                db(),
+                actor_id=member.user.id,
+                roundtable_id=member.roundtable.id,
+                file=data,
+                sha256=None if data else pasted,
+            )
     result = st.session_state.get(CHECK_KEY)
     if result is not None:
         _show(result)
@@ -73,9 +86,16 @@ def research_download(member: Any) -> None:
     code = lang() if lang() in LANGS else "en"
 
     def build() -> bytes:
-        return research.export_research(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
-                                        lang=code).content
+        return research.export_research(
+            db(), actor_id=member.user.id, roundtable_id=member.roundtable.id, lang=code
+        ).content
 
-    st.download_button(tr("friction.research.download"), data=build,
-                       file_name=f"recdraft-research-{member.roundtable.id}-{code}.zip", mime="application/zip",
-                       key="memo_research_download", icon=":material/dataset:", on_click="ignore")
+    st.download_button(
+        tr("friction.research.download"),
+        data=build,
+        file_name=f"recdraft-research-{member.roundtable.id}-{code}.zip",
+        mime="application/zip",
+        key="memo_research_download",
+        icon=":material/dataset:",
+        on_click="ignore",
+    )

@@ -15,8 +15,18 @@ from streamlit.errors import StreamlitAPIException
 from recdraft.domain.roles import Role
 from recdraft.ui.context import Member, require_member, require_role, tr
 
-__all__ = ["Member", "flash", "forget_topics", "form_nonce", "go_to", "query_int", "require_member",
-           "require_staff", "show_flash", "submission_key"]
+__all__ = [
+    "Member",
+    "flash",
+    "forget_topics",
+    "form_nonce",
+    "go_to",
+    "query_int",
+    "require_member",
+    "require_staff",
+    "show_flash",
+    "submission_key",
+]
 
 TOPICS_CACHE = "recs_topics_"  # session-state prefix of the cached topic lists (see the list page)
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"

@@ -20,8 +20,14 @@ from recdraft.ui.context import current_user, standing, tr
 
 # The order a person reads "what you can do now" in.
 ACTION_ORDER: tuple[Action, ...] = (
-    Action.DRAFT, Action.COMMENT, Action.VOTE, Action.MODERATE, Action.RUN_ROUNDS, Action.EXPORT,
-    Action.CONFIGURE, Action.CHANGE_PHASE,
+    Action.DRAFT,
+    Action.COMMENT,
+    Action.VOTE,
+    Action.MODERATE,
+    Action.RUN_ROUNDS,
+    Action.EXPORT,
+    Action.CONFIGURE,
+    Action.CHANGE_PHASE,
 )
 
 

@@ -115,16 +115,23 @@ def rules_text(rules: dict[str, Any]) -> str:
     parts = [tr("vote.rules.quorum", share=share_text(rules.get("quorum", "1/2")))]
     if rules.get("mode") == "delphi":
         low, high = band_of(rules)
-        parts.append(tr("vote.rules.delphi", share=share_text(rules.get("delphi_agreement_share", "7/10")),
-                        low=low, high=high, iqr=number_text(float(Fraction(str(rules.get("delphi_max_iqr", 2)))))))
+        parts.append(
+            tr(
+                "vote.rules.delphi",
+                share=share_text(rules.get("delphi_agreement_share", "7/10")),
+                low=low,
+                high=high,
+                iqr=number_text(float(Fraction(str(rules.get("delphi_max_iqr", 2))))),
+            )
+        )
         if rules.get("delphi_rejection", True):
             parts.append(tr("vote.rules.delphi_reject"))
     else:
         parts.append(tr("vote.rules.threshold", share=share_text(rules.get("threshold", "2/3"))))
-    parts.append(tr("vote.rules.blocks_stop") if rules.get("blocks_prevent_adoption", True)
-                 else tr("vote.rules.blocks_count"))
+    parts.append(
+        tr("vote.rules.blocks_stop") if rules.get("blocks_prevent_adoption", True) else tr("vote.rules.blocks_count")
+    )
     return " · ".join(escape_markdown(p) for p in parts)
-
 
 
 def rec_title(titles: dict[str, str], fallback_number: int) -> str:
@@ -142,7 +149,6 @@ def title_language(titles: dict[str, str]) -> str | None:
 
 def rec_heading(number: int, title: str) -> str:
     return f"**{number}\\. {plain_markdown(title)}**"
-
 
 
 def vote_words(choice: str | None, rating: int | None) -> str:

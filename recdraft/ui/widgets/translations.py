@@ -24,13 +24,19 @@ def status_badge(status: str | None) -> str:
 def language_statuses(view: RecommendationTranslationsView, *, link: bool = True) -> None:
     """One line per language of the roundtable: its status, and a link to translate it."""
     st.markdown(f"**{tr('translations.section')}**")
-    parts = [f"{escape_markdown(language_name(lang))}: {status_badge(view.language_status.get(lang))}"
-             for lang in view.languages]
+    parts = [
+        f"{escape_markdown(language_name(lang))}: {status_badge(view.language_status.get(lang))}"
+        for lang in view.languages
+    ]
     st.markdown(" · ".join(parts))
     if link and view.can_translate and any(view.gaps(lang) for lang in view.languages):
         try:
-            st.page_link(PAGE, label=tr("translations.open"), icon=":material/translate:",
-                         query_params={"rec": str(view.recommendation_id)})
+            st.page_link(
+                PAGE,
+                label=tr("translations.open"),
+                icon=":material/translate:",
+                query_params={"rec": str(view.recommendation_id)},
+            )
         except Exception:  # noqa: BLE001  the page run on its own (tests): the menu offers the page instead
             pass
 
@@ -44,8 +50,9 @@ def translation_form(user_id: int, view: RecommendationTranslationsView, lang: s
     key = f"tr_{view.recommendation_id}_{lang}"
     source = st.selectbox(tr("translations.source"), sources, format_func=language_name, key=f"{key}_source")
     gaps = {s.field for s in view.gaps(lang)}
-    if not gaps and not any((st_ := view.fields.get(lang, {}).get(n)) and st_.status == "translated"
-                            for n in TRANSLATED_FIELDS):
+    if not gaps and not any(
+        (st_ := view.fields.get(lang, {}).get(n)) and st_.status == "translated" for n in TRANSLATED_FIELDS
+    ):
         st.success(tr("translations.nothing_to_do"))
         return
     with st.form(key=f"{key}_form"):
@@ -57,8 +64,10 @@ def translation_form(user_id: int, view: RecommendationTranslationsView, lang: s
                 continue
             left, right = st.columns(2)
             with left:
-                st.markdown(f"**{escape_markdown(field_label(name))}** — "
-                            f"{escape_markdown(tr('translations.source_text', language=language_name(source)))}")
+                st.markdown(
+                    f"**{escape_markdown(field_label(name))}** — "
+                    f"{escape_markdown(tr('translations.source_text', language=language_name(source)))}"
+                )
                 st.markdown(escape_markdown(src.text))
             with right:
                 st.markdown(f"{status_badge(mine.status)}")
@@ -75,9 +84,15 @@ def translation_form(user_id: int, view: RecommendationTranslationsView, lang: s
         saved = st.form_submit_button(tr("translations.save"), type="primary")
     if saved:
         with errors_shown():
-            service.save_translation(db(), actor_id=user_id, recommendation_id=view.recommendation_id, lang=lang,
-                                     source_lang=source, texts={k: v for k, v in texts.items() if v.strip()},
-                                     base_revision_id=view.current_revision_id)
+            service.save_translation(
+                db(),
+                actor_id=user_id,
+                recommendation_id=view.recommendation_id,
+                lang=lang,
+                source_lang=source,
+                texts={k: v for k, v in texts.items() if v.strip()},
+                base_revision_id=view.current_revision_id,
+            )
             flash("translations.saved")
             st.rerun()
 
@@ -90,10 +105,15 @@ def memo_translation_gaps(user_id: int, roundtable_id: int) -> None:
     for lang, items in needs.items():
         if not items:
             continue
-        todo = "; ".join(tr("translations.number", number=i.number) + " — "
-                         + ", ".join(field_label(f) + (f" ({tr('translations.status.outdated')})"
-                                                       if f in i.outdated else "") for f in i.fields)
-                         for i in items)
+        todo = "; ".join(
+            tr("translations.number", number=i.number)
+            + " — "
+            + ", ".join(
+                field_label(f) + (f" ({tr('translations.status.outdated')})" if f in i.outdated else "")
+                for f in i.fields
+            )
+            for i in items
+        )
         lines.append(f"- **{escape_markdown(language_name(lang))}**: {escape_markdown(todo)}")
     if not lines:
         return

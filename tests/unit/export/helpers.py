@@ -42,10 +42,16 @@ class Rendered:
         return self.document.styles.element.get_by_id(style_id).name_val
 
     def paragraphs(self, style_name: str) -> list[etree._Element]:
-        ids = {s.get(q("styleId")) for s in self.document.styles.element.iter(q("style"))
-               if s.find(q("name")) is not None and s.find(q("name")).get(q("val")) == style_name}
-        return [p for p in self.body.iter(q("p"))
-                if p.find("w:pPr/w:pStyle", NS) is not None and p.find("w:pPr/w:pStyle", NS).get(q("val")) in ids]
+        ids = {
+            s.get(q("styleId"))
+            for s in self.document.styles.element.iter(q("style"))
+            if s.find(q("name")) is not None and s.find(q("name")).get(q("val")) == style_name
+        }
+        return [
+            p
+            for p in self.body.iter(q("p"))
+            if p.find("w:pPr/w:pStyle", NS) is not None and p.find("w:pPr/w:pStyle", NS).get(q("val")) in ids
+        ]
 
     def texts(self, style_name: str) -> list[str]:
         return [text_of(p) for p in self.paragraphs(style_name)]
@@ -135,25 +141,146 @@ def reject_all(element: etree._Element) -> etree._Element:
 # Child order of the containers the renderer writes, as the WordprocessingML schema fixes it.
 # Word refuses ("unreadable content") files whose children are out of order; LibreOffice does not.
 _ORDER = {
-    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-            "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
-            "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
-            "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
-            "sectPr", "pPrChange"],
-    "rPr": ["ins", "del", "moveFrom", "moveTo", "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps",
-            "strike", "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish",
-            "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect",
-            "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish",
-            "oMath"],
-    "tcPr": ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
-             "textDirection", "tcFitText", "vAlign", "hideMark"],
-    "tblPr": ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
-              "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"],
+    "pPr": [
+        "pStyle",
+        "keepNext",
+        "keepLines",
+        "pageBreakBefore",
+        "framePr",
+        "widowControl",
+        "numPr",
+        "suppressLineNumbers",
+        "pBdr",
+        "shd",
+        "tabs",
+        "suppressAutoHyphens",
+        "kinsoku",
+        "wordWrap",
+        "overflowPunct",
+        "topLinePunct",
+        "autoSpaceDE",
+        "autoSpaceDN",
+        "bidi",
+        "adjustRightInd",
+        "snapToGrid",
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ],
+    "rPr": [
+        "ins",
+        "del",
+        "moveFrom",
+        "moveTo",
+        "rStyle",
+        "rFonts",
+        "b",
+        "bCs",
+        "i",
+        "iCs",
+        "caps",
+        "smallCaps",
+        "strike",
+        "dstrike",
+        "outline",
+        "shadow",
+        "emboss",
+        "imprint",
+        "noProof",
+        "snapToGrid",
+        "vanish",
+        "webHidden",
+        "color",
+        "spacing",
+        "w",
+        "kern",
+        "position",
+        "sz",
+        "szCs",
+        "highlight",
+        "u",
+        "effect",
+        "bdr",
+        "shd",
+        "fitText",
+        "vertAlign",
+        "rtl",
+        "cs",
+        "em",
+        "lang",
+        "eastAsianLayout",
+        "specVanish",
+        "oMath",
+    ],
+    "tcPr": [
+        "cnfStyle",
+        "tcW",
+        "gridSpan",
+        "hMerge",
+        "vMerge",
+        "tcBorders",
+        "shd",
+        "noWrap",
+        "tcMar",
+        "textDirection",
+        "tcFitText",
+        "vAlign",
+        "hideMark",
+    ],
+    "tblPr": [
+        "tblStyle",
+        "tblpPr",
+        "tblOverlap",
+        "bidiVisual",
+        "tblStyleRowBandSize",
+        "tblStyleColBandSize",
+        "tblW",
+        "jc",
+        "tblCellSpacing",
+        "tblInd",
+        "tblBorders",
+        "shd",
+        "tblLayout",
+        "tblCellMar",
+        "tblLook",
+    ],
     "tbl": ["tblPr", "tblGrid", "tr"],
-    "sectPr": ["headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
-               "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
-               "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange"],
+    "sectPr": [
+        "headerReference",
+        "footerReference",
+        "footnotePr",
+        "endnotePr",
+        "type",
+        "pgSz",
+        "pgMar",
+        "paperSrc",
+        "pgBorders",
+        "lnNumType",
+        "pgNumType",
+        "cols",
+        "formProt",
+        "vAlign",
+        "noEndnote",
+        "titlePg",
+        "textDirection",
+        "bidi",
+        "rtlGutter",
+        "docGrid",
+        "printerSettings",
+        "sectPrChange",
+    ],
 }
 
 
@@ -167,11 +294,13 @@ def structure_problems(rendered: Rendered) -> list[str]:
     for parent_name, order in _ORDER.items():
         rank = {name: k for k, name in enumerate(order)}
         for parent in body.iter(q(parent_name)):
-            seen = [rank.get(etree.QName(child).localname, -1) for child in parent
-                    if etree.QName(child).namespace == W and etree.QName(child).localname in rank]
+            seen = [
+                rank.get(etree.QName(child).localname, -1)
+                for child in parent
+                if etree.QName(child).namespace == W and etree.QName(child).localname in rank
+            ]
             if seen != sorted(seen):
-                problems.append(f"{parent_name} children out of order: "
-                                f"{[etree.QName(c).localname for c in parent]}")
+                problems.append(f"{parent_name} children out of order: {[etree.QName(c).localname for c in parent]}")
     for tc in body.iter(q("tc")):
         if tc[-1].tag != q("p"):
             problems.append("a table cell does not end with a paragraph")

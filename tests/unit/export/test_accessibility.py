@@ -63,8 +63,9 @@ def test_heading_styles_look_as_before():
     """The built-in heading styles added carry no formatting: the memo's headings keep their look."""
     rendered = render(memo_data())
     for name in ("heading 1", "heading 2"):
-        style = next(s for s in rendered.document.styles.element.iter(q("style"))
-                     if s.find(q("name")).get(q("val")) == name)
+        style = next(
+            s for s in rendered.document.styles.element.iter(q("style")) if s.find(q("name")).get(q("val")) == name
+        )
         assert style.find(q("rPr")) is None
         assert style.find(q("basedOn")).get(q("val")) == "Normal"
     memo_heading = _style(rendered, "MemoHeading1")
@@ -85,8 +86,11 @@ def test_table_header_rows_are_marked_and_repeat_on_each_page(variant):
         if first_is_header:
             marked.append([text_of(tc) for tc in rows[0].findall(q("tc"))])
     if variant == "final":
-        assert [h[:3] for h in marked] == [["Round", "For", "Against"], ["No.", "Member", "Organisation"],
-                                           ["Name", "Role"]], marked
+        assert [h[:3] for h in marked] == [
+            ["Round", "For", "Against"],
+            ["No.", "Member", "Organisation"],
+            ["Name", "Role"],
+        ], marked
     else:
         assert len(marked) == 1 and len(marked[0]) >= 4, marked
 
@@ -101,8 +105,11 @@ def test_the_document_language_is_the_memo_language(lang):
 
 def test_each_column_of_the_kazakh_russian_edition_is_tagged_with_its_language():
     rendered = render(memo_data(), lang="kk+ru")
-    parallel_id = next(s.get(q("styleId")) for s in rendered.document.styles.element.iter(q("style"))
-                       if s.find(q("name")).get(q("val")) == "Parallel Table")
+    parallel_id = next(
+        s.get(q("styleId"))
+        for s in rendered.document.styles.element.iter(q("style"))
+        if s.find(q("name")).get(q("val")) == "Parallel Table"
+    )
     checked = 0
     for tbl in rendered.body.iter(q("tbl")):
         if tbl.find("w:tblPr/w:tblStyle", NS).get(q("val")) != parallel_id:
@@ -115,7 +122,12 @@ def test_each_column_of_the_kazakh_russian_edition_is_tagged_with_its_language()
                         assert lang is not None and lang.get(q("val")) == tag, (tag, text_of(r))
                         checked += 1
     assert checked > 20
-    headers = [text_of(tc) for tbl in rendered.body.iter(q("tbl")) for tr in tbl.findall(q("tr"))
-               if tr.find("w:trPr/w:tblHeader", NS) is not None and tbl.find("w:tblPr/w:tblStyle", NS).get(
-                   q("val")) == parallel_id for tc in tr.findall(q("tc"))]
+    headers = [
+        text_of(tc)
+        for tbl in rendered.body.iter(q("tbl"))
+        for tr in tbl.findall(q("tr"))
+        if tr.find("w:trPr/w:tblHeader", NS) is not None
+        and tbl.find("w:tblPr/w:tblStyle", NS).get(q("val")) == parallel_id
+        for tc in tr.findall(q("tc"))
+    ]
     assert headers[:2] == ["Қазақ тілінде", "На русском языке"], headers

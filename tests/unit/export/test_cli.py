@@ -30,6 +30,8 @@ def test_invalid_json_is_an_error_with_status_1(tmp_path, capsys):
 def test_runs_as_a_module(tmp_path):
     source, output = tmp_path / "memo.json", tmp_path / "memo.docx"
     source.write_text(memo_data().model_dump_json(), encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "recdraft.export", str(source), str(output), "--lang", "en",
-                    "--variant", "redline"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "recdraft.export", str(source), str(output), "--lang", "en", "--variant", "redline"],
+        check=True,
+    )
     assert output.read_bytes()[:2] == b"PK"

@@ -11,16 +11,29 @@ from recdraft.schemas.memo import Roundtable
 from tests.unit.export.factories import draft_data, memo_data, roundtable
 from tests.unit.export.helpers import NS, q, render, text_of
 
-KAZAKH_MONTHS = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек",
-                 "қазан", "қараша", "желтоқсан"]
+KAZAKH_MONTHS = [
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
+    "желтоқсан",
+]
 
 
 def test_every_language_has_the_same_fixed_wording_keys():
     assert WORDING["ru"].keys() == WORDING["en"].keys() == WORDING["kk"].keys()
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("en", "6 February 2025"), ("ru", "6 февраля 2025 г."), ("kk", "2025 жылғы 6 ақпан")])
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("en", "6 February 2025"), ("ru", "6 февраля 2025 г."), ("kk", "2025 жылғы 6 ақпан")]
+)
 def test_dates_are_written_the_way_each_language_writes_them(lang, expected):
     assert format_date(dt.date(2025, 2, 6), lang) == expected
 
@@ -30,14 +43,33 @@ def test_kazakh_months_are_the_kazakh_names():
     assert format_date(dt.date(2024, 9, 27), "kk") == "2024 жылғы 27 қыркүйек"
 
 
-@pytest.mark.parametrize(("lang", "date", "words"), [
-    ("en", "6 February 2025", ["Executive summary", "Background", "Recommendations", "Addressee",
-                               "Contents", "Recommendations of the roundtable"]),
-    ("ru", "6 февраля 2025 г.", ["Резюме", "Предыстория вопроса", "Рекомендации", "Адресат", "Содержание",
-                                 "Рекомендации круглого стола"]),
-    ("kk", "2025 жылғы 6 ақпан", ["Түйіндеме", "Мәселенің алғышарттары", "Ұсынымдар", "Адресат", "Мазмұны",
-                                  "Дөңгелек үстелдің ұсынымдары"]),
-])
+@pytest.mark.parametrize(
+    ("lang", "date", "words"),
+    [
+        (
+            "en",
+            "6 February 2025",
+            [
+                "Executive summary",
+                "Background",
+                "Recommendations",
+                "Addressee",
+                "Contents",
+                "Recommendations of the roundtable",
+            ],
+        ),
+        (
+            "ru",
+            "6 февраля 2025 г.",
+            ["Резюме", "Предыстория вопроса", "Рекомендации", "Адресат", "Содержание", "Рекомендации круглого стола"],
+        ),
+        (
+            "kk",
+            "2025 жылғы 6 ақпан",
+            ["Түйіндеме", "Мәселенің алғышарттары", "Ұсынымдар", "Адресат", "Мазмұны", "Дөңгелек үстелдің ұсынымдары"],
+        ),
+    ],
+)
 def test_each_edition_prints_its_date_and_fixed_wording_in_its_language(lang, date, words):
     rendered = render(memo_data(), lang)
     assert rendered.texts("Memo Title Meta") == [date.replace(" ", "\u00a0")]  # a date never breaks
@@ -46,13 +78,17 @@ def test_each_edition_prints_its_date_and_fixed_wording_in_its_language(lang, da
         assert word in everything, word
 
 
-@pytest.mark.parametrize(("lang", "page_words", "annex", "recommendation"), [
-    ("en", ("Page ", " of "), "Annex 1. Voting results", "Recommendation 1. "),
-    ("ru", ("Стр. ", " из "), "Приложение 1. Результаты голосования", "Рекомендация 1. "),
-    ("kk", ("Бет ", " / "), "1-қосымша. Дауыс беру нәтижелері", "1-ұсыным. "),
-])
+@pytest.mark.parametrize(
+    ("lang", "page_words", "annex", "recommendation"),
+    [
+        ("en", ("Page ", " of "), "Annex 1. Voting results", "Recommendation 1. "),
+        ("ru", ("Стр. ", " из "), "Приложение 1. Результаты голосования", "Рекомендация 1. "),
+        ("kk", ("Бет ", " / "), "1-қосымша. Дауыс беру нәтижелері", "1-ұсыным. "),
+    ],
+)
 def test_page_numbers_annexes_and_recommendations_are_labelled_in_the_memo_language(
-        lang, page_words, annex, recommendation):
+    lang, page_words, annex, recommendation
+):
     rendered = render(memo_data(), lang)
     footer = text_of(rendered.part_xml("word/footer1.xml"))
     assert all(word in footer for word in page_words)
@@ -64,8 +100,7 @@ def test_the_addressee_defaults_to_the_mazhilis_and_is_configurable():
     assert render(memo_data(), "ru").texts("Memo Addressee") == ["Мажилис Парламента Республики Казахстан"]
     assert render(memo_data(), "kk").texts("Memo Addressee") == ["Қазақстан Республикасы Парламентінің Мәжілісі"]
     other = roundtable().model_copy(update={"addressee": {"en": "Parliament of the Republic of Kazakhstan"}})
-    assert render(memo_data(roundtable=other)).texts("Memo Addressee") == [
-        "Parliament of the Republic of Kazakhstan"]
+    assert render(memo_data(roundtable=other)).texts("Memo Addressee") == ["Parliament of the Republic of Kazakhstan"]
 
 
 def test_a_recommendation_missing_in_the_memo_language_is_rendered_from_another_with_a_note_and_a_warning():
@@ -87,8 +122,11 @@ def test_side_by_side_edition_puts_kazakh_left_and_russian_right_for_every_recom
     rendered = render(memo_data(), "kk+ru")
     headings = rendered.texts("Recommendation Heading")
     assert headings[0] == "1-ұсыным / Рекомендация 1"
-    tables = [t for t in rendered.body.iter(q("tbl"))
-              if rendered.style_name(t.find("w:tblPr/w:tblStyle", NS).get(q("val"))) == "Parallel Table"]
+    tables = [
+        t
+        for t in rendered.body.iter(q("tbl"))
+        if rendered.style_name(t.find("w:tblPr/w:tblStyle", NS).get(q("val"))) == "Parallel Table"
+    ]
     # summary, background, five recommendations, closing
     assert len(tables) == 8
     rec_tables = tables[2:7]
@@ -107,7 +145,8 @@ def test_side_by_side_edition_labels_and_dates_in_both_languages():
     assert rendered.texts("Memo Title Meta") == ["2025\u00a0жылғы\u00a06\u00a0ақпан / 6\u00a0февраля\u00a02025\u00a0г."]
     assert rendered.texts("Memo Heading 1")[0] == "Түйіндеме / Резюме"
     assert rendered.texts("Memo Annex Heading")[0] == (
-        "1-қосымша. Дауыс беру нәтижелері / Приложение 1. Результаты голосования")
+        "1-қосымша. Дауыс беру нәтижелері / Приложение 1. Результаты голосования"
+    )
     assert len(rendered.texts("Memo Title")) == 2  # Kazakh and Russian titles
     assert len(rendered.texts("Memo Addressee")) == 2
 

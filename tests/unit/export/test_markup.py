@@ -24,8 +24,14 @@ def test_unmatched_or_spaced_asterisks_stay_literal():
 def test_lines_become_paragraphs_bullets_numbers_and_quotes():
     blocks = parse_blocks("Intro\n\n- one\n  - nested\n1. first\n12) twelfth\n> quoted\nEnd")
     assert [(b.kind, b.level, b.text) for b in blocks] == [
-        ("para", 0, "Intro"), ("bullet", 0, "one"), ("bullet", 1, "nested"), ("number", 0, "first"),
-        ("number", 0, "twelfth"), ("quote", 0, "quoted"), ("para", 0, "End")]
+        ("para", 0, "Intro"),
+        ("bullet", 0, "one"),
+        ("bullet", 1, "nested"),
+        ("number", 0, "first"),
+        ("number", 0, "twelfth"),
+        ("quote", 0, "quoted"),
+        ("para", 0, "End"),
+    ]
     assert blocks[4].start == 12
 
 

@@ -62,20 +62,24 @@ def test_valid_json_loads_to_the_same_values_as_pydantic(data):
     assert type(plain) is CLASSES["MemoData"]
 
 
-@pytest.mark.parametrize("change", [
-    lambda d: d.update(extra=1),
-    lambda d: d["roundtable"].pop("title"),
-    lambda d: d["roundtable"].update(held_on="2026-02-30"),
-    lambda d: d["roundtable"].update(held_on="20260201"),
-    lambda d: d["recommendations"][0].update(number="1"),
-    lambda d: d["recommendations"][0].update(number=0),
-    lambda d: d["recommendations"][0].update(priority="urgent"),
-    lambda d: d["recommendations"][0].update(content={}),
-    lambda d: d["recommendations"][1].update(number=d["recommendations"][0]["number"]),
-    lambda d: d["roundtable"]["title"].update(de="Titel"),
-    lambda d: d.update(snapshot_sha256="ABC"),
-    lambda d: d["votes"][0].update(quorum_met=1),
-], ids=lambda f: "")
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.update(extra=1),
+        lambda d: d["roundtable"].pop("title"),
+        lambda d: d["roundtable"].update(held_on="2026-02-30"),
+        lambda d: d["roundtable"].update(held_on="20260201"),
+        lambda d: d["recommendations"][0].update(number="1"),
+        lambda d: d["recommendations"][0].update(number=0),
+        lambda d: d["recommendations"][0].update(priority="urgent"),
+        lambda d: d["recommendations"][0].update(content={}),
+        lambda d: d["recommendations"][1].update(number=d["recommendations"][0]["number"]),
+        lambda d: d["roundtable"]["title"].update(de="Titel"),
+        lambda d: d.update(snapshot_sha256="ABC"),
+        lambda d: d["votes"][0].update(quorum_met=1),
+    ],
+    ids=lambda f: "",
+)
 def test_anything_not_certainly_valid_is_left_to_pydantic(change):
     raw = json.loads(memo_data(snapshot_sha256="a" * 64).model_dump_json())
     change(raw)

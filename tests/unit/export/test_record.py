@@ -27,22 +27,26 @@ def _shown(old: str, new: str) -> str:
 
 
 def test_a_rewritten_sentence_is_one_deletion_and_one_insertion():
-    assert _shown("The Society's status is defined by law. It has an emblem.",
-                  "GC status is set by a decree of the government. It has an emblem.") == (
+    assert _shown(
+        "The Society's status is defined by law. It has an emblem.",
+        "GC status is set by a decree of the government. It has an emblem.",
+    ) == (
         "[-The Society's status is defined by law. -]{+GC status is set by a decree of the government. +}"
-        "It has an emblem.")
+        "It has an emblem."
+    )
 
 
 def test_a_light_edit_changes_whole_words_with_their_punctuation():
-    assert _shown("Parliament should adopt a law on the National Society.",
-                  "Parliament should adopt a new law on the Red Crescent Society.") == (
-        "Parliament should adopt a {+new +}law on the [-National-]{+Red Crescent+} Society.")
+    assert _shown(
+        "Parliament should adopt a law on the National Society.",
+        "Parliament should adopt a new law on the Red Crescent Society.",
+    ) == ("Parliament should adopt a {+new +}law on the [-National-]{+Red Crescent+} Society.")
     assert _shown("It is the Society's task.", "It is the State's task.") == "It is the [-Society's-]{+State's+} task."
 
 
 def test_tracked_changes_carry_the_reviser_and_the_revision_date_of_each_recommendation():
     recs = memo_data().recommendations
-    revised = dt.datetime(2025, 2, 25, 14, 5, tzinfo=dt.timezone.utc)
+    revised = dt.datetime(2025, 2, 25, 14, 5, tzinfo=dt.UTC)
     recs[0] = recs[0].model_copy(update={"revised_by": "Aliya Bekova, Participant 2", "revised_at": revised})
     rendered = render(memo_data(recommendations=recs), "en", "redline")
     stamps = {(c.get(q("author")), c.get(q("date"))) for c in rendered.body.iter(q("ins"), q("del"))}
@@ -52,9 +56,11 @@ def test_tracked_changes_carry_the_reviser_and_the_revision_date_of_each_recomme
 
 
 def test_the_redline_and_the_comparison_say_on_their_first_page_what_they_compare_against():
-    baseline = {"en": "the version sent to parliament on 1 March 2025 (snapshot 3)",
-                "ru": "редакция, направленная в Парламент 1 марта 2025 г. (снимок 3)",
-                "kk": "Парламентке 2025 жылғы 1 наурыз жіберілген редакция (3-көшірме)"}
+    baseline = {
+        "en": "the version sent to parliament on 1 March 2025 (snapshot 3)",
+        "ru": "редакция, направленная в Парламент 1 марта 2025 г. (снимок 3)",
+        "kk": "Парламентке 2025 жылғы 1 наурыз жіберілген редакция (3-көшірме)",
+    }
     for variant in ("redline", "comparison"):
         notes = render(memo_data(baseline=baseline), "kk+ru", variant).texts("Memo Title Note")
         assert any("Салыстыру негізі" not in n and "(3-көшірме)" in n and "(снимок 3)" in n for n in notes), notes
@@ -62,8 +68,13 @@ def test_the_redline_and_the_comparison_say_on_their_first_page_what_they_compar
 
 def _threaded() -> list[PublishedComment]:
     question, *others = comments()
-    reply = PublishedComment(recommendation_number=1, author="Participant 1", text="The Statutes leave it open.",
-                             published_at=dt.datetime(2025, 2, 20, 11, 0, tzinfo=dt.timezone.utc), parent=0)
+    reply = PublishedComment(
+        recommendation_number=1,
+        author="Participant 1",
+        text="The Statutes leave it open.",
+        published_at=dt.datetime(2025, 2, 20, 11, 0, tzinfo=dt.UTC),
+        parent=0,
+    )
     return [question.model_copy(update={"resolved": True}), reply, *others]
 
 
@@ -84,8 +95,12 @@ def test_the_signature_block_keeps_with_the_closing_and_names_the_signatory_and_
     rendered = render(memo_data(), "ru")
     signature = rendered.paragraphs("Memo Signature")
     assert [text_of(p) for p in signature] == [
-        "От имени организаторов:", "Школа права и государственного управления Университета Нархоз",
-        "Декан Школы права", "Айгерим Нурланова", "3\u00a0марта\u00a02025\u00a0г."]
+        "От имени организаторов:",
+        "Школа права и государственного управления Университета Нархоз",
+        "Декан Школы права",
+        "Айгерим Нурланова",
+        "3\u00a0марта\u00a02025\u00a0г.",
+    ]
     keeps = [p.find("w:pPr/w:keepNext", NS) is not None for p in signature]
     assert keeps == [True, True, True, True, False]  # never split, never alone on a page
     closing = signature[0].getprevious()
@@ -128,11 +143,19 @@ def test_the_record_annex_prints_the_meeting_date_the_outgoing_number_and_the_ex
 
 def test_text_borrowed_from_another_language_is_tagged_with_its_own_language():
     recs = memo_data().recommendations
-    recs[1] = recs[1].model_copy(update={"content": {"ru": RecommendationContent(
-        title="Защитить эмблему", text="Урегулировать использование эмблемы.")}})
+    recs[1] = recs[1].model_copy(
+        update={
+            "content": {
+                "ru": RecommendationContent(title="Защитить эмблему", text="Урегулировать использование эмблемы.")
+            }
+        }
+    )
     rendered = render(memo_data(recommendations=recs), "en")
-    tagged = {text_of(r): r.find("w:rPr/w:lang", NS).get(q("val")) for r in rendered.body.iter(q("r"))
-              if r.find("w:rPr/w:lang", NS) is not None}
+    tagged = {
+        text_of(r): r.find("w:rPr/w:lang", NS).get(q("val"))
+        for r in rendered.body.iter(q("r"))
+        if r.find("w:rPr/w:lang", NS) is not None
+    }
     assert tagged.get("Защитить эмблему") == "ru-RU" and tagged.get("Урегулировать использование эмблемы.") == "ru-RU"
     # English text in the English memo carries no tag of its own (the document default says en-GB).
     assert "Recognise the Society by law" not in tagged
@@ -145,11 +168,13 @@ def test_the_vote_annex_states_each_rounds_rule_once_and_the_reason_for_an_overr
         "Round 1. Rule (Delphi): quorum 1/2 of eligible voters; consensus when at least 70\u00a0% of the ratings lie "
         "in 7–9 and the interquartile range is at most 2; a block prevents adoption.",
         "Round 2. Rule: quorum 1/2 of eligible voters; adopted when at least 2/3 of those who took a side agree; "
-        "a block prevents adoption."]
+        "a block prevents adoption.",
+    ]
     table = rendered.document.tables[0]
     texts = [row.cells[0].text for row in table.rows]
     at = texts.index("Recommendation 3. Grant tax and customs facilities")
-    assert texts[at + 3] == ("A block did not prevent adoption. Recorded reason: The objection concerns customs "
-                             "practice, not the law.")
+    assert texts[at + 3] == (
+        "A block did not prevent adoption. Recorded reason: The objection concerns customs practice, not the law."
+    )
     kk = render(memo_data(), "kk").texts("Memo Table Note")
     assert kk[1].startswith("2-тур. Шарт: кворум — дауыс беру құқығы барлардың 1/2")

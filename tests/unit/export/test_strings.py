@@ -32,8 +32,14 @@ TRICKY = [
 def _ctx(splicer: Splicer | None = None) -> Ctx:
     document = docx.Document(str(DEFAULT_TEMPLATE))
     styles = StyleMap(document.styles.element, "memo.docx")
-    ctx = Ctx(data=memo_data(), langs=("en",), variant="final", styles=styles,
-              numbering=Numbering(document.part.numbering_part.element, styles), width=9000)
+    ctx = Ctx(
+        data=memo_data(),
+        langs=("en",),
+        variant="final",
+        styles=styles,
+        numbering=Numbering(document.part.numbering_part.element, styles),
+        width=9000,
+    )
     if splicer is not None:
         ctx.splicer = splicer
     return ctx
@@ -73,8 +79,9 @@ def test_annex_rows_as_strings_are_the_rows_as_elements():
 
 @pytest.mark.parametrize("variant", ["final", "review", "redline", "comparison"])
 @pytest.mark.parametrize("lang", ["en", "kk+ru"])
-@pytest.mark.parametrize("data", [memo_data(), draft_data(), large_memo(6, rounds=2, people=5)],
-                         ids=["memo", "draft", "large"])
+@pytest.mark.parametrize(
+    "data", [memo_data(), draft_data(), large_memo(6, rounds=2, people=5)], ids=["memo", "draft", "large"]
+)
 def test_every_string_is_what_lxml_writes_for_it(data, lang, variant, monkeypatch):
     """Every string spliced in is canonical: parsed and written again by lxml, it is the same text."""
     seen: list[str] = []

@@ -51,17 +51,23 @@ def test_headings_come_in_the_conventional_order():
 
 
 def test_recommendation_numbers_are_the_data_numbers_even_with_gaps():
-    recs = [Recommendation(number=n, content={"en": RecommendationContent(title=f"Title {n}", text="Text.")})
-            for n in (3, 7, 12)]
+    recs = [
+        Recommendation(number=n, content={"en": RecommendationContent(title=f"Title {n}", text="Text.")})
+        for n in (3, 7, 12)
+    ]
     rendered = render(memo_data(recommendations=recs, votes=[], dissents=[], comments=[]))
     assert rendered.texts("Recommendation Heading") == [
-        "Recommendation 3. Title 3", "Recommendation 7. Title 7", "Recommendation 12. Title 12"]
+        "Recommendation 3. Title 3",
+        "Recommendation 7. Title 7",
+        "Recommendation 12. Title 12",
+    ]
 
 
 def test_every_style_the_body_uses_is_a_named_style_of_the_template():
     rendered = render(memo_data())
-    template_styles = {s.get(q("styleId")): s.find(q("name")).get(q("val"))
-                       for s in rendered.document.styles.element.iter(q("style"))}
+    template_styles = {
+        s.get(q("styleId")): s.find(q("name")).get(q("val")) for s in rendered.document.styles.element.iter(q("style"))
+    }
     used = {node.get(q("val")) for tag in ("pStyle", "rStyle", "tblStyle") for node in rendered.body.iter(q(tag))}
     assert used <= set(template_styles)
     assert {template_styles[u] for u in used} <= set(REQUIRED_STYLES)
@@ -71,8 +77,9 @@ def test_every_style_the_body_uses_is_a_named_style_of_the_template():
 
 def test_section_headings_are_numbered_by_the_template_numbering():
     rendered = render(memo_data())
-    style = rendered.document.styles.element.get_by_id(rendered.paragraphs("Memo Heading 1")[0]
-                                                       .find("w:pPr/w:pStyle", NS).get(q("val")))
+    style = rendered.document.styles.element.get_by_id(
+        rendered.paragraphs("Memo Heading 1")[0].find("w:pPr/w:pStyle", NS).get(q("val"))
+    )
     assert style.find("w:pPr/w:numPr/w:numId", NS) is not None
     # Numbers are not typed into the heading text.
     assert rendered.texts("Memo Heading 1") == ["Executive summary", "Background", "Recommendations"]
@@ -105,8 +112,10 @@ def test_markdown_becomes_word_formatting_and_no_markers_remain():
     assert "single" in bold and "five recommendations" in bold
     assert "Fundamental Principles" in italic
     assert rendered.texts("Memo List Bullet")[:3] == [
-        "recognition as the single National Society;", "protection of the emblem;",
-        "facilities for humanitarian work."]
+        "recognition as the single National Society;",
+        "protection of the emblem;",
+        "facilities for humanitarian work.",
+    ]
     assert rendered.texts("Memo Quote") == ["The auxiliary role is a specific and distinctive partnership."]
 
 
@@ -128,8 +137,12 @@ def test_table_of_contents_is_a_word_field_with_prefilled_linked_entries():
     kinds = [f.get(q("fldCharType")) for f in sdt.iter(q("fldChar"))]
     assert kinds == ["begin", "separate", "end"]
     entries = [text_of(p) for p in sdt.iter(q("p"))]
-    assert entries[:4] == ["1. Executive summary", "2. Background", "3. Recommendations",
-                           "Recommendation 1. Recognise the Society by law"]
+    assert entries[:4] == [
+        "1. Executive summary",
+        "2. Background",
+        "3. Recommendations",
+        "Recommendation 1. Recognise the Society by law",
+    ]
     bookmarks = {b.get(q("name")) for b in rendered.body.iter(q("bookmarkStart"))}
     anchors = [h.get(q("anchor")) for h in sdt.iter(q("hyperlink"))]
     assert len(anchors) == 13 and set(anchors) <= bookmarks
@@ -141,13 +154,42 @@ def test_annexes_show_votes_per_round_with_quorum_rule_and_delphi_statistics():
     rendered = render(memo_data())
     table = rendered.document.tables[0]
     assert [c.text for c in table.rows[0].cells] == [
-        "Round", "For", "Against", "Abstain", "Block", "Voted / eligible", "Quorum", "Rule met",
-        "Median (IQR)", "Outcome"]
+        "Round",
+        "For",
+        "Against",
+        "Abstain",
+        "Block",
+        "Voted / eligible",
+        "Quorum",
+        "Rule met",
+        "Median (IQR)",
+        "Outcome",
+    ]
     assert table.rows[1].cells[0].text == "Recommendation 1. Recognise the Society by law"
     assert [c.text for c in table.rows[2].cells] == [
-        "Round 1 (Delphi)", "11", "2", "2", "0", "15 / 16", "yes", "no", "7 (2.5)", "no consensus"]
+        "Round 1 (Delphi)",
+        "11",
+        "2",
+        "2",
+        "0",
+        "15 / 16",
+        "yes",
+        "no",
+        "7 (2.5)",
+        "no consensus",
+    ]
     assert [c.text for c in table.rows[3].cells] == [
-        "Round 2", "14", "1", "0", "0", "15 / 16", "yes", "yes", "—", "adopted"]
+        "Round 2",
+        "14",
+        "1",
+        "0",
+        "0",
+        "15 / 16",
+        "yes",
+        "yes",
+        "—",
+        "adopted",
+    ]
     assert table.rows[0]._tr.find("w:trPr/w:tblHeader", NS) is not None  # repeats on each page
 
 
@@ -164,8 +206,8 @@ def test_participants_without_consent_are_counted_but_never_named():
     assert "Hidden Person" not in everything and "Another Hidden" not in everything
     assert "Further participants who did not consent to be named: 2." in everything
     rows = [[c.text for c in row.cells] for row in rendered.document.tables[2].rows]
-    assert ["Red Crescent Society of Kazakhstan"] * 2 == rows[1]  # organisation row spans both columns
-    assert ["Aigerim Nurlanovna Sadykova", "President"] == rows[2]
+    assert rows[1] == ["Red Crescent Society of Kazakhstan"] * 2  # organisation row spans both columns
+    assert rows[2] == ["Aigerim Nurlanovna Sadykova", "President"]
 
 
 def test_final_memo_prints_the_snapshot_sha256_in_the_last_annex_and_no_draft_mark():
@@ -215,8 +257,10 @@ def test_the_result_opens_in_python_docx_for_every_variant_and_language():
 
 
 def test_importing_the_export_package_loads_neither_docx_lxml_nor_pydantic():
-    code = ("import sys, recdraft.export; "
-            "print(sorted(m for m in ('docx', 'lxml', 'pydantic', 'sqlalchemy') if m in sys.modules))")
+    code = (
+        "import sys, recdraft.export; "
+        "print(sorted(m for m in ('docx', 'lxml', 'pydantic', 'sqlalchemy') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -67,7 +67,8 @@ def test_a_restyled_template_is_used_as_it_is(tmp_path):
 def test_placeholders_split_across_runs_by_word_are_still_replaced():
     p = etree.fromstring(
         f'<w:p xmlns:w="{W}"><w:r><w:rPr><w:b/></w:rPr><w:t>Left {{{{draft</w:t></w:r>'
-        f'<w:r><w:t>_ma</w:t></w:r><w:r><w:t>rk}}}} right</w:t></w:r></w:p>')
+        f"<w:r><w:t>_ma</w:t></w:r><w:r><w:t>rk}}}} right</w:t></w:r></w:p>"
+    )
     fill_placeholders(p, {"draft_mark": "DRAFT"})
     assert text_of(p) == "Left DRAFT right"
     draft_run = [r for r in p.iter(q("r")) if text_of(r) == "DRAFT"][0]

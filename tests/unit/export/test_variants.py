@@ -60,7 +60,7 @@ def test_review_turns_each_published_comment_into_a_word_comment_with_author_and
     comments = list(rendered.document.comments)
     assert [c.author for c in comments] == ["Aliya Bekova", "Timur Akhmetov", "Aliya Bekova"]
     assert [c.initials for c in comments] == ["AB", "TA", "AB"]
-    assert comments[0].timestamp == dt.datetime(2025, 2, 20, 10, 15, tzinfo=dt.timezone.utc)
+    assert comments[0].timestamp == dt.datetime(2025, 2, 20, 10, 15, tzinfo=dt.UTC)
     assert comments[0].text == "Should the law also name the Society's patron?"
     assert "word/comments.xml" in rendered.part_names()
 
@@ -82,17 +82,30 @@ def test_a_comment_whose_passage_is_gone_sits_on_the_heading_and_quotes_the_pass
 
 
 def test_a_comment_on_a_recommendation_not_in_the_memo_is_reported_not_lost_silently():
-    stray = PublishedComment(recommendation_number=99, author="X", text="?",
-                             published_at=dt.datetime(2025, 2, 1, tzinfo=dt.timezone.utc))
+    stray = PublishedComment(
+        recommendation_number=99, author="X", text="?", published_at=dt.datetime(2025, 2, 1, tzinfo=dt.UTC)
+    )
     rendered = render(memo_data(comments=[stray]), "en", "review")
     assert len(list(rendered.document.comments)) == 0
     assert any("99" in w for w in rendered.result.warnings)
 
 
 def test_review_in_the_side_by_side_edition_anchors_in_either_column():
-    rendered = render(memo_data(comments=[PublishedComment(
-        recommendation_number=1, author="A", text="kk", quote="жалғыз",
-        published_at=dt.datetime(2025, 2, 1, tzinfo=dt.timezone.utc))]), "kk+ru", "review")
+    rendered = render(
+        memo_data(
+            comments=[
+                PublishedComment(
+                    recommendation_number=1,
+                    author="A",
+                    text="kk",
+                    quote="жалғыз",
+                    published_at=dt.datetime(2025, 2, 1, tzinfo=dt.UTC),
+                )
+            ]
+        ),
+        "kk+ru",
+        "review",
+    )
     assert list(_comment_ranges(rendered).values()) == ["жалғыз"]
 
 
@@ -169,7 +182,12 @@ def test_comparison_is_a_table_of_earlier_and_proposed_text_with_justification_a
     rendered = render(memo_data(), "en", "comparison")
     table = rendered.document.tables[0]
     assert [c.text for c in table.rows[0].cells] == [
-        "No.", "Earlier text", "Proposed text", "Justification", "Consensus"]
+        "No.",
+        "Earlier text",
+        "Proposed text",
+        "Justification",
+        "Consensus",
+    ]
     first = [c.text for c in table.rows[1].cells]
     assert first[0] == "1"
     assert first[1].startswith("Recognise the Society\nAdopt a law recognising")

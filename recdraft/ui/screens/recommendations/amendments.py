@@ -1,5 +1,4 @@
-"""Recommendations — one recommendation's amendments: propose, update onto the current text, decide.
-"""
+"""Recommendations — one recommendation's amendments: propose, update onto the current text, decide."""
 
 from __future__ import annotations
 
@@ -49,10 +48,16 @@ def _amendments(member: Member, rec: RecommendationView, items: list, revisions:
     for a in reversed(items):
         with st.container(border=True, key=f"recs_amendment_{a.id}"):
             colour = {"open": "blue", "accepted": "green", "rejected": "red"}.get(a.status, "gray")
-            st.markdown(" · ".join([
-                f"**{escape_markdown(tr('recs.amend.n', number=a.number))}**", plain_markdown(a.proposer_name),
-                escape_markdown(fmt_datetime(a.created_at)),
-                badge(tr(f"recs.amend.status.{a.status}"), colour)]))
+            st.markdown(
+                " · ".join(
+                    [
+                        f"**{escape_markdown(tr('recs.amend.n', number=a.number))}**",
+                        plain_markdown(a.proposer_name),
+                        escape_markdown(fmt_datetime(a.created_at)),
+                        badge(tr(f"recs.amend.status.{a.status}"), colour),
+                    ]
+                )
+            )
             if a.justification:
                 st.markdown(user_text_markdown(a.justification))
             if a.status == "open":
@@ -78,20 +83,24 @@ def _rebase(member: Member, rec: RecommendationView, a, revisions: list) -> None
     prefix = f"recs_rebase_{a.id}"
     with st.container(border=True, key=f"recs_rebase_box_{a.id}"):
         st.markdown(f"**{escape_markdown(tr('record.amend.rebase_title'))}**")
-        st.caption(tr("record.amend.rebase_hint", old=base.number if base else "?",
-                      new=rec.current_revision.number))
+        st.caption(tr("record.amend.rebase_hint", old=base.number if base else "?", new=rec.current_revision.number))
         if base is not None:
             show_changes(content_changes(base.content, rec.current_revision.content))
         content_form.ensure_seeded(prefix, (a.id, rec.current_revision.id), a.content)
         with st.form(f"{prefix}_form", border=False):
             content_form.content_inputs(prefix)
-            sent = st.form_submit_button(tr("record.amend.rebase_send"), type="primary", key=f"{prefix}_send",
-                                         icon=":material/sync:")
+            sent = st.form_submit_button(
+                tr("record.amend.rebase_send"), type="primary", key=f"{prefix}_send", icon=":material/sync:"
+            )
     if sent:
         with errors_shown():
-            amendment_service.rebase_amendment(db(), actor_id=member.user.id, amendment_id=a.id,
-                                               content=content_form.collect(prefix),
-                                               base_revision_id=rec.current_revision.id)
+            amendment_service.rebase_amendment(
+                db(),
+                actor_id=member.user.id,
+                amendment_id=a.id,
+                content=content_form.collect(prefix),
+                base_revision_id=rec.current_revision.id,
+            )
             st.session_state.pop(f"{prefix}__seeded", None)
             flash("record.amend.rebased", number=rec.current_revision.number)
             st.rerun()
@@ -102,10 +111,12 @@ def _decide(member: Member, a) -> None:
     with st.form(f"recs_amend_decide_{a.id}", border=False):
         reason = st.text_input(tr("recs.amend.reject_reason"), key=f"recs_amend_reason_{a.id}")
         row = st.container(horizontal=True, gap="small")
-        accept = row.form_submit_button(tr("recs.amend.accept"), key=f"recs_amend_accept_{a.id}", type="primary",
-                                        icon=":material/check:")
-        reject = row.form_submit_button(tr("recs.amend.reject"), key=f"recs_amend_reject_{a.id}",
-                                        icon=":material/close:")
+        accept = row.form_submit_button(
+            tr("recs.amend.accept"), key=f"recs_amend_accept_{a.id}", type="primary", icon=":material/check:"
+        )
+        reject = row.form_submit_button(
+            tr("recs.amend.reject"), key=f"recs_amend_reject_{a.id}", icon=":material/close:"
+        )
     if accept:
         with errors_shown():
             amendment_service.accept_amendment(db(), actor_id=member.user.id, amendment_id=a.id)
@@ -133,9 +144,14 @@ def _propose_form(member: Member, rec: RecommendationView) -> None:
             content = content_form.collect(prefix)
             key = submission_key(form_nonce(prefix), rec.current_revision.id, content, justification)
             with errors_shown():
-                amendment_service.propose_amendment(db(), actor_id=member.user.id, recommendation_id=rec.id,
-                                                    content=content, justification=justification or "",
-                                                    submission_key=key)
+                amendment_service.propose_amendment(
+                    db(),
+                    actor_id=member.user.id,
+                    recommendation_id=rec.id,
+                    content=content,
+                    justification=justification or "",
+                    submission_key=key,
+                )
                 st.session_state.pop(f"{prefix}__seeded", None)
                 st.session_state.pop(f"{prefix}_why", None)  # the justification was sent: clear the box
                 form_nonce(prefix, renew=True)

@@ -31,8 +31,11 @@ def may_choose(member: Member, rec: RecommendationView) -> bool:
 
 def candidates(members: list[MembershipView], rec: RecommendationView) -> list[MembershipView]:
     """Who can be a co-author: active contributing participants other than the author (current ones always listed)."""
-    return [m for m in members if m.user_id != rec.created_by and m.role in CONTRIBUTING
-            and (m.is_active or m.user_id in rec.coauthor_ids)]
+    return [
+        m
+        for m in members
+        if m.user_id != rec.created_by and m.role in CONTRIBUTING and (m.is_active or m.user_id in rec.coauthor_ids)
+    ]
 
 
 def _label(m: MembershipView) -> str:
@@ -52,17 +55,24 @@ def coauthors_editor(member: Member, rec: RecommendationView, members: list[Memb
     if st.session_state.get(seed_key) != current:
         st.session_state[pick_key] = current
         st.session_state[seed_key] = current
-    with st.expander(tr("coauthors.title", count=len(rec.coauthor_ids)), icon=":material/group_add:",
-                     key=f"coauthors_box_{rec.id}"):
+    with st.expander(
+        tr("coauthors.title", count=len(rec.coauthor_ids)), icon=":material/group_add:", key=f"coauthors_box_{rec.id}"
+    ):
         st.caption(tr("coauthors.help"))
         if not offered:
             st.caption(tr("coauthors.nobody"))
             return
         with st.form(f"coauthors_form_{rec.id}", border=False, enter_to_submit=False):
-            chosen = st.multiselect(tr("coauthors.choose"), [m.user_id for m in offered], key=pick_key,
-                                    format_func=labels.__getitem__, placeholder=tr("coauthors.choose_hint"))
-            sent = st.form_submit_button(tr("coauthors.save"), type="primary", key=f"coauthors_save_{rec.id}",
-                                         icon=":material/save:")
+            chosen = st.multiselect(
+                tr("coauthors.choose"),
+                [m.user_id for m in offered],
+                key=pick_key,
+                format_func=labels.__getitem__,
+                placeholder=tr("coauthors.choose_hint"),
+            )
+            sent = st.form_submit_button(
+                tr("coauthors.save"), type="primary", key=f"coauthors_save_{rec.id}", icon=":material/save:"
+            )
         if not sent:
             return
         if sorted(chosen) == current:

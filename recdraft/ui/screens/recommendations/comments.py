@@ -95,10 +95,17 @@ def _header(c: CommentView, member: Member) -> str:
 
 
 # The choices of a comment's menu, in order; the service says which the viewer has (``CommentView.actions``).
-MENU = (("reply", "recs.comment.reply"), ("edit", "recs.comment.edit"), ("flag", "recs.comment.flag"),
-        ("resolve", "recs.comment.resolve"), ("history", "recs.comment.history"), ("approve", "mod.action.approve"),
-        ("hide", "mod.action.hide"), ("approve_edit", "threads.action.approve_edit"),
-        ("reject_edit", "threads.action.reject_edit"))
+MENU = (
+    ("reply", "recs.comment.reply"),
+    ("edit", "recs.comment.edit"),
+    ("flag", "recs.comment.flag"),
+    ("resolve", "recs.comment.resolve"),
+    ("history", "recs.comment.history"),
+    ("approve", "mod.action.approve"),
+    ("hide", "mod.action.hide"),
+    ("approve_edit", "threads.action.approve_edit"),
+    ("reject_edit", "threads.action.reject_edit"),
+)
 
 
 def _buttons(c: CommentView, member: Member, rec: RecommendationView) -> None:
@@ -110,8 +117,13 @@ def _buttons(c: CommentView, member: Member, rec: RecommendationView) -> None:
     with st.popover(tr("threads.actions"), icon=":material/more_horiz:", type="tertiary", key=f"recs_c{c.id}_menu"):
         for action, label in actions:
             active = _action_is(c.id, action)
-            st.button(label, key=f"recs_c{c.id}_{action}", type="secondary" if active else "tertiary",
-                      on_click=_set_action, args=(None if active else c.id, None if active else action))
+            st.button(
+                label,
+                key=f"recs_c{c.id}_{action}",
+                type="secondary" if active else "tertiary",
+                on_click=_set_action,
+                args=(None if active else c.id, None if active else action),
+            )
 
 
 def _form_buttons(label: str, suffix: str, *, cancellable: bool = True) -> tuple[bool, bool]:
@@ -150,12 +162,19 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
     action = state[1]
     if action == "reply" and "reply" not in c.actions:
         # Chosen before the person's role was lowered or the phase closed commenting: say why, keep the text.
-        kept_text(member, f"recs_body_comment_{rec.id}_{c.id}_{_generation(f'comment_{rec.id}_{c.id}')}",
-                  tr("recs.comment.reply_body"))
+        kept_text(
+            member,
+            f"recs_body_comment_{rec.id}_{c.id}_{_generation(f'comment_{rec.id}_{c.id}')}",
+            tr("recs.comment.reply_body"),
+        )
         return
     if action == "edit" and "edit" not in c.actions:
-        kept_text(member, f"recs_edit_body_c{c.id}", tr("recs.comment.body"),
-                  unchanged=c.pending_body if c.pending_body is not None else c.body)
+        kept_text(
+            member,
+            f"recs_edit_body_c{c.id}",
+            tr("recs.comment.body"),
+            unchanged=c.pending_body if c.pending_body is not None else c.body,
+        )
         return
     if action == "flag" and "flag" not in c.actions:
         return  # chosen before the phase closed commenting
@@ -165,8 +184,12 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
         _comment_form(member, rec, parent=c)
     elif action == "edit":
         with st.form(f"recs_form_c{c.id}_edit", border=True):
-            body = st.text_area(tr("recs.comment.body"), value=c.pending_body if c.pending_body is not None else c.body,
-                                key=f"recs_edit_body_c{c.id}", height=140)
+            body = st.text_area(
+                tr("recs.comment.body"),
+                value=c.pending_body if c.pending_body is not None else c.body,
+                key=f"recs_edit_body_c{c.id}",
+                height=140,
+            )
             sent, cancel = _form_buttons(tr("recs.save"), f"c{c.id}_edit")
         _close_if(cancel)
         if sent:
@@ -176,8 +199,9 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
                 flash("threads.edit_waits" if view.pending_body is not None else "recs.comment.saved")
                 st.rerun()
     elif action == "flag":
-        reason = _reason_form(c, "flag", label=tr("recs.comment.flag_reason"), button=tr("recs.comment.flag"),
-                              required=True)
+        reason = _reason_form(
+            c, "flag", label=tr("recs.comment.flag_reason"), button=tr("recs.comment.flag"), required=True
+        )
         if reason is not None:
             with errors_shown():
                 comment_service.flag_comment(database, actor_id=actor, comment_id=c.id, reason=reason)
@@ -197,23 +221,25 @@ def _panel(c: CommentView, member: Member, rec: RecommendationView, revisions: l
                         st.markdown(_quote_markdown(entry.previous_quote))
                     st.markdown(user_text_markdown(entry.previous_body))
     elif action in {"approve", "hide"}:
-        reason = _reason_form(c, action, label=tr("mod.reason"), button=tr(f"mod.action.{action}"),
-                              required=action != "approve")
+        reason = _reason_form(
+            c, action, label=tr("mod.reason"), button=tr(f"mod.action.{action}"), required=action != "approve"
+        )
         if reason is not None:
             with errors_shown():
-                moderation.moderate_comment(database, actor_id=actor, comment_id=c.id, action=action,
-                                                 reason=reason)
+                moderation.moderate_comment(database, actor_id=actor, comment_id=c.id, action=action, reason=reason)
                 _set_action(None, None)
                 flash(f"mod.done.{action}")
                 st.rerun()
     elif action in {"approve_edit", "reject_edit"}:
         decision = action.removesuffix("_edit")
-        reason = _reason_form(c, action, label=tr("mod.reason"), button=tr(f"threads.action.{action}"),
-                              required=decision == "reject")
+        reason = _reason_form(
+            c, action, label=tr("mod.reason"), button=tr(f"threads.action.{action}"), required=decision == "reject"
+        )
         if reason is not None:
             with errors_shown():
-                moderation.decide_comment_edit(database, actor_id=actor, comment_id=c.id, decision=decision,
-                                                    reason=reason)
+                moderation.decide_comment_edit(
+                    database, actor_id=actor, comment_id=c.id, decision=decision, reason=reason
+                )
                 _set_action(None, None)
                 flash(f"threads.done.{action}")
                 st.rerun()
@@ -230,19 +256,34 @@ def _resolve_form(c: CommentView, member: Member, revisions: list[RevisionView])
         st.caption(tr("record.comment.no_later_revision"))
     with st.form(f"recs_form_c{c.id}_resolve", border=True):
         kinds = ["addressed", "declined"] if numbers else ["declined"]
-        choice = st.radio(tr("recs.comment.resolution"), kinds, horizontal=True, key=f"recs_res_kind_c{c.id}",
-                          format_func=labels_for(kinds, lambda v: tr(f"recs.comment.resolution_{v}")))
+        choice = st.radio(
+            tr("recs.comment.resolution"),
+            kinds,
+            horizontal=True,
+            key=f"recs_res_kind_c{c.id}",
+            format_func=labels_for(kinds, lambda v: tr(f"recs.comment.resolution_{v}")),
+        )
         options = sorted(numbers, reverse=True)
-        number = st.selectbox(tr("recs.comment.addressed_in"), options, key=f"recs_res_rev_c{c.id}",
-                              format_func=labels_for(options, lambda n: tr("recs.revision_n", number=n))) \
-            if options else None
+        number = (
+            st.selectbox(
+                tr("recs.comment.addressed_in"),
+                options,
+                key=f"recs_res_rev_c{c.id}",
+                format_func=labels_for(options, lambda n: tr("recs.revision_n", number=n)),
+            )
+            if options
+            else None
+        )
         reason = st.text_area(tr("recs.comment.decline_reason"), key=f"recs_res_reason_c{c.id}", height=80)
         sent, cancel = _form_buttons(tr("recs.save"), f"c{c.id}_resolve")
     _close_if(cancel)
     if sent:
         with errors_shown():
             comment_service.resolve_comment(
-                db(), actor_id=member.user.id, comment_id=c.id, resolution=choice,
+                db(),
+                actor_id=member.user.id,
+                comment_id=c.id,
+                resolution=choice,
                 revision_id=numbers.get(number) if choice == "addressed" and number is not None else None,
                 reason=reason or "",
             )
@@ -259,21 +300,34 @@ def _comment_form(member: Member, rec: RecommendationView, *, parent: CommentVie
     with st.form(f"recs_form_{name}_{gen}", border=True):
         if parent is None:
             passages = [""] + quotable_passages(rec, code)
-            quote = st.selectbox(tr("recs.comment.quote"), passages, key=f"recs_quote_{name}_{gen}",
-                                 format_func=labels_for(passages, lambda p: p or tr("recs.comment.no_quote")),
-                                 help=tr("recs.comment.quote_help"))
+            quote = st.selectbox(
+                tr("recs.comment.quote"),
+                passages,
+                key=f"recs_quote_{name}_{gen}",
+                format_func=labels_for(passages, lambda p: p or tr("recs.comment.no_quote")),
+                help=tr("recs.comment.quote_help"),
+            )
         else:
             quote = ""
-        body = st.text_area(tr("recs.comment.reply_body") if parent else tr("recs.comment.body"),
-                            key=f"recs_body_{name}_{gen}", height=110)
+        body = st.text_area(
+            tr("recs.comment.reply_body") if parent else tr("recs.comment.body"),
+            key=f"recs_body_{name}_{gen}",
+            height=110,
+        )
         sent, cancel = _form_buttons(tr("recs.comment.send"), name, cancellable=parent is not None)
     _close_if(cancel)
     if sent:
         key = submission_key(form_nonce(name), body, quote, parent.id if parent else None)
         with errors_shown():
-            view = comment_service.post_comment(db(), actor_id=member.user.id, recommendation_id=rec.id,
-                                                body=body or "", quote=quote or "",
-                                                parent_id=parent.id if parent else None, submission_key=key)
+            view = comment_service.post_comment(
+                db(),
+                actor_id=member.user.id,
+                recommendation_id=rec.id,
+                body=body or "",
+                quote=quote or "",
+                parent_id=parent.id if parent else None,
+                submission_key=key,
+            )
             _next_generation(name)
             _set_action(None, None)
             if parent is None:  # threads run oldest first: show the last page, where the new one is
@@ -322,14 +376,19 @@ def _new_comment_box(member: Member, rec: RecommendationView) -> None:
 def _placeholder(status: str, key: str, level: int) -> None:
     holder: Any = st.columns([0.04 * level, 1 - 0.04 * level])[1] if level else st
     with holder.container(border=True, key=key):
-        st.caption(tr("threads.placeholder.pending" if status == CommentStatus.PENDING else "threads.placeholder.hidden"))
+        st.caption(
+            tr("threads.placeholder.pending" if status == CommentStatus.PENDING else "threads.placeholder.hidden")
+        )
 
 
 def _own_notes(c: CommentView, member: Member) -> None:
     """What only the author (and the moderators) read: the edit that waits, and why a moderator hid it."""
     if c.pending_body is not None:
-        st.caption(tr("threads.pending_edit", when=fmt_datetime(c.pending_since)) if c.pending_since
-                   else tr("threads.pending_edit_plain"))
+        st.caption(
+            tr("threads.pending_edit", when=fmt_datetime(c.pending_since))
+            if c.pending_since
+            else tr("threads.pending_edit_plain")
+        )
         st.markdown(_quote_markdown(c.pending_body))
     if c.moderation_reason and c.status in {"hidden", "rejected"}:
         st.caption(tr(f"threads.removed_because.{c.status}"))
@@ -345,18 +404,41 @@ def _thread_pager(rec_id: int, current: int, pages: int) -> None:
     key = thread_page_key(rec_id)
     st.session_state[key] = current
     numbers = list(range(1, pages + 1))
-    with st.container(horizontal=True, horizontal_alignment="center", vertical_alignment="center",
-                      key="recs_comment_pager"):
-        st.button(tr("recs.page.previous"), key="recs_cprev", icon=":material/chevron_left:", disabled=current <= 1,
-                  on_click=_step, args=(key, -1, pages), type="tertiary")
-        st.selectbox(tr("threads.pages"), numbers, key=key, label_visibility="collapsed", width=200,
-                     format_func=labels_for(numbers, lambda n: tr("recs.page.n_of", number=n, total=pages)))
-        st.button(tr("recs.page.next"), key="recs_cnext", icon=":material/chevron_right:", icon_position="right",
-                  disabled=current >= pages, on_click=_step, args=(key, 1, pages), type="tertiary")
+    with st.container(
+        horizontal=True, horizontal_alignment="center", vertical_alignment="center", key="recs_comment_pager"
+    ):
+        st.button(
+            tr("recs.page.previous"),
+            key="recs_cprev",
+            icon=":material/chevron_left:",
+            disabled=current <= 1,
+            on_click=_step,
+            args=(key, -1, pages),
+            type="tertiary",
+        )
+        st.selectbox(
+            tr("threads.pages"),
+            numbers,
+            key=key,
+            label_visibility="collapsed",
+            width=200,
+            format_func=labels_for(numbers, lambda n: tr("recs.page.n_of", number=n, total=pages)),
+        )
+        st.button(
+            tr("recs.page.next"),
+            key="recs_cnext",
+            icon=":material/chevron_right:",
+            icon_position="right",
+            disabled=current >= pages,
+            on_click=_step,
+            args=(key, 1, pages),
+            type="tertiary",
+        )
 
 
-def comment_thread(member: Member, rec: RecommendationView, page: CommentPageView,
-                   revisions: list[RevisionView]) -> None:
+def comment_thread(
+    member: Member, rec: RecommendationView, page: CommentPageView, revisions: list[RevisionView]
+) -> None:
     """One page of the threads (each with its replies) with one actions menu per comment, and the form for
     a new comment. Forms for an action open only when it is chosen."""
     _new_comment_box(member, rec)
@@ -364,8 +446,9 @@ def comment_thread(member: Member, rec: RecommendationView, page: CommentPageVie
         st.caption(tr("recs.comment.none"))
         return
     if page.pages > 1:
-        st.caption(tr("threads.showing", page=page.page, pages=page.pages, threads=page.threads,
-                      comments=page.comments))
+        st.caption(
+            tr("threads.showing", page=page.page, pages=page.pages, threads=page.threads, comments=page.comments)
+        )
     for i, entry in enumerate(page.entries):
         level = min(entry.depth, MAX_DEPTH)
         c = entry.comment
@@ -377,8 +460,11 @@ def comment_thread(member: Member, rec: RecommendationView, page: CommentPageVie
             holder = st.columns([0.04 * level, 1 - 0.04 * level])[1]
         with holder.container(border=True, key=f"recs_comment_{c.id}"):
             # Header, quote and text in one Markdown element: on a page of threads each element costs.
-            st.markdown("\n\n".join([_header(c, member), *([_quote_markdown(c.quote)] if c.quote else []),
-                                      user_text_markdown(c.body)]))
+            st.markdown(
+                "\n\n".join(
+                    [_header(c, member), *([_quote_markdown(c.quote)] if c.quote else []), user_text_markdown(c.body)]
+                )
+            )
             if c.resolution == "declined" and c.resolution_reason:
                 st.caption(tr("recs.comment.declined_because"))
                 st.markdown(user_text_markdown(c.resolution_reason))

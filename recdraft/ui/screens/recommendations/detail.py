@@ -13,9 +13,9 @@ from recdraft.schemas.views import MembershipView, RecommendationView
 from recdraft.services import amendments as amendment_service
 from recdraft.services import comments as comment_service
 from recdraft.services import recommendations as rec_service
-from recdraft.services import voting as voting_service
 from recdraft.services import revisions as revision_service
 from recdraft.services import roundtables as roundtable_service
+from recdraft.services import voting as voting_service
 from recdraft.ui.a11y import in_language
 from recdraft.ui.context import (
     db,
@@ -117,25 +117,42 @@ def _status_controls(member: Member, rec: RecommendationView) -> None:
     if targets and Action.MODERATE in rec.actions:
         with st.expander(tr("recs.status.change"), icon=":material/swap_horiz:"):
             values = [t.value for t in targets]
-            target = st.selectbox(tr("recs.status.new"), values, key=f"recs_status_to_{rec.id}",
-                                  format_func=labels_for(values, status_label))
+            target = st.selectbox(
+                tr("recs.status.new"),
+                values,
+                key=f"recs_status_to_{rec.id}",
+                format_func=labels_for(values, status_label),
+            )
             merged_into = None
             if target == RecStatus.MERGED.value:
                 others: list[RecommendationView] = []
                 with errors_shown():
-                    others = [r for r in rec_service.list_recommendations(
-                        db(), actor_id=member.user.id, roundtable_id=rec.roundtable_id, page_size=200).items
-                        if r.id != rec.id]
-                merged_into = st.selectbox(tr("recs.status.merge_into"), [r.id for r in others],
-                                           key=f"recs_merge_into_{rec.id}",
-                                           format_func=lambda i: next(
-                                               f"{r.number}. {title_of(r.current_revision.content)}"
-                                               for r in others if r.id == i))
+                    others = [
+                        r
+                        for r in rec_service.list_recommendations(
+                            db(), actor_id=member.user.id, roundtable_id=rec.roundtable_id, page_size=200
+                        ).items
+                        if r.id != rec.id
+                    ]
+                merged_into = st.selectbox(
+                    tr("recs.status.merge_into"),
+                    [r.id for r in others],
+                    key=f"recs_merge_into_{rec.id}",
+                    format_func=lambda i: next(
+                        f"{r.number}. {title_of(r.current_revision.content)}" for r in others if r.id == i
+                    ),
+                )
             reason = st.text_input(tr("recs.status.reason"), key=f"recs_status_reason_{rec.id}")
             if st.button(tr("recs.status.apply"), key=f"recs_status_apply_{rec.id}", type="primary"):
                 with errors_shown():
-                    rec_service.set_status(db(), actor_id=member.user.id, recommendation_id=rec.id, status=target,
-                                           reason=reason or "", merged_into_id=merged_into)
+                    rec_service.set_status(
+                        db(),
+                        actor_id=member.user.id,
+                        recommendation_id=rec.id,
+                        status=target,
+                        reason=reason or "",
+                        merged_into_id=merged_into,
+                    )
                     flash("recs.status.changed", status=status_label(target))
                     st.rerun()
     elif RecStatus.WITHDRAWN in targets and Action.EDIT in rec.actions:  # its authors withdraw it
@@ -164,8 +181,7 @@ def _translation_line(member: Member, rec_id: int) -> None:
     from recdraft.ui.widgets.translations import language_statuses
 
     with errors_shown():
-        language_statuses(translation_service.get_translations(db(), actor_id=member.user.id,
-                                                               recommendation_id=rec_id))
+        language_statuses(translation_service.get_translations(db(), actor_id=member.user.id, recommendation_id=rec_id))
 
 
 def _detail(member: Member, rec_id: int) -> None:
@@ -193,18 +209,28 @@ def _detail(member: Member, rec_id: int) -> None:
         badges.append(badge(topic_label(member.roundtable, rec.topic), "gray"))
     st.markdown(" ".join(badges))
     if len(content) > 1:
-        st.segmented_control(tr("recs.language"), list(content), key=view_key, default=code,
-                             format_func=language_name, required=True)
+        st.segmented_control(
+            tr("recs.language"), list(content), key=view_key, default=code, format_func=language_name, required=True
+        )
         code = shown_language(content, st.session_state.get(view_key))
     elif code != lang():
         st.caption(tr("recs.only_in", language=language_in_words(code)))
     authors = [names.get(rec.created_by, "?"), *[names.get(uid, "?") for uid in rec.coauthor_ids]]
-    st.caption(" · ".join([
-        escape_markdown(tr("recs.authors", names=", ".join(authors))),
-        escape_markdown(tr("recs.revision_by", number=rec.current_revision.number,
-                           name=rec.current_revision.author_name,
-                           date=fmt_datetime(rec.current_revision.created_at))),
-    ]))
+    st.caption(
+        " · ".join(
+            [
+                escape_markdown(tr("recs.authors", names=", ".join(authors))),
+                escape_markdown(
+                    tr(
+                        "recs.revision_by",
+                        number=rec.current_revision.number,
+                        name=rec.current_revision.author_name,
+                        date=fmt_datetime(rec.current_revision.created_at),
+                    )
+                ),
+            ]
+        )
+    )
     with st.container(border=True, key="recs_text"), in_language(code, f"text_{rec.id}"):
         _text_block(rec, code)
     _translation_line(member, rec.id)
@@ -218,15 +244,25 @@ def _detail(member: Member, rec_id: int) -> None:
         revisions = revision_service.list_revisions(db(), actor_id=member.user.id, recommendation_id=rec.id)
         amendments = amendment_service.list_amendments(db(), actor_id=member.user.id, recommendation_id=rec.id)
         # One page of threads, not every comment (issue 15: the page costs the same for 500 or 5,000).
-        thread = comment_service.comment_page(db(), actor_id=member.user.id, recommendation_id=rec.id,
-                                              page=int(st.session_state.get(thread_page_key(rec.id)) or 1))
+        thread = comment_service.comment_page(
+            db(),
+            actor_id=member.user.id,
+            recommendation_id=rec.id,
+            page=int(st.session_state.get(thread_page_key(rec.id)) or 1),
+        )
     open_amendments = sum(1 for a in amendments if a.status == "open")
     history_label = tr("recs.tab.history", count=len(revisions))
     # After "Restore" the History tab's label (its count) changes: select it again rather than the first tab.
     stay = st.session_state.pop(f"{HISTORY_NEXT}{rec.id}", False)
-    tabs = st.tabs([tr("recs.tab.comments", count=thread.comments if thread else 0),
-                    tr("recs.tab.amendments", count=open_amendments),
-                    history_label], key=f"recs_tabs_{rec.id}", default=history_label if stay else None)
+    tabs = st.tabs(
+        [
+            tr("recs.tab.comments", count=thread.comments if thread else 0),
+            tr("recs.tab.amendments", count=open_amendments),
+            history_label,
+        ],
+        key=f"recs_tabs_{rec.id}",
+        default=history_label if stay else None,
+    )
     with tabs[0]:
         if thread is not None:
             comment_thread(member, rec, thread, revisions)

@@ -40,9 +40,12 @@ from recdraft.ui.widgets.topics import topic_label
 
 def _history(member: Member, rec: RecommendationView, revisions: list, code: str) -> None:
     for rev in reversed(revisions):
-        line = [f"**{escape_markdown(tr('recs.revision_n', number=rev.number))}**",
-                escape_markdown(tr(f"recs.kind.{rev.kind}")), plain_markdown(rev.author_name),
-                escape_markdown(fmt_datetime(rev.created_at))]
+        line = [
+            f"**{escape_markdown(tr('recs.revision_n', number=rev.number))}**",
+            escape_markdown(tr(f"recs.kind.{rev.kind}")),
+            plain_markdown(rev.author_name),
+            escape_markdown(fmt_datetime(rev.created_at)),
+        ]
         if rev.id == rec.current_revision.id:
             line.append(badge(tr("recs.current"), "green"))
         st.markdown(" · ".join(line))
@@ -57,25 +60,38 @@ def _history(member: Member, rec: RecommendationView, revisions: list, code: str
     by_number = {r.number: r for r in revisions}
     revision_label = labels_for(numbers, lambda n: tr("recs.revision_n", number=n))
     left, right = st.columns(2)
-    old = left.selectbox(tr("recs.compare.from"), numbers, index=len(numbers) - 2, key=f"recs_cmp_old_{rec.id}",
-                         format_func=revision_label)
-    new = right.selectbox(tr("recs.compare.to"), numbers, index=len(numbers) - 1, key=f"recs_cmp_new_{rec.id}",
-                          format_func=revision_label)
+    old = left.selectbox(
+        tr("recs.compare.from"),
+        numbers,
+        index=len(numbers) - 2,
+        key=f"recs_cmp_old_{rec.id}",
+        format_func=revision_label,
+    )
+    new = right.selectbox(
+        tr("recs.compare.to"), numbers, index=len(numbers) - 1, key=f"recs_cmp_new_{rec.id}", format_func=revision_label
+    )
     diff_legend()
     with errors_shown():
-        diff = revision_service.diff_revisions(db(), actor_id=member.user.id, recommendation_id=rec.id,
-                                          old_revision_id=by_number[old].id, new_revision_id=by_number[new].id)
+        diff = revision_service.diff_revisions(
+            db(),
+            actor_id=member.user.id,
+            recommendation_id=rec.id,
+            old_revision_id=by_number[old].id,
+            new_revision_id=by_number[new].id,
+        )
         show_revision_diff(diff, code)
     if Action.EDIT in rec.actions and RecStatus(rec.status) in EDITABLE_STATUSES:
         older = [n for n in numbers if by_number[n].id != rec.current_revision.id]
         st.divider()
         pick, button = st.columns([3, 2], vertical_alignment="bottom")
-        number = pick.selectbox(tr("recs.restore.which"), list(reversed(older)), key=f"recs_restore_{rec.id}",
-                                format_func=revision_label)
+        number = pick.selectbox(
+            tr("recs.restore.which"), list(reversed(older)), key=f"recs_restore_{rec.id}", format_func=revision_label
+        )
         if button.button(tr("recs.restore"), key=f"recs_restore_btn_{rec.id}", icon=":material/history:"):
             with errors_shown():
-                revision_service.restore_revision(db(), actor_id=member.user.id, recommendation_id=rec.id,
-                                             revision_id=by_number[number].id)
+                revision_service.restore_revision(
+                    db(), actor_id=member.user.id, recommendation_id=rec.id, revision_id=by_number[number].id
+                )
                 flash("recs.restored", number=number)
                 st.session_state[f"{HISTORY_NEXT}{rec.id}"] = True  # stay on the History tab after the rerun
                 st.rerun()
@@ -99,8 +115,18 @@ def _detail_changes(member: Member, rec: RecommendationView) -> None:
         return
     st.markdown(f"**{escape_markdown(tr('friction.history.details'))}**")
     for c in reversed(changes):
-        st.markdown(" · ".join([
-            escape_markdown(tr(f"friction.history.{c.field}", before=_detail_value(member, c.field, c.before),
-                               after=_detail_value(member, c.field, c.after))),
-            plain_markdown(c.actor_name or "—"), escape_markdown(fmt_datetime(c.at)),
-        ]))
+        st.markdown(
+            " · ".join(
+                [
+                    escape_markdown(
+                        tr(
+                            f"friction.history.{c.field}",
+                            before=_detail_value(member, c.field, c.before),
+                            after=_detail_value(member, c.field, c.after),
+                        )
+                    ),
+                    plain_markdown(c.actor_name or "—"),
+                    escape_markdown(fmt_datetime(c.at)),
+                ]
+            )
+        )

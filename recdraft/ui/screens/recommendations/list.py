@@ -52,8 +52,6 @@ TOPICS_TTL_SECONDS = 60
 FILTER_KEYS = ("recs_f_search", "recs_f_topic", "recs_f_status", "recs_f_lang")
 
 
-
-
 def _first_page() -> None:
     st.session_state["recs_page"] = 1
 
@@ -74,8 +72,10 @@ def _topics(member: Member) -> list[str]:
         return list(cached[1])
     topics: list[str] = []
     with errors_shown():
-        topics = topic_options(member.roundtable, rec_service.list_topics(
-            db(), actor_id=member.user.id, roundtable_id=member.roundtable.id))
+        topics = topic_options(
+            member.roundtable,
+            rec_service.list_topics(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id),
+        )
         st.session_state[key] = (time.monotonic(), topics)
     return topics
 
@@ -83,22 +83,36 @@ def _topics(member: Member) -> list[str]:
 def _filters(member: Member) -> dict[str, str | None]:
     topics = _topics(member)
     search_col, topic_col, status_col, lang_col = st.columns([3, 2, 1.4, 1.4])
-    search = search_col.text_input(tr("recs.filter.search"), key="recs_f_search", on_change=_first_page,
-                                   placeholder=tr("recs.filter.search_hint"))
+    search = search_col.text_input(
+        tr("recs.filter.search"), key="recs_f_search", on_change=_first_page, placeholder=tr("recs.filter.search_hint")
+    )
     if st.session_state.get("recs_f_topic") not in (None, "", *topics):
         st.session_state["recs_f_topic"] = ""
     all_topics = tr("recs.filter.all_topics")
     names = {t: topic_label(member.roundtable, t) or all_topics for t in ["", *topics]}
-    topic = topic_col.selectbox(tr("recs.filter.topic"), ["", *topics], key="recs_f_topic", on_change=_first_page,
-                                format_func=lambda t: names.get(t, t) or all_topics)
+    topic = topic_col.selectbox(
+        tr("recs.filter.topic"),
+        ["", *topics],
+        key="recs_f_topic",
+        on_change=_first_page,
+        format_func=lambda t: names.get(t, t) or all_topics,
+    )
     statuses = ["", *[s.value for s in RecStatus]]
-    status = status_col.selectbox(tr("recs.filter.status"), statuses, key="recs_f_status", on_change=_first_page,
-                                  format_func=labels_for(statuses, lambda s: status_label(s) if s
-                                                         else tr("recs.filter.all_statuses")))
+    status = status_col.selectbox(
+        tr("recs.filter.status"),
+        statuses,
+        key="recs_f_status",
+        on_change=_first_page,
+        format_func=labels_for(statuses, lambda s: status_label(s) if s else tr("recs.filter.all_statuses")),
+    )
     languages = ["", *CONTENT_LANGS]
-    language = lang_col.selectbox(tr("recs.filter.language"), languages, key="recs_f_lang", on_change=_first_page,
-                                  format_func=labels_for(languages, lambda c: language_name(c) if c
-                                                         else tr("recs.filter.all_languages")))
+    language = lang_col.selectbox(
+        tr("recs.filter.language"),
+        languages,
+        key="recs_f_lang",
+        on_change=_first_page,
+        format_func=labels_for(languages, lambda c: language_name(c) if c else tr("recs.filter.all_languages")),
+    )
     return {"search": search or None, "topic": topic or None, "status": status or None, "language": language or None}
 
 
@@ -111,10 +125,14 @@ def _row(rec: RecommendationView, open_label: str, rt: RoundtableView) -> None:
     meta.append(escape_markdown(tr("recs.updated_on", date=fmt_date(rec.updated_at))))
     meta.append(" ".join(code.upper() for code in content))
     # wrap=False: a long title wraps inside its block; the button stays on the right.
-    with st.container(border=True, key=f"recs_row_{rec.id}", horizontal=True, wrap=False,
-                      vertical_alignment="center", gap="medium"):
-        st.markdown(f"**{rec.number}\\. {plain_markdown(title_of(content))}** &nbsp; {status_badge(rec.status)} "
-                    f"{priority_badge(rec.priority)}  \n:gray[{' · '.join(meta)}]", width="stretch")
+    with st.container(
+        border=True, key=f"recs_row_{rec.id}", horizontal=True, wrap=False, vertical_alignment="center", gap="medium"
+    ):
+        st.markdown(
+            f"**{rec.number}\\. {plain_markdown(title_of(content))}** &nbsp; {status_badge(rec.status)} "
+            f"{priority_badge(rec.priority)}  \n:gray[{' · '.join(meta)}]",
+            width="stretch",
+        )
         st.button(open_label, key=f"recs_open_{rec.id}", on_click=_open, args=(rec.id,))
 
 
@@ -143,15 +161,43 @@ def _pager(current: int, pages: int) -> None:
     st.session_state["recs_page"] = min(max(1, current), pages)
     numbers = list(range(1, pages + 1))
     with st.container(horizontal=True, horizontal_alignment="center", vertical_alignment="center", key="recs_pager"):
-        st.button(tr("recs.page.previous"), key="recs_prev", icon=":material/chevron_left:", disabled=current <= 1,
-                  on_click=_step, args=(-1, pages), type="tertiary")
-        st.selectbox(tr("recs.page.label"), numbers, key="recs_page", label_visibility="collapsed", width=180,
-                     format_func=labels_for(numbers, lambda n: tr("recs.page.n_of", number=n, total=pages)))
-        st.button(tr("recs.page.next"), key="recs_next", icon=":material/chevron_right:", icon_position="right",
-                  disabled=current >= pages, on_click=_step, args=(1, pages), type="tertiary")
-        st.selectbox(tr("recs.page.size"), PAGE_SIZES, index=PAGE_SIZES.index(page_size()), key="recs_page_size",
-                     label_visibility="collapsed", width=150, on_change=_choose_size,
-                     format_func=labels_for(list(PAGE_SIZES), lambda n: tr("recs.page.per_page", count=n)))
+        st.button(
+            tr("recs.page.previous"),
+            key="recs_prev",
+            icon=":material/chevron_left:",
+            disabled=current <= 1,
+            on_click=_step,
+            args=(-1, pages),
+            type="tertiary",
+        )
+        st.selectbox(
+            tr("recs.page.label"),
+            numbers,
+            key="recs_page",
+            label_visibility="collapsed",
+            width=180,
+            format_func=labels_for(numbers, lambda n: tr("recs.page.n_of", number=n, total=pages)),
+        )
+        st.button(
+            tr("recs.page.next"),
+            key="recs_next",
+            icon=":material/chevron_right:",
+            icon_position="right",
+            disabled=current >= pages,
+            on_click=_step,
+            args=(1, pages),
+            type="tertiary",
+        )
+        st.selectbox(
+            tr("recs.page.size"),
+            PAGE_SIZES,
+            index=PAGE_SIZES.index(page_size()),
+            key="recs_page_size",
+            label_visibility="collapsed",
+            width=150,
+            on_change=_choose_size,
+            format_func=labels_for(list(PAGE_SIZES), lambda n: tr("recs.page.per_page", count=n)),
+        )
 
 
 def _list(member: Member) -> None:
@@ -159,7 +205,8 @@ def _list(member: Member) -> None:
     head.title(tr("recs.title"))
     phase_note(member.roundtable)
     if may(member, Action.DRAFT) and action.button(
-            tr("recs.new"), key="recs_new", type="primary", icon=":material/add:", width="stretch"):
+        tr("recs.new"), key="recs_new", type="primary", icon=":material/add:", width="stretch"
+    ):
         go_to("draft")
     show_flash()
     filters = _filters(member)
@@ -167,8 +214,9 @@ def _list(member: Member) -> None:
     size = page_size()
     result = None
     with errors_shown():
-        result = rec_service.list_recommendations(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
-                                                  page=page_no, page_size=size, **filters)
+        result = rec_service.list_recommendations(
+            db(), actor_id=member.user.id, roundtable_id=member.roundtable.id, page=page_no, page_size=size, **filters
+        )
     if result is None:
         return
     pages = max(1, math.ceil(result.total / size))
@@ -176,9 +224,14 @@ def _list(member: Member) -> None:
         st.info(tr("recs.none_found") if any(filters.values()) else tr("recs.none_yet"))
         return
     first = (result.page - 1) * size + 1
-    st.caption(tr("recs.showing", first=fmt_number(first),
-                  last=fmt_number(first + len(result.items) - 1),
-                  total=fmt_number(result.total)))
+    st.caption(
+        tr(
+            "recs.showing",
+            first=fmt_number(first),
+            last=fmt_number(first + len(result.items) - 1),
+            total=fmt_number(result.total),
+        )
+    )
     open_label = tr("recs.open")
     for rec in result.items:
         _row(rec, open_label, member.roundtable)

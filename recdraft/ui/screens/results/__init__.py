@@ -62,9 +62,15 @@ def render() -> None:
     if not rounds:
         st.info(tr("results.no_rounds"), icon=":material/bar_chart:")
         return
-    view = st.segmented_control(tr("results.view"), VIEWS, default="round", required=True,
-                                format_func=labels_for(VIEWS, lambda v: tr(f"results.view.{v}")),
-                                key="results_view", label_visibility="collapsed")
+    view = st.segmented_control(
+        tr("results.view"),
+        VIEWS,
+        default="round",
+        required=True,
+        format_func=labels_for(VIEWS, lambda v: tr(f"results.view.{v}")),
+        key="results_view",
+        label_visibility="collapsed",
+    )
     if view == "recommendation":
         if not recs:
             with errors_shown():

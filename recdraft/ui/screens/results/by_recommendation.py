@@ -16,14 +16,16 @@ from recdraft.ui.widgets.round_facts import rec_heading, round_title
 
 
 def by_recommendation(member: Member, rounds: list[RoundView], recs: dict[int, RecommendationView]) -> None:
-    voted_on = [r.id for r in sorted(recs.values(), key=lambda r: (r.position, r.id))
-                if any(r.id in rnd.recommendation_ids for rnd in rounds)]
+    voted_on = [
+        r.id
+        for r in sorted(recs.values(), key=lambda r: (r.position, r.id))
+        if any(r.id in rnd.recommendation_ids for rnd in rounds)
+    ]
     if not voted_on:
         st.caption(tr("results.none"))
         return
     titles = {rid: f"{recs[rid].number}. {title_of(recs, rid, recs[rid].number)}" for rid in voted_on}
-    rec_id = st.selectbox(tr("results.recommendation"), voted_on, format_func=titles.__getitem__,
-                          key="results_rec")
+    rec_id = st.selectbox(tr("results.recommendation"), voted_on, format_func=titles.__getitem__, key="results_rec")
     history: list[ItemResultView] = []
     with errors_shown():
         history = voting_service.recommendation_results(db(), actor_id=member.user.id, recommendation_id=rec_id)

@@ -63,8 +63,13 @@ def by_round(member: Member, rounds: list[RoundView], recs: dict[int, Recommenda
     page_no = min(max(1, int(st.session_state.get(page_key) or 1)), pages)
     results: RoundResultsView | None = None
     with errors_shown():
-        results = voting_service.round_results(db(), actor_id=member.user.id, round_id=rnd.id,
-                                               offset=(page_no - 1) * RESULTS_PAGE_SIZE, limit=RESULTS_PAGE_SIZE)
+        results = voting_service.round_results(
+            db(),
+            actor_id=member.user.id,
+            round_id=rnd.id,
+            offset=(page_no - 1) * RESULTS_PAGE_SIZE,
+            limit=RESULTS_PAGE_SIZE,
+        )
     if results is None:
         return
     rnd = results.round
@@ -88,8 +93,14 @@ def by_round(member: Member, rounds: list[RoundView], recs: dict[int, Recommenda
         st.caption(tr("results.provisional"))
     first = (page_no - 1) * RESULTS_PAGE_SIZE + 1
     if pages > 1:
-        st.caption(tr("threads.results.showing", first=fmt_number(first),
-                      last=fmt_number(first + len(results.items) - 1), total=fmt_number(len(rnd.recommendation_ids))))
+        st.caption(
+            tr(
+                "threads.results.showing",
+                first=fmt_number(first),
+                last=fmt_number(first + len(results.items) - 1),
+                total=fmt_number(len(rnd.recommendation_ids)),
+            )
+        )
     for item in results.items:
         result_card(item, rnd.rules, item_title(item))
     if pages > 1:
@@ -109,11 +120,31 @@ def _results_pager(key: str, current: int, pages: int) -> None:
     """Previous / page n of N / next under the round's results (plain buttons and a select box)."""
     st.session_state[key] = current
     numbers = list(range(1, pages + 1))
-    with st.container(horizontal=True, horizontal_alignment="center", vertical_alignment="center",
-                      key="results_pager"):
-        st.button(tr("recs.page.previous"), key="results_prev", icon=":material/chevron_left:",
-                  disabled=current <= 1, on_click=_step_page, args=(key, -1, pages), type="tertiary")
-        st.selectbox(tr("threads.results.pages"), numbers, key=key, label_visibility="collapsed", width=200,
-                     format_func=labels_for(numbers, lambda n: tr("recs.page.n_of", number=n, total=pages)))
-        st.button(tr("recs.page.next"), key="results_next", icon=":material/chevron_right:", icon_position="right",
-                  disabled=current >= pages, on_click=_step_page, args=(key, 1, pages), type="tertiary")
+    with st.container(horizontal=True, horizontal_alignment="center", vertical_alignment="center", key="results_pager"):
+        st.button(
+            tr("recs.page.previous"),
+            key="results_prev",
+            icon=":material/chevron_left:",
+            disabled=current <= 1,
+            on_click=_step_page,
+            args=(key, -1, pages),
+            type="tertiary",
+        )
+        st.selectbox(
+            tr("threads.results.pages"),
+            numbers,
+            key=key,
+            label_visibility="collapsed",
+            width=200,
+            format_func=labels_for(numbers, lambda n: tr("recs.page.n_of", number=n, total=pages)),
+        )
+        st.button(
+            tr("recs.page.next"),
+            key="results_next",
+            icon=":material/chevron_right:",
+            icon_position="right",
+            disabled=current >= pages,
+            on_click=_step_page,
+            args=(key, 1, pages),
+            type="tertiary",
+        )

@@ -47,21 +47,43 @@ def _check(ok: bool | None) -> str:
 
 def _facts(result: ItemResultView, counts: CountsView, rules: dict[str, Any]) -> None:
     base = counts.quorum_base
-    st.markdown(f"{_check(counts.quorum_met)} " + escape_markdown(tr(
-        "results.turnout", voted=counts.voted, base=base, share=percent(counts.turnout)))
-        + "  \n" + escape_markdown(tr("results.quorum_needed", share=share_text(rules.get("quorum", "1/2")))))
+    st.markdown(
+        f"{_check(counts.quorum_met)} "
+        + escape_markdown(tr("results.turnout", voted=counts.voted, base=base, share=percent(counts.turnout)))
+        + "  \n"
+        + escape_markdown(tr("results.quorum_needed", share=share_text(rules.get("quorum", "1/2"))))
+    )
     if result.mode == VotingMode.DELPHI and counts.delphi is not None:
         low, high = band_of(rules)
         d = counts.delphi
-        st.markdown(f"{_check(counts.threshold_met)} " + escape_markdown(tr(
-            "results.delphi_line", share=percent(counts.band_share or 0), low=low, high=high,
-            median=number_text(d.median), iqr=number_text(d.iqr))))
+        st.markdown(
+            f"{_check(counts.threshold_met)} "
+            + escape_markdown(
+                tr(
+                    "results.delphi_line",
+                    share=percent(counts.band_share or 0),
+                    low=low,
+                    high=high,
+                    median=number_text(d.median),
+                    iqr=number_text(d.iqr),
+                )
+            )
+        )
     else:
-        st.markdown(f"{_check(counts.threshold_met)} " + escape_markdown(tr(
-            "results.agree_line", share=percent(counts.agree_share or 0),
-            needed=share_text(rules.get("threshold", "2/3")))))
-    st.markdown(f"{_check(counts.rule_met)} " + escape_markdown(
-        tr("results.rule_met") if counts.rule_met else tr("results.rule_not_met")))
+        st.markdown(
+            f"{_check(counts.threshold_met)} "
+            + escape_markdown(
+                tr(
+                    "results.agree_line",
+                    share=percent(counts.agree_share or 0),
+                    needed=share_text(rules.get("threshold", "2/3")),
+                )
+            )
+        )
+    st.markdown(
+        f"{_check(counts.rule_met)} "
+        + escape_markdown(tr("results.rule_met") if counts.rule_met else tr("results.rule_not_met"))
+    )
     notes = []
     if counts.block:
         notes.append(tr("results.blocks", count=counts.block))
@@ -72,7 +94,9 @@ def _facts(result: ItemResultView, counts: CountsView, rules: dict[str, Any]) ->
     if notes:
         st.caption(" · ".join(notes))
     if counts.block_override_applied and result.block_override_reason:
-        st.markdown(f"**{escape_markdown(tr('results.override'))}** " + user_text_markdown(result.block_override_reason))
+        st.markdown(
+            f"**{escape_markdown(tr('results.override'))}** " + user_text_markdown(result.block_override_reason)
+        )
     elif counts.blocked and not counts.block_override_applied and rules.get("blocks_prevent_adoption", True):
         st.caption(tr("results.block_stands"))
 
@@ -80,8 +104,10 @@ def _facts(result: ItemResultView, counts: CountsView, rules: dict[str, Any]) ->
 def _groups_table(result: ItemResultView) -> None:
     rows = []
     for g in result.groups:
-        row: dict[str, Any] = {tr("results.col.group"): g.group or "—",
-                               tr("results.col.voted"): f"{g.voted} / {g.quorum_base}"}
+        row: dict[str, Any] = {
+            tr("results.col.group"): g.group or "—",
+            tr("results.col.voted"): f"{g.voted} / {g.quorum_base}",
+        }
         if result.mode == VotingMode.DELPHI:
             d = g.delphi
             row[tr("results.col.median")] = number_text(d.median) if d else "—"
@@ -92,8 +118,9 @@ def _groups_table(result: ItemResultView) -> None:
                 row[tally_label(c)] = getattr(g, c)
         row[tr("results.col.outcome")] = outcome_label(g.outcome)
         rows.append(row)
-    tables.dataframe(rows, hide_index=True, width="stretch",
-                 key=f"results_groups_{result.round_id}_{result.recommendation_id}")
+    tables.dataframe(
+        rows, hide_index=True, width="stretch", key=f"results_groups_{result.round_id}_{result.recommendation_id}"
+    )
 
 
 def _dissents(result: ItemResultView) -> None:
@@ -105,7 +132,6 @@ def _dissents(result: ItemResultView) -> None:
         if d.rating is not None:
             what = tr("vote.rating_value", rating=d.rating) + (f" · {what}" if what else "")
         st.markdown(f"**{plain_markdown(who)}** · {escape_markdown(what)}  \n{user_text_markdown(d.reason)}")
-
 
 
 def result_card(result: ItemResultView, rules: dict[str, Any], title: str, *, heading: str | None = None) -> None:
@@ -127,15 +153,24 @@ def result_card(result: ItemResultView, rules: dict[str, Any], title: str, *, he
                 summary = counts.delphi
                 distribution = summary.distribution if summary else {}
                 median = summary.median if summary else None
-                charts.show(charts.rating_chart(distribution, rating_words(), band=band_of(rules), median=median,
-                                                reject_band=REJECTION_BAND if rules.get("delphi_rejection", True) else None),
-                            key=f"results_chart_{key}", alt=rating_alt(distribution, median))
+                charts.show(
+                    charts.rating_chart(
+                        distribution,
+                        rating_words(),
+                        band=band_of(rules),
+                        median=median,
+                        reject_band=REJECTION_BAND if rules.get("delphi_rejection", True) else None,
+                    ),
+                    key=f"results_chart_{key}",
+                    alt=rating_alt(distribution, median),
+                )
                 st.caption(tr("results.delphi_legend", low=band_of(rules)[0], high=band_of(rules)[1]))
                 figures_table(rating_figures(distribution))
             else:
                 tally = {c: getattr(counts, c) for c in CHOICES}
-                charts.show(charts.choice_chart(tally, choice_words()), key=f"results_chart_{key}",
-                            alt=choice_alt(tally))
+                charts.show(
+                    charts.choice_chart(tally, choice_words()), key=f"results_chart_{key}", alt=choice_alt(tally)
+                )
                 st.caption(tr("threads.chart.choice_caption"))
                 figures_table(choice_figures(tally))
         with facts_col:

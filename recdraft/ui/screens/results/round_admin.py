@@ -92,81 +92,158 @@ def open_round_form(member: Member, recs: dict[int, RecommendationView], candida
         if not choosable:
             st.caption(tr("rounds.open.nothing"))
             return
-        mode = st.segmented_control(tr("rounds.mode"), MODES, default=VotingMode.SIMPLE.value, required=True,
-                                    format_func=labels_for(MODES, mode_label), key="rounds_new_mode")
+        mode = st.segmented_control(
+            tr("rounds.mode"),
+            MODES,
+            default=VotingMode.SIMPLE.value,
+            required=True,
+            format_func=labels_for(MODES, mode_label),
+            key="rounds_new_mode",
+        )
         st.caption(tr(f"rounds.mode_help.{mode}"))
         defaults = round_defaults(member.roundtable.settings)
         if isinstance((member.roundtable.settings or {}).get("voting_defaults"), dict):
             st.caption(tr("rounds_ui.defaults_from_settings"))
-        thresholds = list(THRESHOLDS) if defaults["threshold"] in THRESHOLDS else sorted(
-            [*THRESHOLDS, defaults["threshold"]], key=Fraction)
+        thresholds = (
+            list(THRESHOLDS)
+            if defaults["threshold"] in THRESHOLDS
+            else sorted([*THRESHOLDS, defaults["threshold"]], key=Fraction)
+        )
         titles = {rid: f"{recs[rid].number}. {title_of(recs, rid, recs[rid].number)}" for rid in choosable}
         with st.form("rounds_open_form", enter_to_submit=False):
-            chosen = st.multiselect(tr("rounds.recommendations"), choosable, format_func=titles.__getitem__,
-                                    key="rounds_new_recs", placeholder=tr("rounds.recommendations_hint"))
+            chosen = st.multiselect(
+                tr("rounds.recommendations"),
+                choosable,
+                format_func=titles.__getitem__,
+                key="rounds_new_recs",
+                placeholder=tr("rounds.recommendations_hint"),
+            )
             name = st.text_input(tr("rounds.name"), key="rounds_new_name", placeholder=tr("rounds.name_hint"))
             left, right = st.columns(2)
-            quorum = left.number_input(tr("rounds.quorum"), min_value=1, max_value=100, value=defaults["quorum"],
-                                       step=5, key="rounds_new_quorum", help=tr("rounds.quorum_help"))
+            quorum = left.number_input(
+                tr("rounds.quorum"),
+                min_value=1,
+                max_value=100,
+                value=defaults["quorum"],
+                step=5,
+                key="rounds_new_quorum",
+                help=tr("rounds.quorum_help"),
+            )
             rules: dict[str, Any] = {"mode": mode}
             if mode == VotingMode.DELPHI:
-                share = right.number_input(tr("rounds.delphi_share"), min_value=1, max_value=100,
-                                           value=defaults["delphi_share"], step=5,
-                                           key="rounds_new_share", help=tr("rounds.delphi_share_help"))
-                band = st.select_slider(tr("rounds.delphi_band"), options=list(range(1, 10)), value=(7, 9),
-                                        key="rounds_new_band", help=tr("rounds.delphi_band_help"))
-                iqr = left.number_input(tr("rounds.delphi_iqr"), min_value=0.0, max_value=8.0,
-                                        value=defaults["delphi_iqr"], step=0.5,
-                                        key="rounds_new_iqr", help=tr("rounds.delphi_iqr_help"))
-                reject = right.checkbox(tr("rounds.delphi_reject"), value=True, key="rounds_new_reject",
-                                        help=tr("rounds.delphi_reject_help"))
-                rules.update(delphi_agreement_share=f"{int(share)}/100", delphi_band_low=int(band[0]),
-                             delphi_band_high=int(band[1]), delphi_max_iqr=str(iqr), delphi_rejection=bool(reject))
+                share = right.number_input(
+                    tr("rounds.delphi_share"),
+                    min_value=1,
+                    max_value=100,
+                    value=defaults["delphi_share"],
+                    step=5,
+                    key="rounds_new_share",
+                    help=tr("rounds.delphi_share_help"),
+                )
+                band = st.select_slider(
+                    tr("rounds.delphi_band"),
+                    options=list(range(1, 10)),
+                    value=(7, 9),
+                    key="rounds_new_band",
+                    help=tr("rounds.delphi_band_help"),
+                )
+                iqr = left.number_input(
+                    tr("rounds.delphi_iqr"),
+                    min_value=0.0,
+                    max_value=8.0,
+                    value=defaults["delphi_iqr"],
+                    step=0.5,
+                    key="rounds_new_iqr",
+                    help=tr("rounds.delphi_iqr_help"),
+                )
+                reject = right.checkbox(
+                    tr("rounds.delphi_reject"),
+                    value=True,
+                    key="rounds_new_reject",
+                    help=tr("rounds.delphi_reject_help"),
+                )
+                rules.update(
+                    delphi_agreement_share=f"{int(share)}/100",
+                    delphi_band_low=int(band[0]),
+                    delphi_band_high=int(band[1]),
+                    delphi_max_iqr=str(iqr),
+                    delphi_rejection=bool(reject),
+                )
             else:
-                threshold = right.selectbox(tr("rounds.threshold"), thresholds,
-                                            index=thresholds.index(defaults["threshold"]),
-                                            format_func=labels_for(thresholds, share_text), key="rounds_new_threshold",
-                                            help=tr("rounds.threshold_help"))
+                threshold = right.selectbox(
+                    tr("rounds.threshold"),
+                    thresholds,
+                    index=thresholds.index(defaults["threshold"]),
+                    format_func=labels_for(thresholds, share_text),
+                    key="rounds_new_threshold",
+                    help=tr("rounds.threshold_help"),
+                )
                 rules["threshold"] = threshold
-            blocks = st.checkbox(tr("rounds.blocks"), value=defaults["blocks"], key="rounds_new_blocks",
-                                 help=tr("rounds.blocks_help"))
+            blocks = st.checkbox(
+                tr("rounds.blocks"), value=defaults["blocks"], key="rounds_new_blocks", help=tr("rounds.blocks_help")
+            )
             flags = st.columns(2)
-            anonymous = flags[0].checkbox(tr("rounds.anonymous"), key="rounds_new_anonymous",
-                                          help=tr("rounds.anonymous_help"))
+            anonymous = flags[0].checkbox(
+                tr("rounds.anonymous"), key="rounds_new_anonymous", help=tr("rounds.anonymous_help")
+            )
             blind = flags[1].checkbox(tr("rounds.blind"), key="rounds_new_blind", help=tr("rounds.blind_help"))
             day_col, time_col = st.columns(2)
-            day = day_col.date_input(tr("rounds.closes_on"), value=None, min_value=dt.date.today(),
-                                     key="rounds_new_day", help=tr("rounds.closes_help"), format="DD.MM.YYYY")
+            day = day_col.date_input(
+                tr("rounds.closes_on"),
+                value=None,
+                min_value=dt.date.today(),
+                key="rounds_new_day",
+                help=tr("rounds.closes_help"),
+                format="DD.MM.YYYY",
+            )
             time = time_col.time_input(tr("rounds.closes_time"), value=dt.time(18, 0), key="rounds_new_time")
-            sent = st.form_submit_button(tr("rounds.open.submit"), type="primary", key="rounds_open_submit",
-                                         icon=":material/play_arrow:")
+            sent = st.form_submit_button(
+                tr("rounds.open.submit"), type="primary", key="rounds_open_submit", icon=":material/play_arrow:"
+            )
         if not sent:
             return
         if not chosen:
             st.error(tr("rounds.choose_first"))
             return
-        rules.update(quorum=f"{int(quorum)}/100", blocks_prevent_adoption=bool(blocks), anonymous=bool(anonymous),
-                     blind=bool(blind))
+        rules.update(
+            quorum=f"{int(quorum)}/100",
+            blocks_prevent_adoption=bool(blocks),
+            anonymous=bool(anonymous),
+            blind=bool(blind),
+        )
         with errors_shown():
-            opened = voting_service.open_round(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
-                                               recommendation_ids=list(chosen), rules=rules, name=name or "",
-                                               closes_at=_closing_moment(day, time))
+            opened = voting_service.open_round(
+                db(),
+                actor_id=member.user.id,
+                roundtable_id=member.roundtable.id,
+                recommendation_ids=list(chosen),
+                rules=rules,
+                name=name or "",
+                closes_at=_closing_moment(day, time),
+            )
             st.session_state[RESET_NEW] = True
             st.session_state[NEXT_ROUND] = opened.id
             flash("rounds.done.opened", number=opened.number)
             st.rerun()
 
 
-def close_round_form(member: Member, rnd: RoundView, results: RoundResultsView,
-                      recs: dict[int, RecommendationView]) -> None:
+def close_round_form(
+    member: Member, rnd: RoundView, results: RoundResultsView, recs: dict[int, RecommendationView]
+) -> None:
     """Close the round in two steps: "Close round N…" (with any block overrides), then "Yes, close it".
 
     Why two steps: closing freezes the result for good (no vote can change it afterwards), so one click on a
     busy page must not do it. Nothing is sent until the second step; Cancel keeps the round open.
     """
     pending_key = f"{CONFIRM_CLOSE}{rnd.id}"
-    blocked = [i for i in results.items if i.overall is not None and i.overall.blocked
-               and not i.overall.block_override_applied and rnd.rules.get("blocks_prevent_adoption", True)]
+    blocked = [
+        i
+        for i in results.items
+        if i.overall is not None
+        and i.overall.blocked
+        and not i.overall.block_override_applied
+        and rnd.rules.get("blocks_prevent_adoption", True)
+    ]
     with st.container(border=True, key=f"rounds_close_box_{rnd.id}"):
         st.markdown(f"**{escape_markdown(tr('rounds.close.title'))}**")
         if pending_key in st.session_state:
@@ -181,13 +258,20 @@ def close_round_form(member: Member, rnd: RoundView, results: RoundResultsView,
                 title = title_of(recs, item.recommendation_id, item.recommendation_number)
                 overrides[item.recommendation_id] = st.text_area(
                     tr("rounds.close.override", number=item.recommendation_number, title=title),
-                    key=f"rounds_override_{rnd.id}_{item.recommendation_id}", height=80,
-                    placeholder=tr("rounds.close.override_hint"))
-            sent = st.form_submit_button(tr("rounds_ui.close_ask", number=rnd.number), type="primary",
-                                         key=f"rounds_close_{rnd.id}", icon=":material/lock:")
+                    key=f"rounds_override_{rnd.id}_{item.recommendation_id}",
+                    height=80,
+                    placeholder=tr("rounds.close.override_hint"),
+                )
+            sent = st.form_submit_button(
+                tr("rounds_ui.close_ask", number=rnd.number),
+                type="primary",
+                key=f"rounds_close_{rnd.id}",
+                icon=":material/lock:",
+            )
         if sent:
-            st.session_state[pending_key] = {rid: text.strip() for rid, text in overrides.items()
-                                             if text and text.strip()}
+            st.session_state[pending_key] = {
+                rid: text.strip() for rid, text in overrides.items() if text and text.strip()
+            }
             st.rerun()
 
 
@@ -198,16 +282,21 @@ def _confirm_close(member: Member, rnd: RoundView, overrides: dict[int, str]) ->
     if overrides:
         st.caption(tr("rounds_ui.close_overrides", count=len(overrides)))
     row = st.container(horizontal=True, gap="small")
-    yes = row.button(tr("rounds_ui.close_yes"), type="primary", key=f"rounds_close_yes_{rnd.id}",
-                     icon=":material/lock:")
+    yes = row.button(
+        tr("rounds_ui.close_yes"), type="primary", key=f"rounds_close_yes_{rnd.id}", icon=":material/lock:"
+    )
     no = row.button(tr("rounds_ui.close_no"), key=f"rounds_close_no_{rnd.id}")
     if no:
         st.session_state.pop(pending_key, None)
         st.rerun()
     if yes:
         with errors_shown():
-            voting_service.close_round(db(), actor_id=member.user.id, round_id=rnd.id,
-                                       block_overrides={int(k): v for k, v in overrides.items()})
+            voting_service.close_round(
+                db(),
+                actor_id=member.user.id,
+                round_id=rnd.id,
+                block_overrides={int(k): v for k, v in overrides.items()},
+            )
             st.session_state.pop(pending_key, None)
             flash("rounds.done.closed", number=rnd.number)
             st.rerun()
@@ -224,19 +313,32 @@ def carry_forward_form(member: Member, rnd: RoundView, results: RoundResultsView
     with st.expander(tr("rounds.carry.title", count=len(undecided)), icon=":material/redo:"):
         st.caption(tr("rounds.carry.help"))
         with st.form(f"rounds_carry_form_{rnd.id}", border=False, enter_to_submit=False):
-            name = st.text_input(tr("rounds.name"), key=f"rounds_carry_name_{rnd.id}",
-                                 placeholder=tr("rounds.name_hint"))
+            name = st.text_input(
+                tr("rounds.name"), key=f"rounds_carry_name_{rnd.id}", placeholder=tr("rounds.name_hint")
+            )
             day_col, time_col = st.columns(2)
-            day = day_col.date_input(tr("rounds.closes_on"), value=None, min_value=dt.date.today(),
-                                     key=f"rounds_carry_day_{rnd.id}", format="DD.MM.YYYY")
-            time = time_col.time_input(tr("rounds.closes_time"), value=dt.time(18, 0),
-                                       key=f"rounds_carry_time_{rnd.id}")
-            sent = st.form_submit_button(tr("rounds.carry.submit"), type="primary", key=f"rounds_carry_{rnd.id}",
-                                         icon=":material/redo:")
+            day = day_col.date_input(
+                tr("rounds.closes_on"),
+                value=None,
+                min_value=dt.date.today(),
+                key=f"rounds_carry_day_{rnd.id}",
+                format="DD.MM.YYYY",
+            )
+            time = time_col.time_input(
+                tr("rounds.closes_time"), value=dt.time(18, 0), key=f"rounds_carry_time_{rnd.id}"
+            )
+            sent = st.form_submit_button(
+                tr("rounds.carry.submit"), type="primary", key=f"rounds_carry_{rnd.id}", icon=":material/redo:"
+            )
         if sent:
             with errors_shown():
-                opened = voting_service.carry_forward(db(), actor_id=member.user.id, round_id=rnd.id, name=name or "",
-                                                      closes_at=_closing_moment(day, time))
+                opened = voting_service.carry_forward(
+                    db(),
+                    actor_id=member.user.id,
+                    round_id=rnd.id,
+                    name=name or "",
+                    closes_at=_closing_moment(day, time),
+                )
                 st.session_state[NEXT_ROUND] = opened.id
                 flash("rounds.done.opened", number=opened.number)
                 st.rerun()
@@ -244,6 +346,13 @@ def carry_forward_form(member: Member, rnd: RoundView, results: RoundResultsView
 
 def csv_download(member: Member, rnd: RoundView) -> None:
     build = partial(votes_csv, db(), actor_id=member.user.id, round_id=rnd.id)
-    st.download_button(tr("rounds.csv"), data=build, file_name=f"recdraft-round-{rnd.number}-votes.csv",
-                       mime="text/csv", key=f"rounds_csv_{rnd.id}", icon=":material/download:", on_click="ignore",
-                       help=tr("rounds.csv_help"))
+    st.download_button(
+        tr("rounds.csv"),
+        data=build,
+        file_name=f"recdraft-round-{rnd.number}-votes.csv",
+        mime="text/csv",
+        key=f"rounds_csv_{rnd.id}",
+        icon=":material/download:",
+        on_click="ignore",
+        help=tr("rounds.csv_help"),
+    )

@@ -17,5 +17,7 @@ def title_of(recs: dict[int, RecommendationView], rec_id: int, number: int) -> s
     rec = recs.get(rec_id)
     if rec is None:
         return tr("vote.rec_fallback", number=number)
-    return localized({code: c.title for code, c in rec.current_revision.content.items()},
-                     fallback=tr("vote.rec_fallback", number=number))
+    return localized(
+        {code: c.title for code, c in rec.current_revision.content.items()},
+        fallback=tr("vote.rec_fallback", number=number),
+    )

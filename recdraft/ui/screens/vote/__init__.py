@@ -62,10 +62,13 @@ def render() -> None:
     recs: dict[int, RecommendationView] = {}
     histories: dict[tuple[int, int], list[VoteHistoryView]] = {}
     with errors_shown():
-        recs = rec_service.get_many(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id,
-                                    ids={i.recommendation_id for r in ballots.rounds for i in r.items})
-        histories = voting_service.my_vote_histories(db(), actor_id=member.user.id,
-                                                     roundtable_id=member.roundtable.id)
+        recs = rec_service.get_many(
+            db(),
+            actor_id=member.user.id,
+            roundtable_id=member.roundtable.id,
+            ids={i.recommendation_id for r in ballots.rounds for i in r.items},
+        )
+        histories = voting_service.my_vote_histories(db(), actor_id=member.user.id, roundtable_id=member.roundtable.id)
     for entry in ballots.rounds:
         rnd = entry.round
         with st.container(key=f"vote_round_{rnd.id}"):
@@ -77,5 +80,11 @@ def render() -> None:
             if rnd.blind:
                 st.caption(escape_markdown(tr("vote.blind_help")))
             for item in entry.items:
-                ballot_item(member.user.id, rnd, item, recs.get(item.recommendation_id),
-                            histories.get((rnd.id, item.recommendation_id)), read_only=read_only)
+                ballot_item(
+                    member.user.id,
+                    rnd,
+                    item,
+                    recs.get(item.recommendation_id),
+                    histories.get((rnd.id, item.recommendation_id)),
+                    read_only=read_only,
+                )

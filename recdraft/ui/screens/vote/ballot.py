@@ -42,8 +42,12 @@ from recdraft.ui.widgets.round_facts import (
     vote_words,
 )
 
-CHOICE_ICONS = {"agree": ":material/thumb_up:", "disagree": ":material/thumb_down:",
-                "abstain": ":material/remove:", "block": ":material/block:"}
+CHOICE_ICONS = {
+    "agree": ":material/thumb_up:",
+    "disagree": ":material/thumb_down:",
+    "abstain": ":material/remove:",
+    "block": ":material/block:",
+}
 
 
 def _act(form: str, values: tuple[Any, ...], action: Callable[[], Any], done_key: str, **done: Any) -> None:
@@ -108,11 +112,12 @@ def _your_vote_line(item: BallotItemView) -> None:
     st.caption(tr("vote.yours", vote=vote_words(vote.choice, vote.rating), when=fmt_datetime(vote.updated_at)))
 
 
-
 def _simple_ballot(user_id: int, rnd: RoundView, item: BallotItemView, key: str) -> None:
     vote = item.vote
     choice = st.segmented_control(
-        tr("vote.choose"), list(CHOICES), default=vote.choice if vote and vote.choice in CHOICES else None,
+        tr("vote.choose"),
+        list(CHOICES),
+        default=vote.choice if vote and vote.choice in CHOICES else None,
         format_func=labels_for(CHOICES, lambda c: f"{CHOICE_ICONS[c]} {choice_label(c)}"),
         key=f"vote_choice_{key}",
     )
@@ -125,10 +130,14 @@ def _simple_ballot(user_id: int, rnd: RoundView, item: BallotItemView, key: str)
             same = vote is not None and vote.choice == choice
             reason = st.text_area(
                 tr("vote.reason_block") if choice == "block" else tr("vote.reason_disagree"),
-                value=(vote.reason or "") if same and vote is not None else "", key=f"vote_reason_{key}_{choice}",
+                value=(vote.reason or "") if same and vote is not None else "",
+                key=f"vote_reason_{key}_{choice}",
                 height=90,
-                placeholder=tr({"block": "vote.reason_block_hint", "agree": "vote.reason_agree_hint"}.get(
-                    choice, "vote.reason_hint")),
+                placeholder=tr(
+                    {"block": "vote.reason_block_hint", "agree": "vote.reason_agree_hint"}.get(
+                        choice, "vote.reason_hint"
+                    )
+                ),
             )
             named = _named_checkbox(rnd, item, key)
         sent = _submit(item, key)
@@ -141,26 +150,44 @@ def _simple_ballot(user_id: int, rnd: RoundView, item: BallotItemView, key: str)
         st.error(tr("vote.block_needs_reason"))
         return
     text = reason.strip() or None
-    _act(f"vote_{key}", (choice, text, named, item.current_revision_id),
-         lambda: voting_service.cast_vote(db(), actor_id=user_id, round_id=rnd.id,
-                                          recommendation_id=item.recommendation_id, choice=choice, reason=text,
-                                          reason_named=bool(named and text)),
-         "vote.done.cast", number=item.recommendation_number)
+    _act(
+        f"vote_{key}",
+        (choice, text, named, item.current_revision_id),
+        lambda: voting_service.cast_vote(
+            db(),
+            actor_id=user_id,
+            round_id=rnd.id,
+            recommendation_id=item.recommendation_id,
+            choice=choice,
+            reason=text,
+            reason_named=bool(named and text),
+        ),
+        "vote.done.cast",
+        number=item.recommendation_number,
+    )
 
 
 def _submit(item: BallotItemView, key: str) -> bool:
     """The ballot's submit button: prominent while a vote is needed, quieter for changing a counted vote."""
     label = tr("vote.change") if item.vote is not None else tr("vote.cast")
-    return st.form_submit_button(label, type="primary" if item.needs_action else "secondary", key=f"vote_submit_{key}",
-                                 icon=":material/how_to_vote:")
+    return st.form_submit_button(
+        label,
+        type="primary" if item.needs_action else "secondary",
+        key=f"vote_submit_{key}",
+        icon=":material/how_to_vote:",
+    )
 
 
 def _named_checkbox(rnd: RoundView, item: BallotItemView, key: str) -> bool:
     if rnd.anonymous:
         st.caption(tr("vote.anonymous_reasons"))
         return False
-    return st.checkbox(tr("vote.named"), value=bool(item.vote and item.vote.reason_named), key=f"vote_named_{key}",
-                       help=tr("vote.named_help"))
+    return st.checkbox(
+        tr("vote.named"),
+        value=bool(item.vote and item.vote.reason_named),
+        key=f"vote_named_{key}",
+        help=tr("vote.named_help"),
+    )
 
 
 def _delphi_ballot(user_id: int, rnd: RoundView, item: BallotItemView, key: str) -> None:
@@ -168,14 +195,26 @@ def _delphi_ballot(user_id: int, rnd: RoundView, item: BallotItemView, key: str)
     low, high = band_of(rnd.rules)
     with st.form(f"vote_form_{key}", border=False, enter_to_submit=False):
         rating = st.segmented_control(
-            tr("vote.rate"), list(RATINGS), default=vote.rating if vote and vote.rating else None,
-            key=f"vote_rating_{key}", help=tr("vote.rate_help", low=low, high=high),
+            tr("vote.rate"),
+            list(RATINGS),
+            default=vote.rating if vote and vote.rating else None,
+            key=f"vote_rating_{key}",
+            help=tr("vote.rate_help", low=low, high=high),
         )
         st.caption(tr("vote.rate_scale", low=low, high=high))
-        comment = st.text_area(tr("vote.comment"), value=(vote.reason or "") if vote else "", height=90,
-                               key=f"vote_comment_{key}", placeholder=tr("vote.comment_hint"))
-        block = st.checkbox(tr("vote.delphi_block"), value=bool(vote and vote.choice == "block"),
-                            key=f"vote_block_{key}", help=tr("vote.block_help"))
+        comment = st.text_area(
+            tr("vote.comment"),
+            value=(vote.reason or "") if vote else "",
+            height=90,
+            key=f"vote_comment_{key}",
+            placeholder=tr("vote.comment_hint"),
+        )
+        block = st.checkbox(
+            tr("vote.delphi_block"),
+            value=bool(vote and vote.choice == "block"),
+            key=f"vote_block_{key}",
+            help=tr("vote.block_help"),
+        )
         named = _named_checkbox(rnd, item, key)
         sent = _submit(item, key)
     if not sent:
@@ -188,20 +227,37 @@ def _delphi_ballot(user_id: int, rnd: RoundView, item: BallotItemView, key: str)
         return
     text = comment.strip() or None
     choice = "block" if block else None
-    _act(f"vote_{key}", (rating, choice, text, named, item.current_revision_id),
-         lambda: voting_service.cast_vote(db(), actor_id=user_id, round_id=rnd.id,
-                                          recommendation_id=item.recommendation_id, rating=int(rating),
-                                          choice=choice, reason=text, reason_named=bool(named and text)),
-         "vote.done.cast", number=item.recommendation_number)
+    _act(
+        f"vote_{key}",
+        (rating, choice, text, named, item.current_revision_id),
+        lambda: voting_service.cast_vote(
+            db(),
+            actor_id=user_id,
+            round_id=rnd.id,
+            recommendation_id=item.recommendation_id,
+            rating=int(rating),
+            choice=choice,
+            reason=text,
+            reason_named=bool(named and text),
+        ),
+        "vote.done.cast",
+        number=item.recommendation_number,
+    )
 
 
 def _recusal(user_id: int, rnd: RoundView, item: BallotItemView, key: str) -> None:
     if item.recused:
         st.info(tr("vote.recused_info"), icon=":material/do_not_disturb_on:")
         if st.button(tr("vote.unrecuse"), key=f"vote_unrecuse_{key}", icon=":material/undo:"):
-            _act(f"unrecuse_{key}", (), lambda: voting_service.withdraw_recusal(
-                db(), actor_id=user_id, round_id=rnd.id, recommendation_id=item.recommendation_id),
-                 "vote.done.unrecused", number=item.recommendation_number)
+            _act(
+                f"unrecuse_{key}",
+                (),
+                lambda: voting_service.withdraw_recusal(
+                    db(), actor_id=user_id, round_id=rnd.id, recommendation_id=item.recommendation_id
+                ),
+                "vote.done.unrecused",
+                number=item.recommendation_number,
+            )
         return
     with st.expander(tr("vote.recuse_open"), icon=":material/do_not_disturb_on:"):
         st.caption(tr("vote.recuse_help"))
@@ -209,13 +265,30 @@ def _recusal(user_id: int, rnd: RoundView, item: BallotItemView, key: str) -> No
             reason = st.text_input(tr("vote.recuse_reason"), key=f"vote_recuse_reason_{key}")
             sent = st.form_submit_button(tr("vote.recuse"), key=f"vote_recuse_{key}")
         if sent:
-            _act(f"recuse_{key}", (reason,), lambda: voting_service.recuse(
-                db(), actor_id=user_id, round_id=rnd.id, recommendation_id=item.recommendation_id,
-                reason=reason or ""), "vote.done.recused", number=item.recommendation_number)
+            _act(
+                f"recuse_{key}",
+                (reason,),
+                lambda: voting_service.recuse(
+                    db(),
+                    actor_id=user_id,
+                    round_id=rnd.id,
+                    recommendation_id=item.recommendation_id,
+                    reason=reason or "",
+                ),
+                "vote.done.recused",
+                number=item.recommendation_number,
+            )
 
 
-def ballot_item(user_id: int, rnd: RoundView, item: BallotItemView, rec: RecommendationView | None,
-                history: list[VoteHistoryView] | None = None, *, read_only: bool = False) -> None:
+def ballot_item(
+    user_id: int,
+    rnd: RoundView,
+    item: BallotItemView,
+    rec: RecommendationView | None,
+    history: list[VoteHistoryView] | None = None,
+    *,
+    read_only: bool = False,
+) -> None:
     """One recommendation on the ballot: title and text, state, my votes so far, Delphi feedback, the vote
     form, recusal. ``read_only`` (the roundtable's phase has closed voting): my votes, and no forms."""
     key = f"{rnd.id}_{item.recommendation_id}"
@@ -245,9 +318,15 @@ def ballot_item(user_id: int, rnd: RoundView, item: BallotItemView, rec: Recomme
         if item.stale:
             st.warning(tr("vote.stale"), icon=":material/update:")
             if st.button(tr("vote.confirm"), key=f"vote_confirm_{key}", icon=":material/check:"):
-                _act(f"confirm_{key}", (item.current_revision_id,), lambda: voting_service.confirm_vote(
-                    db(), actor_id=user_id, round_id=rnd.id, recommendation_id=item.recommendation_id),
-                     "vote.done.confirmed", number=item.recommendation_number)
+                _act(
+                    f"confirm_{key}",
+                    (item.current_revision_id,),
+                    lambda: voting_service.confirm_vote(
+                        db(), actor_id=user_id, round_id=rnd.id, recommendation_id=item.recommendation_id
+                    ),
+                    "vote.done.confirmed",
+                    number=item.recommendation_number,
+                )
         if rnd.mode == VotingMode.DELPHI:
             if item.previous_round_feedback is not None:
                 delphi_feedback(item.previous_round_feedback, band_of(rnd.rules), key=key)
@@ -255,4 +334,3 @@ def ballot_item(user_id: int, rnd: RoundView, item: BallotItemView, rec: Recomme
         else:
             _simple_ballot(user_id, rnd, item, key)
         _recusal(user_id, rnd, item, key)
-

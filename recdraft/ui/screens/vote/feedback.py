@@ -25,12 +25,23 @@ def delphi_feedback(feedback: DelphiFeedback, band: tuple[int, int], *, key: str
         mine.metric(tr("vote.feedback.yours"), str(feedback.your_rating) if feedback.your_rating is not None else "—")
         median.metric(tr("vote.feedback.median"), number_text(feedback.median))
         if feedback.q1 is not None and feedback.q3 is not None:
-            middle.metric(tr("vote.feedback.iqr"), f"{number_text(feedback.q1)}–{number_text(feedback.q3)}",
-                          help=tr("vote.feedback.iqr_help", iqr=number_text(feedback.iqr)))
+            middle.metric(
+                tr("vote.feedback.iqr"),
+                f"{number_text(feedback.q1)}–{number_text(feedback.q3)}",
+                help=tr("vote.feedback.iqr_help", iqr=number_text(feedback.iqr)),
+            )
         count.metric(tr("vote.feedback.count_label"), str(feedback.count))
-        charts.show(charts.rating_chart(feedback.distribution, rating_words(), band=band, median=feedback.median,
-                                        yours=feedback.your_rating, height=170),
-                    key=f"vote_feedback_chart_{key}", alt=rating_alt(feedback.distribution, feedback.median))
+        charts.show(
+            charts.rating_chart(
+                feedback.distribution,
+                rating_words(),
+                band=band,
+                median=feedback.median,
+                yours=feedback.your_rating,
+                height=170,
+            ),
+            key=f"vote_feedback_chart_{key}",
+            alt=rating_alt(feedback.distribution, feedback.median),
+        )
         st.caption(tr("vote.feedback.legend", low=band[0], high=band[1]))
         figures_table(rating_figures(feedback.distribution))
-

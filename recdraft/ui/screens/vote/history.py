@@ -14,8 +14,10 @@ def vote_history(history: list[VoteHistoryView], key: str) -> None:
     """The history in an expander (one line per cast, change or confirmation)."""
     lines = []
     for h in history:
-        line = (f"- {escape_markdown(fmt_datetime(h.at))} · {escape_markdown(tr(f'vote.history.{h.action}'))}: "
-                f"**{escape_markdown(vote_words(h.choice, h.rating))}**")
+        line = (
+            f"- {escape_markdown(fmt_datetime(h.at))} · {escape_markdown(tr(f'vote.history.{h.action}'))}: "
+            f"**{escape_markdown(vote_words(h.choice, h.rating))}**"
+        )
         if h.reason:
             line += f" · {plain_markdown(h.reason)}"
         lines.append(line)
