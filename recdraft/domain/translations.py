@@ -194,9 +194,9 @@ def derive(revisions: Sequence[RevisionRecord], translations: Sequence[Translati
         # that language since); an authored text written after the translation is the original again.
         translated: dict[str, TranslationRecord] = {}
         for lang in LANGUAGES:
-            tr = latest.get((lang, name))
-            if tr is not None and (lang not in authored or tr.source_revision >= authored[lang]):
-                translated[lang] = tr
+            found = latest.get((lang, name))
+            if found is not None and (lang not in authored or found.source_revision >= authored[lang]):
+                translated[lang] = found
         originals = {lang: n for lang, n in authored.items() if lang not in translated}
         # When each original was *changed* (not merely added: a language written later to match the others
         # leaves them current). A text the authors put over an earlier translation counts as a change.

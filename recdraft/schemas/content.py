@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, cast
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from recdraft.errors import InvalidValue
-from recdraft.schemas.common import LANGS, Lang, text_type
+from recdraft.schemas.common import LANGS, Lang, text_check
 
-LangTitle = text_type("Title", "title", single_line=True)
-LangText = text_type("Recommendation text", "text")
-Rationale = text_type("Rationale", "rationale", required=False)
-LegalBasis = text_type("Legal basis", "legal_basis", required=False)
-ResponsibleBody = text_type("Responsible body", "responsible_body", single_line=True, required=False)
+LangTitle = Annotated[str, text_check("Title", "title", single_line=True)]
+LangText = Annotated[str, text_check("Recommendation text", "text")]
+Rationale = Annotated[str, text_check("Rationale", "rationale", required=False)]
+LegalBasis = Annotated[str, text_check("Legal basis", "legal_basis", required=False)]
+ResponsibleBody = Annotated[str, text_check("Responsible body", "responsible_body", single_line=True, required=False)]
 
 
 class LangContent(BaseModel):
@@ -41,11 +42,11 @@ def _at_least_one(value: dict[Lang, LangContent]) -> dict[Lang, LangContent]:
 Content = Annotated[dict[Lang, LangContent], AfterValidator(_at_least_one)]
 
 
-def content_to_json(content: dict[str, LangContent]) -> dict[str, dict[str, str]]:
+def content_to_json(content: Mapping[str, LangContent] | Mapping[Lang, LangContent]) -> dict[str, dict[str, str]]:
     """Plain JSON for storage."""
     return {lang: c.model_dump() for lang, c in content.items()}
 
 
 def content_from_json(data: dict[str, dict[str, str]]) -> dict[Lang, LangContent]:
     """Back from storage; stored content was validated on the way in."""
-    return {lang: LangContent.model_construct(**fields) for lang, fields in data.items()}  # type: ignore[misc]
+    return {cast(Lang, lang): LangContent.model_construct(None, **fields) for lang, fields in data.items()}

@@ -25,8 +25,8 @@ from recdraft.errors import NotFound, NotSignedIn, PermissionDenied, Word
 T = TypeVar("T", bound=Base)
 
 
-def get(session: Session, model: type[T], object_id: int, what: str, *, lock: bool = False) -> T:
-    """The row with ``object_id`` or NotFound naming ``what``. ``lock`` takes a row lock (PostgreSQL)."""
+def get(session: Session, model: type[T], object_id: int | None, what: str, *, lock: bool = False) -> T:
+    """The row with ``object_id`` (None finds none) or NotFound naming ``what``. ``lock`` takes a row lock (PostgreSQL)."""
     stmt = select(model).where(model.id == object_id)  # type: ignore[attr-defined]
     if lock:
         stmt = stmt.with_for_update()

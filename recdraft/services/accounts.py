@@ -96,7 +96,7 @@ ACCOUNT_MAX_BACKOFF_SECONDS = 30
 FAILURE_ROWS_CAP = 10_000
 UNKNOWN_SOURCE = "unknown"
 
-FAILED_MESSAGE = "The user name or password is not correct."
+FAILED_MESSAGE = "svc.sign_in_failed"  # one message for an unknown name and a wrong password
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 
@@ -466,7 +466,7 @@ def sign_out(db: Database, *, token: str | None) -> None:
 
 CLAIM_SECONDS = 120
 CLAIM_PURPOSES = ("sign_in", "sign_out")
-CLAIM_INVALID = "This sign-in step has expired or belongs to another browser. Please sign in again."
+CLAIM_INVALID = "svc.security.claim_invalid"
 
 
 def _seal(token: str, code: str) -> str:

@@ -259,6 +259,7 @@ def update_amendment(
         a.content = content_to_json(data.content)
         if justification is not None:
             a.justification = data.justification
+        assert rec.current_revision_id is not None  # a recommendation has a revision from its creation on
         a.base_revision_id = rec.current_revision_id
         audit(
             s,

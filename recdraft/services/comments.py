@@ -47,7 +47,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select, true
+from sqlalchemy import CompoundSelect, Select, and_, case, func, literal, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -650,9 +650,12 @@ def comment_page(
         # Threads listed: those whose first comment the viewer reads, and those whose first comment they may
         # not read but where they read a reply (followed down only from such first comments: a few).
         tree = _threads_of(and_(first_comment, ~readable_here), user.id, staff) if not staff else None
-        listed = select(Comment.id.label("root")).where(first_comment, readable_here)
+        read_roots = select(Comment.id.label("root")).where(first_comment, readable_here)
+        listed: Select[tuple[int]] | CompoundSelect[tuple[int]] = read_roots
         if tree is not None:
-            listed = listed.union_all(select(tree.c.root).group_by(tree.c.root).having(func.max(tree.c.readable) == 1))
+            listed = read_roots.union_all(
+                select(tree.c.root).group_by(tree.c.root).having(func.max(tree.c.readable) == 1)
+            )
         shown = listed.subquery()
         threads, readable_count = s.execute(
             select(

@@ -284,7 +284,7 @@ def close_vote(db: Database, *, actor_id: Actor, live_id: int) -> LiveSessionVie
         require(s, actor_id, Action.RUN_ROUNDS, live.roundtable_id)
         round_id = live.current_round_id
         rnd = s.get(VotingRound, round_id) if round_id is not None else None
-        if rnd is None or rnd.status != "open":
+        if round_id is None or rnd is None or rnd.status != "open":
             raise InvalidTransition("live.error.no_open_vote")
     voting.close_round(db, actor_id=actor_id, round_id=round_id)
     with db.write() as s:
@@ -325,7 +325,7 @@ def state(db: Database, *, actor_id: int, live_id: int, with_tally: bool = True)
         user = actor(s, actor_id)
         user_id = user.id
         rt_role = member_role(s, user, live.roundtable_id)
-        rt = s.get(Roundtable, live.roundtable_id)
+        rt = get(s, Roundtable, live.roundtable_id, "Roundtable")
         may_present = policy.can(Action.RUN_ROUNDS, role=rt_role, phase=rt.phase)
         order = _order(s, live.roundtable_id)
         rec_id = live.current_recommendation_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -602,6 +602,7 @@ def _build(
     memo_recs: list[m.Recommendation] = []
     number_to_id: dict[str, int] = {}
     for number, rec in enumerate(included, start=1):
+        assert rec.current_revision_id is not None  # an adopted recommendation has its text
         current = revisions[rec.current_revision_id].content
         earlier = previous.get(rec.id)
         rec_results = results.get(rec.id, [])
@@ -681,11 +682,13 @@ def _build(
                     )
                 )
 
-    members = s.execute(
-        select(Membership, User)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.roundtable_id == roundtable_id)
-    ).all()
+    members = list(
+        s.execute(
+            select(Membership, User)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.roundtable_id == roundtable_id)
+        ).all()
+    )
     # Sorted here, not by the database: collations differ between SQLite and PostgreSQL, the seal must not.
     members.sort(key=lambda row: (row[0].organisation.casefold(), names(row[1].id).casefold(), row[0].id))
     participants = [
@@ -725,7 +728,8 @@ def _build(
             )
 
     settings = rt.settings or {}
-    signatory = settings.get("signatory") if isinstance(settings.get("signatory"), dict) else {}
+    stored_signatory = settings.get("signatory")
+    signatory = stored_signatory if isinstance(stored_signatory, dict) else {}
     outgoing = settings.get("outgoing_number")
     roundtable = m.Roundtable(
         title=rt.title,
@@ -761,7 +765,7 @@ def _build(
     return data, number_to_id, blockers
 
 
-def _threads(rows: list[Comment]) -> list[Comment]:
+def _threads(rows: Sequence[Comment]) -> list[Comment]:
     """Each comment followed by its replies (depth first, by time): a parent always precedes its replies."""
     children: dict[int | None, list[Comment]] = {}
     ids = {c.id for c in rows}

@@ -11,9 +11,10 @@ leave moderation open (final included: pending comments block the memo and must 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from recdraft.db.engine import Database
@@ -79,8 +80,10 @@ def decide_comment_edit(
     """
     if decision not in EDIT_DECISIONS:
         raise InvalidInput("svc.content.edit_decision", field="decision")
-    model = OptionalReasonInput if decision == "approve" else ReasonInput
-    reason_text = parse(model, reason=reason).reason
+    if decision == "approve":
+        reason_text = parse(OptionalReasonInput, reason=reason).reason
+    else:
+        reason_text = parse(ReasonInput, reason=reason).reason
     with db.write() as s:
         user, _role, c, rec = _load(s, actor_id, comment_id, lock=True)
         require_as(s, actor_id, Action.MODERATE, rec.roundtable_id, refused="svc.threads.only_moderators_decide")
@@ -115,8 +118,10 @@ def moderate_comment(db: Database, *, actor_id: Actor, comment_id: int, action: 
         act = ModerationAction(action)
     except ValueError:
         raise InvalidInput("svc.comments.unknown_action", field="action", action=action) from None
-    model = OptionalReasonInput if act == ModerationAction.APPROVE else ReasonInput
-    reason_text = parse(model, reason=reason).reason
+    if act == ModerationAction.APPROVE:
+        reason_text = parse(OptionalReasonInput, reason=reason).reason
+    else:
+        reason_text = parse(ReasonInput, reason=reason).reason
     with db.write() as s:
         # The row lock makes a moderator and an author editing at the same moment take turns.
         user, _role, c, rec = _load(s, actor_id, comment_id, lock=True)
@@ -128,6 +133,7 @@ def moderate_comment(db: Database, *, actor_id: Actor, comment_id: int, action: 
             if act == ModerationAction.APPROVE and current == CommentStatus.PUBLISHED
             else None
         )
+        target: CommentStatus
         if (
             act == ModerationAction.APPROVE
             and current == CommentStatus.PUBLISHED
@@ -138,11 +144,14 @@ def moderate_comment(db: Database, *, actor_id: Actor, comment_id: int, action: 
                 _apply_waiting_edit(s, c, waiting, now)
         else:
             target = moderation_target(current, act)
-        resolved = s.execute(
-            update(CommentFlag)
-            .where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
-            .values(resolved_at=now),
-            execution_options={"synchronize_session": False},
+        resolved = cast(
+            "CursorResult[Any]",
+            s.execute(
+                update(CommentFlag)
+                .where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
+                .values(resolved_at=now),
+                execution_options={"synchronize_session": False},
+            ),
         ).rowcount
         c.status, c.open_flags = target.value, 0
         s.add(
@@ -189,11 +198,14 @@ def dismiss_flags(db: Database, *, actor_id: Actor, comment_id: int, reason: str
         user, _role, c, rec = _load(s, actor_id, comment_id, lock=True)
         require_as(s, actor_id, Action.MODERATE, rec.roundtable_id, refused="svc.record.dismiss_staff_only")
         now = utcnow()
-        resolved = s.execute(
-            update(CommentFlag)
-            .where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
-            .values(resolved_at=now),
-            execution_options={"synchronize_session": False},
+        resolved = cast(
+            "CursorResult[Any]",
+            s.execute(
+                update(CommentFlag)
+                .where(CommentFlag.comment_id == c.id, CommentFlag.resolved_at.is_(None))
+                .values(resolved_at=now),
+                execution_options={"synchronize_session": False},
+            ),
         ).rowcount
         if not resolved:
             raise InvalidInput("svc.record.no_open_reports", field="comment_id")
@@ -259,7 +271,9 @@ def awaiting_moderation(s: Session, recommendation_ids: list[int]) -> dict[int, 
             select(Comment.recommendation_id, func.count(Comment.id))
             .where(Comment.recommendation_id.in_(list(recommendation_ids)), _awaiting_approval())
             .group_by(Comment.recommendation_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
 
 

@@ -435,6 +435,7 @@ def edit_recommendation(
                         submission_key=key,
                     )
                 changed = _apply_details(rec, rev or current, topic=new_topic, priority=new_priority)
+                assert rec.current_revision_id is not None  # ``current`` was found above, or ``rev`` just set it
                 _resolve_kept(s, rec, user.id, list(merged_draft_ids or []), rec.current_revision_id)
                 if rev is not None:
                     audit(
@@ -808,7 +809,9 @@ def set_coauthors(db: Database, *, actor_id: Actor, recommendation_id: int, user
                     select(Membership.user_id, Membership.role).where(
                         Membership.roundtable_id == rec.roundtable_id, Membership.user_id.in_(wanted)
                     )
-                ).all()
+                )
+                .tuples()
+                .all()
             )
             for uid in wanted:
                 if roles.get(uid) not in policy.ROLE_RULES[Action.DRAFT]:

@@ -33,7 +33,7 @@ from recdraft.domain.statuses import RecStatus
 from recdraft.domain.text import clean_text, is_blank
 from recdraft.domain.voting import RoundRules
 from recdraft.errors import InvalidInput, InvalidValue, NotFound, PermissionDenied, Word
-from recdraft.schemas.common import LANGS, LIMITS, Input, parse
+from recdraft.schemas.common import LANGS, LIMITS, Input, Lang, parse
 from recdraft.schemas.views import MembershipView, RoundtableView, StandingView
 from recdraft.services._base import (
     Actor,
@@ -187,7 +187,7 @@ class RoundtableInput(Input):
 
     @field_validator("languages", mode="before")
     @classmethod
-    def _langs(cls, value: Any) -> list[str]:
+    def _langs(cls, value: Any) -> list[Lang]:
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise InvalidValue("svc.roundtables.languages")
         chosen = [lang for lang in LANGS if lang in value]
@@ -383,7 +383,7 @@ def _voting_defaults(value: Any, languages: list[str]) -> dict[str, Any]:
     try:
         rules = RoundRules.model_validate(value)
     except ValueError as exc:
-        errors = getattr(exc, "errors", lambda: [])()
+        errors: list[Any] = getattr(exc, "errors", lambda: [])()
         first = errors[0] if errors else {}
         detail = str(first.get("ctx", {}).get("error") or first.get("msg") or exc)
         raise InvalidValue("svc.setup.voting_together", detail=detail) from None

@@ -13,7 +13,7 @@ from recdraft.schemas.views import SignedIn
 from recdraft.services._base import audit
 from recdraft.services.accounts import _normalise_email, _open_session
 
-NO_ACCOUNT = "No active recdraft account uses this e-mail address. Ask the organisers to add you."
+NO_ACCOUNT = "svc.sso_no_account"
 
 
 def sign_in_sso(db: Database, *, email: str, now: datetime | None = None) -> SignedIn:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,7 +39,7 @@ from recdraft.domain.translations import (
     may_translate,
 )
 from recdraft.errors import InvalidInput
-from recdraft.schemas.common import LANGS, Input, Note, parse, text_type
+from recdraft.schemas.common import LANGS, Input, Note, parse, text_check
 from recdraft.schemas.views import View
 from recdraft.services._base import (
     Actor,
@@ -56,11 +56,11 @@ from recdraft.services.recommendations import is_author
 TRANSLATION_PHASES = frozenset({Phase.SETUP, Phase.DRAFTING, Phase.DISCUSSION, Phase.VOTING, Phase.CLOSED})
 
 
-_Title = text_type("Title", "title", single_line=True, required=False)
-_Text = text_type("Recommendation text", "text", required=False)
-_Rationale = text_type("Rationale", "rationale", required=False)
-_LegalBasis = text_type("Legal basis", "legal_basis", required=False)
-_Body = text_type("Responsible body", "responsible_body", single_line=True, required=False)
+_Title = Annotated[str, text_check("Title", "title", single_line=True, required=False)]
+_Text = Annotated[str, text_check("Recommendation text", "text", required=False)]
+_Rationale = Annotated[str, text_check("Rationale", "rationale", required=False)]
+_LegalBasis = Annotated[str, text_check("Legal basis", "legal_basis", required=False)]
+_Body = Annotated[str, text_check("Responsible body", "responsible_body", single_line=True, required=False)]
 
 
 class _Texts(Input):
@@ -194,7 +194,7 @@ def _view(
         if st.translation_id in rows
     }
     names = (
-        dict(s.execute(select(User.id, User.display_name).where(User.id.in_(translator_ids))).all())
+        dict(s.execute(select(User.id, User.display_name).where(User.id.in_(translator_ids))).tuples().all())
         if translator_ids
         else {}
     )
@@ -222,7 +222,7 @@ def _view(
         current_revision_number=current.number,
         languages=languages,
         fields=fields,
-        language_status={lang: (st.value if (st := state.status(lang)) else None) for lang in LANGS},
+        language_status={lang: (status_.value if (status_ := state.status(lang)) else None) for lang in LANGS},
         sources=state.sources(),
         can_translate=can,
     )

@@ -26,8 +26,10 @@ EXPECTED = {
         "draft",
         "import_recommendations",
         "results",
+        "live",
         "translations",
         "moderation",
+        "presenter",
         "memo",
         "participants",
         "roundtables",
@@ -40,8 +42,10 @@ EXPECTED = {
         "draft",
         "import_recommendations",
         "results",
+        "live",
         "translations",
         "moderation",
+        "presenter",
         "account",
     ],
     "expert": [
@@ -51,10 +55,11 @@ EXPECTED = {
         "import_recommendations",
         "vote",
         "results",
+        "live",
         "translations",
         "account",
     ],
-    "observer": ["overview", "recommendations", "results", "account"],
+    "observer": ["overview", "recommendations", "results", "live", "account"],
 }
 
 

@@ -111,7 +111,7 @@ def test_events_read_as_sentences_in_each_language():
 
 def _audited_actions() -> set[str]:
     found = set()
-    for path in (ROOT / "recdraft" / "services").glob("*.py"):
+    for path in (ROOT / "recdraft" / "services").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.keyword)

@@ -68,11 +68,28 @@ def _placeholders(text: str) -> set[str]:
     return {field.split(".")[0].split("[")[0] for _, field, _, _ in string.Formatter().parse(text) if field}
 
 
+def _constants(tree: ast.Module) -> dict[str, str]:
+    """The module's constants that hold a string (``FAILED_MESSAGE = "svc.sign_in_failed"``)."""
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    out[target.id] = node.value.value
+    return out
+
+
 def _calls() -> list[tuple[str, ast.Call, str]]:
-    """(where, call, kind) for every construction of a keyed error and every deny_unless."""
+    """(where, call, kind) for every construction of a keyed error and every deny_unless; a module
+    constant given as the message is replaced by its value, so it is checked like a literal."""
     found = []
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = _constants(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                node.args = [ast.Constant(constants[a.id]) if isinstance(a, ast.Name) and a.id in constants else a
+                             for a in node.args]
         rel = path.relative_to(ROOT)
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):

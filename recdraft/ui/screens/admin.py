@@ -16,7 +16,7 @@ from recdraft.domain.policy import Action
 from recdraft.domain.roles import ModerationMode, Role
 from recdraft.errors import RecdraftError
 from recdraft.i18n import LANGS, LANGUAGE_NAMES, catalog
-from recdraft.i18n.messages import Msg, render_value
+from recdraft.i18n.messages import render_value
 from recdraft.schemas.views import (
     AuditEventView,
     MembershipView,
@@ -560,39 +560,8 @@ def _audit_tab(me: UserView, rt: RoundtableView) -> None:
         tables.dataframe([audit_row(e) for e in events], hide_index=True, key="admin_audit_table")
 
 
-# The audit log reads as sentences in the interface language. ``audit_text`` is this page's own; at the
-# merge with the "rest" branch it gives way to ``services.activity.audit_text(event, lang)`` (and its
-# ``audit.action.*`` labels), which keeps the same answer: who did what, then the details as lines.
-
-
-def _words(value: str) -> str:
-    """A program word read aloud: ``recommendation.edit_conflict`` → "Recommendation edit conflict"."""
-    text = " ".join(value.replace(".", " ").replace("_", " ").split())
-    return text[:1].upper() + text[1:]
-
-
-def _detail_value(value: Any, code: str) -> str:
-    """One detail written for a person: a stored message rendered, a list joined, never braces."""
-    if Msg.is_json(value) and value["key"] in catalog():
-        return Msg.from_json(value).render(code)
-    if isinstance(value, bool):
-        return tr("ui.audit.yes" if value else "ui.audit.no")
-    if isinstance(value, dict):
-        return "; ".join(f"{_words(str(k))}: {_detail_value(v, code)}" for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_detail_value(v, code) for v in value)
-    if isinstance(value, str):
-        # A role, phase or status the program stored ("expert", "voting"): the word people use for it.
-        for prefix in ("role", "phase", "recs.status"):
-            if f"{prefix}.{value}" in catalog():
-                return tr(f"{prefix}.{value}")
-    return "—" if value is None or value == "" else render_value(value, code)
-
-
-def audit_details(details: dict[str, Any] | None) -> str:
-    """An event's details as "name: value" lines (nested values on the same line), in the interface language."""
-    code = lang()
-    return "\n".join(f"{_words(str(name))}: {_detail_value(value, code)}" for name, value in (details or {}).items())
+# The audit log reads as sentences in the interface language: who did what (the activity feed's sentence,
+# else the action's label), what it was about and its details, written by ``services.activity``.
 
 
 def _filled(key: str, values: dict[str, Any]) -> str:
@@ -603,41 +572,36 @@ def _filled(key: str, values: dict[str, Any]) -> str:
     return text.format(**{name: render_value(values.get(name, "—"), code) for name in names})
 
 
+def _program_word(prefix: str, value: str) -> str:
+    key = f"{prefix}.{value}"
+    return tr(key) if key in catalog() else value
+
+
 def audit_text(event: AuditEventView) -> str:
-    """Who did what, as a sentence in the interface language: ``audit.action.<action>`` when the catalogue
-    has it, else the activity feed's sentence (``activity.<action>``), else the action's own words."""
+    """Who did what, as a sentence in the interface language: the activity feed's sentence
+    (``activity.<action>``) when there is one, else the action's label (``audit.action.<action>``)."""
     who = event.actor_name or tr("activity.someone")
     details = event.details or {}
     to = details.get("to")
     values = {**{k: v for k, v in details.items() if not isinstance(v, (dict, list))}, "actor": who}
     if isinstance(to, str):
         values.update(phase=_program_word("phase", to), role=_program_word("role", to))
-    for key in (f"audit.action.{event.action}", f"activity.{event.action}"):
-        if key in catalog():
-            return _filled(key, values)
-    return tr("ui.audit.did", actor=who, action=_words(event.action))
-
-
-def _program_word(prefix: str, value: str) -> str:
-    key = f"{prefix}.{value}"
-    return tr(key) if key in catalog() else value
-
-
-def _object_text(event: AuditEventView) -> str:
-    """What the event was about: "Recommendation 12", in the interface language where the word is known."""
-    key = f"ui.audit.object_type.{event.object_type}"
-    what = tr(key) if key in catalog() else _words(event.object_type)
-    return tr("ui.audit.object", what=what, id=event.object_id) if event.object_id else what
+    key = f"activity.{event.action}"
+    if key in catalog():
+        return _filled(key, values)
+    return activity.audit_action_text(event.action, lang())
 
 
 def audit_row(event: AuditEventView) -> dict[str, str]:
     """One row of the audit log's table."""
+    code = lang()
+    about = activity.audit_object_text(event, code) or "—"
     return {
         tr("admin.audit.col.at"): fmt_datetime(event.at),
         tr("admin.audit.col.person"): event.actor_name or "—",
         tr("admin.audit.col.action"): audit_text(event),
-        tr("admin.audit.col.object"): _object_text(event),
-        tr("admin.audit.col.details"): audit_details(event.details),
+        tr("admin.audit.col.object"): about[:1].upper() + about[1:],  # a cell starts with a capital
+        tr("admin.audit.col.details"): activity.audit_details_text(event, code),
     }
 
 
