@@ -89,7 +89,9 @@ def origin_allowed(origin: str | None, host: str | None) -> bool:
     if public is not None:
         return seen == public
     scheme = seen.split("://", 1)[0]
-    return bool(host) and seen == config.origin_of(f"{scheme}://{host.strip()}")
+    if not host:
+        return False
+    return seen == config.origin_of(f"{scheme}://{host.strip()}")
 
 
 def _blank(status: int = 200) -> HTMLResponse:

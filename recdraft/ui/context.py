@@ -261,8 +261,10 @@ def already_submitted(form: str, *values: object, window: float = DOUBLE_SUBMIT_
 
     Use with ``remember_submission`` after the action succeeded, so a failed attempt can be retried.
     """
-    last = st.session_state.get(f"_recdraft_done:{form}")
-    return bool(last) and last[0] == _digest(values) and time.monotonic() - last[1] < window
+    last: tuple[str, float] | None = st.session_state.get(f"_recdraft_done:{form}")
+    if not last:
+        return False
+    return last[0] == _digest(values) and time.monotonic() - last[1] < window
 
 
 def remember_submission(form: str, *values: object) -> None:

@@ -205,7 +205,7 @@ def _who_am_i(user: UserView, rt: RoundtableView | None, role: Role | None) -> N
         st.rerun()
 
 
-def build_navigation() -> st.navigation:
+def build_navigation() -> st.Page:
     """Pages and sidebar for this run: the sign-in page when signed out, else the person's pages."""
     user = current_user()
     if user is None:

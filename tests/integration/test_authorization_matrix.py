@@ -23,6 +23,9 @@ from recdraft.services import (
     activity,
     amendments,
     comments,
+    imports,
+    laws,
+    live,
     memo,
     memo_check,
     moderation,
@@ -214,6 +217,38 @@ def _final_memo(w: World) -> dict[str, Any]:
 def _all_ids(w: World) -> list[int]:
     page = recommendations.list_recommendations(w.db, actor_id=w["admin"], roundtable_id=w.roundtable_id, page_size=200)
     return [r.id for r in page.items]
+
+
+def _meeting(w: World) -> dict[str, Any]:
+    """A meeting in the room with expert's text (in discussion) on the screen."""
+    ctx = _rec_in_discussion(w)
+    ctx["meeting"] = live.start(w.db, actor_id=w["moderator"], roundtable_id=w.roundtable_id, language="en")
+    live.show(w.db, actor_id=w["moderator"], live_id=ctx["meeting"].id, recommendation_id=ctx["rec"].id)
+    return ctx
+
+
+def _meeting_voting(w: World) -> dict[str, Any]:
+    """A meeting with a live vote open on the recommendation on the screen."""
+    ctx = _meeting(w)
+    live.open_vote(w.db, actor_id=w["moderator"], live_id=ctx["meeting"].id)
+    return ctx
+
+
+def _memo_preview(w: World) -> dict[str, Any]:
+    """A recommendations memo read into a preview, ready to import."""
+    from tests.import_documents import memo_bytes
+
+    preview = imports.read_file(
+        w.db, actor_id=w["admin"], roundtable_id=w.roundtable_id, data=memo_bytes("en"), file_name="memo_en.docx"
+    )
+    return {"preview": preview}
+
+
+def _law_files(w: World) -> dict[str, Any]:
+    from tests.import_documents import to_bytes
+    from tests.law_documents import bill
+
+    return {"files": {"en": (to_bytes(bill("en", 1)), "bill_v1_en.docx")}}
 
 
 def _edit(w: World, c: dict[str, Any], uid: int) -> Any:
@@ -607,6 +642,75 @@ ROWS: list[Row] = [
         _rec,
         lambda w, c, uid: research.export_research(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
     ),
+    # Live mode (issue 19): those who run rounds run the meeting; a live vote is a round.
+    R(
+        "live.start",
+        "start a meeting in the room",
+        Action.RUN_ROUNDS,
+        STAFF,
+        _rec_in_discussion,
+        lambda w, c, uid: live.start(w.db, actor_id=uid, roundtable_id=w.roundtable_id),
+    ),
+    R(
+        "live.show",
+        "put the next recommendation on the screen",
+        Action.RUN_ROUNDS,
+        STAFF,
+        _meeting,
+        lambda w, c, uid: live.show(w.db, actor_id=uid, live_id=c["meeting"].id, step=-1),
+    ),
+    R(
+        "live.set_language",
+        "switch the screen to Russian",
+        Action.RUN_ROUNDS,
+        STAFF,
+        _meeting,
+        lambda w, c, uid: live.set_language(w.db, actor_id=uid, live_id=c["meeting"].id, language="ru"),
+    ),
+    R(
+        "live.open_vote",
+        "open a live vote",
+        Action.RUN_ROUNDS,
+        STAFF,
+        _meeting,
+        lambda w, c, uid: live.open_vote(w.db, actor_id=uid, live_id=c["meeting"].id),
+        phases=ROUND_PHASES,
+    ),
+    R(
+        "live.close_vote",
+        "close the live vote",
+        Action.RUN_ROUNDS,
+        STAFF,
+        _meeting_voting,
+        lambda w, c, uid: live.close_vote(w.db, actor_id=uid, live_id=c["meeting"].id),
+    ),
+    R(
+        "live.end",
+        "end the meeting",
+        Action.RUN_ROUNDS,
+        STAFF,
+        _meeting,
+        lambda w, c, uid: live.end(w.db, actor_id=uid, live_id=c["meeting"].id),
+    ),
+    # Issue 16: importing a document makes first drafts; loading the bill is the organisers' setting.
+    R(
+        "imports.import_preview",
+        "import a recommendations memo",
+        Action.DRAFT,
+        DRAFTERS,
+        _memo_preview,
+        lambda w, c, uid: imports.import_preview(
+            w.db, actor_id=uid, roundtable_id=w.roundtable_id, preview=c["preview"]
+        ),
+    ),
+    R(
+        "laws.load_version",
+        "load the draft law",
+        Action.CONFIGURE,
+        ADMINS,
+        _law_files,
+        lambda w, c, uid: laws.load_version(w.db, actor_id=uid, roundtable_id=w.roundtable_id, files=c["files"]),
+    ),
 ]
 
 # Reads: who may see what, in every phase (nothing is written; a refusal still has to be clear).
@@ -745,6 +849,7 @@ NOT_WRITES = {
     "voting.results_for_memo": "closes rounds past their closing date, then reads",
     "voting.my_ballots": "closes rounds past their closing date, then reads",
     "voting.export_votes_csv": "closes rounds past their closing date, then reads",
+    "live.state": "reads the live vote's results, which closes rounds past their closing date first",
 }
 
 

@@ -91,3 +91,16 @@ def test_an_expert_cannot_run_the_meeting_and_a_wrong_code_says_so(app_as, ui_db
     phone.text_input[0].set_value("ZZZ999")
     phone.button[0].click().run()
     assert "Заседания с кодом ZZZ999 сейчас нет" in plain(phone)
+
+
+def test_the_screens_language_box_follows_the_meeting_and_changes_it(app_as, ui_db):
+    moderator = user_id(ui_db, "moderator")
+    meeting = live.start(ui_db, actor_id=moderator, roundtable_id=1, language="kk")
+    at = app_as("moderator", PRESENTER)
+    assert at.selectbox(key="pres_lang").value == "kk"
+    live.set_language(ui_db, actor_id=moderator, live_id=meeting.id, language="en")  # from another laptop
+    at.run()
+    assert at.selectbox(key="pres_lang").value == "en"
+    at.selectbox(key="pres_lang").set_value("ru").run()
+    assert live.active_meeting(ui_db, actor_id=moderator, roundtable_id=1).language == "ru"
+    assert at.selectbox(key="pres_lang").value == "ru"

@@ -47,7 +47,7 @@ def chart(tally: LiveTallyView, lang: str, *, key: str, height: int = 320) -> No
             "type": "nominal",
             "sort": None,
             "title": axis,
-            "axis": {"labelFontSize": 22, "titleFontSize": 18, "labelAngle": 0},
+            "axis": {"labelFontSize": 22, "titleFontSize": 18, "labelAngle": 0, "labelLimit": 0},
         },
         "y": {
             "field": "n",

@@ -169,7 +169,7 @@ def _snapshot_label(snapshots: list[SnapshotView]) -> Any:
     )
     table: dict[int, str] = {
         LATEST: tr("memo.against.last_sent", id=sent.id, when=fmt_datetime(sent.sent_at))
-        if sent
+        if sent is not None and sent.sent_at is not None
         else tr("memo.against.default_first"),
         FIRST: tr("memo.against.first"),
     }
@@ -438,9 +438,11 @@ def _settings(member: Any, rt: RoundtableView) -> None:
     per_language_refs = [r for r in stored_refs if isinstance(r, dict)]
     references = [r for r in stored_refs if isinstance(r, str) and r.strip()]
     shown_refs = references + [" / ".join(str(v) for v in r.values() if str(v).strip()) for r in per_language_refs]
-    signatory = rt.settings.get("signatory") if isinstance(rt.settings.get("signatory"), dict) else {}
-    sign_name = signatory.get("name") if isinstance(signatory.get("name"), dict) else {}
-    sign_position = signatory.get("position") if isinstance(signatory.get("position"), dict) else {}
+    stored_signatory = rt.settings.get("signatory")
+    signatory = stored_signatory if isinstance(stored_signatory, dict) else {}
+    stored_name, stored_position = signatory.get("name"), signatory.get("position")
+    sign_name = stored_name if isinstance(stored_name, dict) else {}
+    sign_position = stored_position if isinstance(stored_position, dict) else {}
     outgoing = str(rt.settings.get("outgoing_number") or "")
     for code, column in zip(SETTING_LANGS, st.columns(len(SETTING_LANGS)), strict=True):
         with column.container(border=True, key=f"memo_settings_{code}", height="stretch"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -201,7 +201,7 @@ class FeedLine:
     sentence: str
     newest: AuditEventView
     count: int = 1
-    numbers: list[int] | None = None
+    numbers: list[int] = field(default_factory=list)
 
 
 def _rec_numbers(user: UserView, rt: RoundtableView) -> dict[int, int]:

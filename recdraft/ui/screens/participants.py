@@ -314,6 +314,7 @@ def _paste(user: UserView, rt: RoundtableView) -> None:
     )
     digest = _digest(text)
     cols = st.columns([1, 1, 3])
+    preview: ParticipantPreview | None
     # Never greyed out: a pasted text reaches the server with the click itself (the text area commits on blur).
     if cols[0].button(tr("participants.paste.preview"), key="participants_preview", icon=":material/preview:"):
         try:
@@ -376,6 +377,7 @@ def _reissue(user: UserView, rt: RoundtableView, people: list[ParticipantView]) 
     chosen = cols[0].selectbox(
         tr("participants.reissue.who"), list(by_id), format_func=labels.__getitem__, key="participants_reissue_who"
     )
+    assert chosen is not None  # the options are not empty
     if cols[1].button(tr("participants.reissue.one"), key="participants_reissue_one", icon=":material/link:"):
         _reissue_many(user, [by_id[chosen]])
     if cols[2].button(
@@ -409,6 +411,7 @@ def _reissue_many(user: UserView, people: list[ParticipantView]) -> None:
     replaced: list[int | None] = []
     try:
         for p in people:
+            assert p.invitation_id is not None  # pending invitations only
             made.append(participants_service.reissue_invitation(db(), actor_id=user.id, invitation_id=p.invitation_id))
             replaced.append(p.invitation_id)
     except RecdraftError as exc:
@@ -435,6 +438,7 @@ def _remove(user: UserView, rt: RoundtableView, people: list[ParticipantView]) -
         format_func={i: f"{_label(p)} · {_role_name(p.role)}" for i, p in by_id.items()}.__getitem__,
         key="participants_remove_who",
     )
+    assert chosen is not None  # the options are not empty
     confirmed = st.checkbox(
         tr("participants.remove.confirm", name=by_id[chosen].name), key=f"participants_remove_confirm_{chosen}"
     )

@@ -12,10 +12,11 @@ from __future__ import annotations
 import streamlit as st
 
 from recdraft.domain.policy import Action
+from recdraft.errors import RecdraftError
 from recdraft.i18n import LANGS, LANGUAGE_NAMES, t
 from recdraft.services import live
 from recdraft.ui.a11y import in_language
-from recdraft.ui.context import db, errors_shown, require_member, tr
+from recdraft.ui.context import db, error_message, errors_shown, require_member, tr
 from recdraft.ui.screens.live_common import chart, figures_line, heading, md, text_in
 from recdraft.ui.widgets.phase_gate import may
 
@@ -31,11 +32,21 @@ LARGE = """<style>
 </style>"""
 
 
+def _switch_language(user_id: int, live_id: int) -> None:
+    """The language box's callback: the meeting shows the chosen language from now on."""
+    try:
+        live.set_language(db(), actor_id=user_id, live_id=live_id, language=st.session_state["pres_lang"])
+    except RecdraftError as exc:
+        st.session_state["pres_error"] = error_message(exc)
+
+
 def _controls(member, meeting) -> None:
     """The presenter's buttons (small, above the projector part)."""
     state = live.state(db(), actor_id=member.user.id, live_id=meeting.id)
     vote_open = state.round is not None and state.round.status == "open"
     cols = st.columns([1, 1, 2, 2, 2])
+    if message := st.session_state.pop("pres_error", None):
+        st.error(message)
     with errors_shown():
         if cols[0].button(tr("live.previous"), key="pres_prev", disabled=vote_open, width="stretch"):
             live.show(db(), actor_id=member.user.id, live_id=meeting.id, step=-1)
@@ -43,16 +54,17 @@ def _controls(member, meeting) -> None:
         if cols[1].button(tr("live.next"), key="pres_next", disabled=vote_open, width="stretch"):
             live.show(db(), actor_id=member.user.id, live_id=meeting.id, step=1)
             st.rerun()
-        chosen = cols[2].selectbox(
+        # The screen's language is the meeting's (another laptop may change it): the box shows it, and a
+        # choice in the box changes the meeting (its callback runs before the page is drawn again).
+        st.session_state["pres_lang"] = meeting.language if meeting.language in LANGS else LANGS[0]
+        cols[2].selectbox(
             tr("live.screen_language"),
             LANGS,
-            index=LANGS.index(meeting.language) if meeting.language in LANGS else 0,
             format_func=LANGUAGE_NAMES.get,
             key="pres_lang",
+            on_change=_switch_language,
+            args=(member.user.id, meeting.id),
         )
-        if chosen != meeting.language:
-            live.set_language(db(), actor_id=member.user.id, live_id=meeting.id, language=chosen)
-            st.rerun()
         if not vote_open:
             mode = cols[3].radio(
                 tr("live.vote_mode"),

@@ -216,24 +216,24 @@ def _new_form(user: UserView) -> None:
             help=tr("roundtables.field.record_language_help"),
         )
         st.subheader(tr("roundtables.new.process"))
-        cols = st.columns(2)
-        phase = cols[0].radio(
+        process_cols = st.columns(2)
+        phase = process_cols[0].radio(
             tr("roundtables.field.phase"),
             STARTING_PHASES,
             format_func=_labels(lambda p: f"phase.{p}"),
             key=f"{NEW}phase",
             help=tr("roundtables.field.phase_help"),
         )
-        mode = cols[1].radio(
+        mode = process_cols[1].radio(
             tr("roundtables.field.moderation"),
             MODES,
             format_func=_labels(lambda m: f"admin.settings.moderation_{m}"),
             key=f"{NEW}mode",
         )
         st.markdown(tr("roundtables.new.voting"))
-        cols = st.columns(4)
+        voting_cols = st.columns(4)
         voting = {
-            name: cols[i].text_input(
+            name: voting_cols[i].text_input(
                 tr(f"roundtables.field.{name}"),
                 value=default,
                 key=f"{NEW}{name}",
@@ -278,7 +278,7 @@ def _new_form(user: UserView) -> None:
         "signatory": signatory,
         "outgoing_number": number.strip(),
     }
-    fields = dict(
+    fields: dict[str, Any] = dict(
         title=_texts(values["title"]),
         held_on=held_on,
         venue=_texts(values["venue"]),

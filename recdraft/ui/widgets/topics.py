@@ -28,7 +28,8 @@ def topic_label(rt: RoundtableView, key: str, language: str | None = None) -> st
     language = language or lang()
     for topic in defined_topics(rt):
         if topic["key"] == key:
-            labels = topic.get("labels") if isinstance(topic.get("labels"), dict) else {}
+            stored_labels = topic.get("labels")
+            labels = stored_labels if isinstance(stored_labels, dict) else {}
             for code in (language, *_FALLBACK):
                 text = labels.get(code)
                 if isinstance(text, str) and text.strip():
