@@ -3,7 +3,8 @@
 Not a test: it prints figures. In one run it starts recdraft (``streamlit run``, as ``make run`` does) on
 a demo database with ``--phones`` extra experts and a recommendation in discussion, and then:
 
-1. **idle**: the server with nobody connected — its RSS and CPU share over ``--window`` seconds;
+1. **idle**: the server, warmed by one presenter and one phone session, with nobody connected — its RSS
+   and CPU share over ``--window`` seconds;
 2. **a room**: a projector (1920×1080, the presenter's page with a live vote open) and ``--phones``
    phones (360×780, signed in and following the meeting) — RSS and CPU again, as ratios against idle;
 3. **cast → projector**: ``--casts`` votes cast through the service (as a phone's tap does), each time
@@ -132,9 +133,14 @@ def main() -> int:
             sync_playwright() as pw,
         ):
             pid = _server_pid(base)
-            time.sleep(2)
-            idle_rss, idle_cpu = rss_mib(pid), cpu_share(pid, args.window)
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            # Warm up as a real server is warm: the first sessions import every page module and size the
+            # allocator; idle is the server after that, with nobody connected.
+            for path, who in (("presenter", "moderator"), (f"live?code={meeting.code}", "phone001")):
+                ctx, _page = _signed_in(browser, base, path, who, PASSWORD, {"width": 360, "height": 780})
+                ctx.close()
+            time.sleep(3)
+            idle_rss, idle_cpu = rss_mib(pid), cpu_share(pid, args.window)
             proj_ctx, projector = _signed_in(
                 browser, base, "presenter", "moderator", PASSWORD, {"width": 1920, "height": 1080}
             )

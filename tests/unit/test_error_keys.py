@@ -88,8 +88,10 @@ def _calls() -> list[tuple[str, ast.Call, str]]:
         constants = _constants(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
-                node.args = [ast.Constant(constants[a.id]) if isinstance(a, ast.Name) and a.id in constants else a
-                             for a in node.args]
+                node.args = [
+                    ast.Constant(constants[a.id]) if isinstance(a, ast.Name) and a.id in constants else a
+                    for a in node.args
+                ]
         rel = path.relative_to(ROOT)
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):

@@ -511,7 +511,7 @@ def _audit_tab(me: UserView, rt: RoundtableView) -> None:
             tr("admin.audit.person"), list(people), format_func=people.__getitem__, key="admin_audit_person"
         )
         dates = cols[2].date_input(
-            tr("admin.audit.dates"), value=(), key="admin_audit_dates", format="DD.MM.YYYY", help=date_help(span=True)
+            tr("admin.audit.dates"), value=[], key="admin_audit_dates", format="DD.MM.YYYY", help=date_help(span=True)
         )
         if cols[3].form_submit_button(tr("admin.audit.apply"), key="admin_audit_submit"):
             st.session_state[AUDIT_PAGE_KEY] = 1  # new filters start on the first page
@@ -635,6 +635,7 @@ def _backup_tab(me: UserView) -> None:
         tr("admin.backup.restore"), key="admin_restore_submit", type="primary", disabled=upload is None or not confirmed
     ):
         with errors_shown():
+            assert upload is not None  # the button is disabled without a file
             counts = backup.restore(db(), actor_id=me.id, data=upload.getvalue(), replace=True)
             # The restore ended every session, this one's too: forget it here, so the next click signs in.
             auth.end_session()
@@ -686,6 +687,10 @@ def _tab(name: str, me: UserView, rt: RoundtableView | None) -> None:
         _users_tab(me, rt)
         st.divider()
         mail_tab(me)  # issue 13: is mail on, and the addresses the mail server refused
+    elif name == "backup":
+        _backup_tab(me)
+    elif rt is None:
+        return  # the roundtable's own tabs are listed only with a roundtable (see render)
     elif name == "roles":
         _roles_tab(me, rt)
     elif name == "invitations":
@@ -694,5 +699,3 @@ def _tab(name: str, me: UserView, rt: RoundtableView | None) -> None:
         _settings_tab(me, rt)
     elif name == "audit":
         _audit_tab(me, rt)
-    elif name == "backup":
-        _backup_tab(me)

@@ -60,7 +60,7 @@ def _controls(member, meeting) -> None:
         cols[2].selectbox(
             tr("live.screen_language"),
             LANGS,
-            format_func=LANGUAGE_NAMES.get,
+            format_func=LANGUAGE_NAMES.__getitem__,
             key="pres_lang",
             on_change=_switch_language,
             args=(member.user.id, meeting.id),
@@ -140,7 +140,7 @@ def render() -> None:
     if meeting is None:
         st.write(tr("live.presenter_intro"))
         language = st.selectbox(
-            tr("live.screen_language"), LANGS, format_func=LANGUAGE_NAMES.get, key="pres_start_lang"
+            tr("live.screen_language"), LANGS, format_func=LANGUAGE_NAMES.__getitem__, key="pres_start_lang"
         )
         with errors_shown():
             if st.button(tr("live.start"), type="primary", key="pres_start"):
