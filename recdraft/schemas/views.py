@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from recdraft.domain.policy import Action
 from recdraft.domain.roles import Role
+from recdraft.i18n.messages import Msg
 from recdraft.schemas.content import LangContent
 
 
@@ -82,11 +83,23 @@ class MembershipView(View):
 
 
 class RowProblem(View):
-    """One problem of a pasted participants list: the line (1 = the first line pasted), the column, why."""
+    """One problem of a pasted participants list: the line (1 = the first line pasted), the column, why.
+
+    ``message`` is the English sentence (the command line); ``msg`` the same as a catalogue message
+    (``Msg.to_json``), which ``text(lang)`` renders for the page in the reader's language."""
 
     line: int
     field: str
     message: str
+    msg: dict[str, Any] = {}
+
+    @classmethod
+    def of(cls, line: int, field: str, message: Msg) -> RowProblem:
+        return cls(line=line, field=field, message=message.render("en"), msg=message.to_json())
+
+    def text(self, lang: str) -> str:
+        """The problem in ``lang`` (a row stored before problems carried keys: its English sentence)."""
+        return Msg.from_json(self.msg).render(lang) if Msg.is_json(self.msg) else self.message
 
 
 class ParticipantRow(View):

@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, TypeAdapter, ValidationError
 from sqlalchemy import (
@@ -69,7 +69,7 @@ from recdraft.domain.roles import ModerationMode, Phase, Role
 from recdraft.domain.statuses import AmendmentStatus, CommentStatus, ModerationAction, Priority, RecStatus
 from recdraft.domain.text import xml_safe
 from recdraft.domain.voting import Ballot, Choice, Outcome, RoundRules, Tally
-from recdraft.errors import BackupError, InvalidInput, InvalidValue, NotSignedIn, PermissionDenied
+from recdraft.errors import BackupError, InvalidInput, InvalidValue, Msg, NotSignedIn, PermissionDenied
 from recdraft.schemas.common import LANGS, LIMITS, CommentBody, Name, Note, OptionalReason, Quote, Topic, parse
 from recdraft.schemas.content import Content
 from recdraft.services._base import Actor, _System, actor_ref, audit, require_system_admin
@@ -476,7 +476,7 @@ def _generic_check(column: Column[Any]) -> Check | None:
 
         def check_str(value: str) -> None:
             if length is not None and len(value) > length:
-                size, limit = f"{len(value):,}", f"{length:,}"
+                size, limit = len(value), length
                 raise InvalidValue("svc.restore.too_long", limit=limit, size=size)
             _safe_text(value)
 
@@ -506,7 +506,7 @@ def _pydantic(adapter: TypeAdapter[Any], limit: int | None = None) -> Check:
 
     def check(value: Any) -> None:
         if limit is not None and isinstance(value, str) and len(value) > limit:
-            size, most = f"{len(value):,}", f"{limit:,}"
+            size, most = len(value), limit
             raise InvalidValue("svc.restore.too_long", limit=most, size=size)
         try:
             adapter.validate_python(value)
@@ -514,7 +514,11 @@ def _pydantic(adapter: TypeAdapter[Any], limit: int | None = None) -> Check:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first.get("loc", ()))
             error = first.get("ctx", {}).get("error")
-            message = str(error) if error else first.get("msg", "not valid")
+            message: Msg | str = (
+                error.msg
+                if isinstance(error, InvalidValue)
+                else (str(error) if error else first.get("msg", "not valid"))
+            )
             if where:
                 raise InvalidValue("h_rest.backup.invalid_at", where=where, problem=message) from None
             raise InvalidValue("h_rest.backup.invalid", problem=message) from None
@@ -586,7 +590,7 @@ def _translated_fields(value: Any) -> None:
             raise InvalidValue("svc.restore.lang_expected_text", lang=name)
         _safe_text(written)
         if len(written) > LIMITS[name]:
-            size, most = f"{len(written):,}", f"{LIMITS[name]:,}"
+            size, most = len(written), LIMITS[name]
             raise InvalidValue("svc.restore.lang_too_long", lang=name, limit=most, size=size)
 
 
@@ -612,6 +616,34 @@ class _Dissent(BaseModel):
     rating: StrictInt | None
     reason: str
     named: StrictBool
+
+
+class _ArticleChange(BaseModel):
+    """One entry of ``draft_law_versions.changes`` (``importing.law.ArticleChange`` as ``laws`` stores it)."""
+
+    model_config = ConfigDict(extra="forbid")
+    anchor: str
+    kind: Literal["unchanged", "changed", "renumbered", "changed_renumbered", "removed", "added"]
+    old_number: str | None
+    new_number: str | None
+    similarity: float
+
+
+class _LawSubParagraph(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    number: str
+    text: str
+    anchor: str = ""
+
+
+class _LawParagraph(BaseModel):
+    """One entry of ``draft_law_articles.paragraphs`` (``importing.law.Paragraph`` as ``laws`` stores it)."""
+
+    model_config = ConfigDict(extra="forbid")
+    number: str
+    text: str
+    subparagraphs: list[_LawSubParagraph] = []
+    anchor: str = ""
 
 
 def _memo_data(value: Any) -> None:
@@ -701,6 +733,11 @@ ROW_CHECKS: dict[str, dict[str, Check]] = {
         "dissents": _pydantic(TypeAdapter(list[_Dissent])),
     },
     "round_items": {"outcome": _one_of(Outcome)},
+    # The draft law (issue 16): each version's changes and each article's paragraphs as ``laws`` writes them;
+    # an imported recommendation names the items of the file it came from.
+    "draft_law_versions": {"changes": _pydantic(TypeAdapter(list[_ArticleChange]))},
+    "draft_law_articles": {"paragraphs": _pydantic(TypeAdapter(list[_LawParagraph]))},
+    "imported_items": {"source_items": _pydantic(TypeAdapter(list[StrictInt]))},
     "audit_events": {"details": _pydantic(TypeAdapter(dict[str, Any])), "visibility": _one_of(("all", "staff"))},
     # Outgoing mail (issue 13): kept in backups (what was sent, to whom, each person's choices, refused
     # addresses); a restore never sends old mail again (see ``_outbox_not_resent``).
@@ -715,11 +752,12 @@ ROW_CHECKS: dict[str, dict[str, Check]] = {
 
 
 class _RowFault(ValueError):
-    """A rule over several columns of one row refused it; ``column`` is the one to name."""
+    """A rule over several columns of one row refused it; ``column`` is the one to name, ``msg`` why."""
 
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, column: str, msg: Msg) -> None:
+        super().__init__(msg.render("en"))
         self.column = column
+        self.msg = msg
 
 
 def _roundtable_row(values: dict[str, Any]) -> None:
@@ -732,12 +770,13 @@ def _roundtable_row(values: dict[str, Any]) -> None:
     try:
         data = parse(rts.RoundtableInput, **fields)
     except InvalidInput as exc:
-        raise _RowFault(str(exc.field or "title").split(".")[0], str(exc)) from None
+        raise _RowFault(str(exc.field or "title").split(".")[0], exc.msg) from None
     try:
         rts.checked_settings(values.get("settings"), data.languages)
     except InvalidInput as exc:
+        where = exc.field if exc.field and exc.field != "settings" else None
         raise _RowFault(
-            "settings", f"{exc.field}: {exc}" if exc.field and exc.field != "settings" else str(exc)
+            "settings", Msg("h_rest.backup.invalid_at", where=where, problem=exc.msg) if where else exc.msg
         ) from None
 
 
@@ -800,7 +839,7 @@ def _decoded_rows(table: Table, columns: list[str], rows: list[Any]) -> Iterator
                     table=table.name,
                     column=fault.column,
                     key=key,
-                    problem=fault,
+                    problem=fault.msg,
                 ) from None
         yield values
 

@@ -196,44 +196,40 @@ def _parse(text: Any) -> _Parsed:
             index = columns.get(name)
             return cells[index] if index is not None and index < len(cells) else ""  # noqa: B023 - this row's
 
-        def problem(field: str, message: str) -> None:
-            problems.append(RowProblem(line=line, field=field, message=message))  # noqa: B023 - this row's
+        def problem(field: str, key: str, **params: Any) -> None:
+            problems.append(RowProblem.of(line, field, Msg(key, **params)))  # noqa: B023 - this row's
 
         extra = [c for i, c in enumerate(cells) if i not in read and c.strip()]
         if extra and header is None:
-            problem(
-                "text",
-                f"This line has {len(cells)} columns; only 6 are read: name, e-mail, organisation, "
-                "role, consent, language.",
-            )
+            problem("text", "svc.participants.columns", count=len(cells))
         name = _single_line(cell("name"))
         if is_blank(name):
-            problem("name", "The name is empty.")
+            problem("name", "svc.participants.name_empty")
         elif len(name) > LIMITS["name"]:
-            problem("name", f"The name is too long: at most {LIMITS['name']} characters.")
+            problem("name", "svc.participants.name_long", limit=LIMITS["name"])
         email = _single_line(cell("email")).lower() or None
         if email is not None:
             if len(email) > 320 or not _EMAIL.fullmatch(email):
-                problem("email", f"'{email}' is not an e-mail address.")
+                problem("email", "svc.participants.email_invalid", email=email)
             elif email in first_line_of:
-                problem("email", f"The e-mail address {email} is also on line {first_line_of[email]}.")
+                problem("email", "svc.participants.email_twice", email=email, line=first_line_of[email])
             else:
                 first_line_of[email] = line
         organisation = _single_line(cell("organisation"))
         if len(organisation) > LIMITS["name"]:
-            problem("organisation", f"The organisation is too long: at most {LIMITS['name']} characters.")
+            problem("organisation", "svc.participants.org_long", limit=LIMITS["name"])
         role_text = _key(cell("role"))
         role = ROLE_WORDS.get(role_text, Role.EXPERT if not role_text else None)
         if role is None:
-            problem("role", f"Unknown role '{_single_line(cell('role'))}'; use admin, moderator, expert or observer.")
+            problem("role", "svc.participants.role_unknown", role=_single_line(cell("role")))
         consent_text = _key(cell("consent"))
         consent = CONSENT_WORDS.get(consent_text, False if not consent_text else None)
         if consent is None:
-            problem("consent", f"Consent is yes or no (да/нет, иә/жоқ), not '{_single_line(cell('consent'))}'.")
+            problem("consent", "svc.participants.consent_unknown", value=_single_line(cell("consent")))
         language_text = _key(cell("language"))
         language = LANGUAGE_WORDS.get(language_text) if language_text else None
         if language_text and language is None:
-            problem("language", f"Unknown language '{_single_line(cell('language'))}'; use kk, ru or en.")
+            problem("language", "svc.participants.language_unknown", value=_single_line(cell("language")))
         rows.append(
             {
                 "line": line,

@@ -21,7 +21,6 @@ from recdraft.domain.policy import Action
 from recdraft.domain.roles import Role
 from recdraft.errors import RecdraftError
 from recdraft.i18n import LANGS, LANGUAGE_NAMES, t
-from recdraft.i18n.messages import Msg
 from recdraft.schemas.views import (
     ImportResult,
     InvitationLink,
@@ -192,16 +191,10 @@ def one_line(name: str, email: str, organisation: str, role: str, consent: bool,
     return "\t".join(COLUMNS) + "\n" + "\t".join(_clean_cell(c) for c in cells)
 
 
-def _row_message(message: str) -> str:
-    """A row problem's message in the interface language: a catalogue key is rendered, anything else (a
-    message from before keys) is shown as it came."""
-    return Msg(message).render(lang())
-
-
 def _problems(container: Any, problems: list[RowProblem], *, with_lines: bool = True) -> None:
     for p in problems:
         field = p.field
-        text = _row_message(p.message)
+        text = p.text(lang())
         if with_lines:
             text = tr("participants.problem.line", line=p.line, message=text)
         if field:
