@@ -239,9 +239,11 @@ def build_navigation() -> st.Page:
     # Streamlit's own sidebar menu is a list whose items axe reports as misplaced (list / listitem, serious):
     # the menu is recdraft's own: page links under section captions (see docs/accessibility.md).
     nav = st.navigation(sections, position="hidden")
+    # The language first: someone who cannot read the current one finds it at the top, and its list opens
+    # downwards into the room it needs however long the menu below it grows.
+    language_switch(st.sidebar)
     _menu(menu)
     _who_am_i(user, rt, found.role if found is not None else None)
-    language_switch(st.sidebar)
     return nav
 
 
