@@ -115,6 +115,14 @@ _STYLE = """
 [class*="st-key-page_lang_"] { display: none !important; }
 /* The rows-per-page box holds its longest label ("По 10 на странице", "Бетте 50"), not "По 10 на страни…". */
 .st-key-recs_page_size { width: 13.5rem !important; min-width: 13.5rem !important; }
+/* Live mode (screens/presenter.py, screens/live.py): large type for the room, large targets for thumbs. */
+.st-key-projector h1 { font-size: 3.2rem; line-height: 1.15; }
+.st-key-projector p, .st-key-projector li { font-size: 2rem; line-height: 1.4; }
+.st-key-projector_code p { font-size: 2.2rem; }
+.st-key-projector_code strong { letter-spacing: .25em; }
+.st-key-projector_count p { font-size: 2.2rem; font-weight: 600; }
+.st-key-phone button { min-height: 3.2rem; font-size: 1.2rem; }
+.st-key-phone h2 { font-size: 1.5rem; }
 a:focus-visible, button:focus-visible, [role="tab"]:focus-visible, [role="radio"]:focus-visible,
 [role="checkbox"]:focus-visible, [role="switch"]:focus-visible, summary:focus-visible,
 [data-testid="stTextInputRootElement"]:has(input:focus-visible),

@@ -19,10 +19,6 @@ from recdraft.ui.screens.live_common import CHOICES, heading, md, text_in
 
 REFRESH_SECONDS = 1.5
 JOINED_KEY = "live_joined"  # meeting id this browser session follows
-PHONE_STYLE = """<style>
-.st-key-phone button {min-height: 3.2rem; font-size: 1.2rem;}
-.st-key-phone h2 {font-size: 1.5rem;}
-</style>"""
 
 
 def _join(member) -> int | None:
@@ -150,7 +146,6 @@ def _follow(user_id: int, live_id: int) -> None:
 
 
 def render() -> None:
-    st.html(PHONE_STYLE)
     member = require_member()
     st.title(tr("live.phone_title"))
     live_id = _join(member)

@@ -22,14 +22,7 @@ from recdraft.ui.widgets.phase_gate import may
 
 REFRESH_SECONDS = 1.0
 CONFIRM_KEY = "presenter_confirm_close"
-# Large type for the room, by the keys of the projector's containers (no HTML around what people wrote).
-LARGE = """<style>
-.st-key-projector h1 {font-size: 3.2rem; line-height: 1.15;}
-.st-key-projector p, .st-key-projector li {font-size: 2rem; line-height: 1.4;}
-.st-key-projector_code p {font-size: 2.2rem;}
-.st-key-projector_code strong {letter-spacing: .25em;}
-.st-key-projector_count p {font-size: 2.2rem; font-weight: 600;}
-</style>"""
+# Large type for the room comes from the app's stylesheet (ui/a11y.py), by the keys of the projector's containers.
 
 
 def _switch_language(user_id: int, live_id: int) -> None:
@@ -130,7 +123,6 @@ def _projector(user_id: int, live_id: int) -> None:
 
 
 def render() -> None:
-    st.html(LARGE)
     member = require_member()
     st.title(tr("live.presenter_title"))
     if not may(member, Action.RUN_ROUNDS):

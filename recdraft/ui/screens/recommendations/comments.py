@@ -38,6 +38,7 @@ from recdraft.ui.widgets.labels import (
     shown_language,
 )
 from recdraft.ui.widgets.page import Member, flash, form_nonce, submission_key
+from recdraft.ui.widgets.pager import pager
 from recdraft.ui.widgets.phase_gate import may, note_key, phase_is_open_for, phase_name
 
 ACTION_KEY = "recs_comment_action"
@@ -395,45 +396,17 @@ def _own_notes(c: CommentView, member: Member) -> None:
         st.markdown(user_text_markdown(c.moderation_reason))
 
 
-def _step(key: str, delta: int, pages: int) -> None:
-    st.session_state[key] = min(pages, max(1, int(st.session_state.get(key) or 1) + delta))
-
-
 def _thread_pager(rec_id: int, current: int, pages: int) -> None:
-    """Previous / page n of N / next under the threads (plain buttons and a select box)."""
-    key = thread_page_key(rec_id)
-    st.session_state[key] = current
-    numbers = list(range(1, pages + 1))
-    with st.container(
-        horizontal=True, horizontal_alignment="center", vertical_alignment="center", key="recs_comment_pager"
-    ):
-        st.button(
-            tr("recs.page.previous"),
-            key="recs_cprev",
-            icon=":material/chevron_left:",
-            disabled=current <= 1,
-            on_click=_step,
-            args=(key, -1, pages),
-            type="tertiary",
-        )
-        st.selectbox(
-            tr("threads.pages"),
-            numbers,
-            key=key,
-            label_visibility="collapsed",
-            width=200,
-            format_func=labels_for(numbers, lambda n: tr("recs.page.n_of", number=n, total=pages)),
-        )
-        st.button(
-            tr("recs.page.next"),
-            key="recs_cnext",
-            icon=":material/chevron_right:",
-            icon_position="right",
-            disabled=current >= pages,
-            on_click=_step,
-            args=(key, 1, pages),
-            type="tertiary",
-        )
+    """Previous / page n of N / next under the threads."""
+    pager(
+        thread_page_key(rec_id),
+        current,
+        pages,
+        box_key="recs_comment_pager",
+        prev_key="recs_cprev",
+        next_key="recs_cnext",
+        label_key="threads.pages",
+    )
 
 
 def comment_thread(

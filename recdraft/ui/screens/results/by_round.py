@@ -16,8 +16,8 @@ from recdraft.ui.screens.results.round_admin import (
     csv_download,
 )
 from recdraft.ui.screens.results.titles import item_title
-from recdraft.ui.widgets.labels import labels_for
 from recdraft.ui.widgets.page import Member, query_int
+from recdraft.ui.widgets.pager import pager
 from recdraft.ui.widgets.round_facts import (
     OPEN,
     round_facts,
@@ -112,39 +112,14 @@ def _whole_round(member: Member, rnd: RoundView) -> RoundResultsView:
     return voting_service.round_results(db(), actor_id=member.user.id, round_id=rnd.id)
 
 
-def _step_page(key: str, delta: int, pages: int) -> None:
-    st.session_state[key] = min(pages, max(1, int(st.session_state.get(key) or 1) + delta))
-
-
 def _results_pager(key: str, current: int, pages: int) -> None:
-    """Previous / page n of N / next under the round's results (plain buttons and a select box)."""
-    st.session_state[key] = current
-    numbers = list(range(1, pages + 1))
-    with st.container(horizontal=True, horizontal_alignment="center", vertical_alignment="center", key="results_pager"):
-        st.button(
-            tr("recs.page.previous"),
-            key="results_prev",
-            icon=":material/chevron_left:",
-            disabled=current <= 1,
-            on_click=_step_page,
-            args=(key, -1, pages),
-            type="tertiary",
-        )
-        st.selectbox(
-            tr("threads.results.pages"),
-            numbers,
-            key=key,
-            label_visibility="collapsed",
-            width=200,
-            format_func=labels_for(numbers, lambda n: tr("recs.page.n_of", number=n, total=pages)),
-        )
-        st.button(
-            tr("recs.page.next"),
-            key="results_next",
-            icon=":material/chevron_right:",
-            icon_position="right",
-            disabled=current >= pages,
-            on_click=_step_page,
-            args=(key, 1, pages),
-            type="tertiary",
-        )
+    """Previous / page n of N / next under the round's results."""
+    pager(
+        key,
+        current,
+        pages,
+        box_key="results_pager",
+        prev_key="results_prev",
+        next_key="results_next",
+        label_key="threads.results.pages",
+    )
